@@ -1,0 +1,1 @@
+"""Pure rules of the ILP domain. Imports only the standard library."""

@@ -1,0 +1,31 @@
+"""Named failures with messages fit to show a user. States turn them into toasts."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base class: ``str(error)`` is a message a user can read."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationFailed(DomainError):
+    """Input was malformed or out of range; nothing was changed."""
+
+
+class PermissionDenied(DomainError):
+    """The actor may not do this; nothing was changed and the attempt is audited."""
+
+
+class NotSignedIn(PermissionDenied):
+    """No valid session."""
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist (or the actor may not know it exists)."""
+
+
+MSG_DENIED = "You do not have access to that."
+MSG_NOT_SIGNED_IN = "Please sign in again."

@@ -1,0 +1,126 @@
+"""The one reader of the environment.
+
+Every other module asks :func:`get_settings` instead of reading ``os.environ``, so
+the whole configuration surface of the app is visible in this file.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: The development secret. Refused outside development and tests.
+DEFAULT_SECRET = "insecure-development-secret-change-me"
+
+ENVIRONMENTS = ("development", "test", "production")
+
+
+class SettingsError(RuntimeError):
+    """Raised when the configuration is unsafe or malformed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated configuration for one process."""
+
+    environment: str
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    frontend_port: int
+    backend_port: int
+    public_origins: tuple[str, ...]
+    cookie_secure: bool
+    session_idle_minutes: int
+    session_absolute_hours: int
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _environment(env: dict[str, str]) -> str:
+    explicit = env.get("ILP_ENV", "").strip().lower()
+    if explicit:
+        if explicit not in ENVIRONMENTS:
+            raise SettingsError(f"ILP_ENV must be one of {', '.join(ENVIRONMENTS)}")
+        return explicit
+    # `reflex run --env prod` sets REFLEX_ENV_MODE; treat it as production unless told otherwise,
+    # so a production deployment can never silently run with the development secret.
+    if env.get("REFLEX_ENV_MODE", "").strip().lower() == "prod":
+        return "production"
+    return "development"
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Build settings from an environment mapping (``os.environ`` by default).
+
+    Raises:
+        SettingsError: if a value is malformed, or the secret is left at its default in production.
+    """
+    env = dict(os.environ if env is None else env)
+    environment = _environment(env)
+    database_url = env.get("ILP_DATABASE_URL", "").strip() or (
+        f"sqlite:///{PROJECT_ROOT / 'data' / 'ilp.db'}"
+    )
+    if database_url.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; SQLAlchemy defaults to psycopg2 for the bare scheme.
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    secret_key = env.get("ILP_SECRET_KEY", "").strip() or DEFAULT_SECRET
+    if environment == "production" and (secret_key == DEFAULT_SECRET or len(secret_key) < 32):
+        raise SettingsError(
+            "ILP_SECRET_KEY must be set to a random value of at least 32 characters in production "
+            '(for example: python -c "import secrets; print(secrets.token_urlsafe(48))")'
+        )
+    frontend_port = _int(env, "ILP_FRONTEND_PORT", 3000)
+    backend_port = _int(env, "ILP_BACKEND_PORT", 8000)
+    origins_raw = env.get("ILP_PUBLIC_ORIGINS", "").strip()
+    if origins_raw:
+        origins = tuple(o.strip().rstrip("/") for o in origins_raw.split(",") if o.strip())
+        if "*" in origins:
+            raise SettingsError("ILP_PUBLIC_ORIGINS may not contain '*'")
+    else:
+        origins = tuple(
+            f"http://{host}:{port}"
+            for port in sorted({frontend_port, backend_port})
+            for host in ("localhost", "127.0.0.1")
+        )
+    return Settings(
+        environment=environment,
+        database_url=database_url,
+        redis_url=env.get("REFLEX_REDIS_URL", "").strip() or None,
+        secret_key=secret_key,
+        frontend_port=frontend_port,
+        backend_port=backend_port,
+        public_origins=origins,
+        cookie_secure=env.get("ILP_COOKIE_SECURE", "").strip().lower() in {"1", "true", "yes"},
+        session_idle_minutes=_int(env, "ILP_SESSION_IDLE_MINUTES", 120),
+        session_absolute_hours=_int(env, "ILP_SESSION_ABSOLUTE_HOURS", 12),
+    )
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The settings of this process, read once."""
+    return load_settings()
