@@ -1,0 +1,1 @@
+"""Use cases: load, apply domain rules, save, audit. No Reflex import here."""

@@ -1,0 +1,283 @@
+"""Signing in and out, server-side sessions, password changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from ilp_app import security
+from ilp_app.db.models import AuthSession, LoginAttempt, User
+from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
+from ilp_app.domain.passwords import password_problems
+from ilp_app.domain.permissions import Action, Actor
+from ilp_app.domain.roles import Role, default_home_role, parse_role
+from ilp_app.domain.sessions import SessionPolicy, SessionVerdict, session_needs_touch, session_verdict
+from ilp_app.domain.throttling import WINDOW, throttle_message, throttle_wait
+from ilp_app.services.actors import actor_load, user_roles
+from ilp_app.services.audit import audit_denied, audit_record
+from ilp_app.services.guard import authorize
+from ilp_app.settings import get_settings
+
+MSG_SIGN_IN_FAILED = "That email and password do not match an account. Check them and try again."
+MSG_ACCOUNT_DISABLED = "This account is disabled. Ask your school's administrator for help."
+MSG_NO_ROLE = "This account has no role yet. Ask your school's administrator for help."
+MSG_CURRENT_PASSWORD_WRONG = "Your current password is not correct."
+MSG_PASSWORDS_DIFFER = "The new passwords do not match."
+MSG_PASSWORD_UNCHANGED = "Choose a password different from the current one."
+MSG_ROLE_NOT_HELD = "You do not hold that role."
+
+#: Longest input ever hashed: bounds the work one forged request can cause.
+MAX_PASSWORD_INPUT = 1024
+MAX_EMAIL = 254
+
+
+class SignInRefused(DomainError):
+    """Sign-in failed; the message is safe to show (it never says whether the email exists)."""
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    token: str
+    user_id: int
+    home_role: Role
+    must_change_password: bool
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The signed-in person for one request."""
+
+    actor: Actor
+    display_name: str
+    email: str
+    session_id: int
+
+
+def email_key(email: str) -> str:
+    return email.strip().lower()
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(UTC)
+
+
+def session_policy() -> SessionPolicy:
+    s = get_settings()
+    return SessionPolicy(
+        idle=timedelta(minutes=s.session_idle_minutes),
+        absolute=timedelta(hours=s.session_absolute_hours),
+    )
+
+
+def user_by_email(*, session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(sa.func.lower(User.email) == email_key(email))).first()
+
+
+def _failures(session: Session, column, value: str, now: datetime) -> list[datetime]:
+    rows = session.exec(
+        select(LoginAttempt.at).where(column == value, LoginAttempt.at > now - WINDOW)
+    ).all()
+    return list(rows)
+
+
+def _session_create(session: Session, *, user: User, role: Role, client_ip: str, now: datetime) -> str:
+    token = security.token_new()
+    session.add(
+        AuthSession(
+            user_id=user.id,
+            token_hash=security.token_digest(token),
+            active_role=role.value,
+            created_at=now,
+            last_seen_at=now,
+            client_ip=client_ip[:64],
+        )
+    )
+    return token
+
+
+def sign_in(
+    *, session: Session, email: object, password: object, client_ip: str = "", now: datetime | None = None
+) -> SignInResult:
+    """Check credentials and open a server-side session.
+
+    Slow by design (password hashing): call it off the event loop.
+
+    Raises:
+        SignInRefused: wrong credentials, throttled, disabled account, or no role.
+    """
+    now = _now(now)
+    if not isinstance(email, str) or not isinstance(password, str):
+        raise SignInRefused(MSG_SIGN_IN_FAILED)
+    key = email_key(email)[:MAX_EMAIL]
+    wait = throttle_wait(
+        account_failures=_failures(session, LoginAttempt.email_key, key, now),
+        address_failures=_failures(session, LoginAttempt.client_ip, client_ip, now) if client_ip else [],
+        now=now,
+    )
+    if wait > timedelta(0):
+        audit_record(
+            session=session, actor_user_id=None, action="auth.sign_in", outcome="throttled",
+            target_type="email", target_id=key, client_ip=client_ip,
+        )
+        raise SignInRefused(throttle_message(wait))
+
+    user = user_by_email(session=session, email=key) if key else None
+    if len(password) > MAX_PASSWORD_INPUT:
+        ok, new_hash = False, None
+    elif user is None:
+        security.password_burn_time(password)
+        ok, new_hash = False, None
+    else:
+        ok, new_hash = security.password_verify(password, user.password_hash)
+
+    if not ok:
+        session.add(LoginAttempt(email_key=key, client_ip=client_ip[:64], at=now))
+        audit_record(
+            session=session, actor_user_id=user.id if user else None, action="auth.sign_in",
+            outcome="failed", target_type="email", target_id=key, client_ip=client_ip,
+        )
+        raise SignInRefused(MSG_SIGN_IN_FAILED)
+    if not user.is_active:
+        audit_record(session=session, actor_user_id=user.id, action="auth.sign_in",
+                     outcome="disabled", client_ip=client_ip)
+        raise SignInRefused(MSG_ACCOUNT_DISABLED)
+    role = default_home_role(user_roles(session=session, user_id=user.id))
+    if role is None:
+        raise SignInRefused(MSG_NO_ROLE)
+
+    if new_hash:
+        user.password_hash = new_hash
+        session.add(user)
+    session.exec(sa.delete(LoginAttempt).where(LoginAttempt.email_key == key))
+    token = _session_create(session, user=user, role=role, client_ip=client_ip, now=now)
+    audit_record(session=session, actor_user_id=user.id, action="auth.sign_in", client_ip=client_ip,
+                 detail={"hash_upgraded": True} if new_hash else None)
+    return SignInResult(token=token, user_id=user.id, home_role=role,
+                        must_change_password=user.must_change_password)
+
+
+def _session_row(session: Session, token: object) -> AuthSession | None:
+    if not isinstance(token, str) or not token or len(token) > 128:
+        return None
+    return session.exec(
+        select(AuthSession).where(AuthSession.token_hash == security.token_digest(token))
+    ).first()
+
+
+def current_user(*, session: Session, token: object, now: datetime | None = None) -> CurrentUser | None:
+    """The person behind a browser's session token, or None when it is not (or no longer) valid."""
+    now = _now(now)
+    row = _session_row(session, token)
+    if row is None:
+        return None
+    verdict = session_verdict(
+        created_at=row.created_at, last_seen_at=row.last_seen_at, revoked_at=row.revoked_at,
+        now=now, policy=session_policy(),
+    )
+    if verdict is not SessionVerdict.VALID:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return None
+    if session_needs_touch(last_seen_at=row.last_seen_at, now=now):
+        row.last_seen_at = now
+        session.add(row)
+    actor = actor_load(session=session, user=user, active_role=parse_role(row.active_role))
+    return CurrentUser(actor=actor, display_name=user.display_name, email=user.email, session_id=row.id)
+
+
+def sign_out(*, session: Session, token: object) -> None:
+    """End the session behind ``token`` (a no-op for an unknown or ended one)."""
+    row = _session_row(session, token)
+    if row is None or row.revoked_at is not None:
+        return
+    row.revoked_at = _now(None)
+    row.revoke_reason = "sign_out"
+    session.add(row)
+    audit_record(session=session, actor_user_id=row.user_id, action="auth.sign_out")
+
+
+def sessions_revoke(*, session: Session, user_id: int, reason: str, keep_id: int | None = None) -> int:
+    """End every open session of a user (except ``keep_id``); returns how many were ended."""
+    stmt = (
+        sa.update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=_now(None), revoke_reason=reason)
+    )
+    if keep_id is not None:
+        stmt = stmt.where(AuthSession.id != keep_id)
+    return session.exec(stmt).rowcount or 0
+
+
+def role_switch(*, session: Session, token: object, role: object) -> Role:
+    """Make ``role`` the active one for this session (it decides the home and navigation).
+
+    Raises:
+        NotSignedIn: the session is not valid.
+        ValidationFailed: the user does not hold that role.
+    """
+    me = current_user(session=session, token=token)
+    authorize(me.actor if me else None, Action.ACCOUNT_MANAGE)
+    wanted = parse_role(role)
+    if wanted is None or wanted not in me.actor.roles:
+        audit_denied(actor_user_id=me.actor.user_id, action="auth.role_switch",
+                     target_type="role", target_id=str(role)[:64])
+        raise ValidationFailed(MSG_ROLE_NOT_HELD)
+    row = session.get(AuthSession, me.session_id)
+    row.active_role = wanted.value
+    session.add(row)
+    return wanted
+
+
+def password_change(
+    *, session: Session, token: object, current_password: object, new_password: object,
+    confirm_password: object, client_ip: str = "",
+) -> str:
+    """Replace the signed-in user's password; ends every session and returns a fresh token.
+
+    Slow by design (hashing): call it off the event loop.
+
+    Raises:
+        NotSignedIn: the session is not valid.
+        ValidationFailed: wrong current password, mismatch, or a policy problem (all listed).
+    """
+    me = current_user(session=session, token=token)
+    authorize(me.actor if me else None, Action.ACCOUNT_MANAGE, client_ip=client_ip)
+    if not all(isinstance(v, str) for v in (current_password, new_password, confirm_password)):
+        raise ValidationFailed(MSG_CURRENT_PASSWORD_WRONG)
+    user = session.get(User, me.actor.user_id)
+    ok, _ = security.password_verify(current_password[:MAX_PASSWORD_INPUT], user.password_hash)
+    if not ok:
+        audit_record(session=session, actor_user_id=user.id, action="auth.password_change",
+                     outcome="failed", client_ip=client_ip)
+        raise ValidationFailed(MSG_CURRENT_PASSWORD_WRONG)
+    if new_password != confirm_password:
+        raise ValidationFailed(MSG_PASSWORDS_DIFFER)
+    problems = password_problems(new_password, email=user.email)
+    if problems:
+        raise ValidationFailed(" ".join(problems))
+    if new_password == current_password:
+        raise ValidationFailed(MSG_PASSWORD_UNCHANGED)
+    now = _now(None)
+    user.password_hash = security.password_hash(new_password)
+    user.must_change_password = False
+    user.password_changed_at = now
+    user.updated_at = now
+    session.add(user)
+    sessions_revoke(session=session, user_id=user.id, reason="password_change")
+    row = session.get(AuthSession, me.session_id)
+    role = parse_role(row.active_role) or default_home_role(me.actor.roles)
+    new_token = _session_create(session, user=user, role=role, client_ip=client_ip, now=now)
+    audit_record(session=session, actor_user_id=user.id, action="auth.password_change", client_ip=client_ip)
+    return new_token
+
+
+def require_user(*, session: Session, token: object) -> CurrentUser:
+    """Like :func:`current_user` but raises when nobody is signed in."""
+    me = current_user(session=session, token=token)
+    if me is None:
+        raise NotSignedIn("Please sign in again.")
+    return me

@@ -1,0 +1,172 @@
+"""Reads for each role's home page: who I mentor, teach, parent, and where I belong."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from ilp_app.db.models import Enrollment, Group, Guardianship, MentorAssignment, Period, Site, User
+from ilp_app.domain.permissions import Action, Actor, LearnerRef
+from ilp_app.domain.roles import Role
+from ilp_app.services.guard import authorize
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    id: int
+    name: str
+    full_name: str
+    pronouns: str
+    groups: str
+    mentors: str
+    guardians: str
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    id: int
+    name: str
+    kind: str
+    learner_count: int
+
+
+@dataclass(frozen=True)
+class PeriodInfo:
+    name: str
+    starts_on: str
+    ends_on: str
+
+
+def period_current(*, session: Session, site_id: int, today: date | None = None) -> Period | None:
+    """The period containing ``today``; else the most recently started one."""
+    today = today or date.today()
+    periods = session.exec(select(Period).where(Period.site_id == site_id).order_by(Period.starts_on)).all()
+    for p in periods:
+        if p.starts_on <= today <= p.ends_on:
+            return p
+    started = [p for p in periods if p.starts_on <= today]
+    return started[-1] if started else (periods[0] if periods else None)
+
+
+def _names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    return {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(ids))).all()}
+
+
+def learner_rows(*, session: Session, learner_ids: Iterable[int]) -> list[LearnerRow]:
+    """Learners with their groups, mentors and guardians, sorted by name. Callers authorise first."""
+    ids = sorted(set(learner_ids))
+    if not ids:
+        return []
+    learners = session.exec(select(User).where(User.id.in_(ids), User.is_active)).all()
+    groups: dict[int, list[str]] = {}
+    for uid, gname in session.exec(
+        select(Enrollment.user_id, Group.name).join(Group, Group.id == Enrollment.group_id)
+        .where(Enrollment.user_id.in_(ids), Enrollment.role == "learner").order_by(Group.kind.desc(), Group.name)
+    ).all():
+        groups.setdefault(uid, []).append(gname)
+    mentor_links = session.exec(
+        select(MentorAssignment.learner_id, MentorAssignment.mentor_id).where(MentorAssignment.learner_id.in_(ids))
+    ).all()
+    guardian_links = session.exec(
+        select(Guardianship.learner_id, Guardianship.parent_id).where(Guardianship.learner_id.in_(ids))
+    ).all()
+    names = _names(session, [m for _, m in mentor_links] + [p for _, p in guardian_links])
+
+    def joined(links, uid):
+        return ", ".join(sorted(names[o] for lid, o in links if lid == uid and o in names))
+
+    rows = [
+        LearnerRow(
+            id=u.id, name=u.display_name, full_name=u.full_name, pronouns=u.pronouns,
+            groups=", ".join(groups.get(u.id, [])), mentors=joined(mentor_links, u.id),
+            guardians=joined(guardian_links, u.id),
+        )
+        for u in learners
+    ]
+    return sorted(rows, key=lambda r: r.name.casefold())
+
+
+def _group_rows(session: Session, group_ids: list[int]) -> list[GroupRow]:
+    if not group_ids:
+        return []
+    rows = []
+    for g in session.exec(select(Group).where(Group.id.in_(group_ids)).order_by(Group.name)).all():
+        count = len(session.exec(
+            select(Enrollment.id).where(Enrollment.group_id == g.id, Enrollment.role == "learner")
+        ).all())
+        rows.append(GroupRow(id=g.id, name=g.name, kind=g.kind, learner_count=count))
+    return rows
+
+
+@dataclass(frozen=True)
+class StaffHome:
+    groups: list[GroupRow]
+    learners: list[LearnerRow]
+
+
+def mentor_home(*, session: Session, actor: Actor | None, client_ip: str = "") -> StaffHome:
+    """The mentor's learners (from mentor assignments) and their tutor groups."""
+    authorize(actor, Action.HOME_VIEW, Role.MENTOR, client_ip=client_ip)
+    learners = learner_rows(session=session, learner_ids=actor.mentee_ids)
+    group_ids = session.exec(
+        select(Enrollment.group_id).join(Group, Group.id == Enrollment.group_id)
+        .where(Enrollment.user_id.in_(list(actor.mentee_ids) or [-1]), Group.kind == "tutor")
+    ).all()
+    return StaffHome(groups=_group_rows(session, sorted(set(group_ids))), learners=learners)
+
+
+def teacher_home(*, session: Session, actor: Actor | None, client_ip: str = "") -> StaffHome:
+    """The groups a teacher teaches and the learners in them."""
+    authorize(actor, Action.HOME_VIEW, Role.TEACHER, client_ip=client_ip)
+    group_ids = session.exec(
+        select(Enrollment.group_id).where(Enrollment.user_id == actor.user_id, Enrollment.role == "teacher")
+    ).all()
+    return StaffHome(
+        groups=_group_rows(session, sorted(set(group_ids))),
+        learners=learner_rows(session=session, learner_ids=actor.taught_learner_ids),
+    )
+
+
+@dataclass(frozen=True)
+class LearnerHome:
+    me: LearnerRow | None
+    period: PeriodInfo | None
+    school: str
+
+
+def _period_info(session: Session, site_id: int) -> PeriodInfo | None:
+    p = period_current(session=session, site_id=site_id)
+    if p is None:
+        return None
+    return PeriodInfo(name=p.name, starts_on=p.starts_on.isoformat(), ends_on=p.ends_on.isoformat())
+
+
+def learner_home(*, session: Session, actor: Actor | None, client_ip: str = "") -> LearnerHome:
+    """A learner's own mentor, groups and current period."""
+    authorize(actor, Action.HOME_VIEW, Role.LEARNER, client_ip=client_ip)
+    authorize(actor, Action.LEARNER_VIEW, LearnerRef(actor.user_id), client_ip=client_ip)
+    rows = learner_rows(session=session, learner_ids=[actor.user_id])
+    site = session.get(Site, actor.site_id)
+    return LearnerHome(me=rows[0] if rows else None, period=_period_info(session, actor.site_id),
+                       school=site.name if site else "")
+
+
+@dataclass(frozen=True)
+class ParentHome:
+    children: list[LearnerRow]
+    period: PeriodInfo | None
+
+
+def parent_home(*, session: Session, actor: Actor | None, client_ip: str = "") -> ParentHome:
+    """A parent's own children (from guardianships), never anyone else's."""
+    authorize(actor, Action.HOME_VIEW, Role.PARENT, client_ip=client_ip)
+    return ParentHome(
+        children=learner_rows(session=session, learner_ids=actor.child_ids),
+        period=_period_info(session, actor.site_id),
+    )
