@@ -1,0 +1,100 @@
+"""The frame around every signed-in page: header, navigation, role switcher, sign-out."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ilp_app import routes
+from ilp_app.state.session import SessionState
+
+
+def skip_link() -> rx.Component:
+    return rx.el.a("Skip to content", href="#main", class_name="skip-link")
+
+
+def brand() -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.icon("notebook-pen", size=22, aria_hidden="true"),
+            rx.text("ILP", weight="bold", size="4"),
+            align="center",
+            spacing="2",
+        ),
+        href=routes.INDEX,
+        underline="none",
+        aria_label="ILP home",
+    )
+
+
+def role_switcher() -> rx.Component:
+    """Shown only to people who hold more than one role."""
+    return rx.cond(
+        SessionState.role_options.length() > 1,
+        rx.el.label(
+            rx.text("View as", size="2", as_="span", class_name="visually-hidden"),
+            rx.el.select(
+                rx.foreach(
+                    SessionState.role_options,
+                    lambda opt: rx.el.option(opt["label"], value=opt["value"]),
+                ),
+                value=SessionState.active_role,
+                on_change=SessionState.switch_role,
+                aria_label="View as",
+                class_name="role-select",
+            ),
+        ),
+    )
+
+
+def header_bar() -> rx.Component:
+    return rx.el.header(
+        rx.hstack(
+            brand(),
+            rx.spacer(),
+            role_switcher(),
+            rx.text(SessionState.user_name, size="2", class_name="hide-narrow", weight="medium"),
+            rx.menu.root(
+                rx.menu.trigger(
+                    rx.button(rx.icon("circle-user", size=18), variant="ghost", aria_label="Account menu"),
+                ),
+                rx.menu.content(
+                    rx.menu.item("Change password", on_click=rx.redirect(routes.PASSWORD)),
+                    rx.menu.separator(),
+                    rx.menu.item("Sign out", on_click=SessionState.sign_out, color="red"),
+                ),
+            ),
+            rx.button("Sign out", on_click=SessionState.sign_out, variant="soft", size="2",
+                      class_name="hide-narrow"),
+            align="center",
+            spacing="3",
+            width="100%",
+        ),
+        class_name="app-header",
+    )
+
+
+def app_shell(*children: rx.Component, heading: str | rx.Var) -> rx.Component:
+    """A signed-in page: header, a main landmark with the page heading, then content."""
+    return rx.box(
+        skip_link(),
+        header_bar(),
+        rx.el.main(
+            rx.heading(heading, as_="h1", size="7", margin_bottom="1rem"),
+            *children,
+            id="main",
+            class_name="app-main",
+        ),
+    )
+
+
+def loading(flag: rx.Var, *children: rx.Component) -> rx.Component:
+    """Show ``children`` once the page's data arrived, a spinner until then."""
+    return rx.cond(
+        flag,
+        rx.fragment(*children),
+        rx.center(rx.spinner(size="3"), padding="3rem", aria_label="Loading"),
+    )
+
+
+def empty_note(text: str) -> rx.Component:
+    return rx.callout(text, icon="info", color_scheme="gray", variant="surface")

@@ -1,0 +1,13 @@
+"""The app object. Pages are registered explicitly, each with its route, title and on_load."""
+
+import reflex as rx
+
+from ilp_app.pages import admin, index, learner, login, mentor, parent, password, teacher
+
+app = rx.App(
+    stylesheets=["/styles.css"],
+    head_components=[rx.el.meta(name="color-scheme", content="light dark")],
+)
+
+for module in (index, login, password, admin, mentor, teacher, learner, parent):
+    app.add_page(module.page, route=module.ROUTE, title=module.TITLE, on_load=module.ON_LOAD)

@@ -1,0 +1,110 @@
+"""Administrator console: accounts, temporary passwords, disabling."""
+
+import reflex as rx
+
+from ilp_app import routes
+from ilp_app.components.forms import form_error, labelled_input
+from ilp_app.components.layout import app_shell, empty_note, loading
+from ilp_app.state.admin import AdminState
+
+ROUTE = routes.ADMIN
+TITLE = "Administration · ILP"
+ON_LOAD = AdminState.load
+
+
+def status_badges(row: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.cond(row.is_active, rx.badge("Active", color_scheme="green"), rx.badge("Disabled", color_scheme="red")),
+        rx.cond(row.must_change_password, rx.badge("Must change password", color_scheme="amber")),
+        rx.cond(~row.has_password, rx.badge("No password yet", color_scheme="gray")),
+        spacing="1",
+        wrap="wrap",
+    )
+
+
+def user_card(row: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(row.full_name, as_="h3", size="3"),
+            rx.text(row.email, size="2", color_scheme="gray", style={"word_break": "break-all"}),
+            rx.text(row.roles, size="2"),
+            status_badges(row),
+            rx.hstack(
+                rx.button(
+                    "Set temporary password", size="1", variant="soft",
+                    on_click=AdminState.open_password_dialog(row.id, row.full_name),
+                    aria_label="Set temporary password for " + row.full_name,
+                ),
+                rx.cond(
+                    row.is_active,
+                    rx.button("Disable", size="1", variant="soft", color_scheme="red",
+                              on_click=AdminState.set_active(row.id, False),
+                              aria_label="Disable " + row.full_name),
+                    rx.button("Enable", size="1", variant="soft", color_scheme="green",
+                              on_click=AdminState.set_active(row.id, True),
+                              aria_label="Enable " + row.full_name),
+                ),
+                wrap="wrap",
+                spacing="2",
+            ),
+            spacing="2",
+        ),
+        role="listitem",
+    )
+
+
+def password_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Temporary password"),
+            rx.dialog.description(
+                "For ", AdminState.dialog_user_name,
+                ". Their open sessions end now, and they must choose a new password when they sign in.",
+            ),
+            rx.form(
+                rx.vstack(
+                    form_error(AdminState.dialog_error),
+                    rx.el.input(type="hidden", name="user_id", value=AdminState.dialog_user_id),
+                    labelled_input("Temporary password", name="password", type_="text", autocomplete="off",
+                                   max_length=128),
+                    rx.hstack(
+                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button",
+                                                  on_click=AdminState.close_password_dialog)),
+                        rx.button("Set password", type="submit", loading=AdminState.busy),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                ),
+                on_submit=AdminState.set_temporary_password,
+                reset_on_submit=True,
+            ),
+        ),
+        open=AdminState.dialog_user_id != 0,
+        on_open_change=lambda _open: AdminState.close_password_dialog(),
+    )
+
+
+def page() -> rx.Component:
+    return app_shell(
+        loading(
+            AdminState.loaded,
+            rx.vstack(
+                rx.el.label(
+                    rx.text("Find an account", size="2", weight="medium"),
+                    rx.input(placeholder="Name or email", value=AdminState.query, type="search",
+                             on_change=AdminState.search.debounce(250), width="100%", max_length=100),
+                    width="100%", max_width="24rem",
+                ),
+                rx.cond(
+                    AdminState.rows.length() == 0,
+                    empty_note("No accounts match."),
+                    rx.box(rx.foreach(AdminState.rows, user_card), class_name="card-grid", role="list"),
+                ),
+                password_dialog(),
+                spacing="4",
+                width="100%",
+            ),
+        ),
+        heading="Accounts",
+    )

@@ -1,0 +1,15 @@
+"""The root URL sends people to the home of their role, or to sign in."""
+
+import reflex as rx
+
+from ilp_app import routes
+from ilp_app.state.login import LoginState
+
+ROUTE = routes.INDEX
+TITLE = "ILP"
+ON_LOAD = LoginState.route_home
+
+
+def page() -> rx.Component:
+    return rx.center(rx.spinner(size="3"), rx.link("Sign in", href=routes.LOGIN), min_height="60vh",
+                     direction="column", spacing="3")

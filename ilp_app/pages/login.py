@@ -1,0 +1,38 @@
+"""Sign-in page."""
+
+import reflex as rx
+
+from ilp_app import routes
+from ilp_app.components.forms import form_error, labelled_input
+from ilp_app.state.login import LoginState
+
+ROUTE = routes.LOGIN
+TITLE = "Sign in · ILP"
+ON_LOAD = LoginState.load
+
+
+def page() -> rx.Component:
+    return rx.center(
+        rx.card(
+            rx.form(
+                rx.vstack(
+                    rx.hstack(rx.icon("notebook-pen", size=28, aria_hidden="true"),
+                              rx.heading("Sign in", as_="h1", size="7"), align="center"),
+                    rx.text("Individual Learning Plans", color_scheme="gray", size="2"),
+                    form_error(LoginState.error),
+                    labelled_input("Email", name="email", type_="email", autocomplete="username"),
+                    labelled_input("Password", name="password", type_="password",
+                                   autocomplete="current-password", max_length=1024),
+                    rx.button("Sign in", type="submit", size="3", width="100%", loading=LoginState.busy),
+                    spacing="4",
+                    width="100%",
+                ),
+                on_submit=LoginState.submit,
+                reset_on_submit=False,
+            ),
+            class_name="auth-card",
+            size="3",
+        ),
+        min_height="100vh",
+        padding="1rem",
+    )

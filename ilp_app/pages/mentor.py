@@ -1,0 +1,38 @@
+"""Mentor home: my learners (from mentor assignments) and my tutor groups."""
+
+import reflex as rx
+
+from ilp_app import routes
+from ilp_app.components.layout import app_shell, empty_note, loading
+from ilp_app.components.people import group_badges, learner_list
+from ilp_app.state.homes import MentorHomeState
+
+ROUTE = routes.MENTOR
+TITLE = "My learners · ILP"
+ON_LOAD = MentorHomeState.load
+
+
+def page() -> rx.Component:
+    return app_shell(
+        loading(
+            MentorHomeState.loaded,
+            rx.vstack(
+                group_badges(MentorHomeState.groups),
+                rx.el.label(
+                    rx.text("Find a learner", size="2", weight="medium"),
+                    rx.input(placeholder="Name or group", value=MentorHomeState.query,
+                             on_change=MentorHomeState.set_query.debounce(200), type="search", width="100%",
+                             max_length=100),
+                    width="100%", max_width="24rem",
+                ),
+                rx.cond(
+                    MentorHomeState.learners.length() == 0,
+                    empty_note("No learners are connected to you yet. An administrator connects learners to mentors."),
+                    learner_list(MentorHomeState.visible_learners),
+                ),
+                spacing="4",
+                width="100%",
+            ),
+        ),
+        heading="My learners",
+    )

@@ -1,0 +1,38 @@
+"""Teacher home: the groups I teach and the learners in them."""
+
+import reflex as rx
+
+from ilp_app import routes
+from ilp_app.components.layout import app_shell, empty_note, loading
+from ilp_app.components.people import group_badges, learner_list
+from ilp_app.state.homes import TeacherHomeState
+
+ROUTE = routes.TEACHER
+TITLE = "My classes · ILP"
+ON_LOAD = TeacherHomeState.load
+
+
+def page() -> rx.Component:
+    return app_shell(
+        loading(
+            TeacherHomeState.loaded,
+            rx.vstack(
+                group_badges(TeacherHomeState.groups),
+                rx.el.label(
+                    rx.text("Find a learner", size="2", weight="medium"),
+                    rx.input(placeholder="Name or group", value=TeacherHomeState.query,
+                             on_change=TeacherHomeState.set_query.debounce(200), type="search", width="100%",
+                             max_length=100),
+                    width="100%", max_width="24rem",
+                ),
+                rx.cond(
+                    TeacherHomeState.learners.length() == 0,
+                    empty_note("You are not teaching any group yet."),
+                    learner_list(TeacherHomeState.visible_learners),
+                ),
+                spacing="4",
+                width="100%",
+            ),
+        ),
+        heading="My classes",
+    )

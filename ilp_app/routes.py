@@ -1,0 +1,30 @@
+"""Every URL of the app, in one place."""
+
+from __future__ import annotations
+
+from ilp_app.domain.roles import Role
+
+INDEX = "/"
+LOGIN = "/login"
+PASSWORD = "/account/password"
+ADMIN = "/admin"
+MENTOR = "/mentor"
+TEACHER = "/teacher"
+LEARNER = "/learner"
+PARENT = "/parent"
+
+ROLE_HOMES: dict[Role, str] = {
+    Role.ADMINISTRATOR: ADMIN,
+    Role.MENTOR: MENTOR,
+    Role.TEACHER: TEACHER,
+    Role.LEARNER: LEARNER,
+    Role.PARENT: PARENT,
+}
+
+
+def home_url(role: Role | str | None) -> str:
+    """The home page of a role (the sign-in page when there is none)."""
+    try:
+        return ROLE_HOMES[Role(role)]
+    except (ValueError, KeyError):
+        return LOGIN

@@ -1,0 +1,107 @@
+"""The administrator's console: accounts, temporary passwords, disabling."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from ilp_app.db.engine import session_scope
+from ilp_app.domain.errors import DomainError
+from ilp_app.services import auth, users
+from ilp_app.services.users import UserRow
+from ilp_app.state.session import SessionState
+
+
+def _temporary_password(token: str, user_id: object, password: object, client_ip: str) -> None:
+    with session_scope() as s:
+        me = auth.current_user(session=s, token=token)
+        users.temporary_password_set(
+            session=s, actor=me.actor if me else None, user_id=user_id, password=password, client_ip=client_ip
+        )
+
+
+def _as_id(value: object) -> object:
+    """Form fields arrive as text; anything that is not a plain number stays as it is and is refused later."""
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value
+
+
+class AdminState(SessionState):
+    loaded: bool = False
+    rows: list[UserRow] = []
+    query: str = ""
+    dialog_user_id: int = 0
+    dialog_user_name: str = ""
+    dialog_error: str = ""
+    busy: bool = False
+
+    def _refresh(self):
+        me = self._current()
+        try:
+            with session_scope() as s:
+                self.rows = users.user_list(
+                    session=s, actor=me.actor if me else None, query=self.query, client_ip=self._client_ip()
+                )
+        except DomainError as error:
+            self.reset()
+            return self._refusal(me, error)
+        self.loaded = True
+
+    @rx.event
+    def load(self):
+        self.query = ""
+        return self._refresh()
+
+    @rx.event
+    def search(self, value: str):
+        self.query = value[:100] if isinstance(value, str) else ""
+        return self._refresh()
+
+    @rx.event
+    def set_active(self, user_id: int, active: bool):
+        me = self._current()
+        try:
+            with session_scope() as s:
+                users.user_set_active(session=s, actor=me.actor if me else None, user_id=user_id,
+                                      active=active, client_ip=self._client_ip())
+        except DomainError as error:
+            return [rx.toast.error(error.message), *(self._refresh() or [])]
+        message = "Account enabled." if active else "Account disabled and signed out everywhere."
+        return [rx.toast.success(message), *(self._refresh() or [])]
+
+    @rx.event
+    def open_password_dialog(self, user_id: int, name: str):
+        self.dialog_user_id = user_id if isinstance(user_id, int) else 0
+        self.dialog_user_name = name if isinstance(name, str) else ""
+        self.dialog_error = ""
+
+    @rx.event
+    def close_password_dialog(self):
+        self.dialog_user_id = 0
+        self.dialog_error = ""
+
+    @rx.event
+    async def set_temporary_password(self, form_data: dict):
+        if not isinstance(form_data, dict):
+            self.dialog_error = "Enter a temporary password."
+            return
+        self.busy = True
+        yield
+        try:
+            await asyncio.to_thread(
+                _temporary_password, self.session_token, _as_id(form_data.get("user_id")),
+                form_data.get("password"), self._client_ip(),
+            )
+        except DomainError as error:
+            self.busy = False
+            self.dialog_error = error.message
+            return
+        self.busy = False
+        name = self.dialog_user_name
+        self.dialog_user_id = 0
+        self.dialog_error = ""
+        yield rx.toast.success(f"Temporary password set for {name}. They must choose a new one when they sign in.")
+        for event in self._refresh() or []:
+            yield event

@@ -1,0 +1,95 @@
+"""The home page of each role. Each load asks the services, which authorise on the server."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ilp_app.db.engine import session_scope
+from ilp_app.domain.errors import DomainError
+from ilp_app.services import directory
+from ilp_app.services.directory import GroupRow, LearnerRow, PeriodInfo
+from ilp_app.state.session import SessionState
+
+
+class StaffHomeState(SessionState):
+    """Shared shape of the mentor and teacher homes: groups and the learners in them."""
+
+    loaded: bool = False
+    groups: list[GroupRow] = []
+    learners: list[LearnerRow] = []
+    query: str = ""
+
+    @rx.var
+    def visible_learners(self) -> list[LearnerRow]:
+        needle = self.query.strip().casefold()
+        if not needle:
+            return self.learners
+        return [r for r in self.learners if needle in f"{r.name} {r.full_name} {r.groups}".casefold()]
+
+    @rx.event
+    def set_query(self, value: str):
+        self.query = value[:100] if isinstance(value, str) else ""
+
+    def _fill(self, fetch):
+        me = self._current()
+        try:
+            with session_scope() as s:
+                home = fetch(session=s, actor=me.actor if me else None, client_ip=self._client_ip())
+        except DomainError as error:
+            self.reset()
+            return self._refusal(me, error)
+        self.groups = home.groups
+        self.learners = home.learners
+        self.loaded = True
+
+
+class MentorHomeState(StaffHomeState):
+    @rx.event
+    def load(self):
+        return self._fill(directory.mentor_home)
+
+
+class TeacherHomeState(StaffHomeState):
+    @rx.event
+    def load(self):
+        return self._fill(directory.teacher_home)
+
+
+class LearnerHomeState(SessionState):
+    loaded: bool = False
+    me: LearnerRow | None = None
+    period: PeriodInfo | None = None
+    school: str = ""
+
+    @rx.event
+    def load(self):
+        me = self._current()
+        try:
+            with session_scope() as s:
+                home = directory.learner_home(session=s, actor=me.actor if me else None, client_ip=self._client_ip())
+        except DomainError as error:
+            self.reset()
+            return self._refusal(me, error)
+        self.me = home.me
+        self.period = home.period
+        self.school = home.school
+        self.loaded = True
+
+
+class ParentHomeState(SessionState):
+    loaded: bool = False
+    children: list[LearnerRow] = []
+    period: PeriodInfo | None = None
+
+    @rx.event
+    def load(self):
+        me = self._current()
+        try:
+            with session_scope() as s:
+                home = directory.parent_home(session=s, actor=me.actor if me else None, client_ip=self._client_ip())
+        except DomainError as error:
+            self.reset()
+            return self._refusal(me, error)
+        self.children = home.children
+        self.period = home.period
+        self.loaded = True

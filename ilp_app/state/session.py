@@ -1,0 +1,117 @@
+"""The signed-in session, shared by every page state.
+
+The browser holds a random session token in a cookie; the server stores only its keyed hash.
+Every event re-derives the person from that token through ``services.auth`` (the Reflex client
+token is not a credential), so a revoked or expired session stops working at the next click.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import reflex as rx
+
+from ilp_app import routes
+from ilp_app.db.engine import session_scope
+from ilp_app.domain.errors import DomainError, NotSignedIn
+from ilp_app.domain.roles import ROLE_LABELS, Role, parse_role
+from ilp_app.services import auth
+from ilp_app.services.auth import CurrentUser
+from ilp_app.settings import get_settings
+
+log = logging.getLogger("ilp.state")
+
+_settings = get_settings()
+
+MSG_SIGNED_OUT = "You have been signed out."
+MSG_UNEXPECTED = "Something went wrong on our side. Nothing was changed; please try again."
+
+
+class SessionState(rx.State):
+    """Identity shown in the header, and the session cookie. Holds nothing private."""
+
+    session_token: str = rx.Cookie(
+        "",
+        name="ilp_session",
+        path="/",
+        same_site="strict",
+        secure=_settings.cookie_secure or None,
+        max_age=_settings.session_absolute_hours * 3600,
+    )
+    user_name: str = ""
+    active_role: str = ""
+    role_options: list[dict[str, str]] = []
+
+    # --- helpers for subclasses (backend only: names start with "_") ---
+
+    def _client_ip(self) -> str:
+        try:
+            return self.router.session.client_ip or ""
+        except AttributeError:
+            return ""
+
+    def _current(self) -> CurrentUser | None:
+        """The signed-in person for this event, checked against the database."""
+        with session_scope() as s:
+            me = auth.current_user(session=s, token=self.session_token)
+        if me is None:
+            self._forget_identity()
+        else:
+            self._show_identity(me)
+        return me
+
+    def _show_identity(self, me: CurrentUser) -> None:
+        self.user_name = me.display_name
+        self.active_role = me.actor.active_role.value if me.actor.active_role else ""
+        self.role_options = [
+            {"value": r.value, "label": ROLE_LABELS[r]} for r in Role if r in me.actor.roles
+        ]
+
+    def _forget_identity(self) -> None:
+        self.user_name = ""
+        self.active_role = ""
+        self.role_options = []
+
+    def _refusal(self, me: CurrentUser | None, error: DomainError | None = None) -> list:
+        """Where to send someone whose request was refused, with a message saying why."""
+        if me is None or isinstance(error, NotSignedIn):
+            return [rx.redirect(routes.LOGIN)]
+        if me.actor.must_change_password:
+            return [rx.redirect(routes.PASSWORD)]
+        message = error.message if error else "You do not have access to that page."
+        return [rx.toast.error(message), rx.redirect(routes.home_url(me.actor.active_role))]
+
+    def _unexpected(self, exc: Exception) -> list:
+        log.exception("unexpected error in %s", type(self).__name__, exc_info=exc)
+        return [rx.toast.error(MSG_UNEXPECTED)]
+
+    async def _reset_session_tree(self) -> None:
+        """Clear this client's page data in every loaded page state, then the identity."""
+        pending = [self]
+        while pending:
+            state = pending.pop()
+            pending.extend(state.substates.values())
+            state.reset()
+
+    # --- events ---
+
+    @rx.event
+    async def sign_out(self):
+        token = self.session_token
+        with session_scope() as s:
+            auth.sign_out(session=s, token=token)
+        await self._reset_session_tree()
+        self.session_token = ""
+        return [rx.redirect(routes.LOGIN), rx.toast.info(MSG_SIGNED_OUT)]
+
+    @rx.event
+    def switch_role(self, role: str):
+        """Show the home and navigation of another role this person holds."""
+        wanted = parse_role(role)
+        try:
+            with session_scope() as s:
+                auth.role_switch(session=s, token=self.session_token, role=wanted)
+        except DomainError as error:
+            return self._refusal(self._current(), error)
+        me = self._current()
+        return rx.redirect(routes.home_url(wanted)) if me else rx.redirect(routes.LOGIN)
