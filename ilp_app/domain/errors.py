@@ -16,7 +16,15 @@ class ValidationFailed(DomainError):
 
 
 class PermissionDenied(DomainError):
-    """The actor may not do this; nothing was changed and the attempt is audited."""
+    """The actor may not do this; nothing was changed and the attempt is audited.
+
+    ``audit`` carries what the unit of work records about the refusal once the caller's
+    transaction has been rolled back (so the record survives it and never waits on its lock).
+    """
+
+    def __init__(self, message: str, *, audit: dict | None = None):
+        super().__init__(message)
+        self.audit = audit
 
 
 class NotSignedIn(PermissionDenied):

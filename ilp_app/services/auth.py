@@ -14,11 +14,16 @@ from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.passwords import password_problems
 from ilp_app.domain.permissions import Action, Actor
 from ilp_app.domain.roles import Role, default_home_role, parse_role
-from ilp_app.domain.sessions import SessionPolicy, SessionVerdict, session_needs_touch, session_verdict
+from ilp_app.domain.sessions import (
+    SessionPolicy,
+    SessionVerdict,
+    session_needs_touch,
+    session_verdict,
+)
 from ilp_app.domain.throttling import WINDOW, throttle_message, throttle_wait
 from ilp_app.services.actors import actor_load, user_roles
-from ilp_app.services.audit import audit_denied, audit_record
-from ilp_app.services.guard import authorize
+from ilp_app.services.audit import audit_record
+from ilp_app.services.guard import authorize, denial
 from ilp_app.settings import get_settings
 
 MSG_SIGN_IN_FAILED = "That email and password do not match an account. Check them and try again."
@@ -112,6 +117,7 @@ def sign_in(
     if not isinstance(email, str) or not isinstance(password, str):
         raise SignInRefused(MSG_SIGN_IN_FAILED)
     key = email_key(email)[:MAX_EMAIL]
+    client_ip = (client_ip or "")[:64]  # stored and counted as the same value
     wait = throttle_wait(
         account_failures=_failures(session, LoginAttempt.email_key, key, now),
         address_failures=_failures(session, LoginAttempt.client_ip, client_ip, now) if client_ip else [],
@@ -122,6 +128,7 @@ def sign_in(
             session=session, actor_user_id=None, action="auth.sign_in", outcome="throttled",
             target_type="email", target_id=key, client_ip=client_ip,
         )
+        session.commit()  # the refusal is recorded even though the caller's unit of work fails
         raise SignInRefused(throttle_message(wait))
 
     user = user_by_email(session=session, email=key) if key else None
@@ -134,15 +141,18 @@ def sign_in(
         ok, new_hash = security.password_verify(password, user.password_hash)
 
     if not ok:
-        session.add(LoginAttempt(email_key=key, client_ip=client_ip[:64], at=now))
+        session.add(LoginAttempt(email_key=key, client_ip=client_ip, at=now))
         audit_record(
             session=session, actor_user_id=user.id if user else None, action="auth.sign_in",
             outcome="failed", target_type="email", target_id=key, client_ip=client_ip,
         )
+        # Throttling counts these rows: they must outlive the refusal that follows.
+        session.commit()
         raise SignInRefused(MSG_SIGN_IN_FAILED)
     if not user.is_active:
         audit_record(session=session, actor_user_id=user.id, action="auth.sign_in",
                      outcome="disabled", client_ip=client_ip)
+        session.commit()
         raise SignInRefused(MSG_ACCOUNT_DISABLED)
     role = default_home_role(user_roles(session=session, user_id=user.id))
     if role is None:
@@ -223,9 +233,7 @@ def role_switch(*, session: Session, token: object, role: object) -> Role:
     authorize(me.actor if me else None, Action.ACCOUNT_MANAGE)
     wanted = parse_role(role)
     if wanted is None or wanted not in me.actor.roles:
-        audit_denied(actor_user_id=me.actor.user_id, action="auth.role_switch",
-                     target_type="role", target_id=str(role)[:64])
-        raise ValidationFailed(MSG_ROLE_NOT_HELD)
+        raise denial(me.actor, "auth.role_switch", str(role)[:64], message=MSG_ROLE_NOT_HELD)
     row = session.get(AuthSession, me.session_id)
     row.active_role = wanted.value
     session.add(row)

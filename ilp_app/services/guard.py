@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ilp_app.domain.errors import MSG_DENIED, MSG_NOT_SIGNED_IN, NotSignedIn, PermissionDenied
 from ilp_app.domain.permissions import Action, Actor, LearnerRef, UserRef, can
-from ilp_app.services.audit import audit_denied
 
 
 def _describe(target: object) -> tuple[str, object]:
@@ -17,8 +16,27 @@ def _describe(target: object) -> tuple[str, object]:
     return type(target).__name__.lower(), getattr(target, "value", None) or str(target)
 
 
+def denial(
+    actor: Actor | None, action: str, target: object = None, *, client_ip: str = "", message: str = MSG_DENIED
+) -> PermissionDenied:
+    """The error for a refused attempt, carrying what the audit trail should record about it."""
+    target_type, target_id = _describe(target)
+    audit = {
+        "actor_user_id": actor.user_id if actor else None,
+        "action": str(action),
+        "target_type": target_type,
+        "target_id": target_id,
+        "client_ip": client_ip,
+    }
+    if actor is None:
+        return NotSignedIn(MSG_NOT_SIGNED_IN, audit=audit)
+    return PermissionDenied(message, audit=audit)
+
+
 def authorize(actor: Actor | None, action: Action, target: object = None, *, client_ip: str = "") -> Actor:
-    """Return ``actor`` if it may do ``action`` on ``target``; otherwise audit and raise.
+    """Return ``actor`` if it may do ``action`` on ``target``; otherwise raise.
+
+    The refusal is written to the audit trail by :func:`ilp_app.services.uow.unit_of_work`.
 
     Raises:
         NotSignedIn: nobody is signed in.
@@ -26,14 +44,4 @@ def authorize(actor: Actor | None, action: Action, target: object = None, *, cli
     """
     if actor is not None and can(actor, action, target):
         return actor
-    target_type, target_id = _describe(target)
-    audit_denied(
-        actor_user_id=actor.user_id if actor else None,
-        action=str(action),
-        target_type=target_type,
-        target_id=target_id,
-        client_ip=client_ip,
-    )
-    if actor is None:
-        raise NotSignedIn(MSG_NOT_SIGNED_IN)
-    raise PermissionDenied(MSG_DENIED)
+    raise denial(actor, action, target, client_ip=client_ip)

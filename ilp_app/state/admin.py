@@ -6,15 +6,15 @@ import asyncio
 
 import reflex as rx
 
-from ilp_app.db.engine import session_scope
 from ilp_app.domain.errors import DomainError
 from ilp_app.services import auth, users
+from ilp_app.services.uow import unit_of_work
 from ilp_app.services.users import UserRow
 from ilp_app.state.session import SessionState
 
 
 def _temporary_password(token: str, user_id: object, password: object, client_ip: str) -> None:
-    with session_scope() as s:
+    with unit_of_work() as s:
         me = auth.current_user(session=s, token=token)
         users.temporary_password_set(
             session=s, actor=me.actor if me else None, user_id=user_id, password=password, client_ip=client_ip
@@ -40,7 +40,7 @@ class AdminState(SessionState):
     def _refresh(self):
         me = self._current()
         try:
-            with session_scope() as s:
+            with unit_of_work() as s:
                 self.rows = users.user_list(
                     session=s, actor=me.actor if me else None, query=self.query, client_ip=self._client_ip()
                 )
@@ -63,7 +63,7 @@ class AdminState(SessionState):
     def set_active(self, user_id: int, active: bool):
         me = self._current()
         try:
-            with session_scope() as s:
+            with unit_of_work() as s:
                 users.user_set_active(session=s, actor=me.actor if me else None, user_id=user_id,
                                       active=active, client_ip=self._client_ip())
         except DomainError as error:

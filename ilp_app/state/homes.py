@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ilp_app.db.engine import session_scope
 from ilp_app.domain.errors import DomainError
 from ilp_app.services import directory
 from ilp_app.services.directory import GroupRow, LearnerRow, PeriodInfo
+from ilp_app.services.uow import unit_of_work
 from ilp_app.state.session import SessionState
 
 
@@ -33,7 +33,7 @@ class StaffHomeState(SessionState):
     def _fill(self, fetch):
         me = self._current()
         try:
-            with session_scope() as s:
+            with unit_of_work() as s:
                 home = fetch(session=s, actor=me.actor if me else None, client_ip=self._client_ip())
         except DomainError as error:
             self.reset()
@@ -65,7 +65,7 @@ class LearnerHomeState(SessionState):
     def load(self):
         me = self._current()
         try:
-            with session_scope() as s:
+            with unit_of_work() as s:
                 home = directory.learner_home(session=s, actor=me.actor if me else None, client_ip=self._client_ip())
         except DomainError as error:
             self.reset()
@@ -85,7 +85,7 @@ class ParentHomeState(SessionState):
     def load(self):
         me = self._current()
         try:
-            with session_scope() as s:
+            with unit_of_work() as s:
                 home = directory.parent_home(session=s, actor=me.actor if me else None, client_ip=self._client_ip())
         except DomainError as error:
             self.reset()

@@ -7,20 +7,20 @@ import asyncio
 import reflex as rx
 
 from ilp_app import routes
-from ilp_app.db.engine import session_scope
 from ilp_app.domain.errors import DomainError
 from ilp_app.domain.passwords import MAX_LENGTH, MIN_LENGTH
 from ilp_app.services import auth
+from ilp_app.services.uow import unit_of_work
 from ilp_app.state.session import SessionState
 
 
 def _sign_in(email: object, password: object, client_ip: str) -> auth.SignInResult:
-    with session_scope() as s:
+    with unit_of_work() as s:
         return auth.sign_in(session=s, email=email, password=password, client_ip=client_ip)
 
 
 def _password_change(token: str, form: dict, client_ip: str) -> str:
-    with session_scope() as s:
+    with unit_of_work() as s:
         return auth.password_change(
             session=s,
             token=token,

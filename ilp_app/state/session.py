@@ -12,11 +12,11 @@ import logging
 import reflex as rx
 
 from ilp_app import routes
-from ilp_app.db.engine import session_scope
 from ilp_app.domain.errors import DomainError, NotSignedIn
 from ilp_app.domain.roles import ROLE_LABELS, Role, parse_role
 from ilp_app.services import auth
 from ilp_app.services.auth import CurrentUser
+from ilp_app.services.uow import unit_of_work
 from ilp_app.settings import get_settings
 
 log = logging.getLogger("ilp.state")
@@ -52,7 +52,7 @@ class SessionState(rx.State):
 
     def _current(self) -> CurrentUser | None:
         """The signed-in person for this event, checked against the database."""
-        with session_scope() as s:
+        with unit_of_work() as s:
             me = auth.current_user(session=s, token=self.session_token)
         if me is None:
             self._forget_identity()
@@ -98,7 +98,7 @@ class SessionState(rx.State):
     @rx.event
     async def sign_out(self):
         token = self.session_token
-        with session_scope() as s:
+        with unit_of_work() as s:
             auth.sign_out(session=s, token=token)
         await self._reset_session_tree()
         self.session_token = ""
@@ -109,7 +109,7 @@ class SessionState(rx.State):
         """Show the home and navigation of another role this person holds."""
         wanted = parse_role(role)
         try:
-            with session_scope() as s:
+            with unit_of_work() as s:
                 auth.role_switch(session=s, token=self.session_token, role=wanted)
         except DomainError as error:
             return self._refusal(self._current(), error)
