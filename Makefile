@@ -1,0 +1,54 @@
+# Two commands matter: `make run` (the app with the demo school) and `make test` (every test layer).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TOOLS := .tools
+PORT ?= 3000
+# bun is installed from npm into .tools/ (no root needed) when it is not already on PATH.
+export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: run test install install-dev bun lint test-fast test-e2e bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed bun
+install-dev: $(VENV)/.installed-dev bun
+
+bun:
+	@command -v bun >/dev/null 2>&1 || npm install --silent --no-fund --no-audit --prefix $(TOOLS) bun
+	@bun --version >/dev/null
+
+## run: migrate, load the demo school into an empty database, serve at http://localhost:$(PORT)
+run: install
+	$(BIN)/python -m ilp_app.seed
+	ILP_ENV=$${ILP_ENV:-development} $(BIN)/reflex run --env prod --single-port \
+		--frontend-port $(PORT) --backend-port $(PORT)
+
+## test: lint, unit + integration (SQLite, and PostgreSQL/Redis when configured), then browser tests
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/pytest tests/unit tests/integration
+	$(BIN)/pytest tests/e2e
+
+test-fast: install-dev
+	$(BIN)/pytest tests/unit tests/integration -q
+
+test-e2e: install-dev
+	$(BIN)/pytest tests/e2e
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check ilp_app tests bench
+
+clean:
+	rm -rf .web .states reflex.lock data

@@ -1,0 +1,122 @@
+"""Start the real app (production build) as a subprocess on a free port, for browser tests and benchmarks.
+
+Each server gets its own SQLite file (migrated and seeded with the demo school) unless a
+database URL is given, a fresh production secret, and only its own origin allowed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+STARTUP_TIMEOUT = 240
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_http(url: str, proc: subprocess.Popen, log_path: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app exited with {proc.returncode}:\n{log_path.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"app did not answer {url} within {timeout}s:\n{log_path.read_text()[-4000:]}")
+
+
+def prepare_database(url: str) -> None:
+    """Migrate and seed the demo school into ``url``."""
+    subprocess.run(
+        [sys.executable, "-m", "ilp_app.seed"],
+        cwd=ROOT, check=True, capture_output=True,
+        env={**os.environ, "ILP_DATABASE_URL": url, "ILP_ENV": "test"},
+    )
+
+
+@dataclass(frozen=True)
+class RunningApp:
+    base_url: str
+    pid: int
+
+    def processes(self) -> list[str]:
+        """Command lines of every process the app started (supervisor and workers)."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                if os.getsid(int(entry.name)) != self.pid:
+                    continue
+                found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip())
+            except (OSError, ProcessLookupError):
+                continue
+        return found
+
+
+@contextlib.contextmanager
+def running_app(
+    workdir: Path, *, database_url: str | None = None, extra_env: dict[str, str] | None = None,
+) -> Iterator[RunningApp]:
+    """Run the app until the block ends; yields where it answers (http://localhost:PORT)."""
+    port = free_port()
+    db_url = database_url or f"sqlite:///{workdir / 'e2e.db'}"
+    if database_url is None:
+        prepare_database(db_url)
+    shutil.rmtree(ROOT / ".states", ignore_errors=True)
+    base = f"http://localhost:{port}"
+    env = {
+        **os.environ,
+        "ILP_ENV": "production",
+        "ILP_SECRET_KEY": secrets.token_urlsafe(48),
+        "ILP_DATABASE_URL": db_url,
+        "ILP_PUBLIC_ORIGINS": f"{base},http://127.0.0.1:{port}",
+        "PATH": f"{ROOT / '.tools' / 'node_modules' / '.bin'}:{VENV_BIN}:{os.environ.get('PATH', '')}",
+        **(extra_env or {}),
+    }
+    log_path = workdir / f"app-{port}.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [str(VENV_BIN / "reflex"), "run", "--env", "prod", "--single-port",
+             "--frontend-port", str(port), "--backend-port", str(port), "--loglevel", "info"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        _wait_http(f"{base}/ping", proc, log_path, STARTUP_TIMEOUT)
+        _wait_http(f"{base}/login", proc, log_path, 30)
+        yield RunningApp(base_url=base, pid=proc.pid)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        shutil.rmtree(ROOT / ".states", ignore_errors=True)
+
+
+def app_log(workdir: Path) -> str:
+    return "\n".join(p.read_text() for p in sorted(workdir.glob("app-*.log")))
