@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ilp_app.domain.errors import MSG_DENIED, MSG_NOT_SIGNED_IN, NotSignedIn, PermissionDenied
+from ilp_app.domain.plans import NoteVisibility, PlanStatus
 from ilp_app.domain.roles import Role
 
 
@@ -31,6 +32,25 @@ class Actor:
     def has(self, role: Role) -> bool:
         return role in self.roles
 
+    # Relationships to a learner; each needs the matching role *and* the link in the database.
+    def mentors(self, learner_id: int) -> bool:
+        return self.has(Role.MENTOR) and learner_id in self.mentee_ids
+
+    def teaches(self, learner_id: int) -> bool:
+        return self.has(Role.TEACHER) and learner_id in self.taught_learner_ids
+
+    def parents(self, learner_id: int) -> bool:
+        return self.has(Role.PARENT) and learner_id in self.child_ids
+
+    def is_learner(self, learner_id: int) -> bool:
+        return self.has(Role.LEARNER) and learner_id == self.user_id
+
+    def is_staff_of(self, learner_id: int) -> bool:
+        return self.mentors(learner_id) or self.teaches(learner_id)
+
+    def is_family_of(self, learner_id: int) -> bool:
+        return self.is_learner(learner_id) or self.parents(learner_id)
+
 
 class Action(StrEnum):
     HOME_VIEW = "home.view"  # target: Role
@@ -39,6 +59,18 @@ class Action(StrEnum):
     USER_LIST = "user.list"  # target: None
     USER_MANAGE = "user.manage"  # disable, enable, temporary password; target: UserRef
     LEARNER_VIEW = "learner.view"  # target: LearnerRef
+    PLAN_CREATE = "plan.create"  # target: LearnerRef
+    PLAN_VIEW = "plan.view"  # target: PlanRef
+    PLAN_EDIT = "plan.edit"  # structure: focus areas, goals, tasks, links; target: PlanRef
+    PLAN_ACTIVATE = "plan.activate"  # target: PlanRef
+    TASK_PROGRESS = "task.progress"  # move a task to its next status; target: PlanRef
+    REFLECTION_WRITE = "reflection.write"  # target: PlanRef
+    RATING_SELF = "rating.self"  # target: PlanRef
+    RATING_MENTOR = "rating.mentor"  # target: PlanRef
+    LOG_POST = "log.post"  # target: PlanRef
+    NOTE_WRITE = "note.write"  # target: PlanRef
+    NOTE_VIEW = "note.view"  # target: NoteRef
+    NOTE_EDIT = "note.edit"  # text and visibility; target: NoteRef
 
 
 @dataclass(frozen=True)
@@ -49,6 +81,80 @@ class UserRef:
 @dataclass(frozen=True)
 class LearnerRef:
     learner_id: int
+
+
+@dataclass(frozen=True)
+class PlanRef:
+    """A plan as the rules see it: whose it is and where it is in its life."""
+
+    plan_id: int
+    learner_id: int
+    status: PlanStatus
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    learner_id: int
+    author_id: int
+    visibility: NoteVisibility
+
+
+def _plan(target: object) -> PlanRef | None:
+    return target if isinstance(target, PlanRef) and isinstance(target.status, PlanStatus) else None
+
+
+def _plan_view(actor: Actor, target: object) -> bool:
+    plan = _plan(target)
+    if plan is None:
+        return False
+    lid = plan.learner_id
+    if actor.has(Role.ADMINISTRATOR) or actor.is_staff_of(lid):
+        return True
+    # Families see a plan once the mentor has made it active, and keep seeing it once locked.
+    return actor.is_family_of(lid) and plan.status is not PlanStatus.DRAFT
+
+
+def _plan_rule(*, who, statuses: frozenset[PlanStatus]):
+    def rule(actor: Actor, target: object) -> bool:
+        plan = _plan(target)
+        return plan is not None and plan.status in statuses and who(actor, plan.learner_id)
+
+    return rule
+
+
+_OPEN = frozenset({PlanStatus.DRAFT, PlanStatus.ACTIVE})
+_ACTIVE = frozenset({PlanStatus.ACTIVE})
+
+
+def _log_post(actor: Actor, target: object) -> bool:
+    plan = _plan(target)
+    if plan is None or plan.status is PlanStatus.LOCKED:
+        return False
+    lid = plan.learner_id
+    if actor.is_staff_of(lid):
+        return True
+    return actor.is_family_of(lid) and plan.status is PlanStatus.ACTIVE
+
+
+def _note_view(actor: Actor, target: object) -> bool:
+    if not isinstance(target, NoteRef) or not isinstance(target.visibility, NoteVisibility):
+        return False
+    if target.author_id == actor.user_id and actor.is_staff_of(target.learner_id):
+        return True
+    if target.visibility is NoteVisibility.PRIVATE:
+        return False
+    staff = actor.is_staff_of(target.learner_id) or actor.has(Role.ADMINISTRATOR)
+    if target.visibility is NoteVisibility.STAFF:
+        return staff
+    return staff or actor.is_family_of(target.learner_id)
+
+
+def _note_edit(actor: Actor, target: object) -> bool:
+    return (
+        isinstance(target, NoteRef)
+        and target.author_id == actor.user_id
+        and actor.is_staff_of(target.learner_id)
+    )
 
 
 def _learner_view(actor: Actor, target: object) -> bool:
@@ -80,6 +186,18 @@ _RULES = {
     Action.USER_LIST: lambda actor, target: actor.has(Role.ADMINISTRATOR),
     Action.USER_MANAGE: _user_manage,
     Action.LEARNER_VIEW: _learner_view,
+    Action.PLAN_CREATE: lambda actor, target: isinstance(target, LearnerRef) and actor.mentors(target.learner_id),
+    Action.PLAN_VIEW: _plan_view,
+    Action.PLAN_EDIT: _plan_rule(who=Actor.mentors, statuses=_OPEN),
+    Action.PLAN_ACTIVATE: _plan_rule(who=Actor.mentors, statuses=frozenset({PlanStatus.DRAFT})),
+    Action.TASK_PROGRESS: _plan_rule(who=lambda a, lid: a.is_learner(lid) or a.mentors(lid), statuses=_ACTIVE),
+    Action.REFLECTION_WRITE: _plan_rule(who=Actor.is_learner, statuses=_ACTIVE),
+    Action.RATING_SELF: _plan_rule(who=Actor.is_learner, statuses=_ACTIVE),
+    Action.RATING_MENTOR: _plan_rule(who=Actor.mentors, statuses=_ACTIVE),
+    Action.LOG_POST: _log_post,
+    Action.NOTE_WRITE: _plan_rule(who=Actor.is_staff_of, statuses=_OPEN),
+    Action.NOTE_VIEW: _note_view,
+    Action.NOTE_EDIT: _note_edit,
 }
 
 #: Actions still open to someone who must first replace a temporary password.
