@@ -176,3 +176,152 @@ class AuditEvent(SQLModel, table=True):
     target_id: str = Field(default="", max_length=64)
     detail: str = Field(default="", max_length=2000)
     client_ip: str = Field(default="", max_length=64)
+
+
+# --- Plans ---------------------------------------------------------------------------------
+
+
+class FocusAreaOption(SQLModel, table=True):
+    """The school's catalogue of focus areas (competences) mentors pick from."""
+
+    __tablename__ = "focus_area_option"
+    __table_args__ = (sa.UniqueConstraint("site_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    name: str = Field(max_length=80)
+    description: str = Field(default="", max_length=300)
+    position: int = 0
+    archived: bool = False
+
+
+class LearningObjective(SQLModel, table=True):
+    """A learning objective from the school's library, e.g. a curriculum competence aim."""
+
+    __tablename__ = "learning_objective"
+    __table_args__ = (sa.UniqueConstraint("site_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    code: str = Field(max_length=60)
+    statement: str = Field(max_length=1000)
+    subject: str = Field(default="", max_length=100)
+
+
+class Plan(SQLModel, table=True):
+    """One learner's Individual Learning Plan for one period."""
+
+    __table_args__ = (sa.UniqueConstraint("learner_id", "period_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    learner_id: int = Field(foreign_key="user.id", index=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    status: str = Field(default="draft", max_length=10)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    activated_at: datetime | None = _ts(nullable=True, default=False)
+    locked_at: datetime | None = _ts(nullable=True, default=False)
+
+
+class PlanFocusArea(SQLModel, table=True):
+    __tablename__ = "plan_focus_area"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=80)
+    position: int = 0
+
+
+class Goal(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    focus_area_id: int = Field(foreign_key="plan_focus_area.id", index=True, ondelete="CASCADE")
+    statement: str = Field(max_length=500)
+    success_criteria: str = Field(default="", max_length=1000)
+    target_date: date | None = None
+    position: int = 0
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class GoalObjective(SQLModel, table=True):
+    __tablename__ = "goal_objective"
+
+    goal_id: int = Field(foreign_key="goal.id", primary_key=True, ondelete="CASCADE")
+    objective_id: int = Field(foreign_key="learning_objective.id", primary_key=True, ondelete="CASCADE")
+
+
+class GoalRating(SQLModel, table=True):
+    """A dated 1–5 rating of a goal, by the learner (self-assessment) or by the mentor."""
+
+    __tablename__ = "goal_rating"
+
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = Field(foreign_key="goal.id", index=True, ondelete="CASCADE")
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    rater_id: int = Field(foreign_key="user.id")
+    kind: str = Field(max_length=10)  # "self" | "mentor"
+    score: int
+    rated_at: datetime = _ts()
+
+
+class Task(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    goal_id: int = Field(foreign_key="goal.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=200)
+    due_date: date | None = None
+    status: str = Field(default="not_started", max_length=20)
+    position: int = 0
+    status_changed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    status_changed_at: datetime | None = _ts(nullable=True, default=False)
+    created_at: datetime = _ts()
+
+
+class TaskLink(SQLModel, table=True):
+    """A learning resource for a task: a title and an http(s) address."""
+
+    __tablename__ = "task_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True, ondelete="CASCADE")
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=120)
+    url: str = Field(max_length=2000)
+
+
+class Reflection(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    goal_id: int = Field(foreign_key="goal.id", index=True, ondelete="CASCADE")
+    author_id: int = Field(foreign_key="user.id")
+    body: str = Field(max_length=5000)
+    created_at: datetime = _ts()
+
+
+class PlanLogEntry(SQLModel, table=True):
+    """The plan's discussion thread, open to mentor, teachers, learner and parents."""
+
+    __tablename__ = "plan_log_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    author_id: int = Field(foreign_key="user.id")
+    body: str = Field(max_length=2000)
+    created_at: datetime = _ts()
+
+
+class PlanNote(SQLModel, table=True):
+    """A staff note with a visibility chosen per note ("private", "staff" or "family")."""
+
+    __tablename__ = "plan_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    author_id: int = Field(foreign_key="user.id")
+    body: str = Field(max_length=5000)
+    visibility: str = Field(default="staff", max_length=10)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
