@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session, select
 
-from ilp_app.db.models import Enrollment, Group, Guardianship, MentorAssignment, Period, Site, User
-from ilp_app.domain.permissions import Action, Actor, LearnerRef
+from ilp_app.db.models import Enrollment, Group, Guardianship, MentorAssignment, Site, User
+from ilp_app.domain.permissions import Action, Actor, LearnerRef, PlanRef, can
+from ilp_app.domain.plans import PlanStatus
 from ilp_app.domain.roles import Role
 from ilp_app.services.guard import authorize
+from ilp_app.services.periods import period_current
+from ilp_app.services.plan_read import plan_summaries
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,13 @@ class LearnerRow:
     groups: str
     mentors: str
     guardians: str
+    # The learner's plan for the current period, as far as the viewer may see it (0 = none).
+    plan_id: int = 0
+    plan_status: str = ""
+    plan_status_label: str = ""
+    plan_completed: int = 0
+    plan_total: int = 0
+    plan_percent: int = 0
 
 
 @dataclass(frozen=True)
@@ -38,17 +47,6 @@ class PeriodInfo:
     name: str
     starts_on: str
     ends_on: str
-
-
-def period_current(*, session: Session, site_id: int, today: date | None = None) -> Period | None:
-    """The period containing ``today``; else the most recently started one."""
-    today = today or date.today()
-    periods = session.exec(select(Period).where(Period.site_id == site_id).order_by(Period.starts_on)).all()
-    for p in periods:
-        if p.starts_on <= today <= p.ends_on:
-            return p
-    started = [p for p in periods if p.starts_on <= today]
-    return started[-1] if started else (periods[0] if periods else None)
 
 
 def _names(session: Session, ids: Iterable[int]) -> dict[int, str]:
@@ -92,6 +90,22 @@ def learner_rows(*, session: Session, learner_ids: Iterable[int]) -> list[Learne
     return sorted(rows, key=lambda r: r.name.casefold())
 
 
+def with_current_plans(*, session: Session, actor: Actor, rows: list[LearnerRow]) -> list[LearnerRow]:
+    """Add each learner's current-period plan, where the actor may see it."""
+    period = period_current(session=session, site_id=actor.site_id)
+    if period is None or not rows:
+        return rows
+    summaries = plan_summaries(session=session, learner_ids=[r.id for r in rows], period_id=period.id)
+    result = []
+    for row in rows:
+        s = summaries.get(row.id)
+        if s and can(actor, Action.PLAN_VIEW, PlanRef(s.plan_id, row.id, PlanStatus(s.status))):
+            row = replace(row, plan_id=s.plan_id, plan_status=s.status, plan_status_label=s.status_label,
+                          plan_completed=s.completed, plan_total=s.total, plan_percent=s.percent)
+        result.append(row)
+    return result
+
+
 def _group_rows(session: Session, group_ids: list[int]) -> list[GroupRow]:
     if not group_ids:
         return []
@@ -113,7 +127,9 @@ class StaffHome:
 def mentor_home(*, session: Session, actor: Actor | None, client_ip: str = "") -> StaffHome:
     """The mentor's learners (from mentor assignments) and their tutor groups."""
     authorize(actor, Action.HOME_VIEW, Role.MENTOR, client_ip=client_ip)
-    learners = learner_rows(session=session, learner_ids=actor.mentee_ids)
+    learners = with_current_plans(
+        session=session, actor=actor, rows=learner_rows(session=session, learner_ids=actor.mentee_ids)
+    )
     group_ids = session.exec(
         select(Enrollment.group_id).join(Group, Group.id == Enrollment.group_id)
         .where(Enrollment.user_id.in_(list(actor.mentee_ids) or [-1]), Group.kind == "tutor")
@@ -129,7 +145,9 @@ def teacher_home(*, session: Session, actor: Actor | None, client_ip: str = "") 
     ).all()
     return StaffHome(
         groups=_group_rows(session, sorted(set(group_ids))),
-        learners=learner_rows(session=session, learner_ids=actor.taught_learner_ids),
+        learners=with_current_plans(
+            session=session, actor=actor, rows=learner_rows(session=session, learner_ids=actor.taught_learner_ids)
+        ),
     )
 
 
@@ -151,7 +169,7 @@ def learner_home(*, session: Session, actor: Actor | None, client_ip: str = "") 
     """A learner's own mentor, groups and current period."""
     authorize(actor, Action.HOME_VIEW, Role.LEARNER, client_ip=client_ip)
     authorize(actor, Action.LEARNER_VIEW, LearnerRef(actor.user_id), client_ip=client_ip)
-    rows = learner_rows(session=session, learner_ids=[actor.user_id])
+    rows = with_current_plans(session=session, actor=actor, rows=learner_rows(session=session, learner_ids=[actor.user_id]))
     site = session.get(Site, actor.site_id)
     return LearnerHome(me=rows[0] if rows else None, period=_period_info(session, actor.site_id),
                        school=site.name if site else "")
@@ -167,6 +185,8 @@ def parent_home(*, session: Session, actor: Actor | None, client_ip: str = "") -
     """A parent's own children (from guardianships), never anyone else's."""
     authorize(actor, Action.HOME_VIEW, Role.PARENT, client_ip=client_ip)
     return ParentHome(
-        children=learner_rows(session=session, learner_ids=actor.child_ids),
+        children=with_current_plans(
+            session=session, actor=actor, rows=learner_rows(session=session, learner_ids=actor.child_ids)
+        ),
         period=_period_info(session, actor.site_id),
     )

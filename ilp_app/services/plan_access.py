@@ -1,0 +1,98 @@
+"""Load a plan (or something inside it) and authorise the actor for one action on it.
+
+Every plan service starts here, so the owning plan of any id that arrives from a browser is
+looked up on the server and checked; a goal id from someone else's plan is refused like the
+plan itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import Session, SQLModel
+
+from ilp_app.db.models import Period, Plan
+from ilp_app.domain.errors import NotFound
+from ilp_app.domain.permissions import Action, Actor, PlanRef, can
+from ilp_app.domain.plans import MSG_PLAN_LOCKED, MSG_PLAN_NOT_ACTIVE, PlanStatus, clean_id
+from ilp_app.domain.roles import Role
+from ilp_app.services.audit import audit_record
+from ilp_app.services.guard import authorize, denial
+
+MSG_PLAN_NOT_FOUND = "That plan does not exist."
+
+#: Actions that change a plan; on a locked plan they get the "locked" message (and are audited).
+WRITE_ACTIONS = frozenset({
+    Action.PLAN_EDIT, Action.PLAN_ACTIVATE, Action.TASK_PROGRESS, Action.REFLECTION_WRITE,
+    Action.RATING_SELF, Action.RATING_MENTOR, Action.LOG_POST, Action.NOTE_WRITE,
+})
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    plan: Plan
+    period: Period
+    ref: PlanRef
+    actor: Actor
+
+
+def plan_ref(plan: Plan) -> PlanRef:
+    return PlanRef(plan_id=plan.id, learner_id=plan.learner_id, status=PlanStatus(plan.status))
+
+
+def plan_load(
+    *, session: Session, actor: Actor | None, plan_id: object, action: Action, client_ip: str = "",
+    for_update: bool = False,
+) -> PlanContext:
+    """The plan with ``plan_id`` if ``actor`` may do ``action`` on it.
+
+    Raises:
+        NotSignedIn, PermissionDenied: refused (audited). A locked plan refuses every write with
+            :data:`MSG_PLAN_LOCKED`.
+        NotFound: no such plan (only told to someone signed in).
+        ValidationFailed: ``plan_id`` is not an id at all.
+    """
+    if actor is None:
+        authorize(actor, action, None, client_ip=client_ip)
+    pid = clean_id(plan_id, what="plan")
+    plan = session.get(Plan, pid, with_for_update=for_update)
+    if plan is None or plan.site_id != actor.site_id:
+        raise NotFound(MSG_PLAN_NOT_FOUND)
+    ref = plan_ref(plan)
+    if not can(actor, action, ref):
+        message = None
+        if action in WRITE_ACTIONS and can(actor, Action.PLAN_VIEW, ref):
+            if ref.status is PlanStatus.LOCKED:
+                message = MSG_PLAN_LOCKED
+            elif ref.status is PlanStatus.DRAFT and action is not Action.PLAN_ACTIVATE:
+                message = MSG_PLAN_NOT_ACTIVE
+        if message:
+            raise denial(actor, action, ref, client_ip=client_ip, message=message)
+        authorize(actor, action, ref, client_ip=client_ip)
+    if action is Action.PLAN_VIEW and actor.has(Role.ADMINISTRATOR) and not (
+        actor.is_staff_of(plan.learner_id) or actor.is_family_of(plan.learner_id)
+    ):
+        # Administrators read plans for support only; every such read is on record.
+        audit_record(session=session, actor_user_id=actor.user_id, action="plan.read_as_admin",
+                     target_type="plan", target_id=plan.id, client_ip=client_ip)
+    return PlanContext(plan=plan, period=session.get(Period, plan.period_id), ref=ref, actor=actor)
+
+
+def child_load(
+    *, session: Session, actor: Actor | None, model: type[SQLModel], child_id: object, action: Action,
+    client_ip: str = "", what: str = "item",
+) -> tuple[SQLModel, PlanContext]:
+    """A row that belongs to a plan (goal, task, note...) with its plan, authorised like the plan."""
+    if actor is None:
+        authorize(actor, action, None, client_ip=client_ip)
+    cid = clean_id(child_id, what=what)
+    row = session.get(model, cid)
+    if row is None:
+        raise NotFound(f"That {what} does not exist.")
+    ctx = plan_load(session=session, actor=actor, plan_id=row.plan_id, action=action, client_ip=client_ip)
+    return row, ctx
+
+
+def plan_touch(ctx: PlanContext) -> None:
+    ctx.plan.updated_at = datetime.now(UTC)
