@@ -10,11 +10,15 @@ from ilp_app.db.models import Period
 
 
 def period_current(*, session: Session, site_id: int, today: date | None = None) -> Period | None:
-    """The period containing ``today``; else the most recently started one."""
+    """The period plans are made for now.
+
+    The period containing ``today``; in a break between periods, the next one (mentors prepare
+    plans before term starts); after the last period, the last one.
+    """
     today = today or date.today()
     periods = session.exec(select(Period).where(Period.site_id == site_id).order_by(Period.starts_on)).all()
     for p in periods:
         if p.starts_on <= today <= p.ends_on:
             return p
-    started = [p for p in periods if p.starts_on <= today]
-    return started[-1] if started else (periods[0] if periods else None)
+    upcoming = [p for p in periods if p.starts_on > today]
+    return upcoming[0] if upcoming else (periods[-1] if periods else None)
