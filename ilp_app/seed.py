@@ -2,7 +2,8 @@
 
 Everything here is fixed data (no randomness), so two empty databases seeded on the same day
 hold the same school. Names keep their diacritics on purpose: they are what real schools look
-like, and they catch encoding and sorting bugs early.
+like, and they catch encoding and sorting bugs early. The plans (catalogue, objectives and
+every learner's ILPs) are in :mod:`ilp_app.seed_plans`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ilp_app.db.models import (
 )
 from ilp_app.domain.roles import Role
 from ilp_app.security import password_hash
+from ilp_app.seed_plans import seed_plans
 
 DEMO_PASSWORD = "ilp-demo-2026"
 SITE_NAME = "Fjordside International School"
@@ -172,8 +174,11 @@ def seed_demo(*, session: Session, today: date | None = None) -> bool:
     site = Site(name=SITE_NAME, ilp_enabled=True, created_at=now)
     session.add(site)
     session.flush()
-    for name, starts_on, ends_on in demo_periods(today):
-        session.add(Period(site_id=site.id, name=name, starts_on=starts_on, ends_on=ends_on))
+    past, current = (
+        Period(site_id=site.id, name=name, starts_on=starts_on, ends_on=ends_on)
+        for name, starts_on, ends_on in demo_periods(today)
+    )
+    session.add_all((past, current))
 
     def add_user(
         full_name: str,
@@ -225,6 +230,7 @@ def seed_demo(*, session: Session, today: date | None = None) -> bool:
             Enrollment(group_id=group.id, user_id=m.id, role="learner") for m in members
         )
 
+    mentor_of: dict[int, int] = {}
     for group_name, mentor_email in TUTOR_GROUPS.items():
         mentor = staff[mentor_email]
         add_group(group_name, "tutor", mentor, learners[group_name])
@@ -232,10 +238,27 @@ def seed_demo(*, session: Session, today: date | None = None) -> bool:
             MentorAssignment(mentor_id=mentor.id, learner_id=learner.id, created_at=now)
             for learner in learners[group_name]
         )
+        mentor_of.update((learner.id, mentor.id) for learner in learners[group_name])
+    teachers_of: dict[int, dict[str, int]] = {}
     for class_name, teacher_email, which in CLASSES:
         members = [learner for group in TUTOR_GROUPS for learner in learners[group][which]]
         add_group(class_name, "class", staff[teacher_email], members)
-    session.flush()
+        for member in members:
+            teachers_of.setdefault(member.id, {})[class_name] = staff[teacher_email].id
+    parents_of: dict[int, list[int]] = {}
+    for parent, learner, _ in guardianships:
+        parents_of.setdefault(learner.id, []).append(parent.id)
+
+    seed_plans(
+        session=session,
+        site=site,
+        periods=(past, current),
+        learners_by_group=learners,
+        mentors_by_learner=mentor_of,
+        teachers_by_learner=teachers_of,
+        parents_by_learner=parents_of,
+        today=today,
+    )
     return True
 
 

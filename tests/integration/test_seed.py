@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import pytest
 from sqlmodel import func, select
 
 from ilp_app.db.models import (
     Enrollment,
+    Goal,
+    GoalRating,
     Group,
     Guardianship,
     MentorAssignment,
     Period,
+    Plan,
+    PlanFocusArea,
+    PlanLogEntry,
+    PlanNote,
+    Reflection,
     RoleGrant,
     Site,
+    Task,
+    TaskLink,
     User,
 )
+from ilp_app.domain.plans import clean_url
 from ilp_app.domain.roles import Role
 from ilp_app.security import password_verify
 from ilp_app.seed import DEMO_PASSWORD, demo_accounts, demo_periods, seed_demo
@@ -207,3 +217,164 @@ def test_current_period_contains_today(seeded):
 )
 def test_periods_follow_the_semester_that_contains_or_follows_today(today, past, current):
     assert [name for name, _, _ in demo_periods(today)] == [past, current]
+
+
+# --- Plans --------------------------------------------------------------------------------
+
+
+def _periods(session) -> tuple[Period, Period]:
+    past, current = session.exec(select(Period).order_by(Period.starts_on)).all()
+    return past, current
+
+
+def _plans(session, period: Period) -> dict[int, Plan]:
+    """The plans of ``period`` by learner id."""
+    return {
+        p.learner_id: p for p in session.exec(select(Plan).where(Plan.period_id == period.id))
+    }
+
+
+def _learners_of(session, group_name: str) -> list[User]:
+    return _members(session, _group(session, group_name), "learner")
+
+
+def _rows(session, model, plan: Plan) -> list:
+    return list(session.exec(select(model).where(model.plan_id == plan.id)))
+
+
+def test_every_demo_learner_has_a_current_plan_except_one_left_for_the_mentor(seeded):
+    _, current = _periods(seeded)
+    plans = _plans(seeded, current)
+    learners = _learners_of(seeded, "8A") + _learners_of(seeded, "8B")
+    (without,) = [u for u in learners if u.id not in plans]
+    assert without.id in {u.id for u in _learners_of(seeded, "8A")}
+    assert without.email != "learner@demo.school"
+    mentor = _user(seeded, "mentor@demo.school")
+    assert seeded.exec(
+        select(MentorAssignment).where(
+            MentorAssignment.mentor_id == mentor.id, MentorAssignment.learner_id == without.id
+        )
+    ).one()
+    assert set(plans) == {u.id for u in learners} - {without.id}
+    assert all(p.created_by_id is not None for p in plans.values())
+
+
+def test_two_current_plans_are_still_drafts(seeded):
+    _, current = _periods(seeded)
+    plans = _plans(seeded, current)
+    drafts = [p for p in plans.values() if p.status == "draft"]
+    assert len(drafts) == 2
+    assert {p.learner_id for p in drafts} <= {u.id for u in _learners_of(seeded, "8B")}
+    assert {p.status for p in plans.values()} == {"draft", "active"}
+    for plan in drafts:
+        assert plan.activated_at is None and plan.locked_at is None
+        assert _rows(seeded, Goal, plan), "a draft being prepared already has goals"
+        assert {t.status for t in _rows(seeded, Task, plan)} == {"not_started"}
+        # Nobody outside the staff has been here yet.
+        assert not _rows(seeded, Reflection, plan) and not _rows(seeded, PlanLogEntry, plan)
+        assert {n.visibility for n in _rows(seeded, PlanNote, plan)} <= {"private", "staff"}
+    for plan in plans.values():
+        if plan.status == "active":
+            assert plan.activated_at is not None and plan.locked_at is None
+
+
+def test_demo_learners_plan_has_every_kind_of_content(seeded):
+    _, current = _periods(seeded)
+    learner = _user(seeded, "learner@demo.school")
+    mentor = _user(seeded, "mentor@demo.school")
+    parent = _user(seeded, "parent@demo.school")
+    plan = _plans(seeded, current)[learner.id]
+    assert plan.status == "active"
+    areas = _rows(seeded, PlanFocusArea, plan)
+    assert 3 <= len(areas) <= 4
+    assert sorted(a.position for a in areas) == list(range(len(areas)))
+    assert {t.status for t in _rows(seeded, Task, plan)} == {"not_started", "ongoing", "completed"}
+    assert any(r.author_id == learner.id for r in _rows(seeded, Reflection, plan))
+    ratings = _rows(seeded, GoalRating, plan)
+    assert {(r.kind, r.rater_id) for r in ratings} == {("self", learner.id), ("mentor", mentor.id)}
+    assert all(1 <= r.score <= 5 for r in ratings)
+    assert {n.visibility for n in _rows(seeded, PlanNote, plan)} >= {"staff", "family"}
+    log = sorted(_rows(seeded, PlanLogEntry, plan), key=lambda e: e.id)
+    assert {mentor.id, learner.id, parent.id} <= {e.author_id for e in log}
+    assert [e.created_at for e in log] == sorted(e.created_at for e in log)
+    assert seeded.exec(select(func.count()).select_from(TaskLink).where(TaskLink.plan_id == plan.id)).one()
+
+
+def test_past_plans_are_locked(seeded):
+    past, _ = _periods(seeded)
+    plans = _plans(seeded, past)
+    learners = _learners_of(seeded, "8A") + _learners_of(seeded, "8B")
+    assert _user(seeded, "learner@demo.school").id in plans
+    assert len(learners) // 3 <= len(plans) <= 2 * len(learners) // 3
+    statuses = []
+    for plan in plans.values():
+        assert plan.status == "locked"
+        assert plan.activated_at.date() == past.starts_on
+        assert plan.locked_at.date() == past.ends_on
+        statuses += [t.status for t in _rows(seeded, Task, plan)]
+    done = statuses.count("completed")
+    assert 0.7 * len(statuses) <= done < len(statuses), "mostly, but not all, completed"
+
+
+def _all_plans(session) -> list[tuple[Plan, Period]]:
+    return list(session.exec(select(Plan, Period).join(Period, Period.id == Plan.period_id)))
+
+
+def test_every_plan_follows_the_five_steps(seeded):
+    """Three or four focus areas, one or two goals in each, two to four tasks per goal."""
+    for plan, _ in _all_plans(seeded):
+        areas = _rows(seeded, PlanFocusArea, plan)
+        goals = _rows(seeded, Goal, plan)
+        tasks = _rows(seeded, Task, plan)
+        assert 3 <= len(areas) <= 4
+        for area in areas:
+            assert 1 <= sum(g.focus_area_id == area.id for g in goals) <= 2
+        for goal in goals:
+            assert 2 <= sum(t.goal_id == goal.id for t in tasks) <= 4
+            assert goal.success_criteria and len(goal.statement) <= 500
+        for task in tasks:
+            assert (task.status == "not_started") == (task.status_changed_at is None)
+            assert (task.status_changed_by_id is None) == (task.status_changed_at is None)
+
+
+@pytest.mark.parametrize(
+    "today",
+    [None, date(2026, 1, 6), date(2026, 7, 10)],
+    ids=["today", "first-day-of-term", "summer-holiday"],
+)
+def test_plan_dates_stay_inside_their_period(session, today):
+    assert seed_demo(session=session, today=today) is True
+    session.commit()
+    day = today or date.today()
+    # Nothing that happened lies after the day the demo is set on (in whatever time zone).
+    latest = min(datetime.combine(day, time(0), UTC), datetime.now(UTC))
+    for plan, period in _all_plans(session):
+        goals = _rows(session, Goal, plan)
+        tasks = _rows(session, Task, plan)
+        assert all(period.starts_on <= g.target_date <= period.ends_on for g in goals)
+        assert all(period.starts_on <= t.due_date <= period.ends_on for t in tasks if t.due_date)
+        moments = [
+            *(t.status_changed_at for t in tasks if t.status_changed_at),
+            *(r.rated_at for r in _rows(session, GoalRating, plan)),
+            *(r.created_at for r in _rows(session, Reflection, plan)),
+            *(e.created_at for e in _rows(session, PlanLogEntry, plan)),
+            *(n.created_at for n in _rows(session, PlanNote, plan)),
+            plan.created_at,
+            plan.updated_at,
+        ]
+        assert all(m.tzinfo is not None and m.utcoffset().total_seconds() == 0 for m in moments)
+        assert all(m <= latest for m in moments)
+        if plan.status == "locked":
+            assert all(plan.activated_at <= m <= plan.locked_at for m in moments)
+        elif plan.activated_at is not None:
+            assert all(plan.activated_at <= m for m in moments)
+
+
+def test_seeded_links_are_https_only(seeded):
+    links = seeded.exec(select(TaskLink)).all()
+    assert len(links) >= 10
+    for link in links:
+        assert link.url.startswith("https://") and clean_url(link.url) == link.url
+        assert link.title
+        task = seeded.get(Task, link.task_id)
+        assert task.plan_id == link.plan_id
