@@ -2,12 +2,12 @@
 
 import reflex as rx
 
-from ilp_app.pages import admin, index, learner, login, mentor, parent, password, teacher
+from ilp_app.pages import admin, index, learner, login, mentor, parent, password, plan, teacher
 
 app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[rx.el.meta(name="color-scheme", content="light dark")],
 )
 
-for module in (index, login, password, admin, mentor, teacher, learner, parent):
+for module in (index, login, password, admin, mentor, teacher, learner, parent, plan):
     app.add_page(module.page, route=module.ROUTE, title=module.TITLE, on_load=module.ON_LOAD)

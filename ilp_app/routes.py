@@ -12,6 +12,7 @@ MENTOR = "/mentor"
 TEACHER = "/teacher"
 LEARNER = "/learner"
 PARENT = "/parent"
+PLAN = "/plans/[plan_id]"
 
 ROLE_HOMES: dict[Role, str] = {
     Role.ADMINISTRATOR: ADMIN,
@@ -28,3 +29,8 @@ def home_url(role: Role | str | None) -> str:
         return ROLE_HOMES[Role(role)]
     except (ValueError, KeyError):
         return LOGIN
+
+
+def plan_url(plan_id) -> str:
+    """Where one plan is shown (``plan_id`` may be a number or a frontend var)."""
+    return f"/plans/{plan_id}"

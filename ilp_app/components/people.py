@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ilp_app import routes
+
 
 def detail_line(label: str, value: rx.Var) -> rx.Component:
     return rx.cond(
@@ -12,7 +14,27 @@ def detail_line(label: str, value: rx.Var) -> rx.Component:
     )
 
 
-def learner_card(row: rx.Var) -> rx.Component:
+def plan_summary(row: rx.Var, no_plan: rx.Component | None = None) -> rx.Component:
+    """The learner's current plan: status, progress and a link; or what to do without one."""
+    return rx.cond(
+        row.plan_id > 0,
+        rx.vstack(
+            rx.hstack(
+                rx.badge(row.plan_status_label, color_scheme=rx.match(
+                    row.plan_status, ("active", "green"), ("locked", "gray"), "amber"), variant="soft"),
+                rx.text(row.plan_completed, " of ", row.plan_total, " tasks completed", size="2"),
+                wrap="wrap", spacing="2", align="center",
+            ),
+            rx.progress(value=row.plan_percent, max=100, aria_label="Plan progress of " + row.name),
+            rx.link("Open plan", href=routes.plan_url(row.plan_id), aria_label="Open the plan of " + row.name,
+                    weight="medium"),
+            spacing="1", width="100%",
+        ),
+        no_plan if no_plan is not None else rx.text("No plan for this period yet.", size="2", color_scheme="gray"),
+    )
+
+
+def learner_card(row: rx.Var, no_plan=None) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -25,14 +47,17 @@ def learner_card(row: rx.Var) -> rx.Component:
             detail_line("Group", row.groups),
             detail_line("Mentor", row.mentors),
             detail_line("Parents", row.guardians),
+            plan_summary(row, no_plan(row) if no_plan else None),
             spacing="1",
         ),
         role="listitem",
     )
 
 
-def learner_list(rows: rx.Var) -> rx.Component:
-    return rx.box(rx.foreach(rows, learner_card), class_name="card-grid", role="list")
+def learner_list(rows: rx.Var, no_plan=None) -> rx.Component:
+    """Learner cards; ``no_plan(row)`` builds what to show for a learner without a plan."""
+    return rx.box(rx.foreach(rows, lambda row: learner_card(row, no_plan)), class_name="card-grid", role="list",
+                  width="100%")
 
 
 def group_badges(groups: rx.Var) -> rx.Component:

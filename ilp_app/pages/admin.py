@@ -29,6 +29,8 @@ def user_card(row: rx.Var) -> rx.Component:
             rx.text(row.email, size="2", color_scheme="gray", style={"word_break": "break-all"}),
             rx.text(row.roles, size="2"),
             status_badges(row),
+            rx.cond(row.plan_id > 0, rx.link("Open plan (support read, recorded)", href=routes.plan_url(row.plan_id),
+                                             size="2", aria_label="Open the plan of " + row.full_name)),
             rx.hstack(
                 rx.button(
                     "Set temporary password", size="1", variant="soft",
@@ -99,7 +101,7 @@ def page() -> rx.Component:
                 rx.cond(
                     AdminState.rows.length() == 0,
                     empty_note("No accounts match."),
-                    rx.box(rx.foreach(AdminState.rows, user_card), class_name="card-grid", role="list"),
+                    rx.box(rx.foreach(AdminState.rows, user_card), class_name="card-grid", role="list", width="100%"),
                 ),
                 password_dialog(),
                 spacing="4",

@@ -12,6 +12,11 @@ TITLE = "My learners · ILP"
 ON_LOAD = MentorHomeState.load
 
 
+def create_plan_button(row: rx.Var) -> rx.Component:
+    return rx.button(rx.icon("plus", size=16), "Create plan", variant="soft", size="2",
+                     on_click=MentorHomeState.create_plan(row.id), aria_label="Create a plan for " + row.name)
+
+
 def page() -> rx.Component:
     return app_shell(
         loading(
@@ -28,7 +33,7 @@ def page() -> rx.Component:
                 rx.cond(
                     MentorHomeState.learners.length() == 0,
                     empty_note("No learners are connected to you yet. An administrator connects learners to mentors."),
-                    learner_list(MentorHomeState.visible_learners),
+                    learner_list(MentorHomeState.visible_learners, no_plan=create_plan_button),
                 ),
                 spacing="4",
                 width="100%",

@@ -13,10 +13,12 @@ from ilp_app.db.models import RoleGrant, User
 from ilp_app.domain.errors import NotFound, ValidationFailed
 from ilp_app.domain.passwords import password_problems
 from ilp_app.domain.permissions import Action, Actor, UserRef
-from ilp_app.domain.roles import ROLE_LABELS, parse_role
+from ilp_app.domain.roles import ROLE_LABELS, Role, parse_role
 from ilp_app.services.audit import audit_record
 from ilp_app.services.auth import sessions_revoke
 from ilp_app.services.guard import authorize
+from ilp_app.services.periods import period_current
+from ilp_app.services.plan_read import plan_summaries
 
 MSG_USER_NOT_FOUND = "That account does not exist."
 MSG_QUERY_TOO_LONG = "The search text is too long."
@@ -34,6 +36,7 @@ class UserRow:
     is_active: bool
     must_change_password: bool
     has_password: bool
+    plan_id: int = 0  # a learner's plan for the current period, for support reads
 
 
 def user_list(*, session: Session, actor: Actor | None, query: object = "", client_ip: str = "") -> list[UserRow]:
@@ -60,11 +63,18 @@ def user_list(*, session: Session, actor: Actor | None, query: object = "", clie
             parsed = parse_role(role)
             if parsed:
                 grants.setdefault(uid, []).append(ROLE_LABELS[parsed])
+    period = period_current(session=session, site_id=actor.site_id)
+    learner_label = ROLE_LABELS[Role.LEARNER]
+    plans = plan_summaries(
+        session=session, learner_ids=[u.id for u in users if learner_label in grants.get(u.id, [])],
+        period_id=period.id if period else -1,
+    )
     return [
         UserRow(
             id=u.id, full_name=u.full_name, preferred_name=u.preferred_name, email=u.email,
             roles=", ".join(sorted(grants.get(u.id, []))), is_active=u.is_active,
             must_change_password=u.must_change_password, has_password=bool(u.password_hash),
+            plan_id=plans[u.id].plan_id if u.id in plans else 0,
         )
         for u in users
     ]

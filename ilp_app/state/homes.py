@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ilp_app import routes
 from ilp_app.domain.errors import DomainError
-from ilp_app.services import directory
+from ilp_app.services import directory, plan_edit
 from ilp_app.services.directory import GroupRow, LearnerRow, PeriodInfo
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.session import SessionState
@@ -47,6 +48,20 @@ class MentorHomeState(StaffHomeState):
     @rx.event
     def load(self):
         return self._fill(directory.mentor_home)
+
+    @rx.event
+    def create_plan(self, learner_id: int):
+        """Start a draft plan for a mentee in the current period, then open it."""
+        me = self._current()
+        try:
+            with unit_of_work() as s:
+                plan_id = plan_edit.plan_create(session=s, actor=me.actor if me else None, learner_id=learner_id,
+                                                client_ip=self._client_ip())
+        except DomainError as error:
+            if me is None:
+                return self._refusal(me, error)
+            return rx.toast.error(error.message)
+        return rx.redirect(routes.plan_url(plan_id))
 
 
 class TeacherHomeState(StaffHomeState):

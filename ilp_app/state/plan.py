@@ -1,0 +1,325 @@
+"""One plan on screen, for whoever may see it: mentor, teacher, learner, parent, administrator.
+
+What the viewer may do arrives with the view model (``plan.can``) so the page can offer it,
+but every handler asks the services again: the buttons are a convenience, not the check.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
+from ilp_app.domain.permissions import Action
+from ilp_app.domain.plans import NOTE_VISIBILITY_LABELS, NoteVisibility
+from ilp_app.domain.roles import Role
+from ilp_app.services import plan_activity, plan_edit, plan_read
+from ilp_app.services.directory import LearnerRow, parent_home
+from ilp_app.services.guard import authorize
+from ilp_app.services.plan_read import PlanListItem, PlanView
+from ilp_app.services.uow import unit_of_work
+from ilp_app.state.session import SessionState
+
+OBJECTIVE_FIELD_PREFIX = "objective-"
+
+
+def _form(value: object) -> dict:
+    if not isinstance(value, dict):
+        raise ValidationFailed("The form could not be read. Please try again.")
+    return value
+
+
+def _objective_ids(form: dict) -> list[str]:
+    return [key.removeprefix(OBJECTIVE_FIELD_PREFIX) for key, on in form.items()
+            if isinstance(key, str) and key.startswith(OBJECTIVE_FIELD_PREFIX) and on]
+
+
+class PlanState(SessionState):
+    loaded: bool = False
+    plan: PlanView | None = None
+    other_plans: list[PlanListItem] = []
+    empty_message: str = ""
+    # Parent view: which child is shown.
+    children: list[LearnerRow] = []
+    child_id: int = 0
+    # Mentor tools.
+    focus_area_choices: list[str] = []
+    objective_choices: list[dict[str, str]] = []
+    # One dialog at a time: its kind ("" = closed), the row it edits, and its prefilled values.
+    dialog: str = ""
+    dialog_target: int = 0
+    dialog_values: dict[str, str] = {}
+    dialog_objectives: list[str] = []
+    dialog_error: str = ""
+
+    _plan_id: int = 0
+
+    visibility_options: list[dict[str, str]] = [
+        {"value": v.value, "label": NOTE_VISIBILITY_LABELS[v]} for v in NoteVisibility
+    ]
+
+    # --- loading ---
+
+    def _show(self, plan_id: int, me) -> list | None:
+        self._plan_id = plan_id
+        actor = me.actor if me else None
+        with unit_of_work() as s:
+            self.plan = plan_read.plan_view(session=s, actor=actor, plan_id=plan_id, client_ip=self._client_ip())
+            self.other_plans = [
+                p for p in plan_read.plans_of_learner(session=s, actor=actor, learner_id=self.plan.learner_id)
+                if p.plan_id != plan_id
+            ]
+            if self.plan.can.edit:
+                self.focus_area_choices = plan_edit.focus_area_options(session=s, actor=actor)
+                self.objective_choices = [
+                    {"id": str(o.id), "label": f"{o.code} — {o.statement}"}
+                    for o in plan_edit.objective_options(session=s, actor=actor)
+                ]
+        self.empty_message = ""
+        self.loaded = True
+        return None
+
+    def _fail(self, me, error: DomainError) -> list:
+        self.reset()
+        return self._refusal(me, error)
+
+    @rx.event
+    def load(self):
+        """/plans/[plan_id]: the plan named in the URL (the id only selects; the services decide)."""
+        me = self._current()
+        try:
+            return self._show(self.plan_id, me)
+        except DomainError as error:
+            return self._fail(me, error)
+
+    @rx.event
+    def load_mine(self):
+        """/learner: the learner's own current plan."""
+        me = self._current()
+        try:
+            with unit_of_work() as s:
+                authorize(me.actor if me else None, Action.HOME_VIEW, Role.LEARNER, client_ip=self._client_ip())
+                plan_id = plan_read.plan_current_id(session=s, actor=me.actor, learner_id=me.actor.user_id)
+            if not plan_id:
+                self.reset()
+                self.loaded = True
+                self.empty_message = "Your mentor has not shared a plan with you yet."
+                return None
+            return self._show(plan_id, me)
+        except DomainError as error:
+            return self._fail(me, error)
+
+    @rx.event
+    def load_family(self):
+        """/parent: the children of this parent, and the first child's current plan."""
+        me = self._current()
+        try:
+            with unit_of_work() as s:
+                home = parent_home(session=s, actor=me.actor if me else None, client_ip=self._client_ip())
+            self.children = home.children
+        except DomainError as error:
+            return self._fail(me, error)
+        wanted = self.child_id if any(c.id == self.child_id for c in self.children) else 0
+        return self._show_child(me, wanted or (self.children[0].id if self.children else 0))
+
+    @rx.event
+    def select_child(self, learner_id: str | list[str]):
+        me = self._current()
+        return self._show_child(me, learner_id)
+
+    def _show_child(self, me, learner_id: object):
+        try:
+            with unit_of_work() as s:
+                plan_id = plan_read.plan_current_id(session=s, actor=me.actor if me else None,
+                                                    learner_id=learner_id, client_ip=self._client_ip())
+            self.child_id = int(learner_id) if str(learner_id).isdigit() else 0
+            if not plan_id:
+                self.plan = None
+                self.other_plans = []
+                self.loaded = True
+                self.empty_message = "There is no shared plan for this child yet."
+                return None
+            return self._show(plan_id, me)
+        except DomainError as error:
+            if isinstance(error, NotSignedIn) or me is None:
+                return self._fail(me, error)
+            return rx.toast.error(error.message)
+
+    # --- doing things ---
+
+    def _act(self, service, *, success: str = "", **kwargs) -> list:
+        """Run one service on this plan for the signed-in person, then show the plan as it now is."""
+        me = self._current()
+        try:
+            with unit_of_work() as s:
+                service(session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs)
+        except DomainError as error:
+            if me is None or isinstance(error, NotSignedIn):
+                return self._fail(me, error)
+            events = [rx.toast.error(error.message)]
+            try:
+                self._show(self._plan_id, me)
+            except DomainError as reload_error:
+                return self._fail(me, reload_error)
+            return events
+        try:
+            self._show(self._plan_id, me)
+        except DomainError as error:
+            return self._fail(me, error)
+        return [rx.toast.success(success, duration=1500)] if success else []
+
+    @rx.event
+    def tick(self, task_id: int, status: str):
+        """One tap: the task moves to its next status (if it still had the status the learner saw)."""
+        return self._act(plan_activity.task_advance, task_id=task_id, expected_status=status)
+
+    @rx.event
+    def rate(self, goal_id: int, score: int):
+        return self._act(plan_activity.rating_add, goal_id=goal_id, score=score, success="Rating saved.")
+
+    @rx.event
+    def add_reflection(self, form_data: dict):
+        try:
+            form = _form(form_data)
+        except DomainError as error:
+            return rx.toast.error(error.message)
+        return self._act(plan_activity.reflection_add, goal_id=form.get("goal_id"), body=form.get("body"),
+                         success="Reflection saved.")
+
+    @rx.event
+    def post_log(self, form_data: dict):
+        try:
+            body = _form(form_data).get("body")
+        except DomainError as error:
+            return rx.toast.error(error.message)
+        return self._act(plan_activity.log_post, plan_id=self._plan_id, body=body, success="Posted.")
+
+    @rx.event
+    def add_note(self, form_data: dict):
+        try:
+            form = _form(form_data)
+        except DomainError as error:
+            return rx.toast.error(error.message)
+        return self._act(plan_activity.note_add, plan_id=self._plan_id, body=form.get("body"),
+                         visibility=form.get("visibility", ""), success="Note saved.")
+
+    @rx.event
+    def set_note_visibility(self, note_id: int, visibility: str):
+        return self._act(plan_activity.note_set_visibility, note_id=note_id, visibility=visibility,
+                         success="Visibility changed.")
+
+    @rx.event
+    def delete_note(self, note_id: int):
+        return self._act(plan_activity.note_delete, note_id=note_id, success="Note deleted.")
+
+    @rx.event
+    def activate(self):
+        return self._act(plan_edit.plan_activate, plan_id=self._plan_id,
+                         success="The plan is shared with the learner and parents.")
+
+    @rx.event
+    def add_focus_area(self, form_data: dict):
+        try:
+            name = _form(form_data).get("name")
+        except DomainError as error:
+            return rx.toast.error(error.message)
+        return self._act(plan_edit.focus_area_add, plan_id=self._plan_id, name=name, success="Focus area added.")
+
+    @rx.event
+    def move_focus_area(self, focus_area_id: int, direction: str):
+        return self._act(plan_edit.focus_area_move, focus_area_id=focus_area_id, direction=direction)
+
+    @rx.event
+    def delete_focus_area(self, focus_area_id: int):
+        return self._act(plan_edit.focus_area_delete, focus_area_id=focus_area_id, success="Focus area removed.")
+
+    @rx.event
+    def move_goal(self, goal_id: int, direction: str):
+        return self._act(plan_edit.goal_move, goal_id=goal_id, direction=direction)
+
+    @rx.event
+    def delete_goal(self, goal_id: int):
+        return self._act(plan_edit.goal_delete, goal_id=goal_id, success="Goal removed.")
+
+    @rx.event
+    def add_task(self, form_data: dict):
+        try:
+            form = _form(form_data)
+        except DomainError as error:
+            return rx.toast.error(error.message)
+        return self._act(plan_edit.task_add, goal_id=form.get("goal_id"), title=form.get("title"),
+                         due_date=form.get("due_date", ""), success="Task added.")
+
+    @rx.event
+    def move_task(self, task_id: int, direction: str):
+        return self._act(plan_edit.task_move, task_id=task_id, direction=direction)
+
+    @rx.event
+    def delete_task(self, task_id: int):
+        return self._act(plan_edit.task_delete, task_id=task_id, success="Task removed.")
+
+    @rx.event
+    def delete_link(self, link_id: int):
+        return self._act(plan_edit.link_delete, link_id=link_id, success="Link removed.")
+
+    # --- dialogs (goal, task, link, focus area) ---
+
+    @rx.event
+    def open_dialog(self, kind: str, target: int, values: dict):
+        if kind not in {"goal_add", "goal_edit", "task_edit", "link_add", "area_rename"}:
+            return
+        self.dialog = kind
+        self.dialog_target = target if isinstance(target, int) else 0
+        clean = values if isinstance(values, dict) else {}
+        self.dialog_values = {k: str(v) for k, v in clean.items() if isinstance(k, str) and k != "objectives"}
+        objectives = clean.get("objectives", [])
+        self.dialog_objectives = [str(o) for o in objectives] if isinstance(objectives, list) else []
+        self.dialog_error = ""
+
+    @rx.event
+    def close_dialog(self):
+        self.dialog = ""
+        self.dialog_target = 0
+        self.dialog_values = {}
+        self.dialog_objectives = []
+        self.dialog_error = ""
+
+    @rx.event
+    def submit_dialog(self, form_data: dict):
+        services = {
+            "goal_add": lambda f: (plan_edit.goal_add, {
+                "focus_area_id": self.dialog_target, "statement": f.get("statement"),
+                "success_criteria": f.get("success_criteria", ""), "target_date": f.get("target_date", ""),
+                "objective_ids": _objective_ids(f)}),
+            "goal_edit": lambda f: (plan_edit.goal_edit, {
+                "goal_id": self.dialog_target, "statement": f.get("statement"),
+                "success_criteria": f.get("success_criteria", ""), "target_date": f.get("target_date", ""),
+                "objective_ids": _objective_ids(f)}),
+            "task_edit": lambda f: (plan_edit.task_edit, {
+                "task_id": self.dialog_target, "title": f.get("title"), "due_date": f.get("due_date", "")}),
+            "link_add": lambda f: (plan_edit.link_add, {
+                "task_id": self.dialog_target, "title": f.get("title"), "url": f.get("url")}),
+            "area_rename": lambda f: (plan_edit.focus_area_rename, {
+                "focus_area_id": self.dialog_target, "name": f.get("name")}),
+        }
+        if self.dialog not in services:
+            return None
+        me = self._current()
+        try:
+            service, kwargs = services[self.dialog](_form(form_data))
+            with unit_of_work() as s:
+                service(session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs)
+        except DomainError as error:
+            if me is None or isinstance(error, NotSignedIn):
+                return self._fail(me, error)
+            self.dialog_error = error.message
+            return None
+        self.close_dialog()
+        try:
+            self._show(self._plan_id, me)
+        except DomainError as error:
+            return self._fail(me, error)
+        return rx.toast.success("Saved.", duration=1500)
+
+    @rx.var
+    def has_plan(self) -> bool:
+        return self.plan is not None
