@@ -76,3 +76,8 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
 def wait_for_path(page, path: str) -> None:
     """Wait until the page shows ``path`` (client-side navigations included)."""
     expect(page).to_have_url(re.compile(rf"^https?://[^/]+{re.escape(path)}/?([?#].*)?$"))
+
+
+def wait_for_plan(page) -> None:
+    """Wait until the page shows one plan (/plans/<id>)."""
+    expect(page).to_have_url(re.compile(r"^https?://[^/]+/plans/\d+/?([?#].*)?$"))

@@ -11,7 +11,7 @@ HOMES = [
     ("admin@demo.school", "/admin", "Accounts"),
     ("mentor@demo.school", "/mentor", "My learners"),
     ("mentor2@demo.school", "/mentor", "My learners"),
-    ("learner@demo.school", "/learner", "My page"),
+    ("learner@demo.school", "/learner", "My plan"),
     ("parent@demo.school", "/parent", "My children"),
 ]
 
@@ -28,9 +28,12 @@ def test_parent_sees_both_children_and_no_one_else(new_page):
     page = new_page(PHONE)
     sign_in(page, "parent@demo.school")
     wait_for_path(page, "/parent")
-    expect(page.get_by_role("heading", name="Åsa", level=3)).to_be_visible()
-    expect(page.get_by_role("heading", name="Ole Ødegård", level=3)).to_be_visible()
-    expect(page.get_by_role("listitem")).to_have_count(2)
+    switcher = page.get_by_role("radiogroup", name="Choose a child")
+    expect(switcher.get_by_role("radio")).to_have_count(2)
+    expect(switcher.get_by_role("radio", name="Åsa")).to_be_visible()
+    expect(switcher.get_by_role("radio", name="Ole Ødegård")).to_be_visible()
+    switcher.get_by_role("radio", name="Åsa").click()
+    expect(page.get_by_role("heading", name="Åsa", level=2)).to_be_visible()
 
 
 def test_wrong_password_shows_an_error_and_stays_signed_out(new_page):
@@ -102,4 +105,4 @@ def test_temporary_password_must_be_replaced_at_next_sign_in(new_page):
     learner.get_by_label("Repeat new password").fill("my bike is blue and fast")
     learner.get_by_role("button", name="Change password").click()
     wait_for_path(learner, "/learner")
-    expect(learner.get_by_role("heading", name="My page", level=1)).to_be_visible()
+    expect(learner.get_by_role("heading", name="My plan", level=1)).to_be_visible()
