@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from ilp_app.domain.errors import MSG_DENIED, MSG_NOT_SIGNED_IN, NotSignedIn, PermissionDenied
-from ilp_app.domain.permissions import Action, Actor, LearnerRef, UserRef, can
+from ilp_app.domain.permissions import Action, Actor, LearnerRef, NoteRef, PlanRef, UserRef, can
 
 
 def _describe(target: object) -> tuple[str, object]:
+    if isinstance(target, PlanRef):
+        return "plan", target.plan_id
+    if isinstance(target, NoteRef):
+        return "learner_note", target.learner_id
     if isinstance(target, LearnerRef):
         return "learner", target.learner_id
     if isinstance(target, UserRef):

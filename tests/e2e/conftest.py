@@ -32,11 +32,27 @@ def _require_chromium() -> None:
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory):
+def e2e_app(tmp_path_factory):
+    """The app under test, with the demo school in its own SQLite file."""
     _require_chromium()
     workdir = tmp_path_factory.mktemp("app")
     with running_app(workdir) as app:
-        yield app.base_url
+        yield app, f"sqlite:///{workdir / 'e2e.db'}"
+
+
+@pytest.fixture(scope="session")
+def base_url(e2e_app):
+    return e2e_app[0].base_url
+
+
+@pytest.fixture(scope="session")
+def app_db(e2e_app):
+    """A read connection to the app's database, to check what really was (not) stored."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(e2e_app[1])
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")
