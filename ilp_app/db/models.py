@@ -325,3 +325,19 @@ class PlanNote(SQLModel, table=True):
     visibility: str = Field(default="staff", max_length=10)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+
+
+# --- Notifications ---------------------------------------------------------------------------
+
+
+class Notification(SQLModel, table=True):
+    """Something that happened on a plan, for one person. Repeats within minutes fold into one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    plan_id: int | None = Field(default=None, foreign_key="plan.id", ondelete="CASCADE")
+    kind: str = Field(max_length=30)
+    text: str = Field(max_length=300)
+    count: int = 1
+    created_at: datetime = _ts(index=True)
+    read_at: datetime | None = _ts(nullable=True, default=False)

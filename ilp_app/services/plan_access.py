@@ -19,6 +19,7 @@ from ilp_app.domain.plans import MSG_PLAN_LOCKED, MSG_PLAN_NOT_ACTIVE, PlanStatu
 from ilp_app.domain.roles import Role
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize, denial
+from ilp_app.services.outbox import learner_changed
 
 MSG_PLAN_NOT_FOUND = "That plan does not exist."
 
@@ -94,5 +95,8 @@ def child_load(
     return row, ctx
 
 
-def plan_touch(ctx: PlanContext) -> None:
+def plan_touch(session: Session, ctx: PlanContext) -> None:
+    """Record that the plan changed: its timestamp, and the outbox for the live screens."""
     ctx.plan.updated_at = datetime.now(UTC)
+    session.add(ctx.plan)
+    learner_changed(session, ctx.plan.learner_id)

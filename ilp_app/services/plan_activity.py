@@ -26,6 +26,7 @@ from ilp_app.domain.plans import (
 )
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
+from ilp_app.services.notifications import Kind, notify_plan_event
 from ilp_app.services.plan_access import child_load, plan_load, plan_touch
 
 
@@ -70,8 +71,11 @@ def task_advance(*, session: Session, actor: Actor | None, task_id: object, expe
     if result.rowcount != 1:
         session.refresh(task)
         raise TaskChangedElsewhere(TaskStatus(task.status))
-    plan_touch(ctx)
-    session.add(ctx.plan)
+    plan_touch(session, ctx)
+    if new is TaskStatus.COMPLETED and actor.is_learner(ctx.plan.learner_id):
+        notify_plan_event(session, actor=actor, plan=ctx.plan, kind=Kind.TASK_COMPLETED, subject=task.title)
+    elif not actor.is_learner(ctx.plan.learner_id):
+        notify_plan_event(session, actor=actor, plan=ctx.plan, kind=Kind.PLAN_CHANGED)
     audit_record(session=session, actor_user_id=actor.user_id, action="task.progress", target_type="task",
                  target_id=task.id, detail={"from": expected.value, "to": new.value})
     me = session.get(User, actor.user_id)
@@ -87,8 +91,8 @@ def reflection_add(*, session: Session, actor: Actor | None, goal_id: object, bo
                        body=clean_text(body, field="Reflection", max_length=MAX_REFLECTION))
     session.add(entry)
     session.flush()
-    plan_touch(ctx)
-    session.add(ctx.plan)
+    plan_touch(session, ctx)
+    notify_plan_event(session, actor=actor, plan=ctx.plan, kind=Kind.REFLECTION, subject=goal.statement)
     return entry.id
 
 
@@ -105,8 +109,9 @@ def rating_add(*, session: Session, actor: Actor | None, goal_id: object, score:
     plan_load(session=session, actor=actor, plan_id=ctx.plan.id, action=action, client_ip=client_ip)
     session.add(GoalRating(goal_id=goal.id, plan_id=ctx.plan.id, rater_id=actor.user_id, kind=kind,
                            score=clean_rating(score)))
-    plan_touch(ctx)
-    session.add(ctx.plan)
+    plan_touch(session, ctx)
+    if kind == "mentor":
+        notify_plan_event(session, actor=actor, plan=ctx.plan, kind=Kind.PLAN_CHANGED)
     return kind
 
 
@@ -117,6 +122,8 @@ def log_post(*, session: Session, actor: Actor | None, plan_id: object, body: ob
                          body=clean_text(body, field="Message", max_length=MAX_LOG_ENTRY))
     session.add(entry)
     session.flush()
+    plan_touch(session, ctx)
+    notify_plan_event(session, actor=actor, plan=ctx.plan, kind=Kind.LOG_POST, subject=entry.body)
     return entry.id
 
 
@@ -129,6 +136,9 @@ def note_add(*, session: Session, actor: Actor | None, plan_id: object, body: ob
                     body=clean_text(body, field="Note", max_length=MAX_NOTE))
     session.add(note)
     session.flush()
+    plan_touch(session, ctx)
+    if vis is NoteVisibility.FAMILY and ctx.plan.status != "draft":
+        notify_plan_event(session, actor=actor, plan=ctx.plan, kind=Kind.PLAN_CHANGED)
     audit_record(session=session, actor_user_id=actor.user_id, action="note.create", target_type="note",
                  target_id=note.id, detail={"visibility": vis.value}, client_ip=client_ip)
     return note.id
@@ -145,7 +155,7 @@ def _own_note(session: Session, actor: Actor | None, note_id: object, client_ip:
 def note_set_visibility(*, session: Session, actor: Actor | None, note_id: object, visibility: object,
                         client_ip: str = "") -> None:
     """Change who may read a note; the change is audited with before and after."""
-    note, _ = _own_note(session, actor, note_id, client_ip)
+    note, ctx = _own_note(session, actor, note_id, client_ip)
     vis = parse_visibility(visibility)
     if vis.value == note.visibility:
         return
@@ -153,12 +163,14 @@ def note_set_visibility(*, session: Session, actor: Actor | None, note_id: objec
     note.visibility = vis.value
     note.updated_at = datetime.now(UTC)
     session.add(note)
+    plan_touch(session, ctx)
     audit_record(session=session, actor_user_id=actor.user_id, action="note.visibility", target_type="note",
                  target_id=note.id, detail={"from": before, "to": vis.value}, client_ip=client_ip)
 
 
 def note_delete(*, session: Session, actor: Actor | None, note_id: object, client_ip: str = "") -> None:
-    note, _ = _own_note(session, actor, note_id, client_ip)
+    note, ctx = _own_note(session, actor, note_id, client_ip)
     session.delete(note)
+    plan_touch(session, ctx)
     audit_record(session=session, actor_user_id=actor.user_id, action="note.delete", target_type="note",
                  target_id=note.id, client_ip=client_ip)

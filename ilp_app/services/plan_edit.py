@@ -39,6 +39,7 @@ from ilp_app.domain.plans import (
 from ilp_app.domain.roles import Role
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
+from ilp_app.services.notifications import Kind, notify_plan_event
 from ilp_app.services.periods import period_current
 from ilp_app.services.plan_access import PlanContext, child_load, plan_load, plan_touch
 
@@ -55,8 +56,9 @@ def _edit(session: Session, actor: Actor | None, plan_id: object, client_ip: str
 
 
 def _changed(session: Session, ctx: PlanContext, action: str, target_type: str, target_id: object) -> None:
-    plan_touch(ctx)
-    session.add(ctx.plan)
+    plan_touch(session, ctx)
+    if ctx.plan.status != PlanStatus.DRAFT.value:
+        notify_plan_event(session, actor=ctx.actor, plan=ctx.plan, kind=Kind.PLAN_CHANGED)
     audit_record(session=session, actor_user_id=ctx.actor.user_id, action=action, target_type=target_type,
                  target_id=target_id)
 
