@@ -27,6 +27,7 @@ class Actor:
     mentee_ids: frozenset[int] = field(default_factory=frozenset)
     taught_learner_ids: frozenset[int] = field(default_factory=frozenset)
     child_ids: frozenset[int] = field(default_factory=frozenset)
+    staff_group_ids: frozenset[int] = field(default_factory=frozenset)
     must_change_password: bool = False
 
     def has(self, role: Role) -> bool:
@@ -71,6 +72,7 @@ class Action(StrEnum):
     NOTE_WRITE = "note.write"  # target: PlanRef
     NOTE_VIEW = "note.view"  # target: NoteRef
     NOTE_EDIT = "note.edit"  # text and visibility; target: NoteRef
+    GROUP_VIEW = "group.view"  # the live overview and projector of a group; target: GroupRef
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,11 @@ class PlanRef:
     plan_id: int
     learner_id: int
     status: PlanStatus
+
+
+@dataclass(frozen=True)
+class GroupRef:
+    group_id: int
 
 
 @dataclass(frozen=True)
@@ -198,6 +205,11 @@ _RULES = {
     Action.NOTE_WRITE: _plan_rule(who=Actor.is_staff_of, statuses=_OPEN),
     Action.NOTE_VIEW: _note_view,
     Action.NOTE_EDIT: _note_edit,
+    Action.GROUP_VIEW: lambda actor, target: (
+        isinstance(target, GroupRef)
+        and (actor.has(Role.MENTOR) or actor.has(Role.TEACHER))
+        and target.group_id in actor.staff_group_ids
+    ),
 }
 
 #: Actions still open to someone who must first replace a temporary password.

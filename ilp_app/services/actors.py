@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from ilp_app.db.models import Enrollment, Guardianship, MentorAssignment, RoleGrant, User
+from ilp_app.db.models import Enrollment, Group, Guardianship, MentorAssignment, RoleGrant, User
 from ilp_app.domain.permissions import Actor
 from ilp_app.domain.roles import Role, parse_role
 
@@ -21,10 +21,20 @@ def actor_load(*, session: Session, user: User, active_role: Role | None) -> Act
     mentees: frozenset[int] = frozenset()
     taught: frozenset[int] = frozenset()
     children: frozenset[int] = frozenset()
+    staff_groups: set[int] = set()
     if Role.MENTOR in roles:
         mentees = frozenset(
             session.exec(select(MentorAssignment.learner_id).where(MentorAssignment.mentor_id == uid)).all()
         )
+        # A mentor oversees the tutor groups their mentees belong to.
+        staff_groups.update(session.exec(
+            select(Enrollment.group_id).join(Group, Group.id == Enrollment.group_id)
+            .where(Enrollment.user_id.in_(list(mentees) or [-1]), Enrollment.role == "learner", Group.kind == "tutor")
+        ).all())
+    if Role.MENTOR in roles or Role.TEACHER in roles:
+        staff_groups.update(session.exec(
+            select(Enrollment.group_id).where(Enrollment.user_id == uid, Enrollment.role == "teacher")
+        ).all())
     if Role.TEACHER in roles:
         taught_groups = select(Enrollment.group_id).where(
             Enrollment.user_id == uid, Enrollment.role == "teacher"
@@ -48,5 +58,6 @@ def actor_load(*, session: Session, user: User, active_role: Role | None) -> Act
         mentee_ids=mentees,
         taught_learner_ids=taught,
         child_ids=children,
+        staff_group_ids=frozenset(staff_groups),
         must_change_password=user.must_change_password,
     )

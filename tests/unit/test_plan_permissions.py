@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import pytest
 
-from ilp_app.domain.permissions import Action, Actor, LearnerRef, NoteRef, PlanRef, can
+from ilp_app.domain.permissions import Action, Actor, GroupRef, LearnerRef, NoteRef, PlanRef, can
 from ilp_app.domain.plans import NoteVisibility, PlanStatus
 from ilp_app.domain.roles import Role
 
 L = 10  # the learner whose plan it is
 ACTORS: dict[str, Actor | None] = {
     "administrator": Actor(user_id=1, roles=frozenset({Role.ADMINISTRATOR})),
-    "mentor": Actor(user_id=2, roles=frozenset({Role.MENTOR}), mentee_ids=frozenset({L})),
-    "teacher": Actor(user_id=3, roles=frozenset({Role.TEACHER}), taught_learner_ids=frozenset({L})),
+    "mentor": Actor(user_id=2, roles=frozenset({Role.MENTOR}), mentee_ids=frozenset({L}),
+                    staff_group_ids=frozenset({70})),
+    "teacher": Actor(user_id=3, roles=frozenset({Role.TEACHER}), taught_learner_ids=frozenset({L}),
+                     staff_group_ids=frozenset({71})),
     "parent": Actor(user_id=4, roles=frozenset({Role.PARENT}), child_ids=frozenset({L})),
     "learner": Actor(user_id=L, roles=frozenset({Role.LEARNER})),
     "other_mentor": Actor(user_id=6, roles=frozenset({Role.MENTOR}), mentee_ids=frozenset({99})),
@@ -42,21 +44,24 @@ COLUMNS: tuple[tuple[str, Action, object], ...] = (
     *((f"view-teacher-note:{v.value}", Action.NOTE_VIEW, NoteRef(L, 3, v)) for v in (PRIVATE, STAFF, FAMILY)),
     ("edit-mentor-note", Action.NOTE_EDIT, NoteRef(L, 2, STAFF)),
     ("edit-teacher-note", Action.NOTE_EDIT, NoteRef(L, 3, STAFF)),
+    ("group:70", Action.GROUP_VIEW, GroupRef(70)),  # the mentor's tutor group
+    ("group:71", Action.GROUP_VIEW, GroupRef(71)),  # the teacher's class
+    ("group:72", Action.GROUP_VIEW, GroupRef(72)),  # nobody's here
 )
 
 # Y = allowed, . = denied. Groups of three are draft / active / locked.
-#                      view edit act  task refl rself rment log  nwrite create mnote tnote edit(m,t)
+#                      view edit act  task refl rself rment log  nwrite create mnote tnote edit(m,t) group
 MATRIX: dict[str, str] = {
-    "administrator":  "YYY  ...  ...  ...  ...  ...   ...   ...  ...    .      .YY   .YY   ..",
-    "mentor":         "YYY  YY.  Y..  .Y.  ...  ...   .Y.   YY.  YY.    Y      YYY   .YY   Y.",
-    "teacher":        "YYY  ...  ...  ...  ...  ...   ...   YY.  YY.    .      .YY   YYY   .Y",
-    "parent":         ".YY  ...  ...  ...  ...  ...   ...   .Y.  ...    .      ..Y   ..Y   ..",
-    "learner":        ".YY  ...  ...  .Y.  .Y.  .Y.   ...   .Y.  ...    .      ..Y   ..Y   ..",
-    "other_mentor":   "...  ...  ...  ...  ...  ...   ...   ...  ...    .      ...   ...   ..",
-    "other_parent":   "...  ...  ...  ...  ...  ...   ...   ...  ...    .      ...   ...   ..",
-    "other_learner":  "...  ...  ...  ...  ...  ...   ...   ...  ...    .      ...   ...   ..",
-    "anonymous":      "...  ...  ...  ...  ...  ...   ...   ...  ...    .      ...   ...   ..",
-    "must_change_password": "...  ...  ...  ...  ...  ...   ...   ...  ...    .      ...   ...   ..",
+    "administrator":  "YYY  ...  ...  ...  ...  ...   ...   ...  ...    .      .YY   .YY   ..   ...",
+    "mentor":         "YYY  YY.  Y..  .Y.  ...  ...   .Y.   YY.  YY.    Y      YYY   .YY   Y.   Y..",
+    "teacher":        "YYY  ...  ...  ...  ...  ...   ...   YY.  YY.    .      .YY   YYY   .Y   .Y.",
+    "parent":         ".YY  ...  ...  ...  ...  ...   ...   .Y.  ...    .      ..Y   ..Y   ..   ...",
+    "learner":        ".YY  ...  ...  .Y.  .Y.  .Y.   ...   .Y.  ...    .      ..Y   ..Y   ..   ...",
+    "other_mentor":   "...  ...  ...  ...  ...  ...   ...   ...  ...    .      ...   ...   ..   ...",
+    "other_parent":   "...  ...  ...  ...  ...  ...   ...   ...  ...    .      ...   ...   ..   ...",
+    "other_learner":  "...  ...  ...  ...  ...  ...   ...   ...  ...    .      ...   ...   ..   ...",
+    "anonymous":      "...  ...  ...  ...  ...  ...   ...   ...  ...    .      ...   ...   ..   ...",
+    "must_change_password": "...  ...  ...  ...  ...  ...   ...   ...  ...    .      ...   ...   ..   ...",
 }
 
 

@@ -1,0 +1,64 @@
+"""Rules of the group overview: on track, red/amber/green, names fit for a class."""
+
+from datetime import date
+
+import pytest
+
+from ilp_app.domain.overview import (
+    Rag,
+    first_name,
+    goal_on_track,
+    initials,
+    quiet_label,
+    rag_status,
+)
+
+START, TARGET = date(2026, 8, 18), date(2026, 12, 18)
+
+
+def test_a_goal_halfway_through_its_time_with_half_its_tasks_done_is_on_track():
+    assert goal_on_track(completed=2, total=4, starts_on=START, target=TARGET, today=date(2026, 10, 18))
+
+
+def test_a_goal_near_its_target_with_nothing_done_is_behind():
+    assert not goal_on_track(completed=0, total=4, starts_on=START, target=TARGET, today=date(2026, 12, 1))
+
+
+def test_progress_may_trail_the_calendar_by_twenty_points():
+    today = date(2026, 10, 18)  # half the time gone
+    assert goal_on_track(completed=3, total=10, starts_on=START, target=TARGET, today=today)
+    assert not goal_on_track(completed=2, total=10, starts_on=START, target=TARGET, today=today)
+
+
+def test_goals_without_tasks_or_dates_are_not_called_behind():
+    assert goal_on_track(completed=0, total=0, starts_on=START, target=TARGET, today=date(2026, 12, 17))
+    assert goal_on_track(completed=0, total=3, starts_on=START, target=None, today=date(2026, 12, 17))
+
+
+@pytest.mark.parametrize(
+    ("days_quiet", "behind", "total", "expected"),
+    [
+        (0, 0, 4, Rag.GREEN),
+        (6, 0, 4, Rag.GREEN),
+        (7, 0, 4, Rag.AMBER),
+        (0, 1, 4, Rag.AMBER),
+        (14, 0, 4, Rag.RED),
+        (0, 2, 4, Rag.RED),
+        (None, 0, 4, Rag.RED),
+        (3, 0, 0, Rag.GREEN),
+    ],
+)
+def test_rag_status(days_quiet, behind, total, expected):
+    assert rag_status(days_quiet=days_quiet, goals_behind=behind, goals_total=total) is expected
+
+
+def test_names_for_the_whole_class():
+    assert initials("Åsa Ødegård") == "ÅØ"
+    assert initials("Nguyễn Thị Hồng") == "NH"
+    assert initials("Zofia") == "Z"
+    assert first_name("Hồng", "Nguyễn Thị Hồng") == "Hồng"
+    assert first_name("", "Sofía Cedeño") == "Sofía"
+
+
+def test_quiet_labels():
+    assert [quiet_label(d) for d in (None, 0, 1, 9)] == ["No activity yet", "Today", "Yesterday", "9 days ago"]
