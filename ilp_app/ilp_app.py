@@ -2,12 +2,24 @@
 
 import reflex as rx
 
-from ilp_app.pages import admin, index, learner, login, mentor, parent, password, plan, teacher
+from ilp_app.pages import (
+    admin,
+    group,
+    index,
+    learner,
+    login,
+    mentor,
+    parent,
+    password,
+    plan,
+    projector,
+    teacher,
+)
 
 app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[rx.el.meta(name="color-scheme", content="light dark")],
 )
 
-for module in (index, login, password, admin, mentor, teacher, learner, parent, plan):
+for module in (index, login, password, admin, mentor, teacher, learner, parent, plan, group, projector):
     app.add_page(module.page, route=module.ROUTE, title=module.TITLE, on_load=module.ON_LOAD)

@@ -13,6 +13,8 @@ TEACHER = "/teacher"
 LEARNER = "/learner"
 PARENT = "/parent"
 PLAN = "/plans/[plan_id]"
+GROUP = "/groups/[group_id]"
+PROJECTOR = "/groups/[group_id]/projector"
 
 ROLE_HOMES: dict[Role, str] = {
     Role.ADMINISTRATOR: ADMIN,
@@ -34,3 +36,11 @@ def home_url(role: Role | str | None) -> str:
 def plan_url(plan_id) -> str:
     """Where one plan is shown (``plan_id`` may be a number or a frontend var)."""
     return f"/plans/{plan_id}"
+
+
+def group_url(group_id) -> str:
+    return f"/groups/{group_id}"
+
+
+def projector_url(group_id) -> str:
+    return f"/groups/{group_id}/projector"

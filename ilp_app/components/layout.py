@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.state.inbox import InboxState
+from ilp_app.state.live import InboxPulse
 from ilp_app.state.session import SessionState
 
 
@@ -46,12 +48,52 @@ def role_switcher() -> rx.Component:
     )
 
 
+def notification_bell() -> rx.Component:
+    """Unread count that updates live; the list opens in a popover."""
+    unread = InboxPulse.unread
+    item = lambda n: rx.box(  # noqa: E731
+        rx.text(n.text, size="2", weight=rx.cond(n.unread, "bold", "regular")),
+        rx.text(n.created_at, rx.cond(n.count > 1, " · " + n.count.to_string() + " times", ""), size="1",
+                color_scheme="gray"),
+        on_click=InboxState.mark_read(n.id, n.plan_id),
+        class_name="inbox-item",
+        role="button",
+        tab_index=0,
+    )
+    return rx.popover.root(
+        rx.popover.trigger(
+            rx.button(
+                rx.icon("bell", size=18),
+                rx.cond(unread > 0, rx.badge(unread, color_scheme="red", variant="solid", radius="full")),
+                variant="ghost",
+                aria_label=rx.cond(unread > 0, "Notifications, " + unread.to_string() + " unread", "Notifications"),
+            ),
+        ),
+        rx.popover.content(
+            rx.hstack(
+                rx.heading("Notifications", size="3", as_="h2"),
+                rx.spacer(),
+                rx.button("Mark all as read", size="1", variant="soft", on_click=InboxState.mark_all_read),
+                align="center", width="100%",
+            ),
+            rx.cond(
+                InboxState.items.length() == 0,
+                rx.text("Nothing yet.", size="2", color_scheme="gray"),
+                rx.vstack(rx.foreach(InboxState.items, item), spacing="1", width="100%", class_name="inbox-list"),
+            ),
+            width="min(24rem, 92vw)",
+        ),
+        on_open_change=InboxState.open_inbox,
+    )
+
+
 def header_bar() -> rx.Component:
     return rx.el.header(
         rx.hstack(
             brand(),
             rx.spacer(),
             role_switcher(),
+            notification_bell(),
             rx.text(SessionState.user_name, size="2", class_name="hide-narrow", weight="medium"),
             rx.menu.root(
                 rx.menu.trigger(
@@ -70,6 +112,7 @@ def header_bar() -> rx.Component:
             width="100%",
         ),
         class_name="app-header",
+        on_mount=InboxState.watch,
     )
 
 

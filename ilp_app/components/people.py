@@ -64,9 +64,13 @@ def group_badges(groups: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.foreach(
             groups,
-            lambda g: rx.badge(
-                g.name, " · ", g.learner_count, " learners",
-                color_scheme=rx.cond(g.kind == "tutor", "indigo", "teal"), size="2", variant="soft",
+            lambda g: rx.link(
+                rx.badge(
+                    rx.icon("layout-dashboard", size=14), g.name, " · ", g.learner_count, " learners",
+                    color_scheme=rx.cond(g.kind == "tutor", "indigo", "teal"), size="2", variant="soft",
+                ),
+                href=routes.group_url(g.id),
+                aria_label="Live overview of " + g.name,
             ),
         ),
         wrap="wrap",

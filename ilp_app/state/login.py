@@ -11,6 +11,7 @@ from ilp_app.domain.errors import DomainError
 from ilp_app.domain.passwords import MAX_LENGTH, MIN_LENGTH
 from ilp_app.services import auth
 from ilp_app.services.uow import unit_of_work
+from ilp_app.state.live import unlink_all
 from ilp_app.state.session import SessionState
 
 
@@ -38,13 +39,15 @@ class LoginState(SessionState):
     busy: bool = False
 
     @rx.event
-    def load(self):
+    async def load(self):
         self.error = ""
         self.busy = False
         me = self._current()
         if me is not None:
             target = routes.PASSWORD if me.actor.must_change_password else routes.home_url(me.actor.active_role)
             return rx.redirect(target)
+        # Signed out or expired: this browser stops following whatever the last person watched.
+        return await unlink_all(self) or None
 
     @rx.event
     def route_home(self):
@@ -72,6 +75,8 @@ class LoginState(SessionState):
             self.error = error.message
             return
         self.busy = False
+        for event in await unlink_all(self):
+            yield event
         self.session_token = result.token
         self._current()
         yield rx.redirect(routes.PASSWORD if result.must_change_password else routes.home_url(result.home_role))

@@ -15,8 +15,10 @@ from ilp_app.domain.roles import Role
 from ilp_app.services import plan_activity, plan_edit, plan_read
 from ilp_app.services.directory import LearnerRow, parent_home
 from ilp_app.services.guard import authorize
+from ilp_app.services.outbox import changed_learners, notified_users
 from ilp_app.services.plan_read import PlanListItem, PlanView
 from ilp_app.services.uow import unit_of_work
+from ilp_app.state import live
 from ilp_app.state.session import SessionState
 
 OBJECTIVE_FIELD_PREFIX = "objective-"
@@ -52,6 +54,8 @@ class PlanState(SessionState):
     dialog_error: str = ""
 
     _plan_id: int = 0
+    _seen_version: int = -1
+    _outbox: tuple[set[int], set[int]] = (set(), set())
 
     visibility_options: list[dict[str, str]] = [
         {"value": v.value, "label": NOTE_VISIBILITY_LABELS[v]} for v in NoteVisibility
@@ -78,21 +82,29 @@ class PlanState(SessionState):
         self.loaded = True
         return None
 
+    async def _watch(self) -> None:
+        """Follow changes to the shown plan (after plan_view authorised this viewer)."""
+        if self.plan is not None:
+            pulse = await live.link(self, live.PlanPulse, live.learner_token(self.plan.learner_id))
+            self._seen_version = pulse.version
+
     def _fail(self, me, error: DomainError) -> list:
         self.reset()
         return self._refusal(me, error)
 
     @rx.event
-    def load(self):
+    async def load(self):
         """/plans/[plan_id]: the plan named in the URL (the id only selects; the services decide)."""
         me = self._current()
         try:
-            return self._show(self.plan_id, me)
+            self._show(self.plan_id, me)
         except DomainError as error:
             return self._fail(me, error)
+        await self._watch()
+        return None
 
     @rx.event
-    def load_mine(self):
+    async def load_mine(self):
         """/learner: the learner's own current plan."""
         me = self._current()
         try:
@@ -104,12 +116,14 @@ class PlanState(SessionState):
                 self.loaded = True
                 self.empty_message = "Your mentor has not shared a plan with you yet."
                 return None
-            return self._show(plan_id, me)
+            self._show(plan_id, me)
         except DomainError as error:
             return self._fail(me, error)
+        await self._watch()
+        return None
 
     @rx.event
-    def load_family(self):
+    async def load_family(self):
         """/parent: the children of this parent, and the first child's current plan."""
         me = self._current()
         try:
@@ -119,12 +133,16 @@ class PlanState(SessionState):
         except DomainError as error:
             return self._fail(me, error)
         wanted = self.child_id if any(c.id == self.child_id for c in self.children) else 0
-        return self._show_child(me, wanted or (self.children[0].id if self.children else 0))
+        events = self._show_child(me, wanted or (self.children[0].id if self.children else 0))
+        await self._watch()
+        return events
 
     @rx.event
-    def select_child(self, learner_id: str | list[str]):
+    async def select_child(self, learner_id: str | list[str]):
         me = self._current()
-        return self._show_child(me, learner_id)
+        events = self._show_child(me, learner_id)
+        await self._watch()
+        return events
 
     def _show_child(self, me, learner_id: object):
         try:
@@ -147,7 +165,10 @@ class PlanState(SessionState):
     # --- doing things ---
 
     def _act(self, service, *, success: str = "", **kwargs) -> list:
-        """Run one service on this plan for the signed-in person, then show the plan as it now is."""
+        """Run one service on this plan for the signed-in person, then show the plan as it now is.
+
+        What the change touched is kept for :meth:`_announce`, which tells the other screens.
+        """
         me = self._current()
         try:
             with unit_of_work() as s:
@@ -161,105 +182,138 @@ class PlanState(SessionState):
             except DomainError as reload_error:
                 return self._fail(me, reload_error)
             return events
+        self._outbox = (changed_learners(s), notified_users(s))
         try:
             self._show(self._plan_id, me)
         except DomainError as error:
             return self._fail(me, error)
         return [rx.toast.success(success, duration=1500)] if success else []
 
+    async def _announce(self) -> None:
+        """After this client got its answer: push the committed change to every screen watching."""
+        learners, users = self._outbox
+        self._outbox = (set(), set())
+        await live.publish_safely(learner_ids=learners, user_ids=users)
+        self._seen_version = (await self.get_state(live.PlanPulse)).version
+
+    async def _run(self, service, *, success: str = "", **kwargs):
+        yield self._act(service, success=success, **kwargs)
+        await self._announce()
+
     @rx.event
-    def tick(self, task_id: int, status: str):
+    async def tick(self, task_id: int, status: str):
         """One tap: the task moves to its next status (if it still had the status the learner saw)."""
-        return self._act(plan_activity.task_advance, task_id=task_id, expected_status=status)
+        async for event in self._run(plan_activity.task_advance, task_id=task_id, expected_status=status):
+            yield event
 
     @rx.event
-    def rate(self, goal_id: int, score: int):
-        return self._act(plan_activity.rating_add, goal_id=goal_id, score=score, success="Rating saved.")
+    async def rate(self, goal_id: int, score: int):
+        async for event in self._run(plan_activity.rating_add, goal_id=goal_id, score=score, success="Rating saved."):
+            yield event
 
     @rx.event
-    def add_reflection(self, form_data: dict):
+    async def add_reflection(self, form_data: dict):
+        form = form_data if isinstance(form_data, dict) else {}
+        async for event in self._run(plan_activity.reflection_add, goal_id=form.get("goal_id"),
+                                     body=form.get("body"), success="Reflection saved."):
+            yield event
+
+    @rx.event
+    async def post_log(self, form_data: dict):
+        form = form_data if isinstance(form_data, dict) else {}
+        async for event in self._run(plan_activity.log_post, plan_id=self._plan_id, body=form.get("body"),
+                                     success="Posted."):
+            yield event
+
+    @rx.event
+    async def add_note(self, form_data: dict):
+        form = form_data if isinstance(form_data, dict) else {}
+        async for event in self._run(plan_activity.note_add, plan_id=self._plan_id, body=form.get("body"),
+                                     visibility=form.get("visibility", ""), success="Note saved."):
+            yield event
+
+    @rx.event
+    async def set_note_visibility(self, note_id: int, visibility: str):
+        async for event in self._run(plan_activity.note_set_visibility, note_id=note_id, visibility=visibility,
+                                     success="Visibility changed."):
+            yield event
+
+    @rx.event
+    async def delete_note(self, note_id: int):
+        async for event in self._run(plan_activity.note_delete, note_id=note_id, success="Note deleted."):
+            yield event
+
+    @rx.event
+    async def activate(self):
+        async for event in self._run(plan_edit.plan_activate, plan_id=self._plan_id,
+                                     success="The plan is shared with the learner and parents."):
+            yield event
+
+    @rx.event
+    async def add_focus_area(self, form_data: dict):
+        form = form_data if isinstance(form_data, dict) else {}
+        async for event in self._run(plan_edit.focus_area_add, plan_id=self._plan_id, name=form.get("name"),
+                                     success="Focus area added."):
+            yield event
+
+    @rx.event
+    async def move_focus_area(self, focus_area_id: int, direction: str):
+        async for event in self._run(plan_edit.focus_area_move, focus_area_id=focus_area_id, direction=direction):
+            yield event
+
+    @rx.event
+    async def delete_focus_area(self, focus_area_id: int):
+        async for event in self._run(plan_edit.focus_area_delete, focus_area_id=focus_area_id,
+                                     success="Focus area removed."):
+            yield event
+
+    @rx.event
+    async def move_goal(self, goal_id: int, direction: str):
+        async for event in self._run(plan_edit.goal_move, goal_id=goal_id, direction=direction):
+            yield event
+
+    @rx.event
+    async def delete_goal(self, goal_id: int):
+        async for event in self._run(plan_edit.goal_delete, goal_id=goal_id, success="Goal removed."):
+            yield event
+
+    @rx.event
+    async def add_task(self, form_data: dict):
+        form = form_data if isinstance(form_data, dict) else {}
+        async for event in self._run(plan_edit.task_add, goal_id=form.get("goal_id"), title=form.get("title"),
+                                     due_date=form.get("due_date", ""), success="Task added."):
+            yield event
+
+    @rx.event
+    async def move_task(self, task_id: int, direction: str):
+        async for event in self._run(plan_edit.task_move, task_id=task_id, direction=direction):
+            yield event
+
+    @rx.event
+    async def delete_task(self, task_id: int):
+        async for event in self._run(plan_edit.task_delete, task_id=task_id, success="Task removed."):
+            yield event
+
+    @rx.event
+    async def delete_link(self, link_id: int):
+        async for event in self._run(plan_edit.link_delete, link_id=link_id, success="Link removed."):
+            yield event
+
+    @rx.event
+    async def refresh(self):
+        """Someone changed this plan elsewhere (the plan's pulse moved): show it as it now is."""
+        if not self._plan_id:
+            return None
+        version = (await self.get_state(live.PlanPulse)).version
+        if version == self._seen_version:
+            return None
+        self._seen_version = version
+        me = self._current()
         try:
-            form = _form(form_data)
+            self._show(self._plan_id, me)
         except DomainError as error:
-            return rx.toast.error(error.message)
-        return self._act(plan_activity.reflection_add, goal_id=form.get("goal_id"), body=form.get("body"),
-                         success="Reflection saved.")
-
-    @rx.event
-    def post_log(self, form_data: dict):
-        try:
-            body = _form(form_data).get("body")
-        except DomainError as error:
-            return rx.toast.error(error.message)
-        return self._act(plan_activity.log_post, plan_id=self._plan_id, body=body, success="Posted.")
-
-    @rx.event
-    def add_note(self, form_data: dict):
-        try:
-            form = _form(form_data)
-        except DomainError as error:
-            return rx.toast.error(error.message)
-        return self._act(plan_activity.note_add, plan_id=self._plan_id, body=form.get("body"),
-                         visibility=form.get("visibility", ""), success="Note saved.")
-
-    @rx.event
-    def set_note_visibility(self, note_id: int, visibility: str):
-        return self._act(plan_activity.note_set_visibility, note_id=note_id, visibility=visibility,
-                         success="Visibility changed.")
-
-    @rx.event
-    def delete_note(self, note_id: int):
-        return self._act(plan_activity.note_delete, note_id=note_id, success="Note deleted.")
-
-    @rx.event
-    def activate(self):
-        return self._act(plan_edit.plan_activate, plan_id=self._plan_id,
-                         success="The plan is shared with the learner and parents.")
-
-    @rx.event
-    def add_focus_area(self, form_data: dict):
-        try:
-            name = _form(form_data).get("name")
-        except DomainError as error:
-            return rx.toast.error(error.message)
-        return self._act(plan_edit.focus_area_add, plan_id=self._plan_id, name=name, success="Focus area added.")
-
-    @rx.event
-    def move_focus_area(self, focus_area_id: int, direction: str):
-        return self._act(plan_edit.focus_area_move, focus_area_id=focus_area_id, direction=direction)
-
-    @rx.event
-    def delete_focus_area(self, focus_area_id: int):
-        return self._act(plan_edit.focus_area_delete, focus_area_id=focus_area_id, success="Focus area removed.")
-
-    @rx.event
-    def move_goal(self, goal_id: int, direction: str):
-        return self._act(plan_edit.goal_move, goal_id=goal_id, direction=direction)
-
-    @rx.event
-    def delete_goal(self, goal_id: int):
-        return self._act(plan_edit.goal_delete, goal_id=goal_id, success="Goal removed.")
-
-    @rx.event
-    def add_task(self, form_data: dict):
-        try:
-            form = _form(form_data)
-        except DomainError as error:
-            return rx.toast.error(error.message)
-        return self._act(plan_edit.task_add, goal_id=form.get("goal_id"), title=form.get("title"),
-                         due_date=form.get("due_date", ""), success="Task added.")
-
-    @rx.event
-    def move_task(self, task_id: int, direction: str):
-        return self._act(plan_edit.task_move, task_id=task_id, direction=direction)
-
-    @rx.event
-    def delete_task(self, task_id: int):
-        return self._act(plan_edit.task_delete, task_id=task_id, success="Task removed.")
-
-    @rx.event
-    def delete_link(self, link_id: int):
-        return self._act(plan_edit.link_delete, link_id=link_id, success="Link removed.")
+            return self._fail(me, error)
+        return None
 
     # --- dialogs (goal, task, link, focus area) ---
 
@@ -284,7 +338,7 @@ class PlanState(SessionState):
         self.dialog_error = ""
 
     @rx.event
-    def submit_dialog(self, form_data: dict):
+    async def submit_dialog(self, form_data: dict):
         services = {
             "goal_add": lambda f: (plan_edit.goal_add, {
                 "focus_area_id": self.dialog_target, "statement": f.get("statement"),
@@ -302,7 +356,7 @@ class PlanState(SessionState):
                 "focus_area_id": self.dialog_target, "name": f.get("name")}),
         }
         if self.dialog not in services:
-            return None
+            return
         me = self._current()
         try:
             service, kwargs = services[self.dialog](_form(form_data))
@@ -310,15 +364,19 @@ class PlanState(SessionState):
                 service(session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs)
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
-                return self._fail(me, error)
+                yield self._fail(me, error)
+                return
             self.dialog_error = error.message
-            return None
+            return
+        self._outbox = (changed_learners(s), notified_users(s))
         self.close_dialog()
         try:
             self._show(self._plan_id, me)
         except DomainError as error:
-            return self._fail(me, error)
-        return rx.toast.success("Saved.", duration=1500)
+            yield self._fail(me, error)
+            return
+        yield rx.toast.success("Saved.", duration=1500)
+        await self._announce()
 
     @rx.var
     def has_plan(self) -> bool:

@@ -18,6 +18,7 @@ from ilp_app.services import auth
 from ilp_app.services.auth import CurrentUser
 from ilp_app.services.uow import unit_of_work
 from ilp_app.settings import get_settings
+from ilp_app.state.live import unlink_all
 
 log = logging.getLogger("ilp.state")
 
@@ -100,9 +101,11 @@ class SessionState(rx.State):
         token = self.session_token
         with unit_of_work() as s:
             auth.sign_out(session=s, token=token)
+        # Stop following groups, plans and the inbox: the next person at this browser sees nothing.
+        restore = await unlink_all(self)
         await self._reset_session_tree()
         self.session_token = ""
-        return [rx.redirect(routes.LOGIN), rx.toast.info(MSG_SIGNED_OUT)]
+        return [*restore, rx.redirect(routes.LOGIN), rx.toast.info(MSG_SIGNED_OUT)]
 
     @rx.event
     def switch_role(self, role: str):

@@ -1,0 +1,159 @@
+"""Live group overview for the mentor and teachers of a group: one row per learner."""
+
+import reflex as rx
+from reflex.vars.base import Var
+
+from ilp_app import routes
+from ilp_app.components.layout import app_shell, loading
+from ilp_app.domain.overview import ON_TRACK_RULE, RAG_LEGEND
+from ilp_app.services.overview import OverviewRow
+from ilp_app.state.group import GroupPageState
+from ilp_app.state.live import GroupBoard
+
+ROUTE = routes.GROUP
+TITLE = "Group overview · ILP"
+ON_LOAD = GroupPageState.open_board
+
+RAG_COLORS = {"red": "red", "amber": "amber", "green": "green"}
+
+
+def visible_rows() -> Var:
+    """The shared rows, filtered and sorted in the browser by this viewer's own choices."""
+    rows, sort, filt = (v._js_expr for v in (GroupBoard.rows, GroupPageState.sort_key, GroupPageState.filter_key))
+    js = (
+        f"[...({rows})].filter((r) => {filt} === 'all'"
+        f" || ({filt} === 'quiet' && r.plan_id > 0 && (r.days_quiet < 0 || r.days_quiet >= 14))"
+        f" || ({filt} === 'no-plan' && r.plan_id === 0)"
+        f" || (r.plan_id > 0 && r.rag === {filt}))"
+        f".sort((a, b) => {sort} === 'progress' ? (a.percent - b.percent)"
+        f" : {sort} === 'activity' ? ((b.days_quiet < 0 ? 1e9 : b.days_quiet) - (a.days_quiet < 0 ? 1e9 : a.days_quiet))"
+        f" : {sort} === 'status' ? ((({{red: 0, amber: 1, green: 2}})[a.rag]) - (({{red: 0, amber: 1, green: 2}})[b.rag]))"
+        f" : a.name.localeCompare(b.name))"
+    )
+    deps = Var.create([GroupBoard.rows, GroupPageState.sort_key, GroupPageState.filter_key])
+    return Var(_js_expr=js, _var_type=list[OverviewRow], _var_data=deps._get_all_var_data()).guess_type()
+
+
+def rag_badge(row: rx.Var) -> rx.Component:
+    label = rx.match(row.rag, ("red", "Needs attention"), ("amber", "Keep an eye on"), "On track")
+    return rx.badge(
+        rx.match(row.rag, ("red", rx.icon("circle-alert", size=14)), ("amber", rx.icon("eye", size=14)),
+                 rx.icon("circle-check", size=14)),
+        label,
+        color_scheme=rx.match(row.rag, ("red", "red"), ("amber", "amber"), "green"),
+        variant="solid", size="2",
+    )
+
+
+def area_bars(row: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.foreach(row.areas, lambda a: rx.hstack(
+            rx.text(a.name, size="1", min_width="7.5rem", class_name="area-name"),
+            rx.progress(value=a.percent, max=100, aria_label=a.name + " progress", flex="1"),
+            rx.text(a.percent, "%", size="1", min_width="2.5rem", text_align="right"),
+            align="center", width="100%", spacing="2",
+        )),
+        spacing="1", width="100%",
+    )
+
+
+def learner_row(row: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(row.name, as_="h2", size="4"),
+                rx.spacer(),
+                rx.cond(row.plan_id > 0, rag_badge(row), rx.badge("No shared plan", color_scheme="gray")),
+                align="center", width="100%", wrap="wrap",
+            ),
+            rx.cond(
+                row.plan_id > 0,
+                rx.vstack(
+                    rx.hstack(
+                        rx.progress(value=row.percent, max=100, aria_label="Progress of " + row.name, flex="1"),
+                        rx.text(row.percent, "%", weight="bold"),
+                        align="center", width="100%",
+                    ),
+                    rx.hstack(
+                        rx.badge(row.not_started, " not started", color_scheme="gray", variant="soft"),
+                        rx.badge(row.ongoing, " ongoing", color_scheme="amber", variant="soft"),
+                        rx.badge(row.completed, " completed", color_scheme="green", variant="soft"),
+                        rx.badge(row.goals_on_track, " goals on track", color_scheme="green", variant="outline"),
+                        rx.cond(row.goals_behind > 0,
+                                rx.badge(row.goals_behind, " behind", color_scheme="red", variant="outline")),
+                        wrap="wrap", spacing="1",
+                    ),
+                    area_bars(row),
+                    rx.hstack(
+                        rx.text("Last activity: ", row.last_activity, size="2", color_scheme="gray"),
+                        rx.text(rx.cond(row.recent_reflection, "Reflected recently", "No recent reflection"),
+                                size="2", color_scheme="gray"),
+                        rx.link("Open plan", href=routes.plan_url(row.plan_id), size="2",
+                                aria_label="Open the plan of " + row.name),
+                        wrap="wrap", spacing="3",
+                    ),
+                    spacing="2", width="100%",
+                ),
+            ),
+            spacing="2", width="100%",
+        ),
+        role="listitem",
+        data_learner=row.learner_id,
+    )
+
+
+def legend() -> rx.Component:
+    return rx.el.details(
+        rx.el.summary("How the status is decided"),
+        rx.vstack(
+            *[rx.hstack(rx.badge(rag.label, color_scheme=RAG_COLORS[rag.value], variant="solid"),
+                        rx.text(text, size="2"), align="center", wrap="wrap") for rag, text in RAG_LEGEND],
+            rx.text(ON_TRACK_RULE, size="2", color_scheme="gray"),
+            spacing="2", padding_top="0.5rem",
+        ),
+        class_name="legend",
+    )
+
+
+def controls() -> rx.Component:
+    return rx.hstack(
+        rx.el.label(
+            rx.text("Sort by", size="2", weight="medium"),
+            rx.el.select(
+                rx.el.option("Name", value="name"), rx.el.option("Progress (lowest first)", value="progress"),
+                rx.el.option("Quiet longest first", value="activity"), rx.el.option("Status", value="status"),
+                value=GroupPageState.sort_key, on_change=GroupPageState.set_sort, class_name="role-select",
+            ),
+        ),
+        rx.el.label(
+            rx.text("Show", size="2", weight="medium"),
+            rx.el.select(
+                rx.el.option("Everyone", value="all"), rx.el.option("No activity for 2 weeks", value="quiet"),
+                rx.el.option("Needs attention", value="red"), rx.el.option("Keep an eye on", value="amber"),
+                rx.el.option("On track", value="green"), rx.el.option("No shared plan", value="no-plan"),
+                value=GroupPageState.filter_key, on_change=GroupPageState.set_filter, class_name="role-select",
+            ),
+        ),
+        rx.spacer(),
+        rx.link(rx.button(rx.icon("presentation", size=16), "Projector view", variant="soft"),
+                href=routes.projector_url(GroupBoard.group_id)),
+        wrap="wrap", spacing="4", align="end", width="100%",
+    )
+
+
+def page() -> rx.Component:
+    rows = visible_rows()
+    return app_shell(
+        loading(
+            GroupPageState.loaded,
+            rx.vstack(
+                rx.text(GroupBoard.rows.length(), " learners · updates live", size="2", color_scheme="gray"),
+                controls(),
+                legend(),
+                rx.cond(rows.length() == 0, rx.text("Nobody matches this filter.", color_scheme="gray")),
+                rx.box(rx.foreach(rows, learner_row), role="list", class_name="overview-grid", width="100%"),
+                spacing="3", width="100%",
+            ),
+        ),
+        heading=rx.cond(GroupBoard.group_name != "", "Group " + GroupBoard.group_name, "Group overview"),
+    )

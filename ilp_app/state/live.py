@@ -1,0 +1,149 @@
+"""Live updates between browsers, through Reflex shared states.
+
+Only *viewers* link to a shared state, and only after the services authorised them:
+
+* ``GroupBoard`` (token ``group<id>``): the staff overview rows of one group.
+* ``ProjectorBoard`` (token ``projector<id>``): the class-safe tiles of the same group.
+* ``PlanPulse`` (token ``learner<id>``): a counter that moves when a learner's plan changes;
+  pages showing that plan reload their own, privately filtered, copy when it moves.
+* ``InboxPulse`` (token ``user<id>``): one person's unread notification count.
+
+Learners never link to a group: their events write to the boards through
+``app.modify_state`` (see :func:`publish`), so a tick costs one delta per *viewer*, not one per
+learner in the class. The boards are caches, rebuilt from the database whenever a viewer joins.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import reflex as rx
+
+from ilp_app.db.engine import session_scope
+from ilp_app.db.models import Group
+from ilp_app.services import notifications, overview
+from ilp_app.services.overview import OverviewRow, ProjectorTile
+
+log = logging.getLogger("ilp.live")
+
+
+class GroupBoard(rx.SharedState):
+    group_id: int = 0
+    group_name: str = ""
+    rows: list[OverviewRow] = []
+
+
+class ProjectorBoard(rx.SharedState):
+    group_id: int = 0
+    group_name: str = ""
+    tiles: list[ProjectorTile] = []
+
+
+class PlanPulse(rx.SharedState):
+    version: int = 0
+
+
+class InboxPulse(rx.SharedState):
+    unread: int = 0
+
+
+LIVE_STATES = (GroupBoard, ProjectorBoard, PlanPulse, InboxPulse)
+
+
+def group_token(group_id: int) -> str:
+    return f"group{group_id}"
+
+
+def projector_token(group_id: int) -> str:
+    return f"projector{group_id}"
+
+
+def learner_token(learner_id: int) -> str:
+    return f"learner{learner_id}"
+
+
+def user_token(user_id: int) -> str:
+    return f"user{user_id}"
+
+
+async def link(state: rx.State, cls: type[rx.SharedState], token: str) -> rx.SharedState:
+    """Link this client's ``cls`` to ``token`` (call only after authorising the viewer)."""
+    shared = await state.get_state(cls)
+    return await shared._link_to(token)
+
+
+async def unlink_all(state: rx.State) -> list:
+    """Leave every shared state (on sign-out); returns the events that restore private copies."""
+    events = []
+    for cls in LIVE_STATES:
+        shared = await state.get_state(cls)
+        if shared._linked_to:
+            events.extend(await shared._unlink() or [])
+    return events
+
+
+def _app():
+    from ilp_app.ilp_app import app  # the app object exists once the server runs
+
+    return app
+
+
+def _replace(items: list, key: str, fresh: dict) -> list | None:
+    """``items`` with the entries whose ``key`` is in ``fresh`` replaced; None if none matched."""
+    hit = False
+    out = []
+    for item in items:
+        new = fresh.get(getattr(item, key))
+        if new is not None:
+            hit = True
+            out.append(new)
+        else:
+            out.append(item)
+    return out if hit else None
+
+
+async def publish(*, learner_ids: set[int], user_ids: set[int]) -> None:
+    """Tell every open screen about committed changes: boards, plan pages, notification counters."""
+    if not learner_ids and not user_ids:
+        return
+    with session_scope() as s:
+        boards: dict[int, Group] = {}
+        rows: dict[int, OverviewRow] = {}
+        tiles: dict[int, ProjectorTile] = {}
+        for lid in learner_ids:
+            for gid in overview.learner_group_ids(session=s, learner_id=lid):
+                boards.setdefault(gid, s.get(Group, gid))
+        for group in boards.values():
+            missing = [lid for lid in learner_ids if lid not in rows]
+            if not missing:
+                break
+            data = overview.group_board_rebuild(session=s, group=group, learner_ids=missing)
+            rows.update({r.learner_id: r for r in data.rows})
+            tiles.update({t.learner_id: t for t in data.tiles})
+        unread = {uid: notifications.unread_count(session=s, user_id=uid) for uid in user_ids}
+    app = _app()
+    for gid in boards:
+        async with app.modify_state(rx.BaseStateToken(ident=group_token(gid), cls=GroupBoard)) as root:
+            board = await root.get_state(GroupBoard)
+            if board.group_id == gid and (new := _replace(board.rows, "learner_id", rows)) is not None:
+                board.rows = new
+        async with app.modify_state(rx.BaseStateToken(ident=projector_token(gid), cls=ProjectorBoard)) as root:
+            board = await root.get_state(ProjectorBoard)
+            if board.group_id == gid and (new := _replace(board.tiles, "learner_id", tiles)) is not None:
+                board.tiles = new
+    for lid in learner_ids:
+        async with app.modify_state(rx.BaseStateToken(ident=learner_token(lid), cls=PlanPulse)) as root:
+            pulse = await root.get_state(PlanPulse)
+            pulse.version += 1
+    for uid, count in unread.items():
+        async with app.modify_state(rx.BaseStateToken(ident=user_token(uid), cls=InboxPulse)) as root:
+            inbox = await root.get_state(InboxPulse)
+            inbox.unread = count
+
+
+async def publish_safely(*, learner_ids: set[int], user_ids: set[int]) -> None:
+    """Like :func:`publish`, but a failure to push never undoes or hides a committed change."""
+    try:
+        await publish(learner_ids=learner_ids, user_ids=user_ids)
+    except Exception:  # the change is saved; screens catch up on their next load
+        log.exception("live update failed for learners %s", sorted(learner_ids))
