@@ -21,7 +21,6 @@ from ilp_app.domain.plans import (
     MAX_TASK_TITLE,
     MAX_URL,
 )
-from ilp_app.state.live import PlanPulse
 from ilp_app.state.plan import OBJECTIVE_FIELD_PREFIX, PlanState
 
 P = PlanState.plan
@@ -609,14 +608,9 @@ def plan_body() -> rx.Component:
     )
 
 
-def live_refresher() -> rx.Component:
-    """Remounts whenever the plan's pulse moves, which asks the server for the plan as it now is."""
-    return rx.box(key=PlanPulse.version.to_string(), on_mount=PlanState.refresh, display="none")
-
-
 def plan_or_message() -> rx.Component:
     return rx.cond(
         PlanState.has_plan,
-        rx.fragment(plan_body(), live_refresher()),
+        plan_body(),
         rx.callout(PlanState.empty_message, icon="info", color_scheme="gray", variant="surface"),
     )

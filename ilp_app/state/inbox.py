@@ -47,7 +47,7 @@ class InboxState(SessionState):
                 self.items = notifications.notification_list(session=s, actor=me.actor)
         except DomainError as error:
             return [rx.toast.error(error.message)]
-        await live.publish_safely(learner_ids=set(), user_ids={me.actor.user_id})
+        live.announce(learner_ids=set(), user_ids={me.actor.user_id})
         return []
 
     @rx.event

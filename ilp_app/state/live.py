@@ -4,8 +4,8 @@ Only *viewers* link to a shared state, and only after the services authorised th
 
 * ``GroupBoard`` (token ``group<id>``): the staff overview rows of one group.
 * ``ProjectorBoard`` (token ``projector<id>``): the class-safe tiles of the same group.
-* ``PlanPulse`` (token ``learner<id>``): a counter that moves when a learner's plan changes;
-  pages showing that plan reload their own, privately filtered, copy when it moves.
+* ``PlanPulse`` (token ``learner<id>``): the browsers showing a learner's plan. When the plan
+  changes, each of them reloads its own copy, filtered for whoever signed in there.
 * ``InboxPulse`` (token ``user<id>``): one person's unread notification count.
 
 Learners never link to a group: their events write to the boards through
@@ -15,6 +15,7 @@ learner in the class. The boards are caches, rebuilt from the database whenever 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import reflex as rx
@@ -102,7 +103,15 @@ def _replace(items: list, key: str, fresh: dict) -> list | None:
     return out if hit else None
 
 
-async def publish(*, learner_ids: set[int], user_ids: set[int]) -> None:
+#: Private states that show a learner's plan; each has ``_follow(learner_id)`` to reload it.
+_plan_followers: list[type[rx.State]] = []
+
+
+def follow_plans_with(cls: type[rx.State]) -> None:
+    _plan_followers.append(cls)
+
+
+async def publish(*, learner_ids: set[int], user_ids: set[int], skip_client: str = "") -> None:
     """Tell every open screen about committed changes: boards, plan pages, notification counters."""
     if not learner_ids and not user_ids:
         return
@@ -135,15 +144,41 @@ async def publish(*, learner_ids: set[int], user_ids: set[int]) -> None:
         async with app.modify_state(rx.BaseStateToken(ident=learner_token(lid), cls=PlanPulse)) as root:
             pulse = await root.get_state(PlanPulse)
             pulse.version += 1
+            followers = set(pulse._linked_from) - {skip_client}
+        # Each browser reloads its own copy: what a parent may see differs from what a mentor may.
+        for client in followers:
+            for cls in _plan_followers:
+                async with app.modify_state(rx.BaseStateToken(ident=client, cls=cls)) as root:
+                    (await root.get_state(cls))._follow(lid)
     for uid, count in unread.items():
         async with app.modify_state(rx.BaseStateToken(ident=user_token(uid), cls=InboxPulse)) as root:
             inbox = await root.get_state(InboxPulse)
             inbox.unread = count
 
 
-async def publish_safely(*, learner_ids: set[int], user_ids: set[int]) -> None:
+async def publish_safely(*, learner_ids: set[int], user_ids: set[int], skip_client: str = "") -> None:
     """Like :func:`publish`, but a failure to push never undoes or hides a committed change."""
     try:
-        await publish(learner_ids=learner_ids, user_ids=user_ids)
+        await publish(learner_ids=learner_ids, user_ids=user_ids, skip_client=skip_client)
     except Exception:  # the change is saved; screens catch up on their next load
         log.exception("live update failed for learners %s", sorted(learner_ids))
+
+
+_pending: set[asyncio.Task] = set()
+
+
+def announce(*, learner_ids: set[int], user_ids: set[int], skip_client: str = "") -> None:
+    """Publish once the current event has finished.
+
+    The event that made the change may itself be linked to the boards it changes (a learner
+    follows their own plan, a mentor their group); writing to them from inside that event would
+    race with the event saving its own copy of them. A task that starts after the event avoids it,
+    and the person who acted gets their answer before the broadcast goes out.
+    """
+    if not learner_ids and not user_ids:
+        return
+    task = asyncio.get_running_loop().create_task(
+        publish_safely(learner_ids=learner_ids, user_ids=user_ids, skip_client=skip_client)
+    )
+    _pending.add(task)
+    task.add_done_callback(_pending.discard)

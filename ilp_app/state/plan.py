@@ -54,7 +54,6 @@ class PlanState(SessionState):
     dialog_error: str = ""
 
     _plan_id: int = 0
-    _seen_version: int = -1
     _outbox: tuple[set[int], set[int]] = (set(), set())
 
     visibility_options: list[dict[str, str]] = [
@@ -85,8 +84,7 @@ class PlanState(SessionState):
     async def _watch(self) -> None:
         """Follow changes to the shown plan (after plan_view authorised this viewer)."""
         if self.plan is not None:
-            pulse = await live.link(self, live.PlanPulse, live.learner_token(self.plan.learner_id))
-            self._seen_version = pulse.version
+            await live.link(self, live.PlanPulse, live.learner_token(self.plan.learner_id))
 
     def _fail(self, me, error: DomainError) -> list:
         self.reset()
@@ -190,11 +188,11 @@ class PlanState(SessionState):
         return [rx.toast.success(success, duration=1500)] if success else []
 
     async def _announce(self) -> None:
-        """After this client got its answer: push the committed change to every screen watching."""
+        """Push the committed change to every screen watching (once this event has finished)."""
         learners, users = self._outbox
         self._outbox = (set(), set())
-        await live.publish_safely(learner_ids=learners, user_ids=users)
-        self._seen_version = (await self.get_state(live.PlanPulse)).version
+        # This browser already shows the result; every other one watching is told.
+        live.announce(learner_ids=learners, user_ids=users, skip_client=self.router.session.client_token)
 
     async def _run(self, service, *, success: str = "", **kwargs):
         yield self._act(service, success=success, **kwargs)
@@ -299,21 +297,15 @@ class PlanState(SessionState):
         async for event in self._run(plan_edit.link_delete, link_id=link_id, success="Link removed."):
             yield event
 
-    @rx.event
-    async def refresh(self):
-        """Someone changed this plan elsewhere (the plan's pulse moved): show it as it now is."""
-        if not self._plan_id:
-            return None
-        version = (await self.get_state(live.PlanPulse)).version
-        if version == self._seen_version:
-            return None
-        self._seen_version = version
+    def _follow(self, learner_id: int) -> None:
+        """Called from another browser's change: reload the plan if this page still shows it."""
+        if self.plan is None or self.plan.learner_id != learner_id or not self._plan_id:
+            return
         me = self._current()
         try:
             self._show(self._plan_id, me)
-        except DomainError as error:
-            return self._fail(me, error)
-        return None
+        except DomainError:
+            self.reset()  # no longer allowed to see it: show nothing rather than stale data
 
     # --- dialogs (goal, task, link, focus area) ---
 
@@ -381,3 +373,6 @@ class PlanState(SessionState):
     @rx.var
     def has_plan(self) -> bool:
         return self.plan is not None
+
+
+live.follow_plans_with(PlanState)
