@@ -75,16 +75,38 @@ class RunningApp:
         return found
 
 
+PROJECT_FILES = ("ilp_app", "assets", "rxconfig.py")
+
+
+def project_copy(workdir: Path) -> Path:
+    """A private copy of the app for one server.
+
+    Reflex compiles the frontend into the project's ``.web`` with the server's port baked in, so
+    two servers (or a server and a developer's ``make run``) must not share a project folder.
+    The copy's frontend packages come from bun's cache after the first install.
+    """
+    target = workdir / "project"
+    target.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "external")
+    for name in PROJECT_FILES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, target / name, ignore=ignore, dirs_exist_ok=True)
+        else:
+            shutil.copy2(src, target / name)
+    return target
+
+
 @contextlib.contextmanager
 def running_app(
     workdir: Path, *, database_url: str | None = None, extra_env: dict[str, str] | None = None,
 ) -> Iterator[RunningApp]:
     """Run the app until the block ends; yields where it answers (http://localhost:PORT)."""
+    project = project_copy(workdir)
     port = free_port()
     db_url = database_url or f"sqlite:///{workdir / 'e2e.db'}"
     if database_url is None:
         prepare_database(db_url)
-    shutil.rmtree(ROOT / ".states", ignore_errors=True)
     base = f"http://localhost:{port}"
     env = {
         **os.environ,
@@ -100,7 +122,7 @@ def running_app(
         proc = subprocess.Popen(
             [str(VENV_BIN / "reflex"), "run", "--env", "prod", "--single-port",
              "--frontend-port", str(port), "--backend-port", str(port), "--loglevel", "info"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
     try:
         _wait_http(f"{base}/ping", proc, log_path, STARTUP_TIMEOUT)
@@ -115,7 +137,6 @@ def running_app(
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)
-        shutil.rmtree(ROOT / ".states", ignore_errors=True)
 
 
 def app_log(workdir: Path) -> str:

@@ -1,0 +1,114 @@
+"""The classroom, live: a learner ticks on a phone; the mentor's overview, the projector and the
+learner's parent see it without reloading; another family's browser hears nothing about it."""
+
+import re
+
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PHONE, sign_in, wait_for_path
+from tests.e2e.test_leaks import FrameRecorder
+
+LIVE = 2_000  # ms: what "live" must mean in a classroom
+COUNTS = re.compile(r"(\d+) not started.*?(\d+) ongoing.*?(\d+) completed", re.S)
+
+
+def open_overview(page) -> None:
+    sign_in(page, "mentor@demo.school")
+    wait_for_path(page, "/mentor")
+    page.get_by_role("link", name="Live overview of 8A").click()
+    expect(page.get_by_role("heading", name="Group 8A", level=1)).to_be_visible()
+
+
+def counts(locator) -> tuple[int, int, int]:
+    return tuple(int(n) for n in COUNTS.search(locator.inner_text()).groups())
+
+
+def first_open_task(db, *, unique: bool = False) -> tuple[str, str]:
+    """An unfinished task of learner@demo.school; ``unique``: one whose title no other task has."""
+    only_once = "AND (SELECT count(*) FROM task o WHERE o.title = t.title) = 1" if unique else ""
+    with db.connect() as c:
+        return c.execute(sa.text(
+            "SELECT t.title, t.status FROM task t JOIN plan p ON p.id = t.plan_id JOIN user u ON u.id = p.learner_id "
+            "WHERE u.email = 'learner@demo.school' AND p.status = 'active' AND t.status != 'completed' "
+            f"{only_once} ORDER BY t.id LIMIT 1"
+        )).one()
+
+
+def test_a_tick_reaches_overview_projector_and_parent_live_and_no_other_family(new_page, app_db):
+    title, status = first_open_task(app_db, unique=True)
+    label = {"not_started": "Not started", "ongoing": "Ongoing"}[status]
+    after = {"not_started": "Ongoing", "ongoing": "Completed"}[status]
+
+    mentor = new_page({"width": 1400, "height": 900})
+    open_overview(mentor)
+    card = mentor.get_by_role("listitem").filter(has=mentor.get_by_role("heading", name="Åsa", level=2))
+    expect(card).to_contain_text("not started")
+    before = counts(card)
+
+    projector = new_page({"width": 1920, "height": 1080})
+    open_overview(projector)
+    projector.get_by_role("link", name="Projector view").click()
+    tile = projector.get_by_role("list", name="Progress of the class").get_by_role("listitem").filter(has_text="Åsa")
+    expect(tile).to_be_visible()
+    tile_before = tile.inner_text()
+
+    parent = new_page(PHONE)
+    sign_in(parent, "parent@demo.school")
+    wait_for_path(parent, "/parent")
+    parent.get_by_role("radio", name="Åsa").click()
+    parent_task = parent.get_by_role("listitem").filter(has_text=title)
+    expect(parent_task).to_contain_text(label)
+
+    other_parent = new_page(PHONE)
+    other_frames = FrameRecorder(other_parent)
+    sign_in(other_parent, "chidi.okonkwo@demo.school")
+    wait_for_path(other_parent, "/parent")
+    expect(other_parent.get_by_role("heading", name="Plan log")).to_be_visible()
+
+    learner = new_page(PHONE)
+    sign_in(learner, "learner@demo.school")
+    wait_for_path(learner, "/learner")
+    learner.get_by_role("button", name=f"{title}: {label}. Tap to move it on.").click()
+    expect(learner.get_by_role("button", name=f"{title}: {after}. Tap to move it on.")).to_be_visible()
+
+    # No reloads from here on: each screen must change by itself, within two seconds.
+    expected = (before[0] - 1, before[1] + 1, before[2]) if status == "not_started" else (
+        before[0], before[1] - 1, before[2] + 1)
+    expect(card).to_contain_text(
+        re.compile(rf"{expected[0]} not started\s*{expected[1]} ongoing\s*{expected[2]} completed"), timeout=LIVE)
+    expect(tile).not_to_have_text(tile_before, timeout=LIVE)
+    expect(parent_task).to_contain_text(after, timeout=LIVE)
+
+    learner.wait_for_timeout(500)
+    assert other_frames.frames, "the other parent's page received nothing at all"
+    assert not other_frames.contains(title)
+    assert not other_frames.contains("Åsa")
+
+
+def test_a_tick_made_offline_is_saved_when_the_connection_returns(new_page, app_db):
+    title, status = first_open_task(app_db)
+    label = {"not_started": "Not started", "ongoing": "Ongoing"}[status]
+    after = {"not_started": "Ongoing", "ongoing": "Completed"}[status]
+    page = new_page(PHONE)
+    sign_in(page, "learner@demo.school")
+    wait_for_path(page, "/learner")
+    button = page.get_by_role("button", name=f"{title}: {label}. Tap to move it on.")
+    expect(button).to_be_visible()
+
+    def stored() -> str:
+        with app_db.connect() as c:
+            return c.execute(sa.text(
+                "SELECT t.status FROM task t JOIN plan p ON p.id = t.plan_id JOIN user u ON u.id = p.learner_id "
+                "WHERE u.email = 'learner@demo.school' AND p.status = 'active' AND t.title = :t"), {"t": title}
+            ).scalar_one()
+
+    page.context.set_offline(True)
+    page.wait_for_timeout(1500)
+    button.click()
+    page.wait_for_timeout(1000)
+    assert stored() == status  # really offline: nothing reached the server yet
+    page.context.set_offline(False)
+
+    expect(page.get_by_role("button", name=f"{title}: {after}. Tap to move it on.")).to_be_visible(timeout=15_000)
+    assert stored() == {"Ongoing": "ongoing", "Completed": "completed"}[after]
