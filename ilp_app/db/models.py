@@ -223,6 +223,11 @@ class Plan(SQLModel, table=True):
     updated_at: datetime = _ts()
     activated_at: datetime | None = _ts(nullable=True, default=False)
     locked_at: datetime | None = _ts(nullable=True, default=False)
+    # Each change to the plan's content makes a new version; acknowledgements name the version.
+    version: int = 1
+    previous_plan_id: int | None = Field(default=None, foreign_key="plan.id")
+    template_id: int | None = Field(default=None, foreign_key="plan_template.id")
+    template_revision: int = 0
 
 
 class PlanFocusArea(SQLModel, table=True):
@@ -232,6 +237,7 @@ class PlanFocusArea(SQLModel, table=True):
     plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=80)
     position: int = 0
+    template_item_id: int | None = Field(default=None, foreign_key="template_item.id")
 
 
 class Goal(SQLModel, table=True):
@@ -244,6 +250,8 @@ class Goal(SQLModel, table=True):
     position: int = 0
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+    carried_from_goal_id: int | None = Field(default=None, foreign_key="goal.id")
+    template_item_id: int | None = Field(default=None, foreign_key="template_item.id")
 
 
 class GoalObjective(SQLModel, table=True):
@@ -278,6 +286,9 @@ class Task(SQLModel, table=True):
     status_changed_by_id: int | None = Field(default=None, foreign_key="user.id")
     status_changed_at: datetime | None = _ts(nullable=True, default=False)
     created_at: datetime = _ts()
+    carried_from_task_id: int | None = Field(default=None, foreign_key="task.id")
+    carry_reason: str = Field(default="", max_length=500)  # why it was not done in the last period
+    template_item_id: int | None = Field(default=None, foreign_key="template_item.id")
 
 
 class TaskLink(SQLModel, table=True):
@@ -341,3 +352,122 @@ class Notification(SQLModel, table=True):
     count: int = 1
     created_at: datetime = _ts(index=True)
     read_at: datetime | None = _ts(nullable=True, default=False)
+
+
+# --- Plan lifecycle: templates, reviews, acknowledgements, history --------------------------
+
+
+class PlanTemplate(SQLModel, table=True):
+    """A school's reusable plan structure (never any learner's data)."""
+
+    __tablename__ = "plan_template"
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    name: str = Field(max_length=120)
+    description: str = Field(default="", max_length=1000)
+    year_label: str = Field(default="", max_length=50)
+    archived: bool = False
+    revision: int = 1
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class TemplateItem(SQLModel, table=True):
+    """One piece of a template: a focus area, goal, task or link, in a tree by ``parent_id``."""
+
+    __tablename__ = "template_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    template_id: int = Field(foreign_key="plan_template.id", index=True, ondelete="CASCADE")
+    parent_id: int | None = Field(default=None, foreign_key="template_item.id")
+    kind: str = Field(max_length=10)  # "area" | "goal" | "task" | "link"
+    position: int = 0
+    text: str = Field(max_length=500)  # name, statement or title
+    detail: str = Field(default="", max_length=2000)  # success criteria, or a link's URL
+    objective_codes: str = Field(default="", max_length=500)  # comma-separated learning-objective codes
+    revision: int = 1  # the template revision that last changed this item
+    removed: bool = False  # kept so plans made from it can be told it was removed
+
+
+class TemplateUpdateDecision(SQLModel, table=True):
+    """A mentor's answer to one change in a plan's template: pulled in, or dismissed."""
+
+    __tablename__ = "template_update_decision"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "template_item_id", "revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    template_item_id: int = Field(foreign_key="template_item.id")
+    revision: int
+    decision: str = Field(max_length=10)  # "accepted" | "dismissed"
+    decided_by_id: int = Field(foreign_key="user.id")
+    decided_at: datetime = _ts()
+
+
+class Review(SQLModel, table=True):
+    """A review meeting about a learner's plan."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    learner_id: int = Field(foreign_key="user.id", index=True)
+    plan_id: int | None = Field(default=None, foreign_key="plan.id")
+    starts_at: datetime = _ts(default=False)
+    duration_minutes: int = 30
+    location: str = Field(default="", max_length=200)
+    online_url: str = Field(default="", max_length=2000)
+    attendee_ids: str = Field(default="", max_length=500)  # comma-separated user ids
+    status: str = Field(default="scheduled", max_length=12)  # "scheduled" | "held" | "cancelled"
+    summary: str = Field(default="", max_length=5000)
+    decisions: str = Field(default="", max_length=5000)
+    new_targets: str = Field(default="", max_length=5000)
+    created_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = _ts()
+    held_at: datetime | None = _ts(nullable=True, default=False)
+
+
+class ReviewComment(SQLModel, table=True):
+    """What the learner or a parent wants to raise before the meeting."""
+
+    __tablename__ = "review_comment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True, ondelete="CASCADE")
+    author_id: int = Field(foreign_key="user.id")
+    body: str = Field(max_length=2000)
+    created_at: datetime = _ts()
+
+
+class PlanAcknowledgement(SQLModel, table=True):
+    """Someone acknowledged (signed) a given version of a plan."""
+
+    __tablename__ = "plan_acknowledgement"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "version", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    version: int
+    user_id: int = Field(foreign_key="user.id")
+    role: str = Field(max_length=20)  # mentor | learner | parent
+    at: datetime = _ts()
+
+
+class PlanChange(SQLModel, table=True):
+    """One change to a plan's content: who, when, what before and after."""
+
+    __tablename__ = "plan_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    version: int  # the plan version this change produced
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    at: datetime = _ts(index=True)
+    action: str = Field(max_length=40)
+    entity: str = Field(max_length=20)
+    entity_id: int | None = None
+    before: str = Field(default="", max_length=6000)
+    after: str = Field(default="", max_length=6000)
+    # For changes to notes: the note's author and visibility, so history is filtered like notes.
+    note_author_id: int | None = None
+    note_visibility: str = Field(default="", max_length=10)

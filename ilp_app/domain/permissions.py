@@ -73,6 +73,13 @@ class Action(StrEnum):
     NOTE_VIEW = "note.view"  # target: NoteRef
     NOTE_EDIT = "note.edit"  # text and visibility; target: NoteRef
     GROUP_VIEW = "group.view"  # the live overview and projector of a group; target: GroupRef
+    PLAN_NEXT_PERIOD = "plan.next_period"  # start the next period's plan, locking this one; target: PlanRef
+    PLAN_ACKNOWLEDGE = "plan.acknowledge"  # sign a version of the plan; target: PlanRef
+    TEMPLATE_MANAGE = "template.manage"  # the school's template library; target: None
+    TEMPLATE_APPLY = "template.apply"  # make a learner's plan from a template; target: LearnerRef
+    REVIEW_SCHEDULE = "review.schedule"  # schedule a review and record its outcome; target: LearnerRef
+    REVIEW_VIEW = "review.view"  # see a learner's reviews; target: LearnerRef
+    REVIEW_COMMENT = "review.comment"  # add a comment before the meeting; target: LearnerRef
 
 
 @dataclass(frozen=True)
@@ -205,6 +212,15 @@ _RULES = {
     Action.NOTE_WRITE: _plan_rule(who=Actor.is_staff_of, statuses=_OPEN),
     Action.NOTE_VIEW: _note_view,
     Action.NOTE_EDIT: _note_edit,
+    Action.PLAN_NEXT_PERIOD: _plan_rule(who=Actor.mentors, statuses=_ACTIVE),
+    Action.PLAN_ACKNOWLEDGE: _plan_rule(
+        who=lambda a, lid: a.mentors(lid) or a.is_family_of(lid), statuses=_ACTIVE),
+    Action.TEMPLATE_MANAGE: lambda actor, target: actor.has(Role.MENTOR) or actor.has(Role.ADMINISTRATOR),
+    Action.TEMPLATE_APPLY: lambda actor, target: isinstance(target, LearnerRef) and actor.mentors(target.learner_id),
+    Action.REVIEW_SCHEDULE: lambda actor, target: isinstance(target, LearnerRef) and actor.mentors(target.learner_id),
+    Action.REVIEW_VIEW: _learner_view,
+    Action.REVIEW_COMMENT: lambda actor, target: (
+        isinstance(target, LearnerRef) and actor.is_family_of(target.learner_id)),
     Action.GROUP_VIEW: lambda actor, target: (
         isinstance(target, GroupRef)
         and (actor.has(Role.MENTOR) or actor.has(Role.TEACHER))

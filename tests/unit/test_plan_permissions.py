@@ -36,10 +36,16 @@ PRIVATE, STAFF, FAMILY = NoteVisibility.PRIVATE, NoteVisibility.STAFF, NoteVisib
 PLAN_ACTIONS = (
     Action.PLAN_VIEW, Action.PLAN_EDIT, Action.PLAN_ACTIVATE, Action.TASK_PROGRESS,
     Action.REFLECTION_WRITE, Action.RATING_SELF, Action.RATING_MENTOR, Action.LOG_POST, Action.NOTE_WRITE,
+    Action.PLAN_NEXT_PERIOD, Action.PLAN_ACKNOWLEDGE,
 )
 COLUMNS: tuple[tuple[str, Action, object], ...] = (
     *((f"{a.value}:{t.status.value}", a, t) for a in PLAN_ACTIONS for t in (D, A, K)),
     ("plan.create", Action.PLAN_CREATE, LearnerRef(L)),
+    ("template.manage", Action.TEMPLATE_MANAGE, None),
+    ("template.apply", Action.TEMPLATE_APPLY, LearnerRef(L)),
+    ("review.schedule", Action.REVIEW_SCHEDULE, LearnerRef(L)),
+    ("review.view", Action.REVIEW_VIEW, LearnerRef(L)),
+    ("review.comment", Action.REVIEW_COMMENT, LearnerRef(L)),
     *((f"view-mentor-note:{v.value}", Action.NOTE_VIEW, NoteRef(L, 2, v)) for v in (PRIVATE, STAFF, FAMILY)),
     *((f"view-teacher-note:{v.value}", Action.NOTE_VIEW, NoteRef(L, 3, v)) for v in (PRIVATE, STAFF, FAMILY)),
     ("edit-mentor-note", Action.NOTE_EDIT, NoteRef(L, 2, STAFF)),
@@ -50,18 +56,19 @@ COLUMNS: tuple[tuple[str, Action, object], ...] = (
 )
 
 # Y = allowed, . = denied. Groups of three are draft / active / locked.
-#                      view edit act  task refl rself rment log  nwrite create mnote tnote edit(m,t) group
+# After "create": template manage/apply, then review schedule/view/comment.
+#                      view edit act  task refl rself rment log  nwrite next ack  create tm ta  rs rv rc  mnote tnote edit(m,t) group
 MATRIX: dict[str, str] = {
-    "administrator":  "YYY  ...  ...  ...  ...  ...   ...   ...  ...    .      .YY   .YY   ..   ...",
-    "mentor":         "YYY  YY.  Y..  .Y.  ...  ...   .Y.   YY.  YY.    Y      YYY   .YY   Y.   Y..",
-    "teacher":        "YYY  ...  ...  ...  ...  ...   ...   YY.  YY.    .      .YY   YYY   .Y   .Y.",
-    "parent":         ".YY  ...  ...  ...  ...  ...   ...   .Y.  ...    .      ..Y   ..Y   ..   ...",
-    "learner":        ".YY  ...  ...  .Y.  .Y.  .Y.   ...   .Y.  ...    .      ..Y   ..Y   ..   ...",
-    "other_mentor":   "...  ...  ...  ...  ...  ...   ...   ...  ...    .      ...   ...   ..   ...",
-    "other_parent":   "...  ...  ...  ...  ...  ...   ...   ...  ...    .      ...   ...   ..   ...",
-    "other_learner":  "...  ...  ...  ...  ...  ...   ...   ...  ...    .      ...   ...   ..   ...",
-    "anonymous":      "...  ...  ...  ...  ...  ...   ...   ...  ...    .      ...   ...   ..   ...",
-    "must_change_password": "...  ...  ...  ...  ...  ...   ...   ...  ...    .      ...   ...   ..   ...",
+    "administrator":  "YYY  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      Y  .   .  Y  .   .YY   .YY   ..   ...",
+    "mentor":         "YYY  YY.  Y..  .Y.  ...  ...   .Y.   YY.  YY.    .Y.  .Y.  Y      Y  Y   Y  Y  .   YYY   .YY   Y.   Y..",
+    "teacher":        "YYY  ...  ...  ...  ...  ...   ...   YY.  YY.    ...  ...  .      .  .   .  Y  .   .YY   YYY   .Y   .Y.",
+    "parent":         ".YY  ...  ...  ...  ...  ...   ...   .Y.  ...    ...  .Y.  .      .  .   .  Y  Y   ..Y   ..Y   ..   ...",
+    "learner":        ".YY  ...  ...  .Y.  .Y.  .Y.   ...   .Y.  ...    ...  .Y.  .      .  .   .  Y  Y   ..Y   ..Y   ..   ...",
+    "other_mentor":   "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      Y  .   .  .  .   ...   ...   ..   ...",
+    "other_parent":   "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...",
+    "other_learner":  "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...",
+    "anonymous":      "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...",
+    "must_change_password": "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...",
 }
 
 
