@@ -26,7 +26,8 @@ MSG_PLAN_NOT_FOUND = "That plan does not exist."
 #: Actions that change a plan; on a locked plan they get the "locked" message (and are audited).
 WRITE_ACTIONS = frozenset({
     Action.PLAN_EDIT, Action.PLAN_ACTIVATE, Action.TASK_PROGRESS, Action.REFLECTION_WRITE,
-    Action.RATING_SELF, Action.RATING_MENTOR, Action.LOG_POST, Action.NOTE_WRITE,
+    Action.RATING_SELF, Action.RATING_MENTOR, Action.LOG_POST, Action.NOTE_WRITE, Action.PLAN_NEXT_PERIOD,
+    Action.PLAN_ACKNOWLEDGE,
 })
 
 

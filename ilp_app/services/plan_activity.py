@@ -26,6 +26,7 @@ from ilp_app.domain.plans import (
 )
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
+from ilp_app.services.history import history_record
 from ilp_app.services.notifications import Kind, notify_plan_event
 from ilp_app.services.plan_access import child_load, plan_load, plan_touch
 
@@ -72,6 +73,8 @@ def task_advance(*, session: Session, actor: Actor | None, task_id: object, expe
         session.refresh(task)
         raise TaskChangedElsewhere(TaskStatus(task.status))
     plan_touch(session, ctx)
+    history_record(session, ctx, action="task.progress", entity="task", entity_id=task.id,
+                   before={"task": task.title, "status": expected.label}, after={"task": task.title, "status": new.label})
     if new is TaskStatus.COMPLETED and actor.is_learner(ctx.plan.learner_id):
         notify_plan_event(session, actor=actor, plan=ctx.plan, kind=Kind.TASK_COMPLETED, subject=task.title)
     elif not actor.is_learner(ctx.plan.learner_id):
@@ -137,11 +140,18 @@ def note_add(*, session: Session, actor: Actor | None, plan_id: object, body: ob
     session.add(note)
     session.flush()
     plan_touch(session, ctx)
+    history_record(session, ctx, action="note.create", entity="note", entity_id=note.id,
+                   after={"note": note.body, "visible to": vis.label}, note_author_id=note.author_id,
+                   note_visibility=vis.value)
     if vis is NoteVisibility.FAMILY and ctx.plan.status != "draft":
         notify_plan_event(session, actor=actor, plan=ctx.plan, kind=Kind.PLAN_CHANGED)
     audit_record(session=session, actor_user_id=actor.user_id, action="note.create", target_type="note",
                  target_id=note.id, detail={"visibility": vis.value}, client_ip=client_ip)
     return note.id
+
+
+def _rank(visibility: str) -> int:
+    return [v.value for v in NoteVisibility].index(visibility)
 
 
 def _own_note(session: Session, actor: Actor | None, note_id: object, client_ip: str) -> tuple[PlanNote, object]:
@@ -164,6 +174,11 @@ def note_set_visibility(*, session: Session, actor: Actor | None, note_id: objec
     note.updated_at = datetime.now(UTC)
     session.add(note)
     plan_touch(session, ctx)
+    # Recorded with the narrower of the two visibilities, so it never reveals more than the note did.
+    narrower = before if _rank(before) < _rank(vis.value) else vis.value
+    history_record(session, ctx, action="note.visibility", entity="note", entity_id=note.id,
+                   before={"visible to": NoteVisibility(before).label}, after={"visible to": vis.label},
+                   note_author_id=note.author_id, note_visibility=narrower)
     audit_record(session=session, actor_user_id=actor.user_id, action="note.visibility", target_type="note",
                  target_id=note.id, detail={"from": before, "to": vis.value}, client_ip=client_ip)
 
@@ -172,5 +187,7 @@ def note_delete(*, session: Session, actor: Actor | None, note_id: object, clien
     note, ctx = _own_note(session, actor, note_id, client_ip)
     session.delete(note)
     plan_touch(session, ctx)
+    history_record(session, ctx, action="note.delete", entity="note", entity_id=note.id,
+                   before={"note": note.body}, note_author_id=note.author_id, note_visibility=note.visibility)
     audit_record(session=session, actor_user_id=actor.user_id, action="note.delete", target_type="note",
                  target_id=note.id, client_ip=client_ip)

@@ -39,6 +39,7 @@ from ilp_app.domain.plans import (
 from ilp_app.domain.roles import Role
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
+from ilp_app.services.history import history_record
 from ilp_app.services.notifications import Kind, notify_plan_event
 from ilp_app.services.periods import period_current
 from ilp_app.services.plan_access import PlanContext, child_load, plan_load, plan_touch
@@ -55,8 +56,12 @@ def _edit(session: Session, actor: Actor | None, plan_id: object, client_ip: str
     return plan_load(session=session, actor=actor, plan_id=plan_id, action=Action.PLAN_EDIT, client_ip=client_ip)
 
 
-def _changed(session: Session, ctx: PlanContext, action: str, target_type: str, target_id: object) -> None:
+def _changed(session: Session, ctx: PlanContext, action: str, target_type: str, target_id: object,
+             *, before: dict | None = None, after: dict | None = None) -> None:
+    """A change to the plan's content: a new version, a history entry, notifications, the audit trail."""
+    ctx.plan.version += 1
     plan_touch(session, ctx)
+    history_record(session, ctx, action=action, entity=target_type, entity_id=target_id, before=before, after=after)
     if ctx.plan.status != PlanStatus.DRAFT.value:
         notify_plan_event(session, actor=ctx.actor, plan=ctx.plan, kind=Kind.PLAN_CHANGED)
     audit_record(session=session, actor_user_id=ctx.actor.user_id, action=action, target_type=target_type,
@@ -107,7 +112,7 @@ def plan_activate(*, session: Session, actor: Actor | None, plan_id: object, cli
         raise ValidationFailed("Add at least one goal before sharing the plan.")
     ctx.plan.status = PlanStatus.ACTIVE.value
     ctx.plan.activated_at = datetime.now(UTC)
-    _changed(session, ctx, "plan.activate", "plan", ctx.plan.id)
+    _changed(session, ctx, "plan.activate", "plan", ctx.plan.id, before={"status": "draft"}, after={"status": "active"})
 
 
 def focus_area_options(*, session: Session, actor: Actor | None) -> list[str]:
@@ -138,7 +143,7 @@ def focus_area_add(*, session: Session, actor: Actor | None, plan_id: object, na
                          position=_next_position(session, PlanFocusArea, plan_id=ctx.plan.id))
     session.add(area)
     session.flush()
-    _changed(session, ctx, "plan.focus_area_add", "focus_area", area.id)
+    _changed(session, ctx, "plan.focus_area_add", "focus_area", area.id, after={"name": area.name})
     return area.id
 
 
@@ -146,9 +151,10 @@ def focus_area_rename(*, session: Session, actor: Actor | None, focus_area_id: o
                       client_ip: str = "") -> None:
     area, ctx = child_load(session=session, actor=actor, model=PlanFocusArea, child_id=focus_area_id,
                            action=Action.PLAN_EDIT, client_ip=client_ip, what="focus area")
+    before = {"name": area.name}
     area.name = clean_text(name, field="Focus area", max_length=MAX_FOCUS_AREA)
     session.add(area)
-    _changed(session, ctx, "plan.focus_area_rename", "focus_area", area.id)
+    _changed(session, ctx, "plan.focus_area_rename", "focus_area", area.id, before=before, after={"name": area.name})
 
 
 def _swap(session: Session, model: type[SQLModel], row, direction: object, **scope) -> bool:
@@ -175,7 +181,8 @@ def focus_area_move(*, session: Session, actor: Actor | None, focus_area_id: obj
     area, ctx = child_load(session=session, actor=actor, model=PlanFocusArea, child_id=focus_area_id,
                            action=Action.PLAN_EDIT, client_ip=client_ip, what="focus area")
     if _swap(session, PlanFocusArea, area, direction, plan_id=ctx.plan.id):
-        _changed(session, ctx, "plan.focus_area_move", "focus_area", area.id)
+        _changed(session, ctx, "plan.focus_area_move", "focus_area", area.id,
+                 after={"name": area.name, "moved": direction})
 
 
 def focus_area_delete(*, session: Session, actor: Actor | None, focus_area_id: object, client_ip: str = "") -> None:
@@ -185,7 +192,7 @@ def focus_area_delete(*, session: Session, actor: Actor | None, focus_area_id: o
     goal_ids = list(session.exec(select(Goal.id).where(Goal.focus_area_id == area.id)).all())
     _delete_goals(session, goal_ids)
     session.delete(area)
-    _changed(session, ctx, "plan.focus_area_delete", "focus_area", area.id)
+    _changed(session, ctx, "plan.focus_area_delete", "focus_area", area.id, before={"name": area.name})
 
 
 def _delete_goals(session: Session, goal_ids: list[int]) -> None:
@@ -239,7 +246,7 @@ def goal_add(*, session: Session, actor: Actor | None, focus_area_id: object, st
     session.flush()
     for oid in objectives:
         session.add(GoalObjective(goal_id=goal.id, objective_id=oid))
-    _changed(session, ctx, "plan.goal_add", "goal", goal.id)
+    _changed(session, ctx, "plan.goal_add", "goal", goal.id, after=fields)
     return goal.id
 
 
@@ -248,7 +255,9 @@ def goal_edit(*, session: Session, actor: Actor | None, goal_id: object, stateme
               client_ip: str = "") -> None:
     goal, ctx = child_load(session=session, actor=actor, model=Goal, child_id=goal_id, action=Action.PLAN_EDIT,
                            client_ip=client_ip, what="goal")
-    for key, value in _goal_fields(ctx, statement, success_criteria, target_date).items():
+    fields = _goal_fields(ctx, statement, success_criteria, target_date)
+    before = {key: getattr(goal, key) for key in fields}
+    for key, value in fields.items():
         setattr(goal, key, value)
     goal.updated_at = datetime.now(UTC)
     session.add(goal)
@@ -257,21 +266,21 @@ def goal_edit(*, session: Session, actor: Actor | None, goal_id: object, stateme
         session.exec(sa.delete(GoalObjective).where(GoalObjective.goal_id == goal.id))
         for oid in objectives:
             session.add(GoalObjective(goal_id=goal.id, objective_id=oid))
-    _changed(session, ctx, "plan.goal_edit", "goal", goal.id)
+    _changed(session, ctx, "plan.goal_edit", "goal", goal.id, before=before, after=fields)
 
 
 def goal_move(*, session: Session, actor: Actor | None, goal_id: object, direction: object, client_ip: str = "") -> None:
     goal, ctx = child_load(session=session, actor=actor, model=Goal, child_id=goal_id, action=Action.PLAN_EDIT,
                            client_ip=client_ip, what="goal")
     if _swap(session, Goal, goal, direction, focus_area_id=goal.focus_area_id):
-        _changed(session, ctx, "plan.goal_move", "goal", goal.id)
+        _changed(session, ctx, "plan.goal_move", "goal", goal.id, after={"goal": goal.statement, "moved": direction})
 
 
 def goal_delete(*, session: Session, actor: Actor | None, goal_id: object, client_ip: str = "") -> None:
     goal, ctx = child_load(session=session, actor=actor, model=Goal, child_id=goal_id, action=Action.PLAN_EDIT,
                            client_ip=client_ip, what="goal")
     _delete_goals(session, [goal.id])
-    _changed(session, ctx, "plan.goal_delete", "goal", goal.id)
+    _changed(session, ctx, "plan.goal_delete", "goal", goal.id, before={"statement": goal.statement})
 
 
 def task_add(*, session: Session, actor: Actor | None, goal_id: object, title: object, due_date: object = "",
@@ -286,7 +295,7 @@ def task_add(*, session: Session, actor: Actor | None, goal_id: object, title: o
     )
     session.add(task)
     session.flush()
-    _changed(session, ctx, "plan.task_add", "task", task.id)
+    _changed(session, ctx, "plan.task_add", "task", task.id, after={"title": task.title, "due_date": task.due_date})
     return task.id
 
 
@@ -294,17 +303,19 @@ def task_edit(*, session: Session, actor: Actor | None, task_id: object, title: 
               client_ip: str = "") -> None:
     task, ctx = child_load(session=session, actor=actor, model=Task, child_id=task_id, action=Action.PLAN_EDIT,
                            client_ip=client_ip, what="task")
+    before = {"title": task.title, "due_date": task.due_date}
     task.title = clean_text(title, field="Task", max_length=MAX_TASK_TITLE)
     task.due_date = clean_date(due_date, field="Due date", starts_on=ctx.period.starts_on, ends_on=ctx.period.ends_on)
     session.add(task)
-    _changed(session, ctx, "plan.task_edit", "task", task.id)
+    _changed(session, ctx, "plan.task_edit", "task", task.id, before=before,
+             after={"title": task.title, "due_date": task.due_date})
 
 
 def task_move(*, session: Session, actor: Actor | None, task_id: object, direction: object, client_ip: str = "") -> None:
     task, ctx = child_load(session=session, actor=actor, model=Task, child_id=task_id, action=Action.PLAN_EDIT,
                            client_ip=client_ip, what="task")
     if _swap(session, Task, task, direction, goal_id=task.goal_id):
-        _changed(session, ctx, "plan.task_move", "task", task.id)
+        _changed(session, ctx, "plan.task_move", "task", task.id, after={"task": task.title, "moved": direction})
 
 
 def task_delete(*, session: Session, actor: Actor | None, task_id: object, client_ip: str = "") -> None:
@@ -312,7 +323,7 @@ def task_delete(*, session: Session, actor: Actor | None, task_id: object, clien
                            client_ip=client_ip, what="task")
     session.exec(sa.delete(TaskLink).where(TaskLink.task_id == task.id))
     session.delete(task)
-    _changed(session, ctx, "plan.task_delete", "task", task.id)
+    _changed(session, ctx, "plan.task_delete", "task", task.id, before={"title": task.title})
 
 
 def link_add(*, session: Session, actor: Actor | None, task_id: object, title: object, url: object,
@@ -323,7 +334,7 @@ def link_add(*, session: Session, actor: Actor | None, task_id: object, title: o
                     title=clean_text(title, field="Link title", max_length=MAX_LINK_TITLE), url=clean_url(url))
     session.add(link)
     session.flush()
-    _changed(session, ctx, "plan.link_add", "link", link.id)
+    _changed(session, ctx, "plan.link_add", "link", link.id, after={"title": link.title, "url": link.url})
     return link.id
 
 
@@ -331,4 +342,4 @@ def link_delete(*, session: Session, actor: Actor | None, link_id: object, clien
     link, ctx = child_load(session=session, actor=actor, model=TaskLink, child_id=link_id, action=Action.PLAN_EDIT,
                            client_ip=client_ip, what="link")
     session.delete(link)
-    _changed(session, ctx, "plan.link_delete", "link", link.id)
+    _changed(session, ctx, "plan.link_delete", "link", link.id, before={"title": link.title, "url": link.url})

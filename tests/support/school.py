@@ -36,6 +36,7 @@ class School:
     site: Site
     period: Period
     past_period: Period
+    next_period: Period
     people: dict[str, User]
     objectives: list[LearningObjective]
 
@@ -56,7 +57,9 @@ def build_school(session: Session, *, learners: int = 0) -> School:
                     ends_on=today + timedelta(days=60))
     past = Period(site_id=site.id, name="Past", starts_on=today - timedelta(days=260),
                   ends_on=today - timedelta(days=80))
-    session.add_all([period, past])
+    upcoming = Period(site_id=site.id, name="Next", starts_on=today + timedelta(days=75),
+                      ends_on=today + timedelta(days=250))
+    session.add_all([period, past, upcoming])
     for position, name in enumerate(CATALOGUE):
         session.add(FocusAreaOption(site_id=site.id, name=name, position=position))
     roles = {
@@ -88,4 +91,5 @@ def build_school(session: Session, *, learners: int = 0) -> School:
     ]
     session.add_all(objectives)
     session.commit()
-    return School(site=site, period=period, past_period=past, people=people, objectives=objectives)
+    return School(site=site, period=period, past_period=past, next_period=upcoming, people=people,
+                  objectives=objectives)
