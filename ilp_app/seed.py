@@ -126,7 +126,7 @@ def _email_for(full_name: str, taken: set[str]) -> str:
 
 
 def demo_periods(today: date) -> list[tuple[str, date, date]]:
-    """The past and current semesters around ``today`` as (name, starts_on, ends_on).
+    """The past, current and next semesters around ``today`` as (name, starts_on, ends_on).
 
     The current semester is the one containing ``today``; in a holiday it is the next to start,
     so a demo run in July already shows the autumn plans.
@@ -140,7 +140,7 @@ def demo_periods(today: date) -> list[tuple[str, date, date]]:
         )
     ]
     current = next(i for i, (_, _, ends_on) in enumerate(semesters) if ends_on >= today)
-    return [semesters[current - 1], semesters[current]]
+    return [semesters[current - 1], semesters[current], semesters[current + 1]]
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
@@ -174,11 +174,12 @@ def seed_demo(*, session: Session, today: date | None = None) -> bool:
     site = Site(name=SITE_NAME, ilp_enabled=True, created_at=now)
     session.add(site)
     session.flush()
-    past, current = (
+    # The next semester exists (without plans) so mentors can move learners into it.
+    past, current, upcoming = (
         Period(site_id=site.id, name=name, starts_on=starts_on, ends_on=ends_on)
         for name, starts_on, ends_on in demo_periods(today)
     )
-    session.add_all((past, current))
+    session.add_all((past, current, upcoming))
 
     def add_user(
         full_name: str,

@@ -21,7 +21,7 @@ from ilp_app.domain.plans import (
     MAX_TASK_TITLE,
     MAX_URL,
 )
-from ilp_app.state.plan import OBJECTIVE_FIELD_PREFIX, PlanState
+from ilp_app.state.plan import CARRY_GOAL_PREFIX, OBJECTIVE_FIELD_PREFIX, REASON_PREFIX, PlanState
 
 P = PlanState.plan
 CAN = PlanState.plan.can
@@ -99,6 +99,21 @@ def _move_buttons(on_up, on_down, what: rx.Var) -> rx.Component:
     )
 
 
+def carry_reason_form(task: rx.Var) -> rx.Component:
+    return rx.form(
+        rx.el.input(type="hidden", name="task_id", value=task.id),
+        rx.hstack(
+            rx.input(name="reason", default_value=task.carry_reason, max_length=500, size="1",
+                     placeholder="Why it wasn't done (optional)",
+                     aria_label="Why it wasn't done: " + task.title, flex="1"),
+            rx.button("Save", size="1", variant="soft", type="submit"),
+            width="100%", spacing="1",
+        ),
+        on_submit=PlanState.set_carry_reason,
+        width="100%",
+    )
+
+
 def task_editor_tools(task: rx.Var) -> rx.Component:
     return rx.cond(
         CAN.edit,
@@ -132,6 +147,17 @@ def task_row(task: rx.Var) -> rx.Component:
                                     size="1", color_scheme="gray")),
                     wrap="wrap",
                     spacing="2",
+                ),
+                rx.cond(
+                    task.carried,
+                    rx.vstack(
+                        rx.badge(rx.icon("history", size=12), "Carried over from the last period", variant="soft",
+                                 color_scheme="violet"),
+                        rx.cond(task.carry_reason != "", rx.text("Why it wasn't done: ", task.carry_reason, size="1",
+                                                                 color_scheme="gray")),
+                        rx.cond(CAN.tick, carry_reason_form(task)),
+                        spacing="1",
+                    ),
                 ),
                 rx.foreach(
                     task.links,
@@ -275,6 +301,11 @@ def goal_card(goal: rx.Var) -> rx.Component:
             rx.cond(goal.success_criteria != "",
                     rx.text(rx.text.strong("Success looks like: "), goal.success_criteria, size="2")),
             rx.cond(goal.target_date != "", rx.text("Target date: ", goal.target_date, size="2", color_scheme="gray")),
+            rx.cond(
+                goal.carried_from_plan_id > 0,
+                rx.link(rx.icon("history", size=14), " Continues a goal from ", goal.carried_from_period,
+                        href=routes.plan_url(goal.carried_from_plan_id), size="2"),
+            ),
             rx.cond(
                 goal.objectives.length() > 0,
                 rx.hstack(rx.foreach(goal.objectives, lambda o: rx.tooltip(
@@ -513,13 +544,39 @@ def _dialog_fields() -> rx.Component:
             text_field("Address (https://…)", "url", max_length=MAX_URL, type_="url", prefix="dialog-link-"),
         )),
         ("area_rename", text_field("Focus area", "name", default=values["name"], max_length=80, prefix="dialog-")),
+        ("next_period", _next_period_fields()),
         rx.fragment(),
+    )
+
+
+def _next_period_fields() -> rx.Component:
+    """Choose the goals to carry; unfinished tasks move with them, each with an optional reason."""
+    return rx.vstack(
+        rx.text("This plan will be locked. Completed tasks stay here; the unfinished tasks of the goals you "
+                "carry move to the new plan.", size="2"),
+        rx.foreach(P.focus_areas, lambda area: rx.foreach(area.goals, lambda goal: rx.box(
+            rx.el.label(
+                rx.el.input(type="checkbox", name=CARRY_GOAL_PREFIX + goal.id.to_string(),
+                            default_checked=(goal.completed < goal.total) | (goal.total == 0)),
+                " Carry forward: ", goal.statement,
+                class_name="checkbox-line",
+            ),
+            rx.foreach(goal.tasks, lambda task: rx.cond(
+                task.status != "completed",
+                rx.input(name=REASON_PREFIX + task.id.to_string(), max_length=500, size="1",
+                         placeholder="Why it wasn't done (optional)",
+                         aria_label="Why it wasn't done: " + task.title, margin_left="1.5rem", margin_top="0.25rem"),
+            )),
+            class_name="carry-goal",
+        ))),
+        spacing="2", width="100%", max_height="55vh", overflow_y="auto",
     )
 
 
 def edit_dialog() -> rx.Component:
     title = rx.match(PlanState.dialog, ("goal_add", "New goal"), ("goal_edit", "Edit goal"),
-                     ("task_edit", "Edit task"), ("link_add", "Add a link"), ("area_rename", "Rename focus area"), "")
+                     ("task_edit", "Edit task"), ("link_add", "Add a link"), ("area_rename", "Rename focus area"),
+                     ("next_period", "Start the next period"), "")
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(title),
@@ -548,6 +605,56 @@ def edit_dialog() -> rx.Component:
 # --- the whole plan ---
 
 
+def acknowledgement_block() -> rx.Component:
+    """Who signed which version; a new version never waits for signatures of an older one."""
+    return rx.vstack(
+        rx.hstack(
+            rx.badge("Version ", P.version, variant="outline"),
+            rx.cond(
+                CAN.acknowledge,
+                rx.cond(
+                    P.acknowledged_current,
+                    rx.badge(rx.icon("check", size=12), "You acknowledged this version", color_scheme="green"),
+                    rx.button(rx.icon("pen-line", size=14), "Acknowledge this version", size="2",
+                              on_click=PlanState.acknowledge),
+                ),
+            ),
+            align="center", wrap="wrap", spacing="2",
+        ),
+        rx.cond(
+            P.acknowledgements.length() > 0,
+            rx.el.ul(
+                rx.foreach(P.acknowledgements, lambda a: rx.el.li(
+                    rx.text(a.who, " (", a.role, ") acknowledged version ", a.version, " on ", a.at,
+                            rx.cond(a.current, " — current", " — an earlier version"), size="1",
+                            color_scheme="gray"))),
+                class_name="ack-list",
+            ),
+        ),
+        spacing="1", width="100%",
+    )
+
+
+def history_section() -> rx.Component:
+    return rx.el.section(
+        rx.heading("History", as_="h2", size="5"),
+        rx.cond(
+            PlanState.history_open,
+            rx.box(
+                rx.foreach(PlanState.history, lambda c: rx.box(
+                    rx.text(rx.text.strong(c.what), " · ", c.who, " · ", c.at, " · version ", c.version, size="2"),
+                    rx.cond(c.before != "", rx.text("Before: ", c.before, size="1", color_scheme="gray")),
+                    rx.cond(c.after != "", rx.text("After: ", c.after, size="1", color_scheme="gray")),
+                    class_name="log-entry", role="listitem",
+                )),
+                role="list", width="100%",
+            ),
+            rx.button("Show the history of changes", variant="soft", on_click=PlanState.load_history),
+        ),
+        class_name="focus-area",
+    )
+
+
 def plan_header() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -568,6 +675,10 @@ def plan_header() -> rx.Component:
             rx.cond(P.status == "locked",
                     rx.callout("This plan belongs to a finished period and is locked: it can be read, not changed.",
                                icon="lock", color_scheme="gray", width="100%")),
+            acknowledgement_block(),
+            rx.cond(CAN.next_period,
+                    rx.button(rx.icon("calendar-arrow-up", size=16), "Start the next period",
+                              variant="soft", on_click=PlanState.open_dialog("next_period", 0, {}))),
             rx.cond(CAN.activate,
                     rx.hstack(
                         rx.text("Only staff see this draft.", size="2"),
@@ -602,6 +713,7 @@ def plan_body() -> rx.Component:
         add_focus_area_form(),
         notes_section(),
         log_section(),
+        history_section(),
         edit_dialog(),
         spacing="4",
         width="100%",

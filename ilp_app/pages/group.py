@@ -115,6 +115,39 @@ def legend() -> rx.Component:
     )
 
 
+def move_group_button() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(rx.button(rx.icon("calendar-arrow-up", size=16), "Start the next period for the group",
+                                          variant="soft", loading=GroupPageState.moving)),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Start the next period for everyone in ", GroupBoard.group_name, "?"),
+            rx.alert_dialog.description(
+                "Each of your learners gets a plan for the next period with the goals that still have "
+                "unfinished work; their current plans are locked. It happens for everyone or, if anything "
+                "fails, for no one."),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Not now", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(rx.button("Start the next period", on_click=GroupPageState.move_group)),
+                justify="end", spacing="2",
+            ),
+        ),
+    )
+
+
+def move_summary() -> rx.Component:
+    return rx.cond(
+        GroupPageState.move_summary.length() > 0,
+        rx.card(
+            rx.vstack(
+                rx.foreach(GroupPageState.move_summary, lambda line: rx.text(line, size="2")),
+                rx.button("Close", size="1", variant="soft", on_click=GroupPageState.close_summary),
+                spacing="1",
+            ),
+            role="status", width="100%",
+        ),
+    )
+
+
 def controls() -> rx.Component:
     return rx.hstack(
         rx.el.label(
@@ -135,6 +168,7 @@ def controls() -> rx.Component:
             ),
         ),
         rx.spacer(),
+        rx.cond(GroupPageState.can_move, move_group_button()),
         rx.link(rx.button(rx.icon("presentation", size=16), "Projector view", variant="soft"),
                 href=routes.projector_url(GroupBoard.group_id)),
         wrap="wrap", spacing="4", align="end", width="100%",
@@ -149,6 +183,7 @@ def page() -> rx.Component:
             rx.vstack(
                 rx.text(GroupBoard.rows.length(), " learners · updates live", size="2", color_scheme="gray"),
                 controls(),
+                move_summary(),
                 legend(),
                 rx.cond(rows.length() == 0, rx.text("Nobody matches this filter.", color_scheme="gray")),
                 rx.box(rx.foreach(rows, learner_row), role="list", class_name="overview-grid", width="100%"),

@@ -61,6 +61,7 @@ class ChangeView:
 
 @dataclass(frozen=True)
 class AcknowledgementView:
+    user_id: int
     who: str
     role: str
     version: int
@@ -102,7 +103,7 @@ def plan_acknowledgements(*, session: Session, plan: PlanContext) -> list[Acknow
         .where(PlanAcknowledgement.plan_id == plan.plan.id).order_by(PlanAcknowledgement.at.desc())
     ).all()
     return [
-        AcknowledgementView(who=user.display_name, role=ack.role, version=ack.version,
+        AcknowledgementView(user_id=user.id, who=user.display_name, role=ack.role, version=ack.version,
                             at=ack.at.strftime("%Y-%m-%d %H:%M UTC"), current=ack.version == plan.plan.version)
         for ack, user in rows
     ]

@@ -33,6 +33,7 @@ from ilp_app.domain.plans import (
     progress_of,
 )
 from ilp_app.services.guard import authorize
+from ilp_app.services.history import AcknowledgementView, plan_acknowledgements
 from ilp_app.services.periods import period_current
 from ilp_app.services.plan_access import plan_load
 
@@ -63,6 +64,8 @@ class TaskView:
     changed_by: str
     changed_at: str
     links: list[LinkView] = field(default_factory=list)
+    carried: bool = False
+    carry_reason: str = ""
 
 
 @dataclass
@@ -100,6 +103,8 @@ class GoalView:
     completed: int
     total: int
     percent: int
+    carried_from_plan_id: int = 0
+    carried_from_period: str = ""
     objectives: list[ObjectiveView] = field(default_factory=list)
     tasks: list[TaskView] = field(default_factory=list)
     ratings: list[RatingView] = field(default_factory=list)
@@ -145,6 +150,8 @@ class Capabilities:
     rate_mentor: bool = False
     post: bool = False
     write_note: bool = False
+    acknowledge: bool = False
+    next_period: bool = False
 
 
 @dataclass
@@ -164,7 +171,11 @@ class PlanView:
     total: int
     percent: int
     can: Capabilities
+    version: int = 1
+    acknowledged_current: bool = False
+    previous_plan_id: int = 0
     focus_areas: list[FocusAreaView] = field(default_factory=list)
+    acknowledgements: list[AcknowledgementView] = field(default_factory=list)
     notes: list[NoteView] = field(default_factory=list)
     log: list[LogView] = field(default_factory=list)
 
@@ -186,6 +197,8 @@ def _capabilities(actor: Actor, ref) -> Capabilities:
         rate_mentor=can(actor, Action.RATING_MENTOR, ref),
         post=can(actor, Action.LOG_POST, ref),
         write_note=can(actor, Action.NOTE_WRITE, ref),
+        acknowledge=can(actor, Action.PLAN_ACKNOWLEDGE, ref),
+        next_period=can(actor, Action.PLAN_NEXT_PERIOD, ref),
     )
 
 
@@ -239,6 +252,7 @@ def plan_view(*, session: Session, actor: Actor | None, plan_id: object, client_
             id=t.id, goal_id=t.goal_id, title=t.title, due_date=_day(t.due_date), status=status.value,
             status_label=status.label, changed_by=names.get(t.status_changed_by_id, ""),
             changed_at=_when(t.status_changed_at), links=links_by_task[t.id],
+            carried=t.carried_from_task_id is not None, carry_reason=t.carry_reason,
         ))
     ratings_by_goal = defaultdict(list)
     for r in ratings:
@@ -253,6 +267,7 @@ def plan_view(*, session: Session, actor: Actor | None, plan_id: object, client_
         scores = [r.score for r in ratings_by_goal[goal_id] if r.kind == kind]
         return scores[-1] if scores else 0
 
+    origins = _goal_origins(session, [g.carried_from_goal_id for g in goals if g.carried_from_goal_id])
     goals_by_area = defaultdict(list)
     for g in goals:
         p = progress_of(t.status for t in tasks_by_goal[g.id])
@@ -260,6 +275,8 @@ def plan_view(*, session: Session, actor: Actor | None, plan_id: object, client_
             id=g.id, focus_area_id=g.focus_area_id, statement=g.statement, success_criteria=g.success_criteria,
             target_date=_day(g.target_date), self_rating=latest(g.id, "self"), mentor_rating=latest(g.id, "mentor"),
             completed=p.completed, total=p.total, percent=p.percent, objectives=objectives[g.id],
+            carried_from_plan_id=origins.get(g.carried_from_goal_id, (0, ""))[0],
+            carried_from_period=origins.get(g.carried_from_goal_id, (0, ""))[1],
             tasks=tasks_by_goal[g.id], ratings=ratings_by_goal[g.id], reflections=reflections_by_goal[g.id],
         ))
     area_views = []
@@ -276,7 +293,9 @@ def plan_view(*, session: Session, actor: Actor | None, plan_id: object, client_
         period_starts=_day(ctx.period.starts_on), period_ends=_day(ctx.period.ends_on),
         status=status.value, status_label=status.label, completed=overall.completed, ongoing=overall.ongoing,
         not_started=overall.not_started, total=overall.total, percent=overall.percent,
-        can=caps, focus_areas=area_views,
+        can=caps, focus_areas=area_views, version=plan.version, previous_plan_id=plan.previous_plan_id or 0,
+        acknowledgements=(acks := plan_acknowledgements(session=session, plan=ctx)),
+        acknowledged_current=any(a.current and a.user_id == actor.user_id for a in acks),
         notes=[NoteView(id=n.id, author=names.get(n.author_id, ""), body=n.body, visibility=n.visibility,
                         visibility_label=NOTE_VISIBILITY_LABELS[NoteVisibility(n.visibility)],
                         created_at=_when(n.created_at), can_edit=n.author_id == actor.user_id and caps.write_note)
@@ -284,6 +303,17 @@ def plan_view(*, session: Session, actor: Actor | None, plan_id: object, client_
         log=[LogView(id=e.id, author=names.get(e.author_id, ""), body=e.body, created_at=_when(e.created_at))
              for e in log],
     )
+
+
+def _goal_origins(session: Session, goal_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """For goals carried from earlier plans: their earlier plan and its period's name."""
+    if not goal_ids:
+        return {}
+    rows = session.exec(
+        select(Goal.id, Plan.id, Period.name).join(Plan, Plan.id == Goal.plan_id)
+        .join(Period, Period.id == Plan.period_id).where(Goal.id.in_(goal_ids))
+    ).all()
+    return {gid: (pid, pname) for gid, pid, pname in rows}
 
 
 @dataclass(frozen=True)
@@ -348,10 +378,13 @@ def plans_of_learner(*, session: Session, actor: Actor | None, learner_id: objec
 
 
 def plan_current_id(*, session: Session, actor: Actor | None, learner_id: object, client_ip: str = "") -> int:
-    """The plan of a learner the actor should see first: the current period's if visible, else the latest."""
+    """The plan of a learner to show first: the active one (the newest), else the current period's, else the latest."""
     plans = plans_of_learner(session=session, actor=actor, learner_id=learner_id, client_ip=client_ip)
     if not plans:
         return 0
+    active = [p for p in plans if p.status == PlanStatus.ACTIVE.value]
+    if active:
+        return active[0].plan_id
     current = period_current(session=session, site_id=actor.site_id)
     for item in plans:
         if current is not None and item.period_starts == _day(current.starts_on):

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ilp_app import routes
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.permissions import Action
 from ilp_app.domain.plans import NOTE_VISIBILITY_LABELS, NoteVisibility
 from ilp_app.domain.roles import Role
-from ilp_app.services import plan_activity, plan_edit, plan_read
+from ilp_app.services import history, lifecycle, plan_activity, plan_edit, plan_read
 from ilp_app.services.directory import LearnerRow, parent_home
 from ilp_app.services.guard import authorize
+from ilp_app.services.history import ChangeView
 from ilp_app.services.outbox import changed_learners, notified_users
 from ilp_app.services.plan_read import PlanListItem, PlanView
 from ilp_app.services.uow import unit_of_work
@@ -22,6 +24,8 @@ from ilp_app.state import live
 from ilp_app.state.session import SessionState
 
 OBJECTIVE_FIELD_PREFIX = "objective-"
+CARRY_GOAL_PREFIX = "carry-goal-"
+REASON_PREFIX = "reason-"
 
 
 def _form(value: object) -> dict:
@@ -52,6 +56,8 @@ class PlanState(SessionState):
     dialog_values: dict[str, str] = {}
     dialog_objectives: list[str] = []
     dialog_error: str = ""
+    history: list[ChangeView] = []
+    history_open: bool = False
 
     _plan_id: int = 0
     _outbox: tuple[set[int], set[int]] = (set(), set())
@@ -63,10 +69,13 @@ class PlanState(SessionState):
     # --- loading ---
 
     def _show(self, plan_id: int, me) -> list | None:
+        if plan_id != self._plan_id:
+            self.history, self.history_open = [], False
         self._plan_id = plan_id
         actor = me.actor if me else None
         with unit_of_work() as s:
             self.plan = plan_read.plan_view(session=s, actor=actor, plan_id=plan_id, client_ip=self._client_ip())
+            self._plan_id = self.plan.id
             self.other_plans = [
                 p for p in plan_read.plans_of_learner(session=s, actor=actor, learner_id=self.plan.learner_id)
                 if p.plan_id != plan_id
@@ -293,6 +302,56 @@ class PlanState(SessionState):
             yield event
 
     @rx.event
+    async def acknowledge(self):
+        async for event in self._run(lifecycle.plan_acknowledge, plan_id=self._plan_id,
+                                     success="Thank you: your acknowledgement of this version is recorded."):
+            yield event
+
+    @rx.event
+    async def set_carry_reason(self, form_data: dict):
+        form = form_data if isinstance(form_data, dict) else {}
+        async for event in self._run(lifecycle.task_reason_set, task_id=form.get("task_id"),
+                                     reason=form.get("reason", ""), success="Saved."):
+            yield event
+
+    @rx.event
+    def load_history(self):
+        me = self._current()
+        try:
+            with unit_of_work() as s:
+                self.history = history.plan_history(session=s, actor=me.actor if me else None,
+                                                    plan_id=self._plan_id, client_ip=self._client_ip())
+        except DomainError as error:
+            return self._fail(me, error)
+        self.history_open = True
+        return None
+
+    async def _start_next_period(self, form_data: dict):
+        """Carry the chosen goals and unfinished tasks into the next period; this plan becomes locked."""
+        form = form_data if isinstance(form_data, dict) else {}
+        goal_ids = [k.removeprefix(CARRY_GOAL_PREFIX) for k, v in form.items()
+                    if isinstance(k, str) and k.startswith(CARRY_GOAL_PREFIX) and v]
+        reasons = {k.removeprefix(REASON_PREFIX): v for k, v in form.items()
+                   if isinstance(k, str) and k.startswith(REASON_PREFIX)}
+        me = self._current()
+        try:
+            with unit_of_work() as s:
+                result = lifecycle.plan_next_period(session=s, actor=me.actor if me else None, plan_id=self._plan_id,
+                                                    goal_ids=goal_ids, reasons=reasons, client_ip=self._client_ip())
+                self._outbox = (changed_learners(s), notified_users(s))
+        except DomainError as error:
+            if me is None or isinstance(error, NotSignedIn):
+                yield self._fail(me, error)
+                return
+            self.dialog_error = error.message
+            return
+        self.close_dialog()
+        yield [rx.toast.success(f"The next period's plan is ready: {result.goals_carried} goals and "
+                                f"{result.tasks_carried} unfinished tasks carried over. This plan is now locked."),
+               rx.redirect(routes.plan_url(result.plan_id))]
+        await self._announce()
+
+    @rx.event
     async def delete_link(self, link_id: int):
         async for event in self._run(plan_edit.link_delete, link_id=link_id, success="Link removed."):
             yield event
@@ -311,7 +370,7 @@ class PlanState(SessionState):
 
     @rx.event
     def open_dialog(self, kind: str, target: int, values: dict):
-        if kind not in {"goal_add", "goal_edit", "task_edit", "link_add", "area_rename"}:
+        if kind not in {"goal_add", "goal_edit", "task_edit", "link_add", "area_rename", "next_period"}:
             return
         self.dialog = kind
         self.dialog_target = target if isinstance(target, int) else 0
@@ -331,6 +390,10 @@ class PlanState(SessionState):
 
     @rx.event
     async def submit_dialog(self, form_data: dict):
+        if self.dialog == "next_period":
+            async for event in self._start_next_period(form_data):
+                yield event
+            return
         services = {
             "goal_add": lambda f: (plan_edit.goal_add, {
                 "focus_area_id": self.dialog_target, "statement": f.get("statement"),
