@@ -27,6 +27,7 @@ from ilp_app.db.models import (
 )
 from ilp_app.domain.roles import Role
 from ilp_app.security import password_hash
+from ilp_app.seed_lifecycle import seed_lifecycle
 from ilp_app.seed_plans import seed_plans
 
 DEMO_PASSWORD = "ilp-demo-2026"
@@ -259,6 +260,15 @@ def seed_demo(*, session: Session, today: date | None = None) -> bool:
         teachers_by_learner=teachers_of,
         parents_by_learner=parents_of,
         today=today,
+    )
+    seed_lifecycle(
+        session=session,
+        site=site,
+        periods=(past, current),
+        today=today,
+        mentors_by_learner=mentor_of,
+        parents_by_learner=parents_of,
+        template_author_id=staff["mentor@demo.school"].id,
     )
     return True
 

@@ -378,3 +378,38 @@ def test_seeded_links_are_https_only(seeded):
         assert link.title
         task = seeded.get(Task, link.task_id)
         assert task.plan_id == link.plan_id
+
+
+# --- Lifecycle -------------------------------------------------------------------------------
+
+
+def test_unfinished_work_from_locked_plans_was_carried_into_current_plans(seeded):
+    from ilp_app.db.models import Task as T
+
+    carried = seeded.exec(select(T).where(T.carried_from_task_id.is_not(None))).all()
+    assert len(carried) >= 5
+    for task in carried:
+        origin = seeded.get(T, task.carried_from_task_id)
+        assert origin.status != "completed"
+        assert seeded.get(Plan, origin.plan_id).status == "locked"
+        assert seeded.get(Plan, task.plan_id).previous_plan_id == origin.plan_id
+
+
+def test_demo_reviews_are_upcoming_held_and_due(seeded):
+    from ilp_app.db.models import MentorAssignment, Review
+
+    reviews = seeded.exec(select(Review)).all()
+    assert {"scheduled", "held"} <= {r.status for r in reviews}
+    reviewed = {r.learner_id for r in reviews}
+    mentees = set(seeded.exec(select(MentorAssignment.learner_id)).all())
+    assert mentees - reviewed, "some learners have no review, so the dashboard shows reviews due"
+
+
+def test_demo_acknowledgements_name_versions_and_the_library_has_templates(seeded):
+    from ilp_app.db.models import PlanAcknowledgement, PlanTemplate
+
+    acks = seeded.exec(select(PlanAcknowledgement)).all()
+    assert {a.role for a in acks} == {"mentor", "learner", "parent"}
+    assert {a.version for a in acks} >= {2, 3}
+    templates = seeded.exec(select(PlanTemplate)).all()
+    assert len([t for t in templates if not t.archived]) >= 2 and any(t.archived for t in templates)
