@@ -14,6 +14,7 @@ from ilp_app.pages import (
     plan,
     projector,
     teacher,
+    templates,
 )
 
 app = rx.App(
@@ -21,5 +22,5 @@ app = rx.App(
     head_components=[rx.el.meta(name="color-scheme", content="light dark")],
 )
 
-for module in (index, login, password, admin, mentor, teacher, learner, parent, plan, group, projector):
+for module in (index, login, password, admin, mentor, teacher, learner, parent, plan, group, projector, templates):
     app.add_page(module.page, route=module.ROUTE, title=module.TITLE, on_load=module.ON_LOAD)

@@ -15,6 +15,7 @@ PARENT = "/parent"
 PLAN = "/plans/[plan_id]"
 GROUP = "/groups/[group_id]"
 PROJECTOR = "/groups/[group_id]/projector"
+TEMPLATES = "/templates"
 
 ROLE_HOMES: dict[Role, str] = {
     Role.ADMINISTRATOR: ADMIN,

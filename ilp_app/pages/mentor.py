@@ -22,7 +22,11 @@ def page() -> rx.Component:
         loading(
             MentorHomeState.loaded,
             rx.vstack(
-                group_badges(MentorHomeState.groups),
+                rx.hstack(
+                    group_badges(MentorHomeState.groups),
+                    rx.link(rx.icon("library", size=14), " Plan templates", href=routes.TEMPLATES, size="2"),
+                    wrap="wrap", spacing="3", align="center",
+                ),
                 rx.el.label(
                     rx.text("Find a learner", size="2", weight="medium"),
                     rx.input(placeholder="Name or group", value=MentorHomeState.query,

@@ -5,12 +5,21 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.components.plan_view import plan_or_message
+from ilp_app.components.templates import save_as_template_form, template_updates_section
 from ilp_app.state.plan import PlanState
+from ilp_app.state.templates import TemplateUpdatesState
 
 ROUTE = routes.PLAN
 TITLE = "Learning plan · ILP"
-ON_LOAD = PlanState.load
+ON_LOAD = [PlanState.load, TemplateUpdatesState.load]
 
 
 def page() -> rx.Component:
-    return app_shell(loading(PlanState.loaded, plan_or_message()), heading="Learning plan")
+    return app_shell(
+        loading(
+            PlanState.loaded,
+            rx.vstack(template_updates_section(), plan_or_message(), save_as_template_form(), spacing="4",
+                      width="100%"),
+        ),
+        heading="Learning plan",
+    )
