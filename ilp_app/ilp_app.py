@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from ilp_app.api import add_routes
 from ilp_app.pages import (
     admin,
     group,
@@ -21,6 +22,8 @@ app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[rx.el.meta(name="color-scheme", content="light dark")],
 )
+
+add_routes(app)  # file downloads that check the signed-in session themselves
 
 for module in (index, login, password, admin, mentor, teacher, learner, parent, plan, group, projector, templates):
     app.add_page(module.page, route=module.ROUTE, title=module.TITLE, on_load=module.ON_LOAD)

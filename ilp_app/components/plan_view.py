@@ -11,6 +11,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.forms import form_error
+from ilp_app.components.reviews import reviews_section
 from ilp_app.domain.plans import (
     MAX_GOAL_STATEMENT,
     MAX_LINK_TITLE,
@@ -711,6 +712,7 @@ def plan_body() -> rx.Component:
         rx.foreach(P.focus_areas, focus_area_section),
         rx.cond((P.focus_areas.length() == 0) & ~CAN.edit, rx.text("No goals yet.", color_scheme="gray")),
         add_focus_area_form(),
+        reviews_section(),
         notes_section(),
         log_section(),
         history_section(),

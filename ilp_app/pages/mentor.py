@@ -5,11 +5,13 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.components.people import group_badges, learner_list
+from ilp_app.components.reviews import review_dashboard_section
 from ilp_app.state.homes import MentorHomeState
+from ilp_app.state.reviews import ReviewState
 
 ROUTE = routes.MENTOR
 TITLE = "My learners · ILP"
-ON_LOAD = MentorHomeState.load
+ON_LOAD = [MentorHomeState.load, ReviewState.load_dashboard]
 
 
 def create_plan_button(row: rx.Var) -> rx.Component:
@@ -27,6 +29,7 @@ def page() -> rx.Component:
                     rx.link(rx.icon("library", size=14), " Plan templates", href=routes.TEMPLATES, size="2"),
                     wrap="wrap", spacing="3", align="center",
                 ),
+                review_dashboard_section(),
                 rx.el.label(
                     rx.text("Find a learner", size="2", weight="medium"),
                     rx.input(placeholder="Name or group", value=MentorHomeState.query,

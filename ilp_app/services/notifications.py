@@ -42,7 +42,8 @@ def _name(session: Session, user_id: int) -> str:
     return user.display_name if user else ""
 
 
-def _notify(session: Session, *, recipients: set[int], plan: Plan, kind: str, text: str, now: datetime) -> None:
+def notify_users(session: Session, *, recipients: set[int], plan: Plan, kind: str, text: str, now: datetime) -> None:
+    """Add (or fold into) a notification about ``plan`` for each recipient; callers choose who."""
     for user_id in sorted(recipients):
         existing = session.exec(
             select(Notification).where(
@@ -86,7 +87,7 @@ def notify_plan_event(session: Session, *, actor: Actor, plan: Plan, kind: str, 
         text = f"{who} wrote in the plan log of {learner}: “{subject[:120]}”"
     else:
         raise ValueError(f"unknown notification kind {kind!r}")
-    _notify(session, recipients=recipients - {actor.user_id}, plan=plan, kind=kind, text=text, now=now)
+    notify_users(session, recipients=recipients - {actor.user_id}, plan=plan, kind=kind, text=text, now=now)
 
 
 @dataclass(frozen=True)

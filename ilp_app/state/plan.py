@@ -21,6 +21,7 @@ from ilp_app.services.outbox import changed_learners, notified_users
 from ilp_app.services.plan_read import PlanListItem, PlanView
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
+from ilp_app.state.reviews import ReviewState
 from ilp_app.state.session import SessionState
 
 OBJECTIVE_FIELD_PREFIX = "objective-"
@@ -91,9 +92,14 @@ class PlanState(SessionState):
         return None
 
     async def _watch(self) -> None:
-        """Follow changes to the shown plan (after plan_view authorised this viewer)."""
+        """Follow changes to the shown plan (after plan_view authorised this viewer), and show its reviews."""
         if self.plan is not None:
             await live.link(self, live.PlanPulse, live.learner_token(self.plan.learner_id))
+            review_state = await self.get_state(ReviewState)
+            try:
+                review_state._load(self.plan.learner_id)
+            except DomainError:
+                review_state._clear()
 
     def _fail(self, me, error: DomainError) -> list:
         self.reset()

@@ -13,7 +13,7 @@ LEARNER_NAME = "Åsa"
 def open_learner_plan_as_mentor(page):
     sign_in(page, "mentor@demo.school")
     wait_for_path(page, "/mentor")
-    page.get_by_role("link", name=f"Open the plan of {LEARNER_NAME}").click()
+    page.get_by_role("link", name=f"Open the plan of {LEARNER_NAME}", exact=True).click()
     wait_for_plan(page)
     expect(page.get_by_role("heading", name=LEARNER_NAME, level=2)).to_be_visible()
 
