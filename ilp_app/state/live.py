@@ -111,24 +111,27 @@ def follow_plans_with(cls: type[rx.State]) -> None:
     _plan_followers.append(cls)
 
 
-async def publish(*, learner_ids: set[int], user_ids: set[int], skip_client: str = "") -> None:
-    """Tell every open screen about committed changes: boards, plan pages, notification counters."""
+async def publish(*, learner_ids: set[int], user_ids: set[int], skip: dict[int, set[str]] | None = None) -> None:
+    """Tell every open screen about committed changes: boards, plan pages, notification counters.
+
+    ``skip`` maps a learner to browsers that already show the change (the ones that made it).
+    """
     if not learner_ids and not user_ids:
         return
+    skip = skip or {}
     with session_scope() as s:
         boards: dict[int, Group] = {}
-        rows: dict[int, OverviewRow] = {}
-        tiles: dict[int, ProjectorTile] = {}
         for lid in learner_ids:
             for gid in overview.learner_group_ids(session=s, learner_id=lid):
                 boards.setdefault(gid, s.get(Group, gid))
-        for group in boards.values():
-            missing = [lid for lid in learner_ids if lid not in rows]
-            if not missing:
-                break
-            data = overview.group_board_rebuild(session=s, group=group, learner_ids=missing)
-            rows.update({r.learner_id: r for r in data.rows})
-            tiles.update({t.learner_id: t for t in data.tiles})
+        rows: dict[int, OverviewRow] = {}
+        tiles: dict[int, ProjectorTile] = {}
+        if boards:
+            # A learner's row is the same on every board, so it is built once.
+            data = overview.group_board_rebuild(session=s, group=next(iter(boards.values())),
+                                                learner_ids=sorted(learner_ids))
+            rows = {r.learner_id: r for r in data.rows}
+            tiles = {t.learner_id: t for t in data.tiles}
         unread = {uid: notifications.unread_count(session=s, user_id=uid) for uid in user_ids}
     app = _app()
     for gid in boards:
@@ -144,41 +147,62 @@ async def publish(*, learner_ids: set[int], user_ids: set[int], skip_client: str
         async with app.modify_state(rx.BaseStateToken(ident=learner_token(lid), cls=PlanPulse)) as root:
             pulse = await root.get_state(PlanPulse)
             pulse.version += 1
-            followers = set(pulse._linked_from) - {skip_client}
+            followers = set(pulse._linked_from) - skip.get(lid, set())
         # Each browser reloads its own copy: what a parent may see differs from what a mentor may.
+        gone = set()
         for client in followers:
             for cls in _plan_followers:
                 async with app.modify_state(rx.BaseStateToken(ident=client, cls=cls)) as root:
-                    (await root.get_state(cls))._follow(lid)
+                    if (await root.get_state(cls))._follow(lid) is False:
+                        gone.add(client)
+        if gone:  # signed out or expired: stop reloading plans for them
+            async with app.modify_state(rx.BaseStateToken(ident=learner_token(lid), cls=PlanPulse)) as root:
+                (await root.get_state(PlanPulse))._linked_from.difference_update(gone)
     for uid, count in unread.items():
         async with app.modify_state(rx.BaseStateToken(ident=user_token(uid), cls=InboxPulse)) as root:
             inbox = await root.get_state(InboxPulse)
             inbox.unread = count
 
 
-async def publish_safely(*, learner_ids: set[int], user_ids: set[int], skip_client: str = "") -> None:
+async def publish_safely(**kwargs) -> None:
     """Like :func:`publish`, but a failure to push never undoes or hides a committed change."""
     try:
-        await publish(learner_ids=learner_ids, user_ids=user_ids, skip_client=skip_client)
+        await publish(**kwargs)
     except Exception:  # the change is saved; screens catch up on their next load
-        log.exception("live update failed for learners %s", sorted(learner_ids))
+        log.exception("live update failed for %s", kwargs.get("learner_ids"))
 
 
-_pending: set[asyncio.Task] = set()
+#: Changes of the last moments, announced together: in a lesson thirty learners tick within
+#: seconds of each other, and one board update per window beats one per tick.
+COALESCE_SECONDS = 0.1
+_batch: dict[str, object] = {"learners": set(), "users": set(), "skip": {}}
+_flusher: asyncio.Task | None = None
+
+
+async def _flush_after_window() -> None:
+    global _flusher
+    await asyncio.sleep(COALESCE_SECONDS)
+    learners, users, skip = _batch["learners"], _batch["users"], _batch["skip"]
+    _batch.update(learners=set(), users=set(), skip={})
+    _flusher = None
+    await publish_safely(learner_ids=learners, user_ids=users, skip=skip)
 
 
 def announce(*, learner_ids: set[int], user_ids: set[int], skip_client: str = "") -> None:
-    """Publish once the current event has finished.
+    """Publish shortly after the current event has finished, together with other recent changes.
 
     The event that made the change may itself be linked to the boards it changes (a learner
     follows their own plan, a mentor their group); writing to them from inside that event would
     race with the event saving its own copy of them. A task that starts after the event avoids it,
     and the person who acted gets their answer before the broadcast goes out.
     """
+    global _flusher
     if not learner_ids and not user_ids:
         return
-    task = asyncio.get_running_loop().create_task(
-        publish_safely(learner_ids=learner_ids, user_ids=user_ids, skip_client=skip_client)
-    )
-    _pending.add(task)
-    task.add_done_callback(_pending.discard)
+    _batch["learners"].update(learner_ids)
+    _batch["users"].update(user_ids)
+    if skip_client:
+        for lid in learner_ids:
+            _batch["skip"].setdefault(lid, set()).add(skip_client)
+    if _flusher is None:
+        _flusher = asyncio.get_running_loop().create_task(_flush_after_window())

@@ -362,15 +362,22 @@ class PlanState(SessionState):
         async for event in self._run(plan_edit.link_delete, link_id=link_id, success="Link removed."):
             yield event
 
-    def _follow(self, learner_id: int) -> None:
-        """Called from another browser's change: reload the plan if this page still shows it."""
+    def _follow(self, learner_id: int) -> bool:
+        """Called from another browser's change: reload the plan if this page still shows it.
+
+        Returns False when this browser should stop following (nobody is signed in here any more).
+        """
         if self.plan is None or self.plan.learner_id != learner_id or not self._plan_id:
-            return
+            return True
         me = self._current()
+        if me is None:
+            self.reset()
+            return False
         try:
             self._show(self._plan_id, me)
         except DomainError:
             self.reset()  # no longer allowed to see it: show nothing rather than stale data
+        return True
 
     # --- dialogs (goal, task, link, focus area) ---
 
