@@ -390,3 +390,26 @@ def plan_current_id(*, session: Session, actor: Actor | None, learner_id: object
         if current is not None and item.period_starts == _day(current.starts_on):
             return item.plan_id
     return plans[0].plan_id
+
+
+def apply_tick(plan: PlanView, tick) -> bool:
+    """Update a plan view in place after a tick (a ``plan_activity.TickResult``) and recount progress.
+
+    Returns False when the task is not in the view (the caller then reloads the whole plan).
+    """
+    found = False
+    for area in plan.focus_areas:
+        for goal in area.goals:
+            for task in goal.tasks:
+                if task.id == tick.task_id:
+                    task.status, task.status_label = tick.status.value, tick.status.label
+                    task.changed_by, task.changed_at = tick.changed_by, _when(tick.changed_at)
+                    found = True
+            p = progress_of(t.status for t in goal.tasks)
+            goal.completed, goal.total, goal.percent = p.completed, p.total, p.percent
+        p = progress_of(t.status for g in area.goals for t in g.tasks)
+        area.completed, area.total, area.percent = p.completed, p.total, p.percent
+    p = progress_of(t.status for a in plan.focus_areas for g in a.goals for t in g.tasks)
+    plan.completed, plan.ongoing, plan.not_started, plan.total, plan.percent = (
+        p.completed, p.ongoing, p.not_started, p.total, p.percent)
+    return found

@@ -318,3 +318,10 @@ def test_user_text_is_stored_exactly_as_typed(plan, actors):
     call(plan_activity.log_post, actors["parent"], plan_id=plan["plan_id"], body=payload)
     log = call(plan_read.plan_view, actors["mentor"], plan_id=plan["plan_id"]).log
     assert log[-1].body == payload and log[-1].author == "Parent Person"
+
+
+def test_a_tick_applied_to_the_view_matches_reloading_the_plan(plan, actors):
+    before = call(plan_read.plan_view, actors["learner"], plan_id=plan["plan_id"])
+    result = call(plan_activity.task_advance, actors["learner"], task_id=plan["task_id"], expected_status="not_started")
+    assert plan_read.apply_tick(before, result) is True
+    assert before == call(plan_read.plan_view, actors["learner"], plan_id=plan["plan_id"])
