@@ -1,0 +1,1 @@
+"""Benchmarks run against the real production build (see bench/README.md)."""
