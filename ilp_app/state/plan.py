@@ -81,7 +81,7 @@ class PlanState(SessionState):
             self._plan_id = self.plan.id
             self.other_plans = [
                 p for p in plan_read.plans_of_learner(session=s, actor=actor, learner_id=self.plan.learner_id)
-                if p.plan_id != plan_id
+                if p.plan_id != self.plan.id
             ]
             if self.plan.can.edit:
                 self.focus_area_choices = plan_edit.focus_area_options(session=s, actor=actor)
