@@ -92,6 +92,7 @@ def page() -> rx.Component:
         loading(
             AdminState.loaded,
             rx.vstack(
+                rx.link(rx.icon("library", size=14), " School plan templates", href=routes.TEMPLATES, size="2"),
                 rx.el.label(
                     rx.text("Find an account", size="2", weight="medium"),
                     rx.input(placeholder="Name or email", value=AdminState.query, type="search",
