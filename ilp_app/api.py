@@ -1,4 +1,4 @@
-"""HTTP routes beside the Reflex event socket: the .ics invitation of a review.
+"""HTTP routes beside the Reflex event socket: file downloads (a review's .ics, a group's CSV report).
 
 A download link cannot go through a Reflex event, so this is a plain GET on the backend. It
 authenticates from the same ``ilp_session`` cookie the pages use (resolved on the server by
@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.services import auth
+from ilp_app.services.reports import group_report_csv
 from ilp_app.services.reviews import review_ics
 from ilp_app.services.uow import unit_of_work
 
@@ -63,6 +64,32 @@ def ics_response(token: object, review_id: object, *, client_ip: str = "") -> Re
     )
 
 
+def csv_response(token: object, group_id: object, *, client_ip: str = "") -> Response:
+    """The group report as CSV for whoever holds the session ``token`` (401/403/404 as for .ics)."""
+    try:
+        with unit_of_work() as s:
+            me = auth.current_user(session=s, token=token)
+            if me is None:
+                return _refusal(401, "Please sign in.")
+            filename, text = group_report_csv(session=s, actor=me.actor, group_id=group_id, client_ip=client_ip)
+    except NotSignedIn:
+        return _refusal(401, "Please sign in.")
+    except PermissionDenied:
+        return _refusal(403, "You do not have access to that.")
+    except (NotFound, ValidationFailed):
+        return _refusal(404, "Not found.")
+    # A byte-order mark so spreadsheet programs read the names' diacritics as UTF-8.
+    return Response(("\ufeff" + text).encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={**_NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def group_csv_endpoint(request: Request) -> Response:
+    """GET /api/groups/{group_id}/report.csv (sync: runs in a worker thread)."""
+    client_ip = request.client.host if request.client else ""
+    return csv_response(request.cookies.get(SESSION_COOKIE), request.path_params.get("group_id"),
+                        client_ip=client_ip)
+
+
 def review_ics_endpoint(request: Request) -> Response:
     """GET /api/reviews/{review_id}.ics. Sync on purpose: Starlette runs it in a worker thread,
     so the database work never blocks the event loop that serves the pages."""
@@ -71,8 +98,18 @@ def review_ics_endpoint(request: Request) -> Response:
                         client_ip=client_ip)
 
 
+GROUP_CSV_PATH = "/api/groups/{group_id}/report.csv"
+
+
+def group_csv_url(group_id) -> str:
+    return f"/api/groups/{group_id}/report.csv"
+
+
 def routes() -> list[Route]:
-    return [Route(REVIEW_ICS_PATH, review_ics_endpoint, methods=["GET"], name="review_ics")]
+    return [
+        Route(REVIEW_ICS_PATH, review_ics_endpoint, methods=["GET"], name="review_ics"),
+        Route(GROUP_CSV_PATH, group_csv_endpoint, methods=["GET"], name="group_csv"),
+    ]
 
 
 def add_routes(app) -> None:

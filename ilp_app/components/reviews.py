@@ -8,12 +8,10 @@ check again on every event. User text is always rendered as text.
 from __future__ import annotations
 
 import reflex as rx
-from reflex_base.constants import Dirs
-from reflex_base.utils.imports import ImportVar
-from reflex_base.vars import VarData
 
 from ilp_app import routes
 from ilp_app.api import review_ics_url
+from ilp_app.components.downloads import BACKEND_ORIGIN as _BACKEND_ORIGIN
 from ilp_app.components.forms import form_error
 from ilp_app.services.reviews import (
     DURATION_MAX,
@@ -26,15 +24,6 @@ from ilp_app.state.reviews import ATTENDEE_FIELD_PREFIX, ReviewState
 
 MAX_URL = 2000
 
-# Where the backend answers, as the browser sees it. In production (one port) this is the page's
-# own origin; in development the backend has a port of its own, which a relative link would miss.
-_BACKEND_ORIGIN = rx.Var(
-    _js_expr="getBackendURL(env.PING).origin",
-    _var_data=VarData(imports={
-        f"$/{Dirs.STATE_PATH}": "getBackendURL",
-        "$/env.json": ImportVar(tag="env", is_default=True),
-    }),
-).to(str)
 
 
 def _field(label: str, field_id, control: rx.Component, hint: str = "") -> rx.Component:

@@ -4,6 +4,8 @@ import reflex as rx
 from reflex.vars.base import Var
 
 from ilp_app import routes
+from ilp_app.api import group_csv_url
+from ilp_app.components.downloads import download_link
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.domain.overview import ON_TRACK_RULE, RAG_LEGEND
 from ilp_app.services.overview import OverviewRow
@@ -168,6 +170,8 @@ def controls() -> rx.Component:
             ),
         ),
         rx.spacer(),
+        download_link("Export as CSV", group_csv_url(GroupBoard.group_id),
+                      filename="group-" + GroupBoard.group_name + "-report.csv", icon="sheet"),
         rx.cond(GroupPageState.can_move, move_group_button()),
         rx.link(rx.button(rx.icon("presentation", size=16), "Projector view", variant="soft"),
                 href=routes.projector_url(GroupBoard.group_id)),
