@@ -1,4 +1,5 @@
-"""HTTP routes beside the Reflex event socket: file downloads (a review's .ics, a group's CSV report).
+"""HTTP routes beside the Reflex event socket: file downloads (a review's .ics, a group's CSV report,
+printable PDF plans).
 
 A download link cannot go through a Reflex event, so this is a plain GET on the backend. It
 authenticates from the same ``ilp_session`` cookie the pages use (resolved on the server by
@@ -19,6 +20,7 @@ from starlette.routing import Route
 
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.services import auth
+from ilp_app.services.printing import PLAN_PDF_PATH, group_pdf, plan_pdf
 from ilp_app.services.reports import group_report_csv
 from ilp_app.services.reviews import review_ics
 from ilp_app.services.uow import unit_of_work
@@ -38,64 +40,65 @@ def _refusal(status: int, text: str) -> Response:
     return PlainTextResponse(text, status_code=status, headers=_NO_STORE)
 
 
-def ics_response(token: object, review_id: object, *, client_ip: str = "") -> Response:
-    """The HTTP answer for one .ics download by whoever holds the session ``token``.
+def _download(token: object, produce, *, media_type: str) -> Response:
+    """Run ``produce(session, actor) -> (filename, bytes)`` for whoever holds the session ``token``.
 
-    200 with the calendar; 401 without a valid session; 403 when the person may not see the
-    review (audited); 404 when there is no such review. Refusals carry a fixed text only.
+    200 with the file; 401 without a valid session; 403 when the person may not see it (audited);
+    404 when it does not exist. Refusals carry a fixed text only, and nothing is cached.
     """
     try:
         with unit_of_work() as s:
             me = auth.current_user(session=s, token=token)
             if me is None:
                 return _refusal(401, "Please sign in.")
-            text = review_ics(session=s, actor=me.actor, review_id=review_id, client_ip=client_ip)
+            filename, data = produce(s, me.actor)
     except NotSignedIn:
         return _refusal(401, "Please sign in.")
     except PermissionDenied:
         return _refusal(403, "You do not have access to that.")
     except (NotFound, ValidationFailed):
         return _refusal(404, "Not found.")
-    rid = int(str(review_id).strip())
-    return Response(
-        text.encode("utf-8"),
-        media_type="text/calendar; charset=utf-8",
-        headers={**_NO_STORE, "Content-Disposition": f'attachment; filename="review-{rid}.ics"'},
-    )
-
-
-def csv_response(token: object, group_id: object, *, client_ip: str = "") -> Response:
-    """The group report as CSV for whoever holds the session ``token`` (401/403/404 as for .ics)."""
-    try:
-        with unit_of_work() as s:
-            me = auth.current_user(session=s, token=token)
-            if me is None:
-                return _refusal(401, "Please sign in.")
-            filename, text = group_report_csv(session=s, actor=me.actor, group_id=group_id, client_ip=client_ip)
-    except NotSignedIn:
-        return _refusal(401, "Please sign in.")
-    except PermissionDenied:
-        return _refusal(403, "You do not have access to that.")
-    except (NotFound, ValidationFailed):
-        return _refusal(404, "Not found.")
-    # A byte-order mark so spreadsheet programs read the names' diacritics as UTF-8.
-    return Response(("\ufeff" + text).encode("utf-8"), media_type="text/csv; charset=utf-8",
+    return Response(data, media_type=media_type,
                     headers={**_NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def group_csv_endpoint(request: Request) -> Response:
-    """GET /api/groups/{group_id}/report.csv (sync: runs in a worker thread)."""
-    client_ip = request.client.host if request.client else ""
-    return csv_response(request.cookies.get(SESSION_COOKIE), request.path_params.get("group_id"),
-                        client_ip=client_ip)
+def ics_response(token: object, review_id: object, *, client_ip: str = "") -> Response:
+    """A review's .ics invitation."""
+    def produce(s, actor):
+        text = review_ics(session=s, actor=actor, review_id=review_id, client_ip=client_ip)
+        return f"review-{int(str(review_id).strip())}.ics", text.encode("utf-8")
+
+    return _download(token, produce, media_type="text/calendar; charset=utf-8")
 
 
-def review_ics_endpoint(request: Request) -> Response:
-    """GET /api/reviews/{review_id}.ics. Sync on purpose: Starlette runs it in a worker thread,
-    so the database work never blocks the event loop that serves the pages."""
-    client_ip = request.client.host if request.client else ""
-    return ics_response(request.cookies.get(SESSION_COOKIE), request.path_params.get("review_id"),
-                        client_ip=client_ip)
+def csv_response(token: object, group_id: object, *, client_ip: str = "") -> Response:
+    """A group's report as CSV, with a byte-order mark so spreadsheets read the names' diacritics."""
+    def produce(s, actor):
+        filename, text = group_report_csv(session=s, actor=actor, group_id=group_id, client_ip=client_ip)
+        return filename, ("\ufeff" + text).encode("utf-8")
+
+    return _download(token, produce, media_type="text/csv; charset=utf-8")
+
+
+def pdf_response(token: object, plan_id: object, client_ip: str = "") -> Response:
+    """One plan as a printable PDF (family notes only)."""
+    return _download(token, lambda s, actor: plan_pdf(session=s, actor=actor, plan_id=plan_id, client_ip=client_ip),
+                     media_type="application/pdf")
+
+
+def group_pdf_response(token: object, group_id: object, client_ip: str = "") -> Response:
+    """Every current plan of a group in one PDF, each on a new page."""
+    return _download(token, lambda s, actor: group_pdf(session=s, actor=actor, group_id=group_id),
+                     media_type="application/pdf")
+
+
+def _endpoint(respond, param: str):
+    """A sync GET endpoint (Starlette runs it in a worker thread, off the pages' event loop)."""
+    def endpoint(request: Request) -> Response:
+        client_ip = request.client.host if request.client else ""
+        return respond(request.cookies.get(SESSION_COOKIE), request.path_params.get(param), client_ip=client_ip)
+
+    return endpoint
 
 
 GROUP_CSV_PATH = "/api/groups/{group_id}/report.csv"
@@ -105,10 +108,19 @@ def group_csv_url(group_id) -> str:
     return f"/api/groups/{group_id}/report.csv"
 
 
+GROUP_PDF_PATH = "/api/groups/{group_id}/plans.pdf"
+
+
+def group_pdf_url(group_id) -> str:
+    return f"/api/groups/{group_id}/plans.pdf"
+
+
 def routes() -> list[Route]:
     return [
-        Route(REVIEW_ICS_PATH, review_ics_endpoint, methods=["GET"], name="review_ics"),
-        Route(GROUP_CSV_PATH, group_csv_endpoint, methods=["GET"], name="group_csv"),
+        Route(REVIEW_ICS_PATH, _endpoint(ics_response, "review_id"), methods=["GET"], name="review_ics"),
+        Route(GROUP_CSV_PATH, _endpoint(csv_response, "group_id"), methods=["GET"], name="group_csv"),
+        Route(PLAN_PDF_PATH, _endpoint(pdf_response, "plan_id"), methods=["GET"], name="plan_pdf"),
+        Route(GROUP_PDF_PATH, _endpoint(group_pdf_response, "group_id"), methods=["GET"], name="group_pdf"),
     ]
 
 

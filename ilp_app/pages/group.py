@@ -4,7 +4,7 @@ import reflex as rx
 from reflex.vars.base import Var
 
 from ilp_app import routes
-from ilp_app.api import group_csv_url
+from ilp_app.api import group_csv_url, group_pdf_url
 from ilp_app.components.downloads import download_link
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.domain.overview import ON_TRACK_RULE, RAG_LEGEND
@@ -170,6 +170,8 @@ def controls() -> rx.Component:
             ),
         ),
         rx.spacer(),
+        download_link("Print all plans (PDF)", group_pdf_url(GroupBoard.group_id), filename="group-plans.pdf",
+                      icon="printer"),
         download_link("Export as CSV", group_csv_url(GroupBoard.group_id),
                       filename="group-" + GroupBoard.group_name + "-report.csv", icon="sheet"),
         rx.cond(GroupPageState.can_move, move_group_button()),

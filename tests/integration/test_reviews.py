@@ -611,7 +611,8 @@ def test_the_route_is_added_to_a_reflex_app_through_its_api_transformer():
     api.add_routes(app)
     [transformer] = app.api_transformer
     assert isinstance(transformer, Starlette)
-    assert [r.path for r in transformer.routes] == [api.REVIEW_ICS_PATH]
+    assert [r.path for r in transformer.routes] == [
+        api.REVIEW_ICS_PATH, api.GROUP_CSV_PATH, "/api/plans/{plan_id}.pdf", api.GROUP_PDF_PATH]
     api.add_routes(app)  # an existing transformer is kept
     assert len(app.api_transformer) == 2
 

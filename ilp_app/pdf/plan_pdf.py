@@ -1,0 +1,303 @@
+"""Printed plans: one or many :class:`PrintablePlan` rendered into one A4 PDF with fpdf2.
+
+The data classes hold only what may be printed; the caller (``services.printing``) decides
+that, so this module never sees a note that must not leave the school. Fonts are the DejaVu
+files committed under ``assets/fonts`` so the output never depends on the host's fonts and
+every Latin, Greek and Cyrillic name prints as written.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fontTools import ttLib
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import SubsetMap, TTFFont
+
+FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+FONT = "DejaVu"
+
+TASK_HEADINGS = ("Task", "Status", "Due date")
+SIGNATURE_ROLES = ("Mentor", "Parent/guardian", "Learner")
+RATING_MAX = 5
+
+_BODY_PT = 10
+_SMALL_PT = 8.5
+_LINE_MM = 5
+_MARGIN_MM = 15
+_SIGNATURE_BLOCK_MM = 60  # heading plus three signature lines, kept on one page
+_TASK_COLUMNS = (0.60, 0.22, 0.18)  # share of the text width: title, status, due date
+_CELL_PAD_MM = 1.2
+
+_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+_prototypes: dict[str, TTFFont] = {}
+_prototypes_lock = threading.Lock()
+
+
+def _font_prototypes() -> dict[str, TTFFont]:
+    """Each committed font parsed once per process (widths, cmap): about 30 ms a font saved per PDF."""
+    with _prototypes_lock:
+        if not _prototypes:
+            loader = FPDF()
+            for style, name in _FONT_FILES.items():
+                loader.add_font(FONT, style, str(FONT_DIR / name))
+                _prototypes[style] = loader.fonts[f"{FONT.lower()}{style}"]
+        return _prototypes
+
+
+@dataclass
+class PrintableTask:
+    title: str
+    status_label: str
+    due_date: str = ""
+
+
+@dataclass
+class PrintableReflection:
+    date: str
+    text: str
+
+
+@dataclass
+class PrintableGoal:
+    statement: str
+    success_criteria: str = ""
+    target_date: str = ""
+    self_rating: int = 0  # 0: not rated
+    mentor_rating: int = 0
+    objective_codes: list[str] = field(default_factory=list)
+    tasks: list[PrintableTask] = field(default_factory=list)
+    reflections: list[PrintableReflection] = field(default_factory=list)
+
+
+@dataclass
+class PrintableFocusArea:
+    name: str
+    goals: list[PrintableGoal] = field(default_factory=list)
+
+
+@dataclass
+class PrintableNote:
+    date: str
+    text: str
+
+
+@dataclass
+class PrintablePlan:
+    """Everything printed for one plan, already filtered for the family's eyes."""
+
+    school_name: str
+    period_name: str
+    period_starts: str
+    period_ends: str
+    learner_name: str
+    learner_pronouns: str = ""
+    focus_areas: list[PrintableFocusArea] = field(default_factory=list)
+    notes: list[PrintableNote] = field(default_factory=list)
+
+
+class _PlanDocument(FPDF):
+    """A4 portrait with a running header for the plan being printed and "Page X of Y"."""
+
+    def __init__(self) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self._install_fonts()
+        self.set_margins(_MARGIN_MM, _MARGIN_MM + 8, _MARGIN_MM)
+        self.set_auto_page_break(True, margin=_MARGIN_MM + 5)
+        self.alias_nb_pages()
+        self.current: PrintablePlan | None = None
+        self.set_title("Individual Learning Plan")
+        self.set_creator("ILP")
+
+    def _install_fonts(self) -> None:
+        """Copies of the parsed prototypes, each with its own glyph subset and its own fontTools
+        object (the subsetter rewrites it when the PDF is written), so documents never share state.
+        """
+        try:
+            for proto in _font_prototypes().values():
+                font = copy.copy(proto)
+                font.i = len(self.fonts) + 1
+                font.ttfont = ttLib.TTFont(proto.ttffile, recalcTimestamp=False, lazy=True)
+                font._hbfont = None
+                font.missing_glyphs = []
+                font.biggest_size_pt = 0
+                font.subset = SubsetMap(font)
+                self.fonts[proto.fontkey] = font
+        except AttributeError:  # an fpdf2 whose font internals differ: parse the files as documented
+            self.fonts.clear()
+            for style, name in _FONT_FILES.items():
+                self.add_font(FONT, style, str(FONT_DIR / name))
+
+    def header(self) -> None:
+        if self.current is None:
+            return
+        p = self.current
+        self.set_y(_MARGIN_MM - 5)
+        self.set_font(FONT, "", _SMALL_PT)
+        self.set_text_color(80)
+        self.cell(0, 4, f"{p.school_name} · {p.period_name} · {p.learner_name}", new_x=XPos.LMARGIN,
+                  new_y=YPos.NEXT)
+        self.set_draw_color(160)
+        self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
+        self.set_text_color(0)
+        self.set_y(self.t_margin)
+        self.set_font(FONT, "", _BODY_PT)
+
+    def footer(self) -> None:
+        self.set_y(-_MARGIN_MM)
+        self.set_font(FONT, "", _SMALL_PT)
+        self.set_text_color(80)
+        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="C")
+        self.set_text_color(0)
+
+
+def _rating(score: int) -> str:
+    return f"{score}/{RATING_MAX}" if score else "not rated"
+
+
+def _para(pdf: _PlanDocument, text: str, *, size: float = _BODY_PT, style: str = "", indent: float = 0) -> None:
+    """A wrapped paragraph; multi_cell breaks pages between lines, so nothing is cut."""
+    pdf.set_font(FONT, style, size)
+    pdf.set_x(pdf.l_margin + indent)
+    pdf.multi_cell(pdf.epw - indent, _LINE_MM * size / _BODY_PT, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _keep_space(pdf: _PlanDocument, height: float) -> None:
+    """Start a new page unless ``height`` mm still fit, so a heading never ends a page alone."""
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+
+
+def _title(pdf: _PlanDocument, plan: PrintablePlan) -> None:
+    _para(pdf, "Individual Learning Plan", size=16, style="B")
+    pdf.ln(1)
+    name = plan.learner_name + (f" ({plan.learner_pronouns})" if plan.learner_pronouns.strip() else "")
+    _para(pdf, name, size=13, style="B")
+    _para(pdf, plan.school_name)
+    dates = f" ({plan.period_starts} – {plan.period_ends})" if plan.period_starts or plan.period_ends else ""
+    _para(pdf, f"Period: {plan.period_name}{dates}")
+    pdf.ln(3)
+
+
+def _task_headings(pdf: _PlanDocument, widths: list[float]) -> None:
+    pdf.set_font(FONT, "B", _BODY_PT)
+    pdf.set_fill_color(230)
+    for heading, width in zip(TASK_HEADINGS, widths, strict=True):
+        pdf.cell(width, _LINE_MM + 2 * _CELL_PAD_MM, heading, fill=True)
+    pdf.ln()
+    pdf.set_font(FONT, "", _BODY_PT)
+
+
+def _task_table(pdf: _PlanDocument, tasks: list[PrintableTask]) -> None:
+    """Tasks as rows; the headings are drawn again at the top of every page the table runs onto.
+
+    Drawn by hand rather than with ``FPDF.table``: most rows fit on one line and are measured
+    with one width sum, which makes this several times faster than laying out every cell.
+    """
+    widths = [pdf.epw * share for share in _TASK_COLUMNS]
+    _keep_space(pdf, 3 * _LINE_MM + 4 * _CELL_PAD_MM)
+    _task_headings(pdf, widths)
+    for task in tasks:
+        cells = (task.title, task.status_label, task.due_date or "–")
+        lines = [
+            pdf.multi_cell(w - 2 * _CELL_PAD_MM, _LINE_MM, text, dry_run=True, output="LINES")
+            if pdf.get_string_width(text) > w - 2 * _CELL_PAD_MM else [text]
+            for text, w in zip(cells, widths, strict=True)
+        ]
+        height = max(len(cell) for cell in lines) * _LINE_MM + 2 * _CELL_PAD_MM
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+            _task_headings(pdf, widths)
+        top, x = pdf.get_y(), pdf.l_margin
+        for cell, w in zip(lines, widths, strict=True):
+            for n, line in enumerate(cell):
+                pdf.set_xy(x + _CELL_PAD_MM, top + _CELL_PAD_MM + n * _LINE_MM)
+                pdf.cell(w - 2 * _CELL_PAD_MM, _LINE_MM, line)
+            x += w
+        pdf.set_draw_color(200)
+        pdf.line(pdf.l_margin, top + height, pdf.l_margin + pdf.epw, top + height)
+        pdf.set_xy(pdf.l_margin, top + height)
+    pdf.ln(2)
+
+
+def _goal(pdf: _PlanDocument, goal: PrintableGoal) -> None:
+    _keep_space(pdf, 25)
+    _para(pdf, goal.statement, style="B", indent=2)
+    if goal.success_criteria:
+        _para(pdf, f"Success criteria: {goal.success_criteria}", indent=2)
+    facts = [f"Target date: {goal.target_date or '–'}",
+             f"Self rating: {_rating(goal.self_rating)}",
+             f"Mentor rating: {_rating(goal.mentor_rating)}"]
+    _para(pdf, " · ".join(facts), size=_SMALL_PT + 0.5, indent=2)
+    if goal.objective_codes:
+        _para(pdf, "Objectives: " + ", ".join(goal.objective_codes), size=_SMALL_PT + 0.5, indent=2)
+    pdf.ln(1)
+    if goal.tasks:
+        _task_table(pdf, goal.tasks)
+    if goal.reflections:
+        _keep_space(pdf, 12)
+        _para(pdf, "Reflections", style="B", indent=2)
+        for r in goal.reflections:
+            _para(pdf, f"{r.date}: {r.text}", indent=4)
+    pdf.ln(3)
+
+
+def _signatures(pdf: _PlanDocument) -> None:
+    _keep_space(pdf, _SIGNATURE_BLOCK_MM)
+    pdf.ln(4)
+    _para(pdf, "Signatures", size=12, style="B")
+    pdf.ln(4)
+    pdf.set_font(FONT, "", _BODY_PT)
+    for role in SIGNATURE_ROLES:
+        pdf.ln(6)
+        y = pdf.get_y()
+        pdf.line(pdf.l_margin + 35, y, pdf.l_margin + 120, y)
+        pdf.line(pdf.l_margin + 140, y, pdf.w - pdf.r_margin, y)
+        pdf.set_xy(pdf.l_margin, y - 5)
+        pdf.cell(35, 5, role)
+        pdf.set_x(pdf.l_margin + 125)
+        pdf.cell(15, 5, "Date")
+        pdf.set_xy(pdf.l_margin, y + 4)
+
+
+def _plan(pdf: _PlanDocument, plan: PrintablePlan) -> None:
+    pdf.current = plan
+    pdf.add_page()
+    _title(pdf, plan)
+    for area in plan.focus_areas:
+        _keep_space(pdf, 30)
+        _para(pdf, area.name, size=12.5, style="B")
+        pdf.ln(1)
+        if not area.goals:
+            _para(pdf, "No goals yet.", indent=2)
+            pdf.ln(2)
+        for goal in area.goals:
+            _goal(pdf, goal)
+    if plan.notes:
+        _keep_space(pdf, 20)
+        _para(pdf, "Notes for the learner and family", size=12.5, style="B")
+        pdf.ln(1)
+        for note in plan.notes:
+            _para(pdf, note.date, size=_SMALL_PT + 0.5, style="B", indent=2)
+            _para(pdf, note.text, indent=2)
+            pdf.ln(1)
+    _signatures(pdf)
+
+
+def render_plans(plans: list[PrintablePlan]) -> bytes:
+    """One PDF holding every plan in order, each starting on a new page.
+
+    Page numbers count the whole file ("Page X of Y"). An empty list gives a one-page PDF
+    saying there is nothing to print, so a download never fails on an empty group.
+    """
+    pdf = _PlanDocument()
+    if not plans:
+        pdf.add_page()
+        _para(pdf, "There are no plans to print.")
+    for plan in plans:
+        _plan(pdf, plan)
+    return bytes(pdf.output())
