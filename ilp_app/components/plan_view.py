@@ -10,6 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.components.downloads import download_link
 from ilp_app.components.forms import form_error
 from ilp_app.components.reviews import reviews_section
 from ilp_app.domain.plans import (
@@ -22,6 +23,8 @@ from ilp_app.domain.plans import (
     MAX_TASK_TITLE,
     MAX_URL,
 )
+from ilp_app.domain.projection import PROJECTION_RULE
+from ilp_app.services.printing import plan_pdf_url
 from ilp_app.state.plan import CARRY_GOAL_PREFIX, OBJECTIVE_FIELD_PREFIX, REASON_PREFIX, PlanState
 
 P = PlanState.plan
@@ -315,6 +318,12 @@ def goal_card(goal: rx.Var) -> rx.Component:
             rx.foreach(goal.objectives, lambda o: rx.text(o.code, ": ", o.statement, size="1",
                                                           color_scheme="gray", class_name="visually-hidden")),
             progress_line(goal.completed, goal.total, goal.percent, "Progress of this goal"),
+            rx.hstack(
+                rx.badge(goal.outlook_label, variant="soft",
+                         color_scheme=rx.match(goal.outlook, ("on_track", "green"), ("behind", "orange"), "gray")),
+                rx.tooltip(rx.icon("info", size=14, aria_label="How this is worked out"), content=PROJECTION_RULE),
+                align="center", spacing="1",
+            ),
             rx.box(rx.foreach(goal.tasks, task_row), role="list", class_name="task-list", width="100%"),
             task_add_form(goal),
             rating_control("Self-assessment", goal.self_rating, goal, CAN.rate_self),
@@ -677,6 +686,7 @@ def plan_header() -> rx.Component:
                     rx.callout("This plan belongs to a finished period and is locked: it can be read, not changed.",
                                icon="lock", color_scheme="gray", width="100%")),
             acknowledgement_block(),
+            download_link("Print plan (PDF)", plan_pdf_url(P.id), filename="plan.pdf", icon="printer"),
             rx.cond(CAN.next_period,
                     rx.button(rx.icon("calendar-arrow-up", size=16), "Start the next period",
                               variant="soft", on_click=PlanState.open_dialog("next_period", 0, {}))),

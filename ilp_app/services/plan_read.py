@@ -32,6 +32,7 @@ from ilp_app.domain.plans import (
     clean_id,
     progress_of,
 )
+from ilp_app.domain.projection import goal_outlook
 from ilp_app.services.guard import authorize
 from ilp_app.services.history import AcknowledgementView, plan_acknowledgements
 from ilp_app.services.periods import period_current
@@ -105,6 +106,8 @@ class GoalView:
     percent: int
     carried_from_plan_id: int = 0
     carried_from_period: str = ""
+    outlook: str = "unknown"  # on_track | behind | unknown (see domain.projection)
+    outlook_label: str = ""
     objectives: list[ObjectiveView] = field(default_factory=list)
     tasks: list[TaskView] = field(default_factory=list)
     ratings: list[RatingView] = field(default_factory=list)
@@ -268,15 +271,25 @@ def plan_view(*, session: Session, actor: Actor | None, plan_id: object, client_
         return scores[-1] if scores else 0
 
     origins = _goal_origins(session, [g.carried_from_goal_id for g in goals if g.carried_from_goal_id])
+    completions = defaultdict(list)
+    for t in tasks:
+        if t.status == TaskStatus.COMPLETED.value and t.status_changed_at:
+            completions[t.goal_id].append(t.status_changed_at.date())
     goals_by_area = defaultdict(list)
     for g in goals:
         p = progress_of(t.status for t in tasks_by_goal[g.id])
+        outlook = goal_outlook(
+            completions=completions[g.id], total_tasks=p.total,
+            ratings=[(r.rated_at.date(), r.score) for r in ratings if r.goal_id == g.id],
+            target=g.target_date or ctx.period.ends_on,
+        )
         goals_by_area[g.focus_area_id].append(GoalView(
             id=g.id, focus_area_id=g.focus_area_id, statement=g.statement, success_criteria=g.success_criteria,
             target_date=_day(g.target_date), self_rating=latest(g.id, "self"), mentor_rating=latest(g.id, "mentor"),
             completed=p.completed, total=p.total, percent=p.percent, objectives=objectives[g.id],
             carried_from_plan_id=origins.get(g.carried_from_goal_id, (0, ""))[0],
             carried_from_period=origins.get(g.carried_from_goal_id, (0, ""))[1],
+            outlook=outlook.value, outlook_label=outlook.label,
             tasks=tasks_by_goal[g.id], ratings=ratings_by_goal[g.id], reflections=reflections_by_goal[g.id],
         ))
     area_views = []
@@ -407,6 +420,14 @@ def apply_tick(plan: PlanView, tick) -> bool:
                     found = True
             p = progress_of(t.status for t in goal.tasks)
             goal.completed, goal.total, goal.percent = p.completed, p.total, p.percent
+            outlook = goal_outlook(
+                completions=[date.fromisoformat(t.changed_at[:10]) for t in goal.tasks
+                             if t.status == TaskStatus.COMPLETED.value and t.changed_at],
+                total_tasks=p.total,
+                ratings=[(date.fromisoformat(r.rated_at[:10]), r.score) for r in goal.ratings],
+                target=date.fromisoformat(goal.target_date or plan.period_ends),
+            )
+            goal.outlook, goal.outlook_label = outlook.value, outlook.label
         p = progress_of(t.status for g in area.goals for t in g.tasks)
         area.completed, area.total, area.percent = p.completed, p.total, p.percent
     p = progress_of(t.status for a in plan.focus_areas for g in a.goals for t in g.tasks)
