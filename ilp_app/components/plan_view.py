@@ -11,7 +11,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.downloads import download_link
-from ilp_app.components.forms import form_error
+from ilp_app.components.forms import form_error, labelled
 from ilp_app.components.reviews import reviews_section
 from ilp_app.domain.plans import (
     MAX_GOAL_STATEMENT,
@@ -31,22 +31,17 @@ P = PlanState.plan
 CAN = PlanState.plan.can
 
 
-def _field(label: str, field_id: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(rx.el.label(label, html_for=field_id, class_name="field-label"), control,
-                     spacing="1", width="100%")
-
-
 def text_field(label: str, name: str, *, default=None, max_length: int, required: bool = True,
                type_: str = "text", prefix: str = "") -> rx.Component:
     field_id = f"{prefix}{name}"
-    return _field(label, field_id, rx.input(id=field_id, name=name, type=type_, required=required,
+    return labelled(label, field_id, rx.input(id=field_id, name=name, type=type_, required=required,
                                             max_length=max_length, default_value=default, width="100%"))
 
 
 def area_field(label: str, name: str, *, default=None, max_length: int, required: bool = True,
                prefix: str = "", rows: str = "3") -> rx.Component:
     field_id = f"{prefix}{name}"
-    return _field(label, field_id, rx.text_area(id=field_id, name=name, required=required, rows=rows,
+    return labelled(label, field_id, rx.text_area(id=field_id, name=name, required=required, rows=rows,
                                                 max_length=max_length, default_value=default, width="100%"))
 
 
@@ -530,7 +525,7 @@ def _goal_fields() -> rx.Component:
                    prefix="dialog-", rows="2"),
         area_field("What success looks like", "success_criteria", default=values["success_criteria"],
                    max_length=MAX_SUCCESS_CRITERIA, required=False, prefix="dialog-", rows="2"),
-        _field("Target date", "dialog-target_date",
+        labelled("Target date", "dialog-target_date",
                rx.input(id="dialog-target_date", name="target_date", type="date", default_value=values["target_date"],
                         min=P.period_starts, max=P.period_ends)),
         _objective_checkboxes(),
@@ -545,7 +540,7 @@ def _dialog_fields() -> rx.Component:
         ("goal_edit", _goal_fields()),
         ("task_edit", rx.fragment(
             text_field("Task", "title", default=values["title"], max_length=MAX_TASK_TITLE, prefix="dialog-"),
-            _field("Due date", "dialog-due_date",
+            labelled("Due date", "dialog-due_date",
                    rx.input(id="dialog-due_date", name="due_date", type="date", default_value=values["due_date"],
                             min=P.period_starts, max=P.period_ends)),
         )),

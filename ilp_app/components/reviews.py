@@ -12,7 +12,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.api import review_ics_url
 from ilp_app.components.downloads import BACKEND_ORIGIN as _BACKEND_ORIGIN
-from ilp_app.components.forms import form_error
+from ilp_app.components.forms import form_error, labelled
 from ilp_app.services.reviews import (
     DURATION_MAX,
     DURATION_MIN,
@@ -23,17 +23,6 @@ from ilp_app.services.reviews import (
 from ilp_app.state.reviews import ATTENDEE_FIELD_PREFIX, ReviewState
 
 MAX_URL = 2000
-
-
-
-def _field(label: str, field_id, control: rx.Component, hint: str = "") -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, class_name="field-label"),
-        control,
-        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
-        spacing="1",
-        width="100%",
-    )
 
 
 def _status_badge(r: rx.Var) -> rx.Component:
@@ -105,7 +94,7 @@ def _comments(r: rx.Var) -> rx.Component:
                 # The review travels in a hidden field: a form's submit handler cannot see the loop variable.
                 rx.el.input(type="hidden", name="review_id", value=r.id),
                 rx.vstack(
-                    _field("Your comment for the meeting", field_id,
+                    labelled("Your comment for the meeting", field_id,
                            rx.text_area(id=field_id, name="body", required=True, max_length=MAX_COMMENT, rows="3",
                                         placeholder="What would you like to talk about?", width="100%")),
                     rx.button("Add comment", type="submit", variant="soft"),
@@ -140,7 +129,7 @@ def _outcome_form(r: rx.Var) -> rx.Component:
 
     def area(label: str, name: str, required: bool) -> rx.Component:
         field_id = "review-" + name + "-" + rid
-        return _field(label, field_id, rx.text_area(id=field_id, name=name, required=required, rows="3",
+        return labelled(label, field_id, rx.text_area(id=field_id, name=name, required=required, rows="3",
                                                     max_length=MAX_OUTCOME, width="100%"))
 
     return rx.el.details(
@@ -216,17 +205,17 @@ def schedule_form() -> rx.Component:
                 rx.vstack(
                     rx.heading("Schedule a review", as_="h3", size="4"),
                     form_error(ReviewState.error),
-                    _field("Date and time", "review-starts-at",
+                    labelled("Date and time", "review-starts-at",
                            rx.input(id="review-starts-at", name="starts_at", type="datetime-local", required=True,
                                     min=ReviewState.earliest_start, width="100%"),
                            hint="Times are in UTC."),
-                    _field("Duration (minutes)", "review-duration",
+                    labelled("Duration (minutes)", "review-duration",
                            rx.input(id="review-duration", name="duration", type="number", required=True,
                                     min=DURATION_MIN, max=DURATION_MAX, step=5, default_value="30", width="100%")),
-                    _field("Place", "review-location",
+                    labelled("Place", "review-location",
                            rx.input(id="review-location", name="location", max_length=MAX_LOCATION,
                                     placeholder="e.g. Room 204", width="100%")),
-                    _field("Online meeting link", "review-online-url",
+                    labelled("Online meeting link", "review-online-url",
                            rx.input(id="review-online-url", name="online_url", type="url", max_length=MAX_URL,
                                     placeholder="https://…", width="100%"),
                            hint="Give a place, an online link, or both."),

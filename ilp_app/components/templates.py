@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app import routes
-from ilp_app.components.forms import form_error
+from ilp_app.components.forms import form_error, labelled
 from ilp_app.domain.plans import (
     MAX_FOCUS_AREA,
     MAX_GOAL_STATEMENT,
@@ -30,15 +30,10 @@ LIB = TemplateLibraryState
 UPD = TemplateUpdatesState
 
 
-def _field(label: str, field_id: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(rx.el.label(label, html_for=field_id, class_name="field-label"), control,
-                     spacing="1", width="100%")
-
-
 def _text(label: str, name: str, *, prefix: str, max_length: int, default=None, required: bool = True,
           type_: str = "text", placeholder: str = "") -> rx.Component:
     field_id = f"{prefix}{name}"
-    return _field(label, field_id, rx.input(id=field_id, name=name, type=type_, required=required,
+    return labelled(label, field_id, rx.input(id=field_id, name=name, type=type_, required=required,
                                             max_length=max_length, default_value=default, placeholder=placeholder,
                                             width="100%"))
 
@@ -46,7 +41,7 @@ def _text(label: str, name: str, *, prefix: str, max_length: int, default=None, 
 def _area(label: str, name: str, *, prefix: str, max_length: int, default=None, required: bool = False,
           rows: str = "3") -> rx.Component:
     field_id = f"{prefix}{name}"
-    return _field(label, field_id, rx.text_area(id=field_id, name=name, required=required, rows=rows,
+    return labelled(label, field_id, rx.text_area(id=field_id, name=name, required=required, rows=rows,
                                                 max_length=max_length, default_value=default, width="100%"))
 
 
@@ -464,7 +459,7 @@ def apply_dialog() -> rx.Component:
                 rx.form(
                     rx.vstack(
                         form_error(LIB.dialog_error),
-                        _field("Apply to", "apply-target", rx.el.select(
+                        labelled("Apply to", "apply-target", rx.el.select(
                             rx.el.option("Choose a learner or a group", value="", disabled=True),
                             rx.el.optgroup(rx.foreach(LIB.group_choices, lambda g: rx.el.option(
                                 g.name, value="group-" + g.id.to_string())), label="Whole group"),
