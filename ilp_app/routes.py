@@ -16,6 +16,12 @@ PLAN = "/plans/[plan_id]"
 GROUP = "/groups/[group_id]"
 PROJECTOR = "/groups/[group_id]/projector"
 TEMPLATES = "/templates"
+OBJECTIVES = "/objectives"
+ADMIN_SCHOOL = "/admin/school"
+ADMIN_PERSON = "/admin/people/[user_id]"
+ADMIN_GROUPS = "/admin/groups"
+ADMIN_IMPORT = "/admin/import"
+ADMIN_PRIVACY = "/admin/privacy"
 
 ROLE_HOMES: dict[Role, str] = {
     Role.ADMINISTRATOR: ADMIN,
@@ -45,3 +51,7 @@ def group_url(group_id) -> str:
 
 def projector_url(group_id) -> str:
     return f"/groups/{group_id}/projector"
+
+
+def admin_person_url(user_id) -> str:
+    return f"/admin/people/{user_id}"

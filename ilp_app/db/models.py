@@ -58,6 +58,8 @@ class Site(SQLModel, table=True):
     name: str = Field(max_length=200)
     ilp_enabled: bool = True
     created_at: datetime = _ts()
+    # The OneRoster org this site was imported from (its ``sourcedId``), when it was.
+    source_id: str | None = Field(default=None, max_length=255)
 
 
 class User(SQLModel, table=True):
@@ -74,6 +76,15 @@ class User(SQLModel, table=True):
     password_changed_at: datetime | None = _ts(nullable=True, default=False)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+    # Whether the learner's pronouns are shown to their parents (staff always see them).
+    pronouns_visibility: str = Field(default="family", max_length=10)  # "staff" | "family"
+    # Roster import: the external key (OneRoster ``sourcedId``) and the record's last change there.
+    source_id: str | None = Field(default=None, max_length=255)
+    source_modified_at: datetime | None = _ts(nullable=True, default=False)
+    # Set when the roster retired the account (``tobedeleted``): disabled, nothing deleted.
+    retired_at: datetime | None = _ts(nullable=True, default=False)
+    # Set when an administrator erased (anonymised) the person's personal data.
+    erased_at: datetime | None = _ts(nullable=True, default=False)
 
     @property
     def display_name(self) -> str:
@@ -82,6 +93,7 @@ class User(SQLModel, table=True):
 
 # Email addresses are unique whatever their case; the typed casing is kept for display.
 sa.Index("uq_user_email_lower", sa.func.lower(User.__table__.c.email), unique=True)
+sa.Index("uq_user_site_source", User.__table__.c.site_id, User.__table__.c.source_id, unique=True)
 
 
 class RoleGrant(SQLModel, table=True):
@@ -100,6 +112,8 @@ class Period(SQLModel, table=True):
     name: str = Field(max_length=100)
     starts_on: date
     ends_on: date
+    source_id: str | None = Field(default=None, max_length=255)
+    retired_at: datetime | None = _ts(nullable=True, default=False)
 
 
 class Group(SQLModel, table=True):
@@ -112,6 +126,10 @@ class Group(SQLModel, table=True):
     name: str = Field(max_length=100)
     kind: str = Field(default="tutor", max_length=20)  # "tutor" | "class"
     year_label: str = Field(default="", max_length=50)
+    # The course or subject the group follows, e.g. "Mathematics 8" (shown in a learner's context).
+    course: str = Field(default="", max_length=200)
+    source_id: str | None = Field(default=None, max_length=255)
+    retired_at: datetime | None = _ts(nullable=True, default=False)
 
 
 class Enrollment(SQLModel, table=True):
@@ -121,6 +139,7 @@ class Enrollment(SQLModel, table=True):
     group_id: int = Field(foreign_key="learner_group.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     role: str = Field(max_length=20)  # "learner" | "teacher"
+    source_id: str | None = Field(default=None, max_length=255)
 
 
 class MentorAssignment(SQLModel, table=True):
@@ -139,6 +158,8 @@ class Guardianship(SQLModel, table=True):
     parent_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     learner_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     relationship_label: str = Field(default="", max_length=50)
+    # True when the link came from a roster import (the roster then owns it and may retire it).
+    from_roster: bool = False
 
 
 class AuthSession(SQLModel, table=True):
@@ -195,17 +216,49 @@ class FocusAreaOption(SQLModel, table=True):
     archived: bool = False
 
 
+class ObjectiveFramework(SQLModel, table=True):
+    """A published set of standards (a CASE ``CFDocument``) the objective library holds."""
+
+    __tablename__ = "objective_framework"
+    __table_args__ = (sa.UniqueConstraint("site_id", "case_identifier"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    case_identifier: str = Field(max_length=255)
+    title: str = Field(max_length=500)
+    creator: str = Field(default="", max_length=300)
+    version: str = Field(default="", max_length=100)
+    subject: str = Field(default="", max_length=300)
+    adoption_status: str = Field(default="", max_length=50)
+    uri: str = Field(default="", max_length=2000)
+    last_change: str = Field(default="", max_length=40)  # CASE ``lastChangeDateTime`` as given
+    imported_at: datetime = _ts()
+
+
 class LearningObjective(SQLModel, table=True):
-    """A learning objective from the school's library, e.g. a curriculum competence aim."""
+    """A learning objective from the school's library, e.g. a curriculum competence aim.
+
+    Objectives entered by hand have only a code and a statement; those imported from a CASE
+    package keep their CASE identifier, their place in the framework's hierarchy and its type.
+    """
 
     __tablename__ = "learning_objective"
-    __table_args__ = (sa.UniqueConstraint("site_id", "code"),)
+    __table_args__ = (
+        sa.UniqueConstraint("site_id", "code"),
+        sa.UniqueConstraint("site_id", "case_identifier"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="site.id", index=True)
     code: str = Field(max_length=60)
     statement: str = Field(max_length=1000)
     subject: str = Field(default="", max_length=100)
+    framework_id: int | None = Field(default=None, foreign_key="objective_framework.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="learning_objective.id", index=True)
+    case_identifier: str | None = Field(default=None, max_length=255)
+    item_type: str = Field(default="", max_length=100)  # CASE ``CFItemType``, e.g. "Standard"
+    position: int = 0
+    archived: bool = False  # no longer in its framework; kept because goals may link to it
 
 
 class Plan(SQLModel, table=True):
@@ -471,3 +524,56 @@ class PlanChange(SQLModel, table=True):
     # For changes to notes: the note's author and visibility, so history is filtered like notes.
     note_author_id: int | None = None
     note_visibility: str = Field(default="", max_length=10)
+
+
+# --- Administration: learner context, imports, retention -------------------------------------
+
+
+class LearnerContextItem(SQLModel, table=True):
+    """One fact about a learner shown in the header of their plan, with who may see it.
+
+    Kinds: "prior_attainment", "support_needs", or "other" (with a label of its own).
+    Visibility: "staff" (staff only) or "family" (also the learner and their parents).
+    """
+
+    __tablename__ = "learner_context_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=30)
+    label: str = Field(default="", max_length=80)
+    value: str = Field(max_length=2000)
+    visibility: str = Field(default="staff", max_length=10)
+    position: int = 0
+    updated_by_id: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: datetime = _ts()
+
+
+class ImportRun(SQLModel, table=True):
+    """One roster or standards import: what was uploaded, what the validation found, what changed."""
+
+    __tablename__ = "import_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    kind: str = Field(max_length=20)  # "oneroster" | "case"
+    filename: str = Field(default="", max_length=255)
+    started_by_id: int | None = Field(default=None, foreign_key="user.id")
+    started_at: datetime = _ts(index=True)
+    finished_at: datetime | None = _ts(nullable=True, default=False)
+    status: str = Field(default="running", max_length=12)  # running | invalid | failed | done
+    summary: str = Field(default="", sa_type=sa.Text)  # JSON: counts created/updated/retired/unchanged
+    report: str = Field(default="", sa_type=sa.Text)  # JSON: the validation findings per file and row
+
+
+class RetentionRule(SQLModel, table=True):
+    """How long one kind of record is kept at a site; ``keep_days`` None keeps it for good."""
+
+    __tablename__ = "retention_rule"
+    __table_args__ = (sa.UniqueConstraint("site_id", "record_type"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    record_type: str = Field(max_length=40)
+    keep_days: int | None = None
+    updated_at: datetime = _ts()

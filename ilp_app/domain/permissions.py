@@ -29,6 +29,8 @@ class Actor:
     child_ids: frozenset[int] = field(default_factory=frozenset)
     staff_group_ids: frozenset[int] = field(default_factory=frozenset)
     must_change_password: bool = False
+    # Whether the actor's site runs ILPs; when it does not, only administration stays open.
+    ilp_enabled: bool = True
 
     def has(self, role: Role) -> bool:
         return role in self.roles
@@ -80,6 +82,13 @@ class Action(StrEnum):
     REVIEW_SCHEDULE = "review.schedule"  # schedule a review and record its outcome; target: LearnerRef
     REVIEW_VIEW = "review.view"  # see a learner's reviews; target: LearnerRef
     REVIEW_COMMENT = "review.comment"  # add a comment before the meeting; target: LearnerRef
+    SCHOOL_MANAGE = "school.manage"  # site settings, people, links, groups, catalogues, periods, imports; target: None
+    OBJECTIVE_LIBRARY_VIEW = "objective.view"  # browse the learning-objective library; target: None
+    CONTEXT_ITEM_VIEW = "context.view"  # one item of a learner's context header; target: ContextItemRef
+    CONTEXT_EDIT = "context.edit"  # add, change or remove a learner's context items; target: LearnerRef
+    LEARNER_EXPORT = "learner.export"  # everything held about a learner, as an archive; target: LearnerRef
+    LEARNER_ERASE = "learner.erase"  # erase or anonymise a learner's personal data; target: LearnerRef
+    RETENTION_MANAGE = "retention.manage"  # retention periods and running the retention job; target: None
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,14 @@ class PlanRef:
 @dataclass(frozen=True)
 class GroupRef:
     group_id: int
+
+
+@dataclass(frozen=True)
+class ContextItemRef:
+    """An item of a learner's context: whose it is and who it is shown to ("staff" or "family")."""
+
+    learner_id: int
+    visibility: str
 
 
 @dataclass(frozen=True)
@@ -193,6 +210,35 @@ def _user_manage(actor: Actor, target: object) -> bool:
     )
 
 
+def _admin(actor: Actor, target: object) -> bool:
+    return actor.has(Role.ADMINISTRATOR)
+
+
+def _context_item_view(actor: Actor, target: object) -> bool:
+    if not isinstance(target, ContextItemRef):
+        return False
+    lid = target.learner_id
+    if actor.has(Role.ADMINISTRATOR) or actor.is_staff_of(lid):
+        return True
+    return target.visibility == "family" and actor.is_family_of(lid)
+
+
+def _learner_export(actor: Actor, target: object) -> bool:
+    # A learner or their parent may ask for their own data; the mentor and the school may export it.
+    if not isinstance(target, LearnerRef):
+        return False
+    lid = target.learner_id
+    return actor.has(Role.ADMINISTRATOR) or actor.mentors(lid) or actor.is_family_of(lid)
+
+
+def _learner_erase(actor: Actor, target: object) -> bool:
+    return (
+        actor.has(Role.ADMINISTRATOR)
+        and isinstance(target, LearnerRef)
+        and target.learner_id != actor.user_id
+    )
+
+
 _RULES = {
     Action.HOME_VIEW: lambda actor, target: isinstance(target, Role) and actor.has(target),
     Action.ACCOUNT_MANAGE: lambda actor, target: True,
@@ -221,6 +267,15 @@ _RULES = {
     Action.REVIEW_VIEW: _learner_view,
     Action.REVIEW_COMMENT: lambda actor, target: (
         isinstance(target, LearnerRef) and actor.is_family_of(target.learner_id)),
+    Action.SCHOOL_MANAGE: _admin,
+    Action.OBJECTIVE_LIBRARY_VIEW: lambda actor, target: (
+        actor.has(Role.ADMINISTRATOR) or actor.has(Role.MENTOR) or actor.has(Role.TEACHER)),
+    Action.CONTEXT_ITEM_VIEW: _context_item_view,
+    Action.CONTEXT_EDIT: lambda actor, target: (
+        isinstance(target, LearnerRef) and (actor.has(Role.ADMINISTRATOR) or actor.mentors(target.learner_id))),
+    Action.LEARNER_EXPORT: _learner_export,
+    Action.LEARNER_ERASE: _learner_erase,
+    Action.RETENTION_MANAGE: _admin,
     Action.GROUP_VIEW: lambda actor, target: (
         isinstance(target, GroupRef)
         and (actor.has(Role.MENTOR) or actor.has(Role.TEACHER))
@@ -230,6 +285,12 @@ _RULES = {
 
 #: Actions still open to someone who must first replace a temporary password.
 _OPEN_BEFORE_PASSWORD_CHANGE = frozenset({Action.ACCOUNT_MANAGE})
+
+#: Actions open at a site that has ILPs switched off: the account, and running the school.
+_OPEN_WHEN_ILP_DISABLED = frozenset({
+    Action.HOME_VIEW, Action.ACCOUNT_MANAGE, Action.ADMIN_CONSOLE_VIEW, Action.USER_LIST, Action.USER_MANAGE,
+    Action.SCHOOL_MANAGE, Action.RETENTION_MANAGE, Action.LEARNER_EXPORT, Action.LEARNER_ERASE,
+})
 
 
 def can(actor: Actor | None, action: Action, target: object = None) -> bool:
@@ -246,6 +307,8 @@ def can(actor: Actor | None, action: Action, target: object = None) -> bool:
     if actor is None:
         return False
     if actor.must_change_password and action not in _OPEN_BEFORE_PASSWORD_CHANGE:
+        return False
+    if not actor.ilp_enabled and action not in _OPEN_WHEN_ILP_DISABLED:
         return False
     rule = _RULES.get(action)
     return bool(rule and rule(actor, target))

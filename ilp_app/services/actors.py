@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from ilp_app.db.models import Enrollment, Group, Guardianship, MentorAssignment, RoleGrant, User
+from ilp_app.db.models import (
+    Enrollment,
+    Group,
+    Guardianship,
+    MentorAssignment,
+    RoleGrant,
+    Site,
+    User,
+)
 from ilp_app.domain.permissions import Actor
 from ilp_app.domain.roles import Role, parse_role
 
@@ -60,4 +68,5 @@ def actor_load(*, session: Session, user: User, active_role: Role | None) -> Act
         child_ids=children,
         staff_group_ids=frozenset(staff_groups),
         must_change_password=user.must_change_password,
+        ilp_enabled=bool(session.exec(select(Site.ilp_enabled).where(Site.id == user.site_id)).first()),
     )
