@@ -1,0 +1,41 @@
+"""The data-protection download: everything held about a learner, as a zip archive.
+
+Served like the other downloads in :mod:`ilp_app.api` (session cookie, no caching, fixed refusal
+texts); the archive is built and the request authorised by
+:func:`ilp_app.services.learner_export.learner_export`. ``me`` in place of an id names the
+signed-in person, so a learner's home can offer the link without knowing any id.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ilp_app.api import _download, _endpoint
+from ilp_app.services.auth import CurrentUser
+from ilp_app.services.learner_export import learner_export
+
+LEARNER_EXPORT_PATH = "/api/learners/{learner_id}/export.zip"
+MY_EXPORT_URL = "/api/learners/me/export.zip"
+
+
+def learner_export_url(learner_id) -> str:
+    """Where a learner's archive is downloaded (``learner_id`` may be a number or a frontend var)."""
+    return f"/api/learners/{learner_id}/export.zip"
+
+
+def export_response(token: object, learner_id: object, client_ip: str = "") -> Response:
+    """The archive of ``learner_id`` ("me": the signed-in person) for whoever may export it."""
+    def produce(s, me: CurrentUser):
+        lid = me.actor.user_id if learner_id == "me" else learner_id
+        data = learner_export(session=s, actor=me.actor, learner_id=lid, client_ip=client_ip)
+        return f"ilp-learner-{int(str(lid).strip())}-{datetime.now(UTC):%Y%m%d}.zip", data
+
+    return _download(token, produce, media_type="application/zip")
+
+
+def privacy_routes() -> list[Route]:
+    return [Route(LEARNER_EXPORT_PATH, _endpoint(export_response, "learner_id"), methods=["GET"],
+                  name="learner_export")]
