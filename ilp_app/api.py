@@ -1,10 +1,10 @@
 """HTTP routes beside the Reflex event socket: file downloads (a review's .ics, a group's CSV report,
-printable PDF plans).
+printable PDF plans, a finished group print).
 
 A download link cannot go through a Reflex event, so this is a plain GET on the backend. It
 authenticates from the same ``ilp_session`` cookie the pages use (resolved on the server by
-``services.auth.current_user``) and authorises through ``services.reviews.review_ics``, like
-every event. Answers are never cached, and a refusal says nothing about the review.
+``services.auth.current_user``) and authorises through the same services as every event.
+Answers are never cached, and a refusal says nothing about what was asked for.
 
 Wiring: ``add_routes(app)`` on the ``rx.App`` (in ``ilp_app.py``, after creating it). It adds a
 Starlette app holding these routes to ``app.api_transformer``: Reflex mounts its own backend
@@ -20,6 +20,8 @@ from starlette.routing import Route
 
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.services import auth
+from ilp_app.services.auth import CurrentUser
+from ilp_app.services.print_files import PRINT_FILE_PATH, print_file_take
 from ilp_app.services.printing import PLAN_PDF_PATH, group_pdf, plan_pdf
 from ilp_app.services.reports import group_report_csv
 from ilp_app.services.reviews import review_ics
@@ -41,7 +43,7 @@ def _refusal(status: int, text: str) -> Response:
 
 
 def _download(token: object, produce, *, media_type: str) -> Response:
-    """Run ``produce(session, actor) -> (filename, bytes)`` for whoever holds the session ``token``.
+    """Run ``produce(session, me) -> (filename, bytes)`` for whoever holds the session ``token``.
 
     200 with the file; 401 without a valid session; 403 when the person may not see it (audited);
     404 when it does not exist. Refusals carry a fixed text only, and nothing is cached.
@@ -51,7 +53,7 @@ def _download(token: object, produce, *, media_type: str) -> Response:
             me = auth.current_user(session=s, token=token)
             if me is None:
                 return _refusal(401, "Please sign in.")
-            filename, data = produce(s, me.actor)
+            filename, data = produce(s, me)
     except NotSignedIn:
         return _refusal(401, "Please sign in.")
     except PermissionDenied:
@@ -64,8 +66,8 @@ def _download(token: object, produce, *, media_type: str) -> Response:
 
 def ics_response(token: object, review_id: object, *, client_ip: str = "") -> Response:
     """A review's .ics invitation."""
-    def produce(s, actor):
-        text = review_ics(session=s, actor=actor, review_id=review_id, client_ip=client_ip)
+    def produce(s, me: CurrentUser):
+        text = review_ics(session=s, actor=me.actor, review_id=review_id, client_ip=client_ip)
         return f"review-{int(str(review_id).strip())}.ics", text.encode("utf-8")
 
     return _download(token, produce, media_type="text/calendar; charset=utf-8")
@@ -73,8 +75,8 @@ def ics_response(token: object, review_id: object, *, client_ip: str = "") -> Re
 
 def csv_response(token: object, group_id: object, *, client_ip: str = "") -> Response:
     """A group's report as CSV, with a byte-order mark so spreadsheets read the names' diacritics."""
-    def produce(s, actor):
-        filename, text = group_report_csv(session=s, actor=actor, group_id=group_id, client_ip=client_ip)
+    def produce(s, me: CurrentUser):
+        filename, text = group_report_csv(session=s, actor=me.actor, group_id=group_id, client_ip=client_ip)
         return filename, ("\ufeff" + text).encode("utf-8")
 
     return _download(token, produce, media_type="text/csv; charset=utf-8")
@@ -82,13 +84,20 @@ def csv_response(token: object, group_id: object, *, client_ip: str = "") -> Res
 
 def pdf_response(token: object, plan_id: object, client_ip: str = "") -> Response:
     """One plan as a printable PDF (family notes only)."""
-    return _download(token, lambda s, actor: plan_pdf(session=s, actor=actor, plan_id=plan_id, client_ip=client_ip),
+    return _download(token, lambda s, me: plan_pdf(session=s, actor=me.actor, plan_id=plan_id, client_ip=client_ip),
                      media_type="application/pdf")
 
 
 def group_pdf_response(token: object, group_id: object, client_ip: str = "") -> Response:
-    """Every current plan of a group in one PDF, each on a new page."""
-    return _download(token, lambda s, actor: group_pdf(session=s, actor=actor, group_id=group_id),
+    """Every current plan of a group in one PDF, each on a new page, rendered for this request."""
+    return _download(token, lambda s, me: group_pdf(session=s, actor=me.actor, group_id=group_id, client_ip=client_ip),
+                     media_type="application/pdf")
+
+
+def print_file_response(token: object, key: object, client_ip: str = "") -> Response:
+    """A group print rendered in the background, for the same person *and* session that asked for it."""
+    return _download(token, lambda s, me: print_file_take(session=s, actor=me.actor, session_id=me.session_id,
+                                                          key=key, client_ip=client_ip),
                      media_type="application/pdf")
 
 
@@ -116,11 +125,16 @@ def group_pdf_url(group_id) -> str:
 
 
 def routes() -> list[Route]:
+    # Imported here: that module builds on this one's helpers.
+    from ilp_app.api_privacy import privacy_routes
+
     return [
+        *privacy_routes(),
         Route(REVIEW_ICS_PATH, _endpoint(ics_response, "review_id"), methods=["GET"], name="review_ics"),
         Route(GROUP_CSV_PATH, _endpoint(csv_response, "group_id"), methods=["GET"], name="group_csv"),
         Route(PLAN_PDF_PATH, _endpoint(pdf_response, "plan_id"), methods=["GET"], name="plan_pdf"),
         Route(GROUP_PDF_PATH, _endpoint(group_pdf_response, "group_id"), methods=["GET"], name="group_pdf"),
+        Route(PRINT_FILE_PATH, _endpoint(print_file_response, "key"), methods=["GET"], name="print_file"),
     ]
 
 

@@ -1,4 +1,4 @@
-"""Links to files the backend serves (invitations, reports), which must bypass client-side routing."""
+"""Links to files the backend serves (invitations, reports, prints), which must bypass client-side routing."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ BACKEND_ORIGIN = rx.Var(
 ).to(str)
 
 
-def download_link(label: str, path: rx.Var | str, *, filename: rx.Var | str, icon: str = "download") -> rx.Component:
+def download_link(
+    label: str, path: rx.Var | str, *, filename: rx.Var | str, icon: str = "download", on_click=None,
+) -> rx.Component:
     """A document request to ``path`` on the backend: the browser downloads the file."""
     return rx.el.a(
         rx.icon(icon, size=16, aria_hidden="true"),
@@ -27,4 +29,17 @@ def download_link(label: str, path: rx.Var | str, *, filename: rx.Var | str, ico
         download=filename,
         reload_document=True,
         style={"display": "inline-flex", "align_items": "center", "gap": "0.35rem", "min_height": "44px"},
+        **({"on_click": on_click} if on_click is not None else {}),
+    )
+
+
+def render_progress(done: rx.Var, total: rx.Var, *, label: str, running: rx.Var) -> rx.Component:
+    """A labelled progress bar with "Rendering 12 of 30…" while ``running``, "30 of 30 ready" after."""
+    return rx.vstack(
+        rx.progress(value=done, max=rx.cond(total > 0, total, 1), aria_label=label, width="100%"),
+        rx.text(rx.cond(running,
+                        rx.cond(total > 0, rx.fragment("Rendering ", done, " of ", total, "…"), "Preparing…"),
+                        rx.fragment(done, " of ", total, " plans ready.")),
+                size="2", aria_live="polite"),
+        spacing="1", width="100%",
     )

@@ -4,17 +4,19 @@ import reflex as rx
 from reflex.vars.base import Var
 
 from ilp_app import routes
-from ilp_app.api import group_csv_url, group_pdf_url
-from ilp_app.components.downloads import download_link
+from ilp_app.api import group_csv_url
+from ilp_app.components.downloads import download_link, render_progress
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.domain.overview import ON_TRACK_RULE, RAG_LEGEND
 from ilp_app.services.overview import OverviewRow
+from ilp_app.services.print_files import PRINT_TTL
 from ilp_app.state.group import GroupPageState
 from ilp_app.state.live import GroupBoard
+from ilp_app.state.printing import GroupPrintState
 
 ROUTE = routes.GROUP
 TITLE = "Group overview · ILP"
-ON_LOAD = GroupPageState.open_board
+ON_LOAD = [GroupPageState.open_board, GroupPrintState.reset_print]
 
 RAG_COLORS = {"red": "red", "amber": "amber", "green": "green"}
 
@@ -150,6 +152,46 @@ def move_summary() -> rx.Component:
     )
 
 
+def print_group_button() -> rx.Component:
+    return rx.button(rx.icon("printer", size=16), "Print group", variant="soft",
+                     loading=GroupPrintState.print_status == "rendering", on_click=GroupPrintState.print_group)
+
+
+def print_panel() -> rx.Component:
+    """Progress while the group's plans render, then the one-time download link and who is missing."""
+    status = GroupPrintState.print_status
+    rendering = status == "rendering"
+    return rx.cond(
+        status != "",
+        rx.card(
+            rx.vstack(
+                render_progress(GroupPrintState.print_done, GroupPrintState.print_total,
+                                label="Rendering the group's plans", running=rendering),
+                rx.match(
+                    status,
+                    ("ready", rx.hstack(
+                        download_link("Download the group PDF", GroupPrintState.print_url,
+                                      filename=GroupPrintState.print_filename, icon="file-down",
+                                      on_click=GroupPrintState.print_taken),
+                        rx.text(f"The link works once, for {int(PRINT_TTL.total_seconds() // 60)} minutes.",
+                                size="1", color_scheme="gray"),
+                        align="center", wrap="wrap", spacing="3",
+                    )),
+                    ("taken", rx.text("Downloaded. Print the group again for another copy.", size="2")),
+                    rx.fragment(),
+                ),
+                rx.cond(~rendering & (GroupPrintState.print_left_out.length() > 0), rx.vstack(
+                    rx.text(GroupPrintState.print_left_out_summary, size="2", weight="medium"),
+                    rx.el.ul(rx.foreach(GroupPrintState.print_left_out, lambda line: rx.el.li(rx.text(line, size="2")))),
+                    spacing="1",
+                )),
+                spacing="2", width="100%",
+            ),
+            role="region", aria_label="Group print", width="100%",
+        ),
+    )
+
+
 def controls() -> rx.Component:
     return rx.hstack(
         rx.el.label(
@@ -170,8 +212,7 @@ def controls() -> rx.Component:
             ),
         ),
         rx.spacer(),
-        download_link("Print all plans (PDF)", group_pdf_url(GroupBoard.group_id), filename="group-plans.pdf",
-                      icon="printer"),
+        print_group_button(),
         download_link("Export as CSV", group_csv_url(GroupBoard.group_id),
                       filename="group-" + GroupBoard.group_name + "-report.csv", icon="sheet"),
         rx.cond(GroupPageState.can_move, move_group_button()),
@@ -189,6 +230,7 @@ def page() -> rx.Component:
             rx.vstack(
                 rx.text(GroupBoard.rows.length(), " learners · updates live", size="2", color_scheme="gray"),
                 controls(),
+                print_panel(),
                 move_summary(),
                 legend(),
                 rx.cond(rows.length() == 0, rx.text("Nobody matches this filter.", color_scheme="gray")),

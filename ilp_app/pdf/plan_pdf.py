@@ -4,15 +4,29 @@ The data classes hold only what may be printed; the caller (``services.printing`
 that, so this module never sees a note that must not leave the school. Fonts are the DejaVu
 files committed under ``assets/fonts`` so the output never depends on the host's fonts and
 every Latin, Greek and Cyrillic name prints as written.
+
+Two things keep a plan well under 100 ms (see ``bench/pdf_render.py``):
+
+* Paragraphs are wrapped here, a word at a time, from the font's advance widths, and each
+  line is written with one ``cell``; fpdf2's ``multi_cell`` measures every character.
+* Every PDF embeds only the glyphs it uses, cut by fontTools from the TTF, and that cut was
+  most of the cost of a small PDF. It is made from a copy of each font already reduced to the
+  scripts schools commonly write (Latin, Greek, Cyrillic, Vietnamese, punctuation: about a
+  third of DejaVu's 6,000 glyphs, prepared once per process), several times faster than from
+  the whole file. A document using any glyph outside that copy is cut from the whole file,
+  so every name still prints.
 """
 
 from __future__ import annotations
 
 import copy
+import io
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fontTools import subset as ftsubset
 from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -24,6 +38,8 @@ FONT = "DejaVu"
 TASK_HEADINGS = ("Task", "Status", "Due date")
 SIGNATURE_ROLES = ("Mentor", "Parent/guardian", "Learner")
 RATING_MAX = 5
+NOTHING_TO_PRINT = "There are no plans to print."
+LEFT_OUT_HEADING = "Not in this file"
 
 _BODY_PT = 10
 _SMALL_PT = 8.5
@@ -34,19 +50,57 @@ _TASK_COLUMNS = (0.60, 0.22, 0.18)  # share of the text width: title, status, du
 _CELL_PAD_MM = 1.2
 
 _FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-_prototypes: dict[str, TTFFont] = {}
-_prototypes_lock = threading.Lock()
+
+#: Unicode blocks kept in the prepared font copy: Latin (with Vietnamese), IPA and modifiers,
+#: combining marks, Greek, Cyrillic, punctuation, currency, letterlike symbols, arrows, maths.
+_COMMON_BLOCKS = (
+    (0x0020, 0x036F), (0x0370, 0x03FF), (0x0400, 0x052F), (0x1E00, 0x1EFF), (0x2000, 0x218F),
+    (0x2190, 0x22FF), (0x25A0, 0x25FF),
+)
+
+#: The tables fpdf2 drops when it embeds a font; dropped from the prepared copy too.
+_UNUSED_TABLES = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "kern")
 
 
-def _font_prototypes() -> dict[str, TTFFont]:
-    """Each committed font parsed once per process (widths, cmap): about 30 ms a font saved per PDF."""
-    with _prototypes_lock:
-        if not _prototypes:
+@dataclass(frozen=True)
+class _FontSource:
+    """One committed font, parsed once per process."""
+
+    prototype: TTFFont  # widths and character map, as ``FPDF.add_font`` reads them
+    common_ttf: bytes  # the font cut down to :data:`_COMMON_BLOCKS`, same glyph names
+    common_glyphs: frozenset[str]
+
+
+_sources: dict[str, _FontSource] = {}
+_sources_lock = threading.Lock()
+
+
+def _common_cut(path: Path) -> tuple[bytes, frozenset[str]]:
+    font = ttLib.TTFont(str(path))
+    cmap = font.getBestCmap()
+    unicodes = [u for first, last in _COMMON_BLOCKS for u in range(first, last + 1) if u in cmap]
+    options = ftsubset.Options(notdef_outline=True, notdef_glyph=True, recommended_glyphs=True,
+                               glyph_names=True, name_IDs=["*"], name_languages=["*"])
+    options.drop_tables += list(_UNUSED_TABLES)
+    subsetter = ftsubset.Subsetter(options)
+    subsetter.populate(unicodes=unicodes)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue(), frozenset(font.getGlyphOrder())
+
+
+def _font_sources() -> dict[str, _FontSource]:
+    """Each committed font parsed and cut once per process (about 0.8 s, on the first PDF)."""
+    with _sources_lock:
+        if not _sources:
             loader = FPDF()
             for style, name in _FONT_FILES.items():
                 loader.add_font(FONT, style, str(FONT_DIR / name))
-                _prototypes[style] = loader.fonts[f"{FONT.lower()}{style}"]
-        return _prototypes
+                common_ttf, common_glyphs = _common_cut(FONT_DIR / name)
+                _sources[style] = _FontSource(prototype=loader.fonts[f"{FONT.lower()}{style}"],
+                                              common_ttf=common_ttf, common_glyphs=common_glyphs)
+        return _sources
 
 
 @dataclass
@@ -105,6 +159,7 @@ class _PlanDocument(FPDF):
 
     def __init__(self) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
+        self._font_sources: dict[str, _FontSource] = {}
         self._install_fonts()
         self.set_margins(_MARGIN_MM, _MARGIN_MM + 8, _MARGIN_MM)
         self.set_auto_page_break(True, margin=_MARGIN_MM + 5)
@@ -114,23 +169,39 @@ class _PlanDocument(FPDF):
         self.set_creator("ILP")
 
     def _install_fonts(self) -> None:
-        """Copies of the parsed prototypes, each with its own glyph subset and its own fontTools
-        object (the subsetter rewrites it when the PDF is written), so documents never share state.
+        """Copies of the parsed prototypes, each with its own glyph subset, so documents never
+        share state; the fontTools object the subsetter rewrites is opened in :meth:`output`.
         """
         try:
-            for proto in _font_prototypes().values():
-                font = copy.copy(proto)
+            for source in _font_sources().values():
+                font = copy.copy(source.prototype)
                 font.i = len(self.fonts) + 1
-                font.ttfont = ttLib.TTFont(proto.ttffile, recalcTimestamp=False, lazy=True)
+                font.ttfont = None
                 font._hbfont = None
                 font.missing_glyphs = []
                 font.biggest_size_pt = 0
                 font.subset = SubsetMap(font)
-                self.fonts[proto.fontkey] = font
+                self.fonts[font.fontkey] = font
+                self._font_sources[font.fontkey] = source
         except AttributeError:  # an fpdf2 whose font internals differ: parse the files as documented
             self.fonts.clear()
+            self._font_sources.clear()
             for style, name in _FONT_FILES.items():
                 self.add_font(FONT, style, str(FONT_DIR / name))
+
+    def output(self, *args, **kwargs):
+        """Open each font for embedding: the prepared common copy when it holds every glyph used."""
+        for key, source in self._font_sources.items():
+            font = self.fonts[key]
+            used = font.subset.get_all_glyph_names()
+            ttf = io.BytesIO(source.common_ttf) if source.common_glyphs.issuperset(used) else font.ttffile
+            # Glyph outlines are copied as they are, bounding boxes included: nothing to recompute.
+            font.ttfont = ttLib.TTFont(ttf, recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+        try:
+            return super().output(*args, **kwargs)
+        finally:
+            for key in self._font_sources:
+                self.fonts[key].ttfont = None  # the subset font is in the PDF now; free it
 
     def header(self) -> None:
         if self.current is None:
@@ -159,11 +230,58 @@ def _rating(score: int) -> str:
     return f"{score}/{RATING_MAX}" if score else "not rated"
 
 
+def _wrap(pdf: _PlanDocument, text: str, cell_width: float) -> list[str]:
+    """``text`` broken into lines that fit a cell ``cell_width`` mm wide in the current font.
+
+    Lines break between words and at newlines; a word longer than a line is cut between
+    characters. Widths are the font's advance widths, exactly as fpdf2 measures a cell.
+    """
+    room = cell_width - 2 * pdf.c_margin
+    widths, scale = pdf.current_font.cw, pdf.font_size_pt * 0.001 / pdf.k
+
+    def measure(s: str) -> float:
+        return sum(widths[ord(c)] for c in s) * scale
+
+    space = measure(" ")
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        words: list[str] = []
+        used = 0.0
+        for word in paragraph.split(" "):
+            word_width = measure(word)
+            if words and used + space + word_width <= room:
+                words.append(word)
+                used += space + word_width
+                continue
+            if words:
+                lines.append(" ".join(words))
+            while word_width > room and len(word) > 1:
+                cut = _fitting_prefix(word, room, widths, scale)
+                lines.append(word[:cut])
+                word = word[cut:]
+                word_width = measure(word)
+            words, used = [word], word_width
+        lines.append(" ".join(words))
+    return lines
+
+
+def _fitting_prefix(word: str, room: float, widths, scale: float) -> int:
+    """How many leading characters of ``word`` fit in ``room`` mm (at least one)."""
+    total = 0.0
+    for n, char in enumerate(word):
+        total += widths[ord(char)] * scale
+        if total > room:
+            return max(n, 1)
+    return len(word)
+
+
 def _para(pdf: _PlanDocument, text: str, *, size: float = _BODY_PT, style: str = "", indent: float = 0) -> None:
-    """A wrapped paragraph; multi_cell breaks pages between lines, so nothing is cut."""
+    """A wrapped paragraph, a line per cell: a page break falls between lines, so nothing is cut."""
     pdf.set_font(FONT, style, size)
-    pdf.set_x(pdf.l_margin + indent)
-    pdf.multi_cell(pdf.epw - indent, _LINE_MM * size / _BODY_PT, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    width, height = pdf.epw - indent, _LINE_MM * size / _BODY_PT
+    for line in _wrap(pdf, text, width):
+        pdf.set_x(pdf.l_margin + indent)
+        pdf.cell(width, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _keep_space(pdf: _PlanDocument, height: float) -> None:
@@ -195,19 +313,15 @@ def _task_headings(pdf: _PlanDocument, widths: list[float]) -> None:
 def _task_table(pdf: _PlanDocument, tasks: list[PrintableTask]) -> None:
     """Tasks as rows; the headings are drawn again at the top of every page the table runs onto.
 
-    Drawn by hand rather than with ``FPDF.table``: most rows fit on one line and are measured
-    with one width sum, which makes this several times faster than laying out every cell.
+    Drawn by hand rather than with ``FPDF.table``, which lays out every cell character by
+    character: several times faster for the same rows.
     """
     widths = [pdf.epw * share for share in _TASK_COLUMNS]
     _keep_space(pdf, 3 * _LINE_MM + 4 * _CELL_PAD_MM)
     _task_headings(pdf, widths)
     for task in tasks:
         cells = (task.title, task.status_label, task.due_date or "–")
-        lines = [
-            pdf.multi_cell(w - 2 * _CELL_PAD_MM, _LINE_MM, text, dry_run=True, output="LINES")
-            if pdf.get_string_width(text) > w - 2 * _CELL_PAD_MM else [text]
-            for text, w in zip(cells, widths, strict=True)
-        ]
+        lines = [_wrap(pdf, text, w - 2 * _CELL_PAD_MM) for text, w in zip(cells, widths, strict=True)]
         height = max(len(cell) for cell in lines) * _LINE_MM + 2 * _CELL_PAD_MM
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
@@ -288,16 +402,48 @@ def _plan(pdf: _PlanDocument, plan: PrintablePlan) -> None:
     _signatures(pdf)
 
 
-def render_plans(plans: list[PrintablePlan]) -> bytes:
+def _left_out(pdf: _PlanDocument, lines: Iterable[str]) -> None:
+    pdf.current = None
+    pdf.add_page()
+    _para(pdf, LEFT_OUT_HEADING, size=13, style="B")
+    pdf.ln(2)
+    for line in lines:
+        _para(pdf, line)
+
+
+class PlanDocument:
+    """A PDF filled one plan at a time (so a caller can report progress), then finished once."""
+
+    def __init__(self) -> None:
+        self._pdf = _PlanDocument()
+        self.plan_count = 0
+
+    def add_plan(self, plan: PrintablePlan) -> None:
+        """Lay out ``plan`` from a new page."""
+        _plan(self._pdf, plan)
+        self.plan_count += 1
+
+    def finish(self, *, left_out: Iterable[str] = ()) -> bytes:
+        """The PDF bytes, with a closing page listing ``left_out`` when it is not empty.
+
+        A document without plans says there is nothing to print, so a download never fails.
+        """
+        left_out = list(left_out)
+        if not self.plan_count and not left_out:
+            self._pdf.add_page()
+            _para(self._pdf, NOTHING_TO_PRINT)
+        if left_out:
+            _left_out(self._pdf, left_out)
+        return bytes(self._pdf.output())
+
+
+def render_plans(plans: list[PrintablePlan], *, left_out: Iterable[str] = ()) -> bytes:
     """One PDF holding every plan in order, each starting on a new page.
 
-    Page numbers count the whole file ("Page X of Y"). An empty list gives a one-page PDF
-    saying there is nothing to print, so a download never fails on an empty group.
+    Page numbers count the whole file ("Page X of Y"). ``left_out`` lines (who is missing
+    and why) go on a closing page; an empty file says there is nothing to print.
     """
-    pdf = _PlanDocument()
-    if not plans:
-        pdf.add_page()
-        _para(pdf, "There are no plans to print.")
+    document = PlanDocument()
     for plan in plans:
-        _plan(pdf, plan)
-    return bytes(pdf.output())
+        document.add_plan(plan)
+    return document.finish(left_out=left_out)

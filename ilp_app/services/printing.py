@@ -5,8 +5,14 @@ parents, whoever prints it: staff and private notes never reach the PDF, even wh
 printing may read them on screen. Everything else comes from ``plan_read.plan_view``, so the
 printout is authorised and filtered exactly like the screen.
 
-Wiring: add :func:`routes` next to ``ilp_app.api.routes()`` (same cookie, same transformer);
-a "Print plan" link points at :func:`plan_pdf_url`.
+A group print holds the current plan of every learner of the group that the person printing
+may read and that has been shared with the family; everyone else is named on a closing page
+with the reason, so nobody is silently missing. :class:`GroupPrint` lays the plans out one
+at a time so a page can show progress; ``services.print_files`` then holds the file for one
+download by the same session.
+
+Wiring: ``ilp_app.api.routes()`` serves :data:`PLAN_PDF_PATH`; a "Print plan" link points
+at :func:`plan_pdf_url`.
 """
 
 from __future__ import annotations
@@ -14,13 +20,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from ilp_app.db.models import Site
-from ilp_app.domain.permissions import Actor
-from ilp_app.domain.plans import NoteVisibility
+from ilp_app.db.models import Site, User
+from ilp_app.domain.errors import NotFound, PermissionDenied
+from ilp_app.domain.permissions import Action, Actor, LearnerRef, can
+from ilp_app.domain.plans import NoteVisibility, PlanStatus
 from ilp_app.pdf.plan_pdf import (
+    PlanDocument,
     PrintableFocusArea,
     PrintableGoal,
     PrintableNote,
@@ -30,13 +39,20 @@ from ilp_app.pdf.plan_pdf import (
     render_plans,
 )
 from ilp_app.services.overview import group_authorize, group_learner_ids
-from ilp_app.services.plan_read import PlanView, plan_current_id, plan_view
+from ilp_app.services.plan_read import PlanView, plan_current_id, plan_view, plans_of_learner
+from ilp_app.services.print_files import PrintStore, print_file_put
+from ilp_app.services.uow import unit_of_work
 
 PLAN_PDF_PATH = "/api/plans/{plan_id}.pdf"
 
 #: The only note visibility that is ever printed: a printout goes home with the family.
 PRINTED_NOTE_VISIBILITY = NoteVisibility.FAMILY.value
 
+# Why a learner of the group is not in its print (shown on the closing page and on screen).
+LEFT_OUT_NO_PLAN = "no plan to print"
+LEFT_OUT_DRAFT = "the plan is a draft, not yet shared with the family"
+LEFT_OUT_REFUSED = "you may not read this plan"
+LEFT_OUT_GONE = "the plan is no longer there"
 
 
 def plan_pdf_url(plan_id) -> str:
@@ -106,25 +122,124 @@ def plan_pdf(*, session: Session, actor: Actor | None, plan_id: object, client_i
     return pdf_filename(view), render_plans([plan])
 
 
+@dataclass(frozen=True)
+class GroupPrintOrder:
+    """What a group print will hold, decided before anything is rendered."""
+
+    group_id: int
+    filename: str
+    school_name: str
+    plans: tuple[tuple[int, str], ...]  # (plan id, learner name), in print order
+    left_out: tuple[str, ...]  # "Name: reason" for every learner who is not printed
+
+
+def group_print_order(*, session: Session, actor: Actor | None, group_id: object, client_ip: str = "") -> GroupPrintOrder:
+    """The current plan of each learner in a group the actor is staff of, by name.
+
+    A learner is left out, and named with the reason, when the actor may not read their plan,
+    when they have none, or when it is still a draft (printouts go home to the family).
+
+    Raises:
+        NotSignedIn, PermissionDenied, NotFound, ValidationFailed: as ``overview.group_authorize``.
+    """
+    group = group_authorize(session=session, actor=actor, group_id=group_id, client_ip=client_ip)
+    ids = group_learner_ids(session=session, group_id=group.id)
+    learners = session.exec(select(User).where(User.id.in_(ids), User.is_active)).all() if ids else []
+    plans, left_out = [], []
+    for learner in sorted(learners, key=lambda u: (u.display_name.casefold(), u.id)):
+        name = learner.display_name
+        if not can(actor, Action.LEARNER_VIEW, LearnerRef(learner.id)):
+            left_out.append(f"{name}: {LEFT_OUT_REFUSED}")
+            continue
+        visible = {p.plan_id: p.status for p in plans_of_learner(session=session, actor=actor, learner_id=learner.id)}
+        plan_id = plan_current_id(session=session, actor=actor, learner_id=learner.id) if visible else 0
+        if not plan_id:
+            left_out.append(f"{name}: {LEFT_OUT_NO_PLAN}")
+        elif visible[plan_id] == PlanStatus.DRAFT.value:
+            left_out.append(f"{name}: {LEFT_OUT_DRAFT}")
+        else:
+            plans.append((plan_id, name))
+    return GroupPrintOrder(group_id=group.id, filename=f"plans-{_ascii_slug(group.name)}.pdf",
+                           school_name=_school_name(session, actor), plans=tuple(plans), left_out=tuple(left_out))
+
+
+@dataclass
+class GroupPrint:
+    """A group print laid out one plan at a time, so a page can show how far it has got.
+
+    Each plan is read again, and authorised again, when its turn comes: a plan that has become
+    unreadable since the order was made is left out and named, never printed.
+    """
+
+    order: GroupPrintOrder
+    actor: Actor
+    client_ip: str = ""
+    done: int = 0
+    document: PlanDocument = field(default_factory=PlanDocument)
+    left_out: list[str] = field(default_factory=list)
+    _data: bytes | None = field(default=None, repr=False)
+
+    @property
+    def total(self) -> int:
+        return len(self.order.plans)
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= self.total
+
+    def print_next(self, session: Session | None = None) -> None:
+        """Lay out the next plan, reading it in ``session`` or in a unit of work of its own."""
+        if session is None:
+            with unit_of_work() as own:
+                return self.print_next(own)
+        plan_id, name = self.order.plans[self.done]
+        try:
+            view = plan_view(session=session, actor=self.actor, plan_id=plan_id, client_ip=self.client_ip)
+        except PermissionDenied:
+            self.left_out.append(f"{name}: {LEFT_OUT_REFUSED}")
+        except NotFound:
+            self.left_out.append(f"{name}: {LEFT_OUT_GONE}")
+        else:
+            self.document.add_plan(printable_plan(view, school_name=self.order.school_name))
+        self.done += 1
+        return None
+
+    def all_left_out(self) -> list[str]:
+        return [*self.order.left_out, *self.left_out]
+
+    def pdf(self) -> bytes:
+        """The finished file: every plan laid out, then a closing page naming who is left out."""
+        if self._data is None:
+            while not self.finished:
+                self.print_next()
+            self._data = self.document.finish(left_out=self.all_left_out())
+        return self._data
+
+    def store(self, *, session_id: int, store: PrintStore | None = None) -> str:
+        """Finish the file and hold it for one download by ``session_id``; returns its key."""
+        return print_file_put(actor=self.actor, session_id=session_id, group_id=self.order.group_id,
+                              filename=self.order.filename, data=self.pdf(), store=store)
+
+
+def group_print_start(*, actor: Actor | None, group_id: object, client_ip: str = "") -> GroupPrint:
+    """Authorise and order a group print in a unit of work of its own (see :func:`group_print_order`)."""
+    with unit_of_work() as session:
+        order = group_print_order(session=session, actor=actor, group_id=group_id, client_ip=client_ip)
+    return GroupPrint(order=order, actor=actor, client_ip=client_ip)
+
+
 def group_pdf(
     *, session: Session, actor: Actor | None, group_id: object, client_ip: str = "",
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[str, bytes]:
-    """Every learner's current plan in a group the actor is staff of, each from a new page.
+    """A whole group print at once (see :func:`group_print_order` for who is in it).
 
-    Learners without a plan the actor may see are left out. ``progress(done, total)`` is
-    called after each plan is loaded, for a progress bar on long groups.
+    ``progress(done, total)`` is called after each plan is laid out.
     """
-    group = group_authorize(session=session, actor=actor, group_id=group_id, client_ip=client_ip)
-    school = _school_name(session, actor)
-    learner_ids = group_learner_ids(session=session, group_id=group.id)
-    plans = []
-    for done, learner_id in enumerate(learner_ids, start=1):
-        plan_id = plan_current_id(session=session, actor=actor, learner_id=learner_id, client_ip=client_ip)
-        if plan_id:
-            plans.append(printable_plan(plan_view(session=session, actor=actor, plan_id=plan_id,
-                                                  client_ip=client_ip), school_name=school))
+    job = GroupPrint(order=group_print_order(session=session, actor=actor, group_id=group_id, client_ip=client_ip),
+                     actor=actor, client_ip=client_ip)
+    while not job.finished:
+        job.print_next(session)
         if progress is not None:
-            progress(done, len(learner_ids))
-    plans.sort(key=lambda p: p.learner_name.casefold())
-    return f"plans-{_ascii_slug(group.name)}.pdf", render_plans(plans)
+            progress(job.done, job.total)
+    return job.order.filename, job.pdf()

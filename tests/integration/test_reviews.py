@@ -16,7 +16,7 @@ import reflex as rx
 from sqlmodel import Session, select
 from starlette.applications import Starlette
 
-from ilp_app import api, security
+from ilp_app import api, api_privacy, security
 from ilp_app.db.models import (
     AuditEvent,
     AuthSession,
@@ -28,6 +28,7 @@ from ilp_app.db.models import (
 )
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.services import plan_edit, plan_read, reviews
+from ilp_app.services.print_files import PRINT_FILE_PATH
 from ilp_app.services.reviews import (
     MSG_ALREADY_HELD,
     MSG_CANCELLED,
@@ -611,8 +612,9 @@ def test_the_route_is_added_to_a_reflex_app_through_its_api_transformer():
     api.add_routes(app)
     [transformer] = app.api_transformer
     assert isinstance(transformer, Starlette)
-    assert [r.path for r in transformer.routes] == [
-        api.REVIEW_ICS_PATH, api.GROUP_CSV_PATH, "/api/plans/{plan_id}.pdf", api.GROUP_PDF_PATH]
+    assert sorted(r.path for r in transformer.routes) == sorted([
+        api_privacy.LEARNER_EXPORT_PATH, api.REVIEW_ICS_PATH, api.GROUP_CSV_PATH, "/api/plans/{plan_id}.pdf",
+        api.GROUP_PDF_PATH, PRINT_FILE_PATH])
     api.add_routes(app)  # an existing transformer is kept
     assert len(app.api_transformer) == 2
 
