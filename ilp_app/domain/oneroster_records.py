@@ -1,0 +1,191 @@
+"""A OneRoster package's rows as this app reads them: the records, and the checks every row gets.
+
+Pure. :class:`Roster` holds what an import would bring (one school's periods, groups, people,
+enrollments and parent links) with the findings made while reading it; :class:`Known` is what
+the school already holds from earlier imports. The row checks shared by every file (a
+``sourcedId``, a status, a last-modified date, required values) live in :class:`RowReader`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from ilp_app.domain.oneroster import ERROR, FATAL, WARNING, Finding, Table
+from ilp_app.domain.roles import Role
+
+MAX_SOURCED_ID = 255
+
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "orgs": ("sourcedId", "name", "type"),
+    "academicSessions": ("sourcedId", "title", "type", "startDate", "endDate"),
+    "courses": ("sourcedId", "title"),
+    "classes": ("sourcedId", "title", "schoolSourcedId"),
+    "users": ("sourcedId", "givenName", "familyName"),
+    "roles": ("sourcedId", "userSourcedId", "role", "orgSourcedId"),
+    "enrollments": ("sourcedId", "classSourcedId", "userSourcedId", "role"),
+}
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the school holds from earlier imports (active records only), by ``sourcedId``."""
+
+    site_org: str | None = None
+    site_name: str = ""
+    people: dict[str, frozenset[Role]] = field(default_factory=dict)
+    groups: frozenset[str] = frozenset()
+    periods: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class PeriodRec:
+    source_id: str
+    line: int
+    deleted: bool = False
+    name: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+@dataclass(frozen=True)
+class GroupRec:
+    source_id: str
+    line: int
+    deleted: bool = False
+    name: str = ""
+    kind: str = "class"
+    course: str | None = None  # None: leave the group's course as it is
+
+
+@dataclass(frozen=True)
+class PersonRec:
+    source_id: str
+    line: int
+    deleted: bool = False
+    modified: datetime | None = None
+    roles: frozenset[Role] = frozenset()
+    full_name: str = ""
+    preferred_name: str | None = None  # None: the file has no preferred-name columns (1.1)
+    pronouns: str | None = None  # None: the file has no pronouns column (1.1)
+    email: str = ""  # "" when the file gives no usable address
+    enabled: bool = True
+    relation: str = ""  # a parent's relationship to their children: "Parent", "Guardian" or "Relative"
+
+
+@dataclass(frozen=True)
+class EnrollmentRec:
+    source_id: str
+    line: int
+    deleted: bool = False
+    group_source_id: str = ""
+    person_source_id: str = ""
+    role: str = ""
+
+
+@dataclass
+class Roster:
+    """The package's content for one school, ready to compare with the database."""
+
+    version: str
+    modes: dict[str, str]
+    org_id: str = ""
+    org_name: str = ""
+    periods: list[PeriodRec] = field(default_factory=list)
+    groups: list[GroupRec] = field(default_factory=list)
+    people: list[PersonRec] = field(default_factory=list)
+    enrollments: list[EnrollmentRec] = field(default_factory=list)
+    links: set[tuple[str, str]] = field(default_factory=set)  # (parent sourcedId, learner sourcedId)
+    links_managed: bool = False  # users.csv has agentSourcedIds: its links are the roster's word
+    link_owners: set[str] = field(default_factory=set)  # parents whose row lists all their children
+    seen: dict[str, set[str]] = field(default_factory=dict)  # every sourcedId per file, any row
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def fatal(self) -> bool:
+        return any(f.severity == FATAL for f in self.findings)
+
+    def mode(self, name: str) -> str:
+        return self.modes.get(name, "absent")
+
+
+def split_ids(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _parse_timestamp(value: str) -> datetime:
+    text = value.strip()
+    if len(text) == 10:
+        return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+    parsed = datetime.fromisoformat(text)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+class RowReader:
+    """Checks of one table's rows, collecting findings into the roster."""
+
+    def __init__(self, roster: Roster, table: Table):
+        self.roster, self.table = roster, table
+        self.delta = roster.mode(table.name) == "delta"
+        self.first_line: dict[str, int] = {}
+        roster.seen.setdefault(table.name, set())
+
+    def note(self, line: int, column: str, problem: str, severity: str = WARNING) -> None:
+        self.roster.findings.append(Finding(self.table.filename, line, column, problem, severity))
+
+    def error(self, line: int, column: str, problem: str) -> None:
+        self.note(line, column, problem + " This row is not imported.", ERROR)
+
+    def common(self, line: int, row: dict[str, str]) -> tuple[str, bool, datetime | None] | None:
+        """The row's sourcedId, whether it is to be deleted, and its last change; None for a bad row."""
+        sid = row["sourcedId"]
+        if not sid:
+            self.error(line, "sourcedId", "sourcedId is empty.")
+            return None
+        if len(sid) > MAX_SOURCED_ID:
+            self.error(line, "sourcedId", f"sourcedId is longer than {MAX_SOURCED_ID} characters.")
+            return None
+        self.roster.seen[self.table.name].add(sid)
+        if sid in self.first_line:
+            self.error(line, "sourcedId", f"sourcedId “{sid}” is used twice in this file (first on line "
+                                          f"{self.first_line[sid]}).")
+            return None
+        self.first_line[sid] = line
+        status = row.get("status", "").lower()
+        if status not in ("", "active", "tobedeleted"):
+            self.error(line, "status", f"status “{row['status'][:40]}” is not active or tobedeleted.")
+            return None
+        modified = None
+        stamp = row.get("dateLastModified", "")
+        if stamp:
+            try:
+                modified = _parse_timestamp(stamp)
+            except ValueError:
+                self.error(line, "dateLastModified", f"dateLastModified “{stamp[:40]}” is not a date and time "
+                                                     "such as 2026-08-18T09:00:00Z.")
+                return None
+        elif self.delta:
+            self.error(line, "dateLastModified", "dateLastModified is required in a delta file.")
+            return None
+        return sid, status == "tobedeleted", modified
+
+    def needed(self, line: int, row: dict[str, str], *columns: str) -> bool:
+        for column in columns:
+            if not row.get(column, ""):
+                self.error(line, column, f"{column} is empty.")
+                return False
+        return True
+
+    def fits(self, line: int, column: str, value: str, limit: int) -> bool:
+        if len(value) > limit:
+            self.error(line, column, f"{column} is longer than {limit} characters.")
+            return False
+        return True
+
+
+def columns_present(roster: Roster, table: Table, required: tuple[str, ...]) -> bool:
+    missing = [c for c in required if not table.has(c)]
+    for column in missing:
+        roster.findings.append(Finding(table.filename, 1, column, f"The required column “{column}” is missing "
+                                       "from the header.", FATAL))
+    return not missing
