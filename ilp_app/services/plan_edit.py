@@ -125,10 +125,10 @@ def focus_area_options(*, session: Session, actor: Actor | None) -> list[str]:
 
 
 def objective_options(*, session: Session, actor: Actor | None) -> list[LearningObjective]:
-    """The school's learning objectives, for staff linking goals to them."""
+    """The school's current learning objectives (archived ones left out), for staff linking goals to them."""
     authorize(actor, Action.HOME_VIEW, Role.MENTOR)
     return list(session.exec(
-        select(LearningObjective).where(LearningObjective.site_id == actor.site_id)
+        select(LearningObjective).where(LearningObjective.site_id == actor.site_id, ~LearningObjective.archived)
         .order_by(LearningObjective.subject, LearningObjective.code)
     ).all())
 
@@ -208,7 +208,8 @@ def _delete_goals(session: Session, goal_ids: list[int]) -> None:
     session.exec(sa.delete(Goal).where(Goal.id.in_(goal_ids)))
 
 
-def _objective_ids(session: Session, actor: Actor, value: object) -> list[int]:
+def _objective_ids(session: Session, actor: Actor, value: object, linked: frozenset[int] = frozenset()) -> list[int]:
+    """The objectives to link; an archived one only when the goal already links to it (``linked``)."""
     if value in (None, "", []):
         return []
     raw = value if isinstance(value, list) else [value]
@@ -216,10 +217,13 @@ def _objective_ids(session: Session, actor: Actor, value: object) -> list[int]:
         raise ValidationFailed(f"Link at most {MAX_OBJECTIVES_PER_GOAL} learning objectives to a goal.")
     ids = sorted({clean_id(v, what="learning objective") for v in raw})
     found = session.exec(
-        select(LearningObjective.id).where(LearningObjective.id.in_(ids), LearningObjective.site_id == actor.site_id)
+        select(LearningObjective.id, LearningObjective.archived)
+        .where(LearningObjective.id.in_(ids), LearningObjective.site_id == actor.site_id)
     ).all()
     if len(found) != len(ids):
         raise ValidationFailed("That learning objective does not exist.")
+    if any(archived and oid not in linked for oid, archived in found):
+        raise ValidationFailed("That learning objective is archived and can no longer be linked to goals.")
     return ids
 
 
@@ -262,7 +266,8 @@ def goal_edit(*, session: Session, actor: Actor | None, goal_id: object, stateme
     goal.updated_at = datetime.now(UTC)
     session.add(goal)
     if objective_ids is not None:
-        objectives = _objective_ids(session, actor, objective_ids)
+        linked = frozenset(session.exec(select(GoalObjective.objective_id).where(GoalObjective.goal_id == goal.id)).all())
+        objectives = _objective_ids(session, actor, objective_ids, linked)
         session.exec(sa.delete(GoalObjective).where(GoalObjective.goal_id == goal.id))
         for oid in objectives:
             session.add(GoalObjective(goal_id=goal.id, objective_id=oid))

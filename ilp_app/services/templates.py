@@ -271,8 +271,10 @@ def _children(nodes: Iterable[TemplateNode]) -> dict[int | None, list[TemplateNo
 
 
 def _objective_ids(session: Session, site_id: int) -> dict[str, int]:
+    """The site's current objectives by code (archived ones are no longer linked to new goals)."""
     return {code: oid for code, oid in session.exec(
-        select(LearningObjective.code, LearningObjective.id).where(LearningObjective.site_id == site_id)).all()}
+        select(LearningObjective.code, LearningObjective.id).where(
+            LearningObjective.site_id == site_id, ~LearningObjective.archived)).all()}
 
 
 def _check_codes(session: Session, site_id: int, codes: tuple[str, ...]) -> None:

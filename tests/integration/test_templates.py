@@ -303,6 +303,23 @@ def test_objective_codes_the_school_no_longer_has_are_skipped(session, engine, s
             school.objectives[0].id]
 
 
+def test_objectives_archived_since_the_template_was_written_are_not_linked(session, engine, school, actors,
+                                                                          template_id):
+    area = item_id(engine, template_id, "area", "Career")
+    call(svc.template_item_add, actors["mentor"], template_id=template_id, kind="goal", parent_id=area,
+         text="Visit a workplace", objective_codes="MAT-8-05, NOR-8-03")
+    objective = type(school.objectives[1])
+    with Session(engine) as s:
+        s.exec(sa.delete(GoalObjective))
+        s.exec(sa.update(objective).where(objective.code == "MAT-8-05").values(archived=True))
+        s.commit()
+    plan_id = apply_one(school, actors, template_id)
+    with Session(engine) as s:
+        goal = s.exec(select(Goal).where(Goal.plan_id == plan_id, Goal.statement == "Visit a workplace")).one()
+        assert list(s.exec(select(GoalObjective.objective_id).where(GoalObjective.goal_id == goal.id)).all()) == [
+            school.objectives[0].id]
+
+
 def test_applying_to_a_group_of_thirty_in_one_go(session, engine, school, actors, template_id):
     session.add(Enrollment(group_id=school.group_id, user_id=school.id("learner2"), role="learner"))
     session.commit()
