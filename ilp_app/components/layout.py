@@ -116,6 +116,15 @@ def header_bar() -> rx.Component:
     )
 
 
+def ilp_off_notice() -> rx.Component:
+    """Why a page shows nothing: the person's school has switched ILPs off."""
+    return rx.cond(
+        SessionState.ilp_notice != "",
+        rx.callout(SessionState.ilp_notice, icon="info", color_scheme="amber", variant="surface", role="status",
+                   width="100%", margin_bottom="1rem"),
+    )
+
+
 def app_shell(*children: rx.Component, heading: str | rx.Var) -> rx.Component:
     """A signed-in page: header, a main landmark with the page heading, then content."""
     return rx.box(
@@ -123,6 +132,7 @@ def app_shell(*children: rx.Component, heading: str | rx.Var) -> rx.Component:
         header_bar(),
         rx.el.main(
             rx.heading(heading, as_="h1", size="7", margin_bottom="1rem"),
+            ilp_off_notice(),
             *children,
             id="main",
             class_name="app-main",
@@ -135,7 +145,11 @@ def loading(flag: rx.Var, *children: rx.Component) -> rx.Component:
     return rx.cond(
         flag,
         rx.fragment(*children),
-        rx.center(rx.spinner(size="3"), padding="3rem", aria_label="Loading"),
+        rx.cond(
+            SessionState.ilp_notice != "",
+            rx.fragment(),  # refused, with the reason above: nothing is coming
+            rx.center(rx.spinner(size="3"), padding="3rem", aria_label="Loading"),
+        ),
     )
 
 

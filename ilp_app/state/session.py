@@ -14,7 +14,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.domain.errors import DomainError, NotSignedIn
 from ilp_app.domain.roles import ROLE_LABELS, Role, parse_role
-from ilp_app.services import auth
+from ilp_app.services import auth, directory
 from ilp_app.services.auth import CurrentUser
 from ilp_app.services.uow import unit_of_work
 from ilp_app.settings import get_settings
@@ -42,6 +42,8 @@ class SessionState(rx.State):
     user_name: str = ""
     active_role: str = ""
     role_options: list[dict[str, str]] = []
+    # Set when a page was refused because the person's school has switched ILPs off (shown by app_shell).
+    ilp_notice: str = ""
 
     # --- helpers for subclasses (backend only: names start with "_") ---
 
@@ -67,11 +69,14 @@ class SessionState(rx.State):
         self.role_options = [
             {"value": r.value, "label": ROLE_LABELS[r]} for r in Role if r in me.actor.roles
         ]
+        if me.actor.ilp_enabled or me.actor.active_role is Role.ADMINISTRATOR:
+            self.ilp_notice = ""
 
     def _forget_identity(self) -> None:
         self.user_name = ""
         self.active_role = ""
         self.role_options = []
+        self.ilp_notice = ""
 
     def _refusal(self, me: CurrentUser | None, error: DomainError | None = None) -> list:
         """Where to send someone whose request was refused, with a message saying why."""
@@ -79,6 +84,12 @@ class SessionState(rx.State):
             return [rx.redirect(routes.LOGIN)]
         if me.actor.must_change_password:
             return [rx.redirect(routes.PASSWORD)]
+        if not me.actor.ilp_enabled and me.actor.active_role is not Role.ADMINISTRATOR:
+            # Every ILP page refuses while the school has ILPs switched off: say so on this page,
+            # since sending them "home" would only be refused again (and again).
+            with unit_of_work() as s:
+                self.ilp_notice = directory.ilp_switched_off_message(session=s, actor=me.actor)
+            return []
         message = error.message if error else "You do not have access to that page."
         return [rx.toast.error(message), rx.redirect(routes.home_url(me.actor.active_role))]
 

@@ -1,0 +1,290 @@
+"""The parts of the school settings page: the ILP switch, the name, periods and the focus-area catalogue."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ilp_app.components.forms import form_error, labelled
+from ilp_app.components.layout import empty_note
+from ilp_app.state.admin_school import AdminSchoolState as S
+
+TOUCH = {"min_height": "44px"}
+
+
+def section(title: str, *children: rx.Component, intro: str = "") -> rx.Component:
+    return rx.el.section(
+        rx.card(
+            rx.vstack(
+                rx.heading(title, as_="h2", size="5"),
+                rx.text(intro, size="2", color_scheme="gray") if intro else rx.fragment(),
+                *children,
+                spacing="3",
+                width="100%",
+            ),
+            width="100%",
+        ),
+        aria_label=title,
+        width="100%",
+    )
+
+
+def text_field(label: str, field_id: str, name: str, *, max_length: int, required: bool = True,
+               type_: str = "text", **props) -> rx.Component:
+    return labelled(label, field_id, rx.input(id=field_id, name=name, type=type_, required=required,
+                                              max_length=max_length, size="3", width="100%", **props))
+
+
+# --- the ILP switch and the name ------------------------------------------------------------
+
+
+def ilp_section() -> rx.Component:
+    return section(
+        "Individual learning plans",
+        rx.hstack(
+            rx.switch(checked=S.ilp_enabled, on_change=S.ask_ilp, size="3",
+                      aria_label="Individual learning plans at " + S.school_name),
+            rx.text(
+                rx.cond(S.ilp_enabled,
+                        "On: mentors, teachers, learners and parents use their plans.",
+                        "Off: only the administration is open. Everyone else is told that ILPs are switched off."),
+                size="2", weight="medium",
+            ),
+            align="center", spacing="3", width="100%",
+        ),
+    )
+
+
+def name_section() -> rx.Component:
+    return section(
+        "School name",
+        rx.form(
+            rx.flex(
+                rx.box(text_field("School name", "site-name", "name", max_length=200, default_value=S.school_name),
+                       flex="1", min_width="14rem"),
+                rx.button("Save name", type="submit", variant="soft", style=TOUCH),
+                align="end", wrap="wrap", spacing="2", width="100%",
+            ),
+            on_submit=S.rename_site,
+            key=S.school_name,
+            width="100%",
+        ),
+        intro="Shown to everyone at the school.",
+    )
+
+
+# --- periods --------------------------------------------------------------------------------
+
+
+def period_badges(p: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.cond(p.current, rx.badge("Current", color_scheme="green")),
+        rx.cond(p.imported, rx.badge("From the roster", color_scheme="gray")),
+        rx.cond(p.retired, rx.badge("Retired by the roster", color_scheme="amber")),
+        spacing="1", wrap="wrap",
+    )
+
+
+def period_item(p: rx.Var) -> rx.Component:
+    return rx.box(
+        rx.flex(
+            rx.vstack(
+                rx.hstack(rx.text(p.name, weight="bold"), period_badges(p), spacing="2", wrap="wrap", align="center"),
+                rx.text(p.starts_on, " to ", p.ends_on, " · ", p.plans, rx.cond(p.plans == 1, " plan", " plans"),
+                        size="2", color_scheme="gray"),
+                spacing="1",
+            ),
+            rx.spacer(),
+            rx.hstack(
+                rx.button("Edit", size="2", variant="soft", style=TOUCH,
+                          on_click=S.open_dialog("period_edit", p.id), aria_label="Edit period " + p.name),
+                rx.cond(
+                    p.plans == 0,
+                    rx.button("Delete", size="2", variant="soft", color_scheme="red", style=TOUCH,
+                              on_click=S.open_dialog("period_delete", p.id), aria_label="Delete period " + p.name),
+                    rx.text("Kept: plans use it", size="1", color_scheme="gray"),
+                ),
+                spacing="2", align="center",
+            ),
+            wrap="wrap", spacing="2", align="center", width="100%",
+        ),
+        role="listitem",
+        padding_y="0.5rem",
+        border_bottom="1px solid var(--gray-a4)",
+        width="100%",
+    )
+
+
+def periods_section() -> rx.Component:
+    return section(
+        "Periods",
+        rx.cond(
+            S.periods.length() == 0,
+            empty_note("No periods yet. Mentors need a current period to make plans."),
+            rx.box(rx.foreach(S.periods, period_item), role="list", width="100%"),
+        ),
+        rx.button(rx.icon("plus", size=16), "Add a period", variant="soft", style=TOUCH,
+                  on_click=S.open_dialog("period_add", 0)),
+        intro="Plans are made for the period that contains today (in a break, the next one). Periods may not "
+              "overlap, and one that plans use cannot be deleted.",
+    )
+
+
+# --- the focus-area catalogue ---------------------------------------------------------------
+
+
+def area_item(a: rx.Var) -> rx.Component:
+    return rx.box(
+        rx.flex(
+            rx.vstack(
+                rx.hstack(rx.text(a.name, weight="bold"),
+                          rx.cond(a.archived, rx.badge("Archived", color_scheme="gray")), spacing="2", align="center"),
+                rx.cond(a.description != "", rx.text(a.description, size="2", color_scheme="gray")),
+                spacing="1", flex="1", min_width="12rem",
+            ),
+            rx.hstack(
+                rx.icon_button(rx.icon("arrow-up", size=16), size="2", variant="soft", disabled=a.first,
+                               on_click=S.move_area(a.id, "up"), aria_label="Move " + a.name + " up"),
+                rx.icon_button(rx.icon("arrow-down", size=16), size="2", variant="soft", disabled=a.last,
+                               on_click=S.move_area(a.id, "down"), aria_label="Move " + a.name + " down"),
+                rx.button("Edit", size="2", variant="soft", on_click=S.open_dialog("area_edit", a.id),
+                          aria_label="Edit focus area " + a.name),
+                rx.cond(
+                    a.archived,
+                    rx.button("Restore", size="2", variant="soft", color_scheme="green",
+                              on_click=S.set_area_archived(a.id, False), aria_label="Restore " + a.name),
+                    rx.button("Archive", size="2", variant="soft", color_scheme="gray",
+                              on_click=S.set_area_archived(a.id, True), aria_label="Archive " + a.name),
+                ),
+                spacing="2", wrap="wrap", align="center",
+            ),
+            wrap="wrap", spacing="2", align="center", width="100%",
+        ),
+        role="listitem",
+        padding_y="0.5rem",
+        border_bottom="1px solid var(--gray-a4)",
+        width="100%",
+    )
+
+
+def add_area_form() -> rx.Component:
+    return rx.form(
+        rx.flex(
+            rx.box(text_field("New focus area", "new-area-name", "name", max_length=80), flex="1", min_width="12rem"),
+            rx.box(text_field("Description (optional)", "new-area-description", "description", max_length=300,
+                              required=False), flex="2", min_width="12rem"),
+            rx.button(rx.icon("plus", size=16), "Add focus area", type="submit", variant="soft", style=TOUCH),
+            align="end", wrap="wrap", spacing="2", width="100%",
+        ),
+        on_submit=S.add_area,
+        key=S.form_key,
+        width="100%",
+    )
+
+
+def catalogue_section() -> rx.Component:
+    return section(
+        "Focus-area catalogue",
+        rx.cond(
+            S.areas.length() == 0,
+            empty_note("The catalogue is empty. Mentors can still name focus areas themselves."),
+            rx.box(rx.foreach(S.areas, area_item), role="list", width="100%"),
+        ),
+        add_area_form(),
+        intro="Mentors are offered these, in this order, when they add a focus area to a plan; a new plan starts "
+              "with the first four. Archived ones are no longer offered. Plans keep the names they were given.",
+    )
+
+
+# --- dialogs --------------------------------------------------------------------------------
+
+
+def period_fields() -> rx.Component:
+    return rx.vstack(
+        text_field("Period name", "period-name", "name", max_length=100, default_value=S.dialog_values["name"],
+                   placeholder="e.g. Autumn term 2026"),
+        text_field("First day", "period-starts", "starts_on", max_length=10, type_="date",
+                   default_value=S.dialog_values["starts_on"]),
+        text_field("Last day", "period-ends", "ends_on", max_length=10, type_="date",
+                   default_value=S.dialog_values["ends_on"]),
+        spacing="3", width="100%",
+    )
+
+
+def area_fields() -> rx.Component:
+    return rx.vstack(
+        text_field("Focus area", "area-name", "name", max_length=80, default_value=S.dialog_values["name"]),
+        labelled("Description (optional)", "area-description",
+                 rx.text_area(id="area-description", name="description", max_length=300, width="100%",
+                              default_value=S.dialog_values["description"])),
+        spacing="3", width="100%",
+    )
+
+
+def form_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(rx.match(S.dialog, ("period_add", "Add a period"), ("period_edit", "Edit period"),
+                                     ("area_edit", "Edit focus area"), "")),
+            rx.dialog.description(
+                rx.cond(S.dialog == "area_edit", "Renaming changes what mentors are offered; plans keep their names.",
+                        "The first and last day of the period, both included."),
+                size="2",
+            ),
+            rx.form(
+                rx.vstack(
+                    form_error(S.dialog_error),
+                    rx.cond(S.dialog == "area_edit", area_fields(), period_fields()),
+                    rx.hstack(
+                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                        rx.button("Save", type="submit"),
+                        justify="end", width="100%",
+                    ),
+                    spacing="3", width="100%",
+                ),
+                on_submit=S.submit_dialog,
+            ),
+            max_width="min(32rem, 94vw)",
+        ),
+        open=(S.dialog == "period_add") | (S.dialog == "period_edit") | (S.dialog == "area_edit"),
+        on_open_change=S.on_dialog_open_change,
+    )
+
+
+def confirm_dialog() -> rx.Component:
+    switching_off = S.dialog_values["wanted"] == "off"
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(rx.cond(
+                S.dialog == "ilp",
+                rx.cond(switching_off, "Switch ILPs off?", "Switch ILPs on?"),
+                "Delete period " + S.dialog_values["name"] + "?",
+            )),
+            rx.alert_dialog.description(rx.cond(
+                S.dialog == "ilp",
+                rx.cond(switching_off,
+                        "Mentors, teachers, learners and parents at " + S.school_name + " will no longer be able to "
+                        "open or change any plan; they are told that ILPs are switched off. Nothing is deleted: "
+                        "switching ILPs on again restores everything.",
+                        "Everyone at " + S.school_name + " can use their plans again."),
+                S.dialog_values["starts_on"] + " to " + S.dialog_values["ends_on"] + ". No plan uses it; "
+                "it is removed for good.",
+            ), size="2"),
+            rx.vstack(
+                form_error(S.dialog_error),
+                rx.hstack(
+                    rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                    rx.button(
+                        rx.cond(S.dialog == "ilp", rx.cond(switching_off, "Switch ILPs off", "Switch ILPs on"),
+                                "Delete period"),
+                        color_scheme=rx.cond((S.dialog == "ilp") & ~switching_off, "green", "red"),
+                        on_click=S.confirm,
+                    ),
+                    justify="end", width="100%",
+                ),
+                spacing="3", width="100%", margin_top="1rem",
+            ),
+            max_width="min(30rem, 94vw)",
+        ),
+        open=(S.dialog == "ilp") | (S.dialog == "period_delete"),
+        on_open_change=S.on_dialog_open_change,
+    )

@@ -1,0 +1,41 @@
+"""School settings: switch ILPs on or off, the school's name, its periods and its focus-area catalogue."""
+
+import reflex as rx
+
+from ilp_app import routes
+from ilp_app.components.admin_nav import admin_nav
+from ilp_app.components.admin_school import (
+    catalogue_section,
+    confirm_dialog,
+    form_dialog,
+    ilp_section,
+    name_section,
+    periods_section,
+)
+from ilp_app.components.layout import app_shell, loading
+from ilp_app.state.admin_school import AdminSchoolState
+
+ROUTE = routes.ADMIN_SCHOOL
+TITLE = "School settings · ILP"
+ON_LOAD = AdminSchoolState.load
+
+
+def page() -> rx.Component:
+    return app_shell(
+        admin_nav(),
+        loading(
+            AdminSchoolState.loaded,
+            rx.vstack(
+                ilp_section(),
+                periods_section(),
+                catalogue_section(),
+                name_section(),
+                form_dialog(),
+                confirm_dialog(),
+                spacing="4",
+                width="100%",
+                margin_top="1rem",
+            ),
+        ),
+        heading="School settings",
+    )
