@@ -1,11 +1,12 @@
-"""Administrator console: accounts, temporary passwords, disabling."""
+"""Administrator console: accounts, new accounts, temporary passwords, disabling."""
 
 import reflex as rx
 
 from ilp_app import routes
-from ilp_app.components.forms import form_error, labelled_input
+from ilp_app.components.admin_nav import admin_nav
+from ilp_app.components.forms import form_error, labelled, labelled_input
 from ilp_app.components.layout import app_shell, empty_note, loading
-from ilp_app.state.admin import AdminState
+from ilp_app.state.admin import ROLE_FIELD_PREFIX, AdminState
 
 ROUTE = routes.ADMIN
 TITLE = "Administration · ILP"
@@ -25,7 +26,8 @@ def status_badges(row: rx.Var) -> rx.Component:
 def user_card(row: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading(row.full_name, as_="h3", size="3"),
+            rx.heading(rx.link(row.full_name, href=routes.admin_person_url(row.id),
+                               aria_label="Manage " + row.full_name), as_="h3", size="3"),
             rx.text(row.email, size="2", color_scheme="gray", style={"word_break": "break-all"}),
             rx.text(row.roles, size="2"),
             status_badges(row),
@@ -87,17 +89,82 @@ def password_dialog() -> rx.Component:
     )
 
 
+def role_checkboxes(checked=None) -> rx.Component:
+    """The roles as checkboxes named ``role-<role>``; ``checked(value)`` gives each one's start."""
+    return rx.el.fieldset(
+        rx.el.legend("Roles", class_name="field-label"),
+        rx.foreach(AdminState.role_choices, lambda r: rx.el.label(
+            rx.el.input(type="checkbox", name=ROLE_FIELD_PREFIX + r["value"],
+                        default_checked=checked(r["value"]) if checked else False),
+            " ", r["label"], class_name="checkbox-line", style={"min_height": "32px"},
+        )),
+        class_name="objective-fieldset",
+    )
+
+
+def pronoun_audience_select(field_id: str, default=None) -> rx.Component:
+    return labelled(
+        "Pronouns shown to", field_id,
+        rx.el.select(
+            rx.el.option("Staff and family", value="family"),
+            rx.el.option("Staff only", value="staff"),
+            id=field_id, name="pronouns_visibility", default_value=default if default is not None else "family",
+            class_name="role-select",
+        ),
+    )
+
+
+def create_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("New account"),
+            rx.dialog.description(
+                "Without a temporary password the account cannot sign in until you set one.", size="2"),
+            rx.form(
+                rx.vstack(
+                    form_error(AdminState.create_error),
+                    labelled_input("Full name", name="full_name", max_length=200, autocomplete="off"),
+                    labelled_input("Preferred name (optional)", name="preferred_name", max_length=100,
+                                   required=False, autocomplete="off"),
+                    labelled_input("Email", name="email", type_="email", max_length=254, autocomplete="off"),
+                    labelled_input("Pronouns (optional)", name="pronouns", max_length=50, required=False,
+                                   autocomplete="off"),
+                    pronoun_audience_select("new-pronouns-visibility"),
+                    role_checkboxes(),
+                    labelled_input("Temporary password (optional)", name="new_password", max_length=128,
+                                   required=False, autocomplete="off"),
+                    rx.hstack(
+                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button",
+                                                  on_click=AdminState.close_create)),
+                        rx.button("Create account", type="submit", loading=AdminState.busy),
+                        justify="end", width="100%",
+                    ),
+                    spacing="3",
+                ),
+                on_submit=AdminState.create_account,
+            ),
+            max_width="32rem",
+        ),
+        open=AdminState.create_open,
+        on_open_change=lambda _open: AdminState.close_create(),
+    )
+
+
 def page() -> rx.Component:
     return app_shell(
+        admin_nav(),
         loading(
             AdminState.loaded,
             rx.vstack(
-                rx.link(rx.icon("library", size=14), " School plan templates", href=routes.TEMPLATES, size="2"),
-                rx.el.label(
-                    rx.text("Find an account", size="2", weight="medium"),
-                    rx.input(placeholder="Name or email", value=AdminState.query, type="search",
-                             on_change=AdminState.search.debounce(250), width="100%", max_length=100),
-                    width="100%", max_width="24rem",
+                rx.hstack(
+                    rx.el.label(
+                        rx.text("Find an account", size="2", weight="medium"),
+                        rx.input(placeholder="Name or email", value=AdminState.query, type="search",
+                                 on_change=AdminState.search.debounce(250), width="100%", max_length=100),
+                        width="100%", max_width="24rem",
+                    ),
+                    rx.button(rx.icon("user-plus", size=16), "New account", on_click=AdminState.open_create),
+                    align="end", wrap="wrap", spacing="3", width="100%",
                 ),
                 rx.cond(
                     AdminState.rows.length() == 0,
@@ -105,6 +172,7 @@ def page() -> rx.Component:
                     rx.box(rx.foreach(AdminState.rows, user_card), class_name="card-grid", role="list", width="100%"),
                 ),
                 password_dialog(),
+                create_dialog(),
                 spacing="4",
                 width="100%",
             ),

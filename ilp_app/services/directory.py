@@ -11,9 +11,29 @@ from ilp_app.db.models import Enrollment, Group, Guardianship, MentorAssignment,
 from ilp_app.domain.permissions import Action, Actor, LearnerRef, PlanRef, can
 from ilp_app.domain.plans import PlanStatus
 from ilp_app.domain.roles import Role
-from ilp_app.services.guard import authorize
+from ilp_app.services.guard import authorize, denial
+from ilp_app.services.learner_context import shared_pronouns, visible_pronouns
 from ilp_app.services.periods import period_current
 from ilp_app.services.plan_read import plan_summaries
+from ilp_app.services.relationships import why_lines, why_text
+
+MSG_ILP_SWITCHED_OFF = "Individual learning plans are switched off at {school}. Ask the school office."
+
+
+def ilp_switched_off_message(*, session: Session, actor: Actor | None) -> str:
+    """What to tell someone whose school has switched ILPs off ("" while ILPs run for them)."""
+    if actor is None or actor.ilp_enabled:
+        return ""
+    site = session.get(Site, actor.site_id)
+    return MSG_ILP_SWITCHED_OFF.format(school=site.name if site else "your school")
+
+
+def _home_open(session: Session, actor: Actor | None, role: Role, client_ip: str) -> None:
+    """Authorise a home; while the school has ILPs switched off, refuse it saying so (audited)."""
+    authorize(actor, Action.HOME_VIEW, role, client_ip=client_ip)
+    message = ilp_switched_off_message(session=session, actor=actor)
+    if message:
+        raise denial(actor, Action.HOME_VIEW, role, client_ip=client_ip, message=message)
 
 
 @dataclass(frozen=True)
@@ -32,6 +52,8 @@ class LearnerRow:
     plan_completed: int = 0
     plan_total: int = 0
     plan_percent: int = 0
+    # For staff: why they can see this learner ("You are their mentor · ..."); empty for families.
+    why: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,8 +78,11 @@ def _names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     return {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(ids))).all()}
 
 
-def learner_rows(*, session: Session, learner_ids: Iterable[int]) -> list[LearnerRow]:
-    """Learners with their groups, mentors and guardians, sorted by name. Callers authorise first."""
+def learner_rows(*, session: Session, learner_ids: Iterable[int], actor: Actor | None = None) -> list[LearnerRow]:
+    """Learners with their groups, mentors and guardians, sorted by name. Callers authorise first.
+
+    Pronouns are shown as the learner chose for ``actor`` (without one: only those shared with family).
+    """
     ids = sorted(set(learner_ids))
     if not ids:
         return []
@@ -81,7 +106,9 @@ def learner_rows(*, session: Session, learner_ids: Iterable[int]) -> list[Learne
 
     rows = [
         LearnerRow(
-            id=u.id, name=u.display_name, full_name=u.full_name, pronouns=u.pronouns,
+            id=u.id, name=u.display_name, full_name=u.full_name,
+            pronouns=visible_pronouns(actor, learner_id=u.id, pronouns=u.pronouns, visibility=u.pronouns_visibility)
+            if actor is not None else shared_pronouns(pronouns=u.pronouns, visibility=u.pronouns_visibility),
             groups=", ".join(groups.get(u.id, [])), mentors=joined(mentor_links, u.id),
             guardians=joined(guardian_links, u.id),
         )
@@ -106,6 +133,12 @@ def with_current_plans(*, session: Session, actor: Actor, rows: list[LearnerRow]
     return result
 
 
+def with_why(*, session: Session, actor: Actor, rows: list[LearnerRow]) -> list[LearnerRow]:
+    """Add, for a staff member, why they can see each learner (families get nothing added)."""
+    lines = why_lines(session=session, actor=actor, learner_ids=[r.id for r in rows])
+    return [replace(r, why=why_text(lines.get(r.id, []))) for r in rows]
+
+
 def _group_rows(session: Session, group_ids: list[int]) -> list[GroupRow]:
     if not group_ids:
         return []
@@ -126,10 +159,11 @@ class StaffHome:
 
 def mentor_home(*, session: Session, actor: Actor | None, client_ip: str = "") -> StaffHome:
     """The mentor's learners (from mentor assignments) and their tutor groups."""
-    authorize(actor, Action.HOME_VIEW, Role.MENTOR, client_ip=client_ip)
+    _home_open(session, actor, Role.MENTOR, client_ip)
     learners = with_current_plans(
-        session=session, actor=actor, rows=learner_rows(session=session, learner_ids=actor.mentee_ids)
+        session=session, actor=actor, rows=learner_rows(session=session, learner_ids=actor.mentee_ids, actor=actor)
     )
+    learners = with_why(session=session, actor=actor, rows=learners)
     group_ids = session.exec(
         select(Enrollment.group_id).join(Group, Group.id == Enrollment.group_id)
         .where(Enrollment.user_id.in_(list(actor.mentee_ids) or [-1]), Group.kind == "tutor")
@@ -139,15 +173,15 @@ def mentor_home(*, session: Session, actor: Actor | None, client_ip: str = "") -
 
 def teacher_home(*, session: Session, actor: Actor | None, client_ip: str = "") -> StaffHome:
     """The groups a teacher teaches and the learners in them."""
-    authorize(actor, Action.HOME_VIEW, Role.TEACHER, client_ip=client_ip)
+    _home_open(session, actor, Role.TEACHER, client_ip)
     group_ids = session.exec(
         select(Enrollment.group_id).where(Enrollment.user_id == actor.user_id, Enrollment.role == "teacher")
     ).all()
     return StaffHome(
         groups=_group_rows(session, sorted(set(group_ids))),
-        learners=with_current_plans(
-            session=session, actor=actor, rows=learner_rows(session=session, learner_ids=actor.taught_learner_ids)
-        ),
+        learners=with_why(session=session, actor=actor, rows=with_current_plans(
+            session=session, actor=actor, rows=learner_rows(session=session, learner_ids=actor.taught_learner_ids, actor=actor)
+        )),
     )
 
 
@@ -167,9 +201,9 @@ def _period_info(session: Session, site_id: int) -> PeriodInfo | None:
 
 def learner_home(*, session: Session, actor: Actor | None, client_ip: str = "") -> LearnerHome:
     """A learner's own mentor, groups and current period."""
-    authorize(actor, Action.HOME_VIEW, Role.LEARNER, client_ip=client_ip)
+    _home_open(session, actor, Role.LEARNER, client_ip)
     authorize(actor, Action.LEARNER_VIEW, LearnerRef(actor.user_id), client_ip=client_ip)
-    rows = with_current_plans(session=session, actor=actor, rows=learner_rows(session=session, learner_ids=[actor.user_id]))
+    rows = with_current_plans(session=session, actor=actor, rows=learner_rows(session=session, learner_ids=[actor.user_id], actor=actor))
     site = session.get(Site, actor.site_id)
     return LearnerHome(me=rows[0] if rows else None, period=_period_info(session, actor.site_id),
                        school=site.name if site else "")
@@ -183,10 +217,10 @@ class ParentHome:
 
 def parent_home(*, session: Session, actor: Actor | None, client_ip: str = "") -> ParentHome:
     """A parent's own children (from guardianships), never anyone else's."""
-    authorize(actor, Action.HOME_VIEW, Role.PARENT, client_ip=client_ip)
+    _home_open(session, actor, Role.PARENT, client_ip)
     return ParentHome(
         children=with_current_plans(
-            session=session, actor=actor, rows=learner_rows(session=session, learner_ids=actor.child_ids)
+            session=session, actor=actor, rows=learner_rows(session=session, learner_ids=actor.child_ids, actor=actor)
         ),
         period=_period_info(session, actor.site_id),
     )

@@ -1,4 +1,4 @@
-"""The administrator's console: accounts, temporary passwords, disabling."""
+"""The administrator's console: accounts, new accounts, temporary passwords, disabling."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import asyncio
 
 import reflex as rx
 
-from ilp_app.domain.errors import DomainError
-from ilp_app.services import auth, users
+from ilp_app import routes
+from ilp_app.domain.errors import DomainError, PermissionDenied
+from ilp_app.domain.roles import ROLE_LABELS, Role
+from ilp_app.services import auth, people_admin, users
 from ilp_app.services.uow import unit_of_work
 from ilp_app.services.users import UserRow
 from ilp_app.state.session import SessionState
@@ -18,6 +20,25 @@ def _temporary_password(token: str, user_id: object, password: object, client_ip
         me = auth.current_user(session=s, token=token)
         users.temporary_password_set(
             session=s, actor=me.actor if me else None, user_id=user_id, password=password, client_ip=client_ip
+        )
+
+
+ROLE_FIELD_PREFIX = "role-"
+
+
+def roles_from_form(form: dict) -> list[str]:
+    """The roles ticked in a form whose checkboxes are named ``role-<role>``."""
+    return [r.value for r in Role if form.get(ROLE_FIELD_PREFIX + r.value)]
+
+
+def _create(token: str, form: dict, client_ip: str) -> int:
+    with unit_of_work() as s:
+        me = auth.current_user(session=s, token=token)
+        return people_admin.user_create(
+            session=s, actor=me.actor if me else None, email=form.get("email"), full_name=form.get("full_name"),
+            preferred_name=form.get("preferred_name", ""), pronouns=form.get("pronouns", ""),
+            pronouns_visibility=form.get("pronouns_visibility", "family"), roles=roles_from_form(form),
+            password=form.get("new_password") or None, client_ip=client_ip,
         )
 
 
@@ -36,6 +57,9 @@ class AdminState(SessionState):
     dialog_user_name: str = ""
     dialog_error: str = ""
     busy: bool = False
+    create_open: bool = False
+    create_error: str = ""
+    role_choices: list[dict[str, str]] = [{"value": r.value, "label": ROLE_LABELS[r]} for r in Role]
 
     def _refresh(self):
         me = self._current()
@@ -105,3 +129,39 @@ class AdminState(SessionState):
         yield rx.toast.success(f"Temporary password set for {name}. They must choose a new one when they sign in.")
         for event in self._refresh() or []:
             yield event
+
+    @rx.event
+    def open_create(self):
+        self.create_open = True
+        self.create_error = ""
+
+    @rx.event
+    def close_create(self):
+        self.create_open = False
+        self.create_error = ""
+
+    @rx.event
+    async def create_account(self, form_data: dict):
+        """Create an account, then open its page to give roles' links (mentees, children)."""
+        if not isinstance(form_data, dict):
+            self.create_error = people_admin.MSG_FORM
+            return
+        self.busy = True
+        yield
+        try:
+            user_id = await asyncio.to_thread(_create, self.session_token, form_data, self._client_ip())
+        except PermissionDenied as error:
+            self.busy = False
+            self.reset()
+            for event in self._refusal(self._current(), error):
+                yield event
+            return
+        except DomainError as error:
+            self.busy = False
+            self.create_error = error.message
+            return
+        self.busy = False
+        self.create_open = False
+        self.create_error = ""
+        yield rx.toast.success("Account created.")
+        yield rx.redirect(routes.admin_person_url(user_id))

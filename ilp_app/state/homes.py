@@ -9,6 +9,7 @@ from ilp_app.domain.errors import DomainError
 from ilp_app.services import directory, plan_edit
 from ilp_app.services.directory import GroupRow, LearnerRow, PeriodInfo
 from ilp_app.services.uow import unit_of_work
+from ilp_app.state import live
 from ilp_app.state.session import SessionState
 
 
@@ -19,6 +20,7 @@ class StaffHomeState(SessionState):
     groups: list[GroupRow] = []
     learners: list[LearnerRow] = []
     query: str = ""
+    _viewer_id: int = 0
 
     @rx.var
     def visible_learners(self) -> list[LearnerRow]:
@@ -41,13 +43,45 @@ class StaffHomeState(SessionState):
             return self._refusal(me, error)
         self.groups = home.groups
         self.learners = home.learners
+        self._viewer_id = me.actor.user_id
         self.loaded = True
+
+    async def _fill_and_follow(self):
+        """Load the home, then follow this person's connections: an administrator's change reloads it."""
+        events = self._fill(self._home)
+        if events is None and self._viewer_id:
+            await live.link(self, live.RosterPulse, live.roster_token(self._viewer_id))
+        return events
+
+    def _follow_roster(self, user_id: int) -> bool:
+        """Called after an administrator changed ``user_id``'s learners: reload if this home shows theirs.
+
+        Returns False when this browser should stop following (nobody, or someone else, is signed in).
+        """
+        if not self.loaded or self._viewer_id != user_id:
+            return True
+        me = self._current()
+        if me is None or me.actor.user_id != user_id:
+            self.reset()
+            return False
+        try:
+            with unit_of_work() as s:
+                home = self._home(session=s, actor=me.actor, client_ip=self._client_ip())
+        except DomainError:
+            self.reset()  # no longer allowed: show nothing rather than stale names
+            return True
+        self.groups = home.groups
+        self.learners = home.learners
+        return True
 
 
 class MentorHomeState(StaffHomeState):
+    def _home(self, **kwargs):
+        return directory.mentor_home(**kwargs)
+
     @rx.event
-    def load(self):
-        return self._fill(directory.mentor_home)
+    async def load(self):
+        return await self._fill_and_follow()
 
     @rx.event
     def create_plan(self, learner_id: int):
@@ -65,9 +99,12 @@ class MentorHomeState(StaffHomeState):
 
 
 class TeacherHomeState(StaffHomeState):
+    def _home(self, **kwargs):
+        return directory.teacher_home(**kwargs)
+
     @rx.event
-    def load(self):
-        return self._fill(directory.teacher_home)
+    async def load(self):
+        return await self._fill_and_follow()
 
 
 class LearnerHomeState(SessionState):
@@ -108,3 +145,7 @@ class ParentHomeState(SessionState):
         self.children = home.children
         self.period = home.period
         self.loaded = True
+
+
+live.follow_rosters_with(MentorHomeState)
+live.follow_rosters_with(TeacherHomeState)

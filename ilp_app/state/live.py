@@ -7,6 +7,8 @@ Only *viewers* link to a shared state, and only after the services authorised th
 * ``PlanPulse`` (token ``learner<id>``): the browsers showing a learner's plan. When the plan
   changes, each of them reloads its own copy, filtered for whoever signed in there.
 * ``InboxPulse`` (token ``user<id>``): one person's unread notification count.
+* ``RosterPulse`` (token ``roster<id>``): the browsers showing a staff member's home. When an
+  administrator connects or disconnects their learners, each reloads its list (see :func:`roster_changed`).
 
 Learners never link to a group: their events write to the boards through
 ``app.modify_state`` (see :func:`publish`), so a tick costs one delta per *viewer*, not one per
@@ -48,7 +50,11 @@ class InboxPulse(rx.SharedState):
     unread: int = 0
 
 
-LIVE_STATES = (GroupBoard, ProjectorBoard, PlanPulse, InboxPulse)
+class RosterPulse(rx.SharedState):
+    version: int = 0
+
+
+LIVE_STATES = (GroupBoard, ProjectorBoard, PlanPulse, InboxPulse, RosterPulse)
 
 
 def group_token(group_id: int) -> str:
@@ -65,6 +71,10 @@ def learner_token(learner_id: int) -> str:
 
 def user_token(user_id: int) -> str:
     return f"user{user_id}"
+
+
+def roster_token(user_id: int) -> str:
+    return f"roster{user_id}"
 
 
 async def link(state: rx.State, cls: type[rx.SharedState], token: str) -> rx.SharedState:
@@ -206,3 +216,42 @@ def announce(*, learner_ids: set[int], user_ids: set[int], skip_client: str = ""
             _batch["skip"].setdefault(lid, set()).add(skip_client)
     if _flusher is None:
         _flusher = asyncio.get_running_loop().create_task(_flush_after_window())
+
+
+#: Private states that list a person's learners; each has ``_follow_roster(user_id)`` to reload it.
+_roster_followers: list[type[rx.State]] = []
+
+
+def follow_rosters_with(cls: type[rx.State]) -> None:
+    _roster_followers.append(cls)
+
+
+async def _publish_rosters(user_ids: set[int]) -> None:
+    app = _app()
+    for uid in sorted(user_ids):
+        async with app.modify_state(rx.BaseStateToken(ident=roster_token(uid), cls=RosterPulse)) as root:
+            pulse = await root.get_state(RosterPulse)
+            pulse.version += 1
+            followers = set(pulse._linked_from)
+        gone = set()
+        for client in followers:
+            for cls in _roster_followers:
+                async with app.modify_state(rx.BaseStateToken(ident=client, cls=cls)) as root:
+                    if (await root.get_state(cls))._follow_roster(uid) is False:
+                        gone.add(client)
+        if gone:  # signed out, or someone else signed in there: stop reloading for them
+            async with app.modify_state(rx.BaseStateToken(ident=roster_token(uid), cls=RosterPulse)) as root:
+                (await root.get_state(RosterPulse))._linked_from.difference_update(gone)
+
+
+async def _publish_rosters_safely(user_ids: set[int]) -> None:
+    try:
+        await _publish_rosters(user_ids)
+    except Exception:  # the change is saved; homes catch up on their next load
+        log.exception("live roster update failed for %s", user_ids)
+
+
+def roster_changed(user_ids: set[int]) -> None:
+    """After the current event: the open homes of these people reload the learners they list."""
+    if user_ids:
+        asyncio.get_running_loop().create_task(_publish_rosters_safely(set(user_ids)))

@@ -1,0 +1,360 @@
+"""One person's page in the administrator's console: details, roles, account, and their links.
+
+Every change acts on the person loaded from the URL (kept server-side in ``_person_id``), and
+the services check the administrator again each time. After a mentor gains or loses learners,
+the mentor's open homes and the learners' open plans reload by themselves (``state.live``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from ilp_app.domain.errors import DomainError, PermissionDenied
+from ilp_app.domain.roles import Role
+from ilp_app.services import auth, people_admin, relationships, users
+from ilp_app.services.people_admin import PersonDetail
+from ilp_app.services.relationships import GroupOption, PersonLink
+from ilp_app.services.uow import unit_of_work
+from ilp_app.state import live
+from ilp_app.state.admin import roles_from_form
+from ilp_app.state.session import SessionState
+
+MAX_SELECTED = relationships.MAX_BULK
+
+
+def _route_id(value: object) -> object:
+    """The id in /admin/people/<id>: digits become a number; anything else is refused by the service."""
+    if isinstance(value, str) and value.isdigit() and len(value) <= 12:
+        return int(value)
+    return value
+
+
+def _temporary_password(token: str, user_id: int, password: object, client_ip: str) -> None:
+    with unit_of_work() as s:
+        me = auth.current_user(session=s, token=token)
+        users.temporary_password_set(session=s, actor=me.actor if me else None, user_id=user_id,
+                                     password=password, client_ip=client_ip)
+
+
+class AdminPersonState(SessionState):
+    loaded: bool = False
+    person: PersonDetail | None = None
+    details_error: str = ""
+    password_open: bool = False
+    password_error: str = ""
+    busy: bool = False
+    # A mentor's page: find learners, or take a whole group, then connect them all at once.
+    learner_query: str = ""
+    learner_results: list[PersonLink] = []
+    selected: list[PersonLink] = []
+    group_choices: list[GroupOption] = []
+    # A learner's page: the mentors to choose from.
+    mentor_choices: list[PersonLink] = []
+    # A parent's page: find a child to link.
+    child_query: str = ""
+    child_results: list[PersonLink] = []
+    child_label: str = ""
+
+    _person_id: int = 0
+
+    @rx.var
+    def selected_ids(self) -> list[int]:
+        return [p.id for p in self.selected]
+
+    @rx.var
+    def selected_names(self) -> str:
+        return ", ".join(p.name for p in self.selected)
+
+    @rx.var
+    def heading(self) -> str:
+        return self.person.full_name if self.person else "Person"
+
+    # --- loading ---
+
+    def _fill(self, s, actor) -> None:
+        self.person = people_admin.person_detail(session=s, actor=actor, user_id=self._person_id,
+                                                 client_ip=self._client_ip())
+        self.group_choices = (relationships.group_options(session=s, actor=actor)
+                              if self.person.is_mentor else [])
+        self.mentor_choices = (
+            [m for m in relationships.people_with_role(session=s, actor=actor, role=Role.MENTOR)
+             if m.id != self.person.id and m.id not in {x.id for x in self.person.mentors}]
+            if self.person.is_learner else []
+        )
+
+    def _refused(self, me, error: DomainError) -> list:
+        self.reset()
+        return self._refusal(me, error)
+
+    @rx.event
+    def load(self):
+        """/admin/people/[user_id]: the id only selects; the services decide who may see whom."""
+        self.reset()
+        me = self._current()
+        person_id = _route_id(self.user_id)
+        try:
+            with unit_of_work() as s:
+                detail = people_admin.person_detail(session=s, actor=me.actor if me else None, user_id=person_id,
+                                                    client_ip=self._client_ip())
+                self._person_id = detail.id
+                self._fill(s, me.actor)
+        except DomainError as error:
+            return self._refused(me, error)
+        self.loaded = True
+        return None
+
+    def _change(self, work, done) -> tuple[bool, list]:
+        """Run ``work(session, actor)`` for the loaded person, then show them afresh.
+
+        Returns whether it was saved, and the events to send: ``done(result)`` is the confirmation.
+        A refusal (the actor is no longer an administrator, or signed out) clears the page; a bad
+        value only says what is wrong.
+        """
+        me = self._current()
+        if not self._person_id:
+            return False, self._refused(me, PermissionDenied("Open a person first."))
+        actor = me.actor if me else None
+        try:
+            with unit_of_work() as s:
+                result = work(s, actor)
+            with unit_of_work() as s:
+                self._fill(s, actor)
+        except PermissionDenied as error:
+            return False, self._refused(me, error)
+        except DomainError as error:
+            return False, [rx.toast.error(error.message)]
+        return True, [rx.toast.success(done(result))]
+
+    # --- details and roles ---
+
+    @rx.event
+    def save_details(self, form_data: dict):
+        if not isinstance(form_data, dict):
+            self.details_error = people_admin.MSG_FORM
+            return None
+        me = self._current()
+        try:
+            with unit_of_work() as s:
+                changed = people_admin.user_update(
+                    session=s, actor=me.actor if me else None, user_id=self._person_id,
+                    email=form_data.get("email"), full_name=form_data.get("full_name"),
+                    preferred_name=form_data.get("preferred_name", ""), pronouns=form_data.get("pronouns", ""),
+                    pronouns_visibility=form_data.get("pronouns_visibility", "family"),
+                    roles=roles_from_form(form_data), client_ip=self._client_ip(),
+                )
+            with unit_of_work() as s:
+                self._fill(s, me.actor)
+        except PermissionDenied as error:
+            return self._refused(me, error)
+        except DomainError as error:
+            self.details_error = error.message
+            return None
+        self.details_error = ""
+        return rx.toast.success("Changes saved." if changed else "Nothing to change.")
+
+    # --- the account: disable, enable, temporary password ---
+
+    @rx.event
+    def set_active(self, active: bool):
+        return self._change(
+            lambda s, actor: users.user_set_active(session=s, actor=actor, user_id=self._person_id, active=active,
+                                                   client_ip=self._client_ip()),
+            lambda _: "Account enabled." if active is True else "Account disabled and signed out everywhere.",
+        )[1]
+
+    @rx.event
+    def open_password(self):
+        self.password_open = bool(self._person_id)
+        self.password_error = ""
+
+    @rx.event
+    def close_password(self):
+        self.password_open = False
+        self.password_error = ""
+
+    @rx.event
+    async def set_temporary_password(self, form_data: dict):
+        if not isinstance(form_data, dict) or not self._person_id:
+            self.password_error = people_admin.MSG_FORM
+            return
+        self.busy = True
+        yield
+        try:
+            await asyncio.to_thread(_temporary_password, self.session_token, self._person_id,
+                                    form_data.get("password"), self._client_ip())
+        except PermissionDenied as error:
+            for event in self._refused(self._current(), error):
+                yield event
+            return
+        except DomainError as error:
+            self.busy = False
+            self.password_error = error.message
+            return
+        self.busy = False
+        self.password_open = False
+        yield rx.toast.success("Temporary password set. Their open sessions ended, and they must choose a new "
+                               "password when they sign in.")
+        me = self._current()
+        try:
+            with unit_of_work() as s:
+                self._fill(s, me.actor if me else None)
+        except DomainError as error:
+            for event in self._refused(me, error):
+                yield event
+
+    # --- a mentor's learners ---
+
+    def _search(self, value: object) -> list[PersonLink]:
+        me = self._current()
+        with unit_of_work() as s:
+            return relationships.learner_search(session=s, actor=me.actor if me else None, query=value,
+                                                client_ip=self._client_ip())
+
+    @rx.event
+    def search_learners(self, value: str):
+        self.learner_query = value[:100] if isinstance(value, str) else ""
+        try:
+            self.learner_results = self._search(self.learner_query)
+        except PermissionDenied as error:
+            return self._refused(self._current(), error)
+        except DomainError as error:
+            return rx.toast.error(error.message)
+        return None
+
+    @rx.event
+    def toggle_learner(self, learner_id: int):
+        """Select or unselect a learner the search found (only people the server listed here)."""
+        if learner_id in self.selected_ids:
+            self.selected = [p for p in self.selected if p.id != learner_id]
+            return
+        found = next((p for p in self.learner_results if p.id == learner_id), None)
+        if found is not None and len(self.selected) < MAX_SELECTED:
+            self.selected = [*self.selected, found]
+
+    @rx.event
+    def select_group(self, group_id: str):
+        """Add every learner of one group to the selection."""
+        me = self._current()
+        try:
+            with unit_of_work() as s:
+                members = relationships.group_learners(session=s, actor=me.actor if me else None,
+                                                       group_id=_route_id(group_id), client_ip=self._client_ip())
+        except PermissionDenied as error:
+            return self._refused(me, error)
+        except DomainError as error:
+            return rx.toast.error(error.message)
+        have = set(self.selected_ids)
+        self.selected = [*self.selected, *(m for m in members if m.id not in have)][:MAX_SELECTED]
+        return None
+
+    @rx.event
+    def clear_selection(self):
+        self.selected = []
+
+    def _after_mentor_change(self, mentor_id: int, learner_ids: set[int]) -> None:
+        live.roster_changed({mentor_id})
+        live.announce(learner_ids=learner_ids, user_ids=set())
+
+    @rx.event
+    async def connect_selected(self):
+        ids = list(self.selected_ids)
+        mentor_id = self._person_id
+        saved, events = self._change(
+            lambda s, actor: relationships.mentor_connect(session=s, actor=actor, mentor_id=mentor_id,
+                                                          learner_ids=ids, client_ip=self._client_ip()),
+            lambda added: f"Connected {added} of {len(ids)} learners." + (
+                f" {len(ids) - added} already were." if added < len(ids) else ""),
+        )
+        if saved:
+            self.selected, self.learner_results, self.learner_query = [], [], ""
+            self._after_mentor_change(mentor_id, set(ids))
+        return events
+
+    @rx.event
+    async def disconnect_mentee(self, learner_id: int):
+        mentor_id = self._person_id
+        saved, events = self._change(
+            lambda s, actor: relationships.mentor_disconnect(session=s, actor=actor, mentor_id=mentor_id,
+                                                             learner_ids=[learner_id], client_ip=self._client_ip()),
+            lambda removed: "Disconnected." if removed else "They were not connected.",
+        )
+        if saved:
+            self._after_mentor_change(mentor_id, {learner_id})
+        return events
+
+    # --- a learner's mentors and parents ---
+
+    @rx.event
+    async def connect_mentor(self, form_data: dict):
+        mentor_id = _route_id(form_data.get("mentor_id")) if isinstance(form_data, dict) else None
+        learner_id = self._person_id
+        saved, events = self._change(
+            lambda s, actor: relationships.mentor_connect(session=s, actor=actor, mentor_id=mentor_id,
+                                                          learner_ids=[learner_id], client_ip=self._client_ip()),
+            lambda added: "Connected to the mentor." if added else "They were already connected.",
+        )
+        if saved:
+            self._after_mentor_change(mentor_id, {learner_id})
+        return events
+
+    @rx.event
+    async def disconnect_mentor(self, mentor_id: int):
+        learner_id = self._person_id
+        saved, events = self._change(
+            lambda s, actor: relationships.mentor_disconnect(session=s, actor=actor, mentor_id=mentor_id,
+                                                             learner_ids=[learner_id], client_ip=self._client_ip()),
+            lambda removed: "Disconnected." if removed else "They were not connected.",
+        )
+        if saved:
+            self._after_mentor_change(mentor_id, {learner_id})
+        return events
+
+    @rx.event
+    def unlink_parent(self, parent_id: int):
+        learner_id = self._person_id
+        return self._change(
+            lambda s, actor: relationships.guardian_unlink(session=s, actor=actor, parent_id=parent_id,
+                                                           learner_id=learner_id, client_ip=self._client_ip()),
+            lambda removed: "Parent unlinked." if removed else "They were not linked.",
+        )[1]
+
+    # --- a parent's children ---
+
+    @rx.event
+    def search_children(self, value: str):
+        self.child_query = value[:100] if isinstance(value, str) else ""
+        try:
+            self.child_results = self._search(self.child_query)
+        except PermissionDenied as error:
+            return self._refused(self._current(), error)
+        except DomainError as error:
+            return rx.toast.error(error.message)
+        return None
+
+    @rx.event
+    def set_child_label(self, value: str):
+        self.child_label = value[: relationships.MAX_LABEL] if isinstance(value, str) else ""
+
+    @rx.event
+    def link_child(self, learner_id: int):
+        parent_id, label = self._person_id, self.child_label
+        saved, events = self._change(
+            lambda s, actor: relationships.guardian_link(session=s, actor=actor, parent_id=parent_id,
+                                                         learner_id=learner_id, relationship_label=label,
+                                                         client_ip=self._client_ip()),
+            lambda new: "Child linked." if new else "Already linked; the relationship was updated.",
+        )
+        if saved:
+            self.child_results, self.child_query, self.child_label = [], "", ""
+        return events
+
+    @rx.event
+    def unlink_child(self, learner_id: int):
+        parent_id = self._person_id
+        return self._change(
+            lambda s, actor: relationships.guardian_unlink(session=s, actor=actor, parent_id=parent_id,
+                                                           learner_id=learner_id, client_ip=self._client_ip()),
+            lambda removed: "Child unlinked." if removed else "They were not linked.",
+        )[1]
