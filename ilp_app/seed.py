@@ -27,6 +27,7 @@ from ilp_app.db.models import (
 )
 from ilp_app.domain.roles import Role
 from ilp_app.security import password_hash
+from ilp_app.seed_context import seed_context
 from ilp_app.seed_lifecycle import seed_lifecycle
 from ilp_app.seed_plans import seed_plans
 
@@ -270,6 +271,7 @@ def seed_demo(*, session: Session, today: date | None = None) -> bool:
         parents_by_learner=parents_of,
         template_author_id=staff["mentor@demo.school"].id,
     )
+    seed_context(session=session, site=site, author_by_learner=mentor_of)
     return True
 
 
