@@ -176,9 +176,12 @@ def clean_rating(value: object) -> int:
 
 
 def clean_id(value: object, *, what: str = "item") -> int:
-    """An id from an event: a positive whole number (digits in text are accepted)."""
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    """An id from an event: a positive whole number (ASCII digits in text are accepted)."""
+    if isinstance(value, str):
+        text = value.strip()
+        # str.isdigit() also accepts "²" or "٣", which int() refuses or reads as another number.
+        if text.isascii() and text.isdigit() and len(text) <= 18:
+            value = int(text)
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ValidationFailed(f"That {what} does not exist.")
     return value
