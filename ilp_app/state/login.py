@@ -77,6 +77,8 @@ class LoginState(SessionState):
         self.busy = False
         for event in await unlink_all(self):
             yield event
+        # Whatever an earlier person left in this tab's page states goes before the new one signs in.
+        await (await self.get_state(SessionState))._reset_session_tree()
         self.session_token = result.token
         self._current()
         yield rx.redirect(routes.PASSWORD if result.must_change_password else routes.home_url(result.home_role))
