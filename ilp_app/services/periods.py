@@ -13,10 +13,13 @@ def period_current(*, session: Session, site_id: int, today: date | None = None)
     """The period plans are made for now.
 
     The period containing ``today``; in a break between periods, the next one (mentors prepare
-    plans before term starts); after the last period, the last one.
+    plans before term starts); after the last period, the last one. Periods a roster import
+    retired are never current.
     """
     today = today or date.today()
-    periods = session.exec(select(Period).where(Period.site_id == site_id).order_by(Period.starts_on)).all()
+    periods = session.exec(
+        select(Period).where(Period.site_id == site_id, Period.retired_at.is_(None)).order_by(Period.starts_on)
+    ).all()
     for p in periods:
         if p.starts_on <= today <= p.ends_on:
             return p
