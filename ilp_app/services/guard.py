@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from ilp_app.domain.errors import MSG_DENIED, MSG_NOT_SIGNED_IN, NotSignedIn, PermissionDenied
-from ilp_app.domain.permissions import Action, Actor, LearnerRef, NoteRef, PlanRef, UserRef, can
+from ilp_app.domain.permissions import (
+    Action,
+    Actor,
+    ContextItemRef,
+    LearnerRef,
+    NoteRef,
+    PlanRef,
+    UserRef,
+    can,
+)
 
 
 def _describe(target: object) -> tuple[str, object]:
@@ -13,6 +22,8 @@ def _describe(target: object) -> tuple[str, object]:
         return "learner_note", target.learner_id
     if isinstance(target, LearnerRef):
         return "learner", target.learner_id
+    if isinstance(target, ContextItemRef):
+        return "learner_context", target.learner_id
     if isinstance(target, UserRef):
         return "user", target.user_id
     if target is None:

@@ -13,7 +13,7 @@ import threading
 
 import reflex as rx
 
-from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
+from ilp_app.domain.errors import DomainError, NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.domain.plans import clean_id
 from ilp_app.services import templates as template_service
 from ilp_app.services.outbox import changed_learners, notified_users
@@ -357,8 +357,12 @@ class TemplateUpdatesState(SessionState):
     def _load(self, plan_id: object) -> None:
         me = self._current()
         with unit_of_work() as s:
-            panel = template_service.template_plan_panel(session=s, actor=me.actor if me else None, plan_id=plan_id,
-                                                  client_ip=self._client_ip())
+            try:
+                panel = template_service.template_plan_panel(session=s, actor=me.actor if me else None,
+                                                             plan_id=plan_id, client_ip=self._client_ip())
+            except PermissionDenied as denied:
+                denied.audit = None  # the plan page's own load records the refused open, once
+                raise
         self.shown_plan_id, self._learner_id = panel.plan_id, panel.learner_id
         self.template_name, self.can_decide = panel.template_name, panel.can_decide
         self.can_save_template, self.updates = panel.can_save_template, panel.updates

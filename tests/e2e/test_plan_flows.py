@@ -90,7 +90,7 @@ def test_user_text_is_shown_as_text_never_run(new_page):
     assert learner.evaluate("window.__pwned") is None
 
 
-def test_a_learner_cannot_open_another_learners_plan_by_url(new_page):
+def test_a_learner_cannot_open_another_learners_plan_by_url(new_page, app_db):
     mentor2 = new_page()
     sign_in(mentor2, "mentor2@demo.school")
     wait_for_path(mentor2, "/mentor")
@@ -104,3 +104,13 @@ def test_a_learner_cannot_open_another_learners_plan_by_url(new_page):
     learner.goto(foreign_url)
     expect(learner.get_by_text("You do not have access")).to_be_visible()
     wait_for_path(learner, "/learner")
+
+    # The refused open is in the audit trail once, however many parts of the page asked.
+    foreign_plan_id = foreign_url.rstrip("/").rsplit("/", 1)[-1]
+    with app_db.connect() as conn:
+        refusals = conn.exec_driver_sql(
+            "SELECT count(*) FROM auditevent a JOIN \"user\" u ON u.id = a.actor_user_id "
+            "WHERE u.email = 'learner@demo.school' AND a.outcome = 'denied' AND a.target_type = 'plan' "
+            "AND a.target_id = ?", (foreign_plan_id,)
+        ).scalar_one()
+    assert refusals == 1
