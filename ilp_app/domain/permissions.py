@@ -290,6 +290,7 @@ _OPEN_BEFORE_PASSWORD_CHANGE = frozenset({Action.ACCOUNT_MANAGE})
 _OPEN_WHEN_ILP_DISABLED = frozenset({
     Action.HOME_VIEW, Action.ACCOUNT_MANAGE, Action.ADMIN_CONSOLE_VIEW, Action.USER_LIST, Action.USER_MANAGE,
     Action.SCHOOL_MANAGE, Action.RETENTION_MANAGE, Action.LEARNER_EXPORT, Action.LEARNER_ERASE,
+    Action.OBJECTIVE_LIBRARY_VIEW,  # the standards library holds no learner's data
 })
 
 

@@ -77,4 +77,5 @@ def test_a_site_with_ilps_switched_off_keeps_only_administration_open():
     # Families keep their right to their data; the school keeps running.
     assert can(parent, Action.LEARNER_EXPORT, LearnerRef(12)) is True
     assert can(admin, Action.SCHOOL_MANAGE) is True
+    assert can(admin, Action.OBJECTIVE_LIBRARY_VIEW) is True  # to import standards before switching on
     assert can(admin, Action.LEARNER_VIEW, LearnerRef(10)) is False
