@@ -5,11 +5,18 @@ import reflex as rx
 from ilp_app.api import add_routes
 from ilp_app.pages import (
     admin,
+    admin_groups,
+    admin_import,
+    admin_person,
+    admin_privacy,
+    admin_school,
     group,
     index,
     learner,
+    learner_report,
     login,
     mentor,
+    objectives,
     parent,
     password,
     plan,
@@ -25,5 +32,6 @@ app = rx.App(
 
 add_routes(app)  # file downloads that check the signed-in session themselves
 
-for module in (index, login, password, admin, mentor, teacher, learner, parent, plan, group, projector, templates):
+for module in (index, login, password, admin, mentor, teacher, learner, parent, plan, group, projector, templates,
+               learner_report, admin_school, admin_groups, admin_person, objectives, admin_import, admin_privacy):
     app.add_page(module.page, route=module.ROUTE, title=module.TITLE, on_load=module.ON_LOAD)

@@ -16,6 +16,7 @@ PLAN = "/plans/[plan_id]"
 GROUP = "/groups/[group_id]"
 PROJECTOR = "/groups/[group_id]/projector"
 TEMPLATES = "/templates"
+LEARNER_REPORT = "/learners/[learner_id]"
 OBJECTIVES = "/objectives"
 ADMIN_SCHOOL = "/admin/school"
 ADMIN_PERSON = "/admin/people/[user_id]"
@@ -55,3 +56,8 @@ def projector_url(group_id) -> str:
 
 def admin_person_url(user_id) -> str:
     return f"/admin/people/{user_id}"
+
+
+def learner_report_url(learner_id) -> str:
+    """One learner's overview across periods (``learner_id`` may be a number or a frontend var)."""
+    return f"/learners/{learner_id}"

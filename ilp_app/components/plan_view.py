@@ -12,6 +12,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.components.downloads import download_link
 from ilp_app.components.forms import form_error, labelled
+from ilp_app.components.learner_context import learner_context_header
 from ilp_app.components.reviews import reviews_section
 from ilp_app.domain.plans import (
     MAX_GOAL_STATEMENT,
@@ -501,18 +502,34 @@ def log_section() -> rx.Component:
 
 
 def _objective_checkboxes() -> rx.Component:
+    """Objectives to link, narrowed by a search on code, words or framework; linked ones always stay in view.
+
+    Every checkbox stays in the form while hidden, so narrowing the list never unlinks anything. The
+    search box belongs to no form: Enter in it does not save the goal.
+    """
+    needle = PlanState.objective_filter.lower()
     return rx.cond(
         PlanState.objective_choices.length() > 0,
         rx.el.fieldset(
             rx.el.legend("Learning objectives", class_name="field-label"),
+            labelled("Find by code or words", "dialog-objective-filter",
+                     rx.el.input(id="dialog-objective-filter", type="search", form="objective-filter",
+                                 max_length=100, placeholder="e.g. OC.2 or presentation", class_name="role-select",
+                                 on_change=PlanState.filter_objectives.debounce(200), style={"width": "100%"})),
             rx.box(
                 rx.foreach(PlanState.objective_choices, lambda o: rx.el.label(
                     rx.el.input(type="checkbox", name=OBJECTIVE_FIELD_PREFIX + o["id"],
                                 default_checked=PlanState.dialog_objectives.contains(o["id"])),
-                    " ", o["label"], class_name="checkbox-line",
+                    " ", rx.el.strong(o["code"]), " — ", o["statement"],
+                    rx.el.span(o["path"], style={"display": "block", "font_size": "0.75rem",
+                                                 "color": "var(--gray-11)", "padding_left": "1.4rem"}),
+                    class_name="checkbox-line",
+                    style={"display": rx.cond(o["search"].contains(needle)
+                                              | PlanState.dialog_objectives.contains(o["id"]), "block", "none")},
                 )),
                 class_name="objective-list",
             ),
+            rx.link("Browse the objective library", href=routes.OBJECTIVES, size="1", is_external=True),
             class_name="objective-fieldset",
         ),
     )
@@ -663,13 +680,10 @@ def history_section() -> rx.Component:
 def plan_header() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(
-                rx.heading(P.learner_name, as_="h2", size="6"),
-                rx.cond(P.learner_pronouns != "", rx.badge(P.learner_pronouns, variant="soft", color_scheme="gray")),
-                status_badge(P.status, P.status_label),
-                align="center", wrap="wrap", spacing="2",
-            ),
+            learner_context_header(P.learner_id, P.learner_name, status_badge(P.status, P.status_label)),
             rx.text(P.period_name, " · ", P.period_starts, " – ", P.period_ends, size="2", color_scheme="gray"),
+            rx.cond(P.why != "", rx.text(rx.text.strong("Why you can see this plan: "), P.why, size="2",
+                                         color_scheme="gray", class_name="why-line")),
             progress_line(P.completed, P.total, P.percent, "Progress of the whole plan"),
             rx.hstack(
                 rx.badge(P.not_started, " not started", color_scheme="gray", variant="soft"),
@@ -682,6 +696,9 @@ def plan_header() -> rx.Component:
                                icon="lock", color_scheme="gray", width="100%")),
             acknowledgement_block(),
             download_link("Print plan (PDF)", plan_pdf_url(P.id), filename="plan.pdf", icon="printer"),
+            rx.link(rx.icon("chart-column", size=16, aria_hidden="true"), "All plans of ", P.learner_name,
+                    href=routes.learner_report_url(P.learner_id), size="2",
+                    style={"display": "inline-flex", "align_items": "center", "gap": "0.35rem", "min_height": "44px"}),
             rx.cond(CAN.next_period,
                     rx.button(rx.icon("calendar-arrow-up", size=16), "Start the next period",
                               variant="soft", on_click=PlanState.open_dialog("next_period", 0, {}))),

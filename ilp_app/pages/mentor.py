@@ -27,6 +27,7 @@ def page() -> rx.Component:
                 rx.hstack(
                     group_badges(MentorHomeState.groups),
                     rx.link(rx.icon("library", size=14), " Plan templates", href=routes.TEMPLATES, size="2"),
+                    rx.link(rx.icon("book-open", size=14), " Objective library", href=routes.OBJECTIVES, size="2"),
                     wrap="wrap", spacing="3", align="center",
                 ),
                 review_dashboard_section(),

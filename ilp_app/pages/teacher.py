@@ -17,7 +17,11 @@ def page() -> rx.Component:
         loading(
             TeacherHomeState.loaded,
             rx.vstack(
-                group_badges(TeacherHomeState.groups),
+                rx.hstack(
+                    group_badges(TeacherHomeState.groups),
+                    rx.link(rx.icon("book-open", size=14), " Objective library", href=routes.OBJECTIVES, size="2"),
+                    wrap="wrap", spacing="3", align="center",
+                ),
                 rx.el.label(
                     rx.text("Find a learner", size="2", weight="medium"),
                     rx.input(placeholder="Name or group", value=TeacherHomeState.query,

@@ -35,8 +35,10 @@ from ilp_app.domain.plans import (
 from ilp_app.domain.projection import goal_outlook
 from ilp_app.services.guard import authorize
 from ilp_app.services.history import AcknowledgementView, plan_acknowledgements
+from ilp_app.services.learner_context import visible_pronouns
 from ilp_app.services.periods import period_current
 from ilp_app.services.plan_access import plan_load
+from ilp_app.services.relationships import why_lines, why_text
 
 
 def _when(value: datetime | None) -> str:
@@ -181,6 +183,8 @@ class PlanView:
     acknowledgements: list[AcknowledgementView] = field(default_factory=list)
     notes: list[NoteView] = field(default_factory=list)
     log: list[LogView] = field(default_factory=list)
+    # For staff: why they can see this learner's plan; empty for the learner and parents.
+    why: str = ""
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -302,7 +306,9 @@ def plan_view(*, session: Session, actor: Actor | None, plan_id: object, client_
     caps = _capabilities(actor, ctx.ref)
     return PlanView(
         id=plan.id, learner_id=plan.learner_id, learner_name=learner.display_name if learner else "",
-        learner_pronouns=learner.pronouns if learner else "", period_name=ctx.period.name,
+        learner_pronouns=visible_pronouns(actor, learner_id=plan.learner_id, pronouns=learner.pronouns,
+                                          visibility=learner.pronouns_visibility) if learner else "",
+        period_name=ctx.period.name,
         period_starts=_day(ctx.period.starts_on), period_ends=_day(ctx.period.ends_on),
         status=status.value, status_label=status.label, completed=overall.completed, ongoing=overall.ongoing,
         not_started=overall.not_started, total=overall.total, percent=overall.percent,
@@ -315,6 +321,7 @@ def plan_view(*, session: Session, actor: Actor | None, plan_id: object, client_
                for n in notes],
         log=[LogView(id=e.id, author=names.get(e.author_id, ""), body=e.body, created_at=_when(e.created_at))
              for e in log],
+        why=why_text(why_lines(session=session, actor=actor, learner_ids=[plan.learner_id]).get(plan.learner_id, [])),
     )
 
 

@@ -19,10 +19,12 @@ from ilp_app.services import history, lifecycle, plan_activity, plan_edit, plan_
 from ilp_app.services.directory import LearnerRow, parent_home
 from ilp_app.services.guard import authorize
 from ilp_app.services.history import ChangeView
+from ilp_app.services.objectives import objective_choices
 from ilp_app.services.outbox import changed_learners, notified_users
 from ilp_app.services.plan_read import PlanListItem, PlanView
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
+from ilp_app.state.learner_context import LearnerContextState
 from ilp_app.state.reviews import ReviewState
 from ilp_app.state.session import SessionState
 
@@ -53,6 +55,7 @@ class PlanState(SessionState):
     # Mentor tools.
     focus_area_choices: list[str] = []
     objective_choices: list[dict[str, str]] = []
+    objective_filter: str = ""  # narrows the goal dialog's objectives by code or words
     # One dialog at a time: its kind ("" = closed), the row it edits, and its prefilled values.
     dialog: str = ""
     dialog_target: int = 0
@@ -85,9 +88,13 @@ class PlanState(SessionState):
             ]
             if self.plan.can.edit:
                 self.focus_area_choices = plan_edit.focus_area_options(session=s, actor=actor)
+                # Archived objectives only where a goal of this plan still links to them.
+                linked = [o.id for a in self.plan.focus_areas for g in a.goals for o in g.objectives]
                 self.objective_choices = [
-                    {"id": str(o.id), "label": f"{o.code} — {o.statement}"}
-                    for o in plan_edit.objective_options(session=s, actor=actor)
+                    {"id": str(o.id), "label": f"{o.code} — {o.statement}", "code": o.code, "statement": o.statement,
+                     "path": o.path + (" · archived" if o.archived else ""),
+                     "search": f"{o.code} {o.statement} {o.path}".lower()}
+                    for o in objective_choices(session=s, actor=actor, keep_ids=linked)
                 ]
         self.empty_message = ""
         self.loaded = True
@@ -95,6 +102,8 @@ class PlanState(SessionState):
 
     async def _watch(self) -> None:
         """Follow changes to the shown plan (after plan_view authorised this viewer), and show its reviews."""
+        context_state = await self.get_state(LearnerContextState)
+        context_state._show_learner(self.plan.learner_id if self.plan is not None else 0)
         if self.plan is not None:
             await live.link(self, live.PlanPulse, live.learner_token(self.plan.learner_id))
             review_state = await self.get_state(ReviewState)
@@ -418,6 +427,12 @@ class PlanState(SessionState):
         objectives = clean.get("objectives", [])
         self.dialog_objectives = [str(o) for o in objectives] if isinstance(objectives, list) else []
         self.dialog_error = ""
+        self.objective_filter = ""
+
+    @rx.event
+    def filter_objectives(self, value: str):
+        """Narrow the goal dialog's list of objectives (the list itself is already on the page)."""
+        self.objective_filter = value[:100] if isinstance(value, str) else ""
 
     @rx.event
     def close_dialog(self):
