@@ -38,6 +38,7 @@ from ilp_app.pdf.plan_pdf import (
     PrintableTask,
     render_plans,
 )
+from ilp_app.services.learner_context import family_pronouns
 from ilp_app.services.overview import group_authorize, group_learner_ids
 from ilp_app.services.plan_read import PlanView, plan_current_id, plan_view, plans_of_learner
 from ilp_app.services.print_files import PrintStore, print_file_put
@@ -64,15 +65,19 @@ def _date(stamp: str) -> str:
     return stamp[:10]  # plan_read gives "YYYY-MM-DD HH:MM UTC"; paper needs the day
 
 
-def printable_plan(view: PlanView, *, school_name: str) -> PrintablePlan:
-    """The paper version of a plan view: family notes only, nothing else of the staff's."""
+def printable_plan(view: PlanView, *, school_name: str, pronouns: str) -> PrintablePlan:
+    """The paper version of a plan view: family notes only, nothing else of the staff's.
+
+    ``pronouns`` are those the learner shares with their family (see
+    :func:`ilp_app.services.learner_context.family_pronouns`), whoever prints: the copy goes home.
+    """
     return PrintablePlan(
         school_name=school_name,
         period_name=view.period_name,
         period_starts=view.period_starts,
         period_ends=view.period_ends,
         learner_name=view.learner_name,
-        learner_pronouns=view.learner_pronouns or "",
+        learner_pronouns=pronouns,
         focus_areas=[
             PrintableFocusArea(name=area.name, goals=[
                 PrintableGoal(
@@ -118,7 +123,8 @@ def plan_pdf(*, session: Session, actor: Actor | None, plan_id: object, client_i
         NotSignedIn, PermissionDenied, NotFound, ValidationFailed: as ``plan_read.plan_view``.
     """
     view = plan_view(session=session, actor=actor, plan_id=plan_id, client_ip=client_ip)
-    plan = printable_plan(view, school_name=_school_name(session, actor))
+    plan = printable_plan(view, school_name=_school_name(session, actor),
+                          pronouns=family_pronouns(session=session, learner_id=view.learner_id))
     return pdf_filename(view), render_plans([plan])
 
 
@@ -200,7 +206,9 @@ class GroupPrint:
         except NotFound:
             self.left_out.append(f"{name}: {LEFT_OUT_GONE}")
         else:
-            self.document.add_plan(printable_plan(view, school_name=self.order.school_name))
+            self.document.add_plan(printable_plan(
+                view, school_name=self.order.school_name,
+                pronouns=family_pronouns(session=session, learner_id=view.learner_id)))
         self.done += 1
         return None
 

@@ -138,6 +138,17 @@ def test_pronouns_are_left_out_when_not_given(session, school, actors, plan_id):
     assert "Åsa" in text and "(she/her)" not in text and "()" not in text
 
 
+def test_pronouns_the_learner_keeps_from_parents_are_not_printed_even_by_staff(session, school, actors, plan_id):
+    learner = session.get(User, school.id("learner"))
+    learner.pronouns_visibility = "staff"
+    session.add(learner)
+    session.commit()
+    for who in ("mentor", "learner"):
+        _, data = call(printing.plan_pdf, actors[who], plan_id=plan_id)
+        text = flat("\n".join(pages_text(data)))
+        assert "Åsa" in text and "she/her" not in text
+
+
 def test_a_long_plan_runs_over_pages_with_numbers_and_repeated_task_headings(school, actors):
     many_goals = [(f"Goal number {i} with a statement long enough to wrap " + "and wrap " * 12,
                    [f"Task {i}-a", f"Task {i}-b"]) for i in range(40)]
