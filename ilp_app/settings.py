@@ -10,6 +10,7 @@ import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +38,7 @@ class Settings:
     cookie_secure: bool
     session_idle_minutes: int
     session_absolute_hours: int
+    school_timezone: str = "UTC"
 
     @property
     def is_production(self) -> bool:
@@ -58,6 +60,16 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise SettingsError(f"{name} must be positive, got {value}")
     return value
+
+
+def _timezone(env: dict[str, str]) -> str:
+    """The school's time zone (an IANA name such as ``Europe/Oslo``); review times are typed and shown in it."""
+    name = env.get("ILP_SCHOOL_TIMEZONE", "").strip() or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError) as exc:
+        raise SettingsError(f"ILP_SCHOOL_TIMEZONE must be a time zone name such as Europe/Oslo, got {name!r}") from exc
+    return name
 
 
 def _environment(env: dict[str, str]) -> str:
@@ -117,6 +129,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         cookie_secure=env.get("ILP_COOKIE_SECURE", "").strip().lower() in {"1", "true", "yes"},
         session_idle_minutes=_int(env, "ILP_SESSION_IDLE_MINUTES", 120),
         session_absolute_hours=_int(env, "ILP_SESSION_ABSOLUTE_HOURS", 12),
+        school_timezone=_timezone(env),
     )
 
 

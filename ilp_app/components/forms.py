@@ -17,12 +17,12 @@ def labelled_input(label: str, *, name: str, type_: str = "text", autocomplete: 
     )
 
 
-def labelled(label: str, field_id, control: rx.Component, hint: str = "") -> rx.Component:
+def labelled(label: str, field_id, control: rx.Component, hint: str | rx.Var = "") -> rx.Component:
     """A control under a visible label tied to it by id, with an optional hint below."""
     return rx.vstack(
         rx.el.label(label, html_for=field_id, class_name="field-label"),
         control,
-        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+        rx.text(hint, size="1", color_scheme="gray") if (not isinstance(hint, str) or hint) else rx.fragment(),
         spacing="1",
         width="100%",
     )

@@ -208,7 +208,7 @@ def schedule_form() -> rx.Component:
                     labelled("Date and time", "review-starts-at",
                            rx.input(id="review-starts-at", name="starts_at", type="datetime-local", required=True,
                                     min=ReviewState.earliest_start, width="100%"),
-                           hint="Times are in UTC."),
+                           hint="Times are in " + ReviewState.time_zone + "."),
                     labelled("Duration (minutes)", "review-duration",
                            rx.input(id="review-duration", name="duration", type="number", required=True,
                                     min=DURATION_MIN, max=DURATION_MAX, step=5, default_value="30", width="100%")),

@@ -48,7 +48,7 @@ from ilp_app.domain.roles import Role
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
 from ilp_app.services.periods import period_current
-from ilp_app.services.reviews import SCHOOL_TZ, ReviewStatus
+from ilp_app.services.reviews import ReviewStatus, school_tz
 
 MSG_LEARNER_NOT_FOUND = "That learner does not exist."
 UPCOMING_REVIEWS_SHOWN = 5
@@ -313,8 +313,8 @@ def _reviews_ahead(session: Session, actor: Actor, lid: int, now: datetime) -> l
         .order_by(Review.starts_at, Review.id).limit(UPCOMING_REVIEWS_SHOWN)
     ).all()
     return [
-        ReviewAhead(review_id=r.id, starts_at=f"{r.starts_at.astimezone(SCHOOL_TZ):%Y-%m-%d %H:%M} "
-                    f"{r.starts_at.astimezone(SCHOOL_TZ).tzname() or 'UTC'}", location=r.location,
+        ReviewAhead(review_id=r.id, starts_at=f"{r.starts_at.astimezone(school_tz()):%Y-%m-%d %H:%M} "
+                    f"{r.starts_at.astimezone(school_tz()).tzname() or 'UTC'}", location=r.location,
                     online_url=r.online_url)
         for r in reviews
     ]

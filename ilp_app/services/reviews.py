@@ -6,10 +6,10 @@ outcome, which is written once into the plan log of the linked plan (unless that
 locked). Reviews happen at least twice a year, so a mentee with no review held in the last
 :data:`REVIEW_INTERVAL` is "due" on the mentor's dashboard.
 
-Times: the date and time typed into the form are read in :data:`SCHOOL_TZ` and stored in UTC.
-There is no time-zone setting yet, so :data:`SCHOOL_TZ` is UTC and every time is shown with
-"UTC" after it; a setting (e.g. ``ZoneInfo("Europe/Oslo")`` from ``settings.py``) only has to
-replace that constant. The .ics file always carries UTC times, which calendars convert.
+Times: the date and time typed into the form are read in the school's time zone
+(:func:`school_tz`, ``ILP_SCHOOL_TIMEZONE``, UTC by default) and stored in UTC; every time is
+shown in the school's zone with its abbreviation. The .ics file always carries UTC times, which
+calendars convert.
 
 Notifications: ``services.notifications`` has no review kinds, and is not edited here, so review
 notifications go through its generic writer with kinds of their own (``review_*``). They need
@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -50,9 +51,13 @@ from ilp_app.services.notifications import Kind, notify_plan_event, notify_users
 from ilp_app.services.outbox import learner_changed
 from ilp_app.services.periods import period_current
 from ilp_app.services.plan_access import plan_load
+from ilp_app.settings import get_settings
+
 
 #: The zone times are typed in and shown in (see the module docstring).
-SCHOOL_TZ: tzinfo = UTC
+def school_tz() -> tzinfo:
+    """The school's time zone, from the settings."""
+    return ZoneInfo(get_settings().school_timezone)
 
 DURATION_MIN, DURATION_MAX = 15, 240
 MAX_LOCATION = 200
@@ -157,7 +162,8 @@ class ReviewPanel:
     can_comment: bool
     attendee_choices: list[PersonView]  # empty unless the viewer may schedule
     default_attendee_ids: list[int]  # ticked at first: the learner, the parents and the viewer
-    earliest_start: str  # for the form's ``min``: now, as "YYYY-MM-DDTHH:MM" in SCHOOL_TZ
+    earliest_start: str  # for the form's ``min``: now, as "YYYY-MM-DDTHH:MM" in the school's zone
+    time_zone: str = "UTC"  # the zone typed times are read in, e.g. "Europe/Oslo"
 
 
 @dataclass
@@ -195,7 +201,7 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _local(moment: datetime) -> datetime:
-    return moment.astimezone(SCHOOL_TZ)
+    return moment.astimezone(school_tz())
 
 
 def _zone_label(moment: datetime) -> str:
@@ -227,7 +233,7 @@ def parse_start(value: object, *, now: datetime) -> datetime:
         typed = datetime.fromisoformat(value.strip())
     except ValueError as exc:  # e.g. 2026-02-30T10:00
         raise ValidationFailed(MSG_START_FORMAT) from exc
-    start = typed.replace(second=0, microsecond=0, tzinfo=SCHOOL_TZ).astimezone(UTC)
+    start = typed.replace(second=0, microsecond=0, tzinfo=school_tz()).astimezone(UTC)
     if start <= now:
         raise ValidationFailed(MSG_START_PAST)
     if start > now + MAX_AHEAD:
@@ -389,7 +395,7 @@ def review_schedule(
 
     Args:
         starts_at: "YYYY-MM-DDTHH:MM" (what ``<input type="datetime-local">`` sends), read in
-            :data:`SCHOOL_TZ`; it must be in the future and within a year.
+            the school's time zone; it must be in the future and within a year.
         duration_minutes: 15 to 240.
         location: the place (up to 200 characters); it may be empty when ``online_url`` is given.
         online_url: an optional http(s) link to an online meeting.
@@ -596,6 +602,7 @@ def review_panel(*, session: Session, actor: Actor | None, learner_id: object, c
         learner_id=learner.id, learner_name=learner.display_name, reviews=reviews, can_schedule=may_schedule,
         can_comment=can(actor, Action.REVIEW_COMMENT, ref), attendee_choices=choices,
         default_attendee_ids=defaults, earliest_start=f"{_local(now):%Y-%m-%dT%H:%M}",
+        time_zone=get_settings().school_timezone,
     )
 
 

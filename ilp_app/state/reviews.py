@@ -53,6 +53,7 @@ class ReviewState(SessionState):
     can_schedule: bool = False
     can_comment: bool = False
     earliest_start: str = ""
+    time_zone: str = "UTC"
     error: str = ""  # the schedule form's problem, shown above it
     form_version: int = 0  # changes after a review is scheduled, so the form starts empty again
     dashboard: ReviewDashboard | None = None
@@ -69,6 +70,7 @@ class ReviewState(SessionState):
         self.can_schedule = panel.can_schedule
         self.can_comment = panel.can_comment
         self.earliest_start = panel.earliest_start
+        self.time_zone = panel.time_zone
         defaults = set(panel.default_attendee_ids)
         self.attendee_choices = [
             {"id": str(p.id), "label": f"{p.name} ({p.role})", "checked": "1" if p.id in defaults else ""}

@@ -67,7 +67,7 @@ def rows(engine, model, *where) -> list:
 
 
 def local_input(moment: datetime) -> str:
-    """What an <input type="datetime-local"> sends (times are read as UTC: there is no zone setting)."""
+    """What an <input type="datetime-local"> sends (read in the school's zone: UTC unless configured)."""
     return moment.strftime("%Y-%m-%dT%H:%M")
 
 
@@ -387,6 +387,25 @@ def test_only_the_mentor_records_the_outcome(engine, review_id, actors, plan_id,
 def test_the_outcome_needs_a_summary(review_id, actors, summary):
     with pytest.raises(ValidationFailed, match="Summary"):
         call(reviews.review_record_outcome, actors["mentor"], review_id=review_id, summary=summary, now=next_week())
+
+
+def test_times_are_typed_and_shown_in_the_schools_time_zone(monkeypatch, engine, school, actors, plan_id):
+    import dataclasses
+
+    from ilp_app import settings
+
+    oslo = dataclasses.replace(settings.get_settings(), school_timezone="Europe/Oslo")
+    monkeypatch.setattr(reviews, "get_settings", lambda: oslo)
+    now = datetime.now(UTC)
+    year = now.year + 1 if (now.month, now.day) >= (1, 13) else now.year
+    typed = datetime(year, 1, 14, 10, 0, tzinfo=UTC)  # the next 14 January, in winter time in Oslo
+    rid = schedule(school, actors, starts_at=local_input(typed))
+    [stored] = rows(engine, Review, Review.id == rid)
+    assert stored.starts_at == typed.replace(hour=9)  # 10:00 in Oslo in January is 09:00 UTC
+    [view] = call(reviews.reviews_of_learner, actors["mentor"], learner_id=school.id("learner"))
+    assert view.starts_at == f"{typed:%Y-%m-%d} 10:00 CET"
+    panel = call(reviews.review_panel, actors["mentor"], learner_id=school.id("learner"))
+    assert panel.time_zone == "Europe/Oslo"
 
 
 def test_a_review_scheduled_before_the_plan_existed_logs_into_the_current_plan(engine, school, actors):

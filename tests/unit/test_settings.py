@@ -74,3 +74,11 @@ def test_default_origins_are_local_and_never_a_wildcard():
 def test_session_limits_must_be_positive_whole_numbers(value):
     with pytest.raises(SettingsError, match="ILP_SESSION_IDLE_MINUTES"):
         load_settings({"ILP_SESSION_IDLE_MINUTES": value})
+
+
+def test_the_school_time_zone_defaults_to_utc_and_must_be_a_real_zone():
+    assert load_settings({}).school_timezone == "UTC"
+    assert load_settings({"ILP_SCHOOL_TIMEZONE": "Europe/Oslo"}).school_timezone == "Europe/Oslo"
+    for wrong in ("Europe/Atlantis", "../etc/passwd", "CET+1"):
+        with pytest.raises(SettingsError, match="ILP_SCHOOL_TIMEZONE"):
+            load_settings({"ILP_SCHOOL_TIMEZONE": wrong})
