@@ -48,7 +48,7 @@ from ilp_app.domain.roles import Role
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
 from ilp_app.services.periods import period_current
-from ilp_app.services.reviews import ReviewStatus, school_tz
+from ilp_app.services.review_model import ReviewStatus, school_tz
 
 MSG_LEARNER_NOT_FOUND = "That learner does not exist."
 UPCOMING_REVIEWS_SHOWN = 5

@@ -22,7 +22,8 @@ from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.services import reviews
 from ilp_app.services.auth import CurrentUser
 from ilp_app.services.outbox import changed_learners, notified_users
-from ilp_app.services.reviews import ReviewDashboard, ReviewPanel, ReviewView
+from ilp_app.services.review_dashboard import review_dashboard
+from ilp_app.services.review_model import ReviewDashboard, ReviewPanel, ReviewView
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.session import SessionState
@@ -221,8 +222,8 @@ class ReviewState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                self.dashboard = reviews.review_dashboard(session=s, actor=me.actor if me else None,
-                                                          client_ip=self._client_ip())
+                self.dashboard = review_dashboard(session=s, actor=me.actor if me else None,
+                                                  client_ip=self._client_ip())
         except DomainError as error:
             self.dashboard = None
             return self._refusal(me, error)

@@ -15,16 +15,13 @@ import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.domain.plans import clean_id
+from ilp_app.services import template_apply as apply_service
+from ilp_app.services import template_updates as updates_service
 from ilp_app.services import templates as template_service
 from ilp_app.services.outbox import changed_learners, notified_users
-from ilp_app.services.templates import (
-    ApplyChoice,
-    ApplySummary,
-    TemplateDetail,
-    TemplatePlanRow,
-    TemplateRow,
-    TemplateUpdateView,
-)
+from ilp_app.services.template_apply import ApplyChoice, ApplySummary
+from ilp_app.services.template_updates import TemplatePlanRow, TemplateUpdateView
+from ilp_app.services.templates import TemplateDetail, TemplateRow
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.session import SessionState
@@ -63,10 +60,10 @@ def _apply_in_one_transaction(actor, template_id: int, target: str, target_id: i
                               client_ip: str) -> ApplySummary:
     with unit_of_work() as s:
         if target == "group":
-            return template_service.template_apply_group(session=s, actor=actor, template_id=template_id,
-                                                  group_id=target_id, progress=progress, client_ip=client_ip)
-        return template_service.template_apply(session=s, actor=actor, template_id=template_id, learner_ids=[target_id],
-                                        progress=progress, client_ip=client_ip)
+            return apply_service.template_apply_group(session=s, actor=actor, template_id=template_id,
+                                                      group_id=target_id, progress=progress, client_ip=client_ip)
+        return apply_service.template_apply(session=s, actor=actor, template_id=template_id, learner_ids=[target_id],
+                                            progress=progress, client_ip=client_ip)
 
 
 def _parse_target(value: object) -> tuple[str, int]:
@@ -119,11 +116,11 @@ class TemplateLibraryState(SessionState):
         with unit_of_work() as s:
             self.rows = template_service.template_list(session=s, actor=actor, include_archived=self.show_archived,
                                                      client_ip=self._client_ip())
-            choices = template_service.template_apply_choices(session=s, actor=actor)
+            choices = apply_service.template_apply_choices(session=s, actor=actor)
             selected = self.selected.id if self.selected is not None else 0
             if selected and any(t.id == selected for t in self.rows):
                 self.selected = template_service.template_view(session=s, actor=actor, template_id=selected)
-                self.selected_plans = template_service.template_plans(session=s, actor=actor, template_id=selected)
+                self.selected_plans = updates_service.template_plans(session=s, actor=actor, template_id=selected)
             else:
                 self.selected, self.selected_plans = None, []
         self.learner_choices, self.group_choices = choices.learners, choices.groups
@@ -159,7 +156,7 @@ class TemplateLibraryState(SessionState):
                 actor = me.actor if me else None
                 self.selected = template_service.template_view(session=s, actor=actor, template_id=template_id,
                                                         client_ip=self._client_ip())
-                self.selected_plans = template_service.template_plans(session=s, actor=actor, template_id=template_id)
+                self.selected_plans = updates_service.template_plans(session=s, actor=actor, template_id=template_id)
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 return self._fail(me, error)
@@ -358,8 +355,8 @@ class TemplateUpdatesState(SessionState):
         me = self._current()
         with unit_of_work() as s:
             try:
-                panel = template_service.template_plan_panel(session=s, actor=me.actor if me else None,
-                                                             plan_id=plan_id, client_ip=self._client_ip())
+                panel = updates_service.template_plan_panel(session=s, actor=me.actor if me else None,
+                                                            plan_id=plan_id, client_ip=self._client_ip())
             except PermissionDenied as denied:
                 denied.audit = None  # the plan page's own load records the refused open, once
                 raise
@@ -407,12 +404,12 @@ class TemplateUpdatesState(SessionState):
 
     @rx.event
     async def accept(self, template_item_id: int, revision: int):
-        return await self._answer(template_service.template_update_accept, template_item_id, revision,
+        return await self._answer(updates_service.template_update_accept, template_item_id, revision,
                                   "Taken into the plan.")
 
     @rx.event
     async def dismiss(self, template_item_id: int, revision: int):
-        return await self._answer(template_service.template_update_dismiss, template_item_id, revision, "Dismissed.")
+        return await self._answer(updates_service.template_update_dismiss, template_item_id, revision, "Dismissed.")
 
     def _follow(self, learner_id: int) -> None:
         """Another screen changed this learner's plan: show the list as it now is."""

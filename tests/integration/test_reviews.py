@@ -6,20 +6,16 @@ Each service call runs in its own unit of work, as a Reflex event (or an HTTP re
 from __future__ import annotations
 
 import threading
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import icalendar
 import pytest
-import reflex as rx
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.applications import Starlette
 
-from ilp_app import api, api_privacy, security
+from ilp_app import api, api_privacy
 from ilp_app.db.models import (
-    AuditEvent,
-    AuthSession,
     Notification,
     Plan,
     PlanLogEntry,
@@ -27,43 +23,22 @@ from ilp_app.db.models import (
     ReviewComment,
 )
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
-from ilp_app.services import plan_edit, plan_read, reviews
+from ilp_app.services import plan_edit, plan_read, review_model, reviews
 from ilp_app.services.print_files import PRINT_FILE_PATH
-from ilp_app.services.reviews import (
+from ilp_app.services.review_calendar import review_ics
+from ilp_app.services.review_dashboard import review_dashboard
+from ilp_app.services.review_model import (
     MSG_ALREADY_HELD,
     MSG_CANCELLED,
     MSG_OUTCOME_RECORDED,
 )
-from ilp_app.services.uow import unit_of_work
 from ilp_app.state import reviews as review_state
 from ilp_app.state.reviews import ReviewState
 from tests.support.school import build_school
-
-with warnings.catch_warnings():
-    # Starlette 1.x would rather its TestClient used httpx2; httpx (the dev dependency) works.
-    warnings.filterwarnings("ignore", message=".*httpx2.*")
-    from starlette.testclient import TestClient
+from tests.support.services import audit, call, rows, signed_in, token_for
 
 PARENT_NAME = "Åsa Ødegård"
 LEARNER_NAME = "Émile"
-
-
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
-
-
-def audit(engine, **where) -> list[AuditEvent]:
-    with Session(engine) as s:
-        stmt = select(AuditEvent)
-        for column, value in where.items():
-            stmt = stmt.where(getattr(AuditEvent, column) == value)
-        return list(s.exec(stmt).all())
-
-
-def rows(engine, model, *where) -> list:
-    with Session(engine) as s:
-        return list(s.exec(select(model).where(*where)).all())
 
 
 def local_input(moment: datetime) -> str:
@@ -84,13 +59,6 @@ def school(session):
     session.add_all([parent, learner])
     session.commit()
     return built
-
-
-@pytest.fixture
-def actors(session, school):
-    loaded = {name: school.actor(session, name) for name in school.people} | {"anonymous": None}
-    session.commit()  # end the read, so each call's unit of work can take the write lock
-    return loaded
 
 
 @pytest.fixture
@@ -293,7 +261,7 @@ def test_forged_review_ids_are_refused(review_id, actors, forged):
     with pytest.raises((ValidationFailed, NotFound)):
         call(reviews.review_comment_add, actors["parent"], review_id=forged, body="x")
     with pytest.raises((ValidationFailed, NotFound)):
-        call(reviews.review_ics, actors["parent"], review_id=forged)
+        call(review_ics, actors["parent"], review_id=forged)
 
 
 # --- outcome ------------------------------------------------------------------------------------
@@ -395,6 +363,7 @@ def test_times_are_typed_and_shown_in_the_schools_time_zone(monkeypatch, engine,
     from ilp_app import settings
 
     oslo = dataclasses.replace(settings.get_settings(), school_timezone="Europe/Oslo")
+    monkeypatch.setattr(review_model, "get_settings", lambda: oslo)
     monkeypatch.setattr(reviews, "get_settings", lambda: oslo)
     now = datetime.now(UTC)
     year = now.year + 1 if (now.month, now.day) >= (1, 13) else now.year
@@ -479,7 +448,7 @@ def test_the_dashboard_lists_mentees_due_a_review_and_upcoming_reviews_of_only_m
     set_review(engine, old, status="held", starts_at=now - timedelta(days=200), held_at=now - timedelta(days=200))
     schedule(school, actors, who="mentor2", learner="learner2", attendee_ids=[school.id("learner2")])
 
-    board = call(reviews.review_dashboard, actors["mentor"])
+    board = call(review_dashboard, actors["mentor"])
     assert [(u.review_id, u.learner_name, u.plan_id) for u in board.upcoming] == [(rid, LEARNER_NAME, plan_id)]
     due = {d.learner_id: d for d in board.overdue}
     assert set(due) == {school.id("learner"), school.id("l1")}
@@ -489,7 +458,7 @@ def test_the_dashboard_lists_mentees_due_a_review_and_upcoming_reviews_of_only_m
     assert [d.learner_id for d in board.overdue] == [school.id("learner"), school.id("l1")]
     assert board.awaiting_outcome == []
 
-    other = call(reviews.review_dashboard, actors["mentor2"])
+    other = call(review_dashboard, actors["mentor2"])
     assert [u.learner_id for u in other.upcoming] == [school.id("learner2")]
     assert [d.learner_id for d in other.overdue] == [school.id("learner2")]
 
@@ -499,7 +468,7 @@ def test_a_mentee_reviewed_181_days_ago_is_not_due_and_one_reviewed_183_days_ago
     for name, days in (("learner", 181), ("l0", 183)):
         rid = schedule(school, actors, learner=name, attendee_ids=[school.id(name)])
         set_review(engine, rid, status="held", starts_at=now - timedelta(days=days))
-    due = {d.learner_id for d in call(reviews.review_dashboard, actors["mentor"]).overdue}
+    due = {d.learner_id for d in call(review_dashboard, actors["mentor"]).overdue}
     assert school.id("learner") not in due and school.id("l0") in due
 
 
@@ -508,7 +477,7 @@ def test_a_past_meeting_without_an_outcome_waits_for_it_and_cancelled_ones_are_l
     set_review(engine, past, starts_at=datetime.now(UTC) - timedelta(days=1))
     cancelled = schedule(school, actors)
     call(reviews.review_cancel, actors["mentor"], review_id=cancelled)
-    board = call(reviews.review_dashboard, actors["mentor"])
+    board = call(review_dashboard, actors["mentor"])
     assert [u.review_id for u in board.awaiting_outcome] == [past]
     assert board.upcoming == []
 
@@ -516,7 +485,7 @@ def test_a_past_meeting_without_an_outcome_waits_for_it_and_cancelled_ones_are_l
 @pytest.mark.parametrize("who", ["teacher", "parent", "learner", "admin", "anonymous"])
 def test_only_mentors_have_a_review_dashboard(actors, who):
     with pytest.raises(PermissionDenied):
-        call(reviews.review_dashboard, actors[who])
+        call(review_dashboard, actors[who])
 
 
 # --- the .ics invitation ------------------------------------------------------------------------
@@ -529,7 +498,7 @@ def parse(text: str) -> icalendar.Event:
 
 
 def test_the_invitation_parses_and_carries_utc_times_place_link_and_attendees(school, actors, review_id):
-    text = call(reviews.review_ics, actors["parent"], review_id=review_id)
+    text = call(review_ics, actors["parent"], review_id=review_id)
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
     event = parse(text)
     start = next_week()
@@ -549,34 +518,18 @@ def test_the_invitation_parses_and_carries_utc_times_place_link_and_attendees(sc
 
 
 def test_the_invitation_uid_is_stable(review_id, actors):
-    first = parse(call(reviews.review_ics, actors["mentor"], review_id=review_id))
-    second = parse(call(reviews.review_ics, actors["learner"], review_id=review_id))
+    first = parse(call(review_ics, actors["mentor"], review_id=review_id))
+    second = parse(call(review_ics, actors["learner"], review_id=review_id))
     assert first["UID"] == second["UID"]
 
 
 @pytest.mark.parametrize("who", ["parent2", "learner2", "mentor2", "anonymous"])
 def test_the_invitation_is_refused_to_other_families(review_id, actors, who):
     with pytest.raises(PermissionDenied):
-        call(reviews.review_ics, actors[who], review_id=review_id)
+        call(review_ics, actors[who], review_id=review_id)
 
 
 # --- the HTTP route -----------------------------------------------------------------------------
-
-
-def token_for(engine, user_id: int) -> str:
-    token = security.token_new()
-    with Session(engine) as s:
-        s.add(AuthSession(user_id=user_id, token_hash=security.token_digest(token), active_role="parent"))
-        s.commit()
-    return token
-
-
-@pytest.fixture
-def client():
-    app = Starlette()
-    api.add_routes(app)
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def get_ics(client, rid, token: str | None = None):
@@ -587,7 +540,7 @@ def get_ics(client, rid, token: str | None = None):
 
 
 def test_the_route_serves_the_invitation_to_the_family(engine, school, client, review_id):
-    response = get_ics(client, review_id, token_for(engine, school.id("parent")))
+    response = get_ics(client, review_id, token_for(engine, school.id("parent"), "parent"))
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     assert response.headers["content-disposition"] == f'attachment; filename="review-{review_id}.ics"'
@@ -609,7 +562,7 @@ def test_the_route_refuses_a_request_without_a_valid_session(engine, client, rev
 def test_the_route_refuses_a_parent_of_another_family_without_leaking_the_review(engine, school, client,
                                                                                   review_id):
     before = len(audit(engine, outcome="denied", action="review.view"))
-    response = get_ics(client, review_id, token_for(engine, school.id("parent2")))
+    response = get_ics(client, review_id, token_for(engine, school.id("parent2"), "parent"))
     assert response.status_code == 403
     assert LEARNER_NAME not in response.text and "ILP review" not in response.text
     assert "Room 12" not in response.text and "VCALENDAR" not in response.text
@@ -619,7 +572,7 @@ def test_the_route_refuses_a_parent_of_another_family_without_leaking_the_review
 
 @pytest.mark.parametrize("rid", ["999999", "abc", "0", "-1", "1e3"])
 def test_the_route_answers_404_for_reviews_that_do_not_exist(engine, school, client, review_id, rid):
-    response = get_ics(client, rid, token_for(engine, school.id("parent")))
+    response = get_ics(client, rid, token_for(engine, school.id("parent"), "parent"))
     assert response.status_code == 404
 
 
@@ -649,19 +602,12 @@ def announced(monkeypatch):
     return sent
 
 
-async def signed_in(engine, user_id: int) -> ReviewState:
-    root = rx.State()
-    state = await root.get_state(ReviewState)
-    state.session_token = token_for(engine, user_id)
-    return state
-
-
 async def drain(gen) -> list:
     return [event async for event in gen]
 
 
 async def test_the_state_schedules_from_the_form_and_shows_the_new_review(engine, school, plan_id, announced):
-    state = await signed_in(engine, school.id("mentor"))
+    state = await signed_in(ReviewState, engine, school.id("mentor"), "mentor")
     state.load_for_learner(school.id("learner"))
     assert state.can_schedule and state.reviews == []
     assert {c["label"] for c in state.attendee_choices} >= {f"{PARENT_NAME} (Parent)"}
@@ -676,7 +622,7 @@ async def test_the_state_schedules_from_the_form_and_shows_the_new_review(engine
 
 
 async def test_the_state_shows_a_schedule_problem_in_the_form(engine, school, announced):
-    state = await signed_in(engine, school.id("mentor"))
+    state = await signed_in(ReviewState, engine, school.id("mentor"), "mentor")
     state.load_for_learner(school.id("learner"))
     await drain(state.schedule({"starts_at": "soon", "duration": "30", "location": "Library"}))
     assert state.error.startswith("Date and time must be")
@@ -684,7 +630,7 @@ async def test_the_state_shows_a_schedule_problem_in_the_form(engine, school, an
 
 
 async def test_the_state_refuses_another_familys_parent_and_shows_nothing(engine, school, review_id, announced):
-    state = await signed_in(engine, school.id("parent2"))
+    state = await signed_in(ReviewState, engine, school.id("parent2"), "parent")
     events = state.load_for_learner(school.id("learner"))
     assert events and state.reviews == [] and state.can_comment is False
     await drain(state.comment({"review_id": str(review_id), "body": "Sneaky"}))
@@ -694,7 +640,7 @@ async def test_the_state_refuses_another_familys_parent_and_shows_nothing(engine
 async def test_the_state_records_the_outcome_and_refreshes_every_screen(engine, school, plan_id, review_id,
                                                                          announced, monkeypatch):
     monkeypatch.setattr(reviews, "_now", lambda now: now or next_week() + timedelta(hours=1))
-    state = await signed_in(engine, school.id("mentor"))
+    state = await signed_in(ReviewState, engine, school.id("mentor"), "mentor")
     state.load_for_learner(school.id("learner"))
     await drain(state.record_outcome({"review_id": str(review_id), "summary": "All good", "decisions": "",
                                       "new_targets": ""}))
@@ -704,9 +650,9 @@ async def test_the_state_records_the_outcome_and_refreshes_every_screen(engine, 
 
 
 async def test_the_dashboard_state_is_for_mentors_only(engine, school, review_id):
-    state = await signed_in(engine, school.id("mentor"))
+    state = await signed_in(ReviewState, engine, school.id("mentor"), "mentor")
     state.load_dashboard()
     assert [u.review_id for u in state.dashboard.upcoming] == [review_id]
-    parent = await signed_in(engine, school.id("parent"))
+    parent = await signed_in(ReviewState, engine, school.id("parent"), "parent")
     parent.load_dashboard()
     assert parent.dashboard is None

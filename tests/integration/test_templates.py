@@ -21,35 +21,25 @@ from ilp_app.db.models import (
     Plan,
     PlanFocusArea,
     PlanTemplate,
-    RoleGrant,
-    Site,
     Task,
     TaskLink,
     TemplateItem,
     TemplateUpdateDecision,
-    User,
 )
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
+from ilp_app.domain.roles import Role
 from ilp_app.services import plan_activity, plan_edit, plan_read
+from ilp_app.services import template_apply as apply_svc
+from ilp_app.services import template_updates as updates_svc
 from ilp_app.services import templates as svc
 from ilp_app.services.actors import actor_load
-from ilp_app.services.uow import unit_of_work
-from tests.support.school import build_school
+from tests.support.school import build_school, person_elsewhere
+from tests.support.services import audit, call, count, load_actors
 
 LEARNER_NAME = "Learner Person"
 NOTE = "NOTE-CANARY needs a quiet room"
 REFLECTION = "REFLECTION-CANARY I liked the second book"
 LOG = "LOG-CANARY see you on Monday"
-
-
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
-
-
-def count(engine, model, *where) -> int:
-    with Session(engine) as s:
-        return s.exec(select(sa.func.count()).select_from(model).where(*where)).one()
 
 
 @pytest.fixture
@@ -65,10 +55,7 @@ def school(session):
 
 @pytest.fixture
 def actors(session, school):
-    loaded = {name: school.actor(session, name) for name in ("admin", "mentor", "teacher", "parent", "learner",
-                                                             "mentor2", "learner2")} | {"anonymous": None}
-    session.commit()  # end the read, so each call's unit of work can take the write lock
-    return loaded
+    return load_actors(session, school, ("admin", "mentor", "teacher", "parent", "learner", "mentor2", "learner2"))
 
 
 @pytest.fixture
@@ -115,9 +102,16 @@ def plan_of(engine, learner_id: int) -> Plan:
 
 
 def apply_one(school, actors, template_id, name="l0") -> int:
-    summary = call(svc.template_apply, actors["mentor"], template_id=template_id, learner_ids=[school.id(name)])
+    summary = call(apply_svc.template_apply, actors["mentor"], template_id=template_id, learner_ids=[school.id(name)])
     [created] = summary.created
     return created.plan_id
+
+
+def goal_objectives(engine, plan_id: int, statement: str) -> list[int]:
+    """The objective ids linked to the plan's goal with ``statement``."""
+    with Session(engine) as s:
+        goal = s.exec(select(Goal).where(Goal.plan_id == plan_id, Goal.statement == statement)).one()
+        return list(s.exec(select(GoalObjective.objective_id).where(GoalObjective.goal_id == goal.id)).all())
 
 
 # --- saving a plan as a template -----------------------------------------------------------------
@@ -201,14 +195,7 @@ def test_the_library_is_for_mentors_and_administrators(actors, template_id):
 
 
 def test_a_template_of_another_school_does_not_exist(session, engine, actors, template_id):
-    site = Site(name="Other School")
-    session.add(site)
-    session.flush()
-    user = User(site_id=site.id, email="mentor@other.school", full_name="Other Mentor")
-    session.add(user)
-    session.flush()
-    session.add(RoleGrant(user_id=user.id, role="mentor"))
-    session.flush()
+    user = person_elsewhere(session, Role.MENTOR, email="mentor@other.school", full_name="Other Mentor")
     stranger = actor_load(session=session, user=user, active_role=None)
     session.commit()
     with pytest.raises(NotFound):
@@ -297,10 +284,7 @@ def test_objective_codes_the_school_no_longer_has_are_skipped(session, engine, s
         s.exec(sa.delete(type(school.objectives[1])).where(type(school.objectives[1]).code == "MAT-8-05"))
         s.commit()
     plan_id = apply_one(school, actors, template_id)
-    with Session(engine) as s:
-        goal = s.exec(select(Goal).where(Goal.plan_id == plan_id, Goal.statement == "Visit a workplace")).one()
-        assert list(s.exec(select(GoalObjective.objective_id).where(GoalObjective.goal_id == goal.id)).all()) == [
-            school.objectives[0].id]
+    assert goal_objectives(engine, plan_id, "Visit a workplace") == [school.objectives[0].id]
 
 
 def test_objectives_archived_since_the_template_was_written_are_not_linked(session, engine, school, actors,
@@ -314,10 +298,7 @@ def test_objectives_archived_since_the_template_was_written_are_not_linked(sessi
         s.exec(sa.update(objective).where(objective.code == "MAT-8-05").values(archived=True))
         s.commit()
     plan_id = apply_one(school, actors, template_id)
-    with Session(engine) as s:
-        goal = s.exec(select(Goal).where(Goal.plan_id == plan_id, Goal.statement == "Visit a workplace")).one()
-        assert list(s.exec(select(GoalObjective.objective_id).where(GoalObjective.goal_id == goal.id)).all()) == [
-            school.objectives[0].id]
+    assert goal_objectives(engine, plan_id, "Visit a workplace") == [school.objectives[0].id]
 
 
 def test_applying_to_a_group_of_thirty_in_one_go(session, engine, school, actors, template_id):
@@ -325,7 +306,7 @@ def test_applying_to_a_group_of_thirty_in_one_go(session, engine, school, actors
     session.commit()
     seen = []
     before = count(engine, Plan)
-    summary = call(svc.template_apply_group, actors["mentor"], template_id=template_id, group_id=school.group_id,
+    summary = call(apply_svc.template_apply_group, actors["mentor"], template_id=template_id, group_id=school.group_id,
                    progress=lambda done, total: seen.append((done, total)))
     assert len(summary.created) == 30
     assert {c.name for c in summary.created} == {f"L{i} Person" for i in range(30)}
@@ -342,13 +323,13 @@ def test_applying_to_a_group_of_thirty_in_one_go(session, engine, school, actors
 
 
 def test_a_learner_who_already_has_a_plan_is_skipped_with_the_reason(engine, school, actors, template_id):
-    summary = call(svc.template_apply, actors["mentor"], template_id=template_id, learner_ids=[school.id("learner")])
+    summary = call(apply_svc.template_apply, actors["mentor"], template_id=template_id, learner_ids=[school.id("learner")])
     assert (summary.created, summary.skipped) == ([], [(school.id("learner"), LEARNER_NAME,
                                                          "already has a plan for Current")])
 
 
 def test_a_failure_midway_leaves_nothing_created(engine, school, actors, template_id, monkeypatch):
-    real = svc._copy_template
+    real = apply_svc._copy_template
     learners = []
 
     def failing_on_the_fifteenth(session, **kwargs):
@@ -357,25 +338,25 @@ def test_a_failure_midway_leaves_nothing_created(engine, school, actors, templat
             raise RuntimeError("the database went away")
         return real(session, **kwargs)
 
-    monkeypatch.setattr(svc, "_copy_template", failing_on_the_fifteenth)
+    monkeypatch.setattr(apply_svc, "_copy_template", failing_on_the_fifteenth)
     before = {m: count(engine, m) for m in (Plan, PlanFocusArea, Goal, Task, TaskLink, GoalObjective)}
     with pytest.raises(RuntimeError):
-        call(svc.template_apply_group, actors["mentor"], template_id=template_id, group_id=school.group_id)
+        call(apply_svc.template_apply_group, actors["mentor"], template_id=template_id, group_id=school.group_id)
     assert len(learners) == 15  # fourteen plans were made before the failure...
     assert {m: count(engine, m) for m in before} == before  # ...and none of them was kept
     assert count(engine, AuditEvent, AuditEvent.action == "plan.create_from_template") == 0
 
 
 def test_only_a_mentor_applies_and_only_to_their_own_mentees(engine, school, actors, template_id):
-    summary = call(svc.template_apply, actors["mentor"], template_id=template_id,
+    summary = call(apply_svc.template_apply, actors["mentor"], template_id=template_id,
                    learner_ids=[school.id("learner2"), school.id("l1")])
     assert [c.learner_id for c in summary.created] == [school.id("l1")]
     assert summary.skipped == [(school.id("learner2"), "", "not your mentee")]
     for who in ("teacher", "admin", "mentor2"):
-        other = call(svc.template_apply, actors[who], template_id=template_id, learner_ids=[school.id("l2")])
+        other = call(apply_svc.template_apply, actors[who], template_id=template_id, learner_ids=[school.id("l2")])
         assert other.created == [] and [s.reason for s in other.skipped] == ["not your mentee"]
     with pytest.raises(NotSignedIn):
-        call(svc.template_apply, None, template_id=template_id, learner_ids=[school.id("l2")])
+        call(apply_svc.template_apply, None, template_id=template_id, learner_ids=[school.id("l2")])
     assert count(engine, Plan, Plan.template_id == template_id) == 1
 
 
@@ -386,7 +367,7 @@ def test_a_group_the_mentor_is_not_staff_of_is_refused(session, engine, school, 
     session.add(Enrollment(group_id=other.id, user_id=school.id("learner2"), role="learner"))
     session.commit()
     with pytest.raises(PermissionDenied):
-        call(svc.template_apply_group, actors["mentor"], template_id=template_id, group_id=other.id)
+        call(apply_svc.template_apply_group, actors["mentor"], template_id=template_id, group_id=other.id)
     assert count(engine, Plan, Plan.template_id == template_id) == 0
 
 
@@ -434,11 +415,11 @@ def improved(engine, school, actors, template_id):
 
 def pending(actors, plan_id, who="mentor"):
     return [(u.template_item_id, u.change, u.revision) for u in
-            call(svc.template_updates, actors[who], plan_id=plan_id)]
+            call(updates_svc.template_updates, actors[who], plan_id=plan_id)]
 
 
 def test_a_plan_lists_exactly_the_template_changes_it_has_not_answered(actors, improved):
-    updates = call(svc.template_updates, actors["mentor"], plan_id=improved["plan_id"])
+    updates = call(updates_svc.template_updates, actors["mentor"], plan_id=improved["plan_id"])
     assert [(u.template_item_id, u.change, u.revision) for u in updates] == [
         (improved["goal"], "changed", 3), (improved["task"], "new", 2)]
     assert [u.description for u in updates] == [
@@ -448,7 +429,7 @@ def test_a_plan_lists_exactly_the_template_changes_it_has_not_answered(actors, i
 
 def test_accepting_one_update_applies_it_and_dismissing_the_other_hides_it(engine, school, actors, improved):
     mentor, plan_id = actors["mentor"], improved["plan_id"]
-    call(svc.template_update_accept, mentor, plan_id=plan_id, template_item_id=improved["task"], revision=2)
+    call(updates_svc.template_update_accept, mentor, plan_id=plan_id, template_item_id=improved["task"], revision=2)
     view = call(plan_read.plan_view, mentor, plan_id=plan_id)
     goal = view.focus_areas[0].goals[0]
     assert [t.title for t in goal.tasks] == ["Choose the first book", "Keep a reading log"]
@@ -456,7 +437,7 @@ def test_accepting_one_update_applies_it_and_dismissing_the_other_hides_it(engin
         new_task = s.exec(select(Task).where(Task.plan_id == plan_id, Task.title == "Keep a reading log")).one()
         assert new_task.template_item_id == improved["task"]
     assert pending(actors, plan_id) == [(improved["goal"], "changed", 3)]
-    call(svc.template_update_dismiss, mentor, plan_id=plan_id, template_item_id=improved["goal"], revision=3)
+    call(updates_svc.template_update_dismiss, mentor, plan_id=plan_id, template_item_id=improved["goal"], revision=3)
     assert pending(actors, plan_id) == []
     assert call(plan_read.plan_view, mentor, plan_id=plan_id).focus_areas[0].goals[0].statement == (
         "the learner reads four books")
@@ -472,7 +453,7 @@ def test_accepting_a_changed_goal_changes_its_text_and_objectives_but_keeps_its_
     goal_id = call(plan_read.plan_view, mentor, plan_id=plan_id).focus_areas[0].goals[0].id
     target = (school.period.ends_on - timedelta(days=3)).isoformat()
     call(plan_edit.goal_edit, mentor, goal_id=goal_id, statement="the learner reads four books", target_date=target)
-    call(svc.template_update_accept, mentor, plan_id=plan_id, template_item_id=improved["goal"], revision=3)
+    call(updates_svc.template_update_accept, mentor, plan_id=plan_id, template_item_id=improved["goal"], revision=3)
     goal = call(plan_read.plan_view, mentor, plan_id=plan_id).focus_areas[0].goals[0]
     assert (goal.statement, goal.success_criteria, goal.target_date) == (
         "the learner reads five books", "Five book reports handed in", target)
@@ -482,7 +463,7 @@ def test_accepting_a_changed_goal_changes_its_text_and_objectives_but_keeps_its_
 
 def test_a_later_change_to_a_dismissed_item_is_offered_again(engine, actors, improved, template_id):
     mentor, plan_id = actors["mentor"], improved["plan_id"]
-    call(svc.template_update_dismiss, mentor, plan_id=plan_id, template_item_id=improved["goal"], revision=3)
+    call(updates_svc.template_update_dismiss, mentor, plan_id=plan_id, template_item_id=improved["goal"], revision=3)
     call(svc.template_item_edit, mentor, template_id=template_id, item_id=improved["goal"], text="Reads six books")
     assert pending(actors, plan_id) == [(improved["goal"], "changed", 4), (improved["task"], "new", 2)]
 
@@ -493,7 +474,7 @@ def test_a_removal_in_the_template_is_offered_and_accepting_it_removes_the_task(
     old_task = item_id(engine, template_id, "task", "Choose the first book")
     call(svc.template_item_remove, mentor, template_id=template_id, item_id=old_task)
     assert (old_task, "removed", 4) in pending(actors, plan_id)
-    call(svc.template_update_accept, mentor, plan_id=plan_id, template_item_id=old_task, revision=4)
+    call(updates_svc.template_update_accept, mentor, plan_id=plan_id, template_item_id=old_task, revision=4)
     assert count(engine, Task, Task.plan_id == plan_id) == 0
     assert count(engine, TaskLink, TaskLink.plan_id == plan_id) == 0
     assert old_task not in [i for i, _, _ in pending(actors, plan_id)]
@@ -507,33 +488,33 @@ def test_a_new_focus_area_comes_with_its_goals_and_tasks(engine, actors, improve
     goal = call(svc.template_item_add, mentor, template_id=template_id, kind="goal", parent_id=area,
                 text="Touch-type at 30 words a minute")
     call(svc.template_item_add, mentor, template_id=template_id, kind="task", parent_id=goal, text="Daily drill")
-    updates = call(svc.template_updates, mentor, plan_id=plan_id)
+    updates = call(updates_svc.template_updates, mentor, plan_id=plan_id)
     new_area = next(u for u in updates if u.template_item_id == area)
     assert (new_area.change, new_area.brings) == ("new", 2)
     assert goal not in [u.template_item_id for u in updates]
-    call(svc.template_update_accept, mentor, plan_id=plan_id, template_item_id=area, revision=new_area.revision)
+    call(updates_svc.template_update_accept, mentor, plan_id=plan_id, template_item_id=area, revision=new_area.revision)
     view = call(plan_read.plan_view, mentor, plan_id=plan_id)
     added = view.focus_areas[-1]
     assert (added.name, [g.statement for g in added.goals], [t.title for t in added.goals[0].tasks]) == (
         "Digital skills", ["Touch-type at 30 words a minute"], ["Daily drill"])
-    assert {u.template_item_id for u in call(svc.template_updates, mentor, plan_id=plan_id)} == {
+    assert {u.template_item_id for u in call(updates_svc.template_updates, mentor, plan_id=plan_id)} == {
         improved["goal"], improved["task"]}
 
 
 def test_an_update_is_accepted_only_once_and_only_at_its_revision(engine, actors, improved):
     mentor, plan_id = actors["mentor"], improved["plan_id"]
     with pytest.raises(ValidationFailed, match="no longer waiting"):
-        call(svc.template_update_accept, mentor, plan_id=plan_id, template_item_id=improved["goal"], revision=2)
-    call(svc.template_update_accept, mentor, plan_id=plan_id, template_item_id=improved["task"], revision=2)
+        call(updates_svc.template_update_accept, mentor, plan_id=plan_id, template_item_id=improved["goal"], revision=2)
+    call(updates_svc.template_update_accept, mentor, plan_id=plan_id, template_item_id=improved["task"], revision=2)
     with pytest.raises(ValidationFailed, match="no longer waiting"):
-        call(svc.template_update_accept, mentor, plan_id=plan_id, template_item_id=improved["task"], revision=2)
+        call(updates_svc.template_update_accept, mentor, plan_id=plan_id, template_item_id=improved["task"], revision=2)
     assert count(engine, Task, Task.plan_id == plan_id, Task.title == "Keep a reading log") == 1
 
 
 @pytest.mark.parametrize("who", ["mentor2", "teacher", "parent", "learner", "admin"])
 def test_a_forged_accept_on_a_plan_of_another_mentors_learner_is_refused(engine, actors, improved, who):
     before = count(engine, AuditEvent, AuditEvent.outcome == "denied")
-    for fn in (svc.template_update_accept, svc.template_update_dismiss):
+    for fn in (updates_svc.template_update_accept, updates_svc.template_update_dismiss):
         with pytest.raises(PermissionDenied):
             call(fn, actors[who], plan_id=improved["plan_id"], template_item_id=improved["task"], revision=2)
     assert count(engine, AuditEvent, AuditEvent.outcome == "denied") == before + 2
@@ -547,7 +528,7 @@ def test_a_locked_plan_refuses_updates(engine, actors, improved):
         plan.status = "locked"
         s.add(plan)
         s.commit()
-    for fn in (svc.template_update_accept, svc.template_update_dismiss):
+    for fn in (updates_svc.template_update_accept, updates_svc.template_update_dismiss):
         with pytest.raises(PermissionDenied, match="locked"):
             call(fn, actors["mentor"], plan_id=improved["plan_id"], template_item_id=improved["task"], revision=2)
     assert count(engine, TemplateUpdateDecision) == 0
@@ -555,27 +536,22 @@ def test_a_locked_plan_refuses_updates(engine, actors, improved):
 
 
 def test_a_plan_not_made_from_a_template_has_no_updates(actors, source):
-    assert call(svc.template_updates, actors["mentor"], plan_id=source["plan_id"]) == []
+    assert call(updates_svc.template_updates, actors["mentor"], plan_id=source["plan_id"]) == []
     with pytest.raises(NotFound):
-        call(svc.template_update_accept, actors["mentor"], plan_id=source["plan_id"], template_item_id=1, revision=1)
+        call(updates_svc.template_update_accept, actors["mentor"], plan_id=source["plan_id"], template_item_id=1, revision=1)
 
 
 def test_the_template_lists_the_plans_made_from_it_that_the_viewer_may_see(engine, school, actors, improved,
                                                                           template_id):
-    rows = call(svc.template_plans, actors["mentor"], template_id=template_id)
+    rows = call(updates_svc.template_plans, actors["mentor"], template_id=template_id)
     assert [(r.plan_id, r.learner_name, r.status, r.pending) for r in rows] == [
         (improved["plan_id"], "L0 Person", "draft", 2)]
-    assert call(svc.template_plans, actors["mentor2"], template_id=template_id) == []
+    assert call(updates_svc.template_plans, actors["mentor2"], template_id=template_id) == []
 
 
 def test_the_plan_panel_shows_updates_only_to_whoever_may_answer_them(actors, improved):
-    mentor_panel = call(svc.template_plan_panel, actors["mentor"], plan_id=improved["plan_id"])
+    mentor_panel = call(updates_svc.template_plan_panel, actors["mentor"], plan_id=improved["plan_id"])
     assert (mentor_panel.template_name, mentor_panel.can_decide, len(mentor_panel.updates)) == (
         "Reading boost", True, 2)
-    teacher_panel = call(svc.template_plan_panel, actors["teacher"], plan_id=improved["plan_id"])
+    teacher_panel = call(updates_svc.template_plan_panel, actors["teacher"], plan_id=improved["plan_id"])
     assert (teacher_panel.can_decide, teacher_panel.can_save_template, teacher_panel.updates) == (False, False, [])
-
-
-def audit(engine) -> list[AuditEvent]:
-    with Session(engine) as s:
-        return list(s.exec(select(AuditEvent)).all())
