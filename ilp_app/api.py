@@ -13,6 +13,10 @@ under it, so everything else is served as before.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from urllib.parse import quote
+
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -24,7 +28,7 @@ from ilp_app.services.auth import CurrentUser
 from ilp_app.services.print_files import PRINT_FILE_PATH, print_file_take
 from ilp_app.services.printing import PLAN_PDF_PATH, group_pdf, plan_pdf
 from ilp_app.services.reports import group_report_csv
-from ilp_app.services.reviews import review_ics
+from ilp_app.services.review_calendar import review_ics
 from ilp_app.services.uow import unit_of_work
 
 SESSION_COOKIE = "ilp_session"  # the name SessionState gives its rx.Cookie
@@ -36,6 +40,25 @@ _NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 def review_ics_url(review_id) -> str:
     """Where a review's invitation is downloaded (``review_id`` may be a number or a frontend var)."""
     return f"/api/reviews/{review_id}.ics"
+
+
+_SAFE_FILENAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
+
+
+def attachment(filename: object) -> str:
+    """The Content-Disposition of a download named ``filename``, whatever characters the name holds.
+
+    A plain ASCII name is sent as it is. Any other (a quote, a line break, a non-ASCII letter from
+    a person's or group's name) could break the header or make the server fail: it is sent as an
+    ASCII stand-in, with the exact name percent-encoded beside it (RFC 6266 ``filename*``).
+    """
+    name = filename if isinstance(filename, str) else ""
+    if _SAFE_FILENAME.fullmatch(name):
+        return f'attachment; filename="{name}"'
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-.")[:150] or "download"
+    exact = quote("".join(c for c in name if unicodedata.category(c)[0] != "C")[:150], safe="")
+    return f'attachment; filename="{plain}"' + (f"; filename*=UTF-8''{exact}" if exact else "")
 
 
 def _refusal(status: int, text: str) -> Response:
@@ -61,7 +84,7 @@ def _download(token: object, produce, *, media_type: str) -> Response:
     except (NotFound, ValidationFailed):
         return _refusal(404, "Not found.")
     return Response(data, media_type=media_type,
-                    headers={**_NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={**_NO_STORE, "Content-Disposition": attachment(filename)})
 
 
 def ics_response(token: object, review_id: object, *, client_ip: str = "") -> Response:

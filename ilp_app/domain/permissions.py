@@ -225,10 +225,13 @@ def _context_item_view(actor: Actor, target: object) -> bool:
 
 def _learner_export(actor: Actor, target: object) -> bool:
     # A learner or their parent may ask for their own data; the mentor and the school may export it.
+    # With ILPs switched off staff see no plan, so a mentor's export would be the way round that;
+    # the learner, their parents and the school keep access (the data subject's right).
     if not isinstance(target, LearnerRef):
         return False
     lid = target.learner_id
-    return actor.has(Role.ADMINISTRATOR) or actor.mentors(lid) or actor.is_family_of(lid)
+    mentor = actor.mentors(lid) and actor.ilp_enabled
+    return actor.has(Role.ADMINISTRATOR) or mentor or actor.is_family_of(lid)
 
 
 def _learner_erase(actor: Actor, target: object) -> bool:

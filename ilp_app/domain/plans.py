@@ -168,7 +168,7 @@ def clean_rating(value: object) -> int:
     """A score from 1 to 5; numbers sent as text are accepted, anything else refused."""
     if isinstance(value, bool):
         raise ValidationFailed("Rating must be a whole number from 1 to 5.")
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if not isinstance(value, int) or not RATING_MIN <= value <= RATING_MAX:
         raise ValidationFailed("Rating must be a whole number from 1 to 5.")

@@ -87,6 +87,8 @@ class ErasureResult:
     mode: str
     plans: int  # plans anonymised or deleted
     linked_user_ids: frozenset[int]  # the mentors and parents linked before: their homes list the learner
+    group_ids: frozenset[int] = frozenset()  # the groups they were a learner in: their boards list the learner
+    teacher_ids: frozenset[int] = frozenset()  # who teaches those groups: their homes list the learner
 
 
 def erased_name(learner_id: int) -> str:
@@ -247,6 +249,8 @@ def _anonymise(session: Session, learner: User, plan_ids: list[int], review_ids:
     session.exec(sa.delete(LearnerContextItem).where(LearnerContextItem.learner_id == lid))
     session.exec(sa.delete(Guardianship).where(Guardianship.learner_id == lid))
     session.exec(sa.delete(MentorAssignment).where(MentorAssignment.learner_id == lid))
+    # The enrollments stay (the groups' figures add up), not their roster keys: those often hold the learner's.
+    session.exec(sa.update(Enrollment).where(Enrollment.user_id == lid).values(source_id=None))
     learner.full_name = erased_name(lid)
     learner.preferred_name = ""
     learner.pronouns = ""
@@ -330,6 +334,10 @@ def learner_erase(
     mentors = session.exec(select(MentorAssignment.mentor_id).where(MentorAssignment.learner_id == lid)).all()
     parents = session.exec(select(Guardianship.parent_id).where(Guardianship.learner_id == lid)).all()
     linked = frozenset([*mentors, *parents])
+    groups = frozenset(session.exec(
+        select(Enrollment.group_id).where(Enrollment.user_id == lid, Enrollment.role == "learner")).all())
+    teachers = frozenset(session.exec(select(Enrollment.user_id).where(
+        Enrollment.group_id.in_(sorted(groups) or [-1]), Enrollment.role == "teacher")).all())
     plan_ids = list(session.exec(select(Plan.id).where(Plan.learner_id == lid)).all())
     review_ids = list(session.exec(select(Review.id).where(Review.learner_id == lid)).all())
     if wanted is ErasureMode.ANONYMISE:
@@ -340,7 +348,8 @@ def learner_erase(
     audit_record(session=session, actor_user_id=actor.user_id, action=f"learner.{wanted.value}",
                  target_type="learner", target_id=lid, detail={"plans": len(plan_ids)}, client_ip=client_ip)
     session.flush()
-    return ErasureResult(learner_id=lid, mode=wanted.value, plans=len(plan_ids), linked_user_ids=linked)
+    return ErasureResult(learner_id=lid, mode=wanted.value, plans=len(plan_ids), linked_user_ids=linked,
+                         group_ids=groups, teacher_ids=teachers)
 
 
 # --- finding a learner on the data-protection page ---------------------------------------------

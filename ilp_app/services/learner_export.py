@@ -39,7 +39,8 @@ from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
 from ilp_app.services.history import plan_history
 from ilp_app.services.plan_read import PlanView, plan_view, plans_of_learner
-from ilp_app.services.reviews import ReviewView, reviews_of_learner
+from ilp_app.services.review_model import ReviewView
+from ilp_app.services.reviews import reviews_of_learner
 
 SCHEMA_VERSION = 1
 FORMAT = "ilp-learner-export"
@@ -259,7 +260,8 @@ def learner_export(
     """A zip archive of everything held about the learner that ``actor`` may see; audited.
 
     Raises:
-        NotSignedIn, PermissionDenied: not the learner, their parent or mentor, or an administrator (audited).
+        NotSignedIn, PermissionDenied: not the learner, their parent or mentor, or an administrator; or a
+            mentor while the school has ILPs switched off (audited).
         NotFound: no learner with that id at the actor's school.
         ValidationFailed: ``learner_id`` is not an id.
     """

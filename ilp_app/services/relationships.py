@@ -33,6 +33,7 @@ MSG_NOT_MENTOR = "{name} does not have the mentor role. Give them the role first
 MSG_NOT_PARENT = "{name} does not have the parent role. Give them the role first."
 MSG_NOT_LEARNERS = "Only learners can be connected: {names} not a learner."
 MSG_SELF = "A person cannot be linked to themselves."
+MSG_ERASED = "{names} erased: an erased account cannot be linked to anyone."
 MSG_LABEL = f"Describe the relationship in at most {MAX_LABEL} characters (for example “Mother”)."
 MSG_GROUP_NOT_FOUND = "That group does not exist."
 MSG_QUERY = "The search text is too long."
@@ -99,22 +100,33 @@ def roles_of(session: Session, ids: list[int]) -> dict[int, set[Role]]:
     return out
 
 
+def _names(names: list[str]) -> str:
+    return f"{', '.join(names[:5])} {'is' if len(names) == 1 else 'are'}"
+
+
 def _with_role(session: Session, actor: Actor, user_id: object, role: Role, message: str) -> User:
     user = _people(session, actor, [_id(user_id)])[user_id]
     if role not in roles_of(session, [user.id])[user.id]:
         raise ValidationFailed(message.format(name=user.full_name))
+    if user.erased_at is not None:
+        raise ValidationFailed(MSG_ERASED.format(names=_names([user.full_name])))
     return user
 
 
 def _learners(session: Session, actor: Actor, learner_ids: object, *, need_role: bool = True) -> dict[int, User]:
+    """The learners to link (``need_role``: holding the learner role and not erased) or to unlink."""
     ids = _ids(learner_ids)
     people = _people(session, actor, ids)
     if need_role:
         roles = roles_of(session, ids)
         wrong = sorted(people[i].full_name for i in ids if Role.LEARNER not in roles[i])
         if wrong:
-            verb = "is" if len(wrong) == 1 else "are"
-            raise ValidationFailed(MSG_NOT_LEARNERS.format(names=f"{', '.join(wrong[:5])} {verb}"))
+            raise ValidationFailed(MSG_NOT_LEARNERS.format(names=_names(wrong)))
+        # An anonymised learner keeps an account for the school's figures; linking it would
+        # show its plans to a new mentor or parent.
+        erased = sorted(people[i].full_name for i in ids if people[i].erased_at is not None)
+        if erased:
+            raise ValidationFailed(MSG_ERASED.format(names=_names(erased)))
     return people
 
 
@@ -259,7 +271,7 @@ def learner_search(*, session: Session, actor: Actor | None, query: object, clie
     like = f"%{needle}%"
     users = session.exec(
         select(User).join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(User.site_id == actor.site_id, RoleGrant.role == Role.LEARNER.value,
+        .where(User.site_id == actor.site_id, RoleGrant.role == Role.LEARNER.value, User.erased_at.is_(None),
                sa.or_(sa.func.lower(User.full_name).like(like), sa.func.lower(User.preferred_name).like(like),
                       sa.func.lower(User.email).like(like)))
         .order_by(sa.func.lower(User.full_name)).limit(SEARCH_LIMIT)
@@ -290,7 +302,7 @@ def group_options(*, session: Session, actor: Actor | None, client_ip: str = "")
 
 
 def group_learners(*, session: Session, actor: Actor | None, group_id: object, client_ip: str = "") -> list[PersonLink]:
-    """Everyone enrolled as a learner in one group of the actor's site (who still holds the learner role)."""
+    """Everyone enrolled as a learner in one group of the actor's site (still a learner, not erased)."""
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
     if isinstance(group_id, bool) or not isinstance(group_id, int):
         raise ValidationFailed(MSG_GROUP_NOT_FOUND)
@@ -299,7 +311,8 @@ def group_learners(*, session: Session, actor: Actor | None, group_id: object, c
         raise NotFound(MSG_GROUP_NOT_FOUND)
     users = session.exec(
         select(User).join(Enrollment, Enrollment.user_id == User.id).join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(Enrollment.group_id == group.id, Enrollment.role == "learner", RoleGrant.role == Role.LEARNER.value)
+        .where(Enrollment.group_id == group.id, Enrollment.role == "learner", RoleGrant.role == Role.LEARNER.value,
+               User.erased_at.is_(None))
     ).all()
     return person_links(session, list(users))
 

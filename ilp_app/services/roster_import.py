@@ -15,6 +15,7 @@ page when the person should start signing in.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -36,6 +37,9 @@ KIND = "oneroster"
 MAX_STORED_FINDINGS = 1000
 MAX_FILENAME = 255
 MSG_NO_FILE = "Choose a OneRoster zip file first."
+#: What an address in a stored finding is replaced with.
+REDACTED_EMAIL = "[email address]"
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 STATUS_LABELS = {"running": "Running", "invalid": "Not imported (fatal problem)", "failed": "Failed, nothing changed",
                  "done": "Imported"}
@@ -119,8 +123,17 @@ def _summary_json(report: RosterReport) -> str:
     }, ensure_ascii=False, sort_keys=True)
 
 
+def _stored_finding(finding: Finding) -> dict:
+    """A finding as the import record keeps it: where and what, without anyone's email address.
+
+    The administrator reads the addresses in the report on screen; the record outlives it (until
+    retention removes it) and only needs to say where in the file each problem was.
+    """
+    return {**finding.as_dict(), "problem": _EMAIL.sub(REDACTED_EMAIL, finding.problem)}
+
+
 def _report_json(report: RosterReport) -> str:
-    kept = [f.as_dict() for f in report.findings[:MAX_STORED_FINDINGS]]
+    kept = [_stored_finding(f) for f in report.findings[:MAX_STORED_FINDINGS]]
     return json.dumps({"findings": kept, "omitted": max(0, len(report.findings) - MAX_STORED_FINDINGS)},
                       ensure_ascii=False)
 

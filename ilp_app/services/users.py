@@ -17,6 +17,7 @@ from ilp_app.domain.roles import ROLE_LABELS, Role, parse_role
 from ilp_app.services.audit import audit_record
 from ilp_app.services.auth import sessions_revoke
 from ilp_app.services.guard import authorize
+from ilp_app.services.people_admin import MSG_ERASED
 from ilp_app.services.periods import period_current
 from ilp_app.services.plan_read import plan_summaries
 
@@ -100,6 +101,8 @@ def user_set_active(
         raise ValidationFailed("Choose enable or disable.")
     if user.is_active == active:
         return
+    if active and user.erased_at is not None:  # an anonymised learner's account stays closed
+        raise ValidationFailed(MSG_ERASED)
     user.is_active = active
     user.updated_at = datetime.now(UTC)
     session.add(user)
@@ -117,6 +120,8 @@ def temporary_password_set(
     Slow by design (hashing): call it off the event loop.
     """
     user = _managed_user(session, actor, user_id, client_ip)
+    if user.erased_at is not None:
+        raise ValidationFailed(MSG_ERASED)
     problems = password_problems(password, email=user.email)
     if problems:
         raise ValidationFailed(" ".join(problems))

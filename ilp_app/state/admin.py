@@ -44,7 +44,7 @@ def _create(token: str, form: dict, client_ip: str) -> int:
 
 def _as_id(value: object) -> object:
     """Form fields arrive as text; anything that is not a plain number stays as it is and is refused later."""
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12:
         return int(value)
     return value
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
+import stat
 import tempfile
 import threading
 import time
@@ -26,6 +28,8 @@ from ilp_app.services import roster_import as service
 from ilp_app.services.roster_import import ImportRunRow, RosterReport
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.session import SessionState
+
+log = logging.getLogger("ilp.state")
 
 UPLOAD_ID = "roster-zip"
 PROGRESS_INTERVAL_S = 0.25
@@ -44,20 +48,34 @@ SEVERITY_LABELS = {FATAL: "Fatal", ERROR: "Error", WARNING: "Warning"}
 
 
 def _upload_dir() -> Path:
-    """A private folder for uploads waiting to be imported (never the public upload folder)."""
+    """A private folder for uploads waiting to be imported (never the public upload folder).
+
+    The shared temporary folder is writable by every local account: a link or a folder someone
+    else put under this name is refused, so a roster never lands where another account (or the
+    public upload folder) can reach it.
+    """
     folder = Path(tempfile.gettempdir()) / f"ilp-roster-uploads-{os.getuid()}"
-    folder.mkdir(mode=0o700, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700)
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise PermissionError(f"{folder} is not a folder of this account; roster uploads are not kept there")
     os.chmod(folder, 0o700)
     return folder
 
 
-def _store(data: bytes) -> str:
-    folder = _upload_dir()
+def _sweep(folder: Path) -> None:
+    """Delete uploads that were never imported (their page was left, or its session ended)."""
     cutoff = time.time() - KEEP_UPLOAD_S
-    for old in folder.glob("*.zip"):  # uploads that were never imported
+    for old in folder.glob("*.zip"):
         with contextlib.suppress(OSError):
             if old.stat().st_mtime < cutoff:
                 old.unlink()
+
+
+def _store(data: bytes) -> str:
+    folder = _upload_dir()
+    _sweep(folder)
     fd, path = tempfile.mkstemp(dir=folder, suffix=".zip")  # created 0600
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
@@ -191,11 +209,26 @@ class AdminImportState(SessionState):
         self.reset()
         return self._refusal(me, error)
 
+    def _before_reset(self) -> None:
+        # Signing out empties the page: the roster file it was holding goes with it.
+        self._forget_upload()
+
+    def _still_signed_in(self, me) -> bool:
+        """Whether the person who started a background step is still the one signed in here.
+
+        A check or an import outlives the event that started it: if the tab was signed out (or
+        someone else signed in) meanwhile, its result must not appear on this page.
+        """
+        now = self._current()
+        return me is not None and now is not None and now.actor.user_id == me.actor.user_id
+
     # --- events ---
 
     @rx.event
     def load(self):
         me = self._current()
+        with contextlib.suppress(OSError):
+            _sweep(_upload_dir())
         try:
             self.runs = _runs(me.actor if me else None, self._client_ip())
         except DomainError as error:
@@ -260,6 +293,11 @@ class AdminImportState(SessionState):
             except Exception as exc:  # a check writes nothing
                 message, events = MSG_FAILED, self._unexpected(exc)
         async with self:
+            if not self._still_signed_in(me):
+                _discard(path)
+                if me is None:  # nobody was signed in to begin with: only the busy flag to undo
+                    self.checking = False
+                return
             self.checking = False
             self.file_name = name[:255]
             if report is None:
@@ -298,6 +336,12 @@ class AdminImportState(SessionState):
                 self.progress_done, self.progress_total = progress.read()
         events = []
         async with self:
+            if not self._still_signed_in(me):
+                # Whatever happened, this page no longer holds the file: it goes, and the page stays as it is.
+                _discard(path)
+                if job.exception() is not None:
+                    log.warning("roster import after sign-out failed: %r", job.exception())
+                return
             self.importing = False
             try:
                 report = job.result()
@@ -308,7 +352,9 @@ class AdminImportState(SessionState):
             except Exception as exc:  # the transaction rolled back: nothing was imported
                 self.error, events = MSG_FAILED, self._unexpected(exc)
             else:
-                self._forget_upload()
+                _discard(path)
+                if self._upload_path == path:
+                    self._upload_path = ""
                 self._show(report)
                 # The report stands even if the list cannot be refreshed; it catches up on the next load.
                 with contextlib.suppress(DomainError):

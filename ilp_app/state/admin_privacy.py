@@ -177,5 +177,8 @@ class AdminPrivacyState(SessionState):
             self.matches = [m for m in self.matches if m.id != learner_id]
         live.announce(learner_ids={learner_id}, user_ids=set())
         live.roster_changed(set(result.linked_user_ids))
+        live.roster_changed(set(result.teacher_ids) - set(result.linked_user_ids))
+        if result.mode == "erase":  # an anonymised learner stays on the boards, under the erased name
+            live.learner_erased(learner_id, set(result.group_ids))
         done = "anonymised" if mode == "anonymise" else "erased"
         yield rx.toast.success(f"{name} was {done}.")

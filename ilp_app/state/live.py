@@ -255,3 +255,34 @@ def roster_changed(user_ids: set[int]) -> None:
     """After the current event: the open homes of these people reload the learners they list."""
     if user_ids:
         asyncio.get_running_loop().create_task(_publish_rosters_safely(set(user_ids)))
+
+
+async def _drop_learner(learner_id: int, group_ids: set[int]) -> None:
+    """Take a learner who no longer exists off the boards of the groups they were in."""
+    app = _app()
+    for gid in sorted(group_ids):
+        async with app.modify_state(rx.BaseStateToken(ident=group_token(gid), cls=GroupBoard)) as root:
+            board = await root.get_state(GroupBoard)
+            if any(r.learner_id == learner_id for r in board.rows):
+                board.rows = [r for r in board.rows if r.learner_id != learner_id]
+        async with app.modify_state(rx.BaseStateToken(ident=projector_token(gid), cls=ProjectorBoard)) as root:
+            board = await root.get_state(ProjectorBoard)
+            if any(t.learner_id == learner_id for t in board.tiles):
+                board.tiles = [t for t in board.tiles if t.learner_id != learner_id]
+
+
+async def _drop_learner_safely(learner_id: int, group_ids: set[int]) -> None:
+    try:
+        await _drop_learner(learner_id, group_ids)
+    except Exception:  # the erasure is saved; boards rebuild from the database when next opened
+        log.exception("live board update failed after erasing learner %s", learner_id)
+
+
+def learner_erased(learner_id: int, group_ids: set[int]) -> None:
+    """After the current event: an erased learner's name leaves the open boards of their groups.
+
+    :func:`publish` cannot do it: it finds a learner's boards through their enrollments, which
+    the erasure deleted, and the boards are cached (and persisted) until a viewer rebuilds them.
+    """
+    if group_ids:
+        asyncio.get_running_loop().create_task(_drop_learner_safely(learner_id, set(group_ids)))

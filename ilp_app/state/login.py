@@ -46,8 +46,11 @@ class LoginState(SessionState):
         if me is not None:
             target = routes.PASSWORD if me.actor.must_change_password else routes.home_url(me.actor.active_role)
             return rx.redirect(target)
-        # Signed out or expired: this browser stops following whatever the last person watched.
-        return await unlink_all(self) or None
+        # Signed out or expired: this browser stops following whatever the last person watched, and
+        # forgets what their pages held (a reload would otherwise send it all to this browser again).
+        events = await unlink_all(self)
+        await (await self.get_state(SessionState))._reset_page_states()
+        return events or None
 
     @rx.event
     def route_home(self):

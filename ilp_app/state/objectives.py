@@ -15,6 +15,7 @@ import reflex as rx
 
 from ilp_app.domain.case_package import MAX_PACKAGE_BYTES
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
+from ilp_app.domain.permissions import Action, can
 from ilp_app.services import case_import, objectives
 from ilp_app.services.case_import import CaseImportResult, FindingView, ImportRunRow
 from ilp_app.services.objectives import FrameworkRow, ObjectiveNode
@@ -137,7 +138,7 @@ class ObjectivesState(SessionState):
 
     @rx.event
     def choose_framework(self, value: str):
-        if not (isinstance(value, str) and value.isdigit()):
+        if not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12):
             return rx.toast.error(objectives.MSG_NO_FRAMEWORK)
         self.framework_id, self.query = int(value), ""
         return self._reload(keep_expanded=False)
@@ -245,12 +246,16 @@ class ObjectivesState(SessionState):
             self.importing = True
             self.report_status, self.report_lines, self.report_findings = "", [], []
         events: list = []
+        # Only an administrator's bytes are held; anyone else's are dropped as they arrive, and refused below.
+        keep = can(actor, Action.SCHOOL_MANAGE)
         try:
-            data, names = bytearray(), set()
+            data, names, size = bytearray(), set(), 0
             async for chunk in chunks:
                 names.add(chunk.filename)
-                data.extend(chunk.data)
-                if len(names) > 1 or len(data) > MAX_PACKAGE_BYTES:
+                size += len(chunk.data)
+                if keep:
+                    data.extend(chunk.data)
+                if len(names) > 1 or size > MAX_PACKAGE_BYTES:
                     break  # the rest of the upload is refused; the import reports the size
             if len(names) > 1:
                 raise ValidationFailed(MSG_ONE_FILE)

@@ -104,13 +104,21 @@ class PlanState(SessionState):
         """Follow changes to the shown plan (after plan_view authorised this viewer), and show its reviews."""
         context_state = await self.get_state(LearnerContextState)
         context_state._show_learner(self.plan.learner_id if self.plan is not None else 0)
+        review_state = await self.get_state(ReviewState)
         if self.plan is not None:
             await live.link(self, live.PlanPulse, live.learner_token(self.plan.learner_id))
-            review_state = await self.get_state(ReviewState)
             try:
                 review_state._load(self.plan.learner_id)
             except DomainError:
                 review_state._clear()
+        else:  # no plan on screen: nothing of the learner shown before stays beside it
+            review_state._clear()
+
+    async def _refused(self, me, error: DomainError) -> list:
+        """Empty the page, the learner's context and reviews included, and say why."""
+        events = self._fail(me, error)
+        await self._watch()
+        return events
 
     def _fail(self, me, error: DomainError) -> list:
         self.reset()
@@ -123,7 +131,7 @@ class PlanState(SessionState):
         try:
             self._show(self.plan_id, me)
         except DomainError as error:
-            return self._fail(me, error)
+            return await self._refused(me, error)
         await self._watch()
         return None
 
@@ -142,7 +150,7 @@ class PlanState(SessionState):
                 return None
             self._show(plan_id, me)
         except DomainError as error:
-            return self._fail(me, error)
+            return await self._refused(me, error)
         await self._watch()
         return None
 
@@ -155,7 +163,7 @@ class PlanState(SessionState):
                 home = parent_home(session=s, actor=me.actor if me else None, client_ip=self._client_ip())
             self.children = home.children
         except DomainError as error:
-            return self._fail(me, error)
+            return await self._refused(me, error)
         wanted = self.child_id if any(c.id == self.child_id for c in self.children) else 0
         events = self._show_child(me, wanted or (self.children[0].id if self.children else 0))
         await self._watch()

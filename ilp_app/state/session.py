@@ -97,13 +97,33 @@ class SessionState(rx.State):
         log.exception("unexpected error in %s", type(self).__name__, exc_info=exc)
         return [rx.toast.error(MSG_UNEXPECTED)]
 
-    async def _reset_session_tree(self) -> None:
-        """Clear this client's page data in every loaded page state, then the identity."""
-        pending = [self]
+    async def _reset_page_states(self) -> None:
+        """Empty every page state of this client; the identity and the session cookie are left as they are.
+
+        The Redis state manager loads only the states an event needs: a page state this event
+        did not load would keep the previous person's data, and be sent in full at the next
+        page load. So every page state is fetched first (from memory, they already are).
+        """
+        for cls in SessionState.get_substates():
+            await self.get_state(cls)
+        states, pending = [], list(self.substates.values())
         while pending:
             state = pending.pop()
             pending.extend(state.substates.values())
+            states.append(state)
+        for state in states:
+            if isinstance(state, SessionState):
+                state._before_reset()
+        for state in states:
             state.reset()
+
+    async def _reset_session_tree(self) -> None:
+        """Clear this client's page data in every page state, then the identity."""
+        await self._reset_page_states()
+        self.reset()
+
+    def _before_reset(self) -> None:
+        """Release what this page keeps outside its vars (a private file), before the page is emptied."""
 
     # --- events ---
 

@@ -11,6 +11,7 @@ import dataclasses
 import pytest
 
 from ilp_app.domain.permissions import Action, ContextItemRef, LearnerRef, can
+from tests.support.matrix import matrix_cells
 from tests.unit.test_permissions import ACTORS
 
 COLUMNS: tuple[tuple[str, Action, object], ...] = (
@@ -46,17 +47,10 @@ MATRIX: dict[str, str] = {
 }
 
 
-def _cells() -> list:
-    cells = []
-    for actor_name, row in MATRIX.items():
-        marks = row.split()
-        assert len(marks) == len(COLUMNS), f"row {actor_name!r} has {len(marks)} cells"
-        for (label, action, target), mark in zip(COLUMNS, marks, strict=True):
-            cells.append(pytest.param(actor_name, action, target, mark == "Y", id=f"{actor_name}-{label}"))
-    return cells
+CELLS = matrix_cells(MATRIX, COLUMNS)
 
 
-@pytest.mark.parametrize(("actor_name", "action", "target", "allowed"), _cells())
+@pytest.mark.parametrize(("actor_name", "action", "target", "allowed"), CELLS)
 def test_admin_permission_matrix(actor_name, action, target, allowed):
     assert can(ACTORS[actor_name], action, target) is allowed
 
@@ -76,6 +70,8 @@ def test_a_site_with_ilps_switched_off_keeps_only_administration_open():
     assert can(parent, Action.LEARNER_VIEW, LearnerRef(12)) is False
     # Families keep their right to their data; the school keeps running.
     assert can(parent, Action.LEARNER_EXPORT, LearnerRef(12)) is True
+    assert can(admin, Action.LEARNER_EXPORT, LearnerRef(10)) is True
+    assert can(mentor, Action.LEARNER_EXPORT, LearnerRef(10)) is False  # staff see no plan while off
     assert can(admin, Action.SCHOOL_MANAGE) is True
     assert can(admin, Action.OBJECTIVE_LIBRARY_VIEW) is True  # to import standards before switching on
     assert can(admin, Action.LEARNER_VIEW, LearnerRef(10)) is False

@@ -1,0 +1,85 @@
+"""A refused plan page keeps nothing of the learner shown before: not their context, not their reviews.
+
+The learner context header and the reviews live in their own states beside the plan. When a plan
+opens, they follow it; when the next open is refused (a plan of someone else's learner, or the
+session has ended), they must be emptied too, or the previous learner's staff-only items stay in
+the browser's copy of the page.
+"""
+
+from __future__ import annotations
+
+import pytest
+from reflex.istate.data import PageData
+from reflex_base.constants import RouteArgType
+
+from ilp_app.services import auth, plan_edit
+from ilp_app.services.learner_context import context_item_add
+from ilp_app.services.uow import unit_of_work
+from ilp_app.state import plan as plan_state
+from ilp_app.state.learner_context import LearnerContextState
+from ilp_app.state.plan import PlanState
+from ilp_app.state.reviews import ReviewState
+from tests.support.school import build_school
+from tests.support.services import call, load_actors, signed_in
+
+STAFF_ITEM = "CANARY-reading-age-two-years-behind"
+
+
+@pytest.fixture
+def school(session):
+    return build_school(session)
+
+
+@pytest.fixture
+def plans(school, session):
+    actors = load_actors(session, school, ["mentor", "mentor2"])
+    mine = call(plan_edit.plan_create, actors["mentor"], learner_id=school.id("learner"))
+    call(context_item_add, actors["mentor"], learner_id=school.id("learner"), kind="support_needs",
+         label="Reading", value=STAFF_ITEM, visibility="staff")
+    theirs = call(plan_edit.plan_create, actors["mentor2"], learner_id=school.id("learner2"))
+    return mine, theirs
+
+
+@pytest.fixture(autouse=True)
+def no_live_links(monkeypatch):
+    """No app runs here: following a plan's changes links to nothing."""
+    async def link(*_args, **_kwargs):
+        return None
+
+    monkeypatch.setattr(plan_state.live, "link", link)
+
+
+async def open_plan(state: PlanState, plan_id: int) -> list | None:
+    """Open /plans/<plan_id> in this tab, as the router would."""
+    if "plan_id" not in PlanState.vars:  # already there once the app object has been built
+        PlanState.setup_dynamic_args({"plan_id": RouteArgType.SINGLE})
+    state.parent_state.parent_state.rx_router_page = PageData(params={"plan_id": str(plan_id)})
+    return await state.load()
+
+
+async def shown(state: PlanState) -> tuple[int, list[str], str]:
+    context = await state.get_state(LearnerContextState)
+    reviews = await state.get_state(ReviewState)
+    return context.shown_learner_id, [i.value for i in context.items], reviews.learner_name
+
+
+async def test_opening_another_mentors_plan_empties_the_context_shown_before(engine, school, plans):
+    mine, theirs = plans
+    state = await signed_in(PlanState, engine, school.id("mentor"), "mentor")
+    assert await open_plan(state, mine) is None
+    lid, items, reviews_of = await shown(state)
+    assert lid == school.id("learner") and items == [STAFF_ITEM] and reviews_of
+
+    assert await open_plan(state, theirs)  # refused: sent home with a message
+    assert state.plan is None
+    assert await shown(state) == (0, [], "")
+
+
+async def test_a_plan_opened_after_the_session_ended_shows_no_context(engine, school, plans):
+    mine, _ = plans
+    state = await signed_in(PlanState, engine, school.id("mentor"), "mentor")
+    await open_plan(state, mine)
+    with unit_of_work() as s:
+        auth.sign_out(session=s, token=state.session_token)
+    assert await open_plan(state, mine)  # sent to the sign-in page
+    assert await shown(state) == (0, [], "")
