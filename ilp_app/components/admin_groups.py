@@ -5,11 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.components.admin_ui import TOUCH, dialog_actions, item_list, list_row
 from ilp_app.components.forms import form_error, labelled
-from ilp_app.components.layout import empty_note
 from ilp_app.state.admin_groups import AdminGroupsState as S
-
-TOUCH = {"min_height": "44px"}
 
 
 def group_badges(g: rx.Var) -> rx.Component:
@@ -41,11 +39,7 @@ def group_list() -> rx.Component:
     return rx.vstack(
         rx.button(rx.icon("plus", size=16), "Add a group", variant="soft", style=TOUCH,
                   on_click=S.open_dialog("group_add")),
-        rx.cond(
-            S.groups.length() == 0,
-            empty_note("No groups yet. Add one, or import the roster."),
-            rx.box(rx.foreach(S.groups, group_card), class_name="card-grid", role="list", width="100%"),
-        ),
+        item_list(S.groups, group_card, "No groups yet. Add one, or import the roster."),
         spacing="3", width="100%",
     )
 
@@ -54,7 +48,7 @@ def group_list() -> rx.Component:
 
 
 def member_row(m: rx.Var) -> rx.Component:
-    return rx.flex(
+    return list_row(
         rx.vstack(
             rx.hstack(
                 rx.text(m.name, weight="medium"),
@@ -67,8 +61,6 @@ def member_row(m: rx.Var) -> rx.Component:
         ),
         rx.button("Remove", size="2", variant="soft", color_scheme="red", style=TOUCH,
                   on_click=S.remove_member(m.user_id, m.role), aria_label="Remove " + m.name + " from " + S.group_name),
-        role="listitem", wrap="wrap", spacing="2", align="center", width="100%",
-        padding_y="0.4rem", border_bottom="1px solid var(--gray-a4)",
     )
 
 
@@ -103,7 +95,7 @@ def mentor_links() -> rx.Component:
 
 
 def candidate_row(c: rx.Var) -> rx.Component:
-    return rx.flex(
+    return list_row(
         rx.vstack(
             rx.text(c.name, weight="medium"),
             rx.text(c.email, size="1", color_scheme="gray", style={"word_break": "break-all"}),
@@ -111,8 +103,6 @@ def candidate_row(c: rx.Var) -> rx.Component:
         ),
         rx.button("Add", size="2", variant="soft", color_scheme="green", style=TOUCH, on_click=S.add_member(c.user_id),
                   aria_label="Add " + c.name + " to " + S.group_name + " as a " + S.add_role),
-        role="listitem", wrap="wrap", spacing="2", align="center", width="100%",
-        padding_y="0.4rem", border_bottom="1px solid var(--gray-a4)",
     )
 
 
@@ -195,11 +185,7 @@ def group_dialog() -> rx.Component:
                     labelled("Course (optional)", "group-course", rx.input(
                         id="group-course", name="course", max_length=200, size="3", width="100%",
                         default_value=values["course"], placeholder="e.g. Mathematics 8")),
-                    rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
-                        rx.button("Save", type="submit"),
-                        justify="end", width="100%",
-                    ),
+                    dialog_actions("Save"),
                     spacing="3", width="100%",
                 ),
                 on_submit=S.submit_dialog,

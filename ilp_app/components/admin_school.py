@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ilp_app.components.admin_ui import TOUCH, dialog_actions, item_list, list_row
 from ilp_app.components.forms import form_error, labelled
-from ilp_app.components.layout import empty_note
 from ilp_app.state.admin_school import AdminSchoolState as S
-
-TOUCH = {"min_height": "44px"}
 
 
 def section(title: str, *children: rx.Component, intro: str = "") -> rx.Component:
@@ -85,43 +83,32 @@ def period_badges(p: rx.Var) -> rx.Component:
 
 
 def period_item(p: rx.Var) -> rx.Component:
-    return rx.box(
-        rx.flex(
-            rx.vstack(
-                rx.hstack(rx.text(p.name, weight="bold"), period_badges(p), spacing="2", wrap="wrap", align="center"),
-                rx.text(p.starts_on, " to ", p.ends_on, " · ", p.plans, rx.cond(p.plans == 1, " plan", " plans"),
-                        size="2", color_scheme="gray"),
-                spacing="1",
-            ),
-            rx.spacer(),
-            rx.hstack(
-                rx.button("Edit", size="2", variant="soft", style=TOUCH,
-                          on_click=S.open_dialog("period_edit", p.id), aria_label="Edit period " + p.name),
-                rx.cond(
-                    p.plans == 0,
-                    rx.button("Delete", size="2", variant="soft", color_scheme="red", style=TOUCH,
-                              on_click=S.open_dialog("period_delete", p.id), aria_label="Delete period " + p.name),
-                    rx.text("Kept: plans use it", size="1", color_scheme="gray"),
-                ),
-                spacing="2", align="center",
-            ),
-            wrap="wrap", spacing="2", align="center", width="100%",
+    return list_row(
+        rx.vstack(
+            rx.hstack(rx.text(p.name, weight="bold"), period_badges(p), spacing="2", wrap="wrap", align="center"),
+            rx.text(p.starts_on, " to ", p.ends_on, " · ", p.plans, rx.cond(p.plans == 1, " plan", " plans"),
+                    size="2", color_scheme="gray"),
+            spacing="1",
         ),
-        role="listitem",
-        padding_y="0.5rem",
-        border_bottom="1px solid var(--gray-a4)",
-        width="100%",
+        rx.spacer(),
+        rx.hstack(
+            rx.button("Edit", size="2", variant="soft", style=TOUCH,
+                      on_click=S.open_dialog("period_edit", p.id), aria_label="Edit period " + p.name),
+            rx.cond(
+                p.plans == 0,
+                rx.button("Delete", size="2", variant="soft", color_scheme="red", style=TOUCH,
+                          on_click=S.open_dialog("period_delete", p.id), aria_label="Delete period " + p.name),
+                rx.text("Kept: plans use it", size="1", color_scheme="gray"),
+            ),
+            spacing="2", align="center",
+        ),
     )
 
 
 def periods_section() -> rx.Component:
     return section(
         "Periods",
-        rx.cond(
-            S.periods.length() == 0,
-            empty_note("No periods yet. Mentors need a current period to make plans."),
-            rx.box(rx.foreach(S.periods, period_item), role="list", width="100%"),
-        ),
+        item_list(S.periods, period_item, "No periods yet. Mentors need a current period to make plans.", cards=False),
         rx.button(rx.icon("plus", size=16), "Add a period", variant="soft", style=TOUCH,
                   on_click=S.open_dialog("period_add", 0)),
         intro="Plans are made for the period that contains today (in a break, the next one). Periods may not "
@@ -133,36 +120,29 @@ def periods_section() -> rx.Component:
 
 
 def area_item(a: rx.Var) -> rx.Component:
-    return rx.box(
-        rx.flex(
-            rx.vstack(
-                rx.hstack(rx.text(a.name, weight="bold"),
-                          rx.cond(a.archived, rx.badge("Archived", color_scheme="gray")), spacing="2", align="center"),
-                rx.cond(a.description != "", rx.text(a.description, size="2", color_scheme="gray")),
-                spacing="1", flex="1", min_width="12rem",
-            ),
-            rx.hstack(
-                rx.icon_button(rx.icon("arrow-up", size=16), size="2", variant="soft", disabled=a.first,
-                               on_click=S.move_area(a.id, "up"), aria_label="Move " + a.name + " up"),
-                rx.icon_button(rx.icon("arrow-down", size=16), size="2", variant="soft", disabled=a.last,
-                               on_click=S.move_area(a.id, "down"), aria_label="Move " + a.name + " down"),
-                rx.button("Edit", size="2", variant="soft", on_click=S.open_dialog("area_edit", a.id),
-                          aria_label="Edit focus area " + a.name),
-                rx.cond(
-                    a.archived,
-                    rx.button("Restore", size="2", variant="soft", color_scheme="green",
-                              on_click=S.set_area_archived(a.id, False), aria_label="Restore " + a.name),
-                    rx.button("Archive", size="2", variant="soft", color_scheme="gray",
-                              on_click=S.set_area_archived(a.id, True), aria_label="Archive " + a.name),
-                ),
-                spacing="2", wrap="wrap", align="center",
-            ),
-            wrap="wrap", spacing="2", align="center", width="100%",
+    return list_row(
+        rx.vstack(
+            rx.hstack(rx.text(a.name, weight="bold"),
+                      rx.cond(a.archived, rx.badge("Archived", color_scheme="gray")), spacing="2", align="center"),
+            rx.cond(a.description != "", rx.text(a.description, size="2", color_scheme="gray")),
+            spacing="1", flex="1", min_width="12rem",
         ),
-        role="listitem",
-        padding_y="0.5rem",
-        border_bottom="1px solid var(--gray-a4)",
-        width="100%",
+        rx.hstack(
+            rx.icon_button(rx.icon("arrow-up", size=16), size="2", variant="soft", disabled=a.first,
+                           on_click=S.move_area(a.id, "up"), aria_label="Move " + a.name + " up"),
+            rx.icon_button(rx.icon("arrow-down", size=16), size="2", variant="soft", disabled=a.last,
+                           on_click=S.move_area(a.id, "down"), aria_label="Move " + a.name + " down"),
+            rx.button("Edit", size="2", variant="soft", on_click=S.open_dialog("area_edit", a.id),
+                      aria_label="Edit focus area " + a.name),
+            rx.cond(
+                a.archived,
+                rx.button("Restore", size="2", variant="soft", color_scheme="green",
+                          on_click=S.set_area_archived(a.id, False), aria_label="Restore " + a.name),
+                rx.button("Archive", size="2", variant="soft", color_scheme="gray",
+                          on_click=S.set_area_archived(a.id, True), aria_label="Archive " + a.name),
+            ),
+            spacing="2", wrap="wrap", align="center",
+        ),
     )
 
 
@@ -184,11 +164,8 @@ def add_area_form() -> rx.Component:
 def catalogue_section() -> rx.Component:
     return section(
         "Focus-area catalogue",
-        rx.cond(
-            S.areas.length() == 0,
-            empty_note("The catalogue is empty. Mentors can still name focus areas themselves."),
-            rx.box(rx.foreach(S.areas, area_item), role="list", width="100%"),
-        ),
+        item_list(S.areas, area_item, "The catalogue is empty. Mentors can still name focus areas themselves.",
+                  cards=False),
         add_area_form(),
         intro="Mentors are offered these, in this order, when they add a focus area to a plan; a new plan starts "
               "with the first four. Archived ones are no longer offered. Plans keep the names they were given.",
@@ -234,11 +211,7 @@ def form_dialog() -> rx.Component:
                 rx.vstack(
                     form_error(S.dialog_error),
                     rx.cond(S.dialog == "area_edit", area_fields(), period_fields()),
-                    rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
-                        rx.button("Save", type="submit"),
-                        justify="end", width="100%",
-                    ),
+                    dialog_actions("Save"),
                     spacing="3", width="100%",
                 ),
                 on_submit=S.submit_dialog,

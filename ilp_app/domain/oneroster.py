@@ -88,21 +88,30 @@ class Table:
         return column in self.columns
 
 
+class Checked:
+    """Each file's mode and the findings so far: what a package and the roster read from it share."""
+
+    modes: dict[str, str]
+    findings: list[Finding]
+
+    @property
+    def fatal(self) -> bool:
+        """Whether a finding stops the import as a whole."""
+        return any(f.severity == FATAL for f in self.findings)
+
+    def mode(self, name: str) -> str:
+        """The manifest's word for the file ``name``: "bulk", "delta" or "absent"."""
+        return self.modes.get(name, "absent")
+
+
 @dataclass
-class Package:
+class Package(Checked):
     """A package as read: version, each file's mode, its tables, and what went wrong reading it."""
 
     version: str = ""
     modes: dict[str, str] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def fatal(self) -> bool:
-        return any(f.severity == FATAL for f in self.findings)
-
-    def mode(self, name: str) -> str:
-        return self.modes.get(name, "absent")
 
 
 _FILE_ORDER = {name: i for i, name in enumerate(("", MANIFEST, *(f"{n}.csv" for n in (*READ_FILES, *UNUSED_FILES))))}

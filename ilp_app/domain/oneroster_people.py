@@ -9,6 +9,7 @@ gives each person's role and schools in users.csv, 1.2 in roles.csv. Links come 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from ilp_app.domain.oneroster import Package, Table
 from ilp_app.domain.oneroster_records import (
@@ -65,14 +66,11 @@ def _roles_csv(roster: Roster, package: Package, known: Known, user_ids: set[str
     if table is None or not columns_present(roster, table, REQUIRED_COLUMNS["roles"]):
         return roles
     reader = RowReader(roster, table)
-    for line, row in table.rows:
-        common = reader.common(line, row)
-        if common is None:
-            continue
-        if common[1]:
-            reader.note(line, "status", "An import never removes a role; remove it by hand if it is no longer "
-                                        "right.")
-            continue
+
+    def removed(line: int, _sid: str, _modified: datetime | None) -> None:
+        reader.note(line, "status", "An import never removes a role; remove it by hand if it is no longer right.")
+
+    for line, row, _, _ in reader.rows(removed):
         if not reader.needed(line, row, "userSourcedId", "role", "orgSourcedId"):
             continue
         if row["orgSourcedId"] != roster.org_id:
@@ -108,14 +106,11 @@ def read_people(roster: Roster, package: Package, known: Known) -> None:
     all_ids = {row["sourcedId"] for _, row in table.rows}
     relations: dict[str, str] = {}
     roles_12 = _roles_csv(roster, package, known, all_ids, relations) if package.version == "1.2" else {}
-    for line, row in table.rows:
-        common = reader.common(line, row)
-        if common is None:
-            continue
-        sid, deleted, modified = common
-        if deleted:
-            roster.people.append(PersonRec(sid, line, deleted=True, modified=modified))
-            continue
+
+    def removed(line: int, sid: str, modified: datetime | None) -> None:
+        roster.people.append(PersonRec(sid, line, deleted=True, modified=modified))
+
+    for line, row, sid, modified in reader.rows(removed):
         if not reader.needed(line, row, "givenName", "familyName"):
             continue
         orgs = split_ids(row.get("orgSourcedIds", "")) + split_ids(row.get("primaryOrgSourcedId", ""))

@@ -8,10 +8,11 @@ the school already holds from earlier imports. The row checks shared by every fi
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from ilp_app.domain.oneroster import ERROR, FATAL, WARNING, Finding, Table
+from ilp_app.domain.oneroster import ERROR, FATAL, WARNING, Checked, Finding, Table
 from ilp_app.domain.roles import Role
 
 MAX_SOURCED_ID = 255
@@ -84,7 +85,7 @@ class EnrollmentRec:
 
 
 @dataclass
-class Roster:
+class Roster(Checked):
     """The package's content for one school, ready to compare with the database."""
 
     version: str
@@ -100,13 +101,6 @@ class Roster:
     link_owners: set[str] = field(default_factory=set)  # parents whose row lists all their children
     seen: dict[str, set[str]] = field(default_factory=dict)  # every sourcedId per file, any row
     findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def fatal(self) -> bool:
-        return any(f.severity == FATAL for f in self.findings)
-
-    def mode(self, name: str) -> str:
-        return self.modes.get(name, "absent")
 
 
 def split_ids(value: str) -> list[str]:
@@ -168,6 +162,31 @@ class RowReader:
             self.error(line, "dateLastModified", "dateLastModified is required in a delta file.")
             return None
         return sid, status == "tobedeleted", modified
+
+    def rows(self, removed: Callable[[int, str, datetime | None], object] | None = None
+             ) -> Iterator[tuple[int, dict[str, str], str, datetime | None]]:
+        """(line, row, sourcedId, last change) of each row that passes :meth:`common` and stays.
+
+        A ``tobedeleted`` row is not yielded: it goes to ``removed(line, sourcedId, last change)``
+        when given, and is passed over otherwise.
+        """
+        for line, row in self.table.rows:
+            common = self.common(line, row)
+            if common is None:
+                continue
+            sid, deleted, modified = common
+            if not deleted:
+                yield line, row, sid, modified
+            elif removed is not None:
+                removed(line, sid, modified)
+
+    def elsewhere(self, line: int, row: dict[str, str], column: str, what: str) -> bool:
+        """Whether ``column`` names another school than the roster's; such a row is noted as left out."""
+        org = row.get(column, "")
+        if org and org != self.roster.org_id:
+            self.note(line, column, f"This {what} belongs to another school ({org}); it is left out.")
+            return True
+        return False
 
     def needed(self, line: int, row: dict[str, str], *columns: str) -> bool:
         for column in columns:

@@ -21,7 +21,8 @@ the only school in orgs.csv (or the one named like the site, when there are seve
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 
 from ilp_app.domain.oneroster import FATAL, Finding, Package, Table
 from ilp_app.domain.oneroster_people import read_people
@@ -46,17 +47,12 @@ def _choose_org(roster: Roster, package: Package, known: Known) -> None:
     orgs: list[tuple[str, str, str]] = []  # (sourcedId, name, type)
     if table is not None and columns_present(roster, table, REQUIRED_COLUMNS["orgs"]):
         reader = RowReader(roster, table)
-        for line, row in table.rows:
-            common = reader.common(line, row)
-            if common is None:
-                continue
-            sid, deleted, _ = common
-            if deleted:
-                if sid == known.site_org:
-                    reader.note(line, "status", "The school itself is not retired by an import; this row is "
-                                                "ignored.")
-                continue
-            orgs.append((sid, row["name"], row["type"].lower()))
+
+        def removed(line: int, sid: str, _modified: datetime | None) -> None:
+            if sid == known.site_org:
+                reader.note(line, "status", "The school itself is not retired by an import; this row is ignored.")
+
+        orgs = [(sid, row["name"], row["type"].lower()) for _, row, sid, _ in reader.rows(removed)]
     if roster.fatal:
         return
     if known.site_org:
@@ -87,16 +83,14 @@ def _choose_org(roster: Roster, package: Package, known: Known) -> None:
     roster.org_id, roster.org_name = schools[0][0], schools[0][1]
 
 
+def _tombstones(records: list, record: type) -> Callable[[int, str, datetime | None], None]:
+    """Where a ``tobedeleted`` row goes: a record of its kind that only says it is deleted."""
+    return lambda line, sid, _modified: records.append(record(sid, line, deleted=True))
+
+
 def _periods(roster: Roster, table: Table) -> None:
     reader = RowReader(roster, table)
-    for line, row in table.rows:
-        common = reader.common(line, row)
-        if common is None:
-            continue
-        sid, deleted, _ = common
-        if deleted:
-            roster.periods.append(PeriodRec(sid, line, deleted=True))
-            continue
+    for line, row, sid, _ in reader.rows(_tombstones(roster.periods, PeriodRec)):
         if not reader.needed(line, row, "title", "type", "startDate", "endDate"):
             continue
         kind = row["type"].lower()
@@ -107,9 +101,7 @@ def _periods(roster: Roster, table: Table) -> None:
             reader.error(line, "type", f"type “{row['type'][:40]}” is not term, semester, schoolYear or "
                                        "gradingPeriod.")
             continue
-        if row.get("orgSourcedId") and row["orgSourcedId"] != roster.org_id:
-            reader.note(line, "orgSourcedId", f"This period belongs to another school ({row['orgSourcedId']}); "
-                                              "it is left out.")
+        if reader.elsewhere(line, row, "orgSourcedId", "period"):
             continue
         try:
             starts, ends = date.fromisoformat(row["startDate"]), date.fromisoformat(row["endDate"])
@@ -127,30 +119,16 @@ def _courses(roster: Roster, table: Table | None) -> dict[str, str]:
     if table is None:
         return {}
     reader = RowReader(roster, table)
-    titles = {}
-    for line, row in table.rows:
-        common = reader.common(line, row)
-        if common is not None and not common[1] and reader.needed(line, row, "title") \
-                and reader.fits(line, "title", row["title"], 200):
-            titles[common[0]] = row["title"]
-    return titles
+    return {sid: row["title"] for line, row, sid, _ in reader.rows()
+            if reader.needed(line, row, "title") and reader.fits(line, "title", row["title"], 200)}
 
 
 def _groups(roster: Roster, table: Table, courses: dict[str, str], courses_read: bool) -> None:
     reader = RowReader(roster, table)
-    for line, row in table.rows:
-        common = reader.common(line, row)
-        if common is None:
-            continue
-        sid, deleted, _ = common
-        if deleted:
-            roster.groups.append(GroupRec(sid, line, deleted=True))
-            continue
+    for line, row, sid, _ in reader.rows(_tombstones(roster.groups, GroupRec)):
         if not reader.needed(line, row, "title", "schoolSourcedId") or not reader.fits(line, "title", row["title"], 100):
             continue
-        if row["schoolSourcedId"] != roster.org_id:
-            reader.note(line, "schoolSourcedId", f"This class belongs to another school ({row['schoolSourcedId']}); "
-                                                 "it is left out.")
+        if reader.elsewhere(line, row, "schoolSourcedId", "class"):
             continue
         class_type = row.get("classType", "").lower()
         if class_type not in CLASS_TYPES:
@@ -172,20 +150,10 @@ def _enrollments(roster: Roster, table: Table, known: Known) -> None:
                                                                            if g.deleted}
     people = (set(known.people) | {p.source_id for p in roster.people}) - {p.source_id for p in roster.people
                                                                            if p.deleted}
-    for line, row in table.rows:
-        common = reader.common(line, row)
-        if common is None:
-            continue
-        sid, deleted, _ = common
-        if deleted:
-            roster.enrollments.append(EnrollmentRec(sid, line, deleted=True))
-            continue
+    for line, row, sid, _ in reader.rows(_tombstones(roster.enrollments, EnrollmentRec)):
         if not reader.needed(line, row, "classSourcedId", "userSourcedId", "role"):
             continue
-        school = row.get("schoolSourcedId", "")
-        if school and school != roster.org_id:
-            reader.note(line, "schoolSourcedId", f"This enrollment belongs to another school ({school}); it is "
-                                                 "left out.")
+        if reader.elsewhere(line, row, "schoolSourcedId", "enrollment"):
             continue
         role = ENROLLMENT_ROLES.get(row["role"].lower())
         if role is None:

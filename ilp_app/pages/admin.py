@@ -4,8 +4,14 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.admin_nav import admin_nav
+from ilp_app.components.admin_ui import (
+    dialog_actions,
+    item_list,
+    search_field,
+    temporary_password_dialog,
+)
 from ilp_app.components.forms import form_error, labelled, labelled_input
-from ilp_app.components.layout import app_shell, empty_note, loading
+from ilp_app.components.layout import app_shell, loading
 from ilp_app.state.admin import ROLE_FIELD_PREFIX, AdminState
 
 ROUTE = routes.ADMIN
@@ -58,34 +64,10 @@ def user_card(row: rx.Var) -> rx.Component:
 
 
 def password_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Temporary password"),
-            rx.dialog.description(
-                "For ", AdminState.dialog_user_name,
-                ". Their open sessions end now, and they must choose a new password when they sign in.",
-            ),
-            rx.form(
-                rx.vstack(
-                    form_error(AdminState.dialog_error),
-                    rx.el.input(type="hidden", name="user_id", value=AdminState.dialog_user_id),
-                    labelled_input("Temporary password", name="password", type_="text", autocomplete="off",
-                                   max_length=128),
-                    rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button",
-                                                  on_click=AdminState.close_password_dialog)),
-                        rx.button("Set password", type="submit", loading=AdminState.busy),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                ),
-                on_submit=AdminState.set_temporary_password,
-                reset_on_submit=True,
-            ),
-        ),
-        open=AdminState.dialog_user_id != 0,
-        on_open_change=lambda _open: AdminState.close_password_dialog(),
+    return temporary_password_dialog(
+        name=AdminState.dialog_user_name, error=AdminState.dialog_error, busy=AdminState.busy,
+        is_open=AdminState.dialog_user_id != 0, on_close=AdminState.close_password_dialog,
+        on_submit=AdminState.set_temporary_password, user_id=AdminState.dialog_user_id,
     )
 
 
@@ -133,12 +115,7 @@ def create_dialog() -> rx.Component:
                     role_checkboxes(),
                     labelled_input("Temporary password (optional)", name="new_password", max_length=128,
                                    required=False, autocomplete="off"),
-                    rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button",
-                                                  on_click=AdminState.close_create)),
-                        rx.button("Create account", type="submit", loading=AdminState.busy),
-                        justify="end", width="100%",
-                    ),
+                    dialog_actions("Create account", on_cancel=AdminState.close_create, loading=AdminState.busy),
                     spacing="3",
                 ),
                 on_submit=AdminState.create_account,
@@ -157,20 +134,11 @@ def page() -> rx.Component:
             AdminState.loaded,
             rx.vstack(
                 rx.hstack(
-                    rx.el.label(
-                        rx.text("Find an account", size="2", weight="medium"),
-                        rx.input(placeholder="Name or email", value=AdminState.query, type="search",
-                                 on_change=AdminState.search.debounce(250), width="100%", max_length=100),
-                        width="100%", max_width="24rem",
-                    ),
+                    search_field("Find an account", AdminState.query, AdminState.search),
                     rx.button(rx.icon("user-plus", size=16), "New account", on_click=AdminState.open_create),
                     align="end", wrap="wrap", spacing="3", width="100%",
                 ),
-                rx.cond(
-                    AdminState.rows.length() == 0,
-                    empty_note("No accounts match."),
-                    rx.box(rx.foreach(AdminState.rows, user_card), class_name="card-grid", role="list", width="100%"),
-                ),
+                item_list(AdminState.rows, user_card, "No accounts match."),
                 password_dialog(),
                 create_dialog(),
                 spacing="4",

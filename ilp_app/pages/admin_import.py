@@ -3,9 +3,9 @@
 import reflex as rx
 
 from ilp_app import routes
-from ilp_app.components.admin_nav import admin_nav
+from ilp_app.components.admin_ui import admin_page
 from ilp_app.components.forms import form_error
-from ilp_app.components.layout import app_shell, empty_note, loading
+from ilp_app.components.layout import empty_note
 from ilp_app.domain.oneroster import MAX_UPLOAD_BYTES
 from ilp_app.state.admin_import import UPLOAD_ID, AdminImportState
 
@@ -200,19 +200,4 @@ def recent_imports() -> rx.Component:
 
 
 def page() -> rx.Component:
-    return app_shell(
-        admin_nav(),
-        loading(
-            S.loaded,
-            rx.vstack(
-                intro(),
-                upload_zone(),
-                report(),
-                recent_imports(),
-                spacing="5",
-                width="100%",
-                margin_top="1rem",
-            ),
-        ),
-        heading="Roster import",
-    )
+    return admin_page("Roster import", S.loaded, intro(), upload_zone(), report(), recent_imports(), spacing="5")

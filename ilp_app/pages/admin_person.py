@@ -9,6 +9,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.admin_nav import admin_nav
+from ilp_app.components.admin_ui import TOUCH, temporary_password_dialog
 from ilp_app.components.forms import form_error, labelled, labelled_input
 from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.pages.admin import pronoun_audience_select, role_checkboxes
@@ -19,7 +20,6 @@ TITLE = "Person · Administration · ILP"
 ON_LOAD = S.load
 
 P = S.person
-ROW_STYLE = {"min_height": "44px"}
 
 
 def section(title: str, *children: rx.Component) -> rx.Component:
@@ -38,7 +38,7 @@ def person_row(person: rx.Var, *actions: rx.Component) -> rx.Component:
             spacing="0", min_width="0", flex="1",
         ),
         *actions,
-        align="center", wrap="wrap", spacing="2", width="100%", role="listitem", style=ROW_STYLE,
+        align="center", wrap="wrap", spacing="2", width="100%", role="listitem", style=TOUCH,
     )
 
 
@@ -115,30 +115,8 @@ def account_section() -> rx.Component:
 
 
 def password_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Temporary password"),
-            rx.dialog.description("For ", P.full_name, ". Their open sessions end now, and they must choose a "
-                                  "new password when they sign in."),
-            rx.form(
-                rx.vstack(
-                    form_error(S.password_error),
-                    labelled_input("Temporary password", name="password", max_length=128, autocomplete="off"),
-                    rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button",
-                                                  on_click=S.close_password)),
-                        rx.button("Set password", type="submit", loading=S.busy),
-                        justify="end", width="100%",
-                    ),
-                    spacing="3",
-                ),
-                on_submit=S.set_temporary_password,
-                reset_on_submit=True,
-            ),
-        ),
-        open=S.password_open,
-        on_open_change=lambda _open: S.close_password(),
-    )
+    return temporary_password_dialog(name=P.full_name, error=S.password_error, busy=S.busy, is_open=S.password_open,
+                                     on_close=S.close_password, on_submit=S.set_temporary_password)
 
 
 # --- a mentor's learners ---
@@ -158,7 +136,7 @@ def learner_checkbox(person: rx.Var) -> rx.Component:
             " ", person.name, class_name="checkbox-line",
         ),
         rx.text(person.detail, size="1", color_scheme="gray"),
-        align="center", wrap="wrap", spacing="2", width="100%", role="listitem", style=ROW_STYLE,
+        align="center", wrap="wrap", spacing="2", width="100%", role="listitem", style=TOUCH,
     )
 
 

@@ -4,10 +4,9 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.api_privacy import learner_export_url
-from ilp_app.components.admin_nav import admin_nav
+from ilp_app.components.admin_ui import admin_page, dialog_actions, item_list, search_field
 from ilp_app.components.downloads import download_link
 from ilp_app.components.forms import form_error, labelled, labelled_input
-from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.state.admin_privacy import AdminPrivacyState as S
 
 ROUTE = routes.ADMIN_PRIVACY
@@ -103,21 +102,8 @@ def learners_section() -> rx.Component:
         rx.text("Download everything held about a learner, or remove it on request. Anonymising keeps their "
                 "plans' shape (goals, tasks, ratings, dates) for the school's figures without any personal "
                 "detail; erasing deletes the learner and everything about them.", size="2"),
-        rx.el.label(
-            rx.text("Find a learner", size="2", weight="medium"),
-            rx.input(placeholder="Name or email", value=S.query, type="search", on_change=S.search.debounce(250),
-                     width="100%", max_length=100),
-            width="100%", max_width="24rem",
-        ),
-        rx.cond(
-            S.query.strip() == "",
-            rx.fragment(),
-            rx.cond(
-                S.matches.length() == 0,
-                empty_note("No learners match."),
-                rx.box(rx.foreach(S.matches, learner_card), class_name="card-grid", role="list", width="100%"),
-            ),
-        ),
+        search_field("Find a learner", S.query, S.search),
+        rx.cond(S.query.strip() == "", rx.fragment(), item_list(S.matches, learner_card, "No learners match.")),
         spacing="3",
         width="100%",
     )
@@ -140,15 +126,8 @@ def erasure_dialog() -> rx.Component:
                     form_error(S.dialog_error),
                     labelled_input("Type the learner's full name to confirm", name="confirm_name",
                                    autocomplete="off", max_length=200),
-                    rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button",
-                                                  on_click=S.close_dialog)),
-                        rx.button(rx.cond(anonymise, "Anonymise learner", "Erase learner permanently"),
-                                  type="submit", color_scheme="red", loading=S.busy),
-                        justify="end",
-                        wrap="wrap",
-                        width="100%",
-                    ),
+                    dialog_actions(rx.cond(anonymise, "Anonymise learner", "Erase learner permanently"),
+                                   on_cancel=S.close_dialog, color_scheme="red", loading=S.busy),
                     spacing="3",
                 ),
                 on_submit=S.confirm_erasure,
@@ -161,19 +140,11 @@ def erasure_dialog() -> rx.Component:
 
 
 def page() -> rx.Component:
-    return app_shell(
-        admin_nav(),
-        loading(
-            S.loaded,
-            rx.vstack(
-                retention_section(),
-                rx.separator(size="4"),
-                learners_section(),
-                erasure_dialog(),
-                spacing="5",
-                width="100%",
-                margin_top="1rem",
-            ),
-        ),
-        heading="Data protection",
+    return admin_page(
+        "Data protection", S.loaded,
+        retention_section(),
+        rx.separator(size="4"),
+        learners_section(),
+        erasure_dialog(),
+        spacing="5",
     )

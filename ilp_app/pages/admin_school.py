@@ -3,7 +3,6 @@
 import reflex as rx
 
 from ilp_app import routes
-from ilp_app.components.admin_nav import admin_nav
 from ilp_app.components.admin_school import (
     catalogue_section,
     confirm_dialog,
@@ -12,7 +11,7 @@ from ilp_app.components.admin_school import (
     name_section,
     periods_section,
 )
-from ilp_app.components.layout import app_shell, loading
+from ilp_app.components.admin_ui import admin_page
 from ilp_app.state.admin_school import AdminSchoolState
 
 ROUTE = routes.ADMIN_SCHOOL
@@ -21,21 +20,7 @@ ON_LOAD = AdminSchoolState.load
 
 
 def page() -> rx.Component:
-    return app_shell(
-        admin_nav(),
-        loading(
-            AdminSchoolState.loaded,
-            rx.vstack(
-                ilp_section(),
-                periods_section(),
-                catalogue_section(),
-                name_section(),
-                form_dialog(),
-                confirm_dialog(),
-                spacing="4",
-                width="100%",
-                margin_top="1rem",
-            ),
-        ),
-        heading="School settings",
+    return admin_page(
+        "School settings", AdminSchoolState.loaded,
+        ilp_section(), periods_section(), catalogue_section(), name_section(), form_dialog(), confirm_dialog(),
     )

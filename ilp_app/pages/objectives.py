@@ -7,6 +7,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.admin_nav import admin_nav
+from ilp_app.components.admin_ui import dialog_actions
 from ilp_app.components.forms import form_error, labelled
 from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.domain.case_package import MAX_PACKAGE_BYTES
@@ -159,12 +160,7 @@ def _objective_dialog() -> rx.Component:
                     labelled("Subject (optional)", "objective-subject",
                              rx.input(id="objective-subject", name="subject", max_length=MAX_SUBJECT,
                                       default_value=values["subject"], width="100%")),
-                    rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray",
-                                                  on_click=S.close_dialog)),
-                        rx.button("Save objective", type="submit"),
-                        justify="end", width="100%",
-                    ),
+                    dialog_actions("Save objective", on_cancel=S.close_dialog),
                     spacing="3",
                 ),
                 on_submit=S.submit_dialog,

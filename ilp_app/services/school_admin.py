@@ -16,11 +16,11 @@ from sqlmodel import Session, select
 
 from ilp_app.db.models import FocusAreaOption, Goal, Period, Plan, Site, Task
 from ilp_app.domain.errors import NotFound, ValidationFailed
-from ilp_app.domain.permissions import Action, Actor
-from ilp_app.domain.plans import MAX_FOCUS_AREA, clean_id, clean_text
+from ilp_app.domain.permissions import Actor
+from ilp_app.domain.plans import MAX_FOCUS_AREA, clean_text
 from ilp_app.services.audit import audit_record
-from ilp_app.services.guard import authorize
 from ilp_app.services.periods import period_current
+from ilp_app.services.school_rows import name_in_use, own_row, school_manager
 
 MAX_SITE_NAME = 200
 MAX_PERIOD_NAME = 100
@@ -41,10 +41,6 @@ MSG_PERIOD_DATES_IN_USE = (
 MSG_AREA_NOT_FOUND = "That focus area does not exist."
 MSG_AREA_EXISTS = "The catalogue already has a focus area called {name}."
 MSG_WRONG_DIRECTION = "Move up or down."
-
-
-def _manager(actor: Actor | None, client_ip: str) -> Actor:
-    return authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
 
 
 def _site(session: Session, actor: Actor, *, lock: bool = False) -> Site:
@@ -74,14 +70,14 @@ class SiteSettings:
 
 def site_settings(*, session: Session, actor: Actor | None, client_ip: str = "") -> SiteSettings:
     """The school's name and whether it runs ILPs."""
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     site = _site(session, actor)
     return SiteSettings(id=site.id, name=site.name, ilp_enabled=site.ilp_enabled)
 
 
 def site_rename(*, session: Session, actor: Actor | None, name: object, client_ip: str = "") -> None:
     """Change the school's name (shown to everyone, and in the "ILPs are switched off" message)."""
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     clean = clean_text(name, field="School name", max_length=MAX_SITE_NAME)
     site = _site(session, actor)
     if clean == site.name:
@@ -97,7 +93,7 @@ def site_set_ilp_enabled(*, session: Session, actor: Actor | None, enabled: obje
     While they are off, everyone but the administration is refused every ILP page and action
     (see ``Actor.ilp_enabled``); nothing is deleted, and switching back on restores access.
     """
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     if not isinstance(enabled, bool):
         raise ValidationFailed(MSG_CHOOSE_ON_OFF)
     site = _site(session, actor)
@@ -142,7 +138,7 @@ def _plan_counts(session: Session, site_id: int) -> dict[int, int]:
 
 def period_list(*, session: Session, actor: Actor | None, client_ip: str = "") -> list[PeriodRow]:
     """The school's periods, earliest first, with how many plans each holds and which is current."""
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     periods = session.exec(
         select(Period).where(Period.site_id == actor.site_id).order_by(Period.starts_on, Period.id)
     ).all()
@@ -177,17 +173,13 @@ def _check_no_overlap(session: Session, site_id: int, name: str, start: date, en
 
 
 def _own_period(session: Session, actor: Actor, period_id: object) -> Period:
-    pid = clean_id(period_id, what="period")
-    period = session.get(Period, pid)
-    if period is None or period.site_id != actor.site_id:
-        raise NotFound(MSG_PERIOD_NOT_FOUND)
-    return period
+    return own_row(session, actor, Period, period_id, what="period", missing=MSG_PERIOD_NOT_FOUND)
 
 
 def period_create(*, session: Session, actor: Actor | None, name: object, starts_on: object, ends_on: object,
                   client_ip: str = "") -> int:
     """Add a period (its name and first and last day); it may not overlap another."""
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     clean, start, end = _period_values(name, starts_on, ends_on)
     _site(session, actor, lock=True)
     _check_no_overlap(session, actor.site_id, clean, start, end)
@@ -214,7 +206,7 @@ def _dates_outside(session: Session, period_id: int, start: date, end: date) -> 
 def period_edit(*, session: Session, actor: Actor | None, period_id: object, name: object, starts_on: object,
                 ends_on: object, client_ip: str = "") -> None:
     """Rename a period or move its dates (not past dates its plans already use, nor onto another period)."""
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     period = _own_period(session, actor, period_id)
     clean, start, end = _period_values(name, starts_on, ends_on)
     _site(session, actor, lock=True)
@@ -234,7 +226,7 @@ def period_edit(*, session: Session, actor: Actor | None, period_id: object, nam
 
 def period_delete(*, session: Session, actor: Actor | None, period_id: object, client_ip: str = "") -> None:
     """Delete a period no plan uses. One with plans stays (a roster import may retire it instead)."""
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     period = _own_period(session, actor, period_id)
     used = session.exec(select(sa.func.count()).select_from(Plan).where(Plan.period_id == period.id)).one()
     if used:
@@ -266,7 +258,7 @@ def _options(session: Session, site_id: int) -> list[FocusAreaOption]:
 
 def focus_area_catalogue(*, session: Session, actor: Actor | None, client_ip: str = "") -> list[FocusAreaRow]:
     """Every focus area of the catalogue in the order mentors see them, archived ones included."""
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     options = _options(session, actor.site_id)
     return [
         FocusAreaRow(id=o.id, name=o.name, description=o.description, archived=o.archived,
@@ -276,11 +268,7 @@ def focus_area_catalogue(*, session: Session, actor: Actor | None, client_ip: st
 
 
 def _own_option(session: Session, actor: Actor, option_id: object) -> FocusAreaOption:
-    oid = clean_id(option_id, what="focus area")
-    option = session.get(FocusAreaOption, oid)
-    if option is None or option.site_id != actor.site_id:
-        raise NotFound(MSG_AREA_NOT_FOUND)
-    return option
+    return own_row(session, actor, FocusAreaOption, option_id, what="focus area", missing=MSG_AREA_NOT_FOUND)
 
 
 def _area_values(session: Session, actor: Actor, name: object, description: object,
@@ -289,11 +277,7 @@ def _area_values(session: Session, actor: Actor, name: object, description: obje
     text = clean_text(description, field="Description", max_length=MAX_AREA_DESCRIPTION, required=False)
     _site(session, actor, lock=True)
     # Names are unique whatever their case: "Career" and "career" would look like one area to a mentor.
-    stmt = select(FocusAreaOption.name).where(
-        FocusAreaOption.site_id == actor.site_id, sa.func.lower(FocusAreaOption.name) == clean.lower())
-    if except_id is not None:
-        stmt = stmt.where(FocusAreaOption.id != except_id)
-    existing = session.exec(stmt).first()
+    existing = name_in_use(session, FocusAreaOption, actor.site_id, clean, except_id)
     if existing is not None:
         raise ValidationFailed(MSG_AREA_EXISTS.format(name=existing))
     return clean, text
@@ -302,7 +286,7 @@ def _area_values(session: Session, actor: Actor, name: object, description: obje
 def focus_area_option_add(*, session: Session, actor: Actor | None, name: object, description: object = "",
                           client_ip: str = "") -> int:
     """Add a focus area at the end of the catalogue; mentors are offered it from now on."""
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     clean, text = _area_values(session, actor, name, description)
     last = session.exec(select(sa.func.max(FocusAreaOption.position))
                         .where(FocusAreaOption.site_id == actor.site_id)).one()
@@ -317,7 +301,7 @@ def focus_area_option_add(*, session: Session, actor: Actor | None, name: object
 def focus_area_option_edit(*, session: Session, actor: Actor | None, option_id: object, name: object,
                            description: object = "", client_ip: str = "") -> None:
     """Rename or describe a focus area. Plans already made keep the name they were given."""
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     option = _own_option(session, actor, option_id)
     clean, text = _area_values(session, actor, name, description, except_id=option.id)
     if (clean, text) == (option.name, option.description):
@@ -332,7 +316,7 @@ def focus_area_option_edit(*, session: Session, actor: Actor | None, option_id: 
 def focus_area_option_move(*, session: Session, actor: Actor | None, option_id: object, direction: object,
                            client_ip: str = "") -> None:
     """Move a focus area one place up or down in the order mentors see them."""
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     option = _own_option(session, actor, option_id)
     if direction not in ("up", "down"):
         raise ValidationFailed(MSG_WRONG_DIRECTION)
@@ -353,7 +337,7 @@ def focus_area_option_move(*, session: Session, actor: Actor | None, option_id: 
 def focus_area_option_set_archived(*, session: Session, actor: Actor | None, option_id: object, archived: object,
                                    client_ip: str = "") -> None:
     """Archive a focus area (no longer offered to mentors; plans keep theirs) or bring it back."""
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     option = _own_option(session, actor, option_id)
     if not isinstance(archived, bool):
         raise ValidationFailed("Choose archive or restore.")

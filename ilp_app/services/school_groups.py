@@ -14,12 +14,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from ilp_app.db.models import Enrollment, Group, MentorAssignment, RoleGrant, User
-from ilp_app.domain.errors import NotFound, ValidationFailed
-from ilp_app.domain.permissions import Action, Actor
-from ilp_app.domain.plans import clean_id, clean_text
+from ilp_app.domain.errors import ValidationFailed
+from ilp_app.domain.permissions import Actor
+from ilp_app.domain.plans import clean_text
 from ilp_app.domain.roles import Role
 from ilp_app.services.audit import audit_record
-from ilp_app.services.guard import authorize
+from ilp_app.services.school_rows import name_in_use, own_row, school_manager
 
 KIND_LABELS = {"tutor": "Tutor group", "class": "Subject class"}
 MEMBER_LABELS = {"learner": "learner", "teacher": "teacher"}
@@ -90,10 +90,6 @@ class Candidate:
     email: str
 
 
-def _manager(actor: Actor | None, client_ip: str) -> Actor:
-    return authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
-
-
 def _audit(session: Session, actor: Actor, action: str, target_id: object, client_ip: str, **detail) -> None:
     audit_record(session=session, actor_user_id=actor.user_id, action=action, target_type="group",
                  target_id=target_id, detail=detail or None, client_ip=client_ip)
@@ -111,18 +107,14 @@ def _row(session: Session, group: Group) -> GroupRow:
 
 def group_list(*, session: Session, actor: Actor | None, client_ip: str = "") -> list[GroupRow]:
     """The school's groups: current ones by name, then those the roster retired."""
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     groups = session.exec(select(Group).where(Group.site_id == actor.site_id)).all()
     ordered = sorted(groups, key=lambda g: (g.retired_at is not None, g.kind != "tutor", g.name.casefold()))
     return [_row(session, g) for g in ordered]
 
 
 def _own_group(session: Session, actor: Actor, group_id: object) -> Group:
-    gid = clean_id(group_id, what="group")
-    group = session.get(Group, gid)
-    if group is None or group.site_id != actor.site_id:
-        raise NotFound(MSG_GROUP_NOT_FOUND)
-    return group
+    return own_row(session, actor, Group, group_id, what="group", missing=MSG_GROUP_NOT_FOUND)
 
 
 def _group_values(session: Session, actor: Actor, name: object, kind: object, year_label: object,
@@ -135,11 +127,7 @@ def _group_values(session: Session, actor: Actor, name: object, kind: object, ye
     if not isinstance(kind, str) or kind not in KIND_LABELS:
         raise ValidationFailed(MSG_KIND)
     values["kind"] = kind
-    stmt = select(Group.name).where(Group.site_id == actor.site_id,
-                                    sa.func.lower(Group.name) == values["name"].lower())
-    if except_id is not None:
-        stmt = stmt.where(Group.id != except_id)
-    existing = session.exec(stmt).first()
+    existing = name_in_use(session, Group, actor.site_id, values["name"], except_id)
     if existing is not None:
         raise ValidationFailed(MSG_GROUP_EXISTS.format(name=existing))
     return values
@@ -148,7 +136,7 @@ def _group_values(session: Session, actor: Actor, name: object, kind: object, ye
 def group_create(*, session: Session, actor: Actor | None, name: object, kind: object = "tutor",
                  year_label: object = "", course: object = "", client_ip: str = "") -> int:
     """Add a tutor group or subject class (names are unique whatever their case)."""
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     values = _group_values(session, actor, name, kind, year_label, course)
     group = Group(site_id=actor.site_id, **values)
     session.add(group)
@@ -160,7 +148,7 @@ def group_create(*, session: Session, actor: Actor | None, name: object, kind: o
 def group_edit(*, session: Session, actor: Actor | None, group_id: object, name: object, kind: object,
                year_label: object = "", course: object = "", client_ip: str = "") -> None:
     """Change a group's name, kind, year or course."""
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     group = _own_group(session, actor, group_id)
     values = _group_values(session, actor, name, kind, year_label, course, except_id=group.id)
     before = {k: getattr(group, k) for k in values}
@@ -184,7 +172,7 @@ def _members(session: Session, group_id: int, role: str) -> list[MemberRow]:
 
 def group_view(*, session: Session, actor: Actor | None, group_id: object, client_ip: str = "") -> GroupDetail:
     """One group with its learners and teachers, and the mentors of its learners."""
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     group = _own_group(session, actor, group_id)
     learners = _members(session, group.id, "learner")
     mentor_counts: dict[int, int] = {}
@@ -214,7 +202,7 @@ def _eligible(role: str):
 def group_candidates(*, session: Session, actor: Actor | None, group_id: object, role: object, query: object = "",
                      client_ip: str = "") -> list[Candidate]:
     """People who could join the group as ``role``, matching ``query`` by name or email (not yet members)."""
-    actor = _manager(actor, client_ip)
+    actor = school_manager(actor, client_ip)
     group = _own_group(session, actor, group_id)
     role = _member_role(role)
     if not isinstance(query, str) or len(query) > MAX_QUERY:
@@ -230,21 +218,20 @@ def group_candidates(*, session: Session, actor: Actor | None, group_id: object,
     return [Candidate(user_id=u.id, name=u.full_name, email=u.email) for u in users]
 
 
-def _person(session: Session, actor: Actor, user_id: object) -> User:
-    uid = clean_id(user_id, what="person")
-    user = session.get(User, uid)
-    if user is None or user.site_id != actor.site_id:
-        raise NotFound(MSG_PERSON_NOT_FOUND)
-    return user
+def _membership(session: Session, actor: Actor, group_id: object, user_id: object, role: object
+                ) -> tuple[Group, User, str]:
+    """The group, the person and the capacity a membership change names, each checked."""
+    group = _own_group(session, actor, group_id)
+    role = _member_role(role)
+    user = own_row(session, actor, User, user_id, what="person", missing=MSG_PERSON_NOT_FOUND)
+    return group, user, role
 
 
 def group_member_add(*, session: Session, actor: Actor | None, group_id: object, user_id: object, role: object,
                      client_ip: str = "") -> None:
     """Put a learner or a teacher in the group."""
-    actor = _manager(actor, client_ip)
-    group = _own_group(session, actor, group_id)
-    role = _member_role(role)
-    user = _person(session, actor, user_id)
+    actor = school_manager(actor, client_ip)
+    group, user, role = _membership(session, actor, group_id, user_id, role)
     if session.exec(select(User.id).where(User.id == user.id, _eligible(role))).first() is None:
         raise ValidationFailed(MSG_NOT_ELIGIBLE.format(name=user.full_name, role=MEMBER_LABELS[role]))
     existing = session.exec(
@@ -259,10 +246,8 @@ def group_member_add(*, session: Session, actor: Actor | None, group_id: object,
 def group_member_remove(*, session: Session, actor: Actor | None, group_id: object, user_id: object, role: object,
                         client_ip: str = "") -> None:
     """Take a learner or teacher out of the group. Nothing else changes: plans and mentors stay."""
-    actor = _manager(actor, client_ip)
-    group = _own_group(session, actor, group_id)
-    role = _member_role(role)
-    user = _person(session, actor, user_id)
+    actor = school_manager(actor, client_ip)
+    group, user, role = _membership(session, actor, group_id, user_id, role)
     enrollment = session.exec(select(Enrollment).where(
         Enrollment.group_id == group.id, Enrollment.user_id == user.id, Enrollment.role == role)).first()
     if enrollment is None:

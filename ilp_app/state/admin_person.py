@@ -26,9 +26,14 @@ MAX_SELECTED = relationships.MAX_BULK
 
 def _route_id(value: object) -> object:
     """The id in /admin/people/<id>: digits become a number; anything else is refused by the service."""
-    if isinstance(value, str) and value.isdigit() and len(value) <= 12:
+    # str.isdigit() also accepts "²" (which int() refuses) and "٣" (which it reads as 3).
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12:
         return int(value)
     return value
+
+
+def _disconnected(removed: int) -> str:
+    return "Disconnected." if removed else "They were not connected."
 
 
 def _temporary_password(token: str, user_id: int, password: object, client_ip: str) -> None:
@@ -206,22 +211,25 @@ class AdminPersonState(SessionState):
 
     # --- a mentor's learners ---
 
-    def _search(self, value: object) -> list[PersonLink]:
+    def _search(self, query_var: str, results_var: str, value: object):
+        """Find learners by ``value`` (kept in ``query_var``) and list them in ``results_var``."""
+        query = value[:100] if isinstance(value, str) else ""
+        setattr(self, query_var, query)
         me = self._current()
-        with unit_of_work() as s:
-            return relationships.learner_search(session=s, actor=me.actor if me else None, query=value,
-                                                client_ip=self._client_ip())
+        try:
+            with unit_of_work() as s:
+                found = relationships.learner_search(session=s, actor=me.actor if me else None, query=query,
+                                                     client_ip=self._client_ip())
+        except PermissionDenied as error:
+            return self._refused(me, error)
+        except DomainError as error:
+            return rx.toast.error(error.message)
+        setattr(self, results_var, found)
+        return None
 
     @rx.event
     def search_learners(self, value: str):
-        self.learner_query = value[:100] if isinstance(value, str) else ""
-        try:
-            self.learner_results = self._search(self.learner_query)
-        except PermissionDenied as error:
-            return self._refused(self._current(), error)
-        except DomainError as error:
-            return rx.toast.error(error.message)
-        return None
+        return self._search("learner_query", "learner_results", value)
 
     @rx.event
     def toggle_learner(self, learner_id: int):
@@ -253,85 +261,65 @@ class AdminPersonState(SessionState):
     def clear_selection(self):
         self.selected = []
 
-    def _after_mentor_change(self, mentor_id: int, learner_ids: set[int]) -> None:
-        live.roster_changed({mentor_id})
-        live.announce(learner_ids=learner_ids, user_ids=set())
+    def _mentoring(self, connect: bool, mentor_id: object, learner_ids: list, done) -> tuple[bool, list]:
+        """Connect (or disconnect) a mentor and learners; once saved, their open pages reload."""
+        change = relationships.mentor_connect if connect else relationships.mentor_disconnect
+        saved, events = self._change(
+            lambda s, actor: change(session=s, actor=actor, mentor_id=mentor_id, learner_ids=learner_ids,
+                                    client_ip=self._client_ip()),
+            done,
+        )
+        if saved:
+            live.roster_changed({mentor_id})
+            live.announce(learner_ids=set(learner_ids), user_ids=set())
+        return saved, events
 
     @rx.event
     async def connect_selected(self):
         ids = list(self.selected_ids)
-        mentor_id = self._person_id
-        saved, events = self._change(
-            lambda s, actor: relationships.mentor_connect(session=s, actor=actor, mentor_id=mentor_id,
-                                                          learner_ids=ids, client_ip=self._client_ip()),
+        saved, events = self._mentoring(
+            True, self._person_id, ids,
             lambda added: f"Connected {added} of {len(ids)} learners." + (
                 f" {len(ids) - added} already were." if added < len(ids) else ""),
         )
         if saved:
             self.selected, self.learner_results, self.learner_query = [], [], ""
-            self._after_mentor_change(mentor_id, set(ids))
         return events
 
     @rx.event
     async def disconnect_mentee(self, learner_id: int):
-        mentor_id = self._person_id
-        saved, events = self._change(
-            lambda s, actor: relationships.mentor_disconnect(session=s, actor=actor, mentor_id=mentor_id,
-                                                             learner_ids=[learner_id], client_ip=self._client_ip()),
-            lambda removed: "Disconnected." if removed else "They were not connected.",
-        )
-        if saved:
-            self._after_mentor_change(mentor_id, {learner_id})
-        return events
+        return self._mentoring(False, self._person_id, [learner_id], _disconnected)[1]
 
     # --- a learner's mentors and parents ---
 
     @rx.event
     async def connect_mentor(self, form_data: dict):
         mentor_id = _route_id(form_data.get("mentor_id")) if isinstance(form_data, dict) else None
-        learner_id = self._person_id
-        saved, events = self._change(
-            lambda s, actor: relationships.mentor_connect(session=s, actor=actor, mentor_id=mentor_id,
-                                                          learner_ids=[learner_id], client_ip=self._client_ip()),
+        return self._mentoring(
+            True, mentor_id, [self._person_id],
             lambda added: "Connected to the mentor." if added else "They were already connected.",
-        )
-        if saved:
-            self._after_mentor_change(mentor_id, {learner_id})
-        return events
+        )[1]
 
     @rx.event
     async def disconnect_mentor(self, mentor_id: int):
-        learner_id = self._person_id
-        saved, events = self._change(
-            lambda s, actor: relationships.mentor_disconnect(session=s, actor=actor, mentor_id=mentor_id,
-                                                             learner_ids=[learner_id], client_ip=self._client_ip()),
-            lambda removed: "Disconnected." if removed else "They were not connected.",
-        )
-        if saved:
-            self._after_mentor_change(mentor_id, {learner_id})
-        return events
+        return self._mentoring(False, mentor_id, [self._person_id], _disconnected)[1]
 
-    @rx.event
-    def unlink_parent(self, parent_id: int):
-        learner_id = self._person_id
+    def _unlink(self, parent_id: object, learner_id: object, done: str) -> list:
         return self._change(
             lambda s, actor: relationships.guardian_unlink(session=s, actor=actor, parent_id=parent_id,
                                                            learner_id=learner_id, client_ip=self._client_ip()),
-            lambda removed: "Parent unlinked." if removed else "They were not linked.",
+            lambda removed: done if removed else "They were not linked.",
         )[1]
+
+    @rx.event
+    def unlink_parent(self, parent_id: int):
+        return self._unlink(parent_id, self._person_id, "Parent unlinked.")
 
     # --- a parent's children ---
 
     @rx.event
     def search_children(self, value: str):
-        self.child_query = value[:100] if isinstance(value, str) else ""
-        try:
-            self.child_results = self._search(self.child_query)
-        except PermissionDenied as error:
-            return self._refused(self._current(), error)
-        except DomainError as error:
-            return rx.toast.error(error.message)
-        return None
+        return self._search("child_query", "child_results", value)
 
     @rx.event
     def set_child_label(self, value: str):
@@ -352,9 +340,4 @@ class AdminPersonState(SessionState):
 
     @rx.event
     def unlink_child(self, learner_id: int):
-        parent_id = self._person_id
-        return self._change(
-            lambda s, actor: relationships.guardian_unlink(session=s, actor=actor, parent_id=parent_id,
-                                                           learner_id=learner_id, client_ip=self._client_ip()),
-            lambda removed: "Child unlinked." if removed else "They were not linked.",
-        )[1]
+        return self._unlink(self._person_id, learner_id, "Child unlinked.")

@@ -14,6 +14,10 @@ from sqlmodel import Session, SQLModel
 
 import ilp_app.db.models  # noqa: F401  (registers the tables)
 from ilp_app.db.engine import make_engine, use_engine
+from ilp_app.state import live
+from tests.support.http import api_client
+from tests.support.school import build_school
+from tests.support.services import load_actors
 
 POSTGRES_URL = os.environ.get("ILP_TEST_POSTGRES_URL", "").strip()
 SKIP_PG_REASON = "PostgreSQL not configured: set ILP_TEST_POSTGRES_URL (CI sets it) to run these"
@@ -73,3 +77,36 @@ def engine(request, tmp_path):
 def session(engine):
     with Session(engine, expire_on_commit=False) as s:
         yield s
+
+
+@pytest.fixture
+def school(session):
+    """The small school of :func:`tests.support.school.build_school`; a module may define its own."""
+    return build_school(session)
+
+
+@pytest.fixture
+def actors(session, school):
+    """Everyone in the module's ``school`` as the server loads them, and "anonymous" as None."""
+    return load_actors(session, school)
+
+
+@pytest.fixture
+def pushed(monkeypatch):
+    """What states push to other screens (no app runs in these tests), in order.
+
+    ``("plans", learner ids)`` for open plans to reload, ``("rosters", mentor ids)`` for homes,
+    ``("erased", learner id, group ids)`` for boards to drop an erased learner from.
+    """
+    sent = []
+    monkeypatch.setattr(live, "announce", lambda **kw: sent.append(("plans", kw["learner_ids"])))
+    monkeypatch.setattr(live, "roster_changed", lambda ids: sent.append(("rosters", ids)))
+    monkeypatch.setattr(live, "learner_erased", lambda lid, gids: sent.append(("erased", lid, set(gids))))
+    return sent
+
+
+@pytest.fixture
+def client():
+    """A client of the app's HTTP routes."""
+    with api_client() as test_client:
+        yield test_client

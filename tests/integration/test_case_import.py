@@ -18,24 +18,17 @@ from ilp_app.db.models import (
     ImportRun,
     LearningObjective,
     ObjectiveFramework,
-    RoleGrant,
-    Site,
     User,
 )
 from ilp_app.domain.errors import PermissionDenied, ValidationFailed
 from ilp_app.domain.roles import Role
 from ilp_app.services import case_import, objectives, plan_edit, plan_read
 from ilp_app.services.actors import actor_load
-from ilp_app.services.uow import unit_of_work
-from tests.support.school import build_school
+from tests.support.school import person_elsewhere
+from tests.support.services import call
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "case-sample.json"
 DOC = "7d3c2b1a-0000-4e5f-8a9b-123456789abc"
-
-
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
 
 
 def ident(name: str) -> str:
@@ -61,18 +54,6 @@ def encode(pkg: dict) -> bytes:
 
 
 TREE = [("N.1", None), ("N.1.1", "N.1"), ("N.1.2", "N.1"), ("N.2", None), ("N.2.1", "N.2"), ("N.2.1.1", "N.2.1")]
-
-
-@pytest.fixture
-def school(session):
-    return build_school(session)
-
-
-@pytest.fixture
-def actors(session, school):
-    loaded = {name: school.actor(session, name) for name in school.people} | {"anonymous": None}
-    session.commit()
-    return loaded
 
 
 def stored(engine) -> dict[str, LearningObjective]:
@@ -282,13 +263,7 @@ def test_a_mentor_links_a_goal_to_an_imported_standard(engine, school, actors):
 
 def test_another_school_imports_the_same_package_as_its_own(engine, session, actors):
     call(case_import.case_import, actors["admin"], data=encode(package(TREE)), filename="n.json")
-    site = Site(name="Other School")
-    session.add(site)
-    session.flush()
-    user = User(site_id=site.id, email="admin@other.school", full_name="Other Admin")
-    session.add(user)
-    session.flush()
-    session.add(RoleGrant(user_id=user.id, role=Role.ADMINISTRATOR.value))
+    user = person_elsewhere(session, Role.ADMINISTRATOR, email="admin@other.school", full_name="Other Admin")
     session.commit()
     other_admin = actor_load(session=session, user=user, active_role=None)
     session.commit()

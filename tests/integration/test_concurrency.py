@@ -11,15 +11,10 @@ from sqlmodel import Session, select
 from ilp_app.db.models import Task
 from ilp_app.services import plan_activity, plan_edit, plan_read
 from ilp_app.services.plan_activity import TaskChangedElsewhere
-from ilp_app.services.uow import unit_of_work
 from tests.support.school import build_school
+from tests.support.services import call
 
 LEARNERS = 30
-
-
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
 
 
 @pytest.fixture

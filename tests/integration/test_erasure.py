@@ -11,7 +11,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import reflex as rx
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
@@ -48,9 +47,9 @@ from ilp_app.services.erasure import (
 )
 from ilp_app.services.history import plan_history
 from ilp_app.services.uow import unit_of_work
-from ilp_app.state import admin_privacy as privacy_state
 from ilp_app.state.admin_privacy import AdminPrivacyState
 from tests.support.school import build_school
+from tests.support.services import call, signed_in
 
 FULL_NAME = "Zofia Łęcka-Brandt"
 PREFERRED = "Zosia"
@@ -86,11 +85,6 @@ def personal_data_found(engine: sa.Engine, needles: tuple[str, ...]) -> list[tup
     return found
 
 
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
-
-
 @pytest.fixture
 def school(session):
     school = build_school(session)
@@ -101,13 +95,6 @@ def school(session):
     session.add(learner)
     session.commit()
     return school
-
-
-@pytest.fixture
-def actors(session, school):
-    loaded = {name: school.actor(session, name) for name in school.people}
-    session.commit()
-    return loaded
 
 
 def _plan_with_everything(school, actors, learner: str, mentor: str, parent: str, who: str) -> int:
@@ -315,33 +302,14 @@ def test_finding_learners_on_the_privacy_page(school, actors):
 # --- the page's state ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def announced(monkeypatch):
-    """What the state would push to other screens (no app runs in these tests)."""
-    sent = []
-    monkeypatch.setattr(privacy_state.live, "announce", lambda **kw: sent.append(("plans", kw["learner_ids"])))
-    monkeypatch.setattr(privacy_state.live, "roster_changed", lambda ids: sent.append(("rosters", ids)))
-    return sent
-
-
-async def signed_in(engine, user_id: int, role: str) -> AdminPrivacyState:
-    token = security.token_new()
-    with Session(engine) as s:
-        s.add(AuthSession(user_id=user_id, token_hash=security.token_digest(token), active_role=role))
-        s.commit()
-    state = await rx.State().get_state(AdminPrivacyState)
-    state.session_token = token
-    return state
-
-
 async def run(state: AdminPrivacyState, handler: str, *args) -> list:
     """Run a background event handler to its end (Reflex refuses a direct call of one)."""
     fn = type(state).event_handlers[handler].fn
     return [event async for event in fn(state, *args)]
 
 
-async def test_the_page_erases_only_after_the_full_name_is_typed(engine, school, actors, announced):
-    state = await signed_in(engine, school.id("admin"), "administrator")
+async def test_the_page_erases_only_after_the_full_name_is_typed(engine, school, actors, pushed):
+    state = await signed_in(AdminPrivacyState, engine, school.id("admin"), "administrator")
     state.load()
     state.search("zofia")
     assert [m.full_name for m in state.matches] == [FULL_NAME]
@@ -355,12 +323,12 @@ async def test_the_page_erases_only_after_the_full_name_is_typed(engine, school,
     assert state.dialog_mode == "" and state.matches == []
     with Session(engine) as s:
         assert s.get(User, school.id("learner")) is None
-    assert ("plans", {school.id("learner")}) in announced
-    assert ("rosters", {school.id("mentor"), school.id("parent")}) in announced
+    assert ("plans", {school.id("learner")}) in pushed
+    assert ("rosters", {school.id("mentor"), school.id("parent")}) in pushed
 
 
-async def test_the_page_shows_nothing_to_someone_who_is_not_an_administrator(engine, school, actors, announced):
-    state = await signed_in(engine, school.id("mentor"), "mentor")
+async def test_the_page_shows_nothing_to_someone_who_is_not_an_administrator(engine, school, actors, pushed):
+    state = await signed_in(AdminPrivacyState, engine, school.id("mentor"), "mentor")
     assert state.load()  # sent home with a message
     assert state.rules == [] and not state.loaded
     state.search("zofia")
@@ -371,4 +339,4 @@ async def test_the_page_shows_nothing_to_someone_who_is_not_an_administrator(eng
     await run(state, "confirm_erasure", {"confirm_name": FULL_NAME})
     with Session(engine) as s:
         assert s.get(User, school.id("learner")) is not None
-    assert announced == []
+    assert pushed == []

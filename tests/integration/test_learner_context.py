@@ -15,14 +15,10 @@ from ilp_app.services import directory, plan_edit, plan_read
 from ilp_app.services import learner_context as ctx
 from ilp_app.services.uow import unit_of_work
 from tests.support.school import build_school
+from tests.support.services import call
 
 STAFF_TEXT = "Dyslexia: extra time in written tests (STAFF-ONLY-7f3)"
 FAMILY_TEXT = "Loves football and drawing (FAMILY-OK-2c9)"
-
-
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
 
 
 @pytest.fixture
@@ -40,13 +36,6 @@ def school(session):
     session.add_all([maths, learner])
     session.commit()
     return school
-
-
-@pytest.fixture
-def actors(session, school):
-    loaded = {name: school.actor(session, name) for name in school.people}
-    session.commit()
-    return loaded
 
 
 @pytest.fixture

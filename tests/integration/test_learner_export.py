@@ -9,17 +9,15 @@ from __future__ import annotations
 import io
 import json
 import re
-import warnings
 import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
-from ilp_app import api, security
+from ilp_app import api
 from ilp_app.db.models import (
     AuditEvent,
-    AuthSession,
     LearnerContextItem,
     MentorAssignment,
     Plan,
@@ -28,13 +26,8 @@ from ilp_app.db.models import (
 from ilp_app.domain.errors import NotFound, PermissionDenied
 from ilp_app.services import lifecycle, plan_activity, plan_edit, plan_read, reviews
 from ilp_app.services.learner_export import SCHEMA_VERSION, learner_export
-from ilp_app.services.uow import unit_of_work
 from tests.support.school import build_school
-
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message=".*httpx2.*")
-    from starlette.applications import Starlette
-    from starlette.testclient import TestClient
+from tests.support.services import call, token_for
 
 FAMILY_NOTE = "Family note: lovely progress this month"
 STAFF_CANARY = "CANARY-staff-note-7f3a"
@@ -44,11 +37,6 @@ STAFF_CONTEXT_CANARY = "CANARY-context-staff-55aa"
 FAMILY_CONTEXT = "Loves astronomy"
 ISO_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?Z")
 ALL_CANARIES = {STAFF_CANARY, OWN_PRIVATE_CANARY, OTHER_PRIVATE_CANARY, STAFF_CONTEXT_CANARY}
-
-
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
 
 
 @pytest.fixture
@@ -61,13 +49,6 @@ def school(session):
     session.add(learner)
     session.commit()
     return school
-
-
-@pytest.fixture
-def actors(session, school):
-    loaded = {name: school.actor(session, name) for name in school.people}
-    session.commit()
-    return loaded
 
 
 @pytest.fixture
@@ -236,22 +217,6 @@ def test_only_learners_have_an_archive(school, actors, who):
 
 
 # --- the download route ----------------------------------------------------------------------
-
-
-def token_for(engine, user_id: int, role: str) -> str:
-    token = security.token_new()
-    with Session(engine) as s:
-        s.add(AuthSession(user_id=user_id, token_hash=security.token_digest(token), active_role=role))
-        s.commit()
-    return token
-
-
-@pytest.fixture
-def client():
-    app = Starlette()
-    api.add_routes(app)
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def download(client, path: str, token: str | None):

@@ -8,14 +8,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-import reflex as rx
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from ilp_app import security
 from ilp_app.db.models import (
-    AuditEvent,
-    AuthSession,
     Goal,
     GoalRating,
     Period,
@@ -28,9 +25,9 @@ from ilp_app.db.models import (
 from ilp_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from ilp_app.services import plan_activity, plan_edit, plan_read, reviews
 from ilp_app.services.learner_report import MSG_LEARNER_NOT_FOUND, learner_overview
-from ilp_app.services.uow import unit_of_work
 from ilp_app.state.learner_report import LearnerReportState
 from tests.support.school import build_school
+from tests.support.services import audit, call, signed_in
 
 TODAY = date.today()
 STAFF_NOTE = "CANARY-staff-note-about-reading-support"
@@ -42,21 +39,8 @@ DRAFT_GOAL = "CANARY-draft-goal-only-staff-see"
 OTHER_FAMILY_GOAL = "CANARY-goal-of-another-family"
 
 
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
-
-
 def at(day: date, hour: int = 12) -> datetime:
     return datetime.combine(day, time(hour), UTC)
-
-
-def audit(engine, **where) -> list[AuditEvent]:
-    with Session(engine) as s:
-        stmt = select(AuditEvent)
-        for column, value in where.items():
-            stmt = stmt.where(getattr(AuditEvent, column) == value)
-        return list(s.exec(stmt).all())
 
 
 def locked_plan(session: Session, school, period: Period, *, goals: dict[str, list[str]], ratings=()) -> dict:
@@ -94,13 +78,6 @@ def school(session):
     session.add(learner)
     session.commit()
     return built
-
-
-@pytest.fixture
-def actors(session, school):
-    loaded = {name: school.actor(session, name) for name in school.people} | {"anonymous": None}
-    session.commit()
-    return loaded
 
 
 @pytest.fixture
@@ -313,23 +290,8 @@ def test_a_learner_without_any_plan_has_an_empty_overview(school, actors):
 # --- the page state -----------------------------------------------------------------------------
 
 
-def token_for(engine, user_id: int, role: str) -> str:
-    token = security.token_new()
-    with Session(engine) as s:
-        s.add(AuthSession(user_id=user_id, token_hash=security.token_digest(token), active_role=role))
-        s.commit()
-    return token
-
-
-async def signed_in(engine, user_id: int, role: str) -> LearnerReportState:
-    root = rx.State()
-    state = await root.get_state(LearnerReportState)
-    state.session_token = token_for(engine, user_id, role)
-    return state
-
-
 async def test_the_state_shows_a_parent_their_child_and_forgets_it_when_refused(engine, school, world):
-    state = await signed_in(engine, school.id("parent"), "parent")
+    state = await signed_in(LearnerReportState, engine, school.id("parent"), "parent")
     assert state._show(str(school.id("learner"))) is None
     assert state.loaded and state.overview.learner_name == "Åsa"
     state.toggle_table("tasks")
@@ -340,13 +302,13 @@ async def test_the_state_shows_a_parent_their_child_and_forgets_it_when_refused(
 
 
 async def test_the_state_says_when_an_id_names_no_learner(engine, school, world):
-    state = await signed_in(engine, school.id("parent"), "parent")
+    state = await signed_in(LearnerReportState, engine, school.id("parent"), "parent")
     assert state._show("12abc") is None
     assert (state.loaded, state.overview, state.message) == (True, None, MSG_LEARNER_NOT_FOUND)
 
 
 async def test_the_state_accepts_only_known_chart_tables(engine, school, world):
-    state = await signed_in(engine, school.id("learner"), "learner")
+    state = await signed_in(LearnerReportState, engine, school.id("learner"), "learner")
     for forged in ("<script>", {"key": "tasks"}, ["tasks"], None):
         state.toggle_table(forged)
     assert state.open_tables == []
@@ -371,7 +333,7 @@ async def test_signing_in_clears_what_the_previous_person_left_in_the_tab(engine
     from ilp_app.state.login import LoginState
 
     # A parent's session ended with their child's overview still in the tab; another parent signs in.
-    state = await signed_in(engine, school.id("parent"), "parent")
+    state = await signed_in(LearnerReportState, engine, school.id("parent"), "parent")
     assert state._show(str(school.id("learner"))) is None and state.overview is not None
     with Session(engine) as s:
         other = s.get(User, school.id("parent2"))

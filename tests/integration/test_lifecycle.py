@@ -10,11 +10,7 @@ from ilp_app.domain.errors import PermissionDenied, ValidationFailed
 from ilp_app.services import history, lifecycle, plan_activity, plan_edit, plan_read
 from ilp_app.services.uow import unit_of_work
 from tests.support.school import build_school
-
-
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
+from tests.support.services import call
 
 
 def make_plan(mentor, learner_id: int) -> dict:
@@ -39,13 +35,6 @@ def make_plan(mentor, learner_id: int) -> dict:
 @pytest.fixture
 def school(session):
     return build_school(session, learners=30)
-
-
-@pytest.fixture
-def actors(session, school):
-    loaded = {name: school.actor(session, name) for name in school.people} | {"anonymous": None}
-    session.commit()
-    return loaded
 
 
 def test_next_period_carries_chosen_goals_with_unfinished_tasks_and_locks_the_old_plan(engine, school, actors):

@@ -10,11 +10,7 @@ from ilp_app.domain.errors import NotFound
 from ilp_app.services import notifications, plan_activity, plan_edit, plan_read
 from ilp_app.services.uow import unit_of_work
 from tests.support.school import build_school
-
-
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
+from tests.support.services import call
 
 
 @pytest.fixture

@@ -11,15 +11,9 @@ from sqlmodel import Session, select
 from ilp_app.db.models import AuditEvent, LearningObjective
 from ilp_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from ilp_app.services import case_import, objectives, plan_edit
-from ilp_app.services.uow import unit_of_work
-from tests.support.school import build_school
+from tests.support.services import call
 
 DOC = "1a2b3c4d-0000-4e5f-8a9b-abcdefabcdef"
-
-
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
 
 
 def ident(name: str) -> str:
@@ -35,18 +29,6 @@ def sample() -> bytes:
         "CFAssociations": [{"associationType": "isChildOf", "originNodeURI": {"identifier": ident(c)},
                             "destinationNodeURI": {"identifier": ident(p) if p else DOC}} for c, p, _ in tree],
     }).encode()
-
-
-@pytest.fixture
-def school(session):
-    return build_school(session)
-
-
-@pytest.fixture
-def actors(session, school):
-    loaded = {name: school.actor(session, name) for name in school.people} | {"anonymous": None}
-    session.commit()
-    return loaded
 
 
 @pytest.mark.parametrize("who", ["admin", "mentor", "teacher"])

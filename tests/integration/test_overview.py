@@ -12,11 +12,7 @@ from ilp_app.domain.errors import PermissionDenied
 from ilp_app.services import overview, plan_activity, plan_edit, plan_read
 from ilp_app.services.uow import unit_of_work
 from tests.support.school import build_school
-
-
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
+from tests.support.services import call
 
 
 @pytest.fixture

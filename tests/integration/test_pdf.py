@@ -22,16 +22,12 @@ from ilp_app.pdf.plan_pdf import LEFT_OUT_HEADING, SIGNATURE_ROLES, TASK_HEADING
 from ilp_app.services import auth, plan_activity, plan_edit, plan_read, print_files, printing
 from ilp_app.services.uow import unit_of_work
 from tests.support.school import build_school
+from tests.support.services import call
 
 UNICODE_NAMES = ("Nguyễn Thị Hồng", "Zofia Wąsowicz", "Sofía Cedeño")
 STAFF_CANARY = "STAFF-CANARY-123"
 PRIVATE_CANARY = "PRIVATE-CANARY-9"
 FAMILY_NOTE = "FAMILY-NOTE-OK"
-
-
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
 
 
 def pages_text(data: bytes) -> list[str]:
@@ -51,13 +47,6 @@ def school(session):
     session.add(learner)
     session.commit()
     return school
-
-
-@pytest.fixture
-def actors(session, school):
-    loaded = {name: school.actor(session, name) for name in school.people}
-    session.commit()
-    return loaded
 
 
 def _plan(school, actors, goals: list[tuple[str, list[str]]], *, learner: str = "learner", mentor: str = "mentor",

@@ -10,12 +10,10 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from ilp_app import security
 from ilp_app.db.models import (
-    AuditEvent,
     AuthSession,
     Enrollment,
     Group,
@@ -23,43 +21,18 @@ from ilp_app.db.models import (
     MentorAssignment,
     Plan,
     RoleGrant,
-    Site,
     User,
 )
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.domain.roles import Role
 from ilp_app.services import auth, directory, people_admin, plan_read, relationships, users
-from ilp_app.services.actors import actor_load
 from ilp_app.services.relationships import WHY_ADMIN, WHY_MENTOR
 from ilp_app.services.uow import unit_of_work
-from tests.support.school import build_school
+from tests.support.school import build_school, person_elsewhere
+from tests.support.services import actor_of, audit, call, count
 
 PASSWORD = "velvet harbour lanterns"
 TEMP_PASSWORD = "amber kettle morning"
-
-
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
-
-
-def actor_of(user_id: int):
-    """The person's access as their next event would load it."""
-    with unit_of_work() as s:
-        return actor_load(session=s, user=s.get(User, user_id), active_role=None)
-
-
-def count(engine, model, *where) -> int:
-    with Session(engine) as s:
-        return s.exec(select(sa.func.count()).select_from(model).where(*where)).one()
-
-
-def audit(engine, **where) -> list[AuditEvent]:
-    with Session(engine) as s:
-        stmt = select(AuditEvent).order_by(AuditEvent.id)
-        for column, value in where.items():
-            stmt = stmt.where(getattr(AuditEvent, column) == value)
-        return list(s.exec(stmt).all())
 
 
 def links(engine) -> set[tuple[int, int]]:
@@ -82,13 +55,7 @@ def admin(school):
 @pytest.fixture
 def foreign_learner(session, school):
     """A learner at another school: never reachable from this one."""
-    site = Site(name="Other School")
-    session.add(site)
-    session.flush()
-    user = User(site_id=site.id, email="far@other.school", full_name="Far Away")
-    session.add(user)
-    session.flush()
-    session.add(RoleGrant(user_id=user.id, role=Role.LEARNER.value))
+    user = person_elsewhere(session, Role.LEARNER, email="far@other.school", full_name="Far Away")
     session.commit()
     return user.id
 

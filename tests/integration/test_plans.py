@@ -8,32 +8,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from ilp_app.db.models import AuditEvent, Plan, PlanNote, Task
+from ilp_app.db.models import Plan, PlanNote, Task
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.domain.plans import MSG_PLAN_LOCKED
 from ilp_app.services import plan_activity, plan_edit, plan_read
 from ilp_app.services.plan_activity import TaskChangedElsewhere
-from ilp_app.services.uow import unit_of_work
-from tests.support.school import build_school
-
-
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
-
-
-@pytest.fixture
-def school(session):
-    return build_school(session)
-
-
-@pytest.fixture
-def actors(session, school):
-    loaded = {name: school.actor(session, name) for name in school.people} | {"anonymous": None}
-    session.commit()  # end the read, so each call's unit of work can take the write lock
-    return loaded
+from tests.support.services import audit, call
 
 
 @pytest.fixture
@@ -51,14 +33,6 @@ def plan(school, actors):
     call(plan_edit.link_add, mentor, task_id=task_id, title="Book list", url="https://www.gutenberg.org/")
     call(plan_edit.plan_activate, mentor, plan_id=plan_id)
     return {"plan_id": plan_id, "area_id": area_id, "goal_id": goal_id, "task_id": task_id}
-
-
-def audit(engine, **where) -> list[AuditEvent]:
-    with Session(engine) as s:
-        stmt = select(AuditEvent)
-        for column, value in where.items():
-            stmt = stmt.where(getattr(AuditEvent, column) == value)
-        return list(s.exec(stmt).all())
 
 
 def test_new_plan_is_a_draft_with_the_first_four_catalogue_focus_areas(school, actors):

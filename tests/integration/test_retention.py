@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import reflex as rx
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from ilp_app import security
 from ilp_app.db.models import (
     AuditEvent,
     AuthSession,
@@ -29,7 +27,7 @@ from ilp_app.jobs import retention as job
 from ilp_app.services import retention
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.admin_privacy import AdminPrivacyState
-from tests.support.school import build_school
+from tests.support.services import call, count, load_actors, signed_in
 
 NOW = datetime.now(UTC)
 
@@ -38,21 +36,9 @@ def ago(days: float) -> datetime:
     return NOW - timedelta(days=days)
 
 
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
-
-
-@pytest.fixture
-def school(session):
-    return build_school(session)
-
-
 @pytest.fixture
 def actors(session, school):
-    loaded = {name: school.actor(session, name) for name in ("admin", "mentor", "parent")}
-    session.commit()
-    return loaded
+    return load_actors(session, school, ("admin", "mentor", "parent"))
 
 
 def _locked_plan(session: Session, school, learner: str, *, locked_days_ago: float) -> int:
@@ -117,11 +103,6 @@ def records(session, school, actors):
 def actions(engine) -> set[str]:
     with Session(engine) as s:
         return set(s.exec(select(AuditEvent.action)).all())
-
-
-def count(engine, model, *where) -> int:
-    with Session(engine) as s:
-        return s.exec(select(sa.func.count()).select_from(model).where(*where)).one()
 
 
 def removed(removals, key: str) -> int:
@@ -249,18 +230,8 @@ def test_deletes_in_batches(engine, session, school, actors):
 # --- the page's state ----------------------------------------------------------------------------
 
 
-async def admin_page(engine, user_id: int, role: str) -> AdminPrivacyState:
-    token = security.token_new()
-    with Session(engine) as s:
-        s.add(AuthSession(user_id=user_id, token_hash=security.token_digest(token), active_role=role))
-        s.commit()
-    state = await rx.State().get_state(AdminPrivacyState)
-    state.session_token = token
-    return state
-
-
 async def test_the_page_saves_a_period_and_shows_a_refusal_in_its_row(engine, school, records):
-    state = await admin_page(engine, school.id("admin"), "administrator")
+    state = await signed_in(AdminPrivacyState, engine, school.id("admin"), "administrator")
     state.load()
     assert [r.record_type for r in state.rules] == [t.key for t in RECORD_TYPES]
     state.save_rule({"record_type": "notifications", "keep_days": "30"})
@@ -278,7 +249,7 @@ async def test_the_page_saves_a_period_and_shows_a_refusal_in_its_row(engine, sc
 
 
 async def test_the_page_gives_nothing_to_a_mentor(engine, school, records):
-    state = await admin_page(engine, school.id("mentor"), "mentor")
+    state = await signed_in(AdminPrivacyState, engine, school.id("mentor"), "mentor")
     state.load()
     state.save_rule({"record_type": "audit_events", "keep_days": ""})
     assert state.rules == [] and not state.loaded

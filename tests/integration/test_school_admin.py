@@ -8,8 +8,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-import sqlalchemy as sa
-from sqlmodel import Session, select
 
 from ilp_app.db.models import (
     AuditEvent,
@@ -24,48 +22,21 @@ from ilp_app.db.models import (
 )
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.services import directory, plan_edit, plan_read, school_admin, school_groups
-from ilp_app.services.actors import actor_load
-from ilp_app.services.uow import unit_of_work
-from tests.support.school import CATALOGUE, build_school
+from tests.support.school import CATALOGUE
+from tests.support.services import actor_of, call, count, rows
 
 SWITCHED_OFF = "Individual learning plans are switched off at Test School. Ask the school office."
 
 
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
-
-
-def count(engine, model, *where) -> int:
-    with Session(engine) as s:
-        return s.exec(select(sa.func.count()).select_from(model).where(*where)).one()
-
-
-def rows(engine, model, *where, order=None) -> list:
-    with Session(engine) as s:
-        return list(s.exec(select(model).where(*where).order_by(order if order is not None else model.id)).all())
-
-
-def fresh_actor(engine, school, name):
-    """The person as the server builds them for each request (the site's switch read anew)."""
-    with Session(engine) as s:
-        return actor_load(session=s, user=school.people[name], active_role=None)
-
-
-@pytest.fixture
-def school(session):
-    return build_school(session)
-
-
 @pytest.fixture
 def admin(engine, school):
-    return fresh_actor(engine, school, "admin")
+    return actor_of(school.id("admin"))
 
 
 @pytest.fixture
 def mentor_plan(engine, school):
     """The learner's plan in the current period, made by their mentor."""
-    mentor = fresh_actor(engine, school, "mentor")
+    mentor = actor_of(school.id("mentor"))
     return call(plan_edit.plan_create, mentor, learner_id=school.id("learner"))
 
 
@@ -98,20 +69,20 @@ def test_switching_ilps_off_tells_every_role_clearly_and_switching_on_restores_a
              "learner": directory.learner_home, "parent": directory.parent_home}
     for name, home in homes.items():
         with pytest.raises(PermissionDenied) as refused:
-            call(home, fresh_actor(engine, school, name))
+            call(home, actor_of(school.id(name)))
         assert refused.value.message == SWITCHED_OFF, name
     with pytest.raises(PermissionDenied):
-        call(plan_read.plan_view, fresh_actor(engine, school, "mentor"), plan_id=mentor_plan)
+        call(plan_read.plan_view, actor_of(school.id("mentor")), plan_id=mentor_plan)
     assert count(engine, AuditEvent, AuditEvent.action == "home.view", AuditEvent.outcome == "denied") == 4
     assert count(engine, AuditEvent, AuditEvent.action == "site.ilp_disable", AuditEvent.outcome == "ok") == 1
     # The administration stays open.
-    assert call(school_admin.site_settings, fresh_actor(engine, school, "admin")).ilp_enabled is False
+    assert call(school_admin.site_settings, actor_of(school.id("admin"))).ilp_enabled is False
 
-    call(school_admin.site_set_ilp_enabled, fresh_actor(engine, school, "admin"), enabled=True)
-    mentor = fresh_actor(engine, school, "mentor")
+    call(school_admin.site_set_ilp_enabled, actor_of(school.id("admin")), enabled=True)
+    mentor = actor_of(school.id("mentor"))
     assert [r.plan_id for r in call(directory.mentor_home, mentor).learners] == [mentor_plan]
     assert call(plan_read.plan_view, mentor, plan_id=mentor_plan).id == mentor_plan
-    assert call(directory.learner_home, fresh_actor(engine, school, "learner")).me.id == school.id("learner")
+    assert call(directory.learner_home, actor_of(school.id("learner"))).me.id == school.id("learner")
     assert count(engine, AuditEvent, AuditEvent.action == "site.ilp_enable") == 1
 
 
@@ -119,7 +90,7 @@ def test_the_switched_off_message_names_the_school_by_its_current_name(engine, s
     call(school_admin.site_rename, admin, name="  Fjord School  ")
     call(school_admin.site_set_ilp_enabled, admin, enabled=False)
     with pytest.raises(PermissionDenied, match=r"^Individual learning plans are switched off at Fjord School\. "):
-        call(directory.learner_home, fresh_actor(engine, school, "learner"))
+        call(directory.learner_home, actor_of(school.id("learner")))
 
 
 @pytest.mark.parametrize("forged", ["false", 0, None, [], {"enabled": False}])
@@ -172,7 +143,7 @@ def test_periods_may_not_overlap_not_even_by_one_day(engine, school, admin):
 
 
 def test_a_period_keeps_the_dates_its_plans_already_use(engine, school, admin, mentor_plan):
-    mentor = fresh_actor(engine, school, "mentor")
+    mentor = actor_of(school.id("mentor"))
     area_id = call(plan_read.plan_view, mentor, plan_id=mentor_plan).focus_areas[0].id
     target = date.today() + timedelta(days=50)
     call(plan_edit.goal_add, mentor, focus_area_id=area_id, statement="Read four books",
@@ -198,7 +169,7 @@ def test_a_period_with_plans_cannot_be_deleted_and_an_unused_one_can(engine, sch
 
 
 def mentor_options(engine, school) -> list[str]:
-    return call(plan_edit.focus_area_options, fresh_actor(engine, school, "mentor"))
+    return call(plan_edit.focus_area_options, actor_of(school.id("mentor")))
 
 
 def test_focus_area_names_are_unique_whatever_their_case(engine, school, admin):
@@ -219,7 +190,7 @@ def test_a_new_focus_area_is_offered_to_mentors_and_an_archived_one_no_longer(en
     academic = call(school_admin.focus_area_catalogue, admin)[0]
     call(school_admin.focus_area_option_set_archived, admin, option_id=academic.id, archived=True)
     assert "Academic" not in mentor_options(engine, school)
-    mentor = fresh_actor(engine, school, "mentor")
+    mentor = actor_of(school.id("mentor"))
     plan_id = call(plan_edit.plan_create, mentor, learner_id=school.id("learner"))
     assert [a.name for a in call(plan_read.plan_view, mentor, plan_id=plan_id).focus_areas] == list(CATALOGUE[1:5])
     # The administrator still sees it, marked, and can bring it back.
@@ -261,19 +232,19 @@ def test_removing_a_learner_from_a_group_keeps_their_plans_and_mentor(engine, sc
     detail = call(school_groups.group_view, admin, group_id=group.id)
     assert [m.user_id for m in detail.learners] == [school.id("learner")]
     assert [m.user_id for m in detail.mentors] == [school.id("mentor")]
-    assert school.id("learner") in fresh_actor(engine, school, "teacher").taught_learner_ids
+    assert school.id("learner") in actor_of(school.id("teacher")).taught_learner_ids
 
     call(school_groups.group_member_remove, admin, group_id=group.id, user_id=school.id("learner"), role="learner")
     assert count(engine, Enrollment, Enrollment.group_id == group.id, Enrollment.role == "learner") == 0
     assert count(engine, Plan, Plan.id == mentor_plan) == 1
-    assert school.id("learner") not in fresh_actor(engine, school, "teacher").taught_learner_ids
-    assert call(plan_read.plan_view, fresh_actor(engine, school, "mentor"), plan_id=mentor_plan).id == mentor_plan
+    assert school.id("learner") not in actor_of(school.id("teacher")).taught_learner_ids
+    assert call(plan_read.plan_view, actor_of(school.id("mentor")), plan_id=mentor_plan).id == mentor_plan
     with pytest.raises(ValidationFailed, match="is not in 9C as a learner"):
         call(school_groups.group_member_remove, admin, group_id=group.id, user_id=school.id("learner"),
              role="learner")
 
     call(school_groups.group_member_add, admin, group_id=group.id, user_id=school.id("learner"), role="learner")
-    assert school.id("learner") in fresh_actor(engine, school, "teacher").taught_learner_ids
+    assert school.id("learner") in actor_of(school.id("teacher")).taught_learner_ids
     assert count(engine, AuditEvent, AuditEvent.action.in_(["group.member_add", "group.member_remove"])) == 2
 
 
@@ -306,7 +277,7 @@ def test_non_administrators_are_refused_audited_and_change_nothing(engine, schoo
         (school_admin.period_list, {}),
     ]
     for name in ("mentor", "teacher", "learner", "parent"):
-        actor = fresh_actor(engine, school, name)
+        actor = actor_of(school.id(name))
         for service, kwargs in attempts:
             with pytest.raises(PermissionDenied):
                 call(service, actor, **kwargs)

@@ -47,6 +47,19 @@ class School:
         return self.people[name].id
 
 
+def person_elsewhere(session: Session, role: Role, *, email: str, full_name: str) -> User:
+    """A person holding ``role`` at a second school, "Other School": never reachable from the first."""
+    site = Site(name="Other School")
+    session.add(site)
+    session.flush()
+    user = User(site_id=site.id, email=email, full_name=full_name)
+    session.add(user)
+    session.flush()
+    session.add(RoleGrant(user_id=user.id, role=role.value))
+    session.flush()
+    return user
+
+
 def build_school(session: Session, *, learners: int = 0) -> School:
     """Create the school; ``learners`` extra learners (l0, l1, ...) join L's group and mentor."""
     today = date.today()

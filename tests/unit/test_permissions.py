@@ -11,6 +11,7 @@ import pytest
 from ilp_app.domain.errors import NotSignedIn, PermissionDenied
 from ilp_app.domain.permissions import Action, Actor, LearnerRef, UserRef, can, require
 from ilp_app.domain.roles import Role
+from tests.support.matrix import matrix_cells
 
 # People (user ids are fixed so targets can be fixed too):
 #   1 administrator            2 mentor of learner 10      3 teacher of learner 11
@@ -66,16 +67,7 @@ MATRIX: dict[str, str] = {
 }
 
 
-def _cells() -> list:
-    cells = []
-    for actor_name, row in MATRIX.items():
-        marks = row.split()
-        assert len(marks) == len(COLUMNS), f"row {actor_name!r} has {len(marks)} cells"
-        for (label, action, target), mark in zip(COLUMNS, marks, strict=True):
-            cells.append(
-                pytest.param(actor_name, action, target, mark == "Y", id=f"{actor_name}-{label}")
-            )
-    return cells
+CELLS = matrix_cells(MATRIX, COLUMNS)
 
 
 def test_matrix_covers_every_action_and_every_role_home():
@@ -88,12 +80,12 @@ def test_matrix_covers_every_action_and_every_role_home():
     assert {t for _, a, t in COLUMNS if a is Action.HOME_VIEW} == set(Role)
 
 
-@pytest.mark.parametrize(("actor_name", "action", "target", "allowed"), _cells())
+@pytest.mark.parametrize(("actor_name", "action", "target", "allowed"), CELLS)
 def test_permission_matrix(actor_name, action, target, allowed):
     assert can(ACTORS[actor_name], action, target) is allowed
 
 
-@pytest.mark.parametrize(("actor_name", "action", "target", "allowed"), _cells())
+@pytest.mark.parametrize(("actor_name", "action", "target", "allowed"), CELLS)
 def test_require_agrees_with_the_matrix(actor_name, action, target, allowed):
     actor = ACTORS[actor_name]
     if allowed:

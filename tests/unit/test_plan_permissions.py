@@ -11,6 +11,7 @@ import pytest
 from ilp_app.domain.permissions import Action, Actor, GroupRef, LearnerRef, NoteRef, PlanRef, can
 from ilp_app.domain.plans import NoteVisibility, PlanStatus
 from ilp_app.domain.roles import Role
+from tests.support.matrix import matrix_cells
 
 L = 10  # the learner whose plan it is
 ACTORS: dict[str, Actor | None] = {
@@ -72,17 +73,10 @@ MATRIX: dict[str, str] = {
 }
 
 
-def _cells() -> list:
-    cells = []
-    for actor_name, row in MATRIX.items():
-        marks = list(row.replace(" ", ""))
-        assert len(marks) == len(COLUMNS), f"row {actor_name!r} has {len(marks)} cells, expected {len(COLUMNS)}"
-        for (label, action, target), mark in zip(COLUMNS, marks, strict=True):
-            cells.append(pytest.param(actor_name, action, target, mark == "Y", id=f"{actor_name}-{label}"))
-    return cells
+CELLS = matrix_cells(MATRIX, COLUMNS, marks=lambda row: list(row.replace(" ", "")))
 
 
-@pytest.mark.parametrize(("actor_name", "action", "target", "allowed"), _cells())
+@pytest.mark.parametrize(("actor_name", "action", "target", "allowed"), CELLS)
 def test_plan_permission_matrix(actor_name, action, target, allowed):
     assert can(ACTORS[actor_name], action, target) is allowed
 
