@@ -33,6 +33,9 @@ from ilp_app.services.roster_existing import Existing
 
 PLACEHOLDER_DOMAIN = "roster.invalid"
 MSG_NOT_SELF = "Your own account is not retired or disabled by an import; another administrator can do that."
+MSG_ADMIN_KEPT = "An administrator's account is not retired or disabled by an import; an administrator does that."
+MSG_BECOMES_ADMINISTRATOR = ("This person becomes an administrator of the app: every account, data export "
+                             "and erasure. Check this is meant before importing.")
 KINDS = ("people", "groups", "periods", "enrollments", "links")
 
 
@@ -91,6 +94,25 @@ def _changes(current: sa.Row, wanted: dict) -> dict:
     return {k: v for k, v in wanted.items() if getattr(current, k) != v}
 
 
+def _retire(current: sa.Row | None, out: list[int], counts: Counts) -> None:
+    """A ``tobedeleted`` row: retire the stored record, unless there is none or it already is."""
+    if current is not None and current.retired_at is None:
+        out.append(current.id)
+        counts.retired += 1
+    else:
+        counts.skipped += 1
+
+
+def _update(current: sa.Row, wanted: dict, out: list[dict], counts: Counts) -> None:
+    """Plan an update of what differs between the stored record and ``wanted``, if anything does."""
+    changed = _changes(current, wanted)
+    if changed:
+        out.append({"id": current.id, **changed})
+        counts.updated += 1
+    else:
+        counts.unchanged += 1
+
+
 def _placeholder(sid: str, taken) -> str:
     slug = re.sub(r"[^a-z0-9._-]+", "-", sid.lower()).strip("-.")[:60] or "person"
     email, n = f"{slug}@{PLACEHOLDER_DOMAIN}", 2
@@ -108,6 +130,11 @@ class _Planner:
     def note(self, file: str, line: int, column: str, problem: str) -> None:
         self.plan.findings.append(Finding(file, line, column, problem, WARNING))
 
+    def skip(self, counts: Counts, file: str, line: int, column: str, problem: str) -> None:
+        """Leave a record out, saying why in the report."""
+        self.note(file, line, column, problem)
+        counts.skipped += 1
+
     # --- periods and groups ---
 
     def periods(self) -> None:
@@ -116,11 +143,7 @@ class _Planner:
         for rec in self.roster.periods:
             current = self.ex.periods.get(rec.source_id)
             if rec.deleted:
-                if current is not None and current.retired_at is None:
-                    plan.period_retire.append(current.id)
-                    c.retired += 1
-                else:
-                    c.skipped += 1
+                _retire(current, plan.period_retire, c)
                 continue
             wanted = {"name": rec.name, "starts_on": rec.starts_on, "ends_on": rec.ends_on, "retired_at": None}
             if current is None and (rec.starts_on, rec.ends_on) in loose:
@@ -138,12 +161,7 @@ class _Planner:
                 plan.period_inserts.append({"site_id": self.ex.site.id, "source_id": rec.source_id, **wanted})
                 c.created += 1
                 continue
-            changed = _changes(current, wanted)
-            if changed:
-                plan.period_updates.append({"id": current.id, **changed})
-                c.updated += 1
-            else:
-                c.unchanged += 1
+            _update(current, wanted, plan.period_updates, c)
         if self.roster.mode("academicSessions") == "bulk":
             self._retire_absent(self.ex.periods, "academicSessions", plan.period_retire, c)
 
@@ -162,11 +180,7 @@ class _Planner:
         for rec in self.roster.groups:
             current = self.ex.groups.get(rec.source_id)
             if rec.deleted:
-                if current is not None and current.retired_at is None:
-                    plan.group_retire.append(current.id)
-                    c.retired += 1
-                else:
-                    c.skipped += 1
+                _retire(current, plan.group_retire, c)
                 continue
             wanted = {"name": rec.name, "kind": rec.kind, "retired_at": None}
             if rec.course is not None:
@@ -183,12 +197,7 @@ class _Planner:
                 c.created += 1
             else:
                 plan.group_ids[rec.source_id] = current.id
-                changed = _changes(current, wanted)
-                if changed:
-                    plan.group_updates.append({"id": current.id, **changed})
-                    c.updated += 1
-                else:
-                    c.unchanged += 1
+                _update(current, wanted, plan.group_updates, c)
         if self.roster.mode("classes") == "bulk":
             self._retire_absent(self.ex.groups, "classes", plan.group_retire, c)
         gone = set(plan.group_retire)
@@ -226,11 +235,28 @@ class _Planner:
         return email
 
     def _adoptable(self, rec: PersonRec) -> sa.Row | None:
+        """An existing hand-made account of this school the roster record takes over, matched by email.
+
+        An administrator's account may be matched too (so the school's office staff in the roster are
+        not duplicated), but no import ever retires or disables an administrator: see :meth:`_kept`.
+        """
         owner = self.ex.by_email.get(rec.email.lower()) if rec.email else None
         if (owner is None or owner.site_id != self.ex.site.id or owner.source_id is not None
                 or rec.email.lower() in self.claimed):
             return None
         return owner
+
+    def _kept(self, user_id: int) -> str:
+        """Why an import may not retire or disable this account ("" when it may)."""
+        if user_id == self.actor_id:
+            return MSG_NOT_SELF
+        if Role.ADMINISTRATOR in self.ex.roles.get(user_id, set()):
+            return MSG_ADMIN_KEPT
+        return ""
+
+    def _warn_new_administrator(self, rec: PersonRec, new_roles) -> None:
+        if Role.ADMINISTRATOR in new_roles:
+            self.note("users.csv", rec.line, "roles", MSG_BECOMES_ADMINISTRATOR)
 
     def people(self) -> None:
         plan, c = self.plan, self.plan.counts["people"]
@@ -241,14 +267,12 @@ class _Planner:
             current = self.ex.people.get(rec.source_id)
             if current is not None and rec.modified and current.source_modified_at \
                     and rec.modified < current.source_modified_at:
-                self.note("users.csv", rec.line, "dateLastModified", "This row is older than the last change "
-                                                                     "imported for this person; it is skipped.")
-                c.skipped += 1
+                self.skip(c, "users.csv", rec.line, "dateLastModified", "This row is older than the last change "
+                                                                         "imported for this person; it is skipped.")
                 continue
             if rec.deleted:
-                if current is not None and current.id == self.actor_id:
-                    self.note("users.csv", rec.line, "status", MSG_NOT_SELF)
-                    c.skipped += 1
+                if current is not None and self._kept(current.id):
+                    self.skip(c, "users.csv", rec.line, "status", self._kept(current.id))
                 elif current is not None and current.retired_at is None:
                     plan.person_retire.append(current.id)
                     plan.person_ids.pop(rec.source_id, None)
@@ -279,8 +303,8 @@ class _Planner:
                 wanted["email"] = email
             if current.retired_at is not None:
                 wanted.update(retired_at=None, is_active=rec.enabled)
-            elif not rec.enabled and current.is_active and current.id == self.actor_id:
-                self.note("users.csv", rec.line, "enabledUser", MSG_NOT_SELF)
+            elif not rec.enabled and current.is_active and self._kept(current.id):
+                self.note("users.csv", rec.line, "enabledUser", self._kept(current.id))
             elif not rec.enabled and current.is_active:
                 wanted["is_active"] = False
                 plan.person_disable.append(current.id)
@@ -288,6 +312,7 @@ class _Planner:
             if adopted is not None:
                 changed["source_id"] = rec.source_id
             new_roles = sorted(rec.roles - self.ex.roles.get(current.id, set()))
+            self._warn_new_administrator(rec, new_roles)
             plan.role_inserts.extend((rec.source_id, role) for role in new_roles)
             plan.person_ids[rec.source_id] = current.id
             if changed:
@@ -301,7 +326,7 @@ class _Planner:
             me = next((sid for sid, u in self.ex.people.items() if u.id == self.actor_id), None)
             if me is not None and me not in self.roster.seen.get("users", set()):
                 self.note("users.csv", 0, "", MSG_NOT_SELF)
-            people = {sid: u for sid, u in self.ex.people.items() if u.id != self.actor_id}
+            people = {sid: u for sid, u in self.ex.people.items() if not self._kept(u.id)}
             self._retire_absent(people, "users", plan.person_retire, c)
             gone = set(plan.person_retire)
             plan.person_ids = {sid: uid for sid, uid in plan.person_ids.items() if uid not in gone}
@@ -315,6 +340,7 @@ class _Planner:
             "created_at": self.now, "updated_at": self.now, "pronouns_visibility": "family",
             "source_id": rec.source_id, "source_modified_at": rec.modified, "retired_at": None, "erased_at": None,
         })
+        self._warn_new_administrator(rec, rec.roles)
         self.plan.role_inserts.extend((rec.source_id, role) for role in sorted(rec.roles))
 
     # --- enrollments and links ---
@@ -339,23 +365,20 @@ class _Planner:
                     c.skipped += 1
                 continue
             if rec.group_source_id not in plan.group_ids and rec.group_source_id not in new_groups:
-                self.note("enrollments.csv", rec.line, "classSourcedId", f"Class “{rec.group_source_id}” is "
-                                                                         "retired by this import; this enrollment "
-                                                                         "is left out.")
-                c.skipped += 1
+                self.skip(c, "enrollments.csv", rec.line, "classSourcedId", f"Class “{rec.group_source_id}” is "
+                                                                             "retired by this import; this enrollment "
+                                                                             "is left out.")
                 continue
             if rec.person_source_id not in plan.person_ids and rec.person_source_id not in new_people:
-                self.note("enrollments.csv", rec.line, "userSourcedId", f"Person “{rec.person_source_id}” is not "
-                                                                        "imported or is retired by this import; "
-                                                                        "this enrollment is left out.")
-                c.skipped += 1
+                self.skip(c, "enrollments.csv", rec.line, "userSourcedId", f"Person “{rec.person_source_id}” is not "
+                                                                            "imported or is retired by this import; "
+                                                                            "this enrollment is left out.")
                 continue
             key = (rec.group_source_id, rec.person_source_id)
             if key in planned:
-                self.note("enrollments.csv", rec.line, "userSourcedId", f"This person is already enrolled in this "
-                                                                        f"class (line {planned[key]}); this row is "
-                                                                        "left out.")
-                c.skipped += 1
+                self.skip(c, "enrollments.csv", rec.line, "userSourcedId", f"This person is already enrolled in this "
+                                                                            f"class (line {planned[key]}); this row is "
+                                                                            "left out.")
                 continue
             planned[key] = rec.line
             wanted = {"group_sid": rec.group_source_id, "person_sid": rec.person_source_id, "role": rec.role}
@@ -374,9 +397,8 @@ class _Planner:
                 plan.enrollment_updates.append({"id": same.id, "source_id": rec.source_id, **wanted})
                 c.adopted += 1
             elif same is not None:
-                self.note("enrollments.csv", rec.line, "sourcedId", f"This person is already enrolled in this class "
-                                                                    f"as “{same.source_id}”; this row is left out.")
-                c.skipped += 1
+                self.skip(c, "enrollments.csv", rec.line, "sourcedId", f"This person is already enrolled in this class "
+                                                                        f"as “{same.source_id}”; this row is left out.")
             else:
                 plan.enrollment_inserts.append({"source_id": rec.source_id, **wanted})
                 c.created += 1

@@ -35,8 +35,9 @@ from ilp_app.seed import seed_demo
 from ilp_app.services import auth, users
 from ilp_app.services.actors import actor_load
 from ilp_app.services.roster_import import import_run_list, roster_import, roster_validate
+from ilp_app.services.roster_plan import MSG_ADMIN_KEPT, MSG_BECOMES_ADMINISTRATOR
 from ilp_app.services.uow import unit_of_work
-from tests.support.school import build_school
+from tests.support.services import call
 
 EXAMPLE_ZIP = Path(__file__).resolve().parents[2] / "examples" / "oneroster-sample.zip"
 ROSTER_TABLES = (Site, User, RoleGrant, Period, Group, Enrollment, Guardianship, AuthSession)
@@ -134,11 +135,6 @@ def package(users: list[dict] | str | None = None, enrollments: list[dict] | str
 SAMPLE = package(SAMPLE_USERS, SAMPLE_ENROLLMENTS)
 
 
-def call(fn, actor, **kwargs):
-    with unit_of_work() as s:
-        return fn(session=s, actor=actor, **kwargs)
-
-
 def do_import(actor, data: bytes, filename: str = "roster.zip", **kwargs):
     return call(roster_import, actor, data=data, filename=filename, **kwargs)
 
@@ -162,11 +158,6 @@ def changed(report) -> dict[str, dict[str, int]]:
 def user_by_source(engine, sid: str) -> User | None:
     with Session(engine) as s:
         return s.exec(select(User).where(User.source_id == sid)).first()
-
-
-@pytest.fixture
-def school(session):
-    return build_school(session)
 
 
 @pytest.fixture
@@ -553,3 +544,17 @@ def test_an_import_never_retires_the_administrator_running_it(engine, admin, sch
     assert changed(do_import(admin, package([], [])))["people"] == {}  # a bulk file without them either
     still = user_by_source(engine, "a-1")
     assert (still.id, still.is_active, still.retired_at) == (school.id("admin"), True, None)
+
+
+def test_a_roster_that_makes_someone_an_administrator_says_so_and_never_retires_them(engine, admin):
+    office = [person("a-2", "administrator", "Office", "Manager", email="office@test.school")]
+    report = do_import(admin, package(office, []))
+    assert [(r[2], r[3]) for r in report_rows(report)] == [("roles", MSG_BECOMES_ADMINISTRATOR)]
+    gone = [person("a-2", "administrator", "Office", "Manager", email="office@test.school", status="tobedeleted",
+                   dateLastModified="2026-09-01T00:00:00Z")]
+    report = do_import(admin, package(gone, users_mode="delta", enrollments_mode="absent", classes_mode="absent",
+                                      sessions_mode="absent", orgs_mode="absent"))
+    assert [r[3] for r in report_rows(report)] == [MSG_ADMIN_KEPT]
+    do_import(admin, package([], []))  # a bulk file without them either
+    kept = user_by_source(engine, "a-2")
+    assert (kept.is_active, kept.retired_at) == (True, None)
