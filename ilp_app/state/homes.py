@@ -7,7 +7,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.domain.errors import DomainError
 from ilp_app.services import directory, plan_edit
-from ilp_app.services.directory import GroupRow, LearnerRow, PeriodInfo
+from ilp_app.services.directory import GroupRow, LearnerRow
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.session import SessionState
@@ -105,46 +105,6 @@ class TeacherHomeState(StaffHomeState):
     @rx.event
     async def load(self):
         return await self._fill_and_follow()
-
-
-class LearnerHomeState(SessionState):
-    loaded: bool = False
-    me: LearnerRow | None = None
-    period: PeriodInfo | None = None
-    school: str = ""
-
-    @rx.event
-    def load(self):
-        me = self._current()
-        try:
-            with unit_of_work() as s:
-                home = directory.learner_home(session=s, actor=me.actor if me else None, client_ip=self._client_ip())
-        except DomainError as error:
-            self.reset()
-            return self._refusal(me, error)
-        self.me = home.me
-        self.period = home.period
-        self.school = home.school
-        self.loaded = True
-
-
-class ParentHomeState(SessionState):
-    loaded: bool = False
-    children: list[LearnerRow] = []
-    period: PeriodInfo | None = None
-
-    @rx.event
-    def load(self):
-        me = self._current()
-        try:
-            with unit_of_work() as s:
-                home = directory.parent_home(session=s, actor=me.actor if me else None, client_ip=self._client_ip())
-        except DomainError as error:
-            self.reset()
-            return self._refusal(me, error)
-        self.children = home.children
-        self.period = home.period
-        self.loaded = True
 
 
 live.follow_rosters_with(MentorHomeState)
