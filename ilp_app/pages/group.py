@@ -236,6 +236,7 @@ def page() -> rx.Component:
                 rx.cond(rows.length() == 0, rx.text("Nobody matches this filter.", color_scheme="gray")),
                 rx.box(rx.foreach(rows, learner_row), role="list", class_name="overview-grid", width="100%"),
                 spacing="3", width="100%",
+                on_unmount=GroupPageState.leave_board,  # leaving the page stops the live updates
             ),
         ),
         heading=rx.cond(GroupBoard.group_name != "", "Group " + GroupBoard.group_name, "Group overview"),

@@ -55,7 +55,7 @@ def page() -> rx.Component:
         rx.cond(
             ProjectorPageState.loaded,
             rx.box(rx.foreach(ProjectorBoard.tiles, tile), class_name="projector-grid", role="list",
-                   aria_label="Progress of the class"),
+                   aria_label="Progress of the class", on_unmount=ProjectorPageState.leave_projector),
         ),
         class_name="projector",
     )

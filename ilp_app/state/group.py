@@ -44,9 +44,18 @@ class GroupPageState(SessionState):
         self.loaded = True
         return None
 
+    async def _leave(self, board_cls) -> list:
+        board = await self.get_state(board_cls)
+        return await board._unlink() or [] if board._linked_to else []
+
     @rx.event
     async def open_board(self):
         return await self._join(live.GroupBoard, live.group_token, lambda b, d: setattr(b, "rows", d.rows))
+
+    @rx.event
+    async def leave_board(self):
+        """The overview was left (another page opened): stop receiving the group's updates."""
+        return await self._leave(live.GroupBoard)
 
     @rx.event
     async def move_group(self):
@@ -89,6 +98,10 @@ class ProjectorPageState(GroupPageState):
     @rx.event
     async def open_projector(self):
         return await self._join(live.ProjectorBoard, live.projector_token, lambda b, d: setattr(b, "tiles", d.tiles))
+
+    @rx.event
+    async def leave_projector(self):
+        return await self._leave(live.ProjectorBoard)
 
     @rx.event
     def toggle_initials(self):

@@ -112,3 +112,31 @@ def test_a_tick_made_offline_is_saved_when_the_connection_returns(new_page, app_
 
     expect(page.get_by_role("button", name=f"{title}: {after}. Tap to move it on.")).to_be_visible(timeout=15_000)
     assert stored() == {"Ongoing": "ongoing", "Completed": "completed"}[after]
+
+
+GROUP_BOARD = "ilp_app___state___live____group_board"
+
+
+def test_leaving_the_overview_stops_its_live_updates(new_page, app_db):
+    title, status = first_open_task(app_db)
+    label = {"not_started": "Not started", "ongoing": "Ongoing"}[status]
+    after = {"not_started": "Ongoing", "ongoing": "Completed"}[status]
+    learner = new_page(PHONE)
+    sign_in(learner, "learner@demo.school")
+    wait_for_path(learner, "/learner")
+
+    mentor = new_page({"width": 1400, "height": 900})
+    frames = FrameRecorder(mentor)
+    open_overview(mentor)
+    expect(mentor.get_by_role("listitem").filter(has=mentor.get_by_role("heading", name="Åsa", level=2))).to_be_visible()
+    assert frames.contains(GROUP_BOARD)  # the overview arrives through the group's board
+
+    mentor.get_by_role("link", name="ILP home").click()  # the app's own navigation: no reload
+    wait_for_path(mentor, "/mentor")
+    mentor.wait_for_timeout(1000)
+    seen = len(frames.frames)
+
+    learner.get_by_role("button", name=f"{title}: {label}. Tap to move it on.").click()
+    expect(learner.get_by_role("button", name=f"{title}: {after}. Tap to move it on.")).to_be_visible()
+    mentor.wait_for_timeout(2 * LIVE)
+    assert not any(GROUP_BOARD in frame for frame in frames.frames[seen:])
