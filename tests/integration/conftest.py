@@ -6,7 +6,9 @@ are skipped with a visible reason.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 
 import pytest
 import sqlalchemy as sa
@@ -30,22 +32,31 @@ def postgres_url() -> str:
     return url
 
 
-_pg_schema_ready = False
+_pg_reset_sql: list[str] = []  # set once the schema exists: what empties it again
+
+
+def _reset_statements(conn) -> list[str]:
+    """Delete every row (children first) and restart every id sequence, in two statements."""
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    sequences = [row[0] for row in conn.exec_driver_sql(
+        "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'")]
+    restart = "SELECT " + ", ".join(f"setval('public.\"{name}\"', 1, false)" for name in sequences)
+    return ["; ".join(f'DELETE FROM "{name}"' for name in tables), restart]
 
 
 def _fresh_postgres() -> sa.Engine:
-    """An engine on an empty schema: created once per run, then emptied with TRUNCATE per test.
+    """An engine on an empty schema: created once per run, then emptied per test.
 
-    Truncating every table (identities restarted) gives each test the same empty database as a
-    fresh schema would, at a fraction of the cost of dropping and recreating ~25 tables.
+    Deleting every row and restarting the id sequences gives each test the same empty database as
+    a fresh schema would; on tables this small it takes a few milliseconds, where TRUNCATE of ~35
+    tables took about 170.
     """
-    global _pg_schema_ready
     engine = make_engine(postgres_url())
-    if _pg_schema_ready:
-        names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    if _pg_reset_sql:
         try:
             with engine.begin() as conn:
-                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+                for statement in _pg_reset_sql:
+                    conn.exec_driver_sql(statement)
             return engine
         except sa.exc.ProgrammingError:  # another test (migrations) changed the schema: start over
             pass
@@ -53,8 +64,25 @@ def _fresh_postgres() -> sa.Engine:
         conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
         conn.exec_driver_sql("CREATE SCHEMA public")
         SQLModel.metadata.create_all(conn)
-    _pg_schema_ready = True
+        _pg_reset_sql[:] = _reset_statements(conn)
     return engine
+
+
+_sqlite_template: dict[str, bytes] = {}
+
+
+def _fresh_sqlite(path) -> sa.Engine:
+    """A new SQLite file with the schema: built once, then copied (a copy takes ~3 ms, a build ~55)."""
+    if "db" not in _sqlite_template:
+        engine = make_engine(f"sqlite:///{path}")
+        SQLModel.metadata.create_all(engine)
+        engine.dispose()
+        with contextlib.closing(sqlite3.connect(path)) as raw:
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the whole schema in the file itself
+        _sqlite_template["db"] = path.read_bytes()
+    else:
+        path.write_bytes(_sqlite_template["db"])
+    return make_engine(f"sqlite:///{path}")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -65,8 +93,7 @@ def engine(request, tmp_path):
             pytest.skip(SKIP_PG_REASON)
         eng = _fresh_postgres()
     else:
-        eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
-        SQLModel.metadata.create_all(eng)
+        eng = _fresh_sqlite(tmp_path / "test.db")
     use_engine(eng)
     yield eng
     use_engine(None)
