@@ -12,6 +12,7 @@ import asyncio
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, PermissionDenied
+from ilp_app.domain.plans import clean_id
 from ilp_app.domain.roles import Role
 from ilp_app.services import auth, people_admin, relationships, users
 from ilp_app.services.people_admin import PersonDetail
@@ -269,7 +270,8 @@ class AdminPersonState(SessionState):
                                     client_ip=self._client_ip()),
             done,
         )
-        if saved:
+        if saved:  # the service accepted the ids: whole numbers, which the pushes below key on
+            mentor_id, learner_ids = clean_id(mentor_id), [clean_id(i) for i in learner_ids]
             live.roster_changed({mentor_id})
             live.announce(learner_ids=set(learner_ids), user_ids=set())
         return saved, events

@@ -251,10 +251,21 @@ async def _publish_rosters_safely(user_ids: set[int]) -> None:
         log.exception("live roster update failed for %s", user_ids)
 
 
+#: Pushes running after their event ended. The event loop keeps only weak references to tasks, so
+#: one nobody holds may be collected before it has run; each stays here until it is done.
+_pushes: set[asyncio.Task] = set()
+
+
+def _push(coroutine) -> None:
+    task = asyncio.get_running_loop().create_task(coroutine)
+    _pushes.add(task)
+    task.add_done_callback(_pushes.discard)
+
+
 def roster_changed(user_ids: set[int]) -> None:
     """After the current event: the open homes of these people reload the learners they list."""
     if user_ids:
-        asyncio.get_running_loop().create_task(_publish_rosters_safely(set(user_ids)))
+        _push(_publish_rosters_safely(set(user_ids)))
 
 
 async def _drop_learner(learner_id: int, group_ids: set[int]) -> None:
@@ -285,4 +296,4 @@ def learner_erased(learner_id: int, group_ids: set[int]) -> None:
     the erasure deleted, and the boards are cached (and persisted) until a viewer rebuilds them.
     """
     if group_ids:
-        asyncio.get_running_loop().create_task(_drop_learner_safely(learner_id, set(group_ids)))
+        _push(_drop_learner_safely(learner_id, set(group_ids)))

@@ -67,8 +67,10 @@ async def test_a_learner_is_connected_to_a_mentor_and_disconnected_again(engine,
     assert (mentor, school.id("learner2")) in mentor_pairs(engine)
     assert pushed == [("rosters", {mentor}), ("plans", {school.id("learner2")})]
     assert "They were already connected." in said(await state.connect_mentor({"mentor_id": str(mentor)}))
+    pushed.clear()
     assert "Disconnected." in said(await state.disconnect_mentor(mentor))
     assert (mentor, school.id("learner2")) not in mentor_pairs(engine)
+    assert pushed == [("rosters", {mentor}), ("plans", {school.id("learner2")})]
 
 
 async def test_a_forged_mentor_changes_nothing_and_announces_nothing(engine, school, pushed):
