@@ -37,6 +37,7 @@ run: install
 ## test: lint, unit + integration (SQLite, and PostgreSQL/Redis when configured), then browser tests
 test: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest tests/unit tests/integration
 	$(BIN)/pytest tests/e2e
 
@@ -48,7 +49,7 @@ test-e2e: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check ilp_app tests bench
+	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf .web .states reflex.lock data

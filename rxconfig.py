@@ -16,7 +16,9 @@ config = rx.Config(
     redis_url=settings.redis_url,
     plugins=[
         rx.plugins.RadixThemesPlugin(
-            theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium", has_background=True)
+            theme=rx.theme(
+                accent_color="indigo", gray_color="slate", radius="medium", has_background=True
+            )
         ),
         rx.plugins.SitemapPlugin(),
     ],

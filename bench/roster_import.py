@@ -69,48 +69,217 @@ def build_package() -> tuple[bytes, dict[str, int]]:
     classes = [(f"h{i:03d}", f"Tutor {i:03d}", "homeroom") for i in range(HOMEROOMS)]
     classes += [(f"c{i:03d}", f"Subject {i:03d}", "scheduled") for i in range(SUBJECT_CLASSES)]
     # Each parent has one or two children (every fifth has two); learners are shared round-robin.
-    children = {p: [learners[(2 * n) % LEARNERS]] + ([learners[(2 * n + 1) % LEARNERS]] if n % 5 == 0 else [])
-                for n, p in enumerate(parents)}
+    children = {
+        p: [learners[(2 * n) % LEARNERS]]
+        + ([learners[(2 * n + 1) % LEARNERS]] if n % 5 == 0 else [])
+        for n, p in enumerate(parents)
+    }
     users = []
-    user_header = ["sourcedId", "status", "dateLastModified", "enabledUser", "orgSourcedIds", "role", "username",
-                   "userIds", "givenName", "familyName", "middleName", "identifier", "email", "sms", "phone",
-                   "agentSourcedIds", "grades", "password"]
+    user_header = [
+        "sourcedId",
+        "status",
+        "dateLastModified",
+        "enabledUser",
+        "orgSourcedIds",
+        "role",
+        "username",
+        "userIds",
+        "givenName",
+        "familyName",
+        "middleName",
+        "identifier",
+        "email",
+        "sms",
+        "phone",
+        "agentSourcedIds",
+        "grades",
+        "password",
+    ]
     for sid in learners:
-        users.append([sid, "active", STAMP, "true", ORG, "student", sid, "", "Åsa", f"Ødegård {sid}", "", "",
-                      f"{sid}@bench.school", "", "", "", "08", ""])
+        users.append(
+            [
+                sid,
+                "active",
+                STAMP,
+                "true",
+                ORG,
+                "student",
+                sid,
+                "",
+                "Åsa",
+                f"Ødegård {sid}",
+                "",
+                "",
+                f"{sid}@bench.school",
+                "",
+                "",
+                "",
+                "08",
+                "",
+            ]
+        )
     for sid in parents:
-        users.append([sid, "active", STAMP, "true", ORG, "parent", sid, "", "Kari", f"Nordmann, {sid}", "", "",
-                      f"{sid}@bench.school", "", "", ",".join(children[sid]), "", ""])
+        users.append(
+            [
+                sid,
+                "active",
+                STAMP,
+                "true",
+                ORG,
+                "parent",
+                sid,
+                "",
+                "Kari",
+                f"Nordmann, {sid}",
+                "",
+                "",
+                f"{sid}@bench.school",
+                "",
+                "",
+                ",".join(children[sid]),
+                "",
+                "",
+            ]
+        )
     for sid in teachers:
-        users.append([sid, "active", STAMP, "true", ORG, "teacher", sid, "", "Ingrid", f"Lærer {sid}", "", "",
-                      f"{sid}@bench.school", "", "", "", "", ""])
+        users.append(
+            [
+                sid,
+                "active",
+                STAMP,
+                "true",
+                ORG,
+                "teacher",
+                sid,
+                "",
+                "Ingrid",
+                f"Lærer {sid}",
+                "",
+                "",
+                f"{sid}@bench.school",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
     enrollments = []
     for n, (cid, _, _) in enumerate(classes):
-        enrollments.append([f"e-{cid}-t", "active", STAMP, cid, ORG, teachers[n % TEACHERS], "teacher", "true", "", ""])
+        enrollments.append(
+            [
+                f"e-{cid}-t",
+                "active",
+                STAMP,
+                cid,
+                ORG,
+                teachers[n % TEACHERS],
+                "teacher",
+                "true",
+                "",
+                "",
+            ]
+        )
     for n, sid in enumerate(learners):
-        taken = [classes[n % HOMEROOMS][0]] + [classes[HOMEROOMS + (n * 7 + k * 37) % SUBJECT_CLASSES][0]
-                                               for k in range(CLASSES_PER_LEARNER)]
+        taken = [classes[n % HOMEROOMS][0]] + [
+            classes[HOMEROOMS + (n * 7 + k * 37) % SUBJECT_CLASSES][0]
+            for k in range(CLASSES_PER_LEARNER)
+        ]
         for cid in dict.fromkeys(taken):
-            enrollments.append([f"e-{cid}-{sid}", "active", STAMP, cid, ORG, sid, "student", "false", "", ""])
+            enrollments.append(
+                [f"e-{cid}-{sid}", "active", STAMP, cid, ORG, sid, "student", "false", "", ""]
+            )
     files = {
-        "manifest.csv": _csv(["propertyName", "value"], [
-            ["manifest.version", "1.0"], ["oneroster.version", "1.1"], ["file.orgs", "bulk"],
-            ["file.academicSessions", "bulk"], ["file.classes", "bulk"], ["file.users", "bulk"],
-            ["file.enrollments", "bulk"], ["file.courses", "absent"], ["file.demographics", "absent"]]),
-        "orgs.csv": _csv(["sourcedId", "status", "dateLastModified", "name", "type", "identifier", "parentSourcedId"],
-                         [[ORG, "active", STAMP, "Bench School", "school", "", ""]]),
+        "manifest.csv": _csv(
+            ["propertyName", "value"],
+            [
+                ["manifest.version", "1.0"],
+                ["oneroster.version", "1.1"],
+                ["file.orgs", "bulk"],
+                ["file.academicSessions", "bulk"],
+                ["file.classes", "bulk"],
+                ["file.users", "bulk"],
+                ["file.enrollments", "bulk"],
+                ["file.courses", "absent"],
+                ["file.demographics", "absent"],
+            ],
+        ),
+        "orgs.csv": _csv(
+            [
+                "sourcedId",
+                "status",
+                "dateLastModified",
+                "name",
+                "type",
+                "identifier",
+                "parentSourcedId",
+            ],
+            [[ORG, "active", STAMP, "Bench School", "school", "", ""]],
+        ),
         "academicSessions.csv": _csv(
-            ["sourcedId", "status", "dateLastModified", "title", "type", "startDate", "endDate", "parentSourcedId",
-             "schoolYear"],
-            [["y2027", "active", STAMP, "2026-2027", "schoolYear", "2026-08-18", "2027-06-20", "", "2027"]]),
+            [
+                "sourcedId",
+                "status",
+                "dateLastModified",
+                "title",
+                "type",
+                "startDate",
+                "endDate",
+                "parentSourcedId",
+                "schoolYear",
+            ],
+            [
+                [
+                    "y2027",
+                    "active",
+                    STAMP,
+                    "2026-2027",
+                    "schoolYear",
+                    "2026-08-18",
+                    "2027-06-20",
+                    "",
+                    "2027",
+                ]
+            ],
+        ),
         "classes.csv": _csv(
-            ["sourcedId", "status", "dateLastModified", "title", "grades", "courseSourcedId", "classCode", "classType",
-             "location", "schoolSourcedId", "termSourcedIds", "subjects", "subjectCodes", "periods"],
-            [[cid, "active", STAMP, title, "08", "", "", kind, "", ORG, "y2027", "", "", ""]
-             for cid, title, kind in classes]),
+            [
+                "sourcedId",
+                "status",
+                "dateLastModified",
+                "title",
+                "grades",
+                "courseSourcedId",
+                "classCode",
+                "classType",
+                "location",
+                "schoolSourcedId",
+                "termSourcedIds",
+                "subjects",
+                "subjectCodes",
+                "periods",
+            ],
+            [
+                [cid, "active", STAMP, title, "08", "", "", kind, "", ORG, "y2027", "", "", ""]
+                for cid, title, kind in classes
+            ],
+        ),
         "users.csv": _csv(user_header, users),
-        "enrollments.csv": _csv(["sourcedId", "status", "dateLastModified", "classSourcedId", "schoolSourcedId",
-                                 "userSourcedId", "role", "primary", "beginDate", "endDate"], enrollments),
+        "enrollments.csv": _csv(
+            [
+                "sourcedId",
+                "status",
+                "dateLastModified",
+                "classSourcedId",
+                "schoolSourcedId",
+                "userSourcedId",
+                "role",
+                "primary",
+                "beginDate",
+                "endDate",
+            ],
+            enrollments,
+        ),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -119,8 +288,12 @@ def build_package() -> tuple[bytes, dict[str, int]]:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, files[name])
     links = sum(len(c) for c in children.values())
-    return buffer.getvalue(), {"users": len(users), "classes": len(classes), "enrollments": len(enrollments),
-                               "links": links}
+    return buffer.getvalue(), {
+        "users": len(users),
+        "classes": len(classes),
+        "enrollments": len(enrollments),
+        "links": links,
+    }
 
 
 class Database:
@@ -165,25 +338,72 @@ def timed(fn: Callable[[], object], cpu: list[float] | None = None) -> float:
 def baseline_insert(engine: sa.Engine, site_id: int, counts: dict[str, int]) -> None:
     """The same number of users, roles, groups, enrollments and links, inserted with no checks."""
     now = datetime.now(UTC)
-    users = [{"site_id": site_id, "email": f"u{i}@plain.school", "full_name": f"Person {i}", "preferred_name": "",
-              "pronouns": "", "is_active": True, "password_hash": None, "must_change_password": False,
-              "password_changed_at": None, "created_at": now, "updated_at": now, "pronouns_visibility": "family",
-              "source_id": f"u{i}", "source_modified_at": now, "retired_at": None, "erased_at": None}
-             for i in range(counts["users"])]
+    users = [
+        {
+            "site_id": site_id,
+            "email": f"u{i}@plain.school",
+            "full_name": f"Person {i}",
+            "preferred_name": "",
+            "pronouns": "",
+            "is_active": True,
+            "password_hash": None,
+            "must_change_password": False,
+            "password_changed_at": None,
+            "created_at": now,
+            "updated_at": now,
+            "pronouns_visibility": "family",
+            "source_id": f"u{i}",
+            "source_modified_at": now,
+            "retired_at": None,
+            "erased_at": None,
+        }
+        for i in range(counts["users"])
+    ]
     with Session(engine) as s:
-        user_ids = [r.id for r in s.exec(sa.insert(User).returning(User.id, sort_by_parameter_order=True),
-                                         params=users).all()]
-        groups = [{"site_id": site_id, "name": f"G{i}", "kind": "class", "year_label": "", "course": "",
-                   "source_id": f"g{i}", "retired_at": None} for i in range(counts["classes"])]
-        group_ids = [r.id for r in s.exec(sa.insert(Group).returning(Group.id, sort_by_parameter_order=True),
-                                          params=groups).all()]
+        user_ids = [
+            r.id
+            for r in s.exec(
+                sa.insert(User).returning(User.id, sort_by_parameter_order=True), params=users
+            ).all()
+        ]
+        groups = [
+            {
+                "site_id": site_id,
+                "name": f"G{i}",
+                "kind": "class",
+                "year_label": "",
+                "course": "",
+                "source_id": f"g{i}",
+                "retired_at": None,
+            }
+            for i in range(counts["classes"])
+        ]
+        group_ids = [
+            r.id
+            for r in s.exec(
+                sa.insert(Group).returning(Group.id, sort_by_parameter_order=True), params=groups
+            ).all()
+        ]
         s.exec(sa.insert(RoleGrant), params=[{"user_id": u, "role": "learner"} for u in user_ids])
-        pairs = {(group_ids[i % len(group_ids)], user_ids[(i * 7) % len(user_ids)]) for i in range(counts["enrollments"])}
-        s.exec(sa.insert(Enrollment), params=[{"group_id": g, "user_id": u, "role": "learner", "source_id": f"e{g}-{u}"}
-                                              for g, u in pairs])
+        pairs = {
+            (group_ids[i % len(group_ids)], user_ids[(i * 7) % len(user_ids)])
+            for i in range(counts["enrollments"])
+        }
+        s.exec(
+            sa.insert(Enrollment),
+            params=[
+                {"group_id": g, "user_id": u, "role": "learner", "source_id": f"e{g}-{u}"}
+                for g, u in pairs
+            ],
+        )
         links = {(user_ids[i], user_ids[-1 - i]) for i in range(counts["links"])}
-        s.exec(sa.insert(Guardianship), params=[{"parent_id": p, "learner_id": c, "relationship_label": "",
-                                                 "from_roster": True} for p, c in links])
+        s.exec(
+            sa.insert(Guardianship),
+            params=[
+                {"parent_id": p, "learner_id": c, "relationship_label": "", "from_roster": True}
+                for p, c in links
+            ],
+        )
         s.commit()
 
 
@@ -196,12 +416,19 @@ def run(label: str, db: Database, data: bytes, counts: dict[str, int], runs: int
         def validate(actor=actor):
             with unit_of_work() as s:
                 report = roster_validate(session=s, actor=actor, data=data, filename="bench.zip")
-            assert not report.fatal and report.counts["people"]["created"] == counts["users"], report.counts
+            assert not report.fatal and report.counts["people"]["created"] == counts["users"], (
+                report.counts
+            )
 
         def do_import(actor=actor):
             with unit_of_work() as s:
-                return roster_import(session=s, actor=actor, data=data, filename="bench.zip",
-                                     progress=lambda done, total: progress_calls.append(done))
+                return roster_import(
+                    session=s,
+                    actor=actor,
+                    data=data,
+                    filename="bench.zip",
+                    progress=lambda done, total: progress_calls.append(done),
+                )
 
         validate_s.append(timed(validate))
         import_s.append(timed(do_import, import_cpu))
@@ -213,32 +440,47 @@ def run(label: str, db: Database, data: bytes, counts: dict[str, int], runs: int
             stored = s.exec(sa.select(sa.func.count()).select_from(Enrollment)).scalar_one()
         engine.dispose()
         engine, actor = db.fresh()
-        baseline_s.append(timed(lambda engine=engine, actor=actor: baseline_insert(engine, actor.site_id, counts)))
+        baseline_s.append(
+            timed(lambda engine=engine, actor=actor: baseline_insert(engine, actor.site_id, counts))
+        )
         engine.dispose()
     med = statistics.median
     print(f"\n{label}: median of {runs} run{'s' if runs != 1 else ''} (fresh database each)")
     print(f"  validate (read, check, compare)  {med(validate_s):7.2f} s")
-    print(f"  import into an empty school      {med(import_s):7.2f} s   target < 60 s on 2 cores "
-          f"(this process's CPU {med(import_cpu):.2f} s)")
-    print(f"  re-import, same file (no-op)     {med(reimport_s):7.2f} s   changes on a third import: {changes}")
-    print(f"  baseline plain executemany       {med(baseline_s):7.2f} s   import / baseline = "
-          f"{med(import_s) / med(baseline_s):.1f}x")
-    print(f"  enrollments stored {stored:,}; progress callbacks per import ~{len(progress_calls) // runs}")
+    print(
+        f"  import into an empty school      {med(import_s):7.2f} s   target < 60 s on 2 cores "
+        f"(this process's CPU {med(import_cpu):.2f} s)"
+    )
+    print(
+        f"  re-import, same file (no-op)     {med(reimport_s):7.2f} s   changes on a third import: {changes}"
+    )
+    print(
+        f"  baseline plain executemany       {med(baseline_s):7.2f} s   import / baseline = "
+        f"{med(import_s) / med(baseline_s):.1f}x"
+    )
+    print(
+        f"  enrollments stored {stored:,}; progress callbacks per import ~{len(progress_calls) // runs}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--postgres", default=os.environ.get("ILP_TEST_POSTGRES_URL", ""),
-                        help="also run on this PostgreSQL database (its public schema is dropped)")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("ILP_TEST_POSTGRES_URL", ""),
+        help="also run on this PostgreSQL database (its public schema is dropped)",
+    )
     parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
     data, counts = build_package()
-    print(f"package: {len(data) / 1024:.0f} KiB zip; {counts['users']:,} users, {counts['classes']} classes, "
-          f"{counts['enrollments']:,} enrollments, {counts['links']:,} parent links "
-          f"(built in {time.perf_counter() - started:.2f} s); {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.1f} at start")
+    print(
+        f"package: {len(data) / 1024:.0f} KiB zip; {counts['users']:,} users, {counts['classes']} classes, "
+        f"{counts['enrollments']:,} enrollments, {counts['links']:,} parent links "
+        f"(built in {time.perf_counter() - started:.2f} s); {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f} at start"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         if not args.no_sqlite:
             run("SQLite", Database(None, Path(tmp)), data, counts, args.runs)

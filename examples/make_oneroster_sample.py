@@ -51,10 +51,31 @@ PARENTS = (
     ("parent-camille-dubois", "Camille", "Dubois", "relative", ("pupil-chloe-dubois",)),
 )
 
-USER_COLUMNS = ("sourcedId", "status", "dateLastModified", "enabledUser", "username", "userIds", "givenName",
-                "familyName", "middleName", "identifier", "email", "sms", "phone", "agentSourcedIds", "grades",
-                "password", "userMasterIdentifier", "resourceSourcedIds", "preferredGivenName",
-                "preferredMiddleName", "preferredFamilyName", "primaryOrgSourcedId", "pronouns")
+USER_COLUMNS = (
+    "sourcedId",
+    "status",
+    "dateLastModified",
+    "enabledUser",
+    "username",
+    "userIds",
+    "givenName",
+    "familyName",
+    "middleName",
+    "identifier",
+    "email",
+    "sms",
+    "phone",
+    "agentSourcedIds",
+    "grades",
+    "password",
+    "userMasterIdentifier",
+    "resourceSourcedIds",
+    "preferredGivenName",
+    "preferredMiddleName",
+    "preferredFamilyName",
+    "primaryOrgSourcedId",
+    "pronouns",
+)
 
 
 def _csv(header: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
@@ -77,33 +98,128 @@ def build(today: date) -> bytes:
     term = f"term-{term_name.lower().replace(' ', '-')}"
     common = {"status": "active", "dateLastModified": stamp}
     files: dict[str, bytes] = {}
-    files["manifest.csv"] = _csv(("propertyName", "value"), [
-        {"propertyName": k, "value": v} for k, v in (
-            ("manifest.version", "1.0"), ("oneroster.version", "1.2"), ("file.academicSessions", "bulk"),
-            ("file.classes", "bulk"), ("file.courses", "bulk"), ("file.demographics", "absent"),
-            ("file.enrollments", "bulk"), ("file.orgs", "bulk"), ("file.roles", "bulk"), ("file.users", "bulk"),
-            ("source.systemName", "ILP example"), ("source.systemCode", "ilp-example"))])
-    files["orgs.csv"] = _csv(("sourcedId", "status", "dateLastModified", "name", "type", "identifier",
-                              "parentSourcedId"),
-                             [{**common, "sourcedId": ORG, "name": SITE_NAME, "type": "school"}])
+    files["manifest.csv"] = _csv(
+        ("propertyName", "value"),
+        [
+            {"propertyName": k, "value": v}
+            for k, v in (
+                ("manifest.version", "1.0"),
+                ("oneroster.version", "1.2"),
+                ("file.academicSessions", "bulk"),
+                ("file.classes", "bulk"),
+                ("file.courses", "bulk"),
+                ("file.demographics", "absent"),
+                ("file.enrollments", "bulk"),
+                ("file.orgs", "bulk"),
+                ("file.roles", "bulk"),
+                ("file.users", "bulk"),
+                ("source.systemName", "ILP example"),
+                ("source.systemCode", "ilp-example"),
+            )
+        ],
+    )
+    files["orgs.csv"] = _csv(
+        (
+            "sourcedId",
+            "status",
+            "dateLastModified",
+            "name",
+            "type",
+            "identifier",
+            "parentSourcedId",
+        ),
+        [{**common, "sourcedId": ORG, "name": SITE_NAME, "type": "school"}],
+    )
     files["academicSessions.csv"] = _csv(
-        ("sourcedId", "status", "dateLastModified", "title", "type", "startDate", "endDate", "parentSourcedId",
-         "schoolYear"),
-        [{**common, "sourcedId": term, "title": term_name, "type": "semester", "startDate": starts_on.isoformat(),
-          "endDate": ends_on.isoformat(), "schoolYear": str(ends_on.year if starts_on.month < 7 else ends_on.year + 1)}])
+        (
+            "sourcedId",
+            "status",
+            "dateLastModified",
+            "title",
+            "type",
+            "startDate",
+            "endDate",
+            "parentSourcedId",
+            "schoolYear",
+        ),
+        [
+            {
+                **common,
+                "sourcedId": term,
+                "title": term_name,
+                "type": "semester",
+                "startDate": starts_on.isoformat(),
+                "endDate": ends_on.isoformat(),
+                "schoolYear": str(ends_on.year if starts_on.month < 7 else ends_on.year + 1),
+            }
+        ],
+    )
     files["courses.csv"] = _csv(
-        ("sourcedId", "status", "dateLastModified", "schoolYearSourcedId", "title", "courseCode", "grades",
-         "orgSourcedId", "subjects", "subjectCodes"),
-        [{**common, "sourcedId": "course-tutor-8", "title": "Tutor group, Year 8", "grades": "08", "orgSourcedId": ORG},
-         {**common, "sourcedId": "course-music-8", "title": "Music 8", "grades": "08", "orgSourcedId": ORG,
-          "subjects": "Music"}])
-    classes = (("class-8c", "8C", "course-tutor-8", "homeroom"), ("class-music-8c", "Music 8", "course-music-8",
-                                                                  "scheduled"))
+        (
+            "sourcedId",
+            "status",
+            "dateLastModified",
+            "schoolYearSourcedId",
+            "title",
+            "courseCode",
+            "grades",
+            "orgSourcedId",
+            "subjects",
+            "subjectCodes",
+        ),
+        [
+            {
+                **common,
+                "sourcedId": "course-tutor-8",
+                "title": "Tutor group, Year 8",
+                "grades": "08",
+                "orgSourcedId": ORG,
+            },
+            {
+                **common,
+                "sourcedId": "course-music-8",
+                "title": "Music 8",
+                "grades": "08",
+                "orgSourcedId": ORG,
+                "subjects": "Music",
+            },
+        ],
+    )
+    classes = (
+        ("class-8c", "8C", "course-tutor-8", "homeroom"),
+        ("class-music-8c", "Music 8", "course-music-8", "scheduled"),
+    )
     files["classes.csv"] = _csv(
-        ("sourcedId", "status", "dateLastModified", "title", "grades", "courseSourcedId", "classCode", "classType",
-         "location", "schoolSourcedId", "termSourcedIds", "subjects", "subjectCodes", "periods"),
-        [{**common, "sourcedId": sid, "title": title, "grades": "08", "courseSourcedId": course, "classType": kind,
-          "schoolSourcedId": ORG, "termSourcedIds": term} for sid, title, course, kind in classes])
+        (
+            "sourcedId",
+            "status",
+            "dateLastModified",
+            "title",
+            "grades",
+            "courseSourcedId",
+            "classCode",
+            "classType",
+            "location",
+            "schoolSourcedId",
+            "termSourcedIds",
+            "subjects",
+            "subjectCodes",
+            "periods",
+        ),
+        [
+            {
+                **common,
+                "sourcedId": sid,
+                "title": title,
+                "grades": "08",
+                "courseSourcedId": course,
+                "classType": kind,
+                "schoolSourcedId": ORG,
+                "termSourcedIds": term,
+            }
+            for sid, title, course, kind in classes
+        ],
+    )
     users, roles = [], []
     parents_of: dict[str, list[str]] = {}
     for sid, _, _, _, children in PARENTS:
@@ -112,31 +228,100 @@ def build(today: date) -> bytes:
 
     def person(sid, given, family, preferred="", pronouns="", agents=(), grades=""):
         email = _email(given, family)
-        users.append({**common, "sourcedId": sid, "enabledUser": "true", "username": email, "givenName": given,
-                      "familyName": family, "email": email, "agentSourcedIds": ",".join(agents), "grades": grades,
-                      "preferredGivenName": preferred, "primaryOrgSourcedId": ORG, "pronouns": pronouns})
+        users.append(
+            {
+                **common,
+                "sourcedId": sid,
+                "enabledUser": "true",
+                "username": email,
+                "givenName": given,
+                "familyName": family,
+                "email": email,
+                "agentSourcedIds": ",".join(agents),
+                "grades": grades,
+                "preferredGivenName": preferred,
+                "primaryOrgSourcedId": ORG,
+                "pronouns": pronouns,
+            }
+        )
 
     person(*TEACHER)
     for sid, given, family, preferred, pronouns in LEARNERS:
         person(sid, given, family, preferred, pronouns, parents_of.get(sid, ()), "08")
     for sid, given, family, _, children in PARENTS:
         person(sid, given, family, agents=children)
-    role_rows = [(TEACHER[0], "teacher")] + [(s[0], "student") for s in LEARNERS] + [(p[0], p[3]) for p in PARENTS]
+    role_rows = (
+        [(TEACHER[0], "teacher")]
+        + [(s[0], "student") for s in LEARNERS]
+        + [(p[0], p[3]) for p in PARENTS]
+    )
     for n, (sid, role) in enumerate(role_rows, start=1):
-        roles.append({**common, "sourcedId": f"role-{n:03d}", "userSourcedId": sid, "roleType": "primary",
-                      "role": role, "orgSourcedId": ORG})
+        roles.append(
+            {
+                **common,
+                "sourcedId": f"role-{n:03d}",
+                "userSourcedId": sid,
+                "roleType": "primary",
+                "role": role,
+                "orgSourcedId": ORG,
+            }
+        )
     files["users.csv"] = _csv(USER_COLUMNS, users)
-    files["roles.csv"] = _csv(("sourcedId", "status", "dateLastModified", "userSourcedId", "roleType", "role",
-                               "beginDate", "endDate", "orgSourcedId", "userProfileSourcedId"), roles)
+    files["roles.csv"] = _csv(
+        (
+            "sourcedId",
+            "status",
+            "dateLastModified",
+            "userSourcedId",
+            "roleType",
+            "role",
+            "beginDate",
+            "endDate",
+            "orgSourcedId",
+            "userProfileSourcedId",
+        ),
+        roles,
+    )
     enrollments = []
     for class_sid, *_ in classes:
-        enrollments.append({**common, "sourcedId": f"enr-{class_sid}-{TEACHER[0]}", "classSourcedId": class_sid,
-                            "schoolSourcedId": ORG, "userSourcedId": TEACHER[0], "role": "teacher", "primary": "true"})
-        enrollments += [{**common, "sourcedId": f"enr-{class_sid}-{sid}", "classSourcedId": class_sid,
-                         "schoolSourcedId": ORG, "userSourcedId": sid, "role": "student", "primary": "false"}
-                        for sid, *_ in LEARNERS]
-    files["enrollments.csv"] = _csv(("sourcedId", "status", "dateLastModified", "classSourcedId", "schoolSourcedId",
-                                     "userSourcedId", "role", "primary", "beginDate", "endDate"), enrollments)
+        enrollments.append(
+            {
+                **common,
+                "sourcedId": f"enr-{class_sid}-{TEACHER[0]}",
+                "classSourcedId": class_sid,
+                "schoolSourcedId": ORG,
+                "userSourcedId": TEACHER[0],
+                "role": "teacher",
+                "primary": "true",
+            }
+        )
+        enrollments += [
+            {
+                **common,
+                "sourcedId": f"enr-{class_sid}-{sid}",
+                "classSourcedId": class_sid,
+                "schoolSourcedId": ORG,
+                "userSourcedId": sid,
+                "role": "student",
+                "primary": "false",
+            }
+            for sid, *_ in LEARNERS
+        ]
+    files["enrollments.csv"] = _csv(
+        (
+            "sourcedId",
+            "status",
+            "dateLastModified",
+            "classSourcedId",
+            "schoolSourcedId",
+            "userSourcedId",
+            "role",
+            "primary",
+            "beginDate",
+            "endDate",
+        ),
+        enrollments,
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(files):
@@ -149,8 +334,12 @@ def build(today: date) -> bytes:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--today", type=date.fromisoformat, default=date.today(),
-                        help="the date whose semester the sample is for (default: today)")
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=date.today(),
+        help="the date whose semester the sample is for (default: today)",
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     args.out.write_bytes(build(args.today))

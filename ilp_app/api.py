@@ -83,12 +83,16 @@ def _download(token: object, produce, *, media_type: str) -> Response:
         return _refusal(403, "You do not have access to that.")
     except (NotFound, ValidationFailed):
         return _refusal(404, "Not found.")
-    return Response(data, media_type=media_type,
-                    headers={**_NO_STORE, "Content-Disposition": attachment(filename)})
+    return Response(
+        data,
+        media_type=media_type,
+        headers={**_NO_STORE, "Content-Disposition": attachment(filename)},
+    )
 
 
 def ics_response(token: object, review_id: object, *, client_ip: str = "") -> Response:
     """A review's .ics invitation."""
+
     def produce(s, me: CurrentUser):
         text = review_ics(session=s, actor=me.actor, review_id=review_id, client_ip=client_ip)
         return f"review-{int(str(review_id).strip())}.ics", text.encode("utf-8")
@@ -98,8 +102,11 @@ def ics_response(token: object, review_id: object, *, client_ip: str = "") -> Re
 
 def csv_response(token: object, group_id: object, *, client_ip: str = "") -> Response:
     """A group's report as CSV, with a byte-order mark so spreadsheets read the names' diacritics."""
+
     def produce(s, me: CurrentUser):
-        filename, text = group_report_csv(session=s, actor=me.actor, group_id=group_id, client_ip=client_ip)
+        filename, text = group_report_csv(
+            session=s, actor=me.actor, group_id=group_id, client_ip=client_ip
+        )
         return filename, ("\ufeff" + text).encode("utf-8")
 
     return _download(token, produce, media_type="text/csv; charset=utf-8")
@@ -107,28 +114,41 @@ def csv_response(token: object, group_id: object, *, client_ip: str = "") -> Res
 
 def pdf_response(token: object, plan_id: object, client_ip: str = "") -> Response:
     """One plan as a printable PDF (family notes only)."""
-    return _download(token, lambda s, me: plan_pdf(session=s, actor=me.actor, plan_id=plan_id, client_ip=client_ip),
-                     media_type="application/pdf")
+    return _download(
+        token,
+        lambda s, me: plan_pdf(session=s, actor=me.actor, plan_id=plan_id, client_ip=client_ip),
+        media_type="application/pdf",
+    )
 
 
 def group_pdf_response(token: object, group_id: object, client_ip: str = "") -> Response:
     """Every current plan of a group in one PDF, each on a new page, rendered for this request."""
-    return _download(token, lambda s, me: group_pdf(session=s, actor=me.actor, group_id=group_id, client_ip=client_ip),
-                     media_type="application/pdf")
+    return _download(
+        token,
+        lambda s, me: group_pdf(session=s, actor=me.actor, group_id=group_id, client_ip=client_ip),
+        media_type="application/pdf",
+    )
 
 
 def print_file_response(token: object, key: object, client_ip: str = "") -> Response:
     """A group print rendered in the background, for the same person *and* session that asked for it."""
-    return _download(token, lambda s, me: print_file_take(session=s, actor=me.actor, session_id=me.session_id,
-                                                          key=key, client_ip=client_ip),
-                     media_type="application/pdf")
+    return _download(
+        token,
+        lambda s, me: print_file_take(
+            session=s, actor=me.actor, session_id=me.session_id, key=key, client_ip=client_ip
+        ),
+        media_type="application/pdf",
+    )
 
 
 def _endpoint(respond, param: str):
     """A sync GET endpoint (Starlette runs it in a worker thread, off the pages' event loop)."""
+
     def endpoint(request: Request) -> Response:
         client_ip = request.client.host if request.client else ""
-        return respond(request.cookies.get(SESSION_COOKIE), request.path_params.get(param), client_ip=client_ip)
+        return respond(
+            request.cookies.get(SESSION_COOKIE), request.path_params.get(param), client_ip=client_ip
+        )
 
     return endpoint
 
@@ -153,11 +173,28 @@ def routes() -> list[Route]:
 
     return [
         *privacy_routes(),
-        Route(REVIEW_ICS_PATH, _endpoint(ics_response, "review_id"), methods=["GET"], name="review_ics"),
-        Route(GROUP_CSV_PATH, _endpoint(csv_response, "group_id"), methods=["GET"], name="group_csv"),
+        Route(
+            REVIEW_ICS_PATH,
+            _endpoint(ics_response, "review_id"),
+            methods=["GET"],
+            name="review_ics",
+        ),
+        Route(
+            GROUP_CSV_PATH, _endpoint(csv_response, "group_id"), methods=["GET"], name="group_csv"
+        ),
         Route(PLAN_PDF_PATH, _endpoint(pdf_response, "plan_id"), methods=["GET"], name="plan_pdf"),
-        Route(GROUP_PDF_PATH, _endpoint(group_pdf_response, "group_id"), methods=["GET"], name="group_pdf"),
-        Route(PRINT_FILE_PATH, _endpoint(print_file_response, "key"), methods=["GET"], name="print_file"),
+        Route(
+            GROUP_PDF_PATH,
+            _endpoint(group_pdf_response, "group_id"),
+            methods=["GET"],
+            name="group_pdf",
+        ),
+        Route(
+            PRINT_FILE_PATH,
+            _endpoint(print_file_response, "key"),
+            methods=["GET"],
+            name="print_file",
+        ),
     ]
 
 

@@ -28,6 +28,7 @@ def learner_export_url(learner_id) -> str:
 
 def export_response(token: object, learner_id: object, client_ip: str = "") -> Response:
     """The archive of ``learner_id`` ("me": the signed-in person) for whoever may export it."""
+
     def produce(s, me: CurrentUser):
         lid = me.actor.user_id if learner_id == "me" else learner_id
         data = learner_export(session=s, actor=me.actor, learner_id=lid, client_ip=client_ip)
@@ -37,5 +38,11 @@ def export_response(token: object, learner_id: object, client_ip: str = "") -> R
 
 
 def privacy_routes() -> list[Route]:
-    return [Route(LEARNER_EXPORT_PATH, _endpoint(export_response, "learner_id"), methods=["GET"],
-                  name="learner_export")]
+    return [
+        Route(
+            LEARNER_EXPORT_PATH,
+            _endpoint(export_response, "learner_id"),
+            methods=["GET"],
+            name="learner_export",
+        )
+    ]

@@ -32,6 +32,25 @@ app = rx.App(
 
 add_routes(app)  # file downloads that check the signed-in session themselves
 
-for module in (index, login, password, admin, mentor, teacher, learner, parent, plan, group, projector, templates,
-               learner_report, admin_school, admin_groups, admin_person, objectives, admin_import, admin_privacy):
+for module in (
+    index,
+    login,
+    password,
+    admin,
+    mentor,
+    teacher,
+    learner,
+    parent,
+    plan,
+    group,
+    projector,
+    templates,
+    learner_report,
+    admin_school,
+    admin_groups,
+    admin_person,
+    objectives,
+    admin_import,
+    admin_privacy,
+):
     app.add_page(module.page, route=module.ROUTE, title=module.TITLE, on_load=module.ON_LOAD)

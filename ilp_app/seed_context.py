@@ -25,34 +25,70 @@ COURSES: dict[str, str] = {
 ContextRow = tuple[str, str, str]
 CONTEXT: dict[str, tuple[ContextRow, ...]] = {
     "Åsa Ødegård": (
-        ("prior_attainment", "Year 7", "Reading and writing above the expected level; mathematics at the expected "
-         "level (national tests, autumn of Year 8)."),
-        ("support_needs", "", "Screened for dyslexia in Year 6: allow extra time in written tests and give texts "
-         "in a larger font. Prefers not to read aloud in class."),
-        ("other", "Interests", "Football, drawing and building models; would like to become an architect."),
+        (
+            "prior_attainment",
+            "Year 7",
+            "Reading and writing above the expected level; mathematics at the expected "
+            "level (national tests, autumn of Year 8).",
+        ),
+        (
+            "support_needs",
+            "",
+            "Screened for dyslexia in Year 6: allow extra time in written tests and give texts "
+            "in a larger font. Prefers not to read aloud in class.",
+        ),
+        (
+            "other",
+            "Interests",
+            "Football, drawing and building models; would like to become an architect.",
+        ),
     ),
     "Håkon Bjørnstad": (
-        ("prior_attainment", "Year 7", "Mathematics above the expected level; English at the expected level."),
+        (
+            "prior_attainment",
+            "Year 7",
+            "Mathematics above the expected level; English at the expected level.",
+        ),
         ("other", "Goals he set himself", "Join the school's maths competition team in spring."),
     ),
     "Sofía Cedeño": (
-        ("prior_attainment", "", "Joined in Year 7 from a school in Quito; Norwegian as a second language, "
-         "progressing quickly."),
-        ("support_needs", "", "Norwegian as a second language: adapted reading texts in social studies; "
-         "a bilingual glossary is allowed in tests."),
+        (
+            "prior_attainment",
+            "",
+            "Joined in Year 7 from a school in Quito; Norwegian as a second language, "
+            "progressing quickly.",
+        ),
+        (
+            "support_needs",
+            "",
+            "Norwegian as a second language: adapted reading texts in social studies; "
+            "a bilingual glossary is allowed in tests.",
+        ),
     ),
     "Amara Okonkwo": (
-        ("support_needs", "", "ADHD (diagnosed 2024): seat near the front, short tasks with clear steps, "
-         "movement breaks agreed with the mentor."),
+        (
+            "support_needs",
+            "",
+            "ADHD (diagnosed 2024): seat near the front, short tasks with clear steps, "
+            "movement breaks agreed with the mentor.",
+        ),
         ("other", "What helps", "Knowing the plan for the week on Monday morning."),
     ),
     "Ole Ødegård": (
-        ("prior_attainment", "Year 7", "At the expected level in all subjects; strong in practical science work."),
+        (
+            "prior_attainment",
+            "Year 7",
+            "At the expected level in all subjects; strong in practical science work.",
+        ),
         ("other", "Interests", "Plays the trumpet in the school band."),
     ),
     "Oskar Grønlund": (
-        ("support_needs", "", "Follow-up with the school nurse every second week; may leave a lesson for it "
-         "without asking."),
+        (
+            "support_needs",
+            "",
+            "Follow-up with the school nurse every second week; may leave a lesson for it "
+            "without asking.",
+        ),
     ),
     "Aisha Rahmani": (
         ("prior_attainment", "Year 7", "Norwegian and English above the expected level."),
@@ -77,15 +113,25 @@ def seed_context(*, session: Session, site: Site, author_by_learner: dict[int, i
         if group.name in COURSES:
             group.course = COURSES[group.name]
             session.add(group)
-    people = {u.full_name: u for u in session.exec(select(User).where(User.site_id == site.id)).all()}
+    people = {
+        u.full_name: u for u in session.exec(select(User).where(User.site_id == site.id)).all()
+    }
     added = 0
     for name, rows in CONTEXT.items():
         learner = people[name]
         for position, (kind, label, value) in enumerate(rows, start=1):
-            session.add(LearnerContextItem(
-                learner_id=learner.id, kind=kind, label=label, value=value, visibility=_VISIBILITY[kind],
-                position=position, updated_by_id=author_by_learner.get(learner.id), updated_at=now,
-            ))
+            session.add(
+                LearnerContextItem(
+                    learner_id=learner.id,
+                    kind=kind,
+                    label=label,
+                    value=value,
+                    visibility=_VISIBILITY[kind],
+                    position=position,
+                    updated_by_id=author_by_learner.get(learner.id),
+                    updated_at=now,
+                )
+            )
             added += 1
     for name in PRONOUNS_STAFF_ONLY:
         people[name].pronouns_visibility = "staff"

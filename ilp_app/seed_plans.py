@@ -61,14 +61,34 @@ OBJECTIVES: tuple[tuple[str, str, str], ...] = (
     ("NOR-8-02", "Read with increasing accuracy and fluency", "Norwegian"),
     ("NOR-8-03", "Express myself orally with clear structure and voice", "Norwegian"),
     ("NOR-8-05", "Write texts with a clear structure, paragraphs and a fitting title", "Norwegian"),
-    ("ENG-8-01", "Take part in conversations in English and express myself with fluency", "English"),
-    ("ENG-8-02", "Write coherent English texts adapted to purpose, reader and situation", "English"),
+    (
+        "ENG-8-01",
+        "Take part in conversations in English and express myself with fluency",
+        "English",
+    ),
+    (
+        "ENG-8-02",
+        "Write coherent English texts adapted to purpose, reader and situation",
+        "English",
+    ),
     ("ENG-8-04", "Read and understand English texts of different kinds and lengths", "English"),
     ("MAT-8-02", "Calculate with fractions, decimals and percentages", "Mathematics"),
-    ("MAT-8-05", "Use percentages and proportional reasoning to solve everyday problems", "Mathematics"),
-    ("SCI-8-04", "Explain the water cycle and how energy from the sun drives weather and climate", "Science"),
+    (
+        "MAT-8-05",
+        "Use percentages and proportional reasoning to solve everyday problems",
+        "Mathematics",
+    ),
+    (
+        "SCI-8-04",
+        "Explain the water cycle and how energy from the sun drives weather and climate",
+        "Science",
+    ),
     ("SCI-8-06", "Plan and carry out simple investigations and report on the results", "Science"),
-    ("SOC-8-01", "Take part in discussions and show respect for other people's views", "Social studies"),
+    (
+        "SOC-8-01",
+        "Take part in discussions and show respect for other people's views",
+        "Social studies",
+    ),
     ("SOC-8-03", "Explore education and career options and what they require", "Social studies"),
     ("DIG-8-01", "Use digital tools to find, sort and present information", "Digital skills"),
 )
@@ -376,10 +396,10 @@ PROGRESS: tuple[tuple[TaskStatus, ...], ...] = (
 )
 
 LEARNER_LINES = (
-    "I've started on \"{task}\". It went better than I thought!",
-    "Can we move the date for \"{task}\"? I have a Spanish test that week.",
-    "I'm not sure how to start on \"{task}\". Can we talk about it on Thursday?",
-    "Done with \"{task}\"! What should I do next?",
+    'I\'ve started on "{task}". It went better than I thought!',
+    'Can we move the date for "{task}"? I have a Spanish test that week.',
+    'I\'m not sure how to start on "{task}". Can we talk about it on Thursday?',
+    'Done with "{task}"! What should I do next?',
 )
 PARENT_LINES = (
     "Thank you for a good conversation. We'll help with the reading at home on Monday, "
@@ -414,8 +434,7 @@ STAFF_NOTES = (
 FAMILY_NOTES = (
     "Summary of our conversation on {date}: {name} chose the goals together with us. We will "
     "look at the plan again at the parent conference.",
-    "{name} has made a good start this period. Thank you for helping with the routines at "
-    "home!",
+    "{name} has made a good start this period. Thank you for helping with the routines at home!",
     "Reminder: the careers fair is on {fair}, and parents are welcome too.",
 )
 PRIVATE_NOTES = (
@@ -433,8 +452,18 @@ PAST_SUMMARY = (
 )
 
 MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -584,7 +613,9 @@ def seed_plans(
     session.flush()
 
 
-def _plan(i: int, who: _Who, site: Site, period: Period, window: _Window, status: PlanStatus) -> _Built:
+def _plan(
+    i: int, who: _Who, site: Site, period: Period, window: _Window, status: PlanStatus
+) -> _Built:
     """The rows of learner number ``i``'s plan for ``period`` (``i`` picks the content)."""
     learner, mentor_id = who.learner, who.mentor_id
     started = window.at(0.0)
@@ -615,32 +646,54 @@ def _plan(i: int, who: _Who, site: Site, period: Period, window: _Window, status
             template = pool[(i + g) % len(pool)]
             goal_index = len(b.goals)
             target = period.ends_on - timedelta(days=7 * ((i + k + g) % 4))
-            b.goals.append((k, Goal(
-                statement=template.statement,
-                success_criteria=template.success,
-                target_date=target,
-                position=g,
-                created_at=started,
-                updated_at=started,
-            )))
+            b.goals.append(
+                (
+                    k,
+                    Goal(
+                        statement=template.statement,
+                        success_criteria=template.success,
+                        target_date=target,
+                        position=g,
+                        created_at=started,
+                        updated_at=started,
+                    ),
+                )
+            )
             b.objectives.extend((goal_index, code) for code in template.objectives)
             subject = subject or template.subject
-            _tasks(b, i, who, template, goal_index, period, target, window, status, cycle, task_count)
+            _tasks(
+                b, i, who, template, goal_index, period, target, window, status, cycle, task_count
+            )
             task_count += len(template.tasks)
             _ratings(b, i, who, goal_index, window, status)
             if status is not PlanStatus.DRAFT and (goal_index == 0 or (i + goal_index) % 3 == 0):
-                b.reflections.append((goal_index, Reflection(
-                    author_id=learner.id,
-                    body=template.reflection,
-                    created_at=window.at(0.35 + 0.1 * (goal_index % 4)),
-                )))
+                b.reflections.append(
+                    (
+                        goal_index,
+                        Reflection(
+                            author_id=learner.id,
+                            body=template.reflection,
+                            created_at=window.at(0.35 + 0.1 * (goal_index % 4)),
+                        ),
+                    )
+                )
     _talk(b, i, who, period, window, status, subject)
     return b
 
 
-def _tasks(b: _Built, i: int, who: _Who, template: GoalTemplate, goal_index: int, period: Period,
-           target: date, window: _Window, status: PlanStatus, cycle: tuple[TaskStatus, ...],
-           first: int) -> None:
+def _tasks(
+    b: _Built,
+    i: int,
+    who: _Who,
+    template: GoalTemplate,
+    goal_index: int,
+    period: Period,
+    target: date,
+    window: _Window,
+    status: PlanStatus,
+    cycle: tuple[TaskStatus, ...],
+    first: int,
+) -> None:
     span = (target - period.starts_on).days
     n = len(template.tasks)
     for t, spec in enumerate(template.tasks):
@@ -661,21 +714,27 @@ def _tasks(b: _Built, i: int, who: _Who, template: GoalTemplate, goal_index: int
                 moment = before_due if status is PlanStatus.LOCKED else min(moment, before_due)
             changed_at = window.at(moment)
         task_index = len(b.tasks)
-        b.tasks.append((goal_index, Task(
-            title=spec.title.format(due=_day(due)) if due else spec.title,
-            due_date=due,
-            status=state.value,
-            position=t,
-            status_changed_by_id=changed_by,
-            status_changed_at=changed_at,
-            created_at=b.plan.created_at,
-        )))
+        b.tasks.append(
+            (
+                goal_index,
+                Task(
+                    title=spec.title.format(due=_day(due)) if due else spec.title,
+                    due_date=due,
+                    status=state.value,
+                    position=t,
+                    status_changed_by_id=changed_by,
+                    status_changed_at=changed_at,
+                    created_at=b.plan.created_at,
+                ),
+            )
+        )
         if spec.link:
             b.links.append((task_index, TaskLink(title=spec.link[0], url=spec.link[1])))
 
 
-def _ratings(b: _Built, i: int, who: _Who, goal_index: int, window: _Window,
-             status: PlanStatus) -> None:
+def _ratings(
+    b: _Built, i: int, who: _Who, goal_index: int, window: _Window, status: PlanStatus
+) -> None:
     """Self and mentor ratings: several over the period for some goals, a final one when locked."""
     if status is PlanStatus.DRAFT:
         return
@@ -690,14 +749,30 @@ def _ratings(b: _Built, i: int, who: _Who, goal_index: int, window: _Window,
     for step, moment in enumerate(moments):
         own = min(5, base + step)
         mentor = min(5, max(1, own - 1 + (i + step) % 3 // 2))
-        b.ratings.append((goal_index, GoalRating(
-            rater_id=who.learner.id, kind="self", score=own, rated_at=window.at(moment - 0.01))))
-        b.ratings.append((goal_index, GoalRating(
-            rater_id=who.mentor_id, kind="mentor", score=mentor, rated_at=window.at(moment))))
+        b.ratings.append(
+            (
+                goal_index,
+                GoalRating(
+                    rater_id=who.learner.id,
+                    kind="self",
+                    score=own,
+                    rated_at=window.at(moment - 0.01),
+                ),
+            )
+        )
+        b.ratings.append(
+            (
+                goal_index,
+                GoalRating(
+                    rater_id=who.mentor_id, kind="mentor", score=mentor, rated_at=window.at(moment)
+                ),
+            )
+        )
 
 
-def _talk(b: _Built, i: int, who: _Who, period: Period, window: _Window, status: PlanStatus,
-          subject: str) -> None:
+def _talk(
+    b: _Built, i: int, who: _Who, period: Period, window: _Window, status: PlanStatus, subject: str
+) -> None:
     """The plan log and the staff notes."""
     name = who.learner.display_name
     mentor = who.mentor_id
@@ -705,8 +780,15 @@ def _talk(b: _Built, i: int, who: _Who, period: Period, window: _Window, status:
 
     def note(author: int, body: str, visibility: NoteVisibility, moment: float) -> None:
         at = window.at(moment)
-        b.notes.append(PlanNote(author_id=author, body=body, visibility=visibility.value,
-                                created_at=at, updated_at=at))
+        b.notes.append(
+            PlanNote(
+                author_id=author,
+                body=body,
+                visibility=visibility.value,
+                created_at=at,
+                updated_at=at,
+            )
+        )
 
     def say(author: int, body: str, moment: float) -> None:
         b.log.append(PlanLogEntry(author_id=author, body=body, created_at=window.at(moment)))
@@ -715,13 +797,21 @@ def _talk(b: _Built, i: int, who: _Who, period: Period, window: _Window, status:
         meeting = min(window.end.date() + timedelta(days=7), period.ends_on)
         note(mentor, DRAFT_NOTE.format(name=name, date=_day(meeting)), NoteVisibility.PRIVATE, 0.92)
         if i % 2:
-            note(mentor, STAFF_NOTES[i % len(STAFF_NOTES)].format(name=name), NoteVisibility.STAFF,
-                 0.93)
+            note(
+                mentor,
+                STAFF_NOTES[i % len(STAFF_NOTES)].format(name=name),
+                NoteVisibility.STAFF,
+                0.93,
+            )
         return
 
     first_task = b.tasks[0][1].title
-    say(mentor, f"Hi {name}! Here is your plan for {period.name}. We chose the goals together; "
-        "tick off the tasks as you go, and write here if anything is hard.", 0.02)
+    say(
+        mentor,
+        f"Hi {name}! Here is your plan for {period.name}. We chose the goals together; "
+        "tick off the tasks as you go, and write here if anything is hard.",
+        0.02,
+    )
     say(who.learner.id, LEARNER_LINES[i % len(LEARNER_LINES)].format(task=first_task), 0.12)
     if who.parent_ids:
         parent = who.parent_ids[i % len(who.parent_ids)]
@@ -736,14 +826,25 @@ def _talk(b: _Built, i: int, who: _Who, period: Period, window: _Window, status:
 
     fair = _day(period.starts_on + timedelta(weeks=8))
     family = FAMILY_NOTES[i % len(FAMILY_NOTES)].format(name=name, date=_day(meeting), fair=fair)
-    note(mentor, family,
-         NoteVisibility.FAMILY, 0.05)
+    note(mentor, family, NoteVisibility.FAMILY, 0.05)
     if i % 3 == 0:
-        note(mentor, STAFF_NOTES[(i // 3) % len(STAFF_NOTES)].format(name=name),
-             NoteVisibility.STAFF, 0.06)
+        note(
+            mentor,
+            STAFF_NOTES[(i // 3) % len(STAFF_NOTES)].format(name=name),
+            NoteVisibility.STAFF,
+            0.06,
+        )
     elif i % 3 == 1 and teacher and teacher != mentor:
-        note(teacher, "Works well in class when the task is broken into small steps.",
-             NoteVisibility.STAFF, 0.3)
+        note(
+            teacher,
+            "Works well in class when the task is broken into small steps.",
+            NoteVisibility.STAFF,
+            0.3,
+        )
     if i % 2 == 0:
-        note(mentor, PRIVATE_NOTES[(i // 2) % len(PRIVATE_NOTES)].format(name=name),
-             NoteVisibility.PRIVATE, 0.5)
+        note(
+            mentor,
+            PRIVATE_NOTES[(i // 2) % len(PRIVATE_NOTES)].format(name=name),
+            NoteVisibility.PRIVATE,
+            0.5,
+        )

@@ -68,7 +68,9 @@ def _timezone(env: dict[str, str]) -> str:
     try:
         ZoneInfo(name)
     except (ValueError, ZoneInfoNotFoundError) as exc:
-        raise SettingsError(f"ILP_SCHOOL_TIMEZONE must be a time zone name such as Europe/Oslo, got {name!r}") from exc
+        raise SettingsError(
+            f"ILP_SCHOOL_TIMEZONE must be a time zone name such as Europe/Oslo, got {name!r}"
+        ) from exc
     return name
 
 

@@ -21,8 +21,14 @@ def admin_nav() -> rx.Component:
     return rx.el.nav(
         rx.hstack(
             *[
-                rx.link(rx.icon(icon, size=14, aria_hidden="true"), " ", label, href=href, size="2",
-                        style={"min_height": "44px", "display": "inline-flex", "align_items": "center"})
+                rx.link(
+                    rx.icon(icon, size=14, aria_hidden="true"),
+                    " ",
+                    label,
+                    href=href,
+                    size="2",
+                    style={"min_height": "44px", "display": "inline-flex", "align_items": "center"},
+                )
                 for label, href, icon in SECTIONS
             ],
             spacing="4",

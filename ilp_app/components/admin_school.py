@@ -26,10 +26,30 @@ def section(title: str, *children: rx.Component, intro: str = "") -> rx.Componen
     )
 
 
-def text_field(label: str, field_id: str, name: str, *, max_length: int, required: bool = True,
-               type_: str = "text", **props) -> rx.Component:
-    return labelled(label, field_id, rx.input(id=field_id, name=name, type=type_, required=required,
-                                              max_length=max_length, size="3", width="100%", **props))
+def text_field(
+    label: str,
+    field_id: str,
+    name: str,
+    *,
+    max_length: int,
+    required: bool = True,
+    type_: str = "text",
+    **props,
+) -> rx.Component:
+    return labelled(
+        label,
+        field_id,
+        rx.input(
+            id=field_id,
+            name=name,
+            type=type_,
+            required=required,
+            max_length=max_length,
+            size="3",
+            width="100%",
+            **props,
+        ),
+    )
 
 
 # --- the ILP switch and the name ------------------------------------------------------------
@@ -39,15 +59,24 @@ def ilp_section() -> rx.Component:
     return section(
         "Individual learning plans",
         rx.hstack(
-            rx.switch(checked=S.ilp_enabled, on_change=S.ask_ilp, size="3",
-                      aria_label="Individual learning plans at " + S.school_name),
-            rx.text(
-                rx.cond(S.ilp_enabled,
-                        "On: mentors, teachers, learners and parents use their plans.",
-                        "Off: only the administration is open. Everyone else is told that ILPs are switched off."),
-                size="2", weight="medium",
+            rx.switch(
+                checked=S.ilp_enabled,
+                on_change=S.ask_ilp,
+                size="3",
+                aria_label="Individual learning plans at " + S.school_name,
             ),
-            align="center", spacing="3", width="100%",
+            rx.text(
+                rx.cond(
+                    S.ilp_enabled,
+                    "On: mentors, teachers, learners and parents use their plans.",
+                    "Off: only the administration is open. Everyone else is told that ILPs are switched off.",
+                ),
+                size="2",
+                weight="medium",
+            ),
+            align="center",
+            spacing="3",
+            width="100%",
         ),
     )
 
@@ -57,10 +86,22 @@ def name_section() -> rx.Component:
         "School name",
         rx.form(
             rx.flex(
-                rx.box(text_field("School name", "site-name", "name", max_length=200, default_value=S.school_name),
-                       flex="1", min_width="14rem"),
+                rx.box(
+                    text_field(
+                        "School name",
+                        "site-name",
+                        "name",
+                        max_length=200,
+                        default_value=S.school_name,
+                    ),
+                    flex="1",
+                    min_width="14rem",
+                ),
                 rx.button("Save name", type="submit", variant="soft", style=TOUCH),
-                align="end", wrap="wrap", spacing="2", width="100%",
+                align="end",
+                wrap="wrap",
+                spacing="2",
+                width="100%",
             ),
             on_submit=S.rename_site,
             key=S.school_name,
@@ -78,29 +119,58 @@ def period_badges(p: rx.Var) -> rx.Component:
         rx.cond(p.current, rx.badge("Current", color_scheme="green")),
         rx.cond(p.imported, rx.badge("From the roster", color_scheme="gray")),
         rx.cond(p.retired, rx.badge("Retired by the roster", color_scheme="amber")),
-        spacing="1", wrap="wrap",
+        spacing="1",
+        wrap="wrap",
     )
 
 
 def period_item(p: rx.Var) -> rx.Component:
     return list_row(
         rx.vstack(
-            rx.hstack(rx.text(p.name, weight="bold"), period_badges(p), spacing="2", wrap="wrap", align="center"),
-            rx.text(p.starts_on, " to ", p.ends_on, " · ", p.plans, rx.cond(p.plans == 1, " plan", " plans"),
-                    size="2", color_scheme="gray"),
+            rx.hstack(
+                rx.text(p.name, weight="bold"),
+                period_badges(p),
+                spacing="2",
+                wrap="wrap",
+                align="center",
+            ),
+            rx.text(
+                p.starts_on,
+                " to ",
+                p.ends_on,
+                " · ",
+                p.plans,
+                rx.cond(p.plans == 1, " plan", " plans"),
+                size="2",
+                color_scheme="gray",
+            ),
             spacing="1",
         ),
         rx.spacer(),
         rx.hstack(
-            rx.button("Edit", size="2", variant="soft", style=TOUCH,
-                      on_click=S.open_dialog("period_edit", p.id), aria_label="Edit period " + p.name),
+            rx.button(
+                "Edit",
+                size="2",
+                variant="soft",
+                style=TOUCH,
+                on_click=S.open_dialog("period_edit", p.id),
+                aria_label="Edit period " + p.name,
+            ),
             rx.cond(
                 p.plans == 0,
-                rx.button("Delete", size="2", variant="soft", color_scheme="red", style=TOUCH,
-                          on_click=S.open_dialog("period_delete", p.id), aria_label="Delete period " + p.name),
+                rx.button(
+                    "Delete",
+                    size="2",
+                    variant="soft",
+                    color_scheme="red",
+                    style=TOUCH,
+                    on_click=S.open_dialog("period_delete", p.id),
+                    aria_label="Delete period " + p.name,
+                ),
                 rx.text("Kept: plans use it", size="1", color_scheme="gray"),
             ),
-            spacing="2", align="center",
+            spacing="2",
+            align="center",
         ),
     )
 
@@ -108,11 +178,21 @@ def period_item(p: rx.Var) -> rx.Component:
 def periods_section() -> rx.Component:
     return section(
         "Periods",
-        item_list(S.periods, period_item, "No periods yet. Mentors need a current period to make plans.", cards=False),
-        rx.button(rx.icon("plus", size=16), "Add a period", variant="soft", style=TOUCH,
-                  on_click=S.open_dialog("period_add", 0)),
+        item_list(
+            S.periods,
+            period_item,
+            "No periods yet. Mentors need a current period to make plans.",
+            cards=False,
+        ),
+        rx.button(
+            rx.icon("plus", size=16),
+            "Add a period",
+            variant="soft",
+            style=TOUCH,
+            on_click=S.open_dialog("period_add", 0),
+        ),
         intro="Plans are made for the period that contains today (in a break, the next one). Periods may not "
-              "overlap, and one that plans use cannot be deleted.",
+        "overlap, and one that plans use cannot be deleted.",
     )
 
 
@@ -122,26 +202,63 @@ def periods_section() -> rx.Component:
 def area_item(a: rx.Var) -> rx.Component:
     return list_row(
         rx.vstack(
-            rx.hstack(rx.text(a.name, weight="bold"),
-                      rx.cond(a.archived, rx.badge("Archived", color_scheme="gray")), spacing="2", align="center"),
+            rx.hstack(
+                rx.text(a.name, weight="bold"),
+                rx.cond(a.archived, rx.badge("Archived", color_scheme="gray")),
+                spacing="2",
+                align="center",
+            ),
             rx.cond(a.description != "", rx.text(a.description, size="2", color_scheme="gray")),
-            spacing="1", flex="1", min_width="12rem",
+            spacing="1",
+            flex="1",
+            min_width="12rem",
         ),
         rx.hstack(
-            rx.icon_button(rx.icon("arrow-up", size=16), size="2", variant="soft", disabled=a.first,
-                           on_click=S.move_area(a.id, "up"), aria_label="Move " + a.name + " up"),
-            rx.icon_button(rx.icon("arrow-down", size=16), size="2", variant="soft", disabled=a.last,
-                           on_click=S.move_area(a.id, "down"), aria_label="Move " + a.name + " down"),
-            rx.button("Edit", size="2", variant="soft", on_click=S.open_dialog("area_edit", a.id),
-                      aria_label="Edit focus area " + a.name),
+            rx.icon_button(
+                rx.icon("arrow-up", size=16),
+                size="2",
+                variant="soft",
+                disabled=a.first,
+                on_click=S.move_area(a.id, "up"),
+                aria_label="Move " + a.name + " up",
+            ),
+            rx.icon_button(
+                rx.icon("arrow-down", size=16),
+                size="2",
+                variant="soft",
+                disabled=a.last,
+                on_click=S.move_area(a.id, "down"),
+                aria_label="Move " + a.name + " down",
+            ),
+            rx.button(
+                "Edit",
+                size="2",
+                variant="soft",
+                on_click=S.open_dialog("area_edit", a.id),
+                aria_label="Edit focus area " + a.name,
+            ),
             rx.cond(
                 a.archived,
-                rx.button("Restore", size="2", variant="soft", color_scheme="green",
-                          on_click=S.set_area_archived(a.id, False), aria_label="Restore " + a.name),
-                rx.button("Archive", size="2", variant="soft", color_scheme="gray",
-                          on_click=S.set_area_archived(a.id, True), aria_label="Archive " + a.name),
+                rx.button(
+                    "Restore",
+                    size="2",
+                    variant="soft",
+                    color_scheme="green",
+                    on_click=S.set_area_archived(a.id, False),
+                    aria_label="Restore " + a.name,
+                ),
+                rx.button(
+                    "Archive",
+                    size="2",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=S.set_area_archived(a.id, True),
+                    aria_label="Archive " + a.name,
+                ),
             ),
-            spacing="2", wrap="wrap", align="center",
+            spacing="2",
+            wrap="wrap",
+            align="center",
         ),
     )
 
@@ -149,11 +266,33 @@ def area_item(a: rx.Var) -> rx.Component:
 def add_area_form() -> rx.Component:
     return rx.form(
         rx.flex(
-            rx.box(text_field("New focus area", "new-area-name", "name", max_length=80), flex="1", min_width="12rem"),
-            rx.box(text_field("Description (optional)", "new-area-description", "description", max_length=300,
-                              required=False), flex="2", min_width="12rem"),
-            rx.button(rx.icon("plus", size=16), "Add focus area", type="submit", variant="soft", style=TOUCH),
-            align="end", wrap="wrap", spacing="2", width="100%",
+            rx.box(
+                text_field("New focus area", "new-area-name", "name", max_length=80),
+                flex="1",
+                min_width="12rem",
+            ),
+            rx.box(
+                text_field(
+                    "Description (optional)",
+                    "new-area-description",
+                    "description",
+                    max_length=300,
+                    required=False,
+                ),
+                flex="2",
+                min_width="12rem",
+            ),
+            rx.button(
+                rx.icon("plus", size=16),
+                "Add focus area",
+                type="submit",
+                variant="soft",
+                style=TOUCH,
+            ),
+            align="end",
+            wrap="wrap",
+            spacing="2",
+            width="100%",
         ),
         on_submit=S.add_area,
         key=S.form_key,
@@ -164,11 +303,15 @@ def add_area_form() -> rx.Component:
 def catalogue_section() -> rx.Component:
     return section(
         "Focus-area catalogue",
-        item_list(S.areas, area_item, "The catalogue is empty. Mentors can still name focus areas themselves.",
-                  cards=False),
+        item_list(
+            S.areas,
+            area_item,
+            "The catalogue is empty. Mentors can still name focus areas themselves.",
+            cards=False,
+        ),
         add_area_form(),
         intro="Mentors are offered these, in this order, when they add a focus area to a plan; a new plan starts "
-              "with the first four. Archived ones are no longer offered. Plans keep the names they were given.",
+        "with the first four. Archived ones are no longer offered. Plans keep the names they were given.",
     )
 
 
@@ -177,34 +320,74 @@ def catalogue_section() -> rx.Component:
 
 def period_fields() -> rx.Component:
     return rx.vstack(
-        text_field("Period name", "period-name", "name", max_length=100, default_value=S.dialog_values["name"],
-                   placeholder="e.g. Autumn term 2026"),
-        text_field("First day", "period-starts", "starts_on", max_length=10, type_="date",
-                   default_value=S.dialog_values["starts_on"]),
-        text_field("Last day", "period-ends", "ends_on", max_length=10, type_="date",
-                   default_value=S.dialog_values["ends_on"]),
-        spacing="3", width="100%",
+        text_field(
+            "Period name",
+            "period-name",
+            "name",
+            max_length=100,
+            default_value=S.dialog_values["name"],
+            placeholder="e.g. Autumn term 2026",
+        ),
+        text_field(
+            "First day",
+            "period-starts",
+            "starts_on",
+            max_length=10,
+            type_="date",
+            default_value=S.dialog_values["starts_on"],
+        ),
+        text_field(
+            "Last day",
+            "period-ends",
+            "ends_on",
+            max_length=10,
+            type_="date",
+            default_value=S.dialog_values["ends_on"],
+        ),
+        spacing="3",
+        width="100%",
     )
 
 
 def area_fields() -> rx.Component:
     return rx.vstack(
-        text_field("Focus area", "area-name", "name", max_length=80, default_value=S.dialog_values["name"]),
-        labelled("Description (optional)", "area-description",
-                 rx.text_area(id="area-description", name="description", max_length=300, width="100%",
-                              default_value=S.dialog_values["description"])),
-        spacing="3", width="100%",
+        text_field(
+            "Focus area", "area-name", "name", max_length=80, default_value=S.dialog_values["name"]
+        ),
+        labelled(
+            "Description (optional)",
+            "area-description",
+            rx.text_area(
+                id="area-description",
+                name="description",
+                max_length=300,
+                width="100%",
+                default_value=S.dialog_values["description"],
+            ),
+        ),
+        spacing="3",
+        width="100%",
     )
 
 
 def form_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(rx.match(S.dialog, ("period_add", "Add a period"), ("period_edit", "Edit period"),
-                                     ("area_edit", "Edit focus area"), "")),
+            rx.dialog.title(
+                rx.match(
+                    S.dialog,
+                    ("period_add", "Add a period"),
+                    ("period_edit", "Edit period"),
+                    ("area_edit", "Edit focus area"),
+                    "",
+                )
+            ),
             rx.dialog.description(
-                rx.cond(S.dialog == "area_edit", "Renaming changes what mentors are offered; plans keep their names.",
-                        "The first and last day of the period, both included."),
+                rx.cond(
+                    S.dialog == "area_edit",
+                    "Renaming changes what mentors are offered; plans keep their names.",
+                    "The first and last day of the period, both included.",
+                ),
                 size="2",
             ),
             rx.form(
@@ -212,7 +395,8 @@ def form_dialog() -> rx.Component:
                     form_error(S.dialog_error),
                     rx.cond(S.dialog == "area_edit", area_fields(), period_fields()),
                     dialog_actions("Save"),
-                    spacing="3", width="100%",
+                    spacing="3",
+                    width="100%",
                 ),
                 on_submit=S.submit_dialog,
             ),
@@ -227,34 +411,54 @@ def confirm_dialog() -> rx.Component:
     switching_off = S.dialog_values["wanted"] == "off"
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
-            rx.alert_dialog.title(rx.cond(
-                S.dialog == "ilp",
-                rx.cond(switching_off, "Switch ILPs off?", "Switch ILPs on?"),
-                "Delete period " + S.dialog_values["name"] + "?",
-            )),
-            rx.alert_dialog.description(rx.cond(
-                S.dialog == "ilp",
-                rx.cond(switching_off,
-                        "Mentors, teachers, learners and parents at " + S.school_name + " will no longer be able to "
+            rx.alert_dialog.title(
+                rx.cond(
+                    S.dialog == "ilp",
+                    rx.cond(switching_off, "Switch ILPs off?", "Switch ILPs on?"),
+                    "Delete period " + S.dialog_values["name"] + "?",
+                )
+            ),
+            rx.alert_dialog.description(
+                rx.cond(
+                    S.dialog == "ilp",
+                    rx.cond(
+                        switching_off,
+                        "Mentors, teachers, learners and parents at "
+                        + S.school_name
+                        + " will no longer be able to "
                         "open or change any plan; they are told that ILPs are switched off. Nothing is deleted: "
                         "switching ILPs on again restores everything.",
-                        "Everyone at " + S.school_name + " can use their plans again."),
-                S.dialog_values["starts_on"] + " to " + S.dialog_values["ends_on"] + ". No plan uses it; "
-                "it is removed for good.",
-            ), size="2"),
+                        "Everyone at " + S.school_name + " can use their plans again.",
+                    ),
+                    S.dialog_values["starts_on"]
+                    + " to "
+                    + S.dialog_values["ends_on"]
+                    + ". No plan uses it; "
+                    "it is removed for good.",
+                ),
+                size="2",
+            ),
             rx.vstack(
                 form_error(S.dialog_error),
                 rx.hstack(
-                    rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                    rx.alert_dialog.cancel(
+                        rx.button("Cancel", variant="soft", color_scheme="gray")
+                    ),
                     rx.button(
-                        rx.cond(S.dialog == "ilp", rx.cond(switching_off, "Switch ILPs off", "Switch ILPs on"),
-                                "Delete period"),
+                        rx.cond(
+                            S.dialog == "ilp",
+                            rx.cond(switching_off, "Switch ILPs off", "Switch ILPs on"),
+                            "Delete period",
+                        ),
                         color_scheme=rx.cond((S.dialog == "ilp") & ~switching_off, "green", "red"),
                         on_click=S.confirm,
                     ),
-                    justify="end", width="100%",
+                    justify="end",
+                    width="100%",
                 ),
-                spacing="3", width="100%", margin_top="1rem",
+                spacing="3",
+                width="100%",
+                margin_top="1rem",
             ),
             max_width="min(30rem, 94vw)",
         ),

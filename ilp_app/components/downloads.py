@@ -11,15 +11,22 @@ from reflex_base.utils.imports import ImportVar
 # own origin; in development the backend has a port of its own, which a relative link would miss.
 BACKEND_ORIGIN = rx.Var(
     _js_expr="getBackendURL(env.PING).origin",
-    _var_data=VarData(imports={
-        f"$/{Dirs.STATE_PATH}": "getBackendURL",
-        "$/env.json": ImportVar(tag="env", is_default=True),
-    }),
+    _var_data=VarData(
+        imports={
+            f"$/{Dirs.STATE_PATH}": "getBackendURL",
+            "$/env.json": ImportVar(tag="env", is_default=True),
+        }
+    ),
 ).to(str)
 
 
 def download_link(
-    label: str, path: rx.Var | str, *, filename: rx.Var | str, icon: str = "download", on_click=None,
+    label: str,
+    path: rx.Var | str,
+    *,
+    filename: rx.Var | str,
+    icon: str = "download",
+    on_click=None,
 ) -> rx.Component:
     """A document request to ``path`` on the backend: the browser downloads the file."""
     return rx.el.a(
@@ -28,7 +35,12 @@ def download_link(
         href=BACKEND_ORIGIN + path,
         download=filename,
         reload_document=True,
-        style={"display": "inline-flex", "align_items": "center", "gap": "0.35rem", "min_height": "44px"},
+        style={
+            "display": "inline-flex",
+            "align_items": "center",
+            "gap": "0.35rem",
+            "min_height": "44px",
+        },
         **({"on_click": on_click} if on_click is not None else {}),
     )
 
@@ -37,9 +49,17 @@ def render_progress(done: rx.Var, total: rx.Var, *, label: str, running: rx.Var)
     """A labelled progress bar with "Rendering 12 of 30…" while ``running``, "30 of 30 ready" after."""
     return rx.vstack(
         rx.progress(value=done, max=rx.cond(total > 0, total, 1), aria_label=label, width="100%"),
-        rx.text(rx.cond(running,
-                        rx.cond(total > 0, rx.fragment("Rendering ", done, " of ", total, "…"), "Preparing…"),
-                        rx.fragment(done, " of ", total, " plans ready.")),
-                size="2", aria_live="polite"),
-        spacing="1", width="100%",
+        rx.text(
+            rx.cond(
+                running,
+                rx.cond(
+                    total > 0, rx.fragment("Rendering ", done, " of ", total, "…"), "Preparing…"
+                ),
+                rx.fragment(done, " of ", total, " plans ready."),
+            ),
+            size="2",
+            aria_live="polite",
+        ),
+        spacing="1",
+        width="100%",
     )

@@ -5,13 +5,28 @@ from __future__ import annotations
 import reflex as rx
 
 
-def labelled_input(label: str, *, name: str, type_: str = "text", autocomplete: str = "",
-                   required: bool = True, **props) -> rx.Component:
+def labelled_input(
+    label: str,
+    *,
+    name: str,
+    type_: str = "text",
+    autocomplete: str = "",
+    required: bool = True,
+    **props,
+) -> rx.Component:
     field_id = f"field-{name}"
     return rx.vstack(
         rx.el.label(label, html_for=field_id, class_name="field-label"),
-        rx.input(id=field_id, name=name, type=type_, required=required, auto_complete=autocomplete,
-                 size="3", width="100%", **props),
+        rx.input(
+            id=field_id,
+            name=name,
+            type=type_,
+            required=required,
+            auto_complete=autocomplete,
+            size="3",
+            width="100%",
+            **props,
+        ),
         spacing="1",
         width="100%",
     )
@@ -22,7 +37,9 @@ def labelled(label: str, field_id, control: rx.Component, hint: str | rx.Var = "
     return rx.vstack(
         rx.el.label(label, html_for=field_id, class_name="field-label"),
         control,
-        rx.text(hint, size="1", color_scheme="gray") if (not isinstance(hint, str) or hint) else rx.fragment(),
+        rx.text(hint, size="1", color_scheme="gray")
+        if (not isinstance(hint, str) or hint)
+        else rx.fragment(),
         spacing="1",
         width="100%",
     )

@@ -53,8 +53,12 @@ def notification_bell() -> rx.Component:
     unread = InboxPulse.unread
     item = lambda n: rx.box(  # noqa: E731
         rx.text(n.text, size="2", weight=rx.cond(n.unread, "bold", "regular")),
-        rx.text(n.created_at, rx.cond(n.count > 1, " · " + n.count.to_string() + " times", ""), size="1",
-                color_scheme="gray"),
+        rx.text(
+            n.created_at,
+            rx.cond(n.count > 1, " · " + n.count.to_string() + " times", ""),
+            size="1",
+            color_scheme="gray",
+        ),
         on_click=InboxState.mark_read(n.id, n.plan_id),
         class_name="inbox-item",
         role="button",
@@ -64,22 +68,34 @@ def notification_bell() -> rx.Component:
         rx.popover.trigger(
             rx.button(
                 rx.icon("bell", size=18),
-                rx.cond(unread > 0, rx.badge(unread, color_scheme="red", variant="solid", radius="full")),
+                rx.cond(
+                    unread > 0, rx.badge(unread, color_scheme="red", variant="solid", radius="full")
+                ),
                 variant="ghost",
-                aria_label=rx.cond(unread > 0, "Notifications, " + unread.to_string() + " unread", "Notifications"),
+                aria_label=rx.cond(
+                    unread > 0, "Notifications, " + unread.to_string() + " unread", "Notifications"
+                ),
             ),
         ),
         rx.popover.content(
             rx.hstack(
                 rx.heading("Notifications", size="3", as_="h2"),
                 rx.spacer(),
-                rx.button("Mark all as read", size="1", variant="soft", on_click=InboxState.mark_all_read),
-                align="center", width="100%",
+                rx.button(
+                    "Mark all as read", size="1", variant="soft", on_click=InboxState.mark_all_read
+                ),
+                align="center",
+                width="100%",
             ),
             rx.cond(
                 InboxState.items.length() == 0,
                 rx.text("Nothing yet.", size="2", color_scheme="gray"),
-                rx.vstack(rx.foreach(InboxState.items, item), spacing="1", width="100%", class_name="inbox-list"),
+                rx.vstack(
+                    rx.foreach(InboxState.items, item),
+                    spacing="1",
+                    width="100%",
+                    class_name="inbox-list",
+                ),
             ),
             width="min(24rem, 92vw)",
         ),
@@ -97,7 +113,9 @@ def header_bar() -> rx.Component:
             rx.text(SessionState.user_name, size="2", class_name="hide-narrow", weight="medium"),
             rx.menu.root(
                 rx.menu.trigger(
-                    rx.button(rx.icon("circle-user", size=18), variant="ghost", aria_label="Account menu"),
+                    rx.button(
+                        rx.icon("circle-user", size=18), variant="ghost", aria_label="Account menu"
+                    ),
                 ),
                 rx.menu.content(
                     rx.menu.item("Change password", on_click=rx.redirect(routes.PASSWORD)),
@@ -105,8 +123,13 @@ def header_bar() -> rx.Component:
                     rx.menu.item("Sign out", on_click=SessionState.sign_out, color="red"),
                 ),
             ),
-            rx.button("Sign out", on_click=SessionState.sign_out, variant="soft", size="2",
-                      class_name="hide-narrow"),
+            rx.button(
+                "Sign out",
+                on_click=SessionState.sign_out,
+                variant="soft",
+                size="2",
+                class_name="hide-narrow",
+            ),
             align="center",
             spacing="3",
             width="100%",
@@ -120,8 +143,15 @@ def ilp_off_notice() -> rx.Component:
     """Why a page shows nothing: the person's school has switched ILPs off."""
     return rx.cond(
         SessionState.ilp_notice != "",
-        rx.callout(SessionState.ilp_notice, icon="info", color_scheme="amber", variant="surface", role="status",
-                   width="100%", margin_bottom="1rem"),
+        rx.callout(
+            SessionState.ilp_notice,
+            icon="info",
+            color_scheme="amber",
+            variant="surface",
+            role="status",
+            width="100%",
+            margin_bottom="1rem",
+        ),
     )
 
 

@@ -17,7 +17,11 @@ from ilp_app.state.learner_context import LearnerContextState as C
 def _select(field_id: str, name: str, options: rx.Var, default: rx.Var) -> rx.Component:
     return rx.el.select(
         rx.foreach(options, lambda o: rx.el.option(o["label"], value=o["value"])),
-        id=field_id, name=name, default_value=default, class_name="role-select", style={"width": "100%"},
+        id=field_id,
+        name=name,
+        default_value=default,
+        class_name="role-select",
+        style={"width": "100%"},
     )
 
 
@@ -27,18 +31,32 @@ def pronouns_badge(pronouns: rx.Var, visibility: rx.Var) -> rx.Component:
         pronouns != "",
         rx.cond(
             visibility == "staff",
-            rx.badge(rx.icon("eye-off", size=12, aria_hidden="true"),
-                     rx.el.span("Pronouns, shared with staff only: ", class_name="visually-hidden"), pronouns,
-                     variant="soft", color_scheme="orange", title="Pronouns shared with staff only"),
-            rx.badge(rx.el.span("Pronouns: ", class_name="visually-hidden"), pronouns, variant="soft",
-                     color_scheme="gray"),
+            rx.badge(
+                rx.icon("eye-off", size=12, aria_hidden="true"),
+                rx.el.span("Pronouns, shared with staff only: ", class_name="visually-hidden"),
+                pronouns,
+                variant="soft",
+                color_scheme="orange",
+                title="Pronouns shared with staff only",
+            ),
+            rx.badge(
+                rx.el.span("Pronouns: ", class_name="visually-hidden"),
+                pronouns,
+                variant="soft",
+                color_scheme="gray",
+            ),
         ),
     )
 
 
 def staff_only_badge() -> rx.Component:
-    return rx.badge(rx.icon("eye-off", size=12, aria_hidden="true"), "Staff only", color_scheme="orange",
-                    variant="soft", size="1")
+    return rx.badge(
+        rx.icon("eye-off", size=12, aria_hidden="true"),
+        "Staff only",
+        color_scheme="orange",
+        variant="soft",
+        size="1",
+    )
 
 
 def groups_line() -> rx.Component:
@@ -46,10 +64,19 @@ def groups_line() -> rx.Component:
     return rx.cond(
         C.groups.length() > 0,
         rx.el.ul(
-            rx.foreach(C.groups, lambda g: rx.el.li(rx.text(g.summary, size="2", color_scheme="gray", as_="span"))),
+            rx.foreach(
+                C.groups,
+                lambda g: rx.el.li(rx.text(g.summary, size="2", color_scheme="gray", as_="span")),
+            ),
             aria_label="Groups",
-            style={"display": "flex", "flex_wrap": "wrap", "gap": "0.25rem 1rem", "list_style": "none",
-                   "margin": "0", "padding": "0"},
+            style={
+                "display": "flex",
+                "flex_wrap": "wrap",
+                "gap": "0.25rem 1rem",
+                "list_style": "none",
+                "margin": "0",
+                "padding": "0",
+            },
         ),
         rx.cond(C.year != "", rx.text(C.year, size="2", color_scheme="gray")),
     )
@@ -60,9 +87,16 @@ def context_item_row(item: rx.Var) -> rx.Component:
         rx.el.dt(
             rx.text(item.heading, weight="medium", size="2", as_="span"),
             rx.cond(item.staff_only & C.staff_view, staff_only_badge()),
-            style={"display": "flex", "flex_wrap": "wrap", "align_items": "center", "gap": "0.4rem"},
+            style={
+                "display": "flex",
+                "flex_wrap": "wrap",
+                "align_items": "center",
+                "gap": "0.4rem",
+            },
         ),
-        rx.el.dd(rx.text(item.value, size="2", white_space="pre-wrap"), style={"margin": "0.1rem 0 0 0"}),
+        rx.el.dd(
+            rx.text(item.value, size="2", white_space="pre-wrap"), style={"margin": "0.1rem 0 0 0"}
+        ),
         class_name="context-item",
         style={"padding": "0.35rem 0", "border_top": "1px solid var(--gray-a4)"},
     )
@@ -71,8 +105,11 @@ def context_item_row(item: rx.Var) -> rx.Component:
 def context_items() -> rx.Component:
     return rx.cond(
         C.items.length() > 0,
-        rx.el.dl(rx.foreach(C.items, context_item_row), aria_label="About the learner",
-                 style={"margin": "0", "width": "100%"}),
+        rx.el.dl(
+            rx.foreach(C.items, context_item_row),
+            aria_label="About the learner",
+            style={"margin": "0", "width": "100%"},
+        ),
     )
 
 
@@ -83,14 +120,26 @@ def _pronouns_control() -> rx.Component:
     return rx.cond(
         C.pronouns != "",
         rx.hstack(
-            rx.el.label("Who sees the pronouns (", C.pronouns, ")", html_for="context-pronouns-visibility",
-                        class_name="field-label"),
-            rx.el.select(
-                rx.foreach(C.visibility_options, lambda o: rx.el.option(o["label"], value=o["value"])),
-                id="context-pronouns-visibility", value=C.pronouns_visibility,
-                on_change=C.set_pronouns_visibility, class_name="role-select",
+            rx.el.label(
+                "Who sees the pronouns (",
+                C.pronouns,
+                ")",
+                html_for="context-pronouns-visibility",
+                class_name="field-label",
             ),
-            align="center", wrap="wrap", spacing="2", width="100%",
+            rx.el.select(
+                rx.foreach(
+                    C.visibility_options, lambda o: rx.el.option(o["label"], value=o["value"])
+                ),
+                id="context-pronouns-visibility",
+                value=C.pronouns_visibility,
+                on_change=C.set_pronouns_visibility,
+                class_name="role-select",
+            ),
+            align="center",
+            wrap="wrap",
+            spacing="2",
+            width="100%",
         ),
     )
 
@@ -99,17 +148,39 @@ def _editor_item(item: rx.Var) -> rx.Component:
     return rx.box(
         rx.hstack(
             rx.text(item.heading, weight="medium", size="2"),
-            rx.badge(item.visibility_label, variant="soft", size="1",
-                     color_scheme=rx.cond(item.staff_only, "orange", "green")),
-            wrap="wrap", spacing="2", align="center",
+            rx.badge(
+                item.visibility_label,
+                variant="soft",
+                size="1",
+                color_scheme=rx.cond(item.staff_only, "orange", "green"),
+            ),
+            wrap="wrap",
+            spacing="2",
+            align="center",
         ),
         rx.text(item.value, size="2", white_space="pre-wrap", style={"overflow_wrap": "anywhere"}),
         rx.hstack(
-            rx.button(rx.icon("pencil", size=14), "Edit", size="1", variant="soft", type="button",
-                      on_click=C.start_edit(item.id), aria_label="Edit: " + item.heading),
-            rx.button(rx.icon("trash-2", size=14), "Remove", size="1", variant="soft", color_scheme="red",
-                      type="button", on_click=C.remove_item(item.id), aria_label="Remove: " + item.heading),
-            spacing="2", margin_top="0.25rem",
+            rx.button(
+                rx.icon("pencil", size=14),
+                "Edit",
+                size="1",
+                variant="soft",
+                type="button",
+                on_click=C.start_edit(item.id),
+                aria_label="Edit: " + item.heading,
+            ),
+            rx.button(
+                rx.icon("trash-2", size=14),
+                "Remove",
+                size="1",
+                variant="soft",
+                color_scheme="red",
+                type="button",
+                on_click=C.remove_item(item.id),
+                aria_label="Remove: " + item.heading,
+            ),
+            spacing="2",
+            margin_top="0.25rem",
         ),
         class_name="note",
         role="listitem",
@@ -120,27 +191,65 @@ def _item_form() -> rx.Component:
     values = C.form_values
     return rx.form(
         rx.vstack(
-            rx.heading(rx.cond(C.edit_item_id > 0, "Change the item", "Add an item"), as_="h3", size="3"),
-            form_error(C.form_error),
-            labelled("Kind of information", "context-kind",
-                     _select("context-kind", "kind", C.kind_options, values["kind"])),
-            labelled("Label", "context-label",
-                     rx.input(id="context-label", name="label", default_value=values["label"],
-                              max_length=MAX_LABEL, width="100%"),
-                     hint="Required for “Other”, e.g. “Interests”; optional otherwise."),
-            labelled("Details", "context-value",
-                     rx.text_area(id="context-value", name="value", default_value=values["value"], required=True,
-                                  max_length=MAX_VALUE, rows="3", width="100%")),
-            labelled("Who can see it", "context-visibility",
-                     _select("context-visibility", "visibility", C.visibility_options, values["visibility"])),
-            rx.hstack(
-                rx.cond(C.edit_item_id > 0,
-                        rx.button("Cancel change", type="button", variant="soft", color_scheme="gray",
-                                  on_click=C.cancel_edit)),
-                rx.button("Save item", type="submit"),
-                justify="end", width="100%", spacing="2",
+            rx.heading(
+                rx.cond(C.edit_item_id > 0, "Change the item", "Add an item"), as_="h3", size="3"
             ),
-            spacing="3", width="100%",
+            form_error(C.form_error),
+            labelled(
+                "Kind of information",
+                "context-kind",
+                _select("context-kind", "kind", C.kind_options, values["kind"]),
+            ),
+            labelled(
+                "Label",
+                "context-label",
+                rx.input(
+                    id="context-label",
+                    name="label",
+                    default_value=values["label"],
+                    max_length=MAX_LABEL,
+                    width="100%",
+                ),
+                hint="Required for “Other”, e.g. “Interests”; optional otherwise.",
+            ),
+            labelled(
+                "Details",
+                "context-value",
+                rx.text_area(
+                    id="context-value",
+                    name="value",
+                    default_value=values["value"],
+                    required=True,
+                    max_length=MAX_VALUE,
+                    rows="3",
+                    width="100%",
+                ),
+            ),
+            labelled(
+                "Who can see it",
+                "context-visibility",
+                _select(
+                    "context-visibility", "visibility", C.visibility_options, values["visibility"]
+                ),
+            ),
+            rx.hstack(
+                rx.cond(
+                    C.edit_item_id > 0,
+                    rx.button(
+                        "Cancel change",
+                        type="button",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=C.cancel_edit,
+                    ),
+                ),
+                rx.button("Save item", type="submit"),
+                justify="end",
+                width="100%",
+                spacing="2",
+            ),
+            spacing="3",
+            width="100%",
         ),
         on_submit=C.save_item,
         key="context-form-" + C.form_version.to_string(),
@@ -152,15 +261,34 @@ def edit_context_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title("Edit context: ", C.display_name),
-            rx.dialog.description("What staff should know, and what the learner and parents also see.",
-                                  size="2", color_scheme="gray"),
+            rx.dialog.description(
+                "What staff should know, and what the learner and parents also see.",
+                size="2",
+                color_scheme="gray",
+            ),
             rx.vstack(
                 _pronouns_control(),
-                rx.box(rx.foreach(C.items, _editor_item), role="list", aria_label="Context items", width="100%"),
+                rx.box(
+                    rx.foreach(C.items, _editor_item),
+                    role="list",
+                    aria_label="Context items",
+                    width="100%",
+                ),
                 _item_form(),
-                rx.hstack(rx.button("Done", variant="soft", color_scheme="gray", type="button",
-                                    on_click=C.close_editor), justify="end", width="100%"),
-                spacing="3", width="100%", margin_top="0.75rem",
+                rx.hstack(
+                    rx.button(
+                        "Done",
+                        variant="soft",
+                        color_scheme="gray",
+                        type="button",
+                        on_click=C.close_editor,
+                    ),
+                    justify="end",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
+                margin_top="0.75rem",
             ),
             max_width="36rem",
         ),
@@ -172,7 +300,9 @@ def edit_context_dialog() -> rx.Component:
 # --- the header ---
 
 
-def learner_context_header(learner_id: rx.Var, fallback_name: rx.Var, *badges: rx.Component) -> rx.Component:
+def learner_context_header(
+    learner_id: rx.Var, fallback_name: rx.Var, *badges: rx.Component
+) -> rx.Component:
     """The learner's name, pronouns, groups and context items for the plan of ``learner_id``.
 
     Until the context of that learner is loaded (or if it could not be), only ``fallback_name``
@@ -184,19 +314,31 @@ def learner_context_header(learner_id: rx.Var, fallback_name: rx.Var, *badges: r
             rx.heading(rx.cond(ready, C.display_name, fallback_name), as_="h2", size="6"),
             rx.cond(ready, pronouns_badge(C.pronouns, C.pronouns_visibility)),
             *badges,
-            align="center", wrap="wrap", spacing="2",
+            align="center",
+            wrap="wrap",
+            spacing="2",
         ),
         rx.cond(
             ready,
             rx.vstack(
                 groups_line(),
                 context_items(),
-                rx.cond(C.can_edit, rx.button(rx.icon("user-pen", size=14), "Edit context", size="1",
-                                              variant="soft", on_click=C.open_editor)),
+                rx.cond(
+                    C.can_edit,
+                    rx.button(
+                        rx.icon("user-pen", size=14),
+                        "Edit context",
+                        size="1",
+                        variant="soft",
+                        on_click=C.open_editor,
+                    ),
+                ),
                 rx.cond(C.can_edit, edit_context_dialog()),
-                spacing="2", width="100%",
+                spacing="2",
+                width="100%",
             ),
         ),
-        spacing="2", width="100%",
+        spacing="2",
+        width="100%",
         class_name="learner-context",
     )

@@ -20,17 +20,31 @@ def plan_summary(row: rx.Var, no_plan: rx.Component | None = None) -> rx.Compone
         row.plan_id > 0,
         rx.vstack(
             rx.hstack(
-                rx.badge(row.plan_status_label, color_scheme=rx.match(
-                    row.plan_status, ("active", "green"), ("locked", "gray"), "amber"), variant="soft"),
+                rx.badge(
+                    row.plan_status_label,
+                    color_scheme=rx.match(
+                        row.plan_status, ("active", "green"), ("locked", "gray"), "amber"
+                    ),
+                    variant="soft",
+                ),
                 rx.text(row.plan_completed, " of ", row.plan_total, " tasks completed", size="2"),
-                wrap="wrap", spacing="2", align="center",
+                wrap="wrap",
+                spacing="2",
+                align="center",
             ),
             rx.progress(value=row.plan_percent, max=100, aria_label="Plan progress of " + row.name),
-            rx.link("Open plan", href=routes.plan_url(row.plan_id), aria_label="Open the plan of " + row.name,
-                    weight="medium"),
-            spacing="1", width="100%",
+            rx.link(
+                "Open plan",
+                href=routes.plan_url(row.plan_id),
+                aria_label="Open the plan of " + row.name,
+                weight="medium",
+            ),
+            spacing="1",
+            width="100%",
         ),
-        no_plan if no_plan is not None else rx.text("No plan for this period yet.", size="2", color_scheme="gray"),
+        no_plan
+        if no_plan is not None
+        else rx.text("No plan for this period yet.", size="2", color_scheme="gray"),
     )
 
 
@@ -39,18 +53,26 @@ def learner_card(row: rx.Var, no_plan=None) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.heading(row.name, as_="h3", size="4"),
-                rx.cond(row.pronouns != "", rx.badge(row.pronouns, variant="soft", color_scheme="gray")),
+                rx.cond(
+                    row.pronouns != "", rx.badge(row.pronouns, variant="soft", color_scheme="gray")
+                ),
                 align="center",
                 wrap="wrap",
             ),
-            rx.cond(row.name != row.full_name, rx.text(row.full_name, size="2", color_scheme="gray")),
+            rx.cond(
+                row.name != row.full_name, rx.text(row.full_name, size="2", color_scheme="gray")
+            ),
             detail_line("Group", row.groups),
             detail_line("Mentor", row.mentors),
             detail_line("Parents", row.guardians),
             detail_line("Why you see them", row.why),
             plan_summary(row, no_plan(row) if no_plan else None),
-            rx.link("All plans and progress", href=routes.learner_report_url(row.id), size="2",
-                    aria_label="All plans and progress of " + row.name),
+            rx.link(
+                "All plans and progress",
+                href=routes.learner_report_url(row.id),
+                size="2",
+                aria_label="All plans and progress of " + row.name,
+            ),
             spacing="1",
         ),
         role="listitem",
@@ -59,8 +81,12 @@ def learner_card(row: rx.Var, no_plan=None) -> rx.Component:
 
 def learner_list(rows: rx.Var, no_plan=None) -> rx.Component:
     """Learner cards; ``no_plan(row)`` builds what to show for a learner without a plan."""
-    return rx.box(rx.foreach(rows, lambda row: learner_card(row, no_plan)), class_name="card-grid", role="list",
-                  width="100%")
+    return rx.box(
+        rx.foreach(rows, lambda row: learner_card(row, no_plan)),
+        class_name="card-grid",
+        role="list",
+        width="100%",
+    )
 
 
 def group_badges(groups: rx.Var) -> rx.Component:
@@ -69,8 +95,14 @@ def group_badges(groups: rx.Var) -> rx.Component:
             groups,
             lambda g: rx.link(
                 rx.badge(
-                    rx.icon("layout-dashboard", size=14), g.name, " · ", g.learner_count, " learners",
-                    color_scheme=rx.cond(g.kind == "tutor", "indigo", "teal"), size="2", variant="soft",
+                    rx.icon("layout-dashboard", size=14),
+                    g.name,
+                    " · ",
+                    g.learner_count,
+                    " learners",
+                    color_scheme=rx.cond(g.kind == "tutor", "indigo", "teal"),
+                    size="2",
+                    variant="soft",
                 ),
                 href=routes.group_url(g.id),
                 aria_label="Live overview of " + g.name,

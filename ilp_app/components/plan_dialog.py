@@ -30,24 +30,58 @@ def _objective_checkboxes() -> rx.Component:
         PlanState.objective_choices.length() > 0,
         rx.el.fieldset(
             rx.el.legend("Learning objectives", class_name="field-label"),
-            labelled("Find by code or words", "dialog-objective-filter",
-                     rx.el.input(id="dialog-objective-filter", type="search", form="objective-filter",
-                                 max_length=100, placeholder="e.g. OC.2 or presentation", class_name="role-select",
-                                 on_change=PlanState.filter_objectives.debounce(200), style={"width": "100%"})),
+            labelled(
+                "Find by code or words",
+                "dialog-objective-filter",
+                rx.el.input(
+                    id="dialog-objective-filter",
+                    type="search",
+                    form="objective-filter",
+                    max_length=100,
+                    placeholder="e.g. OC.2 or presentation",
+                    class_name="role-select",
+                    on_change=PlanState.filter_objectives.debounce(200),
+                    style={"width": "100%"},
+                ),
+            ),
             rx.box(
-                rx.foreach(PlanState.objective_choices, lambda o: rx.el.label(
-                    rx.el.input(type="checkbox", name=OBJECTIVE_FIELD_PREFIX + o["id"],
-                                default_checked=PlanState.dialog_objectives.contains(o["id"])),
-                    " ", rx.el.strong(o["code"]), " — ", o["statement"],
-                    rx.el.span(o["path"], style={"display": "block", "font_size": "0.75rem",
-                                                 "color": "var(--gray-11)", "padding_left": "1.4rem"}),
-                    class_name="checkbox-line",
-                    style={"display": rx.cond(o["search"].contains(needle)
-                                              | PlanState.dialog_objectives.contains(o["id"]), "block", "none")},
-                )),
+                rx.foreach(
+                    PlanState.objective_choices,
+                    lambda o: rx.el.label(
+                        rx.el.input(
+                            type="checkbox",
+                            name=OBJECTIVE_FIELD_PREFIX + o["id"],
+                            default_checked=PlanState.dialog_objectives.contains(o["id"]),
+                        ),
+                        " ",
+                        rx.el.strong(o["code"]),
+                        " — ",
+                        o["statement"],
+                        rx.el.span(
+                            o["path"],
+                            style={
+                                "display": "block",
+                                "font_size": "0.75rem",
+                                "color": "var(--gray-11)",
+                                "padding_left": "1.4rem",
+                            },
+                        ),
+                        class_name="checkbox-line",
+                        style={
+                            "display": rx.cond(
+                                o["search"].contains(needle)
+                                | PlanState.dialog_objectives.contains(o["id"]),
+                                "block",
+                                "none",
+                            )
+                        },
+                    ),
+                ),
                 class_name="objective-list",
             ),
-            rx.link("Browse the objective library", href=routes.OBJECTIVES, size="1", is_external=True),
+            rx.link(
+                "Browse the objective library", href=routes.OBJECTIVES, size="1", is_external=True
+            ),
             class_name="objective-fieldset",
         ),
     )
@@ -56,13 +90,35 @@ def _objective_checkboxes() -> rx.Component:
 def _goal_fields() -> rx.Component:
     values = PlanState.dialog_values
     return rx.fragment(
-        area_field("Goal", "statement", default=values["statement"], max_length=MAX_GOAL_STATEMENT,
-                   prefix="dialog-", rows="2"),
-        area_field("What success looks like", "success_criteria", default=values["success_criteria"],
-                   max_length=MAX_SUCCESS_CRITERIA, required=False, prefix="dialog-", rows="2"),
-        labelled("Target date", "dialog-target_date",
-               rx.input(id="dialog-target_date", name="target_date", type="date", default_value=values["target_date"],
-                        min=P.period_starts, max=P.period_ends)),
+        area_field(
+            "Goal",
+            "statement",
+            default=values["statement"],
+            max_length=MAX_GOAL_STATEMENT,
+            prefix="dialog-",
+            rows="2",
+        ),
+        area_field(
+            "What success looks like",
+            "success_criteria",
+            default=values["success_criteria"],
+            max_length=MAX_SUCCESS_CRITERIA,
+            required=False,
+            prefix="dialog-",
+            rows="2",
+        ),
+        labelled(
+            "Target date",
+            "dialog-target_date",
+            rx.input(
+                id="dialog-target_date",
+                name="target_date",
+                type="date",
+                default_value=values["target_date"],
+                min=P.period_starts,
+                max=P.period_ends,
+            ),
+        ),
         _objective_checkboxes(),
     )
 
@@ -73,17 +129,49 @@ def _dialog_fields() -> rx.Component:
         PlanState.dialog,
         ("goal_add", _goal_fields()),
         ("goal_edit", _goal_fields()),
-        ("task_edit", rx.fragment(
-            text_field("Task", "title", default=values["title"], max_length=MAX_TASK_TITLE, prefix="dialog-"),
-            labelled("Due date", "dialog-due_date",
-                   rx.input(id="dialog-due_date", name="due_date", type="date", default_value=values["due_date"],
-                            min=P.period_starts, max=P.period_ends)),
-        )),
-        ("link_add", rx.fragment(
-            text_field("Link title", "title", max_length=MAX_LINK_TITLE, prefix="dialog-link-"),
-            text_field("Address (https://…)", "url", max_length=MAX_URL, type_="url", prefix="dialog-link-"),
-        )),
-        ("area_rename", text_field("Focus area", "name", default=values["name"], max_length=80, prefix="dialog-")),
+        (
+            "task_edit",
+            rx.fragment(
+                text_field(
+                    "Task",
+                    "title",
+                    default=values["title"],
+                    max_length=MAX_TASK_TITLE,
+                    prefix="dialog-",
+                ),
+                labelled(
+                    "Due date",
+                    "dialog-due_date",
+                    rx.input(
+                        id="dialog-due_date",
+                        name="due_date",
+                        type="date",
+                        default_value=values["due_date"],
+                        min=P.period_starts,
+                        max=P.period_ends,
+                    ),
+                ),
+            ),
+        ),
+        (
+            "link_add",
+            rx.fragment(
+                text_field("Link title", "title", max_length=MAX_LINK_TITLE, prefix="dialog-link-"),
+                text_field(
+                    "Address (https://…)",
+                    "url",
+                    max_length=MAX_URL,
+                    type_="url",
+                    prefix="dialog-link-",
+                ),
+            ),
+        ),
+        (
+            "area_rename",
+            text_field(
+                "Focus area", "name", default=values["name"], max_length=80, prefix="dialog-"
+            ),
+        ),
         ("next_period", _next_period_fields()),
         rx.fragment(),
     )
@@ -92,31 +180,63 @@ def _dialog_fields() -> rx.Component:
 def _next_period_fields() -> rx.Component:
     """Choose the goals to carry; unfinished tasks move with them, each with an optional reason."""
     return rx.vstack(
-        rx.text("This plan will be locked. Completed tasks stay here; the unfinished tasks of the goals you "
-                "carry move to the new plan.", size="2"),
-        rx.foreach(P.focus_areas, lambda area: rx.foreach(area.goals, lambda goal: rx.box(
-            rx.el.label(
-                rx.el.input(type="checkbox", name=CARRY_GOAL_PREFIX + goal.id.to_string(),
-                            default_checked=(goal.completed < goal.total) | (goal.total == 0)),
-                " Carry forward: ", goal.statement,
-                class_name="checkbox-line",
+        rx.text(
+            "This plan will be locked. Completed tasks stay here; the unfinished tasks of the goals you "
+            "carry move to the new plan.",
+            size="2",
+        ),
+        rx.foreach(
+            P.focus_areas,
+            lambda area: rx.foreach(
+                area.goals,
+                lambda goal: rx.box(
+                    rx.el.label(
+                        rx.el.input(
+                            type="checkbox",
+                            name=CARRY_GOAL_PREFIX + goal.id.to_string(),
+                            default_checked=(goal.completed < goal.total) | (goal.total == 0),
+                        ),
+                        " Carry forward: ",
+                        goal.statement,
+                        class_name="checkbox-line",
+                    ),
+                    rx.foreach(
+                        goal.tasks,
+                        lambda task: rx.cond(
+                            task.status != "completed",
+                            rx.input(
+                                name=REASON_PREFIX + task.id.to_string(),
+                                max_length=500,
+                                size="1",
+                                placeholder="Why it wasn't done (optional)",
+                                aria_label="Why it wasn't done: " + task.title,
+                                margin_left="1.5rem",
+                                margin_top="0.25rem",
+                            ),
+                        ),
+                    ),
+                    class_name="carry-goal",
+                ),
             ),
-            rx.foreach(goal.tasks, lambda task: rx.cond(
-                task.status != "completed",
-                rx.input(name=REASON_PREFIX + task.id.to_string(), max_length=500, size="1",
-                         placeholder="Why it wasn't done (optional)",
-                         aria_label="Why it wasn't done: " + task.title, margin_left="1.5rem", margin_top="0.25rem"),
-            )),
-            class_name="carry-goal",
-        ))),
-        spacing="2", width="100%", max_height="55vh", overflow_y="auto",
+        ),
+        spacing="2",
+        width="100%",
+        max_height="55vh",
+        overflow_y="auto",
     )
 
 
 def edit_dialog() -> rx.Component:
-    title = rx.match(PlanState.dialog, ("goal_add", "New goal"), ("goal_edit", "Edit goal"),
-                     ("task_edit", "Edit task"), ("link_add", "Add a link"), ("area_rename", "Rename focus area"),
-                     ("next_period", "Start the next period"), "")
+    title = rx.match(
+        PlanState.dialog,
+        ("goal_add", "New goal"),
+        ("goal_edit", "Edit goal"),
+        ("task_edit", "Edit task"),
+        ("link_add", "Add a link"),
+        ("area_rename", "Rename focus area"),
+        ("next_period", "Start the next period"),
+        "",
+    )
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(title),
@@ -125,12 +245,20 @@ def edit_dialog() -> rx.Component:
                     form_error(PlanState.dialog_error),
                     _dialog_fields(),
                     rx.hstack(
-                        rx.button("Cancel", variant="soft", color_scheme="gray", type="button",
-                                  on_click=PlanState.close_dialog),
+                        rx.button(
+                            "Cancel",
+                            variant="soft",
+                            color_scheme="gray",
+                            type="button",
+                            on_click=PlanState.close_dialog,
+                        ),
                         rx.button("Save", type="submit"),
-                        justify="end", width="100%", spacing="2",
+                        justify="end",
+                        width="100%",
+                        spacing="2",
                     ),
-                    spacing="3", width="100%",
+                    spacing="3",
+                    width="100%",
                 ),
                 on_submit=PlanState.submit_dialog,
                 key=PlanState.dialog + "-" + PlanState.dialog_target.to_string(),

@@ -23,7 +23,9 @@ def rating_control(label: str, current: rx.Var, goal: rx.Var, allowed: rx.Var) -
             rx.hstack(
                 *[
                     rx.button(
-                        str(n), size="2", type="button",
+                        str(n),
+                        size="2",
+                        type="button",
                         variant=rx.cond(current >= n, "solid", "outline"),
                         on_click=PlanState.rate(goal.id, n),
                         aria_label=f"{label} {n} of 5",
@@ -58,11 +60,20 @@ def reflections(goal: rx.Var) -> rx.Component:
             rx.form(
                 rx.el.input(type="hidden", name="goal_id", value=goal.id),
                 rx.vstack(
-                    rx.el.label("My reflection", html_for="reflection-" + goal.id.to_string(),
-                                class_name="field-label"),
-                    rx.text_area(id="reflection-" + goal.id.to_string(), name="body", required=True,
-                                 max_length=MAX_REFLECTION, placeholder="What went well? What will I try next?",
-                                 rows="3", width="100%"),
+                    rx.el.label(
+                        "My reflection",
+                        html_for="reflection-" + goal.id.to_string(),
+                        class_name="field-label",
+                    ),
+                    rx.text_area(
+                        id="reflection-" + goal.id.to_string(),
+                        name="body",
+                        required=True,
+                        max_length=MAX_REFLECTION,
+                        placeholder="What went well? What will I try next?",
+                        rows="3",
+                        width="100%",
+                    ),
                     rx.button("Save reflection", type="submit", variant="soft"),
                     spacing="2",
                     width="100%",
@@ -81,15 +92,36 @@ def goal_editor_tools(goal: rx.Var) -> rx.Component:
     return rx.cond(
         CAN.edit,
         rx.hstack(
-            _move_buttons(PlanState.move_goal(goal.id, "up"), PlanState.move_goal(goal.id, "down"), goal.statement),
-            rx.button(rx.icon("pencil", size=14), "Edit goal", size="1", variant="soft",
-                      on_click=PlanState.open_dialog("goal_edit", goal.id, {
-                          "statement": goal.statement, "success_criteria": goal.success_criteria,
-                          "target_date": goal.target_date,
-                          "objectives": goal.objectives.map(lambda o: o.id.to_string()),
-                      })),
-            rx.button(rx.icon("trash-2", size=14), "Delete", size="1", variant="soft", color_scheme="red",
-                      on_click=PlanState.delete_goal(goal.id), aria_label="Delete goal: " + goal.statement),
+            _move_buttons(
+                PlanState.move_goal(goal.id, "up"),
+                PlanState.move_goal(goal.id, "down"),
+                goal.statement,
+            ),
+            rx.button(
+                rx.icon("pencil", size=14),
+                "Edit goal",
+                size="1",
+                variant="soft",
+                on_click=PlanState.open_dialog(
+                    "goal_edit",
+                    goal.id,
+                    {
+                        "statement": goal.statement,
+                        "success_criteria": goal.success_criteria,
+                        "target_date": goal.target_date,
+                        "objectives": goal.objectives.map(lambda o: o.id.to_string()),
+                    },
+                ),
+            ),
+            rx.button(
+                rx.icon("trash-2", size=14),
+                "Delete",
+                size="1",
+                variant="soft",
+                color_scheme="red",
+                on_click=PlanState.delete_goal(goal.id),
+                aria_label="Delete goal: " + goal.statement,
+            ),
             spacing="2",
             wrap="wrap",
         ),
@@ -100,34 +132,74 @@ def goal_card(goal: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading(goal.statement, as_="h3", size="4"),
-            rx.cond(goal.success_criteria != "",
-                    rx.text(rx.text.strong("Success looks like: "), goal.success_criteria, size="2")),
-            rx.cond(goal.target_date != "", rx.text("Target date: ", goal.target_date, size="2", color_scheme="gray")),
+            rx.cond(
+                goal.success_criteria != "",
+                rx.text(rx.text.strong("Success looks like: "), goal.success_criteria, size="2"),
+            ),
+            rx.cond(
+                goal.target_date != "",
+                rx.text("Target date: ", goal.target_date, size="2", color_scheme="gray"),
+            ),
             rx.cond(
                 goal.carried_from_plan_id > 0,
-                rx.link(rx.icon("history", size=14), " Continues a goal from ", goal.carried_from_period,
-                        href=routes.plan_url(goal.carried_from_plan_id), size="2"),
+                rx.link(
+                    rx.icon("history", size=14),
+                    " Continues a goal from ",
+                    goal.carried_from_period,
+                    href=routes.plan_url(goal.carried_from_plan_id),
+                    size="2",
+                ),
             ),
             rx.cond(
                 goal.objectives.length() > 0,
-                rx.hstack(rx.foreach(goal.objectives, lambda o: rx.tooltip(
-                    rx.badge(o.code, variant="outline"), content=o.statement)), wrap="wrap", spacing="1"),
+                rx.hstack(
+                    rx.foreach(
+                        goal.objectives,
+                        lambda o: rx.tooltip(
+                            rx.badge(o.code, variant="outline"), content=o.statement
+                        ),
+                    ),
+                    wrap="wrap",
+                    spacing="1",
+                ),
             ),
-            rx.foreach(goal.objectives, lambda o: rx.text(o.code, ": ", o.statement, size="1",
-                                                          color_scheme="gray", class_name="visually-hidden")),
+            rx.foreach(
+                goal.objectives,
+                lambda o: rx.text(
+                    o.code,
+                    ": ",
+                    o.statement,
+                    size="1",
+                    color_scheme="gray",
+                    class_name="visually-hidden",
+                ),
+            ),
             progress_line(goal.completed, goal.total, goal.percent, "Progress of this goal"),
             rx.hstack(
-                rx.badge(goal.outlook_label, variant="soft",
-                         color_scheme=rx.match(goal.outlook, ("on_track", "green"), ("behind", "orange"), "gray")),
-                rx.tooltip(rx.icon("info", size=14, aria_label="How this is worked out"), content=PROJECTION_RULE),
-                align="center", spacing="1",
+                rx.badge(
+                    goal.outlook_label,
+                    variant="soft",
+                    color_scheme=rx.match(
+                        goal.outlook, ("on_track", "green"), ("behind", "orange"), "gray"
+                    ),
+                ),
+                rx.tooltip(
+                    rx.icon("info", size=14, aria_label="How this is worked out"),
+                    content=PROJECTION_RULE,
+                ),
+                align="center",
+                spacing="1",
             ),
-            rx.box(rx.foreach(goal.tasks, task_row), role="list", class_name="task-list", width="100%"),
+            rx.box(
+                rx.foreach(goal.tasks, task_row), role="list", class_name="task-list", width="100%"
+            ),
             task_add_form(goal),
             rating_control("Self-assessment", goal.self_rating, goal, CAN.rate_self),
             rating_control("Mentor rating", goal.mentor_rating, goal, CAN.rate_mentor),
-            rx.cond((goal.reflections.length() > 0) | CAN.reflect,
-                    rx.heading("Reflections", as_="h4", size="3", margin_top="0.5rem")),
+            rx.cond(
+                (goal.reflections.length() > 0) | CAN.reflect,
+                rx.heading("Reflections", as_="h4", size="3", margin_top="0.5rem"),
+            ),
             reflections(goal),
             goal_editor_tools(goal),
             spacing="3",
@@ -148,23 +220,44 @@ def focus_area_section(area: rx.Var) -> rx.Component:
             rx.cond(
                 CAN.edit,
                 rx.hstack(
-                    _move_buttons(PlanState.move_focus_area(area.id, "up"),
-                                  PlanState.move_focus_area(area.id, "down"), area.name),
-                    rx.icon_button(rx.icon("pencil", size=14), size="1", variant="ghost",
-                                   on_click=PlanState.open_dialog("area_rename", area.id, {"name": area.name}),
-                                   aria_label="Rename focus area: " + area.name),
+                    _move_buttons(
+                        PlanState.move_focus_area(area.id, "up"),
+                        PlanState.move_focus_area(area.id, "down"),
+                        area.name,
+                    ),
+                    rx.icon_button(
+                        rx.icon("pencil", size=14),
+                        size="1",
+                        variant="ghost",
+                        on_click=PlanState.open_dialog("area_rename", area.id, {"name": area.name}),
+                        aria_label="Rename focus area: " + area.name,
+                    ),
                     rx.alert_dialog.root(
-                        rx.alert_dialog.trigger(rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost",
-                                                               color_scheme="red",
-                                                               aria_label="Remove focus area: " + area.name)),
+                        rx.alert_dialog.trigger(
+                            rx.icon_button(
+                                rx.icon("trash-2", size=14),
+                                size="1",
+                                variant="ghost",
+                                color_scheme="red",
+                                aria_label="Remove focus area: " + area.name,
+                            )
+                        ),
                         rx.alert_dialog.content(
                             rx.alert_dialog.title("Remove ", area.name, "?"),
                             rx.alert_dialog.description("Its goals and tasks are removed too."),
                             rx.hstack(
-                                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
-                                rx.alert_dialog.action(rx.button("Remove", color_scheme="red",
-                                                                 on_click=PlanState.delete_focus_area(area.id))),
-                                justify="end", spacing="2",
+                                rx.alert_dialog.cancel(
+                                    rx.button("Keep it", variant="soft", color_scheme="gray")
+                                ),
+                                rx.alert_dialog.action(
+                                    rx.button(
+                                        "Remove",
+                                        color_scheme="red",
+                                        on_click=PlanState.delete_focus_area(area.id),
+                                    )
+                                ),
+                                justify="end",
+                                spacing="2",
                             ),
                         ),
                     ),
@@ -178,9 +271,13 @@ def focus_area_section(area: rx.Var) -> rx.Component:
         rx.vstack(rx.foreach(area.goals, goal_card), spacing="3", width="100%"),
         rx.cond(
             CAN.edit,
-            rx.button(rx.icon("plus", size=16), "Add a goal", variant="soft",
-                      on_click=PlanState.open_dialog("goal_add", area.id, {}),
-                      aria_label="Add a goal to " + area.name),
+            rx.button(
+                rx.icon("plus", size=16),
+                "Add a goal",
+                variant="soft",
+                on_click=PlanState.open_dialog("goal_add", area.id, {}),
+                aria_label="Add a goal to " + area.name,
+            ),
         ),
         class_name="focus-area",
     )
@@ -192,12 +289,25 @@ def add_focus_area_form() -> rx.Component:
         rx.form(
             rx.hstack(
                 rx.el.label("New focus area", html_for="new-focus-area", class_name="field-label"),
-                rx.input(id="new-focus-area", name="name", list="focus-area-choices", required=True,
-                         max_length=80, placeholder="e.g. Social competence", flex="1", min_width="12rem"),
-                rx.el.datalist(rx.foreach(PlanState.focus_area_choices, lambda c: rx.el.option(value=c)),
-                               id="focus-area-choices"),
+                rx.input(
+                    id="new-focus-area",
+                    name="name",
+                    list="focus-area-choices",
+                    required=True,
+                    max_length=80,
+                    placeholder="e.g. Social competence",
+                    flex="1",
+                    min_width="12rem",
+                ),
+                rx.el.datalist(
+                    rx.foreach(PlanState.focus_area_choices, lambda c: rx.el.option(value=c)),
+                    id="focus-area-choices",
+                ),
                 rx.button("Add focus area", type="submit", variant="soft"),
-                align="center", wrap="wrap", spacing="2", width="100%",
+                align="center",
+                wrap="wrap",
+                spacing="2",
+                width="100%",
             ),
             on_submit=PlanState.add_focus_area,
             reset_on_submit=True,

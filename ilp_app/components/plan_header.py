@@ -15,8 +15,12 @@ from ilp_app.state.plan import PlanState
 
 
 def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
-    return rx.badge(label, color_scheme=rx.match(status, ("active", "green"), ("locked", "gray"), "amber"),
-                    size="2", variant="soft")
+    return rx.badge(
+        label,
+        color_scheme=rx.match(status, ("active", "green"), ("locked", "gray"), "amber"),
+        size="2",
+        variant="soft",
+    )
 
 
 def acknowledgement_block() -> rx.Component:
@@ -28,59 +32,135 @@ def acknowledgement_block() -> rx.Component:
                 CAN.acknowledge,
                 rx.cond(
                     P.acknowledged_current,
-                    rx.badge(rx.icon("check", size=12), "You acknowledged this version", color_scheme="green"),
-                    rx.button(rx.icon("pen-line", size=14), "Acknowledge this version", size="2",
-                              on_click=PlanState.acknowledge),
+                    rx.badge(
+                        rx.icon("check", size=12),
+                        "You acknowledged this version",
+                        color_scheme="green",
+                    ),
+                    rx.button(
+                        rx.icon("pen-line", size=14),
+                        "Acknowledge this version",
+                        size="2",
+                        on_click=PlanState.acknowledge,
+                    ),
                 ),
             ),
-            align="center", wrap="wrap", spacing="2",
+            align="center",
+            wrap="wrap",
+            spacing="2",
         ),
         rx.cond(
             P.acknowledgements.length() > 0,
             rx.el.ul(
-                rx.foreach(P.acknowledgements, lambda a: rx.el.li(
-                    rx.text(a.who, " (", a.role, ") acknowledged version ", a.version, " on ", a.at,
-                            rx.cond(a.current, " — current", " — an earlier version"), size="1",
-                            color_scheme="gray"))),
+                rx.foreach(
+                    P.acknowledgements,
+                    lambda a: rx.el.li(
+                        rx.text(
+                            a.who,
+                            " (",
+                            a.role,
+                            ") acknowledged version ",
+                            a.version,
+                            " on ",
+                            a.at,
+                            rx.cond(a.current, " — current", " — an earlier version"),
+                            size="1",
+                            color_scheme="gray",
+                        )
+                    ),
+                ),
                 class_name="ack-list",
             ),
         ),
-        spacing="1", width="100%",
+        spacing="1",
+        width="100%",
     )
 
 
 def plan_header() -> rx.Component:
     return rx.card(
         rx.vstack(
-            learner_context_header(P.learner_id, P.learner_name, status_badge(P.status, P.status_label)),
-            rx.text(P.period_name, " · ", P.period_starts, " – ", P.period_ends, size="2", color_scheme="gray"),
-            rx.cond(P.why != "", rx.text(rx.text.strong("Why you can see this plan: "), P.why, size="2",
-                                         color_scheme="gray", class_name="why-line")),
+            learner_context_header(
+                P.learner_id, P.learner_name, status_badge(P.status, P.status_label)
+            ),
+            rx.text(
+                P.period_name,
+                " · ",
+                P.period_starts,
+                " – ",
+                P.period_ends,
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.cond(
+                P.why != "",
+                rx.text(
+                    rx.text.strong("Why you can see this plan: "),
+                    P.why,
+                    size="2",
+                    color_scheme="gray",
+                    class_name="why-line",
+                ),
+            ),
             progress_line(P.completed, P.total, P.percent, "Progress of the whole plan"),
             rx.hstack(
                 rx.badge(P.not_started, " not started", color_scheme="gray", variant="soft"),
                 rx.badge(P.ongoing, " ongoing", color_scheme="amber", variant="soft"),
                 rx.badge(P.completed, " completed", color_scheme="green", variant="soft"),
-                wrap="wrap", spacing="2",
+                wrap="wrap",
+                spacing="2",
             ),
-            rx.cond(P.status == "locked",
-                    rx.callout("This plan belongs to a finished period and is locked: it can be read, not changed.",
-                               icon="lock", color_scheme="gray", width="100%")),
+            rx.cond(
+                P.status == "locked",
+                rx.callout(
+                    "This plan belongs to a finished period and is locked: it can be read, not changed.",
+                    icon="lock",
+                    color_scheme="gray",
+                    width="100%",
+                ),
+            ),
             acknowledgement_block(),
-            download_link("Print plan (PDF)", plan_pdf_url(P.id), filename="plan.pdf", icon="printer"),
-            rx.link(rx.icon("chart-column", size=16, aria_hidden="true"), "All plans of ", P.learner_name,
-                    href=routes.learner_report_url(P.learner_id), size="2",
-                    style={"display": "inline-flex", "align_items": "center", "gap": "0.35rem", "min_height": "44px"}),
-            rx.cond(CAN.next_period,
-                    rx.button(rx.icon("calendar-arrow-up", size=16), "Start the next period",
-                              variant="soft", on_click=PlanState.open_dialog("next_period", 0, {}))),
-            rx.cond(CAN.activate,
-                    rx.hstack(
-                        rx.text("Only staff see this draft.", size="2"),
-                        rx.button(rx.icon("send", size=16), "Share with learner and parents",
-                                  on_click=PlanState.activate),
-                        align="center", wrap="wrap", spacing="3")),
-            spacing="2", width="100%",
+            download_link(
+                "Print plan (PDF)", plan_pdf_url(P.id), filename="plan.pdf", icon="printer"
+            ),
+            rx.link(
+                rx.icon("chart-column", size=16, aria_hidden="true"),
+                "All plans of ",
+                P.learner_name,
+                href=routes.learner_report_url(P.learner_id),
+                size="2",
+                style={
+                    "display": "inline-flex",
+                    "align_items": "center",
+                    "gap": "0.35rem",
+                    "min_height": "44px",
+                },
+            ),
+            rx.cond(
+                CAN.next_period,
+                rx.button(
+                    rx.icon("calendar-arrow-up", size=16),
+                    "Start the next period",
+                    variant="soft",
+                    on_click=PlanState.open_dialog("next_period", 0, {}),
+                ),
+            ),
+            rx.cond(
+                CAN.activate,
+                rx.hstack(
+                    rx.text("Only staff see this draft.", size="2"),
+                    rx.button(
+                        rx.icon("send", size=16),
+                        "Share with learner and parents",
+                        on_click=PlanState.activate,
+                    ),
+                    align="center",
+                    wrap="wrap",
+                    spacing="3",
+                ),
+            ),
+            spacing="2",
+            width="100%",
         ),
         width="100%",
     )
@@ -91,9 +171,18 @@ def other_plans() -> rx.Component:
         PlanState.other_plans.length() > 0,
         rx.el.nav(
             rx.text("Other periods: ", size="2", as_="span"),
-            rx.foreach(PlanState.other_plans, lambda p: rx.link(
-                p.period_name, " (", p.status_label, ")", href=routes.plan_url(p.plan_id), size="2",
-                margin_right="0.75rem")),
+            rx.foreach(
+                PlanState.other_plans,
+                lambda p: rx.link(
+                    p.period_name,
+                    " (",
+                    p.status_label,
+                    ")",
+                    href=routes.plan_url(p.plan_id),
+                    size="2",
+                    margin_right="0.75rem",
+                ),
+            ),
             aria_label="Other plans of this learner",
         ),
     )

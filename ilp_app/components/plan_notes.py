@@ -12,26 +12,42 @@ from ilp_app.state.plan import PlanState
 def note_item(note: rx.Var) -> rx.Component:
     return rx.box(
         rx.hstack(
-            rx.badge(note.visibility_label, color_scheme=rx.match(note.visibility, ("private", "red"),
-                                                                  ("family", "green"), "blue"), variant="soft"),
+            rx.badge(
+                note.visibility_label,
+                color_scheme=rx.match(
+                    note.visibility, ("private", "red"), ("family", "green"), "blue"
+                ),
+                variant="soft",
+            ),
             rx.text(note.author, " · ", note.created_at, size="1", color_scheme="gray"),
-            wrap="wrap", spacing="2", align="center",
+            wrap="wrap",
+            spacing="2",
+            align="center",
         ),
         rx.text(note.body, size="2", white_space="pre-wrap", margin_top="0.25rem"),
         rx.cond(
             note.can_edit,
             rx.hstack(
                 rx.el.select(
-                    rx.foreach(PlanState.visibility_options,
-                               lambda o: rx.el.option(o["label"], value=o["value"])),
+                    rx.foreach(
+                        PlanState.visibility_options,
+                        lambda o: rx.el.option(o["label"], value=o["value"]),
+                    ),
                     value=note.visibility,
                     on_change=lambda v: PlanState.set_note_visibility(note.id, v),
                     aria_label="Who can see this note",
                     class_name="role-select",
                 ),
-                rx.button("Delete", size="1", variant="ghost", color_scheme="red",
-                          on_click=PlanState.delete_note(note.id)),
-                spacing="2", margin_top="0.25rem", align="center",
+                rx.button(
+                    "Delete",
+                    size="1",
+                    variant="ghost",
+                    color_scheme="red",
+                    on_click=PlanState.delete_note(note.id),
+                ),
+                spacing="2",
+                margin_top="0.25rem",
+                align="center",
             ),
         ),
         class_name="note",
@@ -51,17 +67,28 @@ def notes_section() -> rx.Component:
                     rx.vstack(
                         area_field("New note", "body", max_length=MAX_NOTE, prefix="note-"),
                         rx.hstack(
-                            rx.el.label("Who can see it", html_for="note-visibility", class_name="field-label"),
+                            rx.el.label(
+                                "Who can see it",
+                                html_for="note-visibility",
+                                class_name="field-label",
+                            ),
                             rx.el.select(
-                                rx.foreach(PlanState.visibility_options,
-                                           lambda o: rx.el.option(o["label"], value=o["value"])),
-                                id="note-visibility", name="visibility", default_value="staff",
+                                rx.foreach(
+                                    PlanState.visibility_options,
+                                    lambda o: rx.el.option(o["label"], value=o["value"]),
+                                ),
+                                id="note-visibility",
+                                name="visibility",
+                                default_value="staff",
                                 class_name="role-select",
                             ),
                             rx.button("Save note", type="submit", variant="soft"),
-                            align="center", wrap="wrap", spacing="2",
+                            align="center",
+                            wrap="wrap",
+                            spacing="2",
                         ),
-                        spacing="2", width="100%",
+                        spacing="2",
+                        width="100%",
                     ),
                     on_submit=PlanState.add_note,
                     reset_on_submit=True,
@@ -75,23 +102,40 @@ def notes_section() -> rx.Component:
 def log_section() -> rx.Component:
     return rx.el.section(
         rx.heading("Plan log", as_="h2", size="5"),
-        rx.text("A conversation about this plan between the mentor, teachers, the learner and parents.",
-                size="2", color_scheme="gray"),
+        rx.text(
+            "A conversation about this plan between the mentor, teachers, the learner and parents.",
+            size="2",
+            color_scheme="gray",
+        ),
         rx.box(
-            rx.foreach(P.log, lambda e: rx.box(
-                rx.text(rx.text.strong(e.author), " · ", e.created_at, size="1", color_scheme="gray"),
-                rx.text(e.body, size="2", white_space="pre-wrap"),
-                class_name="log-entry", role="listitem",
-            )),
-            role="list", width="100%",
+            rx.foreach(
+                P.log,
+                lambda e: rx.box(
+                    rx.text(
+                        rx.text.strong(e.author), " · ", e.created_at, size="1", color_scheme="gray"
+                    ),
+                    rx.text(e.body, size="2", white_space="pre-wrap"),
+                    class_name="log-entry",
+                    role="listitem",
+                ),
+            ),
+            role="list",
+            width="100%",
         ),
         rx.cond(
             CAN.post,
             rx.form(
                 rx.vstack(
-                    area_field("Write in the log", "body", max_length=MAX_LOG_ENTRY, prefix="log-", rows="2"),
+                    area_field(
+                        "Write in the log",
+                        "body",
+                        max_length=MAX_LOG_ENTRY,
+                        prefix="log-",
+                        rows="2",
+                    ),
                     rx.button("Post", type="submit", variant="soft"),
-                    spacing="2", width="100%",
+                    spacing="2",
+                    width="100%",
                 ),
                 on_submit=PlanState.post_log,
                 reset_on_submit=True,
@@ -107,15 +151,37 @@ def history_section() -> rx.Component:
         rx.cond(
             PlanState.history_open,
             rx.box(
-                rx.foreach(PlanState.history, lambda c: rx.box(
-                    rx.text(rx.text.strong(c.what), " · ", c.who, " · ", c.at, " · version ", c.version, size="2"),
-                    rx.cond(c.before != "", rx.text("Before: ", c.before, size="1", color_scheme="gray")),
-                    rx.cond(c.after != "", rx.text("After: ", c.after, size="1", color_scheme="gray")),
-                    class_name="log-entry", role="listitem",
-                )),
-                role="list", width="100%",
+                rx.foreach(
+                    PlanState.history,
+                    lambda c: rx.box(
+                        rx.text(
+                            rx.text.strong(c.what),
+                            " · ",
+                            c.who,
+                            " · ",
+                            c.at,
+                            " · version ",
+                            c.version,
+                            size="2",
+                        ),
+                        rx.cond(
+                            c.before != "",
+                            rx.text("Before: ", c.before, size="1", color_scheme="gray"),
+                        ),
+                        rx.cond(
+                            c.after != "",
+                            rx.text("After: ", c.after, size="1", color_scheme="gray"),
+                        ),
+                        class_name="log-entry",
+                        role="listitem",
+                    ),
+                ),
+                role="list",
+                width="100%",
             ),
-            rx.button("Show the history of changes", variant="soft", on_click=PlanState.load_history),
+            rx.button(
+                "Show the history of changes", variant="soft", on_click=PlanState.load_history
+            ),
         ),
         class_name="focus-area",
     )

@@ -13,18 +13,56 @@ P = PlanState.plan
 CAN = PlanState.plan.can
 
 
-def text_field(label: str, name: str, *, default=None, max_length: int, required: bool = True,
-               type_: str = "text", prefix: str = "") -> rx.Component:
+def text_field(
+    label: str,
+    name: str,
+    *,
+    default=None,
+    max_length: int,
+    required: bool = True,
+    type_: str = "text",
+    prefix: str = "",
+) -> rx.Component:
     field_id = f"{prefix}{name}"
-    return labelled(label, field_id, rx.input(id=field_id, name=name, type=type_, required=required,
-                                            max_length=max_length, default_value=default, width="100%"))
+    return labelled(
+        label,
+        field_id,
+        rx.input(
+            id=field_id,
+            name=name,
+            type=type_,
+            required=required,
+            max_length=max_length,
+            default_value=default,
+            width="100%",
+        ),
+    )
 
 
-def area_field(label: str, name: str, *, default=None, max_length: int, required: bool = True,
-               prefix: str = "", rows: str = "3") -> rx.Component:
+def area_field(
+    label: str,
+    name: str,
+    *,
+    default=None,
+    max_length: int,
+    required: bool = True,
+    prefix: str = "",
+    rows: str = "3",
+) -> rx.Component:
     field_id = f"{prefix}{name}"
-    return labelled(label, field_id, rx.text_area(id=field_id, name=name, required=required, rows=rows,
-                                                max_length=max_length, default_value=default, width="100%"))
+    return labelled(
+        label,
+        field_id,
+        rx.text_area(
+            id=field_id,
+            name=name,
+            required=required,
+            rows=rows,
+            max_length=max_length,
+            default_value=default,
+            width="100%",
+        ),
+    )
 
 
 def progress_line(completed: rx.Var, total: rx.Var, percent: rx.Var, label: str) -> rx.Component:
@@ -38,9 +76,19 @@ def progress_line(completed: rx.Var, total: rx.Var, percent: rx.Var, label: str)
 
 def _move_buttons(on_up, on_down, what: rx.Var) -> rx.Component:
     return rx.hstack(
-        rx.icon_button(rx.icon("arrow-up", size=14), size="1", variant="ghost", on_click=on_up,
-                       aria_label="Move up: " + what),
-        rx.icon_button(rx.icon("arrow-down", size=14), size="1", variant="ghost", on_click=on_down,
-                       aria_label="Move down: " + what),
+        rx.icon_button(
+            rx.icon("arrow-up", size=14),
+            size="1",
+            variant="ghost",
+            on_click=on_up,
+            aria_label="Move up: " + what,
+        ),
+        rx.icon_button(
+            rx.icon("arrow-down", size=14),
+            size="1",
+            variant="ghost",
+            on_click=on_down,
+            aria_label="Move down: " + what,
+        ),
         spacing="1",
     )

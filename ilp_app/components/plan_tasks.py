@@ -24,14 +24,23 @@ def task_status_control(task: rx.Var) -> rx.Component:
     return rx.cond(
         CAN.tick,
         rx.button(
-            _status_icon(task.status), task.status_label,
+            _status_icon(task.status),
+            task.status_label,
             on_click=PlanState.tick(task.id, task.status),
-            color_scheme=color, variant=rx.cond(task.status == "completed", "solid", "soft"),
-            size="3", class_name="tick-button",
+            color_scheme=color,
+            variant=rx.cond(task.status == "completed", "solid", "soft"),
+            size="3",
+            class_name="tick-button",
             aria_label=task.title + ": " + task.status_label + ". Tap to move it on.",
         ),
-        rx.badge(_status_icon(task.status), task.status_label, color_scheme=color, size="2",
-                 variant="soft", class_name="tick-badge"),
+        rx.badge(
+            _status_icon(task.status),
+            task.status_label,
+            color_scheme=color,
+            size="2",
+            variant="soft",
+            class_name="tick-badge",
+        ),
     )
 
 
@@ -39,11 +48,18 @@ def carry_reason_form(task: rx.Var) -> rx.Component:
     return rx.form(
         rx.el.input(type="hidden", name="task_id", value=task.id),
         rx.hstack(
-            rx.input(name="reason", default_value=task.carry_reason, max_length=500, size="1",
-                     placeholder="Why it wasn't done (optional)",
-                     aria_label="Why it wasn't done: " + task.title, flex="1"),
+            rx.input(
+                name="reason",
+                default_value=task.carry_reason,
+                max_length=500,
+                size="1",
+                placeholder="Why it wasn't done (optional)",
+                aria_label="Why it wasn't done: " + task.title,
+                flex="1",
+            ),
             rx.button("Save", size="1", variant="soft", type="submit"),
-            width="100%", spacing="1",
+            width="100%",
+            spacing="1",
         ),
         on_submit=PlanState.set_carry_reason,
         width="100%",
@@ -54,16 +70,33 @@ def task_editor_tools(task: rx.Var) -> rx.Component:
     return rx.cond(
         CAN.edit,
         rx.hstack(
-            _move_buttons(PlanState.move_task(task.id, "up"), PlanState.move_task(task.id, "down"), task.title),
-            rx.icon_button(rx.icon("pencil", size=14), size="1", variant="ghost",
-                           on_click=PlanState.open_dialog("task_edit", task.id,
-                                                          {"title": task.title, "due_date": task.due_date}),
-                           aria_label="Edit task: " + task.title),
-            rx.icon_button(rx.icon("link", size=14), size="1", variant="ghost",
-                           on_click=PlanState.open_dialog("link_add", task.id, {}),
-                           aria_label="Add a link to: " + task.title),
-            rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red",
-                           on_click=PlanState.delete_task(task.id), aria_label="Delete task: " + task.title),
+            _move_buttons(
+                PlanState.move_task(task.id, "up"), PlanState.move_task(task.id, "down"), task.title
+            ),
+            rx.icon_button(
+                rx.icon("pencil", size=14),
+                size="1",
+                variant="ghost",
+                on_click=PlanState.open_dialog(
+                    "task_edit", task.id, {"title": task.title, "due_date": task.due_date}
+                ),
+                aria_label="Edit task: " + task.title,
+            ),
+            rx.icon_button(
+                rx.icon("link", size=14),
+                size="1",
+                variant="ghost",
+                on_click=PlanState.open_dialog("link_add", task.id, {}),
+                aria_label="Add a link to: " + task.title,
+            ),
+            rx.icon_button(
+                rx.icon("trash-2", size=14),
+                size="1",
+                variant="ghost",
+                color_scheme="red",
+                on_click=PlanState.delete_task(task.id),
+                aria_label="Delete task: " + task.title,
+            ),
             spacing="1",
             wrap="wrap",
         ),
@@ -77,20 +110,43 @@ def task_row(task: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.text(task.title, weight="medium"),
                 rx.hstack(
-                    rx.cond(task.due_date != "", rx.text("Due ", task.due_date, size="1", color_scheme="gray")),
-                    rx.cond(task.changed_by != "",
-                            rx.text(task.status_label, " by ", task.changed_by, ", ", task.changed_at,
-                                    size="1", color_scheme="gray")),
+                    rx.cond(
+                        task.due_date != "",
+                        rx.text("Due ", task.due_date, size="1", color_scheme="gray"),
+                    ),
+                    rx.cond(
+                        task.changed_by != "",
+                        rx.text(
+                            task.status_label,
+                            " by ",
+                            task.changed_by,
+                            ", ",
+                            task.changed_at,
+                            size="1",
+                            color_scheme="gray",
+                        ),
+                    ),
                     wrap="wrap",
                     spacing="2",
                 ),
                 rx.cond(
                     task.carried,
                     rx.vstack(
-                        rx.badge(rx.icon("history", size=12), "Carried over from the last period", variant="soft",
-                                 color_scheme="violet"),
-                        rx.cond(task.carry_reason != "", rx.text("Why it wasn't done: ", task.carry_reason, size="1",
-                                                                 color_scheme="gray")),
+                        rx.badge(
+                            rx.icon("history", size=12),
+                            "Carried over from the last period",
+                            variant="soft",
+                            color_scheme="violet",
+                        ),
+                        rx.cond(
+                            task.carry_reason != "",
+                            rx.text(
+                                "Why it wasn't done: ",
+                                task.carry_reason,
+                                size="1",
+                                color_scheme="gray",
+                            ),
+                        ),
                         rx.cond(CAN.tick, carry_reason_form(task)),
                         spacing="1",
                     ),
@@ -98,11 +154,25 @@ def task_row(task: rx.Var) -> rx.Component:
                 rx.foreach(
                     task.links,
                     lambda link: rx.hstack(
-                        rx.link(rx.icon("external-link", size=14), link.title, href=link.url, is_external=True,
-                                rel="noopener noreferrer", size="2"),
-                        rx.cond(CAN.edit, rx.icon_button(
-                            rx.icon("x", size=12), size="1", variant="ghost", color_scheme="red",
-                            on_click=PlanState.delete_link(link.id), aria_label="Remove link: " + link.title)),
+                        rx.link(
+                            rx.icon("external-link", size=14),
+                            link.title,
+                            href=link.url,
+                            is_external=True,
+                            rel="noopener noreferrer",
+                            size="2",
+                        ),
+                        rx.cond(
+                            CAN.edit,
+                            rx.icon_button(
+                                rx.icon("x", size=12),
+                                size="1",
+                                variant="ghost",
+                                color_scheme="red",
+                                on_click=PlanState.delete_link(link.id),
+                                aria_label="Remove link: " + link.title,
+                            ),
+                        ),
                         align="center",
                         spacing="1",
                     ),
@@ -127,12 +197,29 @@ def task_add_form(goal: rx.Var) -> rx.Component:
         rx.form(
             rx.el.input(type="hidden", name="goal_id", value=goal.id),
             rx.hstack(
-                rx.el.label("New task for: ", goal.statement, html_for="new-task-" + goal.id.to_string(),
-                            class_name="visually-hidden"),
-                rx.input(id="new-task-" + goal.id.to_string(), name="title", placeholder="Add a task…",
-                         required=True, max_length=MAX_TASK_TITLE, flex="1", min_width="10rem"),
-                rx.input(name="due_date", type="date", aria_label="Due date (optional)", width="10rem",
-                         min=P.period_starts, max=P.period_ends),
+                rx.el.label(
+                    "New task for: ",
+                    goal.statement,
+                    html_for="new-task-" + goal.id.to_string(),
+                    class_name="visually-hidden",
+                ),
+                rx.input(
+                    id="new-task-" + goal.id.to_string(),
+                    name="title",
+                    placeholder="Add a task…",
+                    required=True,
+                    max_length=MAX_TASK_TITLE,
+                    flex="1",
+                    min_width="10rem",
+                ),
+                rx.input(
+                    name="due_date",
+                    type="date",
+                    aria_label="Due date (optional)",
+                    width="10rem",
+                    min=P.period_starts,
+                    max=P.period_ends,
+                ),
                 rx.button("Add task", type="submit", variant="soft"),
                 wrap="wrap",
                 width="100%",

@@ -23,7 +23,9 @@ def plan_body() -> rx.Component:
         plan_header(),
         other_plans(),
         rx.foreach(P.focus_areas, focus_area_section),
-        rx.cond((P.focus_areas.length() == 0) & ~CAN.edit, rx.text("No goals yet.", color_scheme="gray")),
+        rx.cond(
+            (P.focus_areas.length() == 0) & ~CAN.edit, rx.text("No goals yet.", color_scheme="gray")
+        ),
         add_focus_area_form(),
         reviews_section(),
         notes_section(),

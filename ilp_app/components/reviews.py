@@ -26,13 +26,22 @@ MAX_URL = 2000
 
 
 def _status_badge(r: rx.Var) -> rx.Component:
-    return rx.badge(r.status_label, color_scheme=rx.match(r.status, ("held", "green"), ("cancelled", "gray"), "indigo"),
-                    variant="soft", size="2")
+    return rx.badge(
+        r.status_label,
+        color_scheme=rx.match(r.status, ("held", "green"), ("cancelled", "gray"), "indigo"),
+        variant="soft",
+        size="2",
+    )
 
 
 def _text_block(label: str, value: rx.Var) -> rx.Component:
-    return rx.cond(value != "", rx.box(rx.text(rx.text.strong(label), size="2"),
-                                       rx.text(value, size="2", white_space="pre-wrap")))
+    return rx.cond(
+        value != "",
+        rx.box(
+            rx.text(rx.text.strong(label), size="2"),
+            rx.text(value, size="2", white_space="pre-wrap"),
+        ),
+    )
 
 
 # --- one review ---
@@ -47,7 +56,12 @@ def ics_link(r: rx.Var) -> rx.Component:
         # A document request, not client-side routing: the browser downloads the file.
         reload_document=True,
         class_name="review-ics-link",
-        style={"display": "inline-flex", "align_items": "center", "gap": "0.35rem", "min_height": "44px"},
+        style={
+            "display": "inline-flex",
+            "align_items": "center",
+            "gap": "0.35rem",
+            "min_height": "44px",
+        },
     )
 
 
@@ -56,10 +70,17 @@ def _where(r: rx.Var) -> rx.Component:
         rx.cond(r.location != "", rx.text(rx.text.strong("Place: "), r.location, size="2")),
         rx.cond(
             r.online_url != "",
-            rx.text(rx.text.strong("Online: "),
-                    rx.link(r.online_url, href=r.online_url, is_external=True, rel="noopener noreferrer",
-                            word_break="break-all"),
-                    size="2"),
+            rx.text(
+                rx.text.strong("Online: "),
+                rx.link(
+                    r.online_url,
+                    href=r.online_url,
+                    is_external=True,
+                    rel="noopener noreferrer",
+                    word_break="break-all",
+                ),
+                size="2",
+            ),
         ),
         spacing="1",
         width="100%",
@@ -69,24 +90,39 @@ def _where(r: rx.Var) -> rx.Component:
 def _attendees(r: rx.Var) -> rx.Component:
     return rx.box(
         rx.text(rx.text.strong("Attending"), size="2"),
-        rx.el.ul(rx.foreach(r.attendees, lambda p: rx.el.li(
-            rx.text(p.name, rx.cond(p.role != "", " (" + p.role + ")", ""), size="2"))),
-            class_name="review-attendees"),
+        rx.el.ul(
+            rx.foreach(
+                r.attendees,
+                lambda p: rx.el.li(
+                    rx.text(p.name, rx.cond(p.role != "", " (" + p.role + ")", ""), size="2")
+                ),
+            ),
+            class_name="review-attendees",
+        ),
     )
 
 
 def _comments(r: rx.Var) -> rx.Component:
     field_id = "review-comment-" + r.id.to_string()
     return rx.vstack(
-        rx.cond((r.comments.length() > 0) | r.can_comment,
-                rx.heading("Comments before the meeting", as_="h4", size="3")),
+        rx.cond(
+            (r.comments.length() > 0) | r.can_comment,
+            rx.heading("Comments before the meeting", as_="h4", size="3"),
+        ),
         rx.box(
-            rx.foreach(r.comments, lambda c: rx.box(
-                rx.text(rx.text.strong(c.author), " · ", c.created_at, size="1", color_scheme="gray"),
-                rx.text(c.body, size="2", white_space="pre-wrap"),
-                class_name="log-entry", role="listitem",
-            )),
-            role="list", width="100%",
+            rx.foreach(
+                r.comments,
+                lambda c: rx.box(
+                    rx.text(
+                        rx.text.strong(c.author), " · ", c.created_at, size="1", color_scheme="gray"
+                    ),
+                    rx.text(c.body, size="2", white_space="pre-wrap"),
+                    class_name="log-entry",
+                    role="listitem",
+                ),
+            ),
+            role="list",
+            width="100%",
         ),
         rx.cond(
             r.can_comment,
@@ -94,11 +130,22 @@ def _comments(r: rx.Var) -> rx.Component:
                 # The review travels in a hidden field: a form's submit handler cannot see the loop variable.
                 rx.el.input(type="hidden", name="review_id", value=r.id),
                 rx.vstack(
-                    labelled("Your comment for the meeting", field_id,
-                           rx.text_area(id=field_id, name="body", required=True, max_length=MAX_COMMENT, rows="3",
-                                        placeholder="What would you like to talk about?", width="100%")),
+                    labelled(
+                        "Your comment for the meeting",
+                        field_id,
+                        rx.text_area(
+                            id=field_id,
+                            name="body",
+                            required=True,
+                            max_length=MAX_COMMENT,
+                            rows="3",
+                            placeholder="What would you like to talk about?",
+                            width="100%",
+                        ),
+                    ),
                     rx.button("Add comment", type="submit", variant="soft"),
-                    spacing="2", width="100%",
+                    spacing="2",
+                    width="100%",
                 ),
                 on_submit=ReviewState.comment,
                 reset_on_submit=True,
@@ -119,7 +166,8 @@ def _outcome(r: rx.Var) -> rx.Component:
             _text_block("Decisions", r.decisions),
             _text_block("New targets", r.new_targets),
             rx.text("Recorded ", r.held_at, size="1", color_scheme="gray"),
-            spacing="2", width="100%",
+            spacing="2",
+            width="100%",
         ),
     )
 
@@ -129,21 +177,37 @@ def _outcome_form(r: rx.Var) -> rx.Component:
 
     def area(label: str, name: str, required: bool) -> rx.Component:
         field_id = "review-" + name + "-" + rid
-        return labelled(label, field_id, rx.text_area(id=field_id, name=name, required=required, rows="3",
-                                                    max_length=MAX_OUTCOME, width="100%"))
+        return labelled(
+            label,
+            field_id,
+            rx.text_area(
+                id=field_id,
+                name=name,
+                required=required,
+                rows="3",
+                max_length=MAX_OUTCOME,
+                width="100%",
+            ),
+        )
 
     return rx.el.details(
-        rx.el.summary("Record the outcome", class_name="field-label", style={"cursor": "pointer",
-                                                                              "min_height": "44px"}),
+        rx.el.summary(
+            "Record the outcome",
+            class_name="field-label",
+            style={"cursor": "pointer", "min_height": "44px"},
+        ),
         rx.form(
             rx.el.input(type="hidden", name="review_id", value=r.id),
             rx.vstack(
                 area("Summary", "summary", True),
                 area("Decisions", "decisions", False),
                 area("New targets", "new_targets", False),
-                rx.text("The outcome is also written into the plan log.", size="1", color_scheme="gray"),
+                rx.text(
+                    "The outcome is also written into the plan log.", size="1", color_scheme="gray"
+                ),
                 rx.button("Record outcome", type="submit"),
-                spacing="2", width="100%",
+                spacing="2",
+                width="100%",
             ),
             on_submit=ReviewState.record_outcome,
             width="100%",
@@ -154,16 +218,29 @@ def _outcome_form(r: rx.Var) -> rx.Component:
 
 def _cancel_button(r: rx.Var) -> rx.Component:
     return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(rx.button(rx.icon("calendar-x", size=14), "Cancel review", size="2",
-                                          variant="soft", color_scheme="red", type="button")),
+        rx.alert_dialog.trigger(
+            rx.button(
+                rx.icon("calendar-x", size=14),
+                "Cancel review",
+                size="2",
+                variant="soft",
+                color_scheme="red",
+                type="button",
+            )
+        ),
         rx.alert_dialog.content(
             rx.alert_dialog.title("Cancel the review on ", r.day, "?"),
             rx.alert_dialog.description("The learner and parents see that it was cancelled."),
             rx.hstack(
                 rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button("Cancel review", color_scheme="red",
-                                                 on_click=ReviewState.cancel(r.id))),
-                justify="end", spacing="2", wrap="wrap",
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Cancel review", color_scheme="red", on_click=ReviewState.cancel(r.id)
+                    )
+                ),
+                justify="end",
+                spacing="2",
+                wrap="wrap",
             ),
             max_width="28rem",
         ),
@@ -176,15 +253,22 @@ def review_card(r: rx.Var) -> rx.Component:
             rx.hstack(
                 rx.heading(r.day, " ", r.time, "–", r.ends_time, as_="h3", size="4"),
                 _status_badge(r),
-                align="center", wrap="wrap", spacing="2",
+                align="center",
+                wrap="wrap",
+                spacing="2",
             ),
-            rx.text(r.starts_at, " · ", r.duration_minutes, " minutes", size="1", color_scheme="gray"),
+            rx.text(
+                r.starts_at, " · ", r.duration_minutes, " minutes", size="1", color_scheme="gray"
+            ),
             _where(r),
             _attendees(r),
             rx.cond(r.status != "cancelled", ics_link(r)),
             _comments(r),
             _outcome(r),
-            rx.cond(r.can_manage, rx.vstack(_outcome_form(r), _cancel_button(r), spacing="2", width="100%")),
+            rx.cond(
+                r.can_manage,
+                rx.vstack(_outcome_form(r), _cancel_button(r), spacing="2", width="100%"),
+            ),
             spacing="3",
             width="100%",
         ),
@@ -205,29 +289,75 @@ def schedule_form() -> rx.Component:
                 rx.vstack(
                     rx.heading("Schedule a review", as_="h3", size="4"),
                     form_error(ReviewState.error),
-                    labelled("Date and time", "review-starts-at",
-                           rx.input(id="review-starts-at", name="starts_at", type="datetime-local", required=True,
-                                    min=ReviewState.earliest_start, width="100%"),
-                           hint="Times are in " + ReviewState.time_zone + "."),
-                    labelled("Duration (minutes)", "review-duration",
-                           rx.input(id="review-duration", name="duration", type="number", required=True,
-                                    min=DURATION_MIN, max=DURATION_MAX, step=5, default_value="30", width="100%")),
-                    labelled("Place", "review-location",
-                           rx.input(id="review-location", name="location", max_length=MAX_LOCATION,
-                                    placeholder="e.g. Room 204", width="100%")),
-                    labelled("Online meeting link", "review-online-url",
-                           rx.input(id="review-online-url", name="online_url", type="url", max_length=MAX_URL,
-                                    placeholder="https://…", width="100%"),
-                           hint="Give a place, an online link, or both."),
+                    labelled(
+                        "Date and time",
+                        "review-starts-at",
+                        rx.input(
+                            id="review-starts-at",
+                            name="starts_at",
+                            type="datetime-local",
+                            required=True,
+                            min=ReviewState.earliest_start,
+                            width="100%",
+                        ),
+                        hint="Times are in " + ReviewState.time_zone + ".",
+                    ),
+                    labelled(
+                        "Duration (minutes)",
+                        "review-duration",
+                        rx.input(
+                            id="review-duration",
+                            name="duration",
+                            type="number",
+                            required=True,
+                            min=DURATION_MIN,
+                            max=DURATION_MAX,
+                            step=5,
+                            default_value="30",
+                            width="100%",
+                        ),
+                    ),
+                    labelled(
+                        "Place",
+                        "review-location",
+                        rx.input(
+                            id="review-location",
+                            name="location",
+                            max_length=MAX_LOCATION,
+                            placeholder="e.g. Room 204",
+                            width="100%",
+                        ),
+                    ),
+                    labelled(
+                        "Online meeting link",
+                        "review-online-url",
+                        rx.input(
+                            id="review-online-url",
+                            name="online_url",
+                            type="url",
+                            max_length=MAX_URL,
+                            placeholder="https://…",
+                            width="100%",
+                        ),
+                        hint="Give a place, an online link, or both.",
+                    ),
                     rx.el.fieldset(
                         rx.el.legend("Who attends", class_name="field-label"),
                         rx.box(
-                            rx.foreach(ReviewState.attendee_choices, lambda o: rx.el.label(
-                                rx.el.input(type="checkbox", name=ATTENDEE_FIELD_PREFIX + o["id"],
-                                            default_checked=o["checked"] == "1"),
-                                " ", o["label"], class_name="checkbox-line",
-                                style={"min_height": "32px"},
-                            )),
+                            rx.foreach(
+                                ReviewState.attendee_choices,
+                                lambda o: rx.el.label(
+                                    rx.el.input(
+                                        type="checkbox",
+                                        name=ATTENDEE_FIELD_PREFIX + o["id"],
+                                        default_checked=o["checked"] == "1",
+                                    ),
+                                    " ",
+                                    o["label"],
+                                    class_name="checkbox-line",
+                                    style={"min_height": "32px"},
+                                ),
+                            ),
                             class_name="objective-list",
                         ),
                         class_name="objective-fieldset",
@@ -250,12 +380,21 @@ def reviews_section() -> rx.Component:
     """Review meetings of the learner whose plan is shown (loaded by the plan state with the plan)."""
     section = rx.el.section(
         rx.heading("Review meetings", as_="h2", size="5", id="reviews-heading"),
-        rx.text("The mentor meets the learner and parents at least twice a year to review the plan.",
-                size="2", color_scheme="gray"),
-        rx.cond(ReviewState.reviews.length() == 0,
-                rx.text("No review meetings yet.", size="2", color_scheme="gray")),
-        rx.box(rx.foreach(ReviewState.reviews, review_card), role="list", width="100%",
-               style={"display": "flex", "flex_direction": "column", "gap": "0.75rem"}),
+        rx.text(
+            "The mentor meets the learner and parents at least twice a year to review the plan.",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.cond(
+            ReviewState.reviews.length() == 0,
+            rx.text("No review meetings yet.", size="2", color_scheme="gray"),
+        ),
+        rx.box(
+            rx.foreach(ReviewState.reviews, review_card),
+            role="list",
+            width="100%",
+            style={"display": "flex", "flex_direction": "column", "gap": "0.75rem"},
+        ),
         schedule_form(),
         class_name="focus-area",
         aria_labelledby="reviews-heading",
@@ -268,17 +407,29 @@ def reviews_section() -> rx.Component:
 
 
 def _plan_link(plan_id: rx.Var, name: rx.Var) -> rx.Component:
-    return rx.cond(plan_id > 0, rx.link("Open plan", href=routes.plan_url(plan_id), size="2",
-                                        aria_label="Review: open the plan of " + name))
+    return rx.cond(
+        plan_id > 0,
+        rx.link(
+            "Open plan",
+            href=routes.plan_url(plan_id),
+            size="2",
+            aria_label="Review: open the plan of " + name,
+        ),
+    )
 
 
 def _due_row(row: rx.Var) -> rx.Component:
     return rx.box(
         rx.text(row.learner_name, weight="medium"),
-        rx.text(rx.cond(row.last_review != "", "Last review " + row.last_review, "Never reviewed"),
-                rx.cond(row.next_review != "", " · next on " + row.next_review, ""), size="2", color_scheme="gray"),
+        rx.text(
+            rx.cond(row.last_review != "", "Last review " + row.last_review, "Never reviewed"),
+            rx.cond(row.next_review != "", " · next on " + row.next_review, ""),
+            size="2",
+            color_scheme="gray",
+        ),
         _plan_link(row.plan_id, row.learner_name),
-        class_name="log-entry", role="listitem",
+        class_name="log-entry",
+        role="listitem",
     )
 
 
@@ -288,16 +439,22 @@ def _upcoming_row(row: rx.Var) -> rx.Component:
         rx.cond(row.location != "", rx.text(row.location, size="2", color_scheme="gray")),
         rx.cond(row.online_url != "", rx.text("Online meeting", size="2", color_scheme="gray")),
         _plan_link(row.plan_id, row.learner_name),
-        class_name="log-entry", role="listitem",
+        class_name="log-entry",
+        role="listitem",
     )
 
 
-def _list_section(title: str, section_id: str, rows: rx.Var, row, empty: str, intro: str = "") -> rx.Component:
+def _list_section(
+    title: str, section_id: str, rows: rx.Var, row, empty: str, intro: str = ""
+) -> rx.Component:
     return rx.el.section(
         rx.heading(title, as_="h2", size="5", id=section_id),
         rx.text(intro, size="2", color_scheme="gray") if intro else rx.fragment(),
-        rx.cond(rows.length() == 0, rx.text(empty, size="2", color_scheme="gray"),
-                rx.box(rx.foreach(rows, row), role="list", width="100%")),
+        rx.cond(
+            rows.length() == 0,
+            rx.text(empty, size="2", color_scheme="gray"),
+            rx.box(rx.foreach(rows, row), role="list", width="100%"),
+        ),
         class_name="focus-area",
         aria_labelledby=section_id,
     )
@@ -309,15 +466,30 @@ def review_dashboard_section() -> rx.Component:
     return rx.cond(
         board,
         rx.vstack(
-            _list_section("Reviews due", "reviews-due-heading", board.overdue, _due_row,
-                          "Every learner has had a review in the last 6 months.",
-                          intro="Learners with no review in the last 6 months."),
-            _list_section("Upcoming reviews", "reviews-upcoming-heading", board.upcoming, _upcoming_row,
-                          "No review meetings are scheduled."),
+            _list_section(
+                "Reviews due",
+                "reviews-due-heading",
+                board.overdue,
+                _due_row,
+                "Every learner has had a review in the last 6 months.",
+                intro="Learners with no review in the last 6 months.",
+            ),
+            _list_section(
+                "Upcoming reviews",
+                "reviews-upcoming-heading",
+                board.upcoming,
+                _upcoming_row,
+                "No review meetings are scheduled.",
+            ),
             rx.cond(
                 board.awaiting_outcome.length() > 0,
-                _list_section("Outcome to record", "reviews-outcome-heading", board.awaiting_outcome,
-                              _upcoming_row, ""),
+                _list_section(
+                    "Outcome to record",
+                    "reviews-outcome-heading",
+                    board.awaiting_outcome,
+                    _upcoming_row,
+                    "",
+                ),
             ),
             spacing="4",
             width="100%",

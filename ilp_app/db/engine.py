@@ -41,7 +41,9 @@ def _configure_sqlite(engine: sa.Engine) -> None:
 def make_engine(url: str) -> sa.Engine:
     """An engine for ``url`` with the settings this app relies on."""
     if url.startswith("sqlite"):
-        kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+        kwargs: dict = {
+            "connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        }
         if url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = StaticPool
         engine = sa.create_engine(url, **kwargs)

@@ -311,7 +311,9 @@ class GoalObjective(SQLModel, table=True):
     __tablename__ = "goal_objective"
 
     goal_id: int = Field(foreign_key="goal.id", primary_key=True, ondelete="CASCADE")
-    objective_id: int = Field(foreign_key="learning_objective.id", primary_key=True, ondelete="CASCADE")
+    objective_id: int = Field(
+        foreign_key="learning_objective.id", primary_key=True, ondelete="CASCADE"
+    )
 
 
 class GoalRating(SQLModel, table=True):
@@ -439,7 +441,9 @@ class TemplateItem(SQLModel, table=True):
     position: int = 0
     text: str = Field(max_length=500)  # name, statement or title
     detail: str = Field(default="", max_length=2000)  # success criteria, or a link's URL
-    objective_codes: str = Field(default="", max_length=500)  # comma-separated learning-objective codes
+    objective_codes: str = Field(
+        default="", max_length=500
+    )  # comma-separated learning-objective codes
     revision: int = 1  # the template revision that last changed this item
     removed: bool = False  # kept so plans made from it can be told it was removed
 
@@ -562,8 +566,12 @@ class ImportRun(SQLModel, table=True):
     started_at: datetime = _ts(index=True)
     finished_at: datetime | None = _ts(nullable=True, default=False)
     status: str = Field(default="running", max_length=12)  # running | invalid | failed | done
-    summary: str = Field(default="", sa_type=sa.Text)  # JSON: counts created/updated/retired/unchanged
-    report: str = Field(default="", sa_type=sa.Text)  # JSON: the validation findings per file and row
+    summary: str = Field(
+        default="", sa_type=sa.Text
+    )  # JSON: counts created/updated/retired/unchanged
+    report: str = Field(
+        default="", sa_type=sa.Text
+    )  # JSON: the validation findings per file and row
 
 
 class RetentionRule(SQLModel, table=True):

@@ -38,7 +38,9 @@ CHILD_OF = "isChildOf"
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 MSG_TOO_LARGE = f"The file is larger than {MAX_PACKAGE_BYTES // (1024 * 1024)} MB; split the framework or ask its publisher for a smaller package."
-MSG_TOO_MANY_ITEMS = f"The package has {{count}} items; at most {MAX_ITEMS} can be imported at once."
+MSG_TOO_MANY_ITEMS = (
+    f"The package has {{count}} items; at most {MAX_ITEMS} can be imported at once."
+)
 MSG_EMPTY = "The file is empty."
 MSG_NOT_UTF8 = "The file is not UTF-8 text; export the package as JSON again."
 MSG_MISSING = "missing"
@@ -126,10 +128,16 @@ class _Collector:
     def warn(self, path: str, message: str) -> None:
         self.add(path, message, Severity.WARNING)
 
-    def result(self, document: CaseDocument | None = None, items: Iterable[CaseItem] = ()) -> CaseParse:
+    def result(
+        self, document: CaseDocument | None = None, items: Iterable[CaseItem] = ()
+    ) -> CaseParse:
         ok = not self.has_error and document is not None
-        return CaseParse(document=document if ok else None, items=tuple(items) if ok else (),
-                         findings=tuple(self.findings), more_findings=self.dropped)
+        return CaseParse(
+            document=document if ok else None,
+            items=tuple(items) if ok else (),
+            findings=tuple(self.findings),
+            more_findings=self.dropped,
+        )
 
 
 def is_case_identifier(value: object) -> bool:
@@ -151,8 +159,11 @@ def _identifier(obj: dict, path: str, out: _Collector) -> str | None:
         return None
     if not is_case_identifier(value.strip()):
         shown = value.strip()[:60]
-        out.add(f"{path}.identifier", f"'{shown}' is not a CASE identifier (a UUID such as "
-                                      "'c6b2f1de-3f0a-4d5e-9a1b-2c3d4e5f6a7b')")
+        out.add(
+            f"{path}.identifier",
+            f"'{shown}' is not a CASE identifier (a UUID such as "
+            "'c6b2f1de-3f0a-4d5e-9a1b-2c3d4e5f6a7b')",
+        )
         return None
     return value.strip().lower()
 
@@ -160,11 +171,16 @@ def _identifier(obj: dict, path: str, out: _Collector) -> str | None:
 def _required_text(obj: dict, key: str, path: str, out: _Collector, max_length: int) -> str | None:
     value = obj.get(key)
     if not isinstance(value, str) or not value.strip():
-        out.add(f"{path}.{key}", MSG_MISSING if value in (None, "") or isinstance(value, str) else "must be text")
+        out.add(
+            f"{path}.{key}",
+            MSG_MISSING if value in (None, "") or isinstance(value, str) else "must be text",
+        )
         return None
     text = value.strip()
     if len(text) > max_length:
-        out.add(f"{path}.{key}", f"is {len(text)} characters long; at most {max_length} can be stored")
+        out.add(
+            f"{path}.{key}", f"is {len(text)} characters long; at most {max_length} can be stored"
+        )
         return None
     return text
 
@@ -189,11 +205,17 @@ def _document(raw: object, out: _Collector) -> CaseDocument | None:
     if identifier is None or title is None:
         return None
     package_uri = raw.get("CFPackageURI")
-    uri = _text(raw.get("uri")) or (_text(package_uri.get("uri")) if isinstance(package_uri, dict) else "")
+    uri = _text(raw.get("uri")) or (
+        _text(package_uri.get("uri")) if isinstance(package_uri, dict) else ""
+    )
     return CaseDocument(
-        identifier=identifier, title=title, creator=_text(raw.get("creator"))[:MAX_CREATOR],
-        version=_text(raw.get("version"))[:MAX_VERSION], subject=_subject(raw.get("subject")),
-        adoption_status=_text(raw.get("adoptionStatus"))[:MAX_ADOPTION_STATUS], uri=uri[:MAX_URI],
+        identifier=identifier,
+        title=title,
+        creator=_text(raw.get("creator"))[:MAX_CREATOR],
+        version=_text(raw.get("version"))[:MAX_VERSION],
+        subject=_subject(raw.get("subject")),
+        adoption_status=_text(raw.get("adoptionStatus"))[:MAX_ADOPTION_STATUS],
+        uri=uri[:MAX_URI],
         last_change=_text(raw.get("lastChangeDateTime"))[:MAX_LAST_CHANGE],
     )
 
@@ -233,7 +255,10 @@ def _items(raw: object, document_id: str | None, out: _Collector) -> list[CaseIt
                 out.add(f"{path}.identifier", "is the identifier of the CFDocument")
                 identifier = None
             elif identifier in seen:
-                out.add(f"{path}.identifier", f"is the same as the identifier of CFItems[{seen[identifier]}]")
+                out.add(
+                    f"{path}.identifier",
+                    f"is the same as the identifier of CFItems[{seen[identifier]}]",
+                )
                 identifier = None
             else:
                 seen[identifier] = index
@@ -242,11 +267,17 @@ def _items(raw: object, document_id: str | None, out: _Collector) -> list[CaseIt
             out.warn(f"{path}.humanCodingScheme", "is not text and was ignored")
         if identifier is None or statement is None:
             continue
-        items.append(CaseItem(
-            identifier=identifier, full_statement=statement, index=index, human_coding_scheme=_text(code),
-            abbreviated_statement=_text(entry.get("abbreviatedStatement")), item_type=_item_type(entry),
-            uri=_text(entry.get("uri"))[:MAX_URI],
-        ))
+        items.append(
+            CaseItem(
+                identifier=identifier,
+                full_statement=statement,
+                index=index,
+                human_coding_scheme=_text(code),
+                abbreviated_statement=_text(entry.get("abbreviatedStatement")),
+                item_type=_item_type(entry),
+                uri=_text(entry.get("uri"))[:MAX_URI],
+            )
+        )
     return items
 
 
@@ -280,7 +311,9 @@ class _Link:
     path: str
 
 
-def _links(raw: object, document_id: str, items: dict[str, CaseItem], out: _Collector) -> dict[str, _Link]:
+def _links(
+    raw: object, document_id: str, items: dict[str, CaseItem], out: _Collector
+) -> dict[str, _Link]:
     """Each item's parent (its first valid ``isChildOf``); other association types are left alone."""
     if raw is None:
         return {}
@@ -304,11 +337,15 @@ def _links(raw: object, document_id: str, items: dict[str, CaseItem], out: _Coll
         if child is None or parent is None:
             continue
         if child not in items:
-            out.add(f"{path}.originNodeURI.identifier", f"no CFItem has the identifier '{child[:60]}'")
+            out.add(
+                f"{path}.originNodeURI.identifier", f"no CFItem has the identifier '{child[:60]}'"
+            )
             continue
         if parent != document_id and parent not in items:
-            out.add(f"{path}.destinationNodeURI.identifier",
-                    f"neither the CFDocument nor a CFItem has the identifier '{parent[:60]}'")
+            out.add(
+                f"{path}.destinationNodeURI.identifier",
+                f"neither the CFDocument nor a CFItem has the identifier '{parent[:60]}'",
+            )
             continue
         if parent == child:
             out.add(path, f"{_label(items[child])} is a child of itself")
@@ -316,8 +353,11 @@ def _links(raw: object, document_id: str, items: dict[str, CaseItem], out: _Coll
         sequence = _sequence(assoc.get("sequenceNumber"), path, out)
         if child in parents:
             if parents[child].parent != parent:
-                out.warn(path, f"{_label(items[child])} has another parent too; it is shown only under the "
-                               f"first one ({parents[child].path})")
+                out.warn(
+                    path,
+                    f"{_label(items[child])} has another parent too; it is shown only under the "
+                    f"first one ({parents[child].path})",
+                )
             continue
         parents[child] = _Link(parent=parent, sequence=sequence, path=path)
     return parents
@@ -327,7 +367,9 @@ def _label(item: CaseItem) -> str:
     return item.human_coding_scheme or f"CFItems[{item.index}]"
 
 
-def _cycles(parents: dict[str, _Link], document_id: str, items: dict[str, CaseItem], out: _Collector) -> None:
+def _cycles(
+    parents: dict[str, _Link], document_id: str, items: dict[str, CaseItem], out: _Collector
+) -> None:
     """Report every loop of ``isChildOf`` links (such items never reach the document)."""
     state: dict[str, int] = {}  # 1 = being followed, 2 = reaches the document
     for start in parents:
@@ -338,14 +380,16 @@ def _cycles(parents: dict[str, _Link], document_id: str, items: dict[str, CaseIt
             trail.append(node)
             node = parents[node].parent
         if node != document_id and state.get(node) == 1 and node in trail:
-            loop = trail[trail.index(node):]
+            loop = trail[trail.index(node) :]
             names = " → ".join(_label(items[n]) for n in [*loop, node])
             out.add(parents[loop[0]].path, f"the isChildOf links form a loop: {names}")
         for n in trail:
             state[n] = 2
 
 
-def _tree_order(items: list[CaseItem], parents: dict[str, _Link], document_id: str) -> list[CaseItem]:
+def _tree_order(
+    items: list[CaseItem], parents: dict[str, _Link], document_id: str
+) -> list[CaseItem]:
     """Items in tree order: a parent before its children, siblings by sequenceNumber then file order."""
     children: dict[str, list[tuple[bool, int, int, CaseItem]]] = defaultdict(list)
     for item in items:
@@ -396,7 +440,10 @@ def parse_case_package(data: bytes) -> CaseParse:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as error:
-        out.add("", f"The file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}).")
+        out.add(
+            "",
+            f"The file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}).",
+        )
         return out.result()
     except RecursionError:
         out.add("", "The file is nested too deeply to be a CASE package.")
@@ -404,8 +451,11 @@ def parse_case_package(data: bytes) -> CaseParse:
     if isinstance(raw, dict) and isinstance(raw.get("CFPackage"), dict):
         raw = raw["CFPackage"]
     if not isinstance(raw, dict):
-        out.add("", "The file is not a CASE package: expected an object with CFDocument, CFItems and "
-                    "CFAssociations.")
+        out.add(
+            "",
+            "The file is not a CASE package: expected an object with CFDocument, CFItems and "
+            "CFAssociations.",
+        )
         return out.result()
     document = _document(raw.get("CFDocument"), out)
     document_id = document.identifier if document else None
@@ -420,11 +470,16 @@ def parse_case_package(data: bytes) -> CaseParse:
     loose = [item for item in items if item.identifier not in parents]
     if loose and len(loose) < len(items):
         for item in loose:
-            out.warn(f"CFItems[{item.index}]", f"{_label(item)} has no isChildOf association; it is shown at "
-                                               "the top of the framework")
+            out.warn(
+                f"CFItems[{item.index}]",
+                f"{_label(item)} has no isChildOf association; it is shown at "
+                "the top of the framework",
+            )
     elif loose:
-        out.warn("CFAssociations", "no item has an isChildOf association; every item is shown at the top of "
-                                   "the framework")
+        out.warn(
+            "CFAssociations",
+            "no item has an isChildOf association; every item is shown at the top of the framework",
+        )
     return out.result(document, _tree_order(items, parents, document.identifier))
 
 
@@ -441,7 +496,9 @@ def fallback_code(item: CaseItem, wanted: str, attempt: int = 0) -> str:
     return wanted[: MAX_CODE - len(suffix)] + suffix
 
 
-def assign_codes(items: Iterable[CaseItem], taken: Collection[str]) -> tuple[dict[str, str], list[Finding]]:
+def assign_codes(
+    items: Iterable[CaseItem], taken: Collection[str]
+) -> tuple[dict[str, str], list[Finding]]:
     """The code each item is stored under, unique at the site (letter case ignored).
 
     The human coding scheme is kept whenever it is free; otherwise :func:`fallback_code` is used
@@ -467,7 +524,11 @@ def assign_codes(items: Iterable[CaseItem], taken: Collection[str]) -> tuple[dic
             code = fallback_code(item, wanted, attempt)
             while code.casefold() in used:
                 attempt += 1
-                code = fallback_code(item, wanted, attempt) if attempt < 7 else f"{code[:MAX_CODE - 4]}-{attempt}"
+                code = (
+                    fallback_code(item, wanted, attempt)
+                    if attempt < 7
+                    else f"{code[: MAX_CODE - 4]}-{attempt}"
+                )
             path = f"CFItems[{item.index}].humanCodingScheme"
             if not wanted:
                 reason = "missing"
@@ -475,7 +536,9 @@ def assign_codes(items: Iterable[CaseItem], taken: Collection[str]) -> tuple[dic
                 reason = f"longer than {MAX_CODE} characters"
             else:
                 reason = f"'{wanted}' is already used by another objective"
-            findings.append(Finding(path, f"{reason}; stored under the code '{code}'", Severity.WARNING))
+            findings.append(
+                Finding(path, f"{reason}; stored under the code '{code}'", Severity.WARNING)
+            )
         used.add(code.casefold())
         codes[item.identifier] = code
     return codes, findings

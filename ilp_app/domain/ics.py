@@ -51,9 +51,7 @@ def escape_text(value: str) -> str:
     value = _NEWLINES.sub("\n", value)
     value = _CONTROL.sub("", value)
     value = value.replace("\t", " ")
-    return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-    )
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def param_value(value: str) -> str:

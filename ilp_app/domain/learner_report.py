@@ -45,15 +45,23 @@ def period_when(starts_on: date, current_starts_on: date | None) -> When:
 def progress_from_counts(counts: Mapping[str, int]) -> Progress:
     """Progress from task counts per status (as a grouped query returns them)."""
     get = lambda s: int(counts.get(s.value, 0))  # noqa: E731
-    done, ongoing, todo = get(TaskStatus.COMPLETED), get(TaskStatus.ONGOING), get(TaskStatus.NOT_STARTED)
+    done, ongoing, todo = (
+        get(TaskStatus.COMPLETED),
+        get(TaskStatus.ONGOING),
+        get(TaskStatus.NOT_STARTED),
+    )
     return Progress(total=done + ongoing + todo, not_started=todo, ongoing=ongoing, completed=done)
 
 
 def progress_sum(parts: Iterable[Progress]) -> Progress:
     """The progress of several goals together."""
     parts = list(parts)
-    return Progress(total=sum(p.total for p in parts), not_started=sum(p.not_started for p in parts),
-                    ongoing=sum(p.ongoing for p in parts), completed=sum(p.completed for p in parts))
+    return Progress(
+        total=sum(p.total for p in parts),
+        not_started=sum(p.not_started for p in parts),
+        ongoing=sum(p.ongoing for p in parts),
+        completed=sum(p.completed for p in parts),
+    )
 
 
 @dataclass(frozen=True)
@@ -108,18 +116,25 @@ def _final(ratings: Iterable[RatingFact]) -> dict[tuple[int, str], int]:
     return final
 
 
-def achievements(goals: Sequence[GoalFact], progress: Mapping[int, Progress],
-                 ratings: Iterable[RatingFact]) -> list[Achievement]:
+def achievements(
+    goals: Sequence[GoalFact], progress: Mapping[int, Progress], ratings: Iterable[RatingFact]
+) -> list[Achievement]:
     """What each goal of a finished plan came to: its tasks done, and its final self and mentor ratings."""
     final = _final(ratings)
     result = []
     for g in goals:
         p = progress.get(g.id, _NONE)
-        result.append(Achievement(
-            goal_id=g.id, statement=g.statement, completed=p.completed, total=p.total,
-            achieved=p.total > 0 and p.completed == p.total,
-            final_self=final.get((g.id, "self"), 0), final_mentor=final.get((g.id, "mentor"), 0),
-        ))
+        result.append(
+            Achievement(
+                goal_id=g.id,
+                statement=g.statement,
+                completed=p.completed,
+                total=p.total,
+                achieved=p.total > 0 and p.completed == p.total,
+                final_self=final.get((g.id, "self"), 0),
+                final_mentor=final.get((g.id, "mentor"), 0),
+            )
+        )
     return result
 
 
@@ -137,21 +152,35 @@ class GoalAhead:
     outlook_label: str
 
 
-def outlooks(goals: Sequence[GoalFact], progress: Mapping[int, Progress], *,
-             completions: Mapping[int, Sequence[date]], ratings: Iterable[RatingFact]) -> dict[int, Outlook]:
+def outlooks(
+    goals: Sequence[GoalFact],
+    progress: Mapping[int, Progress],
+    *,
+    completions: Mapping[int, Sequence[date]],
+    ratings: Iterable[RatingFact],
+) -> dict[int, Outlook]:
     """Each goal's outlook for its target date, by the rule in ``domain.projection``."""
     by_goal: dict[int, list[tuple[date, int]]] = defaultdict(list)
     for r in ratings:
         by_goal[r.goal_id].append((r.on, r.score))
     return {
-        g.id: goal_outlook(completions=completions.get(g.id, ()), total_tasks=progress.get(g.id, _NONE).total,
-                           ratings=by_goal[g.id], target=g.target_date)
+        g.id: goal_outlook(
+            completions=completions.get(g.id, ()),
+            total_tasks=progress.get(g.id, _NONE).total,
+            ratings=by_goal[g.id],
+            target=g.target_date,
+        )
         for g in goals
     }
 
 
-def goals_ahead(goals: Sequence[GoalFact], progress: Mapping[int, Progress], outlook: Mapping[int, Outlook], *,
-                today: date) -> list[GoalAhead]:
+def goals_ahead(
+    goals: Sequence[GoalFact],
+    progress: Mapping[int, Progress],
+    outlook: Mapping[int, Outlook],
+    *,
+    today: date,
+) -> list[GoalAhead]:
     """Goals whose target date is today or later, soonest first, each with its progress and outlook.
 
     ``goals`` carry their effective target (their own date, else the end of their period).
@@ -162,11 +191,20 @@ def goals_ahead(goals: Sequence[GoalFact], progress: Mapping[int, Progress], out
             continue
         p = progress.get(g.id, _NONE)
         o = outlook.get(g.id, Outlook.UNKNOWN)
-        ahead.append(GoalAhead(
-            goal_id=g.id, plan_id=g.plan_id, statement=g.statement, target_date=g.target_date.isoformat(),
-            days_left=(g.target_date - today).days, completed=p.completed, total=p.total, percent=p.percent,
-            outlook=o.value, outlook_label=o.label,
-        ))
+        ahead.append(
+            GoalAhead(
+                goal_id=g.id,
+                plan_id=g.plan_id,
+                statement=g.statement,
+                target_date=g.target_date.isoformat(),
+                days_left=(g.target_date - today).days,
+                completed=p.completed,
+                total=p.total,
+                percent=p.percent,
+                outlook=o.value,
+                outlook_label=o.label,
+            )
+        )
     ahead.sort(key=lambda a: (a.target_date, a.statement.casefold()))
     return ahead
 
@@ -255,18 +293,29 @@ def rating_series(goals: Sequence[GoalFact], ratings: Iterable[RatingFact]) -> l
     for root, goal in newest.items():
         if root not in days:
             continue
-        rows = [RatingRow(day=d, self_score=s.get("self", 0), mentor_score=s.get("mentor", 0))
-                for d, s in sorted(days[root].items())]
+        rows = [
+            RatingRow(day=d, self_score=s.get("self", 0), mentor_score=s.get("mentor", 0))
+            for d, s in sorted(days[root].items())
+        ]
         _place(rows)
         selfs = [r.self_score for r in rows if r.self_score]
         mentors = [r.mentor_score for r in rows if r.mentor_score]
-        when = f"on {rows[0].day}" if len(rows) == 1 else f"between {rows[0].day} and {rows[-1].day}"
-        result.append(RatingSeries(
-            goal_id=goal.id, statement=goal.statement, rows=rows,
-            self_points=_points(rows, "self"), mentor_points=_points(rows, "mentor"),
-            summary=(f"Ratings of the goal “{goal.statement}” {when}: self-rating {_describe(selfs)}, "
-                     f"mentor rating {_describe(mentors)}."),
-        ))
+        when = (
+            f"on {rows[0].day}" if len(rows) == 1 else f"between {rows[0].day} and {rows[-1].day}"
+        )
+        result.append(
+            RatingSeries(
+                goal_id=goal.id,
+                statement=goal.statement,
+                rows=rows,
+                self_points=_points(rows, "self"),
+                mentor_points=_points(rows, "mentor"),
+                summary=(
+                    f"Ratings of the goal “{goal.statement}” {when}: self-rating {_describe(selfs)}, "
+                    f"mentor rating {_describe(mentors)}."
+                ),
+            )
+        )
     return result
 
 
@@ -305,8 +354,15 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def weekly_activity(*, starts_on: date, ends_on: date, today: date, completions: Iterable[date],
-                    reflections: Iterable[date], log_entries: Iterable[date]) -> list[WeekActivity]:
+def weekly_activity(
+    *,
+    starts_on: date,
+    ends_on: date,
+    today: date,
+    completions: Iterable[date],
+    reflections: Iterable[date],
+    log_entries: Iterable[date],
+) -> list[WeekActivity]:
     """Tasks completed, reflections and log posts per week, from the period's start to today (or its end)."""
     last = min(ends_on, today)
     if last < starts_on:
@@ -324,8 +380,15 @@ def weekly_activity(*, starts_on: date, ends_on: date, today: date, completions:
         week += timedelta(days=7)
     busiest = max((c + r + p for _, c, r, p in weeks), default=0)
     return [
-        WeekActivity(week_of=w.isoformat(), label=f"{w.day} {w:%b}", completions=c, reflections=r,
-                     log_entries=p, total=c + r + p, percent=round(100 * (c + r + p) / busiest) if busiest else 0)
+        WeekActivity(
+            week_of=w.isoformat(),
+            label=f"{w.day} {w:%b}",
+            completions=c,
+            reflections=r,
+            log_entries=p,
+            total=c + r + p,
+            percent=round(100 * (c + r + p) / busiest) if busiest else 0,
+        )
         for w, c, r, p in weeks
     ]
 
@@ -343,10 +406,14 @@ def activity_summary(weeks: Sequence[WeekActivity], period_name: str) -> str:
     if not total:
         return f"Activity per week in {period_name}: nothing yet in {span}."
     busiest = max(weeks, key=lambda w: w.total)
-    kinds = ", ".join((
-        _count(sum(w.completions for w in weeks), "task completed", "tasks completed"),
-        _count(sum(w.reflections for w in weeks), "reflection", "reflections"),
-        _count(sum(w.log_entries for w in weeks), "log post", "log posts"),
-    ))
-    return (f"Activity per week in {period_name}: {total} in {span} ({kinds}); "
-            f"the busiest was the week of {busiest.label} with {busiest.total}.")
+    kinds = ", ".join(
+        (
+            _count(sum(w.completions for w in weeks), "task completed", "tasks completed"),
+            _count(sum(w.reflections for w in weeks), "reflection", "reflections"),
+            _count(sum(w.log_entries for w in weeks), "log post", "log posts"),
+        )
+    )
+    return (
+        f"Activity per week in {period_name}: {total} in {span} ({kinds}); "
+        f"the busiest was the week of {busiest.label} with {busiest.total}."
+    )

@@ -43,11 +43,16 @@ def goals_worth_carrying(goal_ids: Iterable[int], tasks: Iterable[TaskLine]) -> 
     for t in tasks:
         if t.goal_id in by_goal:
             by_goal[t.goal_id].append(t.status)
-    return [g for g, statuses in by_goal.items()
-            if not statuses or any(s != TaskStatus.COMPLETED.value for s in statuses)]
+    return [
+        g
+        for g, statuses in by_goal.items()
+        if not statuses or any(s != TaskStatus.COMPLETED.value for s in statuses)
+    ]
 
 
 def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
     """Only what differs, for a readable history entry."""
     keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
-    return {k: before.get(k) for k in keys if k in before}, {k: after.get(k) for k in keys if k in after}
+    return {k: before.get(k) for k in keys if k in before}, {
+        k: after.get(k) for k in keys if k in after
+    }

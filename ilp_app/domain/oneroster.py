@@ -35,21 +35,36 @@ READ_FILES = ("orgs", "academicSessions", "courses", "classes", "users", "roles"
 REQUIRED_FILES = ("orgs", "academicSessions", "classes", "users", "enrollments")
 #: Files of the standard that this app has no use for (read neither for content nor for errors).
 UNUSED_FILES = (
-    "demographics", "categories", "classResources", "courseResources", "lineItems", "resources",
-    "results", "userProfiles", "userResources", "scoreScales", "lineItemScoreScales",
-    "resultScoreScales", "lineItemLearningObjectiveIds", "resultLearningObjectiveIds",
+    "demographics",
+    "categories",
+    "classResources",
+    "courseResources",
+    "lineItems",
+    "resources",
+    "results",
+    "userProfiles",
+    "userResources",
+    "scoreScales",
+    "lineItemScoreScales",
+    "resultScoreScales",
+    "lineItemLearningObjectiveIds",
+    "resultLearningObjectiveIds",
 )
 
 FATAL, ERROR, WARNING = "fatal", "error", "warning"
 
 MSG_TOO_LARGE = f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Split the export by school, or ask for help."
 MSG_NOT_ZIP = "This is not a zip file. Upload the OneRoster CSV export as one .zip file."
-MSG_TOO_MANY = f"The zip holds more than {MAX_MEMBERS} files; a OneRoster export has at most about 20."
+MSG_TOO_MANY = (
+    f"The zip holds more than {MAX_MEMBERS} files; a OneRoster export has at most about 20."
+)
 MSG_EXPANDS = f"The zip expands to more than {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB of CSV; nothing was read."
 MSG_UNSAFE_PATH = "The zip holds a file whose path leaves the package (“{name}”); nothing was read."
 MSG_ENCRYPTED = "The zip is password-protected; export it without a password."
 MSG_NO_MANIFEST = "manifest.csv is missing: a OneRoster package starts with it."
-MSG_TWO_MANIFESTS = "The zip holds more than one manifest.csv; upload one school's export at a time."
+MSG_TWO_MANIFESTS = (
+    "The zip holds more than one manifest.csv; upload one school's export at a time."
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -68,8 +83,13 @@ class Finding:
     severity: str
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "line": self.line, "column": self.column, "problem": self.problem,
-                "severity": self.severity}
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "problem": self.problem,
+            "severity": self.severity,
+        }
 
 
 @dataclass
@@ -114,7 +134,10 @@ class Package(Checked):
     findings: list[Finding] = field(default_factory=list)
 
 
-_FILE_ORDER = {name: i for i, name in enumerate(("", MANIFEST, *(f"{n}.csv" for n in (*READ_FILES, *UNUSED_FILES))))}
+_FILE_ORDER = {
+    name: i
+    for i, name in enumerate(("", MANIFEST, *(f"{n}.csv" for n in (*READ_FILES, *UNUSED_FILES))))
+}
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
@@ -122,7 +145,9 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (_FILE_ORDER.get(f.file, len(_FILE_ORDER)), f.line))
 
 
-def _fatal(package: Package, problem: str, file: str = "", line: int = 0, column: str = "") -> Package:
+def _fatal(
+    package: Package, problem: str, file: str = "", line: int = 0, column: str = ""
+) -> Package:
     package.findings.append(Finding(file, line, column, problem, FATAL))
     return package
 
@@ -214,8 +239,11 @@ def _decode(package: Package, filename: str, content: bytes) -> str | None:
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        _fatal(package, f"{filename} is not UTF-8 text (byte {error.start + 1}). Export it as UTF-8 CSV.",
-               file=filename)
+        _fatal(
+            package,
+            f"{filename} is not UTF-8 text (byte {error.start + 1}). Export it as UTF-8 CSV.",
+            file=filename,
+        )
         return None
 
 
@@ -230,33 +258,57 @@ def _read_manifest(package: Package, content: bytes) -> bool:
         return False
     header = [c.strip() for c in rows[0]] if rows else []
     if header[:2] != ["propertyName", "value"]:
-        _fatal(package, "manifest.csv must start with the header “propertyName,value”.", file=MANIFEST, line=1)
+        _fatal(
+            package,
+            "manifest.csv must start with the header “propertyName,value”.",
+            file=MANIFEST,
+            line=1,
+        )
         return False
     properties: dict[str, tuple[int, str]] = {}
     for line, row in enumerate(rows[1:], start=2):
         if not row or not any(v.strip() for v in row):
             continue
         if len(row) < 2:
-            _fatal(package, "Each manifest row needs a property name and a value.", file=MANIFEST, line=line)
+            _fatal(
+                package,
+                "Each manifest row needs a property name and a value.",
+                file=MANIFEST,
+                line=line,
+            )
             continue
         properties[row[0].strip()] = (line, row[1].strip())
     version_line, version = properties.get("oneroster.version", (0, ""))
     if version not in VERSIONS:
-        problem = ("manifest.csv does not say which OneRoster version this is (oneroster.version)."
-                   if not version else f"OneRoster version “{version[:20]}” is not supported; export as 1.1 or 1.2.")
-        _fatal(package, problem, file=MANIFEST, line=version_line, column="value" if version else "")
+        problem = (
+            "manifest.csv does not say which OneRoster version this is (oneroster.version)."
+            if not version
+            else f"OneRoster version “{version[:20]}” is not supported; export as 1.1 or 1.2."
+        )
+        _fatal(
+            package, problem, file=MANIFEST, line=version_line, column="value" if version else ""
+        )
         return False
     package.version = version
     for name in (*READ_FILES, *UNUSED_FILES):
         line, mode = properties.get(f"file.{name}", (0, "absent"))
         if mode not in MODES:
-            _fatal(package, f"file.{name} is “{mode[:20]}”; it must be bulk, delta or absent.",
-                   file=MANIFEST, line=line, column="value")
+            _fatal(
+                package,
+                f"file.{name} is “{mode[:20]}”; it must be bulk, delta or absent.",
+                file=MANIFEST,
+                line=line,
+                column="value",
+            )
             continue
         package.modes[name] = mode
     for name in REQUIRED_FILES:
         if f"file.{name}" not in properties:
-            _fatal(package, f"manifest.csv does not say how to read {name}.csv (file.{name}).", file=MANIFEST)
+            _fatal(
+                package,
+                f"manifest.csv does not say how to read {name}.csv (file.{name}).",
+                file=MANIFEST,
+            )
     return not package.fatal
 
 
@@ -266,14 +318,27 @@ def _check_files(package: Package, present: set[str]) -> None:
         filename = f"{name}.csv"
         if mode != "absent" and name not in present:
             if name in READ_FILES:
-                _fatal(package, f"The manifest lists {filename} as {mode}, but the zip does not contain it.",
-                       file=filename)
+                _fatal(
+                    package,
+                    f"The manifest lists {filename} as {mode}, but the zip does not contain it.",
+                    file=filename,
+                )
         elif mode == "absent" and name in present:
-            package.findings.append(Finding(filename, 0, "", "The manifest says this file is absent, so it was not read.",
-                                            WARNING))
+            package.findings.append(
+                Finding(
+                    filename,
+                    0,
+                    "",
+                    "The manifest says this file is absent, so it was not read.",
+                    WARNING,
+                )
+            )
         elif mode != "absent" and name in UNUSED_FILES:
-            package.findings.append(Finding(filename, 0, "", "This app has no use for this file; it was not read.",
-                                            WARNING))
+            package.findings.append(
+                Finding(
+                    filename, 0, "", "This app has no use for this file; it was not read.", WARNING
+                )
+            )
 
 
 def _read_table(package: Package, name: str, content: bytes) -> Table | None:
@@ -285,12 +350,22 @@ def _read_table(package: Package, name: str, content: bytes) -> Table | None:
     try:
         header = next(reader, None)
         if not header:
-            _fatal(package, "The file is empty: it needs at least its header row.", file=filename, line=1)
+            _fatal(
+                package,
+                "The file is empty: it needs at least its header row.",
+                file=filename,
+                line=1,
+            )
             return None
         columns = tuple(c.strip() for c in header)
         duplicate = next((c for i, c in enumerate(columns) if c in columns[:i]), None)
         if duplicate is not None:
-            _fatal(package, f"The column “{duplicate[:60]}” appears twice in the header.", file=filename, line=1)
+            _fatal(
+                package,
+                f"The column “{duplicate[:60]}” appears twice in the header.",
+                file=filename,
+                line=1,
+            )
             return None
         table = Table(name=name, columns=columns)
         while True:
@@ -301,19 +376,43 @@ def _read_table(package: Package, name: str, content: bytes) -> Table | None:
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # blank line
             if len(table.rows) >= MAX_ROWS_PER_FILE:
-                _fatal(package, f"The file has more than {MAX_ROWS_PER_FILE:,} rows.", file=filename, line=line)
+                _fatal(
+                    package,
+                    f"The file has more than {MAX_ROWS_PER_FILE:,} rows.",
+                    file=filename,
+                    line=line,
+                )
                 return None
             if len(row) != len(columns):
-                package.findings.append(Finding(
-                    filename, line, "", f"This row has {len(row)} values but the header has {len(columns)} columns "
-                    "(a comma inside a value must be in double quotes); the row is not imported.", ERROR))
+                package.findings.append(
+                    Finding(
+                        filename,
+                        line,
+                        "",
+                        f"This row has {len(row)} values but the header has {len(columns)} columns "
+                        "(a comma inside a value must be in double quotes); the row is not imported.",
+                        ERROR,
+                    )
+                )
                 continue
             if any(len(v) > MAX_FIELD_CHARS for v in row):
-                package.findings.append(Finding(filename, line, "", "A value in this row is too long; the row is "
-                                                "not imported.", ERROR))
+                package.findings.append(
+                    Finding(
+                        filename,
+                        line,
+                        "",
+                        "A value in this row is too long; the row is not imported.",
+                        ERROR,
+                    )
+                )
                 continue
             table.rows.append((line, {c: v.strip() for c, v in zip(columns, row, strict=True)}))
     except csv.Error as error:
-        _fatal(package, f"The file could not be read as CSV ({error}).", file=filename, line=reader.line_num)
+        _fatal(
+            package,
+            f"The file could not be read as CSV ({error}).",
+            file=filename,
+            line=reader.line_num,
+        )
         return None
     return table

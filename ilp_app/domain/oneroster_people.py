@@ -34,8 +34,9 @@ ROLE_MAP: dict[str, Role] = {
     "siteadministrator": Role.ADMINISTRATOR,
 }
 #: Roles of the standard that have no counterpart here.
-UNUSED_ROLES = frozenset({"aide", "proctor", "counselor", "principal", "districtadministrator",
-                          "systemadministrator"})
+UNUSED_ROLES = frozenset(
+    {"aide", "proctor", "counselor", "principal", "districtadministrator", "systemadministrator"}
+)
 RELATION_LABELS = {"parent": "Parent", "guardian": "Guardian", "relative": "Relative"}
 #: OneRoster 1.1 keeps each person's role and schools in users.csv (1.2 moved them to roles.csv).
 REQUIRED_USER_COLUMNS_11 = ("role", "orgSourcedIds")
@@ -58,8 +59,9 @@ def _role_of(reader: RowReader, line: int, column: str, value: str, outcome: str
     return role
 
 
-def _roles_csv(roster: Roster, package: Package, known: Known, user_ids: set[str], relations: dict[str, str]
-               ) -> dict[str, set[Role]]:
+def _roles_csv(
+    roster: Roster, package: Package, known: Known, user_ids: set[str], relations: dict[str, str]
+) -> dict[str, set[Role]]:
     """1.2: each person's roles at this school, from roles.csv (and how a parent is related)."""
     table = package.tables.get("roles")
     roles: dict[str, set[Role]] = {}
@@ -68,7 +70,11 @@ def _roles_csv(roster: Roster, package: Package, known: Known, user_ids: set[str
     reader = RowReader(roster, table)
 
     def removed(line: int, _sid: str, _modified: datetime | None) -> None:
-        reader.note(line, "status", "An import never removes a role; remove it by hand if it is no longer right.")
+        reader.note(
+            line,
+            "status",
+            "An import never removes a role; remove it by hand if it is no longer right.",
+        )
 
     for line, row, _, _ in reader.rows(removed):
         if not reader.needed(line, row, "userSourcedId", "role", "orgSourcedId"):
@@ -77,7 +83,11 @@ def _roles_csv(roster: Roster, package: Package, known: Known, user_ids: set[str
             continue  # a role at another school: not this school's business
         person = row["userSourcedId"]
         if person not in user_ids and person not in known.people:
-            reader.note(line, "userSourcedId", f"Person “{person}” is not in users.csv; this role is left out.")
+            reader.note(
+                line,
+                "userSourcedId",
+                f"Person “{person}” is not in users.csv; this role is left out.",
+            )
             continue
         role = _role_of(reader, line, "role", row["role"], "this role is left out.")
         if role is not None:
@@ -99,13 +109,17 @@ def _person_name(row: dict[str, str]) -> tuple[str, str | None]:
 
 def read_people(roster: Roster, package: Package, known: Known) -> None:
     table = package.tables["users"]
-    required = REQUIRED_COLUMNS["users"] + (REQUIRED_USER_COLUMNS_11 if package.version == "1.1" else ())
+    required = REQUIRED_COLUMNS["users"] + (
+        REQUIRED_USER_COLUMNS_11 if package.version == "1.1" else ()
+    )
     if not columns_present(roster, table, required):
         return
     reader = RowReader(roster, table)
     all_ids = {row["sourcedId"] for _, row in table.rows}
     relations: dict[str, str] = {}
-    roles_12 = _roles_csv(roster, package, known, all_ids, relations) if package.version == "1.2" else {}
+    roles_12 = (
+        _roles_csv(roster, package, known, all_ids, relations) if package.version == "1.2" else {}
+    )
 
     def removed(line: int, sid: str, modified: datetime | None) -> None:
         roster.people.append(PersonRec(sid, line, deleted=True, modified=modified))
@@ -113,10 +127,15 @@ def read_people(roster: Roster, package: Package, known: Known) -> None:
     for line, row, sid, modified in reader.rows(removed):
         if not reader.needed(line, row, "givenName", "familyName"):
             continue
-        orgs = split_ids(row.get("orgSourcedIds", "")) + split_ids(row.get("primaryOrgSourcedId", ""))
+        orgs = split_ids(row.get("orgSourcedIds", "")) + split_ids(
+            row.get("primaryOrgSourcedId", "")
+        )
         if orgs and roster.org_id not in orgs and sid not in roles_12:
-            reader.note(line, "orgSourcedIds" if "orgSourcedIds" in row else "primaryOrgSourcedId",
-                        f"This person belongs to another school ({', '.join(orgs)[:80]}); they are left out.")
+            reader.note(
+                line,
+                "orgSourcedIds" if "orgSourcedIds" in row else "primaryOrgSourcedId",
+                f"This person belongs to another school ({', '.join(orgs)[:80]}); they are left out.",
+            )
             continue
         roles: set[Role] = set(roles_12.get(sid, ()))
         if row.get("role"):
@@ -131,7 +150,8 @@ def read_people(roster: Roster, package: Package, known: Known) -> None:
             continue
         full_name, preferred = _person_name(row)
         if not reader.fits(line, "givenName", full_name, 200) or not reader.fits(
-                line, "preferredGivenName", preferred or "", 100):
+            line, "preferredGivenName", preferred or "", 100
+        ):
             continue
         pronouns = row.get("pronouns") if "pronouns" in row else None
         if pronouns is not None and not reader.fits(line, "pronouns", pronouns, 50):
@@ -143,9 +163,20 @@ def read_people(roster: Roster, package: Package, known: Known) -> None:
         if not email and valid_email(row.get("username", "")):
             email = row["username"]
         enabled = row.get("enabledUser", "").lower() != "false"
-        roster.people.append(PersonRec(sid, line, modified=modified, roles=frozenset(roles), full_name=full_name,
-                                       preferred_name=preferred, pronouns=pronouns, email=email, enabled=enabled,
-                                       relation=RELATION_LABELS.get(relations.get(sid, ""), "")))
+        roster.people.append(
+            PersonRec(
+                sid,
+                line,
+                modified=modified,
+                roles=frozenset(roles),
+                full_name=full_name,
+                preferred_name=preferred,
+                pronouns=pronouns,
+                email=email,
+                enabled=enabled,
+                relation=RELATION_LABELS.get(relations.get(sid, ""), ""),
+            )
+        )
     _links(roster, table, known)
 
 
@@ -177,7 +208,9 @@ def _links(roster: Roster, table: Table, known: Known) -> None:
                 roster.links.add((agent, person.source_id))
             elif (is_parent or is_learner) and agent != person.source_id:
                 who = "Child" if is_parent else "Parent"
-                problem = (f"{who} “{agent}” is not among the people imported; that link is not made."
-                           if theirs is None else
-                           f"“{agent}” is not a {'learner' if is_parent else 'parent'}; that link is not made.")
+                problem = (
+                    f"{who} “{agent}” is not among the people imported; that link is not made."
+                    if theirs is None
+                    else f"“{agent}” is not a {'learner' if is_parent else 'parent'}; that link is not made."
+                )
                 reader.note(person.line, "agentSourcedIds", problem)

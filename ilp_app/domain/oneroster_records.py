@@ -71,7 +71,9 @@ class PersonRec:
     pronouns: str | None = None  # None: the file has no pronouns column (1.1)
     email: str = ""  # "" when the file gives no usable address
     enabled: bool = True
-    relation: str = ""  # a parent's relationship to their children: "Parent", "Guardian" or "Relative"
+    relation: str = (
+        ""  # a parent's relationship to their children: "Parent", "Guardian" or "Relative"
+    )
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,9 @@ class Roster(Checked):
     groups: list[GroupRec] = field(default_factory=list)
     people: list[PersonRec] = field(default_factory=list)
     enrollments: list[EnrollmentRec] = field(default_factory=list)
-    links: set[tuple[str, str]] = field(default_factory=set)  # (parent sourcedId, learner sourcedId)
+    links: set[tuple[str, str]] = field(
+        default_factory=set
+    )  # (parent sourcedId, learner sourcedId)
     links_managed: bool = False  # users.csv has agentSourcedIds: its links are the roster's word
     link_owners: set[str] = field(default_factory=set)  # parents whose row lists all their children
     seen: dict[str, set[str]] = field(default_factory=dict)  # every sourcedId per file, any row
@@ -141,13 +145,19 @@ class RowReader:
             return None
         self.roster.seen[self.table.name].add(sid)
         if sid in self.first_line:
-            self.error(line, "sourcedId", f"sourcedId “{sid}” is used twice in this file (first on line "
-                                          f"{self.first_line[sid]}).")
+            self.error(
+                line,
+                "sourcedId",
+                f"sourcedId “{sid}” is used twice in this file (first on line "
+                f"{self.first_line[sid]}).",
+            )
             return None
         self.first_line[sid] = line
         status = row.get("status", "").lower()
         if status not in ("", "active", "tobedeleted"):
-            self.error(line, "status", f"status “{row['status'][:40]}” is not active or tobedeleted.")
+            self.error(
+                line, "status", f"status “{row['status'][:40]}” is not active or tobedeleted."
+            )
             return None
         modified = None
         stamp = row.get("dateLastModified", "")
@@ -155,16 +165,21 @@ class RowReader:
             try:
                 modified = _parse_timestamp(stamp)
             except ValueError:
-                self.error(line, "dateLastModified", f"dateLastModified “{stamp[:40]}” is not a date and time "
-                                                     "such as 2026-08-18T09:00:00Z.")
+                self.error(
+                    line,
+                    "dateLastModified",
+                    f"dateLastModified “{stamp[:40]}” is not a date and time "
+                    "such as 2026-08-18T09:00:00Z.",
+                )
                 return None
         elif self.delta:
             self.error(line, "dateLastModified", "dateLastModified is required in a delta file.")
             return None
         return sid, status == "tobedeleted", modified
 
-    def rows(self, removed: Callable[[int, str, datetime | None], object] | None = None
-             ) -> Iterator[tuple[int, dict[str, str], str, datetime | None]]:
+    def rows(
+        self, removed: Callable[[int, str, datetime | None], object] | None = None
+    ) -> Iterator[tuple[int, dict[str, str], str, datetime | None]]:
         """(line, row, sourcedId, last change) of each row that passes :meth:`common` and stays.
 
         A ``tobedeleted`` row is not yielded: it goes to ``removed(line, sourcedId, last change)``
@@ -184,7 +199,9 @@ class RowReader:
         """Whether ``column`` names another school than the roster's; such a row is noted as left out."""
         org = row.get(column, "")
         if org and org != self.roster.org_id:
-            self.note(line, column, f"This {what} belongs to another school ({org}); it is left out.")
+            self.note(
+                line, column, f"This {what} belongs to another school ({org}); it is left out."
+            )
             return True
         return False
 
@@ -205,6 +222,13 @@ class RowReader:
 def columns_present(roster: Roster, table: Table, required: tuple[str, ...]) -> bool:
     missing = [c for c in required if not table.has(c)]
     for column in missing:
-        roster.findings.append(Finding(table.filename, 1, column, f"The required column “{column}” is missing "
-                                       "from the header.", FATAL))
+        roster.findings.append(
+            Finding(
+                table.filename,
+                1,
+                column,
+                f"The required column “{column}” is missing from the header.",
+                FATAL,
+            )
+        )
     return not missing

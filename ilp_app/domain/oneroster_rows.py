@@ -50,31 +50,65 @@ def _choose_org(roster: Roster, package: Package, known: Known) -> None:
 
         def removed(line: int, sid: str, _modified: datetime | None) -> None:
             if sid == known.site_org:
-                reader.note(line, "status", "The school itself is not retired by an import; this row is ignored.")
+                reader.note(
+                    line,
+                    "status",
+                    "The school itself is not retired by an import; this row is ignored.",
+                )
 
         orgs = [(sid, row["name"], row["type"].lower()) for _, row, sid, _ in reader.rows(removed)]
     if roster.fatal:
         return
     if known.site_org:
         roster.org_id = known.site_org
-        roster.org_name = next((name for sid, name, _ in orgs if sid == known.site_org), known.site_name)
-        if table is not None and roster.mode("orgs") == "bulk" and all(sid != known.site_org for sid, _, _ in orgs):
-            roster.findings.append(Finding("orgs.csv", 0, "", f"This school was imported from the org "
-                                           f"“{known.site_org}”, which is not in this file. Import that school's "
-                                           "export.", FATAL))
+        roster.org_name = next(
+            (name for sid, name, _ in orgs if sid == known.site_org), known.site_name
+        )
+        if (
+            table is not None
+            and roster.mode("orgs") == "bulk"
+            and all(sid != known.site_org for sid, _, _ in orgs)
+        ):
+            roster.findings.append(
+                Finding(
+                    "orgs.csv",
+                    0,
+                    "",
+                    f"This school was imported from the org "
+                    f"“{known.site_org}”, which is not in this file. Import that school's "
+                    "export.",
+                    FATAL,
+                )
+            )
         return
     if table is None:
-        roster.findings.append(Finding("orgs.csv", 0, "", "The first import of a school needs orgs.csv, to know "
-                                       "which school the file is for.", FATAL))
+        roster.findings.append(
+            Finding(
+                "orgs.csv",
+                0,
+                "",
+                "The first import of a school needs orgs.csv, to know "
+                "which school the file is for.",
+                FATAL,
+            )
+        )
         return
     schools = [o for o in orgs if o[2] == "school"] or orgs
     if len(schools) > 1:
         named = [o for o in schools if o[1].casefold() == known.site_name.casefold()]
         if len(named) != 1:
             names = ", ".join(f"{name} ({sid})" for sid, name, _ in schools[:5])
-            roster.findings.append(Finding("orgs.csv", 0, "name", f"The file holds several schools ({names}) and "
-                                           f"none is named “{known.site_name}”. Export one school, or rename "
-                                           "this school to match.", FATAL))
+            roster.findings.append(
+                Finding(
+                    "orgs.csv",
+                    0,
+                    "name",
+                    f"The file holds several schools ({names}) and "
+                    f"none is named “{known.site_name}”. Export one school, or rename "
+                    "this school to match.",
+                    FATAL,
+                )
+            )
             return
         schools = named
     if not schools:
@@ -95,61 +129,87 @@ def _periods(roster: Roster, table: Table) -> None:
             continue
         kind = row["type"].lower()
         if kind == "gradingperiod":
-            reader.note(line, "type", "Grading periods are not used as plan periods; this row is left out.")
+            reader.note(
+                line, "type", "Grading periods are not used as plan periods; this row is left out."
+            )
             continue
         if kind not in PERIOD_TYPES:
-            reader.error(line, "type", f"type “{row['type'][:40]}” is not term, semester, schoolYear or "
-                                       "gradingPeriod.")
+            reader.error(
+                line,
+                "type",
+                f"type “{row['type'][:40]}” is not term, semester, schoolYear or gradingPeriod.",
+            )
             continue
         if reader.elsewhere(line, row, "orgSourcedId", "period"):
             continue
         try:
             starts, ends = date.fromisoformat(row["startDate"]), date.fromisoformat(row["endDate"])
         except ValueError:
-            reader.error(line, "startDate", "startDate and endDate must be dates such as 2026-08-18.")
+            reader.error(
+                line, "startDate", "startDate and endDate must be dates such as 2026-08-18."
+            )
             continue
         if ends < starts:
             reader.error(line, "endDate", "endDate is before startDate.")
             continue
         if reader.fits(line, "title", row["title"], 100):
-            roster.periods.append(PeriodRec(sid, line, name=row["title"], starts_on=starts, ends_on=ends))
+            roster.periods.append(
+                PeriodRec(sid, line, name=row["title"], starts_on=starts, ends_on=ends)
+            )
 
 
 def _courses(roster: Roster, table: Table | None) -> dict[str, str]:
     if table is None:
         return {}
     reader = RowReader(roster, table)
-    return {sid: row["title"] for line, row, sid, _ in reader.rows()
-            if reader.needed(line, row, "title") and reader.fits(line, "title", row["title"], 200)}
+    return {
+        sid: row["title"]
+        for line, row, sid, _ in reader.rows()
+        if reader.needed(line, row, "title") and reader.fits(line, "title", row["title"], 200)
+    }
 
 
 def _groups(roster: Roster, table: Table, courses: dict[str, str], courses_read: bool) -> None:
     reader = RowReader(roster, table)
     for line, row, sid, _ in reader.rows(_tombstones(roster.groups, GroupRec)):
-        if not reader.needed(line, row, "title", "schoolSourcedId") or not reader.fits(line, "title", row["title"], 100):
+        if not reader.needed(line, row, "title", "schoolSourcedId") or not reader.fits(
+            line, "title", row["title"], 100
+        ):
             continue
         if reader.elsewhere(line, row, "schoolSourcedId", "class"):
             continue
         class_type = row.get("classType", "").lower()
         if class_type not in CLASS_TYPES:
-            reader.error(line, "classType", f"classType “{row['classType'][:40]}” is not homeroom or scheduled.")
+            reader.error(
+                line,
+                "classType",
+                f"classType “{row['classType'][:40]}” is not homeroom or scheduled.",
+            )
             continue
         course = None
         course_id = row.get("courseSourcedId", "")
         if courses_read:
             course = courses.get(course_id, "")
             if course_id and course_id not in courses:
-                reader.note(line, "courseSourcedId", f"Course “{course_id}” is not in courses.csv; the group is "
-                                                     "imported without a course.")
-        roster.groups.append(GroupRec(sid, line, name=row["title"], kind=CLASS_TYPES[class_type], course=course))
+                reader.note(
+                    line,
+                    "courseSourcedId",
+                    f"Course “{course_id}” is not in courses.csv; the group is "
+                    "imported without a course.",
+                )
+        roster.groups.append(
+            GroupRec(sid, line, name=row["title"], kind=CLASS_TYPES[class_type], course=course)
+        )
 
 
 def _enrollments(roster: Roster, table: Table, known: Known) -> None:
     reader = RowReader(roster, table)
-    groups = (set(known.groups) | {g.source_id for g in roster.groups}) - {g.source_id for g in roster.groups
-                                                                           if g.deleted}
-    people = (set(known.people) | {p.source_id for p in roster.people}) - {p.source_id for p in roster.people
-                                                                           if p.deleted}
+    groups = (set(known.groups) | {g.source_id for g in roster.groups}) - {
+        g.source_id for g in roster.groups if g.deleted
+    }
+    people = (set(known.people) | {p.source_id for p in roster.people}) - {
+        p.source_id for p in roster.people if p.deleted
+    }
     for line, row, sid, _ in reader.rows(_tombstones(roster.enrollments, EnrollmentRec)):
         if not reader.needed(line, row, "classSourcedId", "userSourcedId", "role"):
             continue
@@ -157,17 +217,35 @@ def _enrollments(roster: Roster, table: Table, known: Known) -> None:
             continue
         role = ENROLLMENT_ROLES.get(row["role"].lower())
         if role is None:
-            reader.note(line, "role", f"Enrollments as “{row['role'][:40]}” are not used here; this one is "
-                                      "left out.")
+            reader.note(
+                line,
+                "role",
+                f"Enrollments as “{row['role'][:40]}” are not used here; this one is left out.",
+            )
         elif row["classSourcedId"] not in groups:
-            reader.note(line, "classSourcedId", f"Class “{row['classSourcedId']}” is not among the classes "
-                                                "imported; this enrollment is left out.")
+            reader.note(
+                line,
+                "classSourcedId",
+                f"Class “{row['classSourcedId']}” is not among the classes "
+                "imported; this enrollment is left out.",
+            )
         elif row["userSourcedId"] not in people:
-            reader.note(line, "userSourcedId", f"Person “{row['userSourcedId']}” is not among the people "
-                                               "imported; this enrollment is left out.")
+            reader.note(
+                line,
+                "userSourcedId",
+                f"Person “{row['userSourcedId']}” is not among the people "
+                "imported; this enrollment is left out.",
+            )
         else:
-            roster.enrollments.append(EnrollmentRec(sid, line, group_source_id=row["classSourcedId"],
-                                                    person_source_id=row["userSourcedId"], role=role))
+            roster.enrollments.append(
+                EnrollmentRec(
+                    sid,
+                    line,
+                    group_source_id=row["classSourcedId"],
+                    person_source_id=row["userSourcedId"],
+                    role=role,
+                )
+            )
 
 
 def roster_from_package(package: Package, known: Known) -> Roster:
@@ -181,7 +259,9 @@ def roster_from_package(package: Package, known: Known) -> Roster:
         The roster. Its findings are the package's, then each file's in the order read; when
         ``roster.fatal`` is True nothing may be imported.
     """
-    roster = Roster(version=package.version, modes=dict(package.modes), findings=list(package.findings))
+    roster = Roster(
+        version=package.version, modes=dict(package.modes), findings=list(package.findings)
+    )
     if package.fatal:
         return roster
     for name, table in package.tables.items():

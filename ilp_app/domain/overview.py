@@ -19,13 +19,18 @@ class Rag(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"red": "Needs attention", "amber": "Keep an eye on", "green": "On track"}[self.value]
+        return {"red": "Needs attention", "amber": "Keep an eye on", "green": "On track"}[
+            self.value
+        ]
 
 
 RAG_LEGEND: tuple[tuple[Rag, str], ...] = (
     (Rag.GREEN, f"On track: active in the last {QUIET_AMBER_DAYS} days and no goal behind."),
     (Rag.AMBER, f"Keep an eye on: no activity for {QUIET_AMBER_DAYS}+ days, or a goal behind."),
-    (Rag.RED, f"Needs attention: no activity for {QUIET_RED_DAYS}+ days, or half the goals or more behind."),
+    (
+        Rag.RED,
+        f"Needs attention: no activity for {QUIET_RED_DAYS}+ days, or half the goals or more behind.",
+    ),
 )
 ON_TRACK_RULE = (
     "A goal is behind when the share of its tasks completed trails the share of time gone from the "
@@ -33,7 +38,9 @@ ON_TRACK_RULE = (
 )
 
 
-def goal_on_track(*, completed: int, total: int, starts_on: date, target: date | None, today: date) -> bool:
+def goal_on_track(
+    *, completed: int, total: int, starts_on: date, target: date | None, today: date
+) -> bool:
     """Whether a goal keeps pace with its target date (goals without tasks or dates count as on track)."""
     if total == 0 or target is None or target <= starts_on:
         return True

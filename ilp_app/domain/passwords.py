@@ -10,7 +10,9 @@ MAX_LENGTH = 128
 
 MSG_TOO_SHORT = f"Use at least {MIN_LENGTH} characters."
 MSG_TOO_LONG = f"Use at most {MAX_LENGTH} characters."
-MSG_TOO_COMMON = "This password is too common. Choose something harder to guess, such as a short sentence."
+MSG_TOO_COMMON = (
+    "This password is too common. Choose something harder to guess, such as a short sentence."
+)
 MSG_CONTAINS_EMAIL = "Do not use your email address as your password."
 MSG_NOT_TEXT = "The password must be text."
 
@@ -21,7 +23,9 @@ _COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
 def common_passwords() -> frozenset[str]:
     """The refused list, lower-cased."""
     lines = _COMMON_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(
+        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
+    )
 
 
 def password_problems(password: object, *, email: str = "") -> list[str]:

@@ -75,20 +75,34 @@ class Action(StrEnum):
     NOTE_VIEW = "note.view"  # target: NoteRef
     NOTE_EDIT = "note.edit"  # text and visibility; target: NoteRef
     GROUP_VIEW = "group.view"  # the live overview and projector of a group; target: GroupRef
-    PLAN_NEXT_PERIOD = "plan.next_period"  # start the next period's plan, locking this one; target: PlanRef
+    PLAN_NEXT_PERIOD = (
+        "plan.next_period"  # start the next period's plan, locking this one; target: PlanRef
+    )
     PLAN_ACKNOWLEDGE = "plan.acknowledge"  # sign a version of the plan; target: PlanRef
     TEMPLATE_MANAGE = "template.manage"  # the school's template library; target: None
     TEMPLATE_APPLY = "template.apply"  # make a learner's plan from a template; target: LearnerRef
-    REVIEW_SCHEDULE = "review.schedule"  # schedule a review and record its outcome; target: LearnerRef
+    REVIEW_SCHEDULE = (
+        "review.schedule"  # schedule a review and record its outcome; target: LearnerRef
+    )
     REVIEW_VIEW = "review.view"  # see a learner's reviews; target: LearnerRef
     REVIEW_COMMENT = "review.comment"  # add a comment before the meeting; target: LearnerRef
     SCHOOL_MANAGE = "school.manage"  # site settings, people, links, groups, catalogues, periods, imports; target: None
     OBJECTIVE_LIBRARY_VIEW = "objective.view"  # browse the learning-objective library; target: None
-    CONTEXT_ITEM_VIEW = "context.view"  # one item of a learner's context header; target: ContextItemRef
-    CONTEXT_EDIT = "context.edit"  # add, change or remove a learner's context items; target: LearnerRef
-    LEARNER_EXPORT = "learner.export"  # everything held about a learner, as an archive; target: LearnerRef
-    LEARNER_ERASE = "learner.erase"  # erase or anonymise a learner's personal data; target: LearnerRef
-    RETENTION_MANAGE = "retention.manage"  # retention periods and running the retention job; target: None
+    CONTEXT_ITEM_VIEW = (
+        "context.view"  # one item of a learner's context header; target: ContextItemRef
+    )
+    CONTEXT_EDIT = (
+        "context.edit"  # add, change or remove a learner's context items; target: LearnerRef
+    )
+    LEARNER_EXPORT = (
+        "learner.export"  # everything held about a learner, as an archive; target: LearnerRef
+    )
+    LEARNER_ERASE = (
+        "learner.erase"  # erase or anonymise a learner's personal data; target: LearnerRef
+    )
+    RETENTION_MANAGE = (
+        "retention.manage"  # retention periods and running the retention job; target: None
+    )
 
 
 @dataclass(frozen=True)
@@ -249,11 +263,15 @@ _RULES = {
     Action.USER_LIST: lambda actor, target: actor.has(Role.ADMINISTRATOR),
     Action.USER_MANAGE: _user_manage,
     Action.LEARNER_VIEW: _learner_view,
-    Action.PLAN_CREATE: lambda actor, target: isinstance(target, LearnerRef) and actor.mentors(target.learner_id),
+    Action.PLAN_CREATE: lambda actor, target: (
+        isinstance(target, LearnerRef) and actor.mentors(target.learner_id)
+    ),
     Action.PLAN_VIEW: _plan_view,
     Action.PLAN_EDIT: _plan_rule(who=Actor.mentors, statuses=_OPEN),
     Action.PLAN_ACTIVATE: _plan_rule(who=Actor.mentors, statuses=frozenset({PlanStatus.DRAFT})),
-    Action.TASK_PROGRESS: _plan_rule(who=lambda a, lid: a.is_learner(lid) or a.mentors(lid), statuses=_ACTIVE),
+    Action.TASK_PROGRESS: _plan_rule(
+        who=lambda a, lid: a.is_learner(lid) or a.mentors(lid), statuses=_ACTIVE
+    ),
     Action.REFLECTION_WRITE: _plan_rule(who=Actor.is_learner, statuses=_ACTIVE),
     Action.RATING_SELF: _plan_rule(who=Actor.is_learner, statuses=_ACTIVE),
     Action.RATING_MENTOR: _plan_rule(who=Actor.mentors, statuses=_ACTIVE),
@@ -263,19 +281,30 @@ _RULES = {
     Action.NOTE_EDIT: _note_edit,
     Action.PLAN_NEXT_PERIOD: _plan_rule(who=Actor.mentors, statuses=_ACTIVE),
     Action.PLAN_ACKNOWLEDGE: _plan_rule(
-        who=lambda a, lid: a.mentors(lid) or a.is_family_of(lid), statuses=_ACTIVE),
-    Action.TEMPLATE_MANAGE: lambda actor, target: actor.has(Role.MENTOR) or actor.has(Role.ADMINISTRATOR),
-    Action.TEMPLATE_APPLY: lambda actor, target: isinstance(target, LearnerRef) and actor.mentors(target.learner_id),
-    Action.REVIEW_SCHEDULE: lambda actor, target: isinstance(target, LearnerRef) and actor.mentors(target.learner_id),
+        who=lambda a, lid: a.mentors(lid) or a.is_family_of(lid), statuses=_ACTIVE
+    ),
+    Action.TEMPLATE_MANAGE: lambda actor, target: (
+        actor.has(Role.MENTOR) or actor.has(Role.ADMINISTRATOR)
+    ),
+    Action.TEMPLATE_APPLY: lambda actor, target: (
+        isinstance(target, LearnerRef) and actor.mentors(target.learner_id)
+    ),
+    Action.REVIEW_SCHEDULE: lambda actor, target: (
+        isinstance(target, LearnerRef) and actor.mentors(target.learner_id)
+    ),
     Action.REVIEW_VIEW: _learner_view,
     Action.REVIEW_COMMENT: lambda actor, target: (
-        isinstance(target, LearnerRef) and actor.is_family_of(target.learner_id)),
+        isinstance(target, LearnerRef) and actor.is_family_of(target.learner_id)
+    ),
     Action.SCHOOL_MANAGE: _admin,
     Action.OBJECTIVE_LIBRARY_VIEW: lambda actor, target: (
-        actor.has(Role.ADMINISTRATOR) or actor.has(Role.MENTOR) or actor.has(Role.TEACHER)),
+        actor.has(Role.ADMINISTRATOR) or actor.has(Role.MENTOR) or actor.has(Role.TEACHER)
+    ),
     Action.CONTEXT_ITEM_VIEW: _context_item_view,
     Action.CONTEXT_EDIT: lambda actor, target: (
-        isinstance(target, LearnerRef) and (actor.has(Role.ADMINISTRATOR) or actor.mentors(target.learner_id))),
+        isinstance(target, LearnerRef)
+        and (actor.has(Role.ADMINISTRATOR) or actor.mentors(target.learner_id))
+    ),
     Action.LEARNER_EXPORT: _learner_export,
     Action.LEARNER_ERASE: _learner_erase,
     Action.RETENTION_MANAGE: _admin,
@@ -290,11 +319,20 @@ _RULES = {
 _OPEN_BEFORE_PASSWORD_CHANGE = frozenset({Action.ACCOUNT_MANAGE})
 
 #: Actions open at a site that has ILPs switched off: the account, and running the school.
-_OPEN_WHEN_ILP_DISABLED = frozenset({
-    Action.HOME_VIEW, Action.ACCOUNT_MANAGE, Action.ADMIN_CONSOLE_VIEW, Action.USER_LIST, Action.USER_MANAGE,
-    Action.SCHOOL_MANAGE, Action.RETENTION_MANAGE, Action.LEARNER_EXPORT, Action.LEARNER_ERASE,
-    Action.OBJECTIVE_LIBRARY_VIEW,  # the standards library holds no learner's data
-})
+_OPEN_WHEN_ILP_DISABLED = frozenset(
+    {
+        Action.HOME_VIEW,
+        Action.ACCOUNT_MANAGE,
+        Action.ADMIN_CONSOLE_VIEW,
+        Action.USER_LIST,
+        Action.USER_MANAGE,
+        Action.SCHOOL_MANAGE,
+        Action.RETENTION_MANAGE,
+        Action.LEARNER_EXPORT,
+        Action.LEARNER_ERASE,
+        Action.OBJECTIVE_LIBRARY_VIEW,  # the standards library holds no learner's data
+    }
+)
 
 
 def can(actor: Actor | None, action: Action, target: object = None) -> bool:

@@ -81,7 +81,9 @@ MAX_NOTE = 5000
 MAX_FOCUS_AREAS = 6
 RATING_MIN, RATING_MAX = 1, 5
 
-MSG_PLAN_LOCKED = "This plan is locked: it belongs to a finished period and can no longer be changed."
+MSG_PLAN_LOCKED = (
+    "This plan is locked: it belongs to a finished period and can no longer be changed."
+)
 MSG_PLAN_NOT_ACTIVE = "This plan is not active yet; your mentor is still preparing it."
 MSG_BAD_TRANSITION = "A plan cannot go from {src} to {dst}."
 MSG_TASK_CHANGED = "This task was just changed somewhere else; here is its current status."
@@ -134,11 +136,15 @@ def clean_text(value: object, *, field: str, max_length: int, required: bool = T
     if required and not text:
         raise ValidationFailed(f"{field} is required.")
     if len(text) > max_length:
-        raise ValidationFailed(f"{field} can be at most {max_length} characters (it has {len(text)}).")
+        raise ValidationFailed(
+            f"{field} can be at most {max_length} characters (it has {len(text)})."
+        )
     return text
 
 
-def clean_date(value: object, *, field: str, starts_on: date, ends_on: date, required: bool = False) -> date | None:
+def clean_date(
+    value: object, *, field: str, starts_on: date, ends_on: date, required: bool = False
+) -> date | None:
     """An ISO date (YYYY-MM-DD) inside the plan's period, or None when left empty and optional."""
     if value in (None, "") and not required:
         return None

@@ -23,8 +23,11 @@ class Outlook(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"on_track": "On track for the target date", "behind": "Behind for the target date",
-                "unknown": "Not enough data yet"}[self.value]
+        return {
+            "on_track": "On track for the target date",
+            "behind": "Behind for the target date",
+            "unknown": "Not enough data yet",
+        }[self.value]
 
 
 def _reaches(points: Sequence[tuple[date, float]], goal_value: float, target: date) -> bool:
@@ -39,7 +42,11 @@ def _reaches(points: Sequence[tuple[date, float]], goal_value: float, target: da
 
 
 def goal_outlook(
-    *, completions: Sequence[date], total_tasks: int, ratings: Sequence[tuple[date, int]], target: date | None,
+    *,
+    completions: Sequence[date],
+    total_tasks: int,
+    ratings: Sequence[tuple[date, int]],
+    target: date | None,
 ) -> Outlook:
     """On track, behind, or unknown, by the rule in :data:`PROJECTION_RULE`."""
     if target is None:
@@ -50,5 +57,9 @@ def goal_outlook(
         return Outlook.ON_TRACK if _reaches(points, 1.0, target) else Outlook.BEHIND
     if len(ratings) >= 2:
         points = sorted(ratings)
-        return Outlook.ON_TRACK if _reaches([(d, float(s)) for d, s in points], GOOD_RATING, target) else Outlook.BEHIND
+        return (
+            Outlook.ON_TRACK
+            if _reaches([(d, float(s)) for d, s in points], GOOD_RATING, target)
+            else Outlook.BEHIND
+        )
     return Outlook.UNKNOWN

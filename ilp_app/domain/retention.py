@@ -50,24 +50,48 @@ IMPORT_REPORTS = "import_reports"
 LOCKED_PLANS = "locked_plans"
 
 RECORD_TYPES: tuple[RecordType, ...] = (
-    RecordType(AUDIT_EVENTS, "Audit events",
-               "Who did or tried to do what (sign-ins, refusals, administration), counted from the event.",
-               default_days=730, minimum_days=90),
-    RecordType(NOTIFICATIONS, "Notifications",
-               "In-app notifications, read or unread, counted from when they were last updated.",
-               default_days=180, minimum_days=14),
-    RecordType(LOGIN_ATTEMPTS, "Failed sign-ins",
-               "Failed sign-in attempts with the address they came from, counted from the attempt.",
-               default_days=30, minimum_days=1),
-    RecordType(ENDED_SESSIONS, "Ended sessions",
-               "Sign-in sessions that were signed out, revoked or expired, counted from when they ended.",
-               default_days=90, minimum_days=1),
-    RecordType(IMPORT_REPORTS, "Import reports",
-               "Finished roster and standards imports with their validation reports, counted from the start.",
-               default_days=365, minimum_days=30),
-    RecordType(LOCKED_PLANS, "Plans of former learners",
-               "Locked plans of learners whose account is disabled or retired, counted from locking.",
-               default_days=None, minimum_days=365),
+    RecordType(
+        AUDIT_EVENTS,
+        "Audit events",
+        "Who did or tried to do what (sign-ins, refusals, administration), counted from the event.",
+        default_days=730,
+        minimum_days=90,
+    ),
+    RecordType(
+        NOTIFICATIONS,
+        "Notifications",
+        "In-app notifications, read or unread, counted from when they were last updated.",
+        default_days=180,
+        minimum_days=14,
+    ),
+    RecordType(
+        LOGIN_ATTEMPTS,
+        "Failed sign-ins",
+        "Failed sign-in attempts with the address they came from, counted from the attempt.",
+        default_days=30,
+        minimum_days=1,
+    ),
+    RecordType(
+        ENDED_SESSIONS,
+        "Ended sessions",
+        "Sign-in sessions that were signed out, revoked or expired, counted from when they ended.",
+        default_days=90,
+        minimum_days=1,
+    ),
+    RecordType(
+        IMPORT_REPORTS,
+        "Import reports",
+        "Finished roster and standards imports with their validation reports, counted from the start.",
+        default_days=365,
+        minimum_days=30,
+    ),
+    RecordType(
+        LOCKED_PLANS,
+        "Plans of former learners",
+        "Locked plans of learners whose account is disabled or retired, counted from locking.",
+        default_days=None,
+        minimum_days=365,
+    ),
 )
 
 _BY_KEY = {t.key: t for t in RECORD_TYPES}
@@ -101,7 +125,9 @@ def parse_keep_days(value: object, kind: RecordType) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationFailed(MSG_NOT_A_NUMBER.format(label=kind.label))
     if value < kind.minimum_days:
-        raise ValidationFailed(MSG_TOO_SHORT.format(label=kind.label, minimum=describe_period(kind.minimum_days)))
+        raise ValidationFailed(
+            MSG_TOO_SHORT.format(label=kind.label, minimum=describe_period(kind.minimum_days))
+        )
     if value > MAX_KEEP_DAYS:
         raise ValidationFailed(MSG_TOO_LONG)
     return value

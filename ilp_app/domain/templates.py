@@ -111,11 +111,15 @@ def parse_kind(value: object) -> ItemKind:
 # --- cleaning what people type ------------------------------------------------------------
 
 
-def clean_template_meta(name: object, description: object, year_label: object) -> tuple[str, str, str]:
+def clean_template_meta(
+    name: object, description: object, year_label: object
+) -> tuple[str, str, str]:
     """A template's name (required), description and intended year or grade (both optional)."""
     return (
         clean_text(name, field="Template name", max_length=MAX_TEMPLATE_NAME),
-        clean_text(description, field="Description", max_length=MAX_TEMPLATE_DESCRIPTION, required=False),
+        clean_text(
+            description, field="Description", max_length=MAX_TEMPLATE_DESCRIPTION, required=False
+        ),
         clean_text(year_label, field="Year or grade", max_length=MAX_YEAR_LABEL, required=False),
     )
 
@@ -135,7 +139,9 @@ def parse_objective_codes(value: object) -> tuple[str, ...]:
         if not code:
             continue
         if len(code) > MAX_OBJECTIVE_CODE:
-            raise ValidationFailed(f"A learning-objective code can be at most {MAX_OBJECTIVE_CODE} characters.")
+            raise ValidationFailed(
+                f"A learning-objective code can be at most {MAX_OBJECTIVE_CODE} characters."
+            )
         if code not in codes:
             codes.append(code)
     if len(codes) > MAX_OBJECTIVE_CODES:
@@ -145,8 +151,9 @@ def parse_objective_codes(value: object) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def clean_item(kind: ItemKind, text: object, detail: object = "", objective_codes: object = None
-               ) -> tuple[str, str, tuple[str, ...]]:
+def clean_item(
+    kind: ItemKind, text: object, detail: object = "", objective_codes: object = None
+) -> tuple[str, str, tuple[str, ...]]:
     """The text, detail and objective codes an item of ``kind`` may hold.
 
     A goal's detail is what success looks like; a link's detail is its http(s) address. Focus
@@ -154,8 +161,16 @@ def clean_item(kind: ItemKind, text: object, detail: object = "", objective_code
     """
     clean = clean_text(text, field=TEXT_FIELDS[kind], max_length=TEXT_LIMITS[kind])
     if kind is ItemKind.GOAL:
-        return (clean, clean_text(detail, field="What success looks like", max_length=MAX_SUCCESS_CRITERIA,
-                                  required=False), parse_objective_codes(objective_codes))
+        return (
+            clean,
+            clean_text(
+                detail,
+                field="What success looks like",
+                max_length=MAX_SUCCESS_CRITERIA,
+                required=False,
+            ),
+            parse_objective_codes(objective_codes),
+        )
     if kind is ItemKind.LINK:
         return clean, clean_url(detail), ()
     return clean, "", ()
@@ -192,7 +207,11 @@ def _get(obj: object, name: str, default: object = None) -> object:
 
 def _items(obj: object, name: str) -> list:
     value = _get(obj, name, ())
-    return list(value) if isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping) else []
+    return (
+        list(value)
+        if isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping)
+        else []
+    )
 
 
 def _name_patterns(names: Iterable[str]) -> list[re.Pattern]:
@@ -208,8 +227,11 @@ def _name_patterns(names: Iterable[str]) -> list[re.Pattern]:
         variants.add(" ".join(name.split()))
         variants.update(part for part in name.split() if part[:1].isupper())
     # Longest first, so "Ola Nordmann" is replaced whole before "Ola" is looked for.
-    return [re.compile(r"(?<!\w)" + re.escape(v) + r"(?!\w)") for v in sorted(variants, key=len, reverse=True)
-            if len(v) >= 2]
+    return [
+        re.compile(r"(?<!\w)" + re.escape(v) + r"(?!\w)")
+        for v in sorted(variants, key=len, reverse=True)
+        if len(v) >= 2
+    ]
 
 
 def _plain(value: object, limit: int, patterns: list[re.Pattern]) -> str:
@@ -253,11 +275,18 @@ def _goal(goal: object, patterns: list[re.Pattern]) -> ItemDraft | None:
     if not statement:
         return None
     tasks = tuple(d for d in (_task(t, patterns) for t in _items(goal, "tasks")) if d)
-    return ItemDraft(ItemKind.GOAL, statement, _plain(_get(goal, "success_criteria"), MAX_SUCCESS_CRITERIA, patterns),
-                     _codes(goal), tasks)
+    return ItemDraft(
+        ItemKind.GOAL,
+        statement,
+        _plain(_get(goal, "success_criteria"), MAX_SUCCESS_CRITERIA, patterns),
+        _codes(goal),
+        tasks,
+    )
 
 
-def template_items_from_plan(focus_areas: Iterable[object], *, learner_names: Iterable[str] = ()) -> list[ItemDraft]:
+def template_items_from_plan(
+    focus_areas: Iterable[object], *, learner_names: Iterable[str] = ()
+) -> list[ItemDraft]:
     """The template a plan's structure makes: focus areas, goals, tasks, links and objective codes.
 
     Only these fields are read: an area's ``name`` and ``goals``; a goal's ``statement``,
@@ -415,7 +444,12 @@ def pending_updates(
         if node.removed:
             if copy is None:
                 continue
-            if parent is not None and parent.removed and parent.id in in_plan and unanswered(parent):
+            if (
+                parent is not None
+                and parent.removed
+                and parent.id in in_plan
+                and unanswered(parent)
+            ):
                 continue
             change = UpdateKind.REMOVED
             brings: tuple[int, ...] = ()
@@ -428,10 +462,19 @@ def pending_updates(
                 continue
             change = UpdateKind.NEW
             brings = tuple(new_below(node))
-        updates.append(PendingUpdate(
-            key=update_key(node.id, node.revision), template_item_id=node.id, revision=node.revision,
-            change=change, kind=ItemKind(node.kind), text=node.text, detail=node.detail,
-            plan_text=copy.text if copy else "", plan_detail=copy.detail if copy else "",
-            parent_id=node.parent_id, brings=brings,
-        ))
+        updates.append(
+            PendingUpdate(
+                key=update_key(node.id, node.revision),
+                template_item_id=node.id,
+                revision=node.revision,
+                change=change,
+                kind=ItemKind(node.kind),
+                text=node.text,
+                detail=node.detail,
+                plan_text=copy.text if copy else "",
+                plan_detail=copy.detail if copy else "",
+                parent_id=node.parent_id,
+                brings=brings,
+            )
+        )
     return updates

@@ -21,7 +21,11 @@ ON_LOAD = AdminState.load
 
 def status_badges(row: rx.Var) -> rx.Component:
     return rx.hstack(
-        rx.cond(row.is_active, rx.badge("Active", color_scheme="green"), rx.badge("Disabled", color_scheme="red")),
+        rx.cond(
+            row.is_active,
+            rx.badge("Active", color_scheme="green"),
+            rx.badge("Disabled", color_scheme="red"),
+        ),
         rx.cond(row.must_change_password, rx.badge("Must change password", color_scheme="amber")),
         rx.cond(~row.has_password, rx.badge("No password yet", color_scheme="gray")),
         spacing="1",
@@ -32,27 +36,53 @@ def status_badges(row: rx.Var) -> rx.Component:
 def user_card(row: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading(rx.link(row.full_name, href=routes.admin_person_url(row.id),
-                               aria_label="Manage " + row.full_name), as_="h3", size="3"),
+            rx.heading(
+                rx.link(
+                    row.full_name,
+                    href=routes.admin_person_url(row.id),
+                    aria_label="Manage " + row.full_name,
+                ),
+                as_="h3",
+                size="3",
+            ),
             rx.text(row.email, size="2", color_scheme="gray", style={"word_break": "break-all"}),
             rx.text(row.roles, size="2"),
             status_badges(row),
-            rx.cond(row.plan_id > 0, rx.link("Open plan (support read, recorded)", href=routes.plan_url(row.plan_id),
-                                             size="2", aria_label="Open the plan of " + row.full_name)),
+            rx.cond(
+                row.plan_id > 0,
+                rx.link(
+                    "Open plan (support read, recorded)",
+                    href=routes.plan_url(row.plan_id),
+                    size="2",
+                    aria_label="Open the plan of " + row.full_name,
+                ),
+            ),
             rx.hstack(
                 rx.button(
-                    "Set temporary password", size="1", variant="soft",
+                    "Set temporary password",
+                    size="1",
+                    variant="soft",
                     on_click=AdminState.open_password_dialog(row.id, row.full_name),
                     aria_label="Set temporary password for " + row.full_name,
                 ),
                 rx.cond(
                     row.is_active,
-                    rx.button("Disable", size="1", variant="soft", color_scheme="red",
-                              on_click=AdminState.set_active(row.id, False),
-                              aria_label="Disable " + row.full_name),
-                    rx.button("Enable", size="1", variant="soft", color_scheme="green",
-                              on_click=AdminState.set_active(row.id, True),
-                              aria_label="Enable " + row.full_name),
+                    rx.button(
+                        "Disable",
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=AdminState.set_active(row.id, False),
+                        aria_label="Disable " + row.full_name,
+                    ),
+                    rx.button(
+                        "Enable",
+                        size="1",
+                        variant="soft",
+                        color_scheme="green",
+                        on_click=AdminState.set_active(row.id, True),
+                        aria_label="Enable " + row.full_name,
+                    ),
                 ),
                 wrap="wrap",
                 spacing="2",
@@ -65,9 +95,13 @@ def user_card(row: rx.Var) -> rx.Component:
 
 def password_dialog() -> rx.Component:
     return temporary_password_dialog(
-        name=AdminState.dialog_user_name, error=AdminState.dialog_error, busy=AdminState.busy,
-        is_open=AdminState.dialog_user_id != 0, on_close=AdminState.close_password_dialog,
-        on_submit=AdminState.set_temporary_password, user_id=AdminState.dialog_user_id,
+        name=AdminState.dialog_user_name,
+        error=AdminState.dialog_error,
+        busy=AdminState.busy,
+        is_open=AdminState.dialog_user_id != 0,
+        on_close=AdminState.close_password_dialog,
+        on_submit=AdminState.set_temporary_password,
+        user_id=AdminState.dialog_user_id,
     )
 
 
@@ -75,22 +109,34 @@ def role_checkboxes(checked=None) -> rx.Component:
     """The roles as checkboxes named ``role-<role>``; ``checked(value)`` gives each one's start."""
     return rx.el.fieldset(
         rx.el.legend("Roles", class_name="field-label"),
-        rx.foreach(AdminState.role_choices, lambda r: rx.el.label(
-            rx.el.input(type="checkbox", name=ROLE_FIELD_PREFIX + r["value"],
-                        default_checked=checked(r["value"]) if checked else False),
-            " ", r["label"], class_name="checkbox-line", style={"min_height": "32px"},
-        )),
+        rx.foreach(
+            AdminState.role_choices,
+            lambda r: rx.el.label(
+                rx.el.input(
+                    type="checkbox",
+                    name=ROLE_FIELD_PREFIX + r["value"],
+                    default_checked=checked(r["value"]) if checked else False,
+                ),
+                " ",
+                r["label"],
+                class_name="checkbox-line",
+                style={"min_height": "32px"},
+            ),
+        ),
         class_name="objective-fieldset",
     )
 
 
 def pronoun_audience_select(field_id: str, default=None) -> rx.Component:
     return labelled(
-        "Pronouns shown to", field_id,
+        "Pronouns shown to",
+        field_id,
         rx.el.select(
             rx.el.option("Staff and family", value="family"),
             rx.el.option("Staff only", value="staff"),
-            id=field_id, name="pronouns_visibility", default_value=default if default is not None else "family",
+            id=field_id,
+            name="pronouns_visibility",
+            default_value=default if default is not None else "family",
             class_name="role-select",
         ),
     )
@@ -101,21 +147,44 @@ def create_dialog() -> rx.Component:
         rx.dialog.content(
             rx.dialog.title("New account"),
             rx.dialog.description(
-                "Without a temporary password the account cannot sign in until you set one.", size="2"),
+                "Without a temporary password the account cannot sign in until you set one.",
+                size="2",
+            ),
             rx.form(
                 rx.vstack(
                     form_error(AdminState.create_error),
-                    labelled_input("Full name", name="full_name", max_length=200, autocomplete="off"),
-                    labelled_input("Preferred name (optional)", name="preferred_name", max_length=100,
-                                   required=False, autocomplete="off"),
-                    labelled_input("Email", name="email", type_="email", max_length=254, autocomplete="off"),
-                    labelled_input("Pronouns (optional)", name="pronouns", max_length=50, required=False,
-                                   autocomplete="off"),
+                    labelled_input(
+                        "Full name", name="full_name", max_length=200, autocomplete="off"
+                    ),
+                    labelled_input(
+                        "Preferred name (optional)",
+                        name="preferred_name",
+                        max_length=100,
+                        required=False,
+                        autocomplete="off",
+                    ),
+                    labelled_input(
+                        "Email", name="email", type_="email", max_length=254, autocomplete="off"
+                    ),
+                    labelled_input(
+                        "Pronouns (optional)",
+                        name="pronouns",
+                        max_length=50,
+                        required=False,
+                        autocomplete="off",
+                    ),
                     pronoun_audience_select("new-pronouns-visibility"),
                     role_checkboxes(),
-                    labelled_input("Temporary password (optional)", name="new_password", max_length=128,
-                                   required=False, autocomplete="off"),
-                    dialog_actions("Create account", on_cancel=AdminState.close_create, loading=AdminState.busy),
+                    labelled_input(
+                        "Temporary password (optional)",
+                        name="new_password",
+                        max_length=128,
+                        required=False,
+                        autocomplete="off",
+                    ),
+                    dialog_actions(
+                        "Create account", on_cancel=AdminState.close_create, loading=AdminState.busy
+                    ),
                     spacing="3",
                 ),
                 on_submit=AdminState.create_account,
@@ -135,8 +204,15 @@ def page() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     search_field("Find an account", AdminState.query, AdminState.search),
-                    rx.button(rx.icon("user-plus", size=16), "New account", on_click=AdminState.open_create),
-                    align="end", wrap="wrap", spacing="3", width="100%",
+                    rx.button(
+                        rx.icon("user-plus", size=16),
+                        "New account",
+                        on_click=AdminState.open_create,
+                    ),
+                    align="end",
+                    wrap="wrap",
+                    spacing="3",
+                    width="100%",
                 ),
                 item_list(AdminState.rows, user_card, "No accounts match."),
                 password_dialog(),

@@ -14,7 +14,8 @@ ON_LOAD = AdminGroupsState.load
 
 def page() -> rx.Component:
     return admin_page(
-        "Groups", AdminGroupsState.loaded,
+        "Groups",
+        AdminGroupsState.loaded,
         rx.cond(AdminGroupsState.has_selection, group_detail(), group_list()),
         group_dialog(),
     )

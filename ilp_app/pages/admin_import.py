@@ -14,23 +14,36 @@ TITLE = "Roster import · ILP"
 ON_LOAD = AdminImportState.load
 
 S = AdminImportState
-COUNT_COLUMNS = (("created", "Created"), ("updated", "Updated"), ("adopted", "Matched existing"),
-                 ("retired", "Retired or removed"), ("unchanged", "Unchanged"), ("skipped", "Skipped"))
+COUNT_COLUMNS = (
+    ("created", "Created"),
+    ("updated", "Updated"),
+    ("adopted", "Matched existing"),
+    ("retired", "Retired or removed"),
+    ("unchanged", "Unchanged"),
+    ("skipped", "Skipped"),
+)
 
 
 def intro() -> rx.Component:
     return rx.vstack(
-        rx.text("Bring people, groups, periods and enrollments from your student information system: upload its "
-                "OneRoster 1.1 or 1.2 CSV export (one .zip file, at most ", MAX_UPLOAD_BYTES // (1024 * 1024),
-                " MB). Checking a file changes nothing; the import runs only when you press Import, and either "
-                "completes or changes nothing.", size="2"),
-        rx.text("Students become learners, teachers teachers, parents, guardians and relatives parents (linked to "
-                "their children), administrators administrators; classes become groups (homerooms become tutor "
-                "groups). Imported people get no password: set a temporary password on the Accounts page for each "
-                "person who should sign in. A person without an email address gets a placeholder address ending in "
-                "@roster.invalid until the roster gives one. Importing the same file again changes nothing; a "
-                "delta file retires people marked tobedeleted without deleting their plans.",
-                size="2", color_scheme="gray"),
+        rx.text(
+            "Bring people, groups, periods and enrollments from your student information system: upload its "
+            "OneRoster 1.1 or 1.2 CSV export (one .zip file, at most ",
+            MAX_UPLOAD_BYTES // (1024 * 1024),
+            " MB). Checking a file changes nothing; the import runs only when you press Import, and either "
+            "completes or changes nothing.",
+            size="2",
+        ),
+        rx.text(
+            "Students become learners, teachers teachers, parents, guardians and relatives parents (linked to "
+            "their children), administrators administrators; classes become groups (homerooms become tutor "
+            "groups). Imported people get no password: set a temporary password on the Accounts page for each "
+            "person who should sign in. A person without an email address gets a placeholder address ending in "
+            "@roster.invalid until the roster gives one. Importing the same file again changes nothing; a "
+            "delta file retires people marked tobedeleted without deleting their plans.",
+            size="2",
+            color_scheme="gray",
+        ),
         spacing="2",
         width="100%",
     )
@@ -57,14 +70,27 @@ def upload_zone() -> rx.Component:
             padding="1.25rem",
             width="100%",
         ),
-        rx.foreach(rx.selected_files(UPLOAD_ID),
-                   lambda name: rx.text("Selected: ", rx.text.strong(name), size="2", style={"word_break": "break-all"})),
+        rx.foreach(
+            rx.selected_files(UPLOAD_ID),
+            lambda name: rx.text(
+                "Selected: ", rx.text.strong(name), size="2", style={"word_break": "break-all"}
+            ),
+        ),
         rx.hstack(
-            rx.button(rx.icon("file-search", size=16), "Check file", loading=S.checking,
-                      disabled=S.importing,
-                      on_click=S.check_file(rx.upload_files_chunk(upload_id=UPLOAD_ID))),
-            rx.button("Clear", variant="soft", color_scheme="gray", disabled=S.importing | S.checking,
-                      on_click=[S.clear, rx.clear_selected_files(UPLOAD_ID)]),
+            rx.button(
+                rx.icon("file-search", size=16),
+                "Check file",
+                loading=S.checking,
+                disabled=S.importing,
+                on_click=S.check_file(rx.upload_files_chunk(upload_id=UPLOAD_ID)),
+            ),
+            rx.button(
+                "Clear",
+                variant="soft",
+                color_scheme="gray",
+                disabled=S.importing | S.checking,
+                on_click=[S.clear, rx.clear_selected_files(UPLOAD_ID)],
+            ),
             spacing="2",
             wrap="wrap",
         ),
@@ -78,14 +104,21 @@ def upload_zone() -> rx.Component:
 def counts_table() -> rx.Component:
     return rx.box(
         rx.table.root(
-            rx.table.header(rx.table.row(
-                rx.table.column_header_cell("Records"),
-                *[rx.table.column_header_cell(label) for _, label in COUNT_COLUMNS],
-            )),
-            rx.table.body(rx.foreach(S.counts, lambda row: rx.table.row(
-                rx.table.row_header_cell(row["kind"]),
-                *[rx.table.cell(row[key]) for key, _ in COUNT_COLUMNS],
-            ))),
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("Records"),
+                    *[rx.table.column_header_cell(label) for _, label in COUNT_COLUMNS],
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    S.counts,
+                    lambda row: rx.table.row(
+                        rx.table.row_header_cell(row["kind"]),
+                        *[rx.table.cell(row[key]) for key, _ in COUNT_COLUMNS],
+                    ),
+                )
+            ),
             size="1",
             aria_label="What the import changes",
         ),
@@ -105,26 +138,42 @@ def findings_table() -> rx.Component:
         rx.vstack(
             rx.box(
                 rx.table.root(
-                    rx.table.header(rx.table.row(
-                        *[rx.table.column_header_cell(label) for label in ("Severity", "File", "Line", "Column",
-                                                                           "Problem")],
-                    )),
-                    rx.table.body(rx.foreach(S.findings, lambda f: rx.table.row(
-                        rx.table.cell(severity_badge(f["severity"])),
-                        rx.table.cell(f["file"]),
-                        rx.table.cell(f["line"]),
-                        rx.table.cell(f["column"]),
-                        rx.table.cell(f["problem"], min_width="16rem"),
-                    ))),
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(label)
+                                for label in ("Severity", "File", "Line", "Column", "Problem")
+                            ],
+                        )
+                    ),
+                    rx.table.body(
+                        rx.foreach(
+                            S.findings,
+                            lambda f: rx.table.row(
+                                rx.table.cell(severity_badge(f["severity"])),
+                                rx.table.cell(f["file"]),
+                                rx.table.cell(f["line"]),
+                                rx.table.cell(f["column"]),
+                                rx.table.cell(f["problem"], min_width="16rem"),
+                            ),
+                        )
+                    ),
                     size="1",
                     aria_label="Problems found in the file",
                 ),
                 overflow_x="auto",
                 width="100%",
             ),
-            rx.cond(S.findings_more > 0,
-                    rx.text("… and ", S.findings_more, " more (the full list is kept with the import record).",
-                            size="2", color_scheme="gray")),
+            rx.cond(
+                S.findings_more > 0,
+                rx.text(
+                    "… and ",
+                    S.findings_more,
+                    " more (the full list is kept with the import record).",
+                    size="2",
+                    color_scheme="gray",
+                ),
+            ),
             width="100%",
         ),
     )
@@ -134,18 +183,33 @@ def import_controls() -> rx.Component:
     return rx.vstack(
         rx.cond(
             S.report_status == "checked",
-            rx.button(rx.icon("database", size=16), "Import", on_click=S.run_import, disabled=~S.can_import,
-                      loading=S.importing, color_scheme="green"),
+            rx.button(
+                rx.icon("database", size=16),
+                "Import",
+                on_click=S.run_import,
+                disabled=~S.can_import,
+                loading=S.importing,
+                color_scheme="green",
+            ),
         ),
         rx.cond(
             S.importing,
             rx.vstack(
-                rx.progress(value=S.progress_percent, max=100, aria_label="Import progress", width="100%"),
-                rx.text(rx.cond(S.progress_total > 0,
-                                S.progress_done.to_string() + " of " + S.progress_total.to_string()
-                                + " rows written",
-                                "Checking the file again before writing…"),
-                        size="2", role="status"),
+                rx.progress(
+                    value=S.progress_percent, max=100, aria_label="Import progress", width="100%"
+                ),
+                rx.text(
+                    rx.cond(
+                        S.progress_total > 0,
+                        S.progress_done.to_string()
+                        + " of "
+                        + S.progress_total.to_string()
+                        + " rows written",
+                        "Checking the file again before writing…",
+                    ),
+                    size="2",
+                    role="status",
+                ),
                 width="100%",
                 max_width="40rem",
             ),
@@ -160,9 +224,15 @@ def report() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.heading(S.report_title, as_="h2", size="4", style={"word_break": "break-word"}),
-                rx.callout(S.report_detail, icon=rx.match(S.report_status, ("invalid", "triangle-alert"), "info"),
-                           color_scheme=rx.match(S.report_status, ("invalid", "red"), ("done", "green"), "blue"),
-                           role="status", width="100%"),
+                rx.callout(
+                    S.report_detail,
+                    icon=rx.match(S.report_status, ("invalid", "triangle-alert"), "info"),
+                    color_scheme=rx.match(
+                        S.report_status, ("invalid", "red"), ("done", "green"), "blue"
+                    ),
+                    role="status",
+                    width="100%",
+                ),
                 rx.cond(S.counts.length() > 0, counts_table()),
                 import_controls(),
                 rx.heading("Problems found", as_="h3", size="3"),
@@ -182,13 +252,32 @@ def recent_imports() -> rx.Component:
             S.runs.length() == 0,
             empty_note("No roster has been imported yet."),
             rx.el.ul(
-                rx.foreach(S.runs, lambda run: rx.el.li(rx.card(rx.vstack(
-                    rx.text(rx.text.strong(run.filename), " · ", run.started_at, size="2",
-                            style={"word_break": "break-all"}),
-                    rx.text(run.status_label, rx.cond(run.started_by != "", " · by " + run.started_by, ""), size="2"),
-                    rx.cond(run.summary != "", rx.text(run.summary, size="2", color_scheme="gray")),
-                    spacing="1",
-                )))),
+                rx.foreach(
+                    S.runs,
+                    lambda run: rx.el.li(
+                        rx.card(
+                            rx.vstack(
+                                rx.text(
+                                    rx.text.strong(run.filename),
+                                    " · ",
+                                    run.started_at,
+                                    size="2",
+                                    style={"word_break": "break-all"},
+                                ),
+                                rx.text(
+                                    run.status_label,
+                                    rx.cond(run.started_by != "", " · by " + run.started_by, ""),
+                                    size="2",
+                                ),
+                                rx.cond(
+                                    run.summary != "",
+                                    rx.text(run.summary, size="2", color_scheme="gray"),
+                                ),
+                                spacing="1",
+                            )
+                        )
+                    ),
+                ),
                 class_name="card-grid",
                 style={"list_style": "none", "padding": 0, "margin": 0},
                 width="100%",
@@ -200,4 +289,6 @@ def recent_imports() -> rx.Component:
 
 
 def page() -> rx.Component:
-    return admin_page("Roster import", S.loaded, intro(), upload_zone(), report(), recent_imports(), spacing="5")
+    return admin_page(
+        "Roster import", S.loaded, intro(), upload_zone(), report(), recent_imports(), spacing="5"
+    )

@@ -21,6 +21,12 @@ ON_LOAD = AdminSchoolState.load
 
 def page() -> rx.Component:
     return admin_page(
-        "School settings", AdminSchoolState.loaded,
-        ilp_section(), periods_section(), catalogue_section(), name_section(), form_dialog(), confirm_dialog(),
+        "School settings",
+        AdminSchoolState.loaded,
+        ilp_section(),
+        periods_section(),
+        catalogue_section(),
+        name_section(),
+        form_dialog(),
+        confirm_dialog(),
     )

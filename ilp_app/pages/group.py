@@ -23,7 +23,9 @@ RAG_COLORS = {"red": "red", "amber": "amber", "green": "green"}
 
 def visible_rows() -> Var:
     """The shared rows, filtered and sorted in the browser by this viewer's own choices."""
-    rows, sort, filt = (v._js_expr for v in (GroupBoard.rows, GroupPageState.sort_key, GroupPageState.filter_key))
+    rows, sort, filt = (
+        v._js_expr for v in (GroupBoard.rows, GroupPageState.sort_key, GroupPageState.filter_key)
+    )
     js = (
         f"[...({rows})].filter((r) => {filt} === 'all'"
         f" || ({filt} === 'quiet' && r.plan_id > 0 && (r.days_quiet < 0 || r.days_quiet >= 14))"
@@ -35,29 +37,42 @@ def visible_rows() -> Var:
         f" : a.name.localeCompare(b.name))"
     )
     deps = Var.create([GroupBoard.rows, GroupPageState.sort_key, GroupPageState.filter_key])
-    return Var(_js_expr=js, _var_type=list[OverviewRow], _var_data=deps._get_all_var_data()).guess_type()
+    return Var(
+        _js_expr=js, _var_type=list[OverviewRow], _var_data=deps._get_all_var_data()
+    ).guess_type()
 
 
 def rag_badge(row: rx.Var) -> rx.Component:
     label = rx.match(row.rag, ("red", "Needs attention"), ("amber", "Keep an eye on"), "On track")
     return rx.badge(
-        rx.match(row.rag, ("red", rx.icon("circle-alert", size=14)), ("amber", rx.icon("eye", size=14)),
-                 rx.icon("circle-check", size=14)),
+        rx.match(
+            row.rag,
+            ("red", rx.icon("circle-alert", size=14)),
+            ("amber", rx.icon("eye", size=14)),
+            rx.icon("circle-check", size=14),
+        ),
         label,
         color_scheme=rx.match(row.rag, ("red", "red"), ("amber", "amber"), "green"),
-        variant="solid", size="2",
+        variant="solid",
+        size="2",
     )
 
 
 def area_bars(row: rx.Var) -> rx.Component:
     return rx.vstack(
-        rx.foreach(row.areas, lambda a: rx.hstack(
-            rx.text(a.name, size="1", min_width="7.5rem", class_name="area-name"),
-            rx.progress(value=a.percent, max=100, aria_label=a.name + " progress", flex="1"),
-            rx.text(a.percent, "%", size="1", min_width="2.5rem", text_align="right"),
-            align="center", width="100%", spacing="2",
-        )),
-        spacing="1", width="100%",
+        rx.foreach(
+            row.areas,
+            lambda a: rx.hstack(
+                rx.text(a.name, size="1", min_width="7.5rem", class_name="area-name"),
+                rx.progress(value=a.percent, max=100, aria_label=a.name + " progress", flex="1"),
+                rx.text(a.percent, "%", size="1", min_width="2.5rem", text_align="right"),
+                align="center",
+                width="100%",
+                spacing="2",
+            ),
+        ),
+        spacing="1",
+        width="100%",
     )
 
 
@@ -67,39 +82,75 @@ def learner_row(row: rx.Var) -> rx.Component:
             rx.hstack(
                 rx.heading(row.name, as_="h2", size="4"),
                 rx.spacer(),
-                rx.cond(row.plan_id > 0, rag_badge(row), rx.badge("No shared plan", color_scheme="gray")),
-                align="center", width="100%", wrap="wrap",
+                rx.cond(
+                    row.plan_id > 0, rag_badge(row), rx.badge("No shared plan", color_scheme="gray")
+                ),
+                align="center",
+                width="100%",
+                wrap="wrap",
             ),
             rx.cond(
                 row.plan_id > 0,
                 rx.vstack(
                     rx.hstack(
-                        rx.progress(value=row.percent, max=100, aria_label="Progress of " + row.name, flex="1"),
+                        rx.progress(
+                            value=row.percent,
+                            max=100,
+                            aria_label="Progress of " + row.name,
+                            flex="1",
+                        ),
                         rx.text(row.percent, "%", weight="bold"),
-                        align="center", width="100%",
+                        align="center",
+                        width="100%",
                     ),
                     rx.hstack(
-                        rx.badge(row.not_started, " not started", color_scheme="gray", variant="soft"),
+                        rx.badge(
+                            row.not_started, " not started", color_scheme="gray", variant="soft"
+                        ),
                         rx.badge(row.ongoing, " ongoing", color_scheme="amber", variant="soft"),
                         rx.badge(row.completed, " completed", color_scheme="green", variant="soft"),
-                        rx.badge(row.goals_on_track, " goals on track", color_scheme="green", variant="outline"),
-                        rx.cond(row.goals_behind > 0,
-                                rx.badge(row.goals_behind, " behind", color_scheme="red", variant="outline")),
-                        wrap="wrap", spacing="1",
+                        rx.badge(
+                            row.goals_on_track,
+                            " goals on track",
+                            color_scheme="green",
+                            variant="outline",
+                        ),
+                        rx.cond(
+                            row.goals_behind > 0,
+                            rx.badge(
+                                row.goals_behind, " behind", color_scheme="red", variant="outline"
+                            ),
+                        ),
+                        wrap="wrap",
+                        spacing="1",
                     ),
                     area_bars(row),
                     rx.hstack(
-                        rx.text("Last activity: ", row.last_activity, size="2", color_scheme="gray"),
-                        rx.text(rx.cond(row.recent_reflection, "Reflected recently", "No recent reflection"),
-                                size="2", color_scheme="gray"),
-                        rx.link("Open plan", href=routes.plan_url(row.plan_id), size="2",
-                                aria_label="Open the plan of " + row.name),
-                        wrap="wrap", spacing="3",
+                        rx.text(
+                            "Last activity: ", row.last_activity, size="2", color_scheme="gray"
+                        ),
+                        rx.text(
+                            rx.cond(
+                                row.recent_reflection, "Reflected recently", "No recent reflection"
+                            ),
+                            size="2",
+                            color_scheme="gray",
+                        ),
+                        rx.link(
+                            "Open plan",
+                            href=routes.plan_url(row.plan_id),
+                            size="2",
+                            aria_label="Open the plan of " + row.name,
+                        ),
+                        wrap="wrap",
+                        spacing="3",
                     ),
-                    spacing="2", width="100%",
+                    spacing="2",
+                    width="100%",
                 ),
             ),
-            spacing="2", width="100%",
+            spacing="2",
+            width="100%",
         ),
         role="listitem",
         data_learner=row.learner_id,
@@ -110,10 +161,18 @@ def legend() -> rx.Component:
     return rx.el.details(
         rx.el.summary("How the status is decided"),
         rx.vstack(
-            *[rx.hstack(rx.badge(rag.label, color_scheme=RAG_COLORS[rag.value], variant="solid"),
-                        rx.text(text, size="2"), align="center", wrap="wrap") for rag, text in RAG_LEGEND],
+            *[
+                rx.hstack(
+                    rx.badge(rag.label, color_scheme=RAG_COLORS[rag.value], variant="solid"),
+                    rx.text(text, size="2"),
+                    align="center",
+                    wrap="wrap",
+                )
+                for rag, text in RAG_LEGEND
+            ],
             rx.text(ON_TRACK_RULE, size="2", color_scheme="gray"),
-            spacing="2", padding_top="0.5rem",
+            spacing="2",
+            padding_top="0.5rem",
         ),
         class_name="legend",
     )
@@ -121,18 +180,30 @@ def legend() -> rx.Component:
 
 def move_group_button() -> rx.Component:
     return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(rx.button(rx.icon("calendar-arrow-up", size=16), "Start the next period for the group",
-                                          variant="soft", loading=GroupPageState.moving)),
+        rx.alert_dialog.trigger(
+            rx.button(
+                rx.icon("calendar-arrow-up", size=16),
+                "Start the next period for the group",
+                variant="soft",
+                loading=GroupPageState.moving,
+            )
+        ),
         rx.alert_dialog.content(
-            rx.alert_dialog.title("Start the next period for everyone in ", GroupBoard.group_name, "?"),
+            rx.alert_dialog.title(
+                "Start the next period for everyone in ", GroupBoard.group_name, "?"
+            ),
             rx.alert_dialog.description(
                 "Each of your learners gets a plan for the next period with the goals that still have "
                 "unfinished work; their current plans are locked. It happens for everyone or, if anything "
-                "fails, for no one."),
+                "fails, for no one."
+            ),
             rx.hstack(
                 rx.alert_dialog.cancel(rx.button("Not now", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button("Start the next period", on_click=GroupPageState.move_group)),
-                justify="end", spacing="2",
+                rx.alert_dialog.action(
+                    rx.button("Start the next period", on_click=GroupPageState.move_group)
+                ),
+                justify="end",
+                spacing="2",
             ),
         ),
     )
@@ -147,14 +218,20 @@ def move_summary() -> rx.Component:
                 rx.button("Close", size="1", variant="soft", on_click=GroupPageState.close_summary),
                 spacing="1",
             ),
-            role="status", width="100%",
+            role="status",
+            width="100%",
         ),
     )
 
 
 def print_group_button() -> rx.Component:
-    return rx.button(rx.icon("printer", size=16), "Print group", variant="soft",
-                     loading=GroupPrintState.print_status == "rendering", on_click=GroupPrintState.print_group)
+    return rx.button(
+        rx.icon("printer", size=16),
+        "Print group",
+        variant="soft",
+        loading=GroupPrintState.print_status == "rendering",
+        on_click=GroupPrintState.print_group,
+    )
 
 
 def print_panel() -> rx.Component:
@@ -165,29 +242,59 @@ def print_panel() -> rx.Component:
         status != "",
         rx.card(
             rx.vstack(
-                render_progress(GroupPrintState.print_done, GroupPrintState.print_total,
-                                label="Rendering the group's plans", running=rendering),
+                render_progress(
+                    GroupPrintState.print_done,
+                    GroupPrintState.print_total,
+                    label="Rendering the group's plans",
+                    running=rendering,
+                ),
                 rx.match(
                     status,
-                    ("ready", rx.hstack(
-                        download_link("Download the group PDF", GroupPrintState.print_url,
-                                      filename=GroupPrintState.print_filename, icon="file-down",
-                                      on_click=GroupPrintState.print_taken),
-                        rx.text(f"The link works once, for {int(PRINT_TTL.total_seconds() // 60)} minutes.",
-                                size="1", color_scheme="gray"),
-                        align="center", wrap="wrap", spacing="3",
-                    )),
-                    ("taken", rx.text("Downloaded. Print the group again for another copy.", size="2")),
+                    (
+                        "ready",
+                        rx.hstack(
+                            download_link(
+                                "Download the group PDF",
+                                GroupPrintState.print_url,
+                                filename=GroupPrintState.print_filename,
+                                icon="file-down",
+                                on_click=GroupPrintState.print_taken,
+                            ),
+                            rx.text(
+                                f"The link works once, for {int(PRINT_TTL.total_seconds() // 60)} minutes.",
+                                size="1",
+                                color_scheme="gray",
+                            ),
+                            align="center",
+                            wrap="wrap",
+                            spacing="3",
+                        ),
+                    ),
+                    (
+                        "taken",
+                        rx.text("Downloaded. Print the group again for another copy.", size="2"),
+                    ),
                     rx.fragment(),
                 ),
-                rx.cond(~rendering & (GroupPrintState.print_left_out.length() > 0), rx.vstack(
-                    rx.text(GroupPrintState.print_left_out_summary, size="2", weight="medium"),
-                    rx.el.ul(rx.foreach(GroupPrintState.print_left_out, lambda line: rx.el.li(rx.text(line, size="2")))),
-                    spacing="1",
-                )),
-                spacing="2", width="100%",
+                rx.cond(
+                    ~rendering & (GroupPrintState.print_left_out.length() > 0),
+                    rx.vstack(
+                        rx.text(GroupPrintState.print_left_out_summary, size="2", weight="medium"),
+                        rx.el.ul(
+                            rx.foreach(
+                                GroupPrintState.print_left_out,
+                                lambda line: rx.el.li(rx.text(line, size="2")),
+                            )
+                        ),
+                        spacing="1",
+                    ),
+                ),
+                spacing="2",
+                width="100%",
             ),
-            role="region", aria_label="Group print", width="100%",
+            role="region",
+            aria_label="Group print",
+            width="100%",
         ),
     )
 
@@ -197,28 +304,46 @@ def controls() -> rx.Component:
         rx.el.label(
             rx.text("Sort by", size="2", weight="medium"),
             rx.el.select(
-                rx.el.option("Name", value="name"), rx.el.option("Progress (lowest first)", value="progress"),
-                rx.el.option("Quiet longest first", value="activity"), rx.el.option("Status", value="status"),
-                value=GroupPageState.sort_key, on_change=GroupPageState.set_sort, class_name="role-select",
+                rx.el.option("Name", value="name"),
+                rx.el.option("Progress (lowest first)", value="progress"),
+                rx.el.option("Quiet longest first", value="activity"),
+                rx.el.option("Status", value="status"),
+                value=GroupPageState.sort_key,
+                on_change=GroupPageState.set_sort,
+                class_name="role-select",
             ),
         ),
         rx.el.label(
             rx.text("Show", size="2", weight="medium"),
             rx.el.select(
-                rx.el.option("Everyone", value="all"), rx.el.option("No activity for 2 weeks", value="quiet"),
-                rx.el.option("Needs attention", value="red"), rx.el.option("Keep an eye on", value="amber"),
-                rx.el.option("On track", value="green"), rx.el.option("No shared plan", value="no-plan"),
-                value=GroupPageState.filter_key, on_change=GroupPageState.set_filter, class_name="role-select",
+                rx.el.option("Everyone", value="all"),
+                rx.el.option("No activity for 2 weeks", value="quiet"),
+                rx.el.option("Needs attention", value="red"),
+                rx.el.option("Keep an eye on", value="amber"),
+                rx.el.option("On track", value="green"),
+                rx.el.option("No shared plan", value="no-plan"),
+                value=GroupPageState.filter_key,
+                on_change=GroupPageState.set_filter,
+                class_name="role-select",
             ),
         ),
         rx.spacer(),
         print_group_button(),
-        download_link("Export as CSV", group_csv_url(GroupBoard.group_id),
-                      filename="group-" + GroupBoard.group_name + "-report.csv", icon="sheet"),
+        download_link(
+            "Export as CSV",
+            group_csv_url(GroupBoard.group_id),
+            filename="group-" + GroupBoard.group_name + "-report.csv",
+            icon="sheet",
+        ),
         rx.cond(GroupPageState.can_move, move_group_button()),
-        rx.link(rx.button(rx.icon("presentation", size=16), "Projector view", variant="soft"),
-                href=routes.projector_url(GroupBoard.group_id)),
-        wrap="wrap", spacing="4", align="end", width="100%",
+        rx.link(
+            rx.button(rx.icon("presentation", size=16), "Projector view", variant="soft"),
+            href=routes.projector_url(GroupBoard.group_id),
+        ),
+        wrap="wrap",
+        spacing="4",
+        align="end",
+        width="100%",
     )
 
 
@@ -228,16 +353,31 @@ def page() -> rx.Component:
         loading(
             GroupPageState.loaded,
             rx.vstack(
-                rx.text(GroupBoard.rows.length(), " learners · updates live", size="2", color_scheme="gray"),
+                rx.text(
+                    GroupBoard.rows.length(),
+                    " learners · updates live",
+                    size="2",
+                    color_scheme="gray",
+                ),
                 controls(),
                 print_panel(),
                 move_summary(),
                 legend(),
-                rx.cond(rows.length() == 0, rx.text("Nobody matches this filter.", color_scheme="gray")),
-                rx.box(rx.foreach(rows, learner_row), role="list", class_name="overview-grid", width="100%"),
-                spacing="3", width="100%",
+                rx.cond(
+                    rows.length() == 0, rx.text("Nobody matches this filter.", color_scheme="gray")
+                ),
+                rx.box(
+                    rx.foreach(rows, learner_row),
+                    role="list",
+                    class_name="overview-grid",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
                 on_unmount=GroupPageState.leave_board,  # leaving the page stops the live updates
             ),
         ),
-        heading=rx.cond(GroupBoard.group_name != "", "Group " + GroupBoard.group_name, "Group overview"),
+        heading=rx.cond(
+            GroupBoard.group_name != "", "Group " + GroupBoard.group_name, "Group overview"
+        ),
     )

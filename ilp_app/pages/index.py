@@ -11,5 +11,10 @@ ON_LOAD = LoginState.route_home
 
 
 def page() -> rx.Component:
-    return rx.center(rx.spinner(size="3"), rx.link("Sign in", href=routes.LOGIN), min_height="60vh",
-                     direction="column", spacing="3")
+    return rx.center(
+        rx.spinner(size="3"),
+        rx.link("Sign in", href=routes.LOGIN),
+        min_height="60vh",
+        direction="column",
+        spacing="3",
+    )

@@ -17,18 +17,34 @@ ON_LOAD = PlanState.load_mine
 
 def my_overview_link() -> rx.Component:
     """My plans of every period, what I achieved, and what lies ahead."""
-    return rx.cond(PlanState.has_plan, rx.link(
-        rx.icon("chart-column", size=16, aria_hidden="true"), "All my plans and progress",
-        href=routes.learner_report_url(PlanState.plan.learner_id), size="2",
-        style={"display": "inline-flex", "align_items": "center", "gap": "0.35rem", "min_height": "44px"}))
+    return rx.cond(
+        PlanState.has_plan,
+        rx.link(
+            rx.icon("chart-column", size=16, aria_hidden="true"),
+            "All my plans and progress",
+            href=routes.learner_report_url(PlanState.plan.learner_id),
+            size="2",
+            style={
+                "display": "inline-flex",
+                "align_items": "center",
+                "gap": "0.35rem",
+                "min_height": "44px",
+            },
+        ),
+    )
 
 
 def my_data_link() -> rx.Component:
     """Everything the school holds about me, as a zip of JSON files."""
-    return download_link("Download everything about " + SessionState.user_name + " (zip)", MY_EXPORT_URL,
-                         filename="my-ilp-data.zip")
+    return download_link(
+        "Download everything about " + SessionState.user_name + " (zip)",
+        MY_EXPORT_URL,
+        filename="my-ilp-data.zip",
+    )
 
 
 def page() -> rx.Component:
-    return app_shell(loading(PlanState.loaded, my_overview_link(), plan_or_message(), my_data_link()),
-                     heading="My plan")
+    return app_shell(
+        loading(PlanState.loaded, my_overview_link(), plan_or_message(), my_data_link()),
+        heading="My plan",
+    )

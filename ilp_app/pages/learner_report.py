@@ -28,17 +28,36 @@ def _muted(*children, **props) -> rx.Component:
 
 
 def _status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
-    return rx.badge(label, color_scheme=rx.match(status, ("active", "green"), ("locked", "gray"), "amber"),
-                    variant="soft", size="2")
+    return rx.badge(
+        label,
+        color_scheme=rx.match(status, ("active", "green"), ("locked", "gray"), "amber"),
+        variant="soft",
+        size="2",
+    )
 
 
 def _plan_links(plan_id: rx.Var, period: rx.Var) -> rx.Component:
     return rx.flex(
-        rx.link(rx.icon("file-text", size=16, aria_hidden="true"), "Open plan", href=routes.plan_url(plan_id),
-                aria_label="Open the plan for " + period, weight="medium",
-                style={"display": "inline-flex", "align_items": "center", "gap": "0.35rem", "min_height": "44px"}),
-        download_link("Print " + period + " (PDF)", plan_pdf_url(plan_id), filename="plan.pdf", icon="printer"),
-        wrap="wrap", align="center", column_gap="1.25rem", row_gap="0",
+        rx.link(
+            rx.icon("file-text", size=16, aria_hidden="true"),
+            "Open plan",
+            href=routes.plan_url(plan_id),
+            aria_label="Open the plan for " + period,
+            weight="medium",
+            style={
+                "display": "inline-flex",
+                "align_items": "center",
+                "gap": "0.35rem",
+                "min_height": "44px",
+            },
+        ),
+        download_link(
+            "Print " + period + " (PDF)", plan_pdf_url(plan_id), filename="plan.pdf", icon="printer"
+        ),
+        wrap="wrap",
+        align="center",
+        column_gap="1.25rem",
+        row_gap="0",
     )
 
 
@@ -47,7 +66,13 @@ def _section(title: str, *children, label_id: str) -> rx.Component:
         rx.heading(title, as_="h2", size="5", id=label_id),
         *children,
         aria_labelledby=label_id,
-        style={"display": "flex", "flex_direction": "column", "gap": "0.75rem", "width": "100%", "min_width": "0"},
+        style={
+            "display": "flex",
+            "flex_direction": "column",
+            "gap": "0.75rem",
+            "width": "100%",
+            "min_width": "0",
+        },
     )
 
 
@@ -60,18 +85,50 @@ def present_section() -> rx.Component:
         "Now",
         rx.cond(
             OV.present,
-            rx.card(rx.vstack(
-                rx.hstack(rx.heading(p.period_name, as_="h3", size="4"), _status_badge(p.status, p.status_label),
-                          wrap="wrap", spacing="2", align="center"),
-                _muted(p.starts_on, " – ", p.ends_on),
-                rx.text(p.completed, " of ", p.total, " tasks completed (", p.percent, "%) · ", p.ongoing,
-                        " ongoing · ", p.not_started, " not started", size="2"),
-                rx.progress(value=p.percent, max=100, aria_label="Progress of the plan now", width="100%"),
-                rx.text(p.goals, " goals: ", p.goals_on_track, " on track for their target date, ", p.goals_behind,
-                        " behind", size="2"),
-                _plan_links(p.plan_id, p.period_name),
-                spacing="2", width="100%",
-            ), width="100%"),
+            rx.card(
+                rx.vstack(
+                    rx.hstack(
+                        rx.heading(p.period_name, as_="h3", size="4"),
+                        _status_badge(p.status, p.status_label),
+                        wrap="wrap",
+                        spacing="2",
+                        align="center",
+                    ),
+                    _muted(p.starts_on, " – ", p.ends_on),
+                    rx.text(
+                        p.completed,
+                        " of ",
+                        p.total,
+                        " tasks completed (",
+                        p.percent,
+                        "%) · ",
+                        p.ongoing,
+                        " ongoing · ",
+                        p.not_started,
+                        " not started",
+                        size="2",
+                    ),
+                    rx.progress(
+                        value=p.percent,
+                        max=100,
+                        aria_label="Progress of the plan now",
+                        width="100%",
+                    ),
+                    rx.text(
+                        p.goals,
+                        " goals: ",
+                        p.goals_on_track,
+                        " on track for their target date, ",
+                        p.goals_behind,
+                        " behind",
+                        size="2",
+                    ),
+                    _plan_links(p.plan_id, p.period_name),
+                    spacing="2",
+                    width="100%",
+                ),
+                width="100%",
+            ),
             _muted("There is no plan for this period to show yet."),
         ),
         label_id="now",
@@ -83,17 +140,37 @@ def present_section() -> rx.Component:
 
 def _review_item(r: rx.Var) -> rx.Component:
     return rx.el.li(
-        rx.text(rx.text.strong(r.starts_at), rx.cond(r.location != "", " · " + r.location, ""), size="2"),
-        rx.cond(r.online_url != "", rx.link("Online meeting link", href=r.online_url, is_external=True,
-                                            rel="noopener noreferrer", size="2")),
+        rx.text(
+            rx.text.strong(r.starts_at), rx.cond(r.location != "", " · " + r.location, ""), size="2"
+        ),
+        rx.cond(
+            r.online_url != "",
+            rx.link(
+                "Online meeting link",
+                href=r.online_url,
+                is_external=True,
+                rel="noopener noreferrer",
+                size="2",
+            ),
+        ),
     )
 
 
 def _goal_ahead_item(g: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.text(g.statement, size="2", weight="medium", style={"overflow_wrap": "anywhere"}),
-        _muted("Target ", g.target_date, " (in ", g.days_left, " days) · ", g.completed, " of ", g.total,
-               " tasks completed · ", g.outlook_label),
+        _muted(
+            "Target ",
+            g.target_date,
+            " (in ",
+            g.days_left,
+            " days) · ",
+            g.completed,
+            " of ",
+            g.total,
+            " tasks completed · ",
+            g.outlook_label,
+        ),
         style={"margin_bottom": "0.5rem"},
     )
 
@@ -102,13 +179,23 @@ def ahead_section() -> rx.Component:
     return _section(
         "Ahead",
         rx.heading("Upcoming reviews", as_="h3", size="3"),
-        rx.cond(OV.reviews_ahead.length() > 0,
-                rx.el.ul(rx.foreach(OV.reviews_ahead, _review_item), style={"margin": "0", "padding_left": "1.1rem"}),
-                _muted("No review meeting is scheduled.")),
+        rx.cond(
+            OV.reviews_ahead.length() > 0,
+            rx.el.ul(
+                rx.foreach(OV.reviews_ahead, _review_item),
+                style={"margin": "0", "padding_left": "1.1rem"},
+            ),
+            _muted("No review meeting is scheduled."),
+        ),
         rx.heading("Goals and their target dates", as_="h3", size="3"),
-        rx.cond(OV.goals_ahead.length() > 0,
-                rx.el.ul(rx.foreach(OV.goals_ahead, _goal_ahead_item), style={"margin": "0", "padding_left": "1.1rem"}),
-                _muted("No goal has a target date ahead.")),
+        rx.cond(
+            OV.goals_ahead.length() > 0,
+            rx.el.ul(
+                rx.foreach(OV.goals_ahead, _goal_ahead_item),
+                style={"margin": "0", "padding_left": "1.1rem"},
+            ),
+            _muted("No goal has a target date ahead."),
+        ),
         label_id="ahead",
     )
 
@@ -121,11 +208,24 @@ def _achievement(a: rx.Var) -> rx.Component:
         rx.hstack(
             rx.text(a.statement, size="2", style={"overflow_wrap": "anywhere"}),
             rx.cond(a.achieved, rx.badge("Achieved", color_scheme="green", variant="soft")),
-            wrap="wrap", spacing="2", align="center",
+            wrap="wrap",
+            spacing="2",
+            align="center",
         ),
-        _muted(a.completed, " of ", a.total, " tasks completed",
-               rx.cond(a.final_self > 0, " · final self-rating " + a.final_self.to_string() + " of 5", ""),
-               rx.cond(a.final_mentor > 0, " · final mentor rating " + a.final_mentor.to_string() + " of 5", "")),
+        _muted(
+            a.completed,
+            " of ",
+            a.total,
+            " tasks completed",
+            rx.cond(
+                a.final_self > 0, " · final self-rating " + a.final_self.to_string() + " of 5", ""
+            ),
+            rx.cond(
+                a.final_mentor > 0,
+                " · final mentor rating " + a.final_mentor.to_string() + " of 5",
+                "",
+            ),
+        ),
         style={"margin_bottom": "0.4rem"},
     )
 
@@ -137,33 +237,57 @@ def _period_card(row: rx.Var) -> rx.Component:
                 rx.heading(row.period_name, as_="h3", size="4"),
                 rx.badge(row.when_label, variant="outline", color_scheme="gray"),
                 _status_badge(row.status, row.status_label),
-                wrap="wrap", spacing="2", align="center",
+                wrap="wrap",
+                spacing="2",
+                align="center",
             ),
             _muted(row.starts_on, " – ", row.ends_on),
-            rx.text(row.completed, " of ", row.total, " tasks completed (", row.percent, "%) · ",
-                    row.goals_achieved, " of ", row.goals, " goals with every task done", size="2"),
+            rx.text(
+                row.completed,
+                " of ",
+                row.total,
+                " tasks completed (",
+                row.percent,
+                "%) · ",
+                row.goals_achieved,
+                " of ",
+                row.goals,
+                " goals with every task done",
+                size="2",
+            ),
             rx.cond(
                 row.achievements.length() > 0,
                 rx.box(
                     rx.heading("What was achieved", as_="h4", size="2"),
-                    rx.el.ul(rx.foreach(row.achievements, _achievement),
-                             style={"margin": "0.25rem 0 0", "padding_left": "1.1rem"}),
+                    rx.el.ul(
+                        rx.foreach(row.achievements, _achievement),
+                        style={"margin": "0.25rem 0 0", "padding_left": "1.1rem"},
+                    ),
                     width="100%",
                 ),
             ),
             _plan_links(row.plan_id, row.period_name),
-            spacing="2", width="100%",
+            spacing="2",
+            width="100%",
         ),
-        role="listitem", width="100%",
+        role="listitem",
+        width="100%",
     )
 
 
 def periods_section() -> rx.Component:
     return _section(
         "Plans by period",
-        rx.cond(OV.periods.length() > 0,
-                rx.box(rx.foreach(OV.periods, _period_card), role="list", class_name="card-grid", width="100%"),
-                _muted("No plan has been shared yet.")),
+        rx.cond(
+            OV.periods.length() > 0,
+            rx.box(
+                rx.foreach(OV.periods, _period_card),
+                role="list",
+                class_name="card-grid",
+                width="100%",
+            ),
+            _muted("No plan has been shared yet."),
+        ),
         label_id="periods",
     )
 
@@ -177,22 +301,40 @@ def _open(key: str) -> rx.Var:
 
 def tasks_chart() -> rx.Component:
     return chart_figure(
-        caption="Tasks completed per period", summary=OV.tasks_summary, name="tasks completed per period",
-        graphic=period_bars(OV.task_bars), table_id="table-tasks", expanded=_open("tasks"),
+        caption="Tasks completed per period",
+        summary=OV.tasks_summary,
+        name="tasks completed per period",
+        graphic=period_bars(OV.task_bars),
+        table_id="table-tasks",
+        expanded=_open("tasks"),
         on_toggle=S.toggle_table("tasks"),
-        table=data_table("Tasks completed per period", ["Period", "Completed", "Tasks", "Done"], OV.task_bars,
-                         lambda b: [b.label, b.completed, b.total, b.percent.to_string() + "%"]),
+        table=data_table(
+            "Tasks completed per period",
+            ["Period", "Completed", "Tasks", "Done"],
+            OV.task_bars,
+            lambda b: [b.label, b.completed, b.total, b.percent.to_string() + "%"],
+        ),
     )
 
 
 def activity_chart() -> rx.Component:
     return chart_figure(
-        caption="Activity per week in " + OV.activity_period, summary=OV.activity_summary,
-        name="activity per week", graphic=week_columns(OV.activity), table_id="table-activity",
-        expanded=_open("activity"), on_toggle=S.toggle_table("activity"),
-        legend=_muted("Each column is one week: tasks completed, reflections and log posts together."),
-        table=data_table("Activity per week", ["Week of", "Tasks completed", "Reflections", "Log posts", "Total"],
-                         OV.activity, lambda w: [w.week_of, w.completions, w.reflections, w.log_entries, w.total]),
+        caption="Activity per week in " + OV.activity_period,
+        summary=OV.activity_summary,
+        name="activity per week",
+        graphic=week_columns(OV.activity),
+        table_id="table-activity",
+        expanded=_open("activity"),
+        on_toggle=S.toggle_table("activity"),
+        legend=_muted(
+            "Each column is one week: tasks completed, reflections and log posts together."
+        ),
+        table=data_table(
+            "Activity per week",
+            ["Week of", "Tasks completed", "Reflections", "Log posts", "Total"],
+            OV.activity,
+            lambda w: [w.week_of, w.completions, w.reflections, w.log_entries, w.total],
+        ),
     )
 
 
@@ -201,14 +343,25 @@ def _score(value: rx.Var) -> rx.Var:
 
 
 def rating_chart(series: rx.Var) -> rx.Component:
-    return rx.card(chart_figure(
-        caption=series.statement, summary=series.summary, name="the ratings of " + series.statement,
-        graphic=rating_lines(series), legend=rating_legend(),
-        table_id="table-ratings-" + series.goal_id.to_string(), expanded=_open("ratings"),
-        on_toggle=S.toggle_table("ratings"),
-        table=data_table("Ratings of " + series.statement, ["Date", "Self-rating", "Mentor rating"], series.rows,
-                         lambda r: [r.day, _score(r.self_score), _score(r.mentor_score)]),
-    ), width="100%")
+    return rx.card(
+        chart_figure(
+            caption=series.statement,
+            summary=series.summary,
+            name="the ratings of " + series.statement,
+            graphic=rating_lines(series),
+            legend=rating_legend(),
+            table_id="table-ratings-" + series.goal_id.to_string(),
+            expanded=_open("ratings"),
+            on_toggle=S.toggle_table("ratings"),
+            table=data_table(
+                "Ratings of " + series.statement,
+                ["Date", "Self-rating", "Mentor rating"],
+                series.rows,
+                lambda r: [r.day, _score(r.self_score), _score(r.mentor_score)],
+            ),
+        ),
+        width="100%",
+    )
 
 
 def charts_section() -> rx.Component:
@@ -217,24 +370,37 @@ def charts_section() -> rx.Component:
         rx.card(tasks_chart(), width="100%"),
         rx.cond(OV.activity_period != "", rx.card(activity_chart(), width="100%")),
         rx.heading("Self-rating and mentor rating per goal", as_="h3", size="4"),
-        rx.cond(OV.rating_series.length() > 0,
-                rx.box(rx.foreach(OV.rating_series, rating_chart), class_name="card-grid", width="100%"),
-                _muted("No goal has been rated yet.")),
+        rx.cond(
+            OV.rating_series.length() > 0,
+            rx.box(
+                rx.foreach(OV.rating_series, rating_chart), class_name="card-grid", width="100%"
+            ),
+            _muted("No goal has been rated yet."),
+        ),
         label_id="charts",
     )
 
 
 def overview_body() -> rx.Component:
-    return rx.vstack(present_section(), ahead_section(), periods_section(), charts_section(),
-                     spacing="6", width="100%")
+    return rx.vstack(
+        present_section(),
+        ahead_section(),
+        periods_section(),
+        charts_section(),
+        spacing="6",
+        width="100%",
+    )
 
 
 def page() -> rx.Component:
     return app_shell(
         loading(
             S.loaded,
-            rx.cond(S.has_overview, overview_body(),
-                    rx.callout(S.message, icon="info", color_scheme="gray", variant="surface")),
+            rx.cond(
+                S.has_overview,
+                overview_body(),
+                rx.callout(S.message, icon="info", color_scheme="gray", variant="surface"),
+            ),
         ),
         heading=rx.cond(S.has_overview, "Overview of " + OV.learner_name, "Learner overview"),
     )

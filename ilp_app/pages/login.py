@@ -16,14 +16,24 @@ def page() -> rx.Component:
         rx.card(
             rx.form(
                 rx.vstack(
-                    rx.hstack(rx.icon("notebook-pen", size=28, aria_hidden="true"),
-                              rx.heading("Sign in", as_="h1", size="7"), align="center"),
+                    rx.hstack(
+                        rx.icon("notebook-pen", size=28, aria_hidden="true"),
+                        rx.heading("Sign in", as_="h1", size="7"),
+                        align="center",
+                    ),
                     rx.text("Individual Learning Plans", color_scheme="gray", size="2"),
                     form_error(LoginState.error),
                     labelled_input("Email", name="email", type_="email", autocomplete="username"),
-                    labelled_input("Password", name="password", type_="password",
-                                   autocomplete="current-password", max_length=1024),
-                    rx.button("Sign in", type="submit", size="3", width="100%", loading=LoginState.busy),
+                    labelled_input(
+                        "Password",
+                        name="password",
+                        type_="password",
+                        autocomplete="current-password",
+                        max_length=1024,
+                    ),
+                    rx.button(
+                        "Sign in", type="submit", size="3", width="100%", loading=LoginState.busy
+                    ),
                     spacing="4",
                     width="100%",
                 ),

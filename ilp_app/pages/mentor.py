@@ -15,8 +15,14 @@ ON_LOAD = [MentorHomeState.load, ReviewState.load_dashboard]
 
 
 def create_plan_button(row: rx.Var) -> rx.Component:
-    return rx.button(rx.icon("plus", size=16), "Create plan", variant="soft", size="2",
-                     on_click=MentorHomeState.create_plan(row.id), aria_label="Create a plan for " + row.name)
+    return rx.button(
+        rx.icon("plus", size=16),
+        "Create plan",
+        variant="soft",
+        size="2",
+        on_click=MentorHomeState.create_plan(row.id),
+        aria_label="Create a plan for " + row.name,
+    )
 
 
 def page() -> rx.Component:
@@ -26,21 +32,41 @@ def page() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     group_badges(MentorHomeState.groups),
-                    rx.link(rx.icon("library", size=14), " Plan templates", href=routes.TEMPLATES, size="2"),
-                    rx.link(rx.icon("book-open", size=14), " Objective library", href=routes.OBJECTIVES, size="2"),
-                    wrap="wrap", spacing="3", align="center",
+                    rx.link(
+                        rx.icon("library", size=14),
+                        " Plan templates",
+                        href=routes.TEMPLATES,
+                        size="2",
+                    ),
+                    rx.link(
+                        rx.icon("book-open", size=14),
+                        " Objective library",
+                        href=routes.OBJECTIVES,
+                        size="2",
+                    ),
+                    wrap="wrap",
+                    spacing="3",
+                    align="center",
                 ),
                 review_dashboard_section(),
                 rx.el.label(
                     rx.text("Find a learner", size="2", weight="medium"),
-                    rx.input(placeholder="Name or group", value=MentorHomeState.query,
-                             on_change=MentorHomeState.set_query.debounce(200), type="search", width="100%",
-                             max_length=100),
-                    width="100%", max_width="24rem",
+                    rx.input(
+                        placeholder="Name or group",
+                        value=MentorHomeState.query,
+                        on_change=MentorHomeState.set_query.debounce(200),
+                        type="search",
+                        width="100%",
+                        max_length=100,
+                    ),
+                    width="100%",
+                    max_width="24rem",
                 ),
                 rx.cond(
                     MentorHomeState.learners.length() == 0,
-                    empty_note("No learners are connected to you yet. An administrator connects learners to mentors."),
+                    empty_note(
+                        "No learners are connected to you yet. An administrator connects learners to mentors."
+                    ),
                     learner_list(MentorHomeState.visible_learners, no_plan=create_plan_button),
                 ),
                 spacing="4",

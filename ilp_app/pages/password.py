@@ -19,22 +19,45 @@ def page() -> rx.Component:
                 rx.vstack(
                     rx.cond(
                         PasswordState.required,
-                        rx.callout("Your password was reset by an administrator. Choose a new one to continue.",
-                                   icon="key-round", color_scheme="amber", width="100%"),
+                        rx.callout(
+                            "Your password was reset by an administrator. Choose a new one to continue.",
+                            icon="key-round",
+                            color_scheme="amber",
+                            width="100%",
+                        ),
                     ),
                     rx.text(
-                        "Use at least ", PasswordState.min_length, " characters. A short sentence you can "
+                        "Use at least ",
+                        PasswordState.min_length,
+                        " characters. A short sentence you can "
                         "remember works well; common passwords are refused.",
-                        size="2", color_scheme="gray",
+                        size="2",
+                        color_scheme="gray",
                     ),
                     form_error(PasswordState.error),
-                    labelled_input("Current password", name="current_password", type_="password",
-                                   autocomplete="current-password"),
-                    labelled_input("New password", name="new_password", type_="password",
-                                   autocomplete="new-password", max_length=PasswordState.max_length),
-                    labelled_input("Repeat new password", name="confirm_password", type_="password",
-                                   autocomplete="new-password", max_length=PasswordState.max_length),
-                    rx.button("Change password", type="submit", size="3", loading=PasswordState.busy),
+                    labelled_input(
+                        "Current password",
+                        name="current_password",
+                        type_="password",
+                        autocomplete="current-password",
+                    ),
+                    labelled_input(
+                        "New password",
+                        name="new_password",
+                        type_="password",
+                        autocomplete="new-password",
+                        max_length=PasswordState.max_length,
+                    ),
+                    labelled_input(
+                        "Repeat new password",
+                        name="confirm_password",
+                        type_="password",
+                        autocomplete="new-password",
+                        max_length=PasswordState.max_length,
+                    ),
+                    rx.button(
+                        "Change password", type="submit", size="3", loading=PasswordState.busy
+                    ),
                     spacing="4",
                     width="100%",
                 ),

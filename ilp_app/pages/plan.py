@@ -18,8 +18,13 @@ def page() -> rx.Component:
     return app_shell(
         loading(
             PlanState.loaded,
-            rx.vstack(template_updates_section(), plan_or_message(), save_as_template_form(), spacing="4",
-                      width="100%"),
+            rx.vstack(
+                template_updates_section(),
+                plan_or_message(),
+                save_as_template_form(),
+                spacing="4",
+                width="100%",
+            ),
         ),
         heading="Learning plan",
     )

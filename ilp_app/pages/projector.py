@@ -16,17 +16,28 @@ ON_LOAD = ProjectorPageState.open_projector
 
 def tile(t: rx.Var) -> rx.Component:
     return rx.box(
-        rx.text(rx.cond(ProjectorPageState.initials_only == "1", t.initials, t.first_name), class_name="tile-name"),
-        rx.box(rx.box(class_name="tile-bar-fill", width=t.percent.to_string() + "%"), class_name="tile-bar",
-               role="progressbar", aria_valuenow=t.percent, aria_valuemin=0, aria_valuemax=100,
-               aria_label=rx.cond(ProjectorPageState.initials_only == "1", t.initials, t.first_name) + " progress"),
+        rx.text(
+            rx.cond(ProjectorPageState.initials_only == "1", t.initials, t.first_name),
+            class_name="tile-name",
+        ),
+        rx.box(
+            rx.box(class_name="tile-bar-fill", width=t.percent.to_string() + "%"),
+            class_name="tile-bar",
+            role="progressbar",
+            aria_valuenow=t.percent,
+            aria_valuemin=0,
+            aria_valuemax=100,
+            aria_label=rx.cond(ProjectorPageState.initials_only == "1", t.initials, t.first_name)
+            + " progress",
+        ),
         rx.hstack(
             rx.text(t.completed, class_name="count count-done", title="completed"),
             rx.text(t.ongoing, class_name="count count-ongoing", title="ongoing"),
             rx.text(t.not_started, class_name="count count-todo", title="not started"),
             rx.spacer(),
             rx.text(t.percent, "%", class_name="tile-percent"),
-            align="center", width="100%",
+            align="center",
+            width="100%",
         ),
         class_name="tile",
         role="listitem",
@@ -34,8 +45,12 @@ def tile(t: rx.Var) -> rx.Component:
 
 
 def key_chip(css: str, label: str) -> rx.Component:
-    return rx.hstack(rx.box(class_name=f"count {css}", width="1.4rem", height="1.4rem"),
-                     rx.text(label, class_name="key-label"), align="center", spacing="2")
+    return rx.hstack(
+        rx.box(class_name=f"count {css}", width="1.4rem", height="1.4rem"),
+        rx.text(label, class_name="key-label"),
+        align="center",
+        spacing="2",
+    )
 
 
 def page() -> rx.Component:
@@ -46,16 +61,30 @@ def page() -> rx.Component:
             key_chip("count-ongoing", "ongoing"),
             key_chip("count-todo", "not started"),
             rx.spacer(),
-            rx.button(rx.cond(ProjectorPageState.initials_only == "1", "Show first names", "Show initials"),
-                      on_click=ProjectorPageState.toggle_initials, variant="soft", size="3"),
+            rx.button(
+                rx.cond(
+                    ProjectorPageState.initials_only == "1", "Show first names", "Show initials"
+                ),
+                on_click=ProjectorPageState.toggle_initials,
+                variant="soft",
+                size="3",
+            ),
             rx.color_mode.button(size="3", aria_label="Switch light or dark"),
             rx.link("Exit", href=routes.group_url(ProjectorBoard.group_id), size="4"),
-            align="center", spacing="5", width="100%", class_name="projector-bar",
+            align="center",
+            spacing="5",
+            width="100%",
+            class_name="projector-bar",
         ),
         rx.cond(
             ProjectorPageState.loaded,
-            rx.box(rx.foreach(ProjectorBoard.tiles, tile), class_name="projector-grid", role="list",
-                   aria_label="Progress of the class", on_unmount=ProjectorPageState.leave_projector),
+            rx.box(
+                rx.foreach(ProjectorBoard.tiles, tile),
+                class_name="projector-grid",
+                role="list",
+                aria_label="Progress of the class",
+                on_unmount=ProjectorPageState.leave_projector,
+            ),
         ),
         class_name="projector",
     )

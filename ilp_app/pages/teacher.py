@@ -19,15 +19,28 @@ def page() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     group_badges(TeacherHomeState.groups),
-                    rx.link(rx.icon("book-open", size=14), " Objective library", href=routes.OBJECTIVES, size="2"),
-                    wrap="wrap", spacing="3", align="center",
+                    rx.link(
+                        rx.icon("book-open", size=14),
+                        " Objective library",
+                        href=routes.OBJECTIVES,
+                        size="2",
+                    ),
+                    wrap="wrap",
+                    spacing="3",
+                    align="center",
                 ),
                 rx.el.label(
                     rx.text("Find a learner", size="2", weight="medium"),
-                    rx.input(placeholder="Name or group", value=TeacherHomeState.query,
-                             on_change=TeacherHomeState.set_query.debounce(200), type="search", width="100%",
-                             max_length=100),
-                    width="100%", max_width="24rem",
+                    rx.input(
+                        placeholder="Name or group",
+                        value=TeacherHomeState.query,
+                        on_change=TeacherHomeState.set_query.debounce(200),
+                        type="search",
+                        width="100%",
+                        max_length=100,
+                    ),
+                    width="100%",
+                    max_width="24rem",
                 ),
                 rx.cond(
                     TeacherHomeState.learners.length() == 0,

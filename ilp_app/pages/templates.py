@@ -23,8 +23,12 @@ def page() -> rx.Component:
         loading(
             TemplateLibraryState.loaded,
             rx.vstack(
-                rx.text("Plans made from a template are independent copies. When a template improves, each plan "
-                        "is offered the changes to accept or dismiss one by one.", size="2", color_scheme="gray"),
+                rx.text(
+                    "Plans made from a template are independent copies. When a template improves, each plan "
+                    "is offered the changes to accept or dismiss one by one.",
+                    size="2",
+                    color_scheme="gray",
+                ),
                 template_editor(),
                 template_list(),
                 template_dialog(),

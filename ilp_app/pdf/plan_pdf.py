@@ -54,8 +54,13 @@ _FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 #: Unicode blocks kept in the prepared font copy: Latin (with Vietnamese), IPA and modifiers,
 #: combining marks, Greek, Cyrillic, punctuation, currency, letterlike symbols, arrows, maths.
 _COMMON_BLOCKS = (
-    (0x0020, 0x036F), (0x0370, 0x03FF), (0x0400, 0x052F), (0x1E00, 0x1EFF), (0x2000, 0x218F),
-    (0x2190, 0x22FF), (0x25A0, 0x25FF),
+    (0x0020, 0x036F),
+    (0x0370, 0x03FF),
+    (0x0400, 0x052F),
+    (0x1E00, 0x1EFF),
+    (0x2000, 0x218F),
+    (0x2190, 0x22FF),
+    (0x25A0, 0x25FF),
 )
 
 #: The tables fpdf2 drops when it embeds a font; dropped from the prepared copy too.
@@ -79,8 +84,14 @@ def _common_cut(path: Path) -> tuple[bytes, frozenset[str]]:
     font = ttLib.TTFont(str(path))
     cmap = font.getBestCmap()
     unicodes = [u for first, last in _COMMON_BLOCKS for u in range(first, last + 1) if u in cmap]
-    options = ftsubset.Options(notdef_outline=True, notdef_glyph=True, recommended_glyphs=True,
-                               glyph_names=True, name_IDs=["*"], name_languages=["*"])
+    options = ftsubset.Options(
+        notdef_outline=True,
+        notdef_glyph=True,
+        recommended_glyphs=True,
+        glyph_names=True,
+        name_IDs=["*"],
+        name_languages=["*"],
+    )
     options.drop_tables += list(_UNUSED_TABLES)
     subsetter = ftsubset.Subsetter(options)
     subsetter.populate(unicodes=unicodes)
@@ -98,8 +109,11 @@ def _font_sources() -> dict[str, _FontSource]:
             for style, name in _FONT_FILES.items():
                 loader.add_font(FONT, style, str(FONT_DIR / name))
                 common_ttf, common_glyphs = _common_cut(FONT_DIR / name)
-                _sources[style] = _FontSource(prototype=loader.fonts[f"{FONT.lower()}{style}"],
-                                              common_ttf=common_ttf, common_glyphs=common_glyphs)
+                _sources[style] = _FontSource(
+                    prototype=loader.fonts[f"{FONT.lower()}{style}"],
+                    common_ttf=common_ttf,
+                    common_glyphs=common_glyphs,
+                )
         return _sources
 
 
@@ -183,7 +197,9 @@ class _PlanDocument(FPDF):
                 font.subset = SubsetMap(font)
                 self.fonts[font.fontkey] = font
                 self._font_sources[font.fontkey] = source
-        except AttributeError:  # an fpdf2 whose font internals differ: parse the files as documented
+        except (
+            AttributeError
+        ):  # an fpdf2 whose font internals differ: parse the files as documented
             self.fonts.clear()
             self._font_sources.clear()
             for style, name in _FONT_FILES.items():
@@ -194,7 +210,11 @@ class _PlanDocument(FPDF):
         for key, source in self._font_sources.items():
             font = self.fonts[key]
             used = font.subset.get_all_glyph_names()
-            ttf = io.BytesIO(source.common_ttf) if source.common_glyphs.issuperset(used) else font.ttffile
+            ttf = (
+                io.BytesIO(source.common_ttf)
+                if source.common_glyphs.issuperset(used)
+                else font.ttffile
+            )
             # Glyph outlines are copied as they are, bounding boxes included: nothing to recompute.
             font.ttfont = ttLib.TTFont(ttf, recalcTimestamp=False, recalcBBoxes=False, lazy=True)
         try:
@@ -210,8 +230,13 @@ class _PlanDocument(FPDF):
         self.set_y(_MARGIN_MM - 5)
         self.set_font(FONT, "", _SMALL_PT)
         self.set_text_color(80)
-        self.cell(0, 4, f"{p.school_name} · {p.period_name} · {p.learner_name}", new_x=XPos.LMARGIN,
-                  new_y=YPos.NEXT)
+        self.cell(
+            0,
+            4,
+            f"{p.school_name} · {p.period_name} · {p.learner_name}",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
         self.set_draw_color(160)
         self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
         self.set_text_color(0)
@@ -275,7 +300,9 @@ def _fitting_prefix(word: str, room: float, widths, scale: float) -> int:
     return len(word)
 
 
-def _para(pdf: _PlanDocument, text: str, *, size: float = _BODY_PT, style: str = "", indent: float = 0) -> None:
+def _para(
+    pdf: _PlanDocument, text: str, *, size: float = _BODY_PT, style: str = "", indent: float = 0
+) -> None:
     """A wrapped paragraph, a line per cell: a page break falls between lines, so nothing is cut."""
     pdf.set_font(FONT, style, size)
     width, height = pdf.epw - indent, _LINE_MM * size / _BODY_PT
@@ -293,10 +320,16 @@ def _keep_space(pdf: _PlanDocument, height: float) -> None:
 def _title(pdf: _PlanDocument, plan: PrintablePlan) -> None:
     _para(pdf, "Individual Learning Plan", size=16, style="B")
     pdf.ln(1)
-    name = plan.learner_name + (f" ({plan.learner_pronouns})" if plan.learner_pronouns.strip() else "")
+    name = plan.learner_name + (
+        f" ({plan.learner_pronouns})" if plan.learner_pronouns.strip() else ""
+    )
     _para(pdf, name, size=13, style="B")
     _para(pdf, plan.school_name)
-    dates = f" ({plan.period_starts} – {plan.period_ends})" if plan.period_starts or plan.period_ends else ""
+    dates = (
+        f" ({plan.period_starts} – {plan.period_ends})"
+        if plan.period_starts or plan.period_ends
+        else ""
+    )
     _para(pdf, f"Period: {plan.period_name}{dates}")
     pdf.ln(3)
 
@@ -321,7 +354,9 @@ def _task_table(pdf: _PlanDocument, tasks: list[PrintableTask]) -> None:
     _task_headings(pdf, widths)
     for task in tasks:
         cells = (task.title, task.status_label, task.due_date or "–")
-        lines = [_wrap(pdf, text, w - 2 * _CELL_PAD_MM) for text, w in zip(cells, widths, strict=True)]
+        lines = [
+            _wrap(pdf, text, w - 2 * _CELL_PAD_MM) for text, w in zip(cells, widths, strict=True)
+        ]
         height = max(len(cell) for cell in lines) * _LINE_MM + 2 * _CELL_PAD_MM
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
@@ -343,9 +378,11 @@ def _goal(pdf: _PlanDocument, goal: PrintableGoal) -> None:
     _para(pdf, goal.statement, style="B", indent=2)
     if goal.success_criteria:
         _para(pdf, f"Success criteria: {goal.success_criteria}", indent=2)
-    facts = [f"Target date: {goal.target_date or '–'}",
-             f"Self rating: {_rating(goal.self_rating)}",
-             f"Mentor rating: {_rating(goal.mentor_rating)}"]
+    facts = [
+        f"Target date: {goal.target_date or '–'}",
+        f"Self rating: {_rating(goal.self_rating)}",
+        f"Mentor rating: {_rating(goal.mentor_rating)}",
+    ]
     _para(pdf, " · ".join(facts), size=_SMALL_PT + 0.5, indent=2)
     if goal.objective_codes:
         _para(pdf, "Objectives: " + ", ".join(goal.objective_codes), size=_SMALL_PT + 0.5, indent=2)

@@ -32,17 +32,30 @@ def actor_load(*, session: Session, user: User, active_role: Role | None) -> Act
     staff_groups: set[int] = set()
     if Role.MENTOR in roles:
         mentees = frozenset(
-            session.exec(select(MentorAssignment.learner_id).where(MentorAssignment.mentor_id == uid)).all()
+            session.exec(
+                select(MentorAssignment.learner_id).where(MentorAssignment.mentor_id == uid)
+            ).all()
         )
         # A mentor oversees the tutor groups their mentees belong to.
-        staff_groups.update(session.exec(
-            select(Enrollment.group_id).join(Group, Group.id == Enrollment.group_id)
-            .where(Enrollment.user_id.in_(list(mentees) or [-1]), Enrollment.role == "learner", Group.kind == "tutor")
-        ).all())
+        staff_groups.update(
+            session.exec(
+                select(Enrollment.group_id)
+                .join(Group, Group.id == Enrollment.group_id)
+                .where(
+                    Enrollment.user_id.in_(list(mentees) or [-1]),
+                    Enrollment.role == "learner",
+                    Group.kind == "tutor",
+                )
+            ).all()
+        )
     if Role.MENTOR in roles or Role.TEACHER in roles:
-        staff_groups.update(session.exec(
-            select(Enrollment.group_id).where(Enrollment.user_id == uid, Enrollment.role == "teacher")
-        ).all())
+        staff_groups.update(
+            session.exec(
+                select(Enrollment.group_id).where(
+                    Enrollment.user_id == uid, Enrollment.role == "teacher"
+                )
+            ).all()
+        )
     if Role.TEACHER in roles:
         taught_groups = select(Enrollment.group_id).where(
             Enrollment.user_id == uid, Enrollment.role == "teacher"
@@ -68,5 +81,7 @@ def actor_load(*, session: Session, user: User, active_role: Role | None) -> Act
         child_ids=children,
         staff_group_ids=frozenset(staff_groups),
         must_change_password=user.must_change_password,
-        ilp_enabled=bool(session.exec(select(Site.ilp_enabled).where(Site.id == user.site_id)).first()),
+        ilp_enabled=bool(
+            session.exec(select(Site.ilp_enabled).where(Site.id == user.site_id)).first()
+        ),
     )

@@ -88,7 +88,9 @@ def _failures(session: Session, column, value: str, now: datetime) -> list[datet
     return list(rows)
 
 
-def _session_create(session: Session, *, user: User, role: Role, client_ip: str, now: datetime) -> str:
+def _session_create(
+    session: Session, *, user: User, role: Role, client_ip: str, now: datetime
+) -> str:
     token = security.token_new()
     session.add(
         AuthSession(
@@ -104,7 +106,12 @@ def _session_create(session: Session, *, user: User, role: Role, client_ip: str,
 
 
 def sign_in(
-    *, session: Session, email: object, password: object, client_ip: str = "", now: datetime | None = None
+    *,
+    session: Session,
+    email: object,
+    password: object,
+    client_ip: str = "",
+    now: datetime | None = None,
 ) -> SignInResult:
     """Check credentials and open a server-side session.
 
@@ -120,13 +127,20 @@ def sign_in(
     client_ip = (client_ip or "")[:64]  # stored and counted as the same value
     wait = throttle_wait(
         account_failures=_failures(session, LoginAttempt.email_key, key, now),
-        address_failures=_failures(session, LoginAttempt.client_ip, client_ip, now) if client_ip else [],
+        address_failures=_failures(session, LoginAttempt.client_ip, client_ip, now)
+        if client_ip
+        else [],
         now=now,
     )
     if wait > timedelta(0):
         audit_record(
-            session=session, actor_user_id=None, action="auth.sign_in", outcome="throttled",
-            target_type="email", target_id=key, client_ip=client_ip,
+            session=session,
+            actor_user_id=None,
+            action="auth.sign_in",
+            outcome="throttled",
+            target_type="email",
+            target_id=key,
+            client_ip=client_ip,
         )
         session.commit()  # the refusal is recorded even though the caller's unit of work fails
         raise SignInRefused(throttle_message(wait))
@@ -143,15 +157,25 @@ def sign_in(
     if not ok:
         session.add(LoginAttempt(email_key=key, client_ip=client_ip, at=now))
         audit_record(
-            session=session, actor_user_id=user.id if user else None, action="auth.sign_in",
-            outcome="failed", target_type="email", target_id=key, client_ip=client_ip,
+            session=session,
+            actor_user_id=user.id if user else None,
+            action="auth.sign_in",
+            outcome="failed",
+            target_type="email",
+            target_id=key,
+            client_ip=client_ip,
         )
         # Throttling counts these rows: they must outlive the refusal that follows.
         session.commit()
         raise SignInRefused(MSG_SIGN_IN_FAILED)
     if not user.is_active:
-        audit_record(session=session, actor_user_id=user.id, action="auth.sign_in",
-                     outcome="disabled", client_ip=client_ip)
+        audit_record(
+            session=session,
+            actor_user_id=user.id,
+            action="auth.sign_in",
+            outcome="disabled",
+            client_ip=client_ip,
+        )
         session.commit()
         raise SignInRefused(MSG_ACCOUNT_DISABLED)
     role = default_home_role(user_roles(session=session, user_id=user.id))
@@ -163,10 +187,16 @@ def sign_in(
         session.add(user)
     session.exec(sa.delete(LoginAttempt).where(LoginAttempt.email_key == key))
     token = _session_create(session, user=user, role=role, client_ip=client_ip, now=now)
-    audit_record(session=session, actor_user_id=user.id, action="auth.sign_in", client_ip=client_ip,
-                 detail={"hash_upgraded": True} if new_hash else None)
-    return SignInResult(token=token, user_id=user.id, home_role=role,
-                        must_change_password=user.must_change_password)
+    audit_record(
+        session=session,
+        actor_user_id=user.id,
+        action="auth.sign_in",
+        client_ip=client_ip,
+        detail={"hash_upgraded": True} if new_hash else None,
+    )
+    return SignInResult(
+        token=token, user_id=user.id, home_role=role, must_change_password=user.must_change_password
+    )
 
 
 def _session_row(session: Session, token: object) -> AuthSession | None:
@@ -177,15 +207,20 @@ def _session_row(session: Session, token: object) -> AuthSession | None:
     ).first()
 
 
-def current_user(*, session: Session, token: object, now: datetime | None = None) -> CurrentUser | None:
+def current_user(
+    *, session: Session, token: object, now: datetime | None = None
+) -> CurrentUser | None:
     """The person behind a browser's session token, or None when it is not (or no longer) valid."""
     now = _now(now)
     row = _session_row(session, token)
     if row is None:
         return None
     verdict = session_verdict(
-        created_at=row.created_at, last_seen_at=row.last_seen_at, revoked_at=row.revoked_at,
-        now=now, policy=session_policy(),
+        created_at=row.created_at,
+        last_seen_at=row.last_seen_at,
+        revoked_at=row.revoked_at,
+        now=now,
+        policy=session_policy(),
     )
     if verdict is not SessionVerdict.VALID:
         return None
@@ -196,7 +231,9 @@ def current_user(*, session: Session, token: object, now: datetime | None = None
         row.last_seen_at = now
         session.add(row)
     actor = actor_load(session=session, user=user, active_role=parse_role(row.active_role))
-    return CurrentUser(actor=actor, display_name=user.display_name, email=user.email, session_id=row.id)
+    return CurrentUser(
+        actor=actor, display_name=user.display_name, email=user.email, session_id=row.id
+    )
 
 
 def sign_out(*, session: Session, token: object) -> None:
@@ -210,7 +247,9 @@ def sign_out(*, session: Session, token: object) -> None:
     audit_record(session=session, actor_user_id=row.user_id, action="auth.sign_out")
 
 
-def sessions_revoke(*, session: Session, user_id: int, reason: str, keep_id: int | None = None) -> int:
+def sessions_revoke(
+    *, session: Session, user_id: int, reason: str, keep_id: int | None = None
+) -> int:
     """End every open session of a user (except ``keep_id``); returns how many were ended."""
     stmt = (
         sa.update(AuthSession)
@@ -241,8 +280,13 @@ def role_switch(*, session: Session, token: object, role: object) -> Role:
 
 
 def password_change(
-    *, session: Session, token: object, current_password: object, new_password: object,
-    confirm_password: object, client_ip: str = "",
+    *,
+    session: Session,
+    token: object,
+    current_password: object,
+    new_password: object,
+    confirm_password: object,
+    client_ip: str = "",
 ) -> str:
     """Replace the signed-in user's password; ends every session and returns a fresh token.
 
@@ -259,8 +303,13 @@ def password_change(
     user = session.get(User, me.actor.user_id)
     ok, _ = security.password_verify(current_password[:MAX_PASSWORD_INPUT], user.password_hash)
     if not ok:
-        audit_record(session=session, actor_user_id=user.id, action="auth.password_change",
-                     outcome="failed", client_ip=client_ip)
+        audit_record(
+            session=session,
+            actor_user_id=user.id,
+            action="auth.password_change",
+            outcome="failed",
+            client_ip=client_ip,
+        )
         raise ValidationFailed(MSG_CURRENT_PASSWORD_WRONG)
     if new_password != confirm_password:
         raise ValidationFailed(MSG_PASSWORDS_DIFFER)
@@ -279,7 +328,9 @@ def password_change(
     row = session.get(AuthSession, me.session_id)
     role = parse_role(row.active_role) or default_home_role(me.actor.roles)
     new_token = _session_create(session, user=user, role=role, client_ip=client_ip, now=now)
-    audit_record(session=session, actor_user_id=user.id, action="auth.password_change", client_ip=client_ip)
+    audit_record(
+        session=session, actor_user_id=user.id, action="auth.password_change", client_ip=client_ip
+    )
     return new_token
 
 

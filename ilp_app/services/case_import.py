@@ -34,7 +34,9 @@ KIND = "case"
 MAX_FILENAME = 255
 MAX_SUBJECT = 100  # LearningObjective.subject
 MSG_NOT_A_FILE = "Choose a CASE JSON file to import."
-MSG_INVALID = "The package was not imported: fix the problems listed and try again. Nothing was changed."
+MSG_INVALID = (
+    "The package was not imported: fix the problems listed and try again. Nothing was changed."
+)
 #: A code no person types: rows hold it for a moment while codes are swapped between them.
 _PARKED = "\u2063parked-{}"
 
@@ -66,7 +68,16 @@ class CaseImportResult:
 
     @property
     def summary(self) -> dict:
-        keys = ("framework_id", "framework_title", "items", "created", "updated", "unchanged", "archived", "restored")
+        keys = (
+            "framework_id",
+            "framework_title",
+            "items",
+            "created",
+            "updated",
+            "unchanged",
+            "archived",
+            "restored",
+        )
         return {key: getattr(self, key) for key in keys}
 
 
@@ -78,31 +89,58 @@ def _clean_filename(filename: object) -> str:
 
 
 def _views(findings: list[Finding]) -> list[FindingView]:
-    return [FindingView(path=f.path, message=f.message, severity=f.severity.value) for f in findings]
+    return [
+        FindingView(path=f.path, message=f.message, severity=f.severity.value) for f in findings
+    ]
 
 
-def _record(session: Session, actor: Actor, result: CaseImportResult, started: datetime, client_ip: str) -> None:
+def _record(
+    session: Session, actor: Actor, result: CaseImportResult, started: datetime, client_ip: str
+) -> None:
     run = ImportRun(
-        site_id=actor.site_id, kind=KIND, filename=result.filename, started_by_id=actor.user_id, started_at=started,
-        finished_at=datetime.now(UTC), status=result.status,
+        site_id=actor.site_id,
+        kind=KIND,
+        filename=result.filename,
+        started_by_id=actor.user_id,
+        started_at=started,
+        finished_at=datetime.now(UTC),
+        status=result.status,
         summary=json.dumps(result.summary if result.status == "done" else {}, ensure_ascii=False),
-        report=json.dumps({"findings": [asdict(f) for f in result.findings], "more": result.more_findings},
-                          ensure_ascii=False),
+        report=json.dumps(
+            {"findings": [asdict(f) for f in result.findings], "more": result.more_findings},
+            ensure_ascii=False,
+        ),
     )
     session.add(run)
     session.flush()
     result.run_id = run.id
-    detail = {"filename": result.filename, "status": result.status,
-              "errors": sum(f.severity == Severity.ERROR.value for f in result.findings)}
+    detail = {
+        "filename": result.filename,
+        "status": result.status,
+        "errors": sum(f.severity == Severity.ERROR.value for f in result.findings),
+    }
     if result.status == "done":
         detail |= result.summary
-    audit_record(session=session, actor_user_id=actor.user_id, action="objectives.case_import",
-                 outcome="ok" if result.status == "done" else "failed", target_type="import_run",
-                 target_id=run.id, detail=detail, client_ip=client_ip)
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="objectives.case_import",
+        outcome="ok" if result.status == "done" else "failed",
+        target_type="import_run",
+        target_id=run.id,
+        detail=detail,
+        client_ip=client_ip,
+    )
 
 
-def case_import(*, session: Session, actor: Actor | None, data: object, filename: object = "",
-                client_ip: str = "") -> CaseImportResult:
+def case_import(
+    *,
+    session: Session,
+    actor: Actor | None,
+    data: object,
+    filename: object = "",
+    client_ip: str = "",
+) -> CaseImportResult:
     """Import (or re-import) a CASE JSON package into the actor's school, in the caller's transaction.
 
     A package with errors changes no objective: the result has status "invalid" and the findings,
@@ -119,8 +157,13 @@ def case_import(*, session: Session, actor: Actor | None, data: object, filename
     name = _clean_filename(filename)
     parsed = parse_case_package(bytes(data))
     if not parsed.ok:
-        result = CaseImportResult(run_id=0, status="invalid", filename=name, findings=_views(parsed.findings),
-                                  more_findings=parsed.more_findings)
+        result = CaseImportResult(
+            run_id=0,
+            status="invalid",
+            filename=name,
+            findings=_views(parsed.findings),
+            more_findings=parsed.more_findings,
+        )
         _record(session, actor, result, started, client_ip)
         return result
     # One import per school at a time: the second waits here instead of racing on codes.
@@ -132,12 +175,22 @@ def case_import(*, session: Session, actor: Actor | None, data: object, filename
 
 def _framework(session: Session, actor: Actor, parsed: CaseParse) -> ObjectiveFramework:
     doc = parsed.document
-    framework = session.exec(select(ObjectiveFramework).where(
-        ObjectiveFramework.site_id == actor.site_id, ObjectiveFramework.case_identifier == doc.identifier)).first()
+    framework = session.exec(
+        select(ObjectiveFramework).where(
+            ObjectiveFramework.site_id == actor.site_id,
+            ObjectiveFramework.case_identifier == doc.identifier,
+        )
+    ).first()
     if framework is None:
-        framework = ObjectiveFramework(site_id=actor.site_id, case_identifier=doc.identifier, title=doc.title)
+        framework = ObjectiveFramework(
+            site_id=actor.site_id, case_identifier=doc.identifier, title=doc.title
+        )
     framework.title, framework.creator, framework.version = doc.title, doc.creator, doc.version
-    framework.subject, framework.adoption_status, framework.uri = doc.subject, doc.adoption_status, doc.uri
+    framework.subject, framework.adoption_status, framework.uri = (
+        doc.subject,
+        doc.adoption_status,
+        doc.uri,
+    )
     framework.last_change, framework.imported_at = doc.last_change, datetime.now(UTC)
     session.add(framework)
     session.flush()
@@ -146,12 +199,20 @@ def _framework(session: Session, actor: Actor, parsed: CaseParse) -> ObjectiveFr
 
 def _store(session: Session, actor: Actor, parsed: CaseParse, filename: str) -> CaseImportResult:
     framework = _framework(session, actor, parsed)
-    rows = list(session.exec(select(LearningObjective).where(LearningObjective.site_id == actor.site_id)).all())
+    rows = list(
+        session.exec(
+            select(LearningObjective).where(LearningObjective.site_id == actor.site_id)
+        ).all()
+    )
     identifiers = {item.identifier for item in parsed.items}
     existing = {r.case_identifier: r for r in rows if r.case_identifier in identifiers}
-    leaving = [r for r in rows if r.framework_id == framework.id and r.case_identifier not in identifiers]
+    leaving = [
+        r for r in rows if r.framework_id == framework.id and r.case_identifier not in identifiers
+    ]
     # Codes held by objectives outside this framework stay theirs; this framework's items are re-coded.
-    staying = [r for r in rows if r.case_identifier not in identifiers and r.framework_id != framework.id]
+    staying = [
+        r for r in rows if r.case_identifier not in identifiers and r.framework_id != framework.id
+    ]
     codes, findings = assign_codes(parsed.items, taken={r.code for r in staying})
     findings = [*parsed.warnings, *findings]
     new_codes = {c.casefold() for c in codes.values()}
@@ -162,17 +223,29 @@ def _store(session: Session, actor: Actor, parsed: CaseParse, filename: str) -> 
     for row in leaving:
         if row.code.casefold() in new_codes:
             attempt = 0
-            stand_in = CaseItem(identifier=row.case_identifier or str(row.id), full_statement="", index=-1)
+            stand_in = CaseItem(
+                identifier=row.case_identifier or str(row.id), full_statement="", index=-1
+            )
             code = fallback_code(stand_in, row.code, attempt)
             while code.casefold() in held:
                 attempt += 1
-                code = fallback_code(stand_in, row.code, attempt) if attempt < 7 else f"{code[:56]}-{attempt}"
+                code = (
+                    fallback_code(stand_in, row.code, attempt)
+                    if attempt < 7
+                    else f"{code[:56]}-{attempt}"
+                )
             held.add(code.casefold())
             leaving_codes[row.id] = code
     for row in rows:
         if row.framework_id not in (None, framework.id) and row.case_identifier in identifiers:
-            findings.append(Finding("", f"{row.code} was part of another framework and now belongs to "
-                                        f"'{framework.title}'", Severity.WARNING))
+            findings.append(
+                Finding(
+                    "",
+                    f"{row.code} was part of another framework and now belongs to "
+                    f"'{framework.title}'",
+                    Severity.WARNING,
+                )
+            )
     before = {r.case_identifier: _snapshot(r) for r in existing.values()}
     # Park every code that changes, so two rows can swap codes without breaking uniqueness mid-way.
     recoded = [r for r in existing.values() if r.code != codes[r.case_identifier]]
@@ -184,29 +257,57 @@ def _store(session: Session, actor: Actor, parsed: CaseParse, filename: str) -> 
         session.flush()
     for row in leaving:
         if row.id in leaving_codes:
-            findings.append(Finding("", f"{row_codes[row.id]} is no longer in the package; it is archived under the "
-                                        f"code '{leaving_codes[row.id]}' so that a current item can have its code",
-                                    Severity.WARNING))
+            findings.append(
+                Finding(
+                    "",
+                    f"{row_codes[row.id]} is no longer in the package; it is archived under the "
+                    f"code '{leaving_codes[row.id]}' so that a current item can have its code",
+                    Severity.WARNING,
+                )
+            )
             row.code = leaving_codes[row.id]
-    return _upsert(session, actor, parsed, framework, existing, leaving, codes, before, findings, filename)
+    return _upsert(
+        session, actor, parsed, framework, existing, leaving, codes, before, findings, filename
+    )
 
 
-def _upsert(session: Session, actor: Actor, parsed: CaseParse, framework: ObjectiveFramework,
-            existing: dict[str, LearningObjective], leaving: list[LearningObjective], codes: dict[str, str],
-            before: dict[str, tuple], findings: list[Finding], filename: str) -> CaseImportResult:
-    result = CaseImportResult(run_id=0, status="done", filename=filename, framework_id=framework.id,
-                              framework_title=framework.title, items=len(parsed.items))
+def _upsert(
+    session: Session,
+    actor: Actor,
+    parsed: CaseParse,
+    framework: ObjectiveFramework,
+    existing: dict[str, LearningObjective],
+    leaving: list[LearningObjective],
+    codes: dict[str, str],
+    before: dict[str, tuple],
+    findings: list[Finding],
+    filename: str,
+) -> CaseImportResult:
+    result = CaseImportResult(
+        run_id=0,
+        status="done",
+        filename=filename,
+        framework_id=framework.id,
+        framework_title=framework.title,
+        items=len(parsed.items),
+    )
     subject = parsed.document.subject[:MAX_SUBJECT]
     rows: dict[str, LearningObjective] = {}
     for item in parsed.items:
         row = existing.get(item.identifier)
         if row is None:
-            row = LearningObjective(site_id=actor.site_id, code=codes[item.identifier], statement=item.full_statement)
+            row = LearningObjective(
+                site_id=actor.site_id, code=codes[item.identifier], statement=item.full_statement
+            )
             result.created += 1
         elif row.archived:
             result.restored += 1
         row.code, row.statement, row.subject = codes[item.identifier], item.full_statement, subject
-        row.framework_id, row.case_identifier, row.item_type = framework.id, item.identifier, item.item_type
+        row.framework_id, row.case_identifier, row.item_type = (
+            framework.id,
+            item.identifier,
+            item.item_type,
+        )
         row.position, row.archived = item.position, False
         session.add(row)
         rows[item.identifier] = row
@@ -231,8 +332,16 @@ def _upsert(session: Session, actor: Actor, parsed: CaseParse, framework: Object
 
 
 def _snapshot(row: LearningObjective) -> tuple:
-    return (row.code, row.statement, row.subject, row.framework_id, row.item_type,
-            row.parent_id, row.position, row.archived)
+    return (
+        row.code,
+        row.statement,
+        row.subject,
+        row.framework_id,
+        row.item_type,
+        row.parent_id,
+        row.position,
+        row.archived,
+    )
 
 
 @dataclass(frozen=True)
@@ -244,13 +353,27 @@ class ImportRunRow:
     summary: str
 
 
-def case_import_runs(*, session: Session, actor: Actor | None, limit: int = 5, client_ip: str = "") -> list[ImportRunRow]:
+def case_import_runs(
+    *, session: Session, actor: Actor | None, limit: int = 5, client_ip: str = ""
+) -> list[ImportRunRow]:
     """The school's latest CASE imports, newest first, each with a one-line summary."""
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
-    runs = session.exec(select(ImportRun).where(ImportRun.site_id == actor.site_id, ImportRun.kind == KIND)
-                        .order_by(ImportRun.started_at.desc(), ImportRun.id.desc()).limit(limit)).all()
-    return [ImportRunRow(id=r.id, filename=r.filename, status=r.status,
-                         started_at=r.started_at.strftime("%Y-%m-%d %H:%M UTC"), summary=_one_line(r)) for r in runs]
+    runs = session.exec(
+        select(ImportRun)
+        .where(ImportRun.site_id == actor.site_id, ImportRun.kind == KIND)
+        .order_by(ImportRun.started_at.desc(), ImportRun.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        ImportRunRow(
+            id=r.id,
+            filename=r.filename,
+            status=r.status,
+            started_at=r.started_at.strftime("%Y-%m-%d %H:%M UTC"),
+            summary=_one_line(r),
+        )
+        for r in runs
+    ]
 
 
 def _one_line(run: ImportRun) -> str:
@@ -260,5 +383,7 @@ def _one_line(run: ImportRun) -> str:
         s = json.loads(run.summary or "{}")
     except ValueError:
         return ""
-    return (f"{s.get('framework_title', '')}: {s.get('created', 0)} new, {s.get('updated', 0)} updated, "
-            f"{s.get('unchanged', 0)} unchanged, {s.get('archived', 0)} archived")
+    return (
+        f"{s.get('framework_title', '')}: {s.get('created', 0)} new, {s.get('updated', 0)} updated, "
+        f"{s.get('unchanged', 0)} unchanged, {s.get('archived', 0)} archived"
+    )

@@ -17,7 +17,9 @@ from ilp_app.services.periods import period_current
 from ilp_app.services.plan_read import plan_summaries
 from ilp_app.services.relationships import why_lines, why_text
 
-MSG_ILP_SWITCHED_OFF = "Individual learning plans are switched off at {school}. Ask the school office."
+MSG_ILP_SWITCHED_OFF = (
+    "Individual learning plans are switched off at {school}. Ask the school office."
+)
 
 
 def ilp_switched_off_message(*, session: Session, actor: Actor | None) -> str:
@@ -78,7 +80,9 @@ def _names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     return {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(ids))).all()}
 
 
-def learner_rows(*, session: Session, learner_ids: Iterable[int], actor: Actor | None = None) -> list[LearnerRow]:
+def learner_rows(
+    *, session: Session, learner_ids: Iterable[int], actor: Actor | None = None
+) -> list[LearnerRow]:
     """Learners with their groups, mentors and guardians, sorted by name. Callers authorise first.
 
     Pronouns are shown as the learner chose for ``actor`` (without one: only those shared with family).
@@ -89,15 +93,21 @@ def learner_rows(*, session: Session, learner_ids: Iterable[int], actor: Actor |
     learners = session.exec(select(User).where(User.id.in_(ids), User.is_active)).all()
     groups: dict[int, list[str]] = {}
     for uid, gname in session.exec(
-        select(Enrollment.user_id, Group.name).join(Group, Group.id == Enrollment.group_id)
-        .where(Enrollment.user_id.in_(ids), Enrollment.role == "learner").order_by(Group.kind.desc(), Group.name)
+        select(Enrollment.user_id, Group.name)
+        .join(Group, Group.id == Enrollment.group_id)
+        .where(Enrollment.user_id.in_(ids), Enrollment.role == "learner")
+        .order_by(Group.kind.desc(), Group.name)
     ).all():
         groups.setdefault(uid, []).append(gname)
     mentor_links = session.exec(
-        select(MentorAssignment.learner_id, MentorAssignment.mentor_id).where(MentorAssignment.learner_id.in_(ids))
+        select(MentorAssignment.learner_id, MentorAssignment.mentor_id).where(
+            MentorAssignment.learner_id.in_(ids)
+        )
     ).all()
     guardian_links = session.exec(
-        select(Guardianship.learner_id, Guardianship.parent_id).where(Guardianship.learner_id.in_(ids))
+        select(Guardianship.learner_id, Guardianship.parent_id).where(
+            Guardianship.learner_id.in_(ids)
+        )
     ).all()
     names = _names(session, [m for _, m in mentor_links] + [p for _, p in guardian_links])
 
@@ -106,10 +116,16 @@ def learner_rows(*, session: Session, learner_ids: Iterable[int], actor: Actor |
 
     rows = [
         LearnerRow(
-            id=u.id, name=u.display_name, full_name=u.full_name,
-            pronouns=visible_pronouns(actor, learner_id=u.id, pronouns=u.pronouns, visibility=u.pronouns_visibility)
-            if actor is not None else shared_pronouns(pronouns=u.pronouns, visibility=u.pronouns_visibility),
-            groups=", ".join(groups.get(u.id, [])), mentors=joined(mentor_links, u.id),
+            id=u.id,
+            name=u.display_name,
+            full_name=u.full_name,
+            pronouns=visible_pronouns(
+                actor, learner_id=u.id, pronouns=u.pronouns, visibility=u.pronouns_visibility
+            )
+            if actor is not None
+            else shared_pronouns(pronouns=u.pronouns, visibility=u.pronouns_visibility),
+            groups=", ".join(groups.get(u.id, [])),
+            mentors=joined(mentor_links, u.id),
             guardians=joined(guardian_links, u.id),
         )
         for u in learners
@@ -117,18 +133,29 @@ def learner_rows(*, session: Session, learner_ids: Iterable[int], actor: Actor |
     return sorted(rows, key=lambda r: r.name.casefold())
 
 
-def with_current_plans(*, session: Session, actor: Actor, rows: list[LearnerRow]) -> list[LearnerRow]:
+def with_current_plans(
+    *, session: Session, actor: Actor, rows: list[LearnerRow]
+) -> list[LearnerRow]:
     """Add each learner's current-period plan, where the actor may see it."""
     period = period_current(session=session, site_id=actor.site_id)
     if period is None or not rows:
         return rows
-    summaries = plan_summaries(session=session, learner_ids=[r.id for r in rows], period_id=period.id)
+    summaries = plan_summaries(
+        session=session, learner_ids=[r.id for r in rows], period_id=period.id
+    )
     result = []
     for row in rows:
         s = summaries.get(row.id)
         if s and can(actor, Action.PLAN_VIEW, PlanRef(s.plan_id, row.id, PlanStatus(s.status))):
-            row = replace(row, plan_id=s.plan_id, plan_status=s.status, plan_status_label=s.status_label,
-                          plan_completed=s.completed, plan_total=s.total, plan_percent=s.percent)
+            row = replace(
+                row,
+                plan_id=s.plan_id,
+                plan_status=s.status,
+                plan_status_label=s.status_label,
+                plan_completed=s.completed,
+                plan_total=s.total,
+                plan_percent=s.percent,
+            )
         result.append(row)
     return result
 
@@ -144,9 +171,13 @@ def _group_rows(session: Session, group_ids: list[int]) -> list[GroupRow]:
         return []
     rows = []
     for g in session.exec(select(Group).where(Group.id.in_(group_ids)).order_by(Group.name)).all():
-        count = len(session.exec(
-            select(Enrollment.id).where(Enrollment.group_id == g.id, Enrollment.role == "learner")
-        ).all())
+        count = len(
+            session.exec(
+                select(Enrollment.id).where(
+                    Enrollment.group_id == g.id, Enrollment.role == "learner"
+                )
+            ).all()
+        )
         rows.append(GroupRow(id=g.id, name=g.name, kind=g.kind, learner_count=count))
     return rows
 
@@ -161,11 +192,14 @@ def mentor_home(*, session: Session, actor: Actor | None, client_ip: str = "") -
     """The mentor's learners (from mentor assignments) and their tutor groups."""
     _home_open(session, actor, Role.MENTOR, client_ip)
     learners = with_current_plans(
-        session=session, actor=actor, rows=learner_rows(session=session, learner_ids=actor.mentee_ids, actor=actor)
+        session=session,
+        actor=actor,
+        rows=learner_rows(session=session, learner_ids=actor.mentee_ids, actor=actor),
     )
     learners = with_why(session=session, actor=actor, rows=learners)
     group_ids = session.exec(
-        select(Enrollment.group_id).join(Group, Group.id == Enrollment.group_id)
+        select(Enrollment.group_id)
+        .join(Group, Group.id == Enrollment.group_id)
         .where(Enrollment.user_id.in_(list(actor.mentee_ids) or [-1]), Group.kind == "tutor")
     ).all()
     return StaffHome(groups=_group_rows(session, sorted(set(group_ids))), learners=learners)
@@ -175,13 +209,23 @@ def teacher_home(*, session: Session, actor: Actor | None, client_ip: str = "") 
     """The groups a teacher teaches and the learners in them."""
     _home_open(session, actor, Role.TEACHER, client_ip)
     group_ids = session.exec(
-        select(Enrollment.group_id).where(Enrollment.user_id == actor.user_id, Enrollment.role == "teacher")
+        select(Enrollment.group_id).where(
+            Enrollment.user_id == actor.user_id, Enrollment.role == "teacher"
+        )
     ).all()
     return StaffHome(
         groups=_group_rows(session, sorted(set(group_ids))),
-        learners=with_why(session=session, actor=actor, rows=with_current_plans(
-            session=session, actor=actor, rows=learner_rows(session=session, learner_ids=actor.taught_learner_ids, actor=actor)
-        )),
+        learners=with_why(
+            session=session,
+            actor=actor,
+            rows=with_current_plans(
+                session=session,
+                actor=actor,
+                rows=learner_rows(
+                    session=session, learner_ids=actor.taught_learner_ids, actor=actor
+                ),
+            ),
+        ),
     )
 
 
@@ -203,10 +247,17 @@ def learner_home(*, session: Session, actor: Actor | None, client_ip: str = "") 
     """A learner's own mentor, groups and current period."""
     _home_open(session, actor, Role.LEARNER, client_ip)
     authorize(actor, Action.LEARNER_VIEW, LearnerRef(actor.user_id), client_ip=client_ip)
-    rows = with_current_plans(session=session, actor=actor, rows=learner_rows(session=session, learner_ids=[actor.user_id], actor=actor))
+    rows = with_current_plans(
+        session=session,
+        actor=actor,
+        rows=learner_rows(session=session, learner_ids=[actor.user_id], actor=actor),
+    )
     site = session.get(Site, actor.site_id)
-    return LearnerHome(me=rows[0] if rows else None, period=_period_info(session, actor.site_id),
-                       school=site.name if site else "")
+    return LearnerHome(
+        me=rows[0] if rows else None,
+        period=_period_info(session, actor.site_id),
+        school=site.name if site else "",
+    )
 
 
 @dataclass(frozen=True)
@@ -220,7 +271,9 @@ def parent_home(*, session: Session, actor: Actor | None, client_ip: str = "") -
     _home_open(session, actor, Role.PARENT, client_ip)
     return ParentHome(
         children=with_current_plans(
-            session=session, actor=actor, rows=learner_rows(session=session, learner_ids=actor.child_ids, actor=actor)
+            session=session,
+            actor=actor,
+            rows=learner_rows(session=session, learner_ids=actor.child_ids, actor=actor),
         ),
         period=_period_info(session, actor.site_id),
     )

@@ -32,7 +32,12 @@ def _describe(target: object) -> tuple[str, object]:
 
 
 def denial(
-    actor: Actor | None, action: str, target: object = None, *, client_ip: str = "", message: str = MSG_DENIED
+    actor: Actor | None,
+    action: str,
+    target: object = None,
+    *,
+    client_ip: str = "",
+    message: str = MSG_DENIED,
 ) -> PermissionDenied:
     """The error for a refused attempt, carrying what the audit trail should record about it."""
     target_type, target_id = _describe(target)
@@ -48,7 +53,9 @@ def denial(
     return PermissionDenied(message, audit=audit)
 
 
-def authorize(actor: Actor | None, action: Action, target: object = None, *, client_ip: str = "") -> Actor:
+def authorize(
+    actor: Actor | None, action: Action, target: object = None, *, client_ip: str = ""
+) -> Actor:
     """Return ``actor`` if it may do ``action`` on ``target``; otherwise raise.
 
     The refusal is written to the audit trail by :func:`ilp_app.services.uow.unit_of_work`.

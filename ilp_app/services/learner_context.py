@@ -96,7 +96,9 @@ def clean_item(*, kind: object, label: object, value: object, visibility: object
         raise ValidationFailed(MSG_VALUE_REQUIRED)
     if len(value_text) > MAX_VALUE:
         raise ValidationFailed(MSG_VALUE_TOO_LONG)
-    return ItemInput(kind=kind_text, label=label_text, value=value_text, visibility=clean_visibility(visibility))
+    return ItemInput(
+        kind=kind_text, label=label_text, value=value_text, visibility=clean_visibility(visibility)
+    )
 
 
 def item_heading(kind: str, label: str) -> str:
@@ -106,13 +108,19 @@ def item_heading(kind: str, label: str) -> str:
     return f"{KIND_LABELS[kind]}: {label}" if label else KIND_LABELS[kind]
 
 
-def visible_pronouns(actor: Actor | None, *, learner_id: int, pronouns: str, visibility: str) -> str:
+def visible_pronouns(
+    actor: Actor | None, *, learner_id: int, pronouns: str, visibility: str
+) -> str:
     """The learner's pronouns if ``actor`` may see them under the learner's choice, else ""."""
     if not pronouns or actor is None:
         return ""
     if actor.is_learner(learner_id):
         return pronouns  # the learner always sees what they chose; the choice is about others
-    return pronouns if can(actor, Action.CONTEXT_ITEM_VIEW, ContextItemRef(learner_id, visibility)) else ""
+    return (
+        pronouns
+        if can(actor, Action.CONTEXT_ITEM_VIEW, ContextItemRef(learner_id, visibility))
+        else ""
+    )
 
 
 def shared_pronouns(*, pronouns: str, visibility: str) -> str:
@@ -162,8 +170,11 @@ def _group_summary(group: Group, *, year: str) -> str:
     if group.kind == "tutor":
         parts = [f"Tutor group {group.name}", group.year_label]
     else:
-        parts = [group.name, group.course if group.course != group.name else "",
-                 group.year_label if group.year_label != year else ""]
+        parts = [
+            group.name,
+            group.course if group.course != group.name else "",
+            group.year_label if group.year_label != year else "",
+        ]
     seen: list[str] = []
     for part in parts:
         if part and part not in seen:
@@ -172,18 +183,28 @@ def _group_summary(group: Group, *, year: str) -> str:
 
 
 def _learner_groups(session: Session, learner_id: int) -> list[Group]:
-    return list(session.exec(
-        select(Group).join(Enrollment, Enrollment.group_id == Group.id)
-        .where(Enrollment.user_id == learner_id, Enrollment.role == "learner", Group.retired_at.is_(None))
-        .order_by(Group.kind.desc(), Group.name)  # "tutor" before "class"
-    ).all())
+    return list(
+        session.exec(
+            select(Group)
+            .join(Enrollment, Enrollment.group_id == Group.id)
+            .where(
+                Enrollment.user_id == learner_id,
+                Enrollment.role == "learner",
+                Group.retired_at.is_(None),
+            )
+            .order_by(Group.kind.desc(), Group.name)  # "tutor" before "class"
+        ).all()
+    )
 
 
 def _items(session: Session, learner_id: int) -> list[LearnerContextItem]:
-    return list(session.exec(
-        select(LearnerContextItem).where(LearnerContextItem.learner_id == learner_id)
-        .order_by(LearnerContextItem.position, LearnerContextItem.id)
-    ).all())
+    return list(
+        session.exec(
+            select(LearnerContextItem)
+            .where(LearnerContextItem.learner_id == learner_id)
+            .order_by(LearnerContextItem.position, LearnerContextItem.id)
+        ).all()
+    )
 
 
 def _learner(session: Session, actor: Actor, lid: int) -> User:
@@ -193,7 +214,9 @@ def _learner(session: Session, actor: Actor, lid: int) -> User:
     return learner
 
 
-def context_header(*, session: Session, actor: Actor | None, learner_id: object, client_ip: str = "") -> ContextHeader:
+def context_header(
+    *, session: Session, actor: Actor | None, learner_id: object, client_ip: str = ""
+) -> ContextHeader:
     """The header of ``learner_id``'s plan pages, as ``actor`` may see it.
 
     Staff of the learner (and administrators) get every item, each with its visibility, and all
@@ -210,12 +233,19 @@ def context_header(*, session: Session, actor: Actor | None, learner_id: object,
     learner = _learner(session, actor, lid)
     staff_view = can(actor, Action.CONTEXT_ITEM_VIEW, ContextItemRef(lid, "staff"))
     groups = [g for g in _learner_groups(session, lid) if staff_view or g.kind == "tutor"]
-    year = next((g.year_label for g in groups if g.kind == "tutor" and g.year_label),
-                next((g.year_label for g in groups if g.year_label), ""))
+    year = next(
+        (g.year_label for g in groups if g.kind == "tutor" and g.year_label),
+        next((g.year_label for g in groups if g.year_label), ""),
+    )
     items = [
         ContextItemView(
-            id=i.id, kind=i.kind, label=i.label, heading=item_heading(i.kind, i.label), value=i.value,
-            visibility=i.visibility, visibility_label=VISIBILITY_LABELS.get(i.visibility, "") if staff_view else "",
+            id=i.id,
+            kind=i.kind,
+            label=i.label,
+            heading=item_heading(i.kind, i.label),
+            value=i.value,
+            visibility=i.visibility,
+            visibility_label=VISIBILITY_LABELS.get(i.visibility, "") if staff_view else "",
             staff_only=i.visibility != "family",
         )
         for i in _items(session, lid)
@@ -224,12 +254,21 @@ def context_header(*, session: Session, actor: Actor | None, learner_id: object,
     return ContextHeader(
         learner_id=lid,
         display_name=learner.display_name,
-        pronouns=visible_pronouns(actor, learner_id=lid, pronouns=learner.pronouns,
-                                  visibility=learner.pronouns_visibility),
+        pronouns=visible_pronouns(
+            actor, learner_id=lid, pronouns=learner.pronouns, visibility=learner.pronouns_visibility
+        ),
         pronouns_visibility=learner.pronouns_visibility if staff_view else "",
         year=year,
-        groups=[ContextGroup(name=g.name, kind=g.kind, course=g.course, year=g.year_label,
-                             summary=_group_summary(g, year=year)) for g in groups],
+        groups=[
+            ContextGroup(
+                name=g.name,
+                kind=g.kind,
+                course=g.course,
+                year=g.year_label,
+                summary=_group_summary(g, year=year),
+            )
+            for g in groups
+        ],
         items=items,
         staff_view=staff_view,
         can_edit=can(actor, Action.CONTEXT_EDIT, LearnerRef(lid)),
@@ -247,7 +286,9 @@ def family_pronouns(*, session: Session, learner_id: int) -> str:
 # --- changes --------------------------------------------------------------------------------------
 
 
-def _editable_learner(session: Session, actor: Actor | None, learner_id: object, client_ip: str) -> User:
+def _editable_learner(
+    session: Session, actor: Actor | None, learner_id: object, client_ip: str
+) -> User:
     """The learner whose context ``actor`` wants to change, once allowed (refusals are audited)."""
     if actor is None:
         authorize(actor, Action.CONTEXT_EDIT, None, client_ip=client_ip)
@@ -262,8 +303,9 @@ def _editable_learner(session: Session, actor: Actor | None, learner_id: object,
     return learner
 
 
-def _item_of(session: Session, actor: Actor, learner: User, item_id: object, action: str,
-             client_ip: str) -> LearnerContextItem:
+def _item_of(
+    session: Session, actor: Actor, learner: User, item_id: object, action: str, client_ip: str
+) -> LearnerContextItem:
     """The item ``item_id`` of ``learner``. An id of another learner's item is refused and audited."""
     iid = clean_id(item_id, what="item")
     item = session.get(LearnerContextItem, iid, with_for_update=True)
@@ -274,14 +316,30 @@ def _item_of(session: Session, actor: Actor, learner: User, item_id: object, act
     return item
 
 
-def _audit(session: Session, actor: Actor, action: str, learner: User, client_ip: str, **detail) -> None:
-    audit_record(session=session, actor_user_id=actor.user_id, action=action, target_type="learner",
-                 target_id=learner.id, detail=detail, client_ip=client_ip)
+def _audit(
+    session: Session, actor: Actor, action: str, learner: User, client_ip: str, **detail
+) -> None:
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action=action,
+        target_type="learner",
+        target_id=learner.id,
+        detail=detail,
+        client_ip=client_ip,
+    )
 
 
 def context_item_add(
-    *, session: Session, actor: Actor | None, learner_id: object, kind: object, label: object = "",
-    value: object, visibility: object, client_ip: str = "",
+    *,
+    session: Session,
+    actor: Actor | None,
+    learner_id: object,
+    kind: object,
+    label: object = "",
+    value: object,
+    visibility: object,
+    client_ip: str = "",
 ) -> int:
     """Add an item to the end of a learner's context. Returns its id.
 
@@ -293,25 +351,48 @@ def context_item_add(
     learner = _editable_learner(session, actor, learner_id, client_ip)
     data = clean_item(kind=kind, label=label, value=value, visibility=visibility)
     count, last = session.exec(
-        select(sa.func.count(LearnerContextItem.id), sa.func.max(LearnerContextItem.position))
-        .where(LearnerContextItem.learner_id == learner.id)
+        select(
+            sa.func.count(LearnerContextItem.id), sa.func.max(LearnerContextItem.position)
+        ).where(LearnerContextItem.learner_id == learner.id)
     ).one()
     if count >= MAX_ITEMS:
         raise ValidationFailed(MSG_TOO_MANY)
     item = LearnerContextItem(
-        learner_id=learner.id, kind=data.kind, label=data.label, value=data.value, visibility=data.visibility,
-        position=(last or 0) + 1, updated_by_id=actor.user_id, updated_at=datetime.now(UTC),
+        learner_id=learner.id,
+        kind=data.kind,
+        label=data.label,
+        value=data.value,
+        visibility=data.visibility,
+        position=(last or 0) + 1,
+        updated_by_id=actor.user_id,
+        updated_at=datetime.now(UTC),
     )
     session.add(item)
     session.flush()
-    _audit(session, actor, "context.item_add", learner, client_ip, item_id=item.id, kind=item.kind,
-           visibility=item.visibility)
+    _audit(
+        session,
+        actor,
+        "context.item_add",
+        learner,
+        client_ip,
+        item_id=item.id,
+        kind=item.kind,
+        visibility=item.visibility,
+    )
     return item.id
 
 
 def context_item_update(
-    *, session: Session, actor: Actor | None, learner_id: object, item_id: object, kind: object,
-    label: object = "", value: object, visibility: object, client_ip: str = "",
+    *,
+    session: Session,
+    actor: Actor | None,
+    learner_id: object,
+    item_id: object,
+    kind: object,
+    label: object = "",
+    value: object,
+    visibility: object,
+    client_ip: str = "",
 ) -> None:
     """Change an item of a learner's context (its kind, label, text and visibility).
 
@@ -323,15 +404,34 @@ def context_item_update(
     item = _item_of(session, actor, learner, item_id, Action.CONTEXT_EDIT.value, client_ip)
     data = clean_item(kind=kind, label=label, value=value, visibility=visibility)
     before = item.visibility
-    item.kind, item.label, item.value, item.visibility = data.kind, data.label, data.value, data.visibility
+    item.kind, item.label, item.value, item.visibility = (
+        data.kind,
+        data.label,
+        data.value,
+        data.visibility,
+    )
     item.updated_by_id, item.updated_at = actor.user_id, datetime.now(UTC)
     session.add(item)
-    _audit(session, actor, "context.item_update", learner, client_ip, item_id=item.id, kind=item.kind,
-           visibility=item.visibility, visibility_before=before)
+    _audit(
+        session,
+        actor,
+        "context.item_update",
+        learner,
+        client_ip,
+        item_id=item.id,
+        kind=item.kind,
+        visibility=item.visibility,
+        visibility_before=before,
+    )
 
 
 def context_item_remove(
-    *, session: Session, actor: Actor | None, learner_id: object, item_id: object, client_ip: str = "",
+    *,
+    session: Session,
+    actor: Actor | None,
+    learner_id: object,
+    item_id: object,
+    client_ip: str = "",
 ) -> None:
     """Remove an item from a learner's context.
 
@@ -341,13 +441,26 @@ def context_item_remove(
     """
     learner = _editable_learner(session, actor, learner_id, client_ip)
     item = _item_of(session, actor, learner, item_id, Action.CONTEXT_EDIT.value, client_ip)
-    _audit(session, actor, "context.item_remove", learner, client_ip, item_id=item.id, kind=item.kind,
-           visibility=item.visibility)
+    _audit(
+        session,
+        actor,
+        "context.item_remove",
+        learner,
+        client_ip,
+        item_id=item.id,
+        kind=item.kind,
+        visibility=item.visibility,
+    )
     session.delete(item)
 
 
 def pronouns_visibility_set(
-    *, session: Session, actor: Actor | None, learner_id: object, visibility: object, client_ip: str = "",
+    *,
+    session: Session,
+    actor: Actor | None,
+    learner_id: object,
+    visibility: object,
+    client_ip: str = "",
 ) -> None:
     """Choose whether the learner's pronouns are shown to the learner and parents, or to staff only.
 
@@ -361,5 +474,12 @@ def pronouns_visibility_set(
     learner.pronouns_visibility = wanted
     learner.updated_at = datetime.now(UTC)
     session.add(learner)
-    _audit(session, actor, "context.pronouns_visibility", learner, client_ip, visibility=wanted,
-           visibility_before=before)
+    _audit(
+        session,
+        actor,
+        "context.pronouns_visibility",
+        learner,
+        client_ip,
+        visibility=wanted,
+        visibility_before=before,
+    )

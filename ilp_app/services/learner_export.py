@@ -115,97 +115,181 @@ def _slug(text: str) -> str:
 def _plan_document(view: PlanView, history) -> dict:
     return {
         "plan_id": view.id,
-        "period": {"name": view.period_name, "starts_on": _day(view.period_starts),
-                   "ends_on": _day(view.period_ends)},
+        "period": {
+            "name": view.period_name,
+            "starts_on": _day(view.period_starts),
+            "ends_on": _day(view.period_ends),
+        },
         "status": view.status,
         "version": view.version,
         "previous_plan_id": view.previous_plan_id or None,
-        "progress": {"tasks_completed": view.completed, "tasks_total": view.total, "percent": view.percent},
-        "focus_areas": [{
-            "id": area.id,
-            "name": area.name,
-            "goals": [{
-                "id": goal.id,
-                "statement": goal.statement,
-                "success_criteria": goal.success_criteria,
-                "target_date": _day(goal.target_date),
-                "carried_from_period": goal.carried_from_period or None,
-                "learning_objectives": [{"code": o.code, "statement": o.statement} for o in goal.objectives],
-                "tasks": [{
-                    "id": task.id,
-                    "title": task.title,
-                    "due_date": _day(task.due_date),
-                    "status": task.status,
-                    "status_changed_by": task.changed_by or None,
-                    "status_changed_at": _iso(task.changed_at),
-                    "carried_over": task.carried,
-                    "carry_reason": task.carry_reason,
-                    "links": [{"title": link.title, "url": link.url} for link in task.links],
-                } for task in goal.tasks],
-                "ratings": [{"kind": r.kind, "score": r.score, "rated_by": r.rater, "rated_at": _iso(r.rated_at)}
-                            for r in goal.ratings],
-                "reflections": [{"id": r.id, "author": r.author, "text": r.body, "written_at": _iso(r.created_at)}
-                                for r in goal.reflections],
-            } for goal in area.goals],
-        } for area in view.focus_areas],
-        "log": [{"id": e.id, "author": e.author, "text": e.body, "written_at": _iso(e.created_at)} for e in view.log],
-        "notes": [{"id": n.id, "author": n.author, "text": n.body, "visibility": n.visibility,
-                   "written_at": _iso(n.created_at)} for n in view.notes],
-        "acknowledgements": [{"name": a.who, "role": a.role, "version": a.version, "at": _iso(a.at)}
-                             for a in view.acknowledgements],
-        "history": [{"at": _iso(c.at), "by": c.who or None, "change": c.what, "version": c.version,
-                     "before": c.before, "after": c.after} for c in history],
+        "progress": {
+            "tasks_completed": view.completed,
+            "tasks_total": view.total,
+            "percent": view.percent,
+        },
+        "focus_areas": [
+            {
+                "id": area.id,
+                "name": area.name,
+                "goals": [
+                    {
+                        "id": goal.id,
+                        "statement": goal.statement,
+                        "success_criteria": goal.success_criteria,
+                        "target_date": _day(goal.target_date),
+                        "carried_from_period": goal.carried_from_period or None,
+                        "learning_objectives": [
+                            {"code": o.code, "statement": o.statement} for o in goal.objectives
+                        ],
+                        "tasks": [
+                            {
+                                "id": task.id,
+                                "title": task.title,
+                                "due_date": _day(task.due_date),
+                                "status": task.status,
+                                "status_changed_by": task.changed_by or None,
+                                "status_changed_at": _iso(task.changed_at),
+                                "carried_over": task.carried,
+                                "carry_reason": task.carry_reason,
+                                "links": [
+                                    {"title": link.title, "url": link.url} for link in task.links
+                                ],
+                            }
+                            for task in goal.tasks
+                        ],
+                        "ratings": [
+                            {
+                                "kind": r.kind,
+                                "score": r.score,
+                                "rated_by": r.rater,
+                                "rated_at": _iso(r.rated_at),
+                            }
+                            for r in goal.ratings
+                        ],
+                        "reflections": [
+                            {
+                                "id": r.id,
+                                "author": r.author,
+                                "text": r.body,
+                                "written_at": _iso(r.created_at),
+                            }
+                            for r in goal.reflections
+                        ],
+                    }
+                    for goal in area.goals
+                ],
+            }
+            for area in view.focus_areas
+        ],
+        "log": [
+            {"id": e.id, "author": e.author, "text": e.body, "written_at": _iso(e.created_at)}
+            for e in view.log
+        ],
+        "notes": [
+            {
+                "id": n.id,
+                "author": n.author,
+                "text": n.body,
+                "visibility": n.visibility,
+                "written_at": _iso(n.created_at),
+            }
+            for n in view.notes
+        ],
+        "acknowledgements": [
+            {"name": a.who, "role": a.role, "version": a.version, "at": _iso(a.at)}
+            for a in view.acknowledgements
+        ],
+        "history": [
+            {
+                "at": _iso(c.at),
+                "by": c.who or None,
+                "change": c.what,
+                "version": c.version,
+                "before": c.before,
+                "after": c.after,
+            }
+            for c in history
+        ],
     }
 
 
 def _reviews_document(reviews: list[ReviewView]) -> dict:
-    return {"reviews": [{
-        "id": r.id,
-        "plan_id": r.plan_id or None,
-        "starts_at": _iso(r.starts_at),
-        "duration_minutes": r.duration_minutes,
-        "location": r.location,
-        "online_url": r.online_url,
-        "status": r.status,
-        "attendees": [{"name": p.name, "role": p.role} for p in r.attendees],
-        "summary": r.summary,
-        "decisions": r.decisions,
-        "new_targets": r.new_targets,
-        "held_at": _iso(r.held_at),
-        "comments": [{"id": c.id, "author": c.author, "text": c.body, "written_at": _iso(c.created_at)}
-                     for c in r.comments],
-    } for r in reviews]}
+    return {
+        "reviews": [
+            {
+                "id": r.id,
+                "plan_id": r.plan_id or None,
+                "starts_at": _iso(r.starts_at),
+                "duration_minutes": r.duration_minutes,
+                "location": r.location,
+                "online_url": r.online_url,
+                "status": r.status,
+                "attendees": [{"name": p.name, "role": p.role} for p in r.attendees],
+                "summary": r.summary,
+                "decisions": r.decisions,
+                "new_targets": r.new_targets,
+                "held_at": _iso(r.held_at),
+                "comments": [
+                    {
+                        "id": c.id,
+                        "author": c.author,
+                        "text": c.body,
+                        "written_at": _iso(c.created_at),
+                    }
+                    for c in r.comments
+                ],
+            }
+            for r in reviews
+        ]
+    }
 
 
 def _context_document(session: Session, actor: Actor, learner_id: int) -> dict:
     items = session.exec(
-        select(LearnerContextItem).where(LearnerContextItem.learner_id == learner_id)
+        select(LearnerContextItem)
+        .where(LearnerContextItem.learner_id == learner_id)
         .order_by(LearnerContextItem.position, LearnerContextItem.id)
     ).all()
-    return {"items": [
-        {"id": i.id, "kind": i.kind, "label": i.label, "value": i.value, "visibility": i.visibility,
-         "updated_at": _stamp(i.updated_at)}
-        for i in items if can(actor, Action.CONTEXT_ITEM_VIEW, ContextItemRef(learner_id, i.visibility))
-    ]}
+    return {
+        "items": [
+            {
+                "id": i.id,
+                "kind": i.kind,
+                "label": i.label,
+                "value": i.value,
+                "visibility": i.visibility,
+                "updated_at": _stamp(i.updated_at),
+            }
+            for i in items
+            if can(actor, Action.CONTEXT_ITEM_VIEW, ContextItemRef(learner_id, i.visibility))
+        ]
+    }
 
 
 def _pronouns_visible(actor: Actor, learner: User) -> bool:
     # The learner chooses whether pronouns are shown to family or to staff only, like a context item.
-    return can(actor, Action.CONTEXT_ITEM_VIEW, ContextItemRef(learner.id, learner.pronouns_visibility))
+    return can(
+        actor, Action.CONTEXT_ITEM_VIEW, ContextItemRef(learner.id, learner.pronouns_visibility)
+    )
 
 
 def _profile_document(session: Session, actor: Actor, learner: User) -> dict:
     site = session.get(Site, learner.site_id)
     groups = session.exec(
-        select(Group).join(Enrollment, Enrollment.group_id == Group.id)
-        .where(Enrollment.user_id == learner.id, Enrollment.role == "learner").order_by(Group.kind.desc(), Group.name)
+        select(Group)
+        .join(Enrollment, Enrollment.group_id == Group.id)
+        .where(Enrollment.user_id == learner.id, Enrollment.role == "learner")
+        .order_by(Group.kind.desc(), Group.name)
     ).all()
     mentors = session.exec(
-        select(User).join(MentorAssignment, MentorAssignment.mentor_id == User.id)
+        select(User)
+        .join(MentorAssignment, MentorAssignment.mentor_id == User.id)
         .where(MentorAssignment.learner_id == learner.id)
     ).all()
     guardians = session.exec(
-        select(User, Guardianship.relationship_label).join(Guardianship, Guardianship.parent_id == User.id)
+        select(User, Guardianship.relationship_label)
+        .join(Guardianship, Guardianship.parent_id == User.id)
         .where(Guardianship.learner_id == learner.id)
     ).all()
     return {
@@ -220,9 +304,13 @@ def _profile_document(session: Session, actor: Actor, learner: User) -> dict:
             "account_created_at": _stamp(learner.created_at),
             "groups": [{"name": g.name, "kind": g.kind, "course": g.course} for g in groups],
         },
-        "mentors": sorted(({"name": m.display_name} for m in mentors), key=lambda m: m["name"].casefold()),
-        "guardians": sorted(({"name": u.display_name, "relationship": label} for u, label in guardians),
-                            key=lambda g: g["name"].casefold()),
+        "mentors": sorted(
+            ({"name": m.display_name} for m in mentors), key=lambda m: m["name"].casefold()
+        ),
+        "guardians": sorted(
+            ({"name": u.display_name, "relationship": label} for u, label in guardians),
+            key=lambda g: g["name"].casefold(),
+        ),
     }
 
 
@@ -255,7 +343,12 @@ def _zip(files: dict[str, bytes], now: datetime) -> bytes:
 
 
 def learner_export(
-    *, session: Session, actor: Actor | None, learner_id: object, client_ip: str = "", now: datetime | None = None,
+    *,
+    session: Session,
+    actor: Actor | None,
+    learner_id: object,
+    client_ip: str = "",
+    now: datetime | None = None,
 ) -> bytes:
     """A zip archive of everything held about the learner that ``actor`` may see; audited.
 
@@ -268,8 +361,11 @@ def learner_export(
     lid = clean_id(learner_id, what="learner")
     authorize(actor, Action.LEARNER_EXPORT, LearnerRef(lid), client_ip=client_ip)
     learner = session.get(User, lid)
-    if learner is None or learner.site_id != actor.site_id or Role.LEARNER not in user_roles(
-            session=session, user_id=lid):
+    if (
+        learner is None
+        or learner.site_id != actor.site_id
+        or Role.LEARNER not in user_roles(session=session, user_id=lid)
+    ):
         raise NotFound(MSG_LEARNER_NOT_FOUND)
     now = now or datetime.now(UTC)
     # A person keeps the right to their data when the school has switched ILPs off: the reads
@@ -280,12 +376,16 @@ def learner_export(
     plans = plans_of_learner(session=session, actor=reader, learner_id=lid, client_ip=client_ip)
     for item in sorted(plans, key=lambda p: (p.period_starts, p.plan_id)):
         view = plan_view(session=session, actor=reader, plan_id=item.plan_id, client_ip=client_ip)
-        history = plan_history(session=session, actor=reader, plan_id=item.plan_id, client_ip=client_ip)
+        history = plan_history(
+            session=session, actor=reader, plan_id=item.plan_id, client_ip=client_ip
+        )
         name = f"plans/{item.period_starts}-{_slug(item.period_name)}.json"
         if name in files:
             name = name.removesuffix(".json") + f"-{item.plan_id}.json"
         files[name] = _json(_plan_document(view, history))
-    reviews = reviews_of_learner(session=session, actor=reader, learner_id=lid, client_ip=client_ip, now=now)
+    reviews = reviews_of_learner(
+        session=session, actor=reader, learner_id=lid, client_ip=client_ip, now=now
+    )
     files["reviews.json"] = _json(_reviews_document(reviews))
     files["context.json"] = _json(_context_document(session, reader, lid))
 
@@ -297,8 +397,16 @@ def learner_export(
         "requested_by": {"user_id": actor.user_id, "as": _requested_as(actor, lid)},
         "files": ["README.txt", "manifest.json", *files],
     }
-    archive = _zip({"README.txt": README.encode("utf-8"), "manifest.json": _json(manifest), **files}, now)
-    audit_record(session=session, actor_user_id=actor.user_id, action="learner.export", target_type="learner",
-                 target_id=lid, detail={"plans": len(plans), "as": manifest["requested_by"]["as"]},
-                 client_ip=client_ip)
+    archive = _zip(
+        {"README.txt": README.encode("utf-8"), "manifest.json": _json(manifest), **files}, now
+    )
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="learner.export",
+        target_type="learner",
+        target_id=lid,
+        detail={"plans": len(plans), "as": manifest["requested_by"]["as"]},
+        client_ip=client_ip,
+    )
     return archive

@@ -29,11 +29,17 @@ class Kind:
 
 
 def _mentors(session: Session, learner_id: int) -> set[int]:
-    return set(session.exec(select(MentorAssignment.mentor_id).where(MentorAssignment.learner_id == learner_id)).all())
+    return set(
+        session.exec(
+            select(MentorAssignment.mentor_id).where(MentorAssignment.learner_id == learner_id)
+        ).all()
+    )
 
 
 def _family(session: Session, learner_id: int) -> set[int]:
-    parents = session.exec(select(Guardianship.parent_id).where(Guardianship.learner_id == learner_id)).all()
+    parents = session.exec(
+        select(Guardianship.parent_id).where(Guardianship.learner_id == learner_id)
+    ).all()
     return {learner_id, *parents}
 
 
@@ -42,13 +48,18 @@ def _name(session: Session, user_id: int) -> str:
     return user.display_name if user else ""
 
 
-def notify_users(session: Session, *, recipients: set[int], plan: Plan, kind: str, text: str, now: datetime) -> None:
+def notify_users(
+    session: Session, *, recipients: set[int], plan: Plan, kind: str, text: str, now: datetime
+) -> None:
     """Add (or fold into) a notification about ``plan`` for each recipient; callers choose who."""
     for user_id in sorted(recipients):
         existing = session.exec(
             select(Notification).where(
-                Notification.user_id == user_id, Notification.plan_id == plan.id, Notification.kind == kind,
-                Notification.read_at.is_(None), Notification.created_at >= now - FOLD_WINDOW,
+                Notification.user_id == user_id,
+                Notification.plan_id == plan.id,
+                Notification.kind == kind,
+                Notification.read_at.is_(None),
+                Notification.created_at >= now - FOLD_WINDOW,
             )
         ).first()
         if existing is not None:
@@ -57,11 +68,21 @@ def notify_users(session: Session, *, recipients: set[int], plan: Plan, kind: st
             existing.created_at = now
             session.add(existing)
         else:
-            session.add(Notification(user_id=user_id, plan_id=plan.id, kind=kind, text=text[:MAX_TEXT], created_at=now))
+            session.add(
+                Notification(
+                    user_id=user_id,
+                    plan_id=plan.id,
+                    kind=kind,
+                    text=text[:MAX_TEXT],
+                    created_at=now,
+                )
+            )
         user_notified(session, user_id)
 
 
-def notify_plan_event(session: Session, *, actor: Actor, plan: Plan, kind: str, subject: str = "") -> None:
+def notify_plan_event(
+    session: Session, *, actor: Actor, plan: Plan, kind: str, subject: str = ""
+) -> None:
     """Tell the people who should hear about ``kind`` happening on ``plan`` (never the actor).
 
     A learner's completed task or reflection goes to their mentors; a change by staff (an edit or
@@ -76,7 +97,10 @@ def notify_plan_event(session: Session, *, actor: Actor, plan: Plan, kind: str, 
     if kind == Kind.TASK_COMPLETED:
         recipients, text = _mentors(session, learner_id), f"{learner} completed “{subject}”."
     elif kind == Kind.REFLECTION:
-        recipients, text = _mentors(session, learner_id), f"{learner} wrote a reflection on “{subject}”."
+        recipients, text = (
+            _mentors(session, learner_id),
+            f"{learner} wrote a reflection on “{subject}”.",
+        )
     elif kind == Kind.PLAN_CHANGED:
         recipients, text = family, f"{who} updated the plan of {learner}."
     elif kind == Kind.LOG_POST:
@@ -87,7 +111,9 @@ def notify_plan_event(session: Session, *, actor: Actor, plan: Plan, kind: str, 
         text = f"{who} wrote in the plan log of {learner}: “{subject[:120]}”"
     else:
         raise ValueError(f"unknown notification kind {kind!r}")
-    notify_users(session, recipients=recipients - {actor.user_id}, plan=plan, kind=kind, text=text, now=now)
+    notify_users(
+        session, recipients=recipients - {actor.user_id}, plan=plan, kind=kind, text=text, now=now
+    )
 
 
 @dataclass(frozen=True)
@@ -102,7 +128,8 @@ class NotificationView:
 
 def unread_count(*, session: Session, user_id: int) -> int:
     return session.exec(
-        select(sa.func.count()).select_from(Notification)
+        select(sa.func.count())
+        .select_from(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
     ).one()
 
@@ -111,17 +138,27 @@ def notification_list(*, session: Session, actor: Actor | None) -> list[Notifica
     """The signed-in person's own notifications, newest first."""
     authorize(actor, Action.ACCOUNT_MANAGE)
     rows = session.exec(
-        select(Notification).where(Notification.user_id == actor.user_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(LIST_SIZE)
+        select(Notification)
+        .where(Notification.user_id == actor.user_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(LIST_SIZE)
     ).all()
     return [
-        NotificationView(id=n.id, text=n.text, count=n.count, created_at=n.created_at.strftime("%Y-%m-%d %H:%M UTC"),
-                         unread=n.read_at is None, plan_id=n.plan_id or 0)
+        NotificationView(
+            id=n.id,
+            text=n.text,
+            count=n.count,
+            created_at=n.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            unread=n.read_at is None,
+            plan_id=n.plan_id or 0,
+        )
         for n in rows
     ]
 
 
-def notification_mark_read(*, session: Session, actor: Actor | None, notification_id: object) -> None:
+def notification_mark_read(
+    *, session: Session, actor: Actor | None, notification_id: object
+) -> None:
     """Mark one of one's own notifications read (someone else's is 'not found')."""
     authorize(actor, Action.ACCOUNT_MANAGE)
     nid = clean_id(notification_id, what="notification")
@@ -137,7 +174,8 @@ def notification_mark_read(*, session: Session, actor: Actor | None, notificatio
 def notification_mark_all_read(*, session: Session, actor: Actor | None) -> None:
     authorize(actor, Action.ACCOUNT_MANAGE)
     session.exec(
-        sa.update(Notification).where(Notification.user_id == actor.user_id, Notification.read_at.is_(None))
+        sa.update(Notification)
+        .where(Notification.user_id == actor.user_id, Notification.read_at.is_(None))
         .values(read_at=datetime.now(UTC))
     )
     user_notified(session, actor.user_id)

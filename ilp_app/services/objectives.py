@@ -89,20 +89,39 @@ def _query(value: object) -> str:
 
 def _frameworks(session: Session, actor: Actor) -> list[FrameworkRow]:
     counts: dict[tuple[int | None, bool], int] = {
-        (fid, archived): n for fid, archived, n in session.exec(
+        (fid, archived): n
+        for fid, archived, n in session.exec(
             select(LearningObjective.framework_id, LearningObjective.archived, sa.func.count())
             .where(LearningObjective.site_id == actor.site_id)
-            .group_by(LearningObjective.framework_id, LearningObjective.archived)).all()
+            .group_by(LearningObjective.framework_id, LearningObjective.archived)
+        ).all()
     }
     rows = [
-        FrameworkRow(id=f.id, title=f.title, subject=f.subject, version=f.version, creator=f.creator,
-                     adoption_status=f.adoption_status, imported_at=f.imported_at.strftime("%Y-%m-%d"),
-                     objectives=counts.get((f.id, False), 0), archived=counts.get((f.id, True), 0))
-        for f in session.exec(select(ObjectiveFramework).where(ObjectiveFramework.site_id == actor.site_id)
-                              .order_by(ObjectiveFramework.title, ObjectiveFramework.id)).all()
+        FrameworkRow(
+            id=f.id,
+            title=f.title,
+            subject=f.subject,
+            version=f.version,
+            creator=f.creator,
+            adoption_status=f.adoption_status,
+            imported_at=f.imported_at.strftime("%Y-%m-%d"),
+            objectives=counts.get((f.id, False), 0),
+            archived=counts.get((f.id, True), 0),
+        )
+        for f in session.exec(
+            select(ObjectiveFramework)
+            .where(ObjectiveFramework.site_id == actor.site_id)
+            .order_by(ObjectiveFramework.title, ObjectiveFramework.id)
+        ).all()
     ]
-    rows.append(FrameworkRow(id=OWN, title=OWN_TITLE, objectives=counts.get((None, False), 0),
-                             archived=counts.get((None, True), 0)))
+    rows.append(
+        FrameworkRow(
+            id=OWN,
+            title=OWN_TITLE,
+            objectives=counts.get((None, False), 0),
+            archived=counts.get((None, True), 0),
+        )
+    )
     return rows
 
 
@@ -116,16 +135,27 @@ def _tree(rows: Iterable[LearningObjective]) -> list[tuple[LearningObjective, in
     for kids in children.values():
         kids.sort(key=lambda r: (r.position, r.code.casefold(), r.id))
     out: list[tuple[LearningObjective, int, list[int]]] = []
-    stack: list[tuple[LearningObjective, int, list[int]]] = [(r, 0, []) for r in reversed(children[0])]
+    stack: list[tuple[LearningObjective, int, list[int]]] = [
+        (r, 0, []) for r in reversed(children[0])
+    ]
     while stack:
         row, depth, ancestors = stack.pop()
         out.append((row, depth, ancestors))
-        stack.extend((kid, depth + 1, [*ancestors, row.id]) for kid in reversed(children.get(row.id, [])))
+        stack.extend(
+            (kid, depth + 1, [*ancestors, row.id]) for kid in reversed(children.get(row.id, []))
+        )
     return out
 
 
-def objective_tree(*, session: Session, actor: Actor | None, framework_id: object = None, query: object = "",
-                   include_archived: object = False, client_ip: str = "") -> ObjectiveLibrary:
+def objective_tree(
+    *,
+    session: Session,
+    actor: Actor | None,
+    framework_id: object = None,
+    query: object = "",
+    include_archived: object = False,
+    client_ip: str = "",
+) -> ObjectiveLibrary:
     """One framework of the library as a tree, optionally narrowed to what matches ``query``.
 
     Args:
@@ -145,41 +175,73 @@ def objective_tree(*, session: Session, actor: Actor | None, framework_id: objec
         if chosen is None:
             raise NotFound(MSG_NO_FRAMEWORK)
     stmt = select(LearningObjective).where(LearningObjective.site_id == actor.site_id)
-    stmt = stmt.where(LearningObjective.framework_id.is_(None) if chosen.id == OWN
-                      else LearningObjective.framework_id == chosen.id)
+    stmt = stmt.where(
+        LearningObjective.framework_id.is_(None)
+        if chosen.id == OWN
+        else LearningObjective.framework_id == chosen.id
+    )
     if include_archived is not True:
         stmt = stmt.where(~LearningObjective.archived)
     ordered = _tree(session.exec(stmt).all())
     parents = {row.parent_id for row, _, _ in ordered}
-    matched = {row.id for row, _, _ in ordered
-               if not needle or needle in row.code.casefold() or needle in row.statement.casefold()}
+    matched = {
+        row.id
+        for row, _, _ in ordered
+        if not needle or needle in row.code.casefold() or needle in row.statement.casefold()
+    }
     shown = set(matched)
     for row, _, ancestors in ordered:
         if row.id in matched:
             shown.update(ancestors)
     nodes = [
-        ObjectiveNode(id=row.id, code=row.code, statement=row.statement, item_type=row.item_type, subject=row.subject,
-                      depth=depth, parent_id=row.parent_id or 0, has_children=row.id in parents,
-                      archived=row.archived, own=row.framework_id is None, match=row.id in matched,
-                      ancestors=ancestors)
-        for row, depth, ancestors in ordered if row.id in shown
+        ObjectiveNode(
+            id=row.id,
+            code=row.code,
+            statement=row.statement,
+            item_type=row.item_type,
+            subject=row.subject,
+            depth=depth,
+            parent_id=row.parent_id or 0,
+            has_children=row.id in parents,
+            archived=row.archived,
+            own=row.framework_id is None,
+            match=row.id in matched,
+            ancestors=ancestors,
+        )
+        for row, depth, ancestors in ordered
+        if row.id in shown
     ]
-    return ObjectiveLibrary(frameworks=frameworks, framework_id=chosen.id, framework_title=chosen.title, nodes=nodes,
-                            matches=len(matched), can_manage=can(actor, Action.SCHOOL_MANAGE))
+    return ObjectiveLibrary(
+        frameworks=frameworks,
+        framework_id=chosen.id,
+        framework_title=chosen.title,
+        nodes=nodes,
+        matches=len(matched),
+        can_manage=can(actor, Action.SCHOOL_MANAGE),
+    )
 
 
 # --- objectives the school enters by hand ------------------------------------------------------
 
 
-def _fields(session: Session, actor: Actor, code: object, statement: object, subject: object,
-            own_id: int | None = None) -> dict:
+def _fields(
+    session: Session,
+    actor: Actor,
+    code: object,
+    statement: object,
+    subject: object,
+    own_id: int | None = None,
+) -> dict:
     clean_code = clean_text(code, field="Code", max_length=MAX_CODE)
     if any(ch in clean_code for ch in ",\n\r\t"):
         raise ValidationFailed(MSG_CODE_CHARACTERS)
-    taken = session.exec(select(LearningObjective.id).where(
-        LearningObjective.site_id == actor.site_id,
-        sa.func.lower(LearningObjective.code) == clean_code.lower(),
-        LearningObjective.id != (own_id or 0))).first()
+    taken = session.exec(
+        select(LearningObjective.id).where(
+            LearningObjective.site_id == actor.site_id,
+            sa.func.lower(LearningObjective.code) == clean_code.lower(),
+            LearningObjective.id != (own_id or 0),
+        )
+    ).first()
     if taken:
         raise ValidationFailed(MSG_CODE_TAKEN.format(code=clean_code))
     return {
@@ -189,7 +251,9 @@ def _fields(session: Session, actor: Actor, code: object, statement: object, sub
     }
 
 
-def _own(session: Session, actor: Actor | None, objective_id: object, client_ip: str) -> LearningObjective:
+def _own(
+    session: Session, actor: Actor | None, objective_id: object, client_ip: str
+) -> LearningObjective:
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
     row = session.get(LearningObjective, clean_id(objective_id, what="learning objective"))
     if row is None or row.site_id != actor.site_id:
@@ -200,21 +264,43 @@ def _own(session: Session, actor: Actor | None, objective_id: object, client_ip:
     return row
 
 
-def objective_create(*, session: Session, actor: Actor | None, code: object, statement: object,
-                     subject: object = "", client_ip: str = "") -> int:
+def objective_create(
+    *,
+    session: Session,
+    actor: Actor | None,
+    code: object,
+    statement: object,
+    subject: object = "",
+    client_ip: str = "",
+) -> int:
     """Add an objective of the school's own (not from a framework); returns its id."""
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
     values = _fields(session, actor, code, statement, subject)
     row = LearningObjective(site_id=actor.site_id, **values)
     session.add(row)
     session.flush()
-    audit_record(session=session, actor_user_id=actor.user_id, action="objective.create", target_type="objective",
-                 target_id=row.id, detail=values, client_ip=client_ip)
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="objective.create",
+        target_type="objective",
+        target_id=row.id,
+        detail=values,
+        client_ip=client_ip,
+    )
     return row.id
 
 
-def objective_update(*, session: Session, actor: Actor | None, objective_id: object, code: object,
-                     statement: object, subject: object = "", client_ip: str = "") -> bool:
+def objective_update(
+    *,
+    session: Session,
+    actor: Actor | None,
+    objective_id: object,
+    code: object,
+    statement: object,
+    subject: object = "",
+    client_ip: str = "",
+) -> bool:
     """Change one of the school's own objectives; False when nothing changed.
 
     Goals keep their link (it is by id); plan templates name objectives by code, so a new code
@@ -228,13 +314,26 @@ def objective_update(*, session: Session, actor: Actor | None, objective_id: obj
     for key, value in values.items():
         setattr(row, key, value)
     session.add(row)
-    audit_record(session=session, actor_user_id=actor.user_id, action="objective.update", target_type="objective",
-                 target_id=row.id, detail={"before": before, "after": values}, client_ip=client_ip)
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="objective.update",
+        target_type="objective",
+        target_id=row.id,
+        detail={"before": before, "after": values},
+        client_ip=client_ip,
+    )
     return True
 
 
-def objective_set_archived(*, session: Session, actor: Actor | None, objective_id: object, archived: object,
-                           client_ip: str = "") -> None:
+def objective_set_archived(
+    *,
+    session: Session,
+    actor: Actor | None,
+    objective_id: object,
+    archived: object,
+    client_ip: str = "",
+) -> None:
     """Archive one of the school's own objectives (no longer offered for goals; goals keep it), or restore it."""
     row = _own(session, actor, objective_id, client_ip)
     if not isinstance(archived, bool):
@@ -243,9 +342,14 @@ def objective_set_archived(*, session: Session, actor: Actor | None, objective_i
         return
     row.archived = archived
     session.add(row)
-    audit_record(session=session, actor_user_id=actor.user_id,
-                 action="objective.archive" if archived else "objective.restore", target_type="objective",
-                 target_id=row.id, client_ip=client_ip)
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="objective.archive" if archived else "objective.restore",
+        target_type="objective",
+        target_id=row.id,
+        client_ip=client_ip,
+    )
 
 
 # --- choosing objectives for a goal -------------------------------------------------------------
@@ -260,7 +364,9 @@ class ObjectiveChoice:
     archived: bool = False
 
 
-def objective_choices(*, session: Session, actor: Actor | None, keep_ids: Iterable[int] = ()) -> list[ObjectiveChoice]:
+def objective_choices(
+    *, session: Session, actor: Actor | None, keep_ids: Iterable[int] = ()
+) -> list[ObjectiveChoice]:
     """The objectives a mentor may link a goal to, each with where it sits in its framework.
 
     Archived objectives are left out, except those in ``keep_ids`` (already linked to a goal being
@@ -268,17 +374,43 @@ def objective_choices(*, session: Session, actor: Actor | None, keep_ids: Iterab
     """
     offered = plan_edit.objective_options(session=session, actor=actor)
     keep = {i for i in keep_ids if isinstance(i, int) and not isinstance(i, bool)}
-    kept = list(session.exec(select(LearningObjective).where(
-        LearningObjective.site_id == actor.site_id, LearningObjective.archived,
-        LearningObjective.id.in_(keep))).all()) if keep else []
+    kept = (
+        list(
+            session.exec(
+                select(LearningObjective).where(
+                    LearningObjective.site_id == actor.site_id,
+                    LearningObjective.archived,
+                    LearningObjective.id.in_(keep),
+                )
+            ).all()
+        )
+        if keep
+        else []
+    )
     chosen = [*offered, *kept]
     if not chosen:
         return []
-    titles = dict(session.exec(select(ObjectiveFramework.id, ObjectiveFramework.title)
-                               .where(ObjectiveFramework.site_id == actor.site_id)).all())
-    skeleton = {oid: (code, parent, position) for oid, code, parent, position in session.exec(
-        select(LearningObjective.id, LearningObjective.code, LearningObjective.parent_id, LearningObjective.position)
-        .where(LearningObjective.site_id == actor.site_id, LearningObjective.framework_id.is_not(None))).all()}
+    titles = dict(
+        session.exec(
+            select(ObjectiveFramework.id, ObjectiveFramework.title).where(
+                ObjectiveFramework.site_id == actor.site_id
+            )
+        ).all()
+    )
+    skeleton = {
+        oid: (code, parent, position)
+        for oid, code, parent, position in session.exec(
+            select(
+                LearningObjective.id,
+                LearningObjective.code,
+                LearningObjective.parent_id,
+                LearningObjective.position,
+            ).where(
+                LearningObjective.site_id == actor.site_id,
+                LearningObjective.framework_id.is_not(None),
+            )
+        ).all()
+    }
 
     def lineage(row: LearningObjective) -> list[int]:
         chain, node, seen = [], row.parent_id, {row.id}
@@ -298,6 +430,16 @@ def objective_choices(*, session: Session, actor: Actor | None, keep_ids: Iterab
             path = PATH_SEPARATOR.join([group, *(skeleton[a][0] for a in chain)])
             order = tuple((skeleton[a][2], skeleton[a][0].casefold()) for a in [*chain, row.id])
         key = (row.framework_id is not None, group.casefold(), order, row.code.casefold())
-        choices.append((key, ObjectiveChoice(id=row.id, code=row.code, statement=row.statement, path=path,
-                                             archived=row.archived)))
+        choices.append(
+            (
+                key,
+                ObjectiveChoice(
+                    id=row.id,
+                    code=row.code,
+                    statement=row.statement,
+                    path=path,
+                    archived=row.archived,
+                ),
+            )
+        )
     return [choice for _, choice in sorted(choices, key=lambda c: c[0])]

@@ -49,7 +49,9 @@ MSG_EMAIL = "Enter a valid email address, such as name@school.org."
 MSG_EMAIL_TAKEN = "Another account already uses that email address."
 MSG_ROLES = "Choose roles from the list."
 MSG_NO_ROLE = "Choose at least one role."
-MSG_SELF_DEMOTION = "You cannot remove your own administrator role. Another administrator can do that."
+MSG_SELF_DEMOTION = (
+    "You cannot remove your own administrator role. Another administrator can do that."
+)
 MSG_ERASED = "This account was erased and can no longer be changed."
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -97,7 +99,11 @@ def _text(value: object, limit: int, message: str, *, required: bool = False) ->
     if not isinstance(value, str):
         raise ValidationFailed(message)
     text = " ".join(value.split())
-    if len(text) > limit or (required and not text) or any(unicodedata.category(c) == "Cc" for c in text):
+    if (
+        len(text) > limit
+        or (required and not text)
+        or any(unicodedata.category(c) == "Cc" for c in text)
+    ):
         raise ValidationFailed(message)
     return text
 
@@ -151,9 +157,17 @@ def _site_user(session: Session, actor: Actor, user_id: object) -> User:
 
 
 def user_create(
-    *, session: Session, actor: Actor | None, email: object, full_name: object, roles: object,
-    preferred_name: object = "", pronouns: object = "", pronouns_visibility: object = "family",
-    password: object = None, client_ip: str = "",
+    *,
+    session: Session,
+    actor: Actor | None,
+    email: object,
+    full_name: object,
+    roles: object,
+    preferred_name: object = "",
+    pronouns: object = "",
+    pronouns_visibility: object = "family",
+    password: object = None,
+    client_ip: str = "",
 ) -> int:
     """Create an account at the administrator's site; returns its id.
 
@@ -176,22 +190,49 @@ def user_create(
             raise ValidationFailed(" ".join(problems))
         password_hash = security.password_hash(password)
     now = datetime.now(UTC)
-    user = User(site_id=actor.site_id, email=f.email, full_name=f.full_name, preferred_name=f.preferred_name,
-                pronouns=f.pronouns, pronouns_visibility=f.pronouns_visibility, password_hash=password_hash,
-                must_change_password=password_hash is not None, created_at=now, updated_at=now)
+    user = User(
+        site_id=actor.site_id,
+        email=f.email,
+        full_name=f.full_name,
+        preferred_name=f.preferred_name,
+        pronouns=f.pronouns,
+        pronouns_visibility=f.pronouns_visibility,
+        password_hash=password_hash,
+        must_change_password=password_hash is not None,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(user)
     _flush(session)
     session.add_all(RoleGrant(user_id=user.id, role=r.value) for r in sorted(f.roles))
     # The password is never written to the audit trail.
-    audit_record(session=session, actor_user_id=actor.user_id, action="user.create", target_type="user",
-                 target_id=user.id, client_ip=client_ip,
-                 detail={"roles": sorted(r.value for r in f.roles), "temporary_password": password_hash is not None})
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="user.create",
+        target_type="user",
+        target_id=user.id,
+        client_ip=client_ip,
+        detail={
+            "roles": sorted(r.value for r in f.roles),
+            "temporary_password": password_hash is not None,
+        },
+    )
     return user.id
 
 
 def user_update(
-    *, session: Session, actor: Actor | None, user_id: object, email: object, full_name: object, roles: object,
-    preferred_name: object = "", pronouns: object = "", pronouns_visibility: object = "family", client_ip: str = "",
+    *,
+    session: Session,
+    actor: Actor | None,
+    user_id: object,
+    email: object,
+    full_name: object,
+    roles: object,
+    preferred_name: object = "",
+    pronouns: object = "",
+    pronouns_visibility: object = "family",
+    client_ip: str = "",
 ) -> list[str]:
     """Change an account's details and roles; returns the names of what changed.
 
@@ -208,12 +249,19 @@ def user_update(
         raise ValidationFailed(MSG_ERASED)
     f = _fields(email, full_name, preferred_name, pronouns, pronouns_visibility, roles)
     before = roles_of(session, [user.id])[user.id]
-    if user.id == actor.user_id and Role.ADMINISTRATOR in before and Role.ADMINISTRATOR not in f.roles:
+    if (
+        user.id == actor.user_id
+        and Role.ADMINISTRATOR in before
+        and Role.ADMINISTRATOR not in f.roles
+    ):
         raise ValidationFailed(MSG_SELF_DEMOTION)
     if email_key(f.email) != email_key(user.email):
         _email_free(session, f.email, except_id=user.id)
-    changed = [name for name in ("email", "full_name", "preferred_name", "pronouns", "pronouns_visibility")
-               if getattr(user, name) != getattr(f, name)]
+    changed = [
+        name
+        for name in ("email", "full_name", "preferred_name", "pronouns", "pronouns_visibility")
+        if getattr(user, name) != getattr(f, name)
+    ]
     for name in changed:
         setattr(user, name, getattr(f, name))
     added, removed = sorted(f.roles - before), sorted(before - f.roles)
@@ -228,17 +276,35 @@ def user_update(
     ended = 0
     if removed:
         values = [r.value for r in removed]
-        session.exec(sa.delete(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.role.in_(values)))
-        ended = session.exec(
-            sa.update(AuthSession)
-            .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None),
-                   AuthSession.active_role.in_(values))
-            .values(revoked_at=datetime.now(UTC), revoke_reason="role_removed")
-        ).rowcount or 0
-    audit_record(session=session, actor_user_id=actor.user_id, action="user.update", target_type="user",
-                 target_id=user.id, client_ip=client_ip,
-                 detail={"changed": changed, "roles_added": [r.value for r in added],
-                         "roles_removed": [r.value for r in removed], "sessions_ended": ended})
+        session.exec(
+            sa.delete(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.role.in_(values))
+        )
+        ended = (
+            session.exec(
+                sa.update(AuthSession)
+                .where(
+                    AuthSession.user_id == user.id,
+                    AuthSession.revoked_at.is_(None),
+                    AuthSession.active_role.in_(values),
+                )
+                .values(revoked_at=datetime.now(UTC), revoke_reason="role_removed")
+            ).rowcount
+            or 0
+        )
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="user.update",
+        target_type="user",
+        target_id=user.id,
+        client_ip=client_ip,
+        detail={
+            "changed": changed,
+            "roles_added": [r.value for r in added],
+            "roles_removed": [r.value for r in removed],
+            "sessions_ended": ended,
+        },
+    )
     return changed
 
 
@@ -247,35 +313,64 @@ def _users(session: Session, ids) -> list[User]:
     return list(session.exec(select(User).where(User.id.in_(ids)))) if ids else []
 
 
-def person_detail(*, session: Session, actor: Actor | None, user_id: object, client_ip: str = "") -> PersonDetail:
+def person_detail(
+    *, session: Session, actor: Actor | None, user_id: object, client_ip: str = ""
+) -> PersonDetail:
     """One account of the administrator's site with the people and groups it is linked to."""
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
     user = _site_user(session, actor, user_id)
     uid = user.id
     roles = roles_of(session, [uid])[uid]
-    mentee_ids = session.exec(select(MentorAssignment.learner_id).where(MentorAssignment.mentor_id == uid)).all()
-    mentor_ids = session.exec(select(MentorAssignment.mentor_id).where(MentorAssignment.learner_id == uid)).all()
-    parent_rows = session.exec(select(Guardianship.parent_id, Guardianship.relationship_label)
-                               .where(Guardianship.learner_id == uid)).all()
-    child_rows = session.exec(select(Guardianship.learner_id, Guardianship.relationship_label)
-                              .where(Guardianship.parent_id == uid)).all()
+    mentee_ids = session.exec(
+        select(MentorAssignment.learner_id).where(MentorAssignment.mentor_id == uid)
+    ).all()
+    mentor_ids = session.exec(
+        select(MentorAssignment.mentor_id).where(MentorAssignment.learner_id == uid)
+    ).all()
+    parent_rows = session.exec(
+        select(Guardianship.parent_id, Guardianship.relationship_label).where(
+            Guardianship.learner_id == uid
+        )
+    ).all()
+    child_rows = session.exec(
+        select(Guardianship.learner_id, Guardianship.relationship_label).where(
+            Guardianship.parent_id == uid
+        )
+    ).all()
     group_rows = session.exec(
-        select(Group.id, Group.name, Enrollment.role).join(Enrollment, Enrollment.group_id == Group.id)
-        .where(Enrollment.user_id == uid).order_by(Group.kind.desc(), Group.name)
+        select(Group.id, Group.name, Enrollment.role)
+        .join(Enrollment, Enrollment.group_id == Group.id)
+        .where(Enrollment.user_id == uid)
+        .order_by(Group.kind.desc(), Group.name)
     ).all()
     return PersonDetail(
-        id=uid, email=user.email, full_name=user.full_name, preferred_name=user.preferred_name,
-        pronouns=user.pronouns, pronouns_visibility=user.pronouns_visibility or "family",
+        id=uid,
+        email=user.email,
+        full_name=user.full_name,
+        preferred_name=user.preferred_name,
+        pronouns=user.pronouns,
+        pronouns_visibility=user.pronouns_visibility or "family",
         roles=[r.value for r in Role if r in roles],
         roles_label=", ".join(ROLE_LABELS[r] for r in Role if r in roles),
-        is_active=user.is_active, must_change_password=user.must_change_password,
-        has_password=bool(user.password_hash), is_self=uid == actor.user_id, from_roster=bool(user.source_id),
+        is_active=user.is_active,
+        must_change_password=user.must_change_password,
+        has_password=bool(user.password_hash),
+        is_self=uid == actor.user_id,
+        from_roster=bool(user.source_id),
         erased=user.erased_at is not None,
-        is_mentor=Role.MENTOR in roles, is_learner=Role.LEARNER in roles, is_parent=Role.PARENT in roles,
+        is_mentor=Role.MENTOR in roles,
+        is_learner=Role.LEARNER in roles,
+        is_parent=Role.PARENT in roles,
         mentees=person_links(session, _users(session, mentee_ids)),
         mentors=person_links(session, _users(session, mentor_ids), detail={}),
-        parents=person_links(session, _users(session, [p for p, _ in parent_rows]), detail=dict(parent_rows)),
-        children=person_links(session, _users(session, [c for c, _ in child_rows]), detail=dict(child_rows)),
-        groups=[PersonLink(id=gid, name=name, detail="Teacher" if role == "teacher" else "Learner")
-                for gid, name, role in group_rows],
+        parents=person_links(
+            session, _users(session, [p for p, _ in parent_rows]), detail=dict(parent_rows)
+        ),
+        children=person_links(
+            session, _users(session, [c for c, _ in child_rows]), detail=dict(child_rows)
+        ),
+        groups=[
+            PersonLink(id=gid, name=name, detail="Teacher" if role == "teacher" else "Learner")
+            for gid, name, role in group_rows
+        ],
     )

@@ -18,7 +18,9 @@ def period_current(*, session: Session, site_id: int, today: date | None = None)
     """
     today = today or date.today()
     periods = session.exec(
-        select(Period).where(Period.site_id == site_id, Period.retired_at.is_(None)).order_by(Period.starts_on)
+        select(Period)
+        .where(Period.site_id == site_id, Period.retired_at.is_(None))
+        .order_by(Period.starts_on)
     ).all()
     for p in periods:
         if p.starts_on <= today <= p.ends_on:

@@ -24,11 +24,20 @@ from ilp_app.services.outbox import learner_changed
 MSG_PLAN_NOT_FOUND = "That plan does not exist."
 
 #: Actions that change a plan; on a locked plan they get the "locked" message (and are audited).
-WRITE_ACTIONS = frozenset({
-    Action.PLAN_EDIT, Action.PLAN_ACTIVATE, Action.TASK_PROGRESS, Action.REFLECTION_WRITE,
-    Action.RATING_SELF, Action.RATING_MENTOR, Action.LOG_POST, Action.NOTE_WRITE, Action.PLAN_NEXT_PERIOD,
-    Action.PLAN_ACKNOWLEDGE,
-})
+WRITE_ACTIONS = frozenset(
+    {
+        Action.PLAN_EDIT,
+        Action.PLAN_ACTIVATE,
+        Action.TASK_PROGRESS,
+        Action.REFLECTION_WRITE,
+        Action.RATING_SELF,
+        Action.RATING_MENTOR,
+        Action.LOG_POST,
+        Action.NOTE_WRITE,
+        Action.PLAN_NEXT_PERIOD,
+        Action.PLAN_ACKNOWLEDGE,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,12 @@ def plan_ref(plan: Plan) -> PlanRef:
 
 
 def plan_load(
-    *, session: Session, actor: Actor | None, plan_id: object, action: Action, client_ip: str = "",
+    *,
+    session: Session,
+    actor: Actor | None,
+    plan_id: object,
+    action: Action,
+    client_ip: str = "",
     for_update: bool = False,
 ) -> PlanContext:
     """The plan with ``plan_id`` if ``actor`` may do ``action`` on it.
@@ -72,18 +86,32 @@ def plan_load(
         if message:
             raise denial(actor, action, ref, client_ip=client_ip, message=message)
         authorize(actor, action, ref, client_ip=client_ip)
-    if action is Action.PLAN_VIEW and actor.has(Role.ADMINISTRATOR) and not (
-        actor.is_staff_of(plan.learner_id) or actor.is_family_of(plan.learner_id)
+    if (
+        action is Action.PLAN_VIEW
+        and actor.has(Role.ADMINISTRATOR)
+        and not (actor.is_staff_of(plan.learner_id) or actor.is_family_of(plan.learner_id))
     ):
         # Administrators read plans for support only; every such read is on record.
-        audit_record(session=session, actor_user_id=actor.user_id, action="plan.read_as_admin",
-                     target_type="plan", target_id=plan.id, client_ip=client_ip)
+        audit_record(
+            session=session,
+            actor_user_id=actor.user_id,
+            action="plan.read_as_admin",
+            target_type="plan",
+            target_id=plan.id,
+            client_ip=client_ip,
+        )
     return PlanContext(plan=plan, period=session.get(Period, plan.period_id), ref=ref, actor=actor)
 
 
 def child_load(
-    *, session: Session, actor: Actor | None, model: type[SQLModel], child_id: object, action: Action,
-    client_ip: str = "", what: str = "item",
+    *,
+    session: Session,
+    actor: Actor | None,
+    model: type[SQLModel],
+    child_id: object,
+    action: Action,
+    client_ip: str = "",
+    what: str = "item",
 ) -> tuple[SQLModel, PlanContext]:
     """A row that belongs to a plan (goal, task, note...) with its plan, authorised like the plan."""
     if actor is None:
@@ -92,7 +120,9 @@ def child_load(
     row = session.get(model, cid)
     if row is None:
         raise NotFound(f"That {what} does not exist.")
-    ctx = plan_load(session=session, actor=actor, plan_id=row.plan_id, action=action, client_ip=client_ip)
+    ctx = plan_load(
+        session=session, actor=actor, plan_id=row.plan_id, action=action, client_ip=client_ip
+    )
     return row, ctx
 
 

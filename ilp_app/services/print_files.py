@@ -125,10 +125,17 @@ class RedisPrintStore:
         pipe = self._redis.pipeline(transaction=True)
         if replaced:
             pipe.delete(_REDIS_PREFIX + replaced.decode())
-        pipe.hset(key, mapping={
-            "user_id": record.user_id, "session_id": record.session_id, "group_id": record.group_id,
-            "filename": record.filename, "expires_at": repr(record.expires_at), "data": record.data,
-        })
+        pipe.hset(
+            key,
+            mapping={
+                "user_id": record.user_id,
+                "session_id": record.session_id,
+                "group_id": record.group_id,
+                "filename": record.filename,
+                "expires_at": repr(record.expires_at),
+                "data": record.data,
+            },
+        )
         pipe.expire(key, ttl)
         pipe.set(session_key, digest, ex=ttl)
         pipe.execute()
@@ -138,9 +145,12 @@ class RedisPrintStore:
         if not fields:
             return None
         return StoredPrint(
-            user_id=int(fields[b"user_id"]), session_id=int(fields[b"session_id"]),
-            group_id=int(fields[b"group_id"]), filename=fields[b"filename"].decode(),
-            expires_at=float(fields[b"expires_at"]), data=fields[b"data"],
+            user_id=int(fields[b"user_id"]),
+            session_id=int(fields[b"session_id"]),
+            group_id=int(fields[b"group_id"]),
+            filename=fields[b"filename"].decode(),
+            expires_at=float(fields[b"expires_at"]),
+            data=fields[b"data"],
         )
 
     def delete(self, digest: str) -> bool:
@@ -166,20 +176,38 @@ def _now(now: datetime | None) -> float:
 
 
 def print_file_put(
-    *, actor: Actor, session_id: int, group_id: int, filename: str, data: bytes,
-    store: PrintStore | None = None, now: datetime | None = None,
+    *,
+    actor: Actor,
+    session_id: int,
+    group_id: int,
+    filename: str,
+    data: bytes,
+    store: PrintStore | None = None,
+    now: datetime | None = None,
 ) -> str:
     """Hold a finished print for ``actor``'s session; returns the key for :func:`print_file_url`."""
     key = security.token_new()
-    record = StoredPrint(user_id=actor.user_id, session_id=session_id, group_id=group_id, filename=filename,
-                         expires_at=_now(now) + PRINT_TTL.total_seconds(), data=data)
+    record = StoredPrint(
+        user_id=actor.user_id,
+        session_id=session_id,
+        group_id=group_id,
+        filename=filename,
+        expires_at=_now(now) + PRINT_TTL.total_seconds(),
+        data=data,
+    )
     (store or print_store()).put(security.token_digest(key), record)
     return key
 
 
 def print_file_take(
-    *, session: Session, actor: Actor | None, session_id: int, key: object, client_ip: str = "",
-    store: PrintStore | None = None, now: datetime | None = None,
+    *,
+    session: Session,
+    actor: Actor | None,
+    session_id: int,
+    key: object,
+    client_ip: str = "",
+    store: PrintStore | None = None,
+    now: datetime | None = None,
 ) -> tuple[str, bytes]:
     """The file held under ``key``, once, for the session that asked for it.
 

@@ -79,22 +79,37 @@ def printable_plan(view: PlanView, *, school_name: str, pronouns: str) -> Printa
         learner_name=view.learner_name,
         learner_pronouns=pronouns,
         focus_areas=[
-            PrintableFocusArea(name=area.name, goals=[
-                PrintableGoal(
-                    statement=goal.statement, success_criteria=goal.success_criteria,
-                    target_date=goal.target_date, self_rating=goal.self_rating,
-                    mentor_rating=goal.mentor_rating, objective_codes=[o.code for o in goal.objectives],
-                    tasks=[PrintableTask(title=t.title, status_label=t.status_label, due_date=t.due_date)
-                           for t in goal.tasks],
-                    reflections=[PrintableReflection(date=_date(r.created_at), text=r.body)
-                                 for r in goal.reflections],
-                )
-                for goal in area.goals
-            ])
+            PrintableFocusArea(
+                name=area.name,
+                goals=[
+                    PrintableGoal(
+                        statement=goal.statement,
+                        success_criteria=goal.success_criteria,
+                        target_date=goal.target_date,
+                        self_rating=goal.self_rating,
+                        mentor_rating=goal.mentor_rating,
+                        objective_codes=[o.code for o in goal.objectives],
+                        tasks=[
+                            PrintableTask(
+                                title=t.title, status_label=t.status_label, due_date=t.due_date
+                            )
+                            for t in goal.tasks
+                        ],
+                        reflections=[
+                            PrintableReflection(date=_date(r.created_at), text=r.body)
+                            for r in goal.reflections
+                        ],
+                    )
+                    for goal in area.goals
+                ],
+            )
             for area in view.focus_areas
         ],
-        notes=[PrintableNote(date=_date(n.created_at), text=n.body)
-               for n in view.notes if n.visibility == PRINTED_NOTE_VISIBILITY],
+        notes=[
+            PrintableNote(date=_date(n.created_at), text=n.body)
+            for n in view.notes
+            if n.visibility == PRINTED_NOTE_VISIBILITY
+        ],
     )
 
 
@@ -113,7 +128,9 @@ def pdf_filename(view: PlanView) -> str:
     return f"plan-{_ascii_slug(view.learner_name)}-{_ascii_slug(view.period_name)}.pdf"
 
 
-def plan_pdf(*, session: Session, actor: Actor | None, plan_id: object, client_ip: str = "") -> tuple[str, bytes]:
+def plan_pdf(
+    *, session: Session, actor: Actor | None, plan_id: object, client_ip: str = ""
+) -> tuple[str, bytes]:
     """One plan as a PDF for the family, if ``actor`` may view it.
 
     Returns:
@@ -123,8 +140,11 @@ def plan_pdf(*, session: Session, actor: Actor | None, plan_id: object, client_i
         NotSignedIn, PermissionDenied, NotFound, ValidationFailed: as ``plan_read.plan_view``.
     """
     view = plan_view(session=session, actor=actor, plan_id=plan_id, client_ip=client_ip)
-    plan = printable_plan(view, school_name=_school_name(session, actor),
-                          pronouns=family_pronouns(session=session, learner_id=view.learner_id))
+    plan = printable_plan(
+        view,
+        school_name=_school_name(session, actor),
+        pronouns=family_pronouns(session=session, learner_id=view.learner_id),
+    )
     return pdf_filename(view), render_plans([plan])
 
 
@@ -139,7 +159,9 @@ class GroupPrintOrder:
     left_out: tuple[str, ...]  # "Name: reason" for every learner who is not printed
 
 
-def group_print_order(*, session: Session, actor: Actor | None, group_id: object, client_ip: str = "") -> GroupPrintOrder:
+def group_print_order(
+    *, session: Session, actor: Actor | None, group_id: object, client_ip: str = ""
+) -> GroupPrintOrder:
     """The current plan of each learner in a group the actor is staff of, by name.
 
     A learner is left out, and named with the reason, when the actor may not read their plan,
@@ -150,23 +172,35 @@ def group_print_order(*, session: Session, actor: Actor | None, group_id: object
     """
     group = group_authorize(session=session, actor=actor, group_id=group_id, client_ip=client_ip)
     ids = group_learner_ids(session=session, group_id=group.id)
-    learners = session.exec(select(User).where(User.id.in_(ids), User.is_active)).all() if ids else []
+    learners = (
+        session.exec(select(User).where(User.id.in_(ids), User.is_active)).all() if ids else []
+    )
     plans, left_out = [], []
     for learner in sorted(learners, key=lambda u: (u.display_name.casefold(), u.id)):
         name = learner.display_name
         if not can(actor, Action.LEARNER_VIEW, LearnerRef(learner.id)):
             left_out.append(f"{name}: {LEFT_OUT_REFUSED}")
             continue
-        visible = {p.plan_id: p.status for p in plans_of_learner(session=session, actor=actor, learner_id=learner.id)}
-        plan_id = plan_current_id(session=session, actor=actor, learner_id=learner.id) if visible else 0
+        visible = {
+            p.plan_id: p.status
+            for p in plans_of_learner(session=session, actor=actor, learner_id=learner.id)
+        }
+        plan_id = (
+            plan_current_id(session=session, actor=actor, learner_id=learner.id) if visible else 0
+        )
         if not plan_id:
             left_out.append(f"{name}: {LEFT_OUT_NO_PLAN}")
         elif visible[plan_id] == PlanStatus.DRAFT.value:
             left_out.append(f"{name}: {LEFT_OUT_DRAFT}")
         else:
             plans.append((plan_id, name))
-    return GroupPrintOrder(group_id=group.id, filename=f"plans-{_ascii_slug(group.name)}.pdf",
-                           school_name=_school_name(session, actor), plans=tuple(plans), left_out=tuple(left_out))
+    return GroupPrintOrder(
+        group_id=group.id,
+        filename=f"plans-{_ascii_slug(group.name)}.pdf",
+        school_name=_school_name(session, actor),
+        plans=tuple(plans),
+        left_out=tuple(left_out),
+    )
 
 
 @dataclass
@@ -200,15 +234,21 @@ class GroupPrint:
                 return self.print_next(own)
         plan_id, name = self.order.plans[self.done]
         try:
-            view = plan_view(session=session, actor=self.actor, plan_id=plan_id, client_ip=self.client_ip)
+            view = plan_view(
+                session=session, actor=self.actor, plan_id=plan_id, client_ip=self.client_ip
+            )
         except PermissionDenied:
             self.left_out.append(f"{name}: {LEFT_OUT_REFUSED}")
         except NotFound:
             self.left_out.append(f"{name}: {LEFT_OUT_GONE}")
         else:
-            self.document.add_plan(printable_plan(
-                view, school_name=self.order.school_name,
-                pronouns=family_pronouns(session=session, learner_id=view.learner_id)))
+            self.document.add_plan(
+                printable_plan(
+                    view,
+                    school_name=self.order.school_name,
+                    pronouns=family_pronouns(session=session, learner_id=view.learner_id),
+                )
+            )
         self.done += 1
         return None
 
@@ -225,27 +265,44 @@ class GroupPrint:
 
     def store(self, *, session_id: int, store: PrintStore | None = None) -> str:
         """Finish the file and hold it for one download by ``session_id``; returns its key."""
-        return print_file_put(actor=self.actor, session_id=session_id, group_id=self.order.group_id,
-                              filename=self.order.filename, data=self.pdf(), store=store)
+        return print_file_put(
+            actor=self.actor,
+            session_id=session_id,
+            group_id=self.order.group_id,
+            filename=self.order.filename,
+            data=self.pdf(),
+            store=store,
+        )
 
 
 def group_print_start(*, actor: Actor | None, group_id: object, client_ip: str = "") -> GroupPrint:
     """Authorise and order a group print in a unit of work of its own (see :func:`group_print_order`)."""
     with unit_of_work() as session:
-        order = group_print_order(session=session, actor=actor, group_id=group_id, client_ip=client_ip)
+        order = group_print_order(
+            session=session, actor=actor, group_id=group_id, client_ip=client_ip
+        )
     return GroupPrint(order=order, actor=actor, client_ip=client_ip)
 
 
 def group_pdf(
-    *, session: Session, actor: Actor | None, group_id: object, client_ip: str = "",
+    *,
+    session: Session,
+    actor: Actor | None,
+    group_id: object,
+    client_ip: str = "",
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[str, bytes]:
     """A whole group print at once (see :func:`group_print_order` for who is in it).
 
     ``progress(done, total)`` is called after each plan is laid out.
     """
-    job = GroupPrint(order=group_print_order(session=session, actor=actor, group_id=group_id, client_ip=client_ip),
-                     actor=actor, client_ip=client_ip)
+    job = GroupPrint(
+        order=group_print_order(
+            session=session, actor=actor, group_id=group_id, client_ip=client_ip
+        ),
+        actor=actor,
+        client_ip=client_ip,
+    )
     while not job.finished:
         job.print_next(session)
         if progress is not None:

@@ -84,8 +84,12 @@ def _ids(value: object) -> list[int]:
 
 def _people(session: Session, actor: Actor, ids: list[int]) -> dict[int, User]:
     """The people of the actor's site with these ids; any other id (foreign site too) is refused."""
-    found = {u.id: u for u in session.exec(
-        select(User).where(User.id.in_(ids), User.site_id == actor.site_id)).all()}
+    found = {
+        u.id: u
+        for u in session.exec(
+            select(User).where(User.id.in_(ids), User.site_id == actor.site_id)
+        ).all()
+    }
     if len(found) != len(set(ids)):
         raise NotFound(MSG_PERSON_NOT_FOUND)
     return found
@@ -94,7 +98,9 @@ def _people(session: Session, actor: Actor, ids: list[int]) -> dict[int, User]:
 def roles_of(session: Session, ids: list[int]) -> dict[int, set[Role]]:
     out: dict[int, set[Role]] = {i: set() for i in ids}
     if ids:
-        for uid, value in session.exec(select(RoleGrant.user_id, RoleGrant.role).where(RoleGrant.user_id.in_(ids))):
+        for uid, value in session.exec(
+            select(RoleGrant.user_id, RoleGrant.role).where(RoleGrant.user_id.in_(ids))
+        ):
             if (role := parse_role(value)) is not None:
                 out[uid].add(role)
     return out
@@ -113,7 +119,9 @@ def _with_role(session: Session, actor: Actor, user_id: object, role: Role, mess
     return user
 
 
-def _learners(session: Session, actor: Actor, learner_ids: object, *, need_role: bool = True) -> dict[int, User]:
+def _learners(
+    session: Session, actor: Actor, learner_ids: object, *, need_role: bool = True
+) -> dict[int, User]:
     """The learners to link (``need_role``: holding the learner role and not erased) or to unlink."""
     ids = _ids(learner_ids)
     people = _people(session, actor, ids)
@@ -136,7 +144,9 @@ def _insert_missing(session: Session, table, rows: list[dict], keys: list[str]) 
         return 0
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(table).values(rows).on_conflict_do_nothing(index_elements=keys).returning(table.c.id)
+    stmt = (
+        insert(table).values(rows).on_conflict_do_nothing(index_elements=keys).returning(table.c.id)
+    )
     return len(session.exec(stmt).all())
 
 
@@ -144,7 +154,12 @@ def _insert_missing(session: Session, table, rows: list[dict], keys: list[str]) 
 
 
 def mentor_connect(
-    *, session: Session, actor: Actor | None, mentor_id: object, learner_ids: object, client_ip: str = ""
+    *,
+    session: Session,
+    actor: Actor | None,
+    mentor_id: object,
+    learner_ids: object,
+    client_ip: str = "",
 ) -> int:
     """Connect learners to a mentor (one or many); returns how many links are new.
 
@@ -161,30 +176,56 @@ def mentor_connect(
         raise ValidationFailed(MSG_SELF)
     now = datetime.now(UTC)
     added = _insert_missing(
-        session, MentorAssignment.__table__,
-        [{"mentor_id": mentor.id, "learner_id": lid, "created_at": now} for lid in sorted(learners)],
+        session,
+        MentorAssignment.__table__,
+        [
+            {"mentor_id": mentor.id, "learner_id": lid, "created_at": now}
+            for lid in sorted(learners)
+        ],
         ["mentor_id", "learner_id"],
     )
-    audit_record(session=session, actor_user_id=actor.user_id, action="relationship.mentor_connect",
-                 target_type="user", target_id=mentor.id, client_ip=client_ip,
-                 detail={"learner_ids": sorted(learners), "new": added})
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="relationship.mentor_connect",
+        target_type="user",
+        target_id=mentor.id,
+        client_ip=client_ip,
+        detail={"learner_ids": sorted(learners), "new": added},
+    )
     return added
 
 
 def mentor_disconnect(
-    *, session: Session, actor: Actor | None, mentor_id: object, learner_ids: object, client_ip: str = ""
+    *,
+    session: Session,
+    actor: Actor | None,
+    mentor_id: object,
+    learner_ids: object,
+    client_ip: str = "",
 ) -> int:
     """End a mentor's connection to learners; returns how many links were removed."""
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
     mentor = _people(session, actor, [_id(mentor_id)])[mentor_id]
     learners = _learners(session, actor, learner_ids, need_role=False)
-    removed = session.exec(
-        sa.delete(MentorAssignment).where(MentorAssignment.mentor_id == mentor.id,
-                                          MentorAssignment.learner_id.in_(sorted(learners)))
-    ).rowcount or 0
-    audit_record(session=session, actor_user_id=actor.user_id, action="relationship.mentor_disconnect",
-                 target_type="user", target_id=mentor.id, client_ip=client_ip,
-                 detail={"learner_ids": sorted(learners), "removed": removed})
+    removed = (
+        session.exec(
+            sa.delete(MentorAssignment).where(
+                MentorAssignment.mentor_id == mentor.id,
+                MentorAssignment.learner_id.in_(sorted(learners)),
+            )
+        ).rowcount
+        or 0
+    )
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="relationship.mentor_disconnect",
+        target_type="user",
+        target_id=mentor.id,
+        client_ip=client_ip,
+        detail={"learner_ids": sorted(learners), "removed": removed},
+    )
     return removed
 
 
@@ -192,8 +233,13 @@ def mentor_disconnect(
 
 
 def guardian_link(
-    *, session: Session, actor: Actor | None, parent_id: object, learner_id: object,
-    relationship_label: object = "", client_ip: str = "",
+    *,
+    session: Session,
+    actor: Actor | None,
+    parent_id: object,
+    learner_id: object,
+    relationship_label: object = "",
+    client_ip: str = "",
 ) -> bool:
     """Link a parent to a child (or change the label of an existing link); True when the link is new."""
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
@@ -204,37 +250,71 @@ def guardian_link(
     learner = next(iter(_learners(session, actor, [learner_id]).values()))
     if parent.id == learner.id:
         raise ValidationFailed(MSG_SELF)
-    link = session.exec(select(Guardianship).where(
-        Guardianship.parent_id == parent.id, Guardianship.learner_id == learner.id)).first()
+    link = session.exec(
+        select(Guardianship).where(
+            Guardianship.parent_id == parent.id, Guardianship.learner_id == learner.id
+        )
+    ).first()
     new = link is None
     if new:
         added = _insert_missing(
-            session, Guardianship.__table__,
-            [{"parent_id": parent.id, "learner_id": learner.id, "relationship_label": label, "from_roster": False}],
+            session,
+            Guardianship.__table__,
+            [
+                {
+                    "parent_id": parent.id,
+                    "learner_id": learner.id,
+                    "relationship_label": label,
+                    "from_roster": False,
+                }
+            ],
             ["parent_id", "learner_id"],
         )
         new = added > 0
     elif link.relationship_label != label:
         link.relationship_label = label
         session.add(link)
-    audit_record(session=session, actor_user_id=actor.user_id, action="relationship.guardian_link",
-                 target_type="user", target_id=parent.id, client_ip=client_ip,
-                 detail={"learner_id": learner.id, "label": label, "new": new})
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="relationship.guardian_link",
+        target_type="user",
+        target_id=parent.id,
+        client_ip=client_ip,
+        detail={"learner_id": learner.id, "label": label, "new": new},
+    )
     return new
 
 
 def guardian_unlink(
-    *, session: Session, actor: Actor | None, parent_id: object, learner_id: object, client_ip: str = ""
+    *,
+    session: Session,
+    actor: Actor | None,
+    parent_id: object,
+    learner_id: object,
+    client_ip: str = "",
 ) -> bool:
     """Remove a parent's link to a child; True when there was one."""
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
     parent = _people(session, actor, [_id(parent_id)])[parent_id]
     learner = next(iter(_learners(session, actor, [learner_id], need_role=False).values()))
-    removed = session.exec(sa.delete(Guardianship).where(
-        Guardianship.parent_id == parent.id, Guardianship.learner_id == learner.id)).rowcount or 0
-    audit_record(session=session, actor_user_id=actor.user_id, action="relationship.guardian_unlink",
-                 target_type="user", target_id=parent.id, client_ip=client_ip,
-                 detail={"learner_id": learner.id, "removed": removed})
+    removed = (
+        session.exec(
+            sa.delete(Guardianship).where(
+                Guardianship.parent_id == parent.id, Guardianship.learner_id == learner.id
+            )
+        ).rowcount
+        or 0
+    )
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="relationship.guardian_unlink",
+        target_type="user",
+        target_id=parent.id,
+        client_ip=client_ip,
+        detail={"learner_id": learner.id, "removed": removed},
+    )
     return removed > 0
 
 
@@ -245,22 +325,32 @@ def _groups_by_learner(session: Session, ids: list[int]) -> dict[int, list[str]]
     out: dict[int, list[str]] = {}
     if ids:
         for uid, name in session.exec(
-            select(Enrollment.user_id, Group.name).join(Group, Group.id == Enrollment.group_id)
-            .where(Enrollment.user_id.in_(ids), Enrollment.role == "learner").order_by(Group.kind.desc(), Group.name)
+            select(Enrollment.user_id, Group.name)
+            .join(Group, Group.id == Enrollment.group_id)
+            .where(Enrollment.user_id.in_(ids), Enrollment.role == "learner")
+            .order_by(Group.kind.desc(), Group.name)
         ):
             out.setdefault(uid, []).append(name)
     return out
 
 
-def person_links(session: Session, users: list[User], *, detail: dict[int, str] | None = None) -> list[PersonLink]:
+def person_links(
+    session: Session, users: list[User], *, detail: dict[int, str] | None = None
+) -> list[PersonLink]:
     """People as links, sorted by name; ``detail`` defaults to a learner's groups."""
     if detail is None:
-        detail = {k: ", ".join(v) for k, v in _groups_by_learner(session, [u.id for u in users]).items()}
-    return sorted((PersonLink(id=u.id, name=u.full_name, detail=detail.get(u.id, "")) for u in users),
-                  key=lambda p: p.name.casefold())
+        detail = {
+            k: ", ".join(v) for k, v in _groups_by_learner(session, [u.id for u in users]).items()
+        }
+    return sorted(
+        (PersonLink(id=u.id, name=u.full_name, detail=detail.get(u.id, "")) for u in users),
+        key=lambda p: p.name.casefold(),
+    )
 
 
-def learner_search(*, session: Session, actor: Actor | None, query: object, client_ip: str = "") -> list[PersonLink]:
+def learner_search(
+    *, session: Session, actor: Actor | None, query: object, client_ip: str = ""
+) -> list[PersonLink]:
     """Learners of the actor's site whose name or email contains ``query`` (empty query: none)."""
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
     if not isinstance(query, str) or len(query) > MAX_QUERY:
@@ -270,38 +360,58 @@ def learner_search(*, session: Session, actor: Actor | None, query: object, clie
         return []
     like = f"%{needle}%"
     users = session.exec(
-        select(User).join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(User.site_id == actor.site_id, RoleGrant.role == Role.LEARNER.value, User.erased_at.is_(None),
-               sa.or_(sa.func.lower(User.full_name).like(like), sa.func.lower(User.preferred_name).like(like),
-                      sa.func.lower(User.email).like(like)))
-        .order_by(sa.func.lower(User.full_name)).limit(SEARCH_LIMIT)
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(
+            User.site_id == actor.site_id,
+            RoleGrant.role == Role.LEARNER.value,
+            User.erased_at.is_(None),
+            sa.or_(
+                sa.func.lower(User.full_name).like(like),
+                sa.func.lower(User.preferred_name).like(like),
+                sa.func.lower(User.email).like(like),
+            ),
+        )
+        .order_by(sa.func.lower(User.full_name))
+        .limit(SEARCH_LIMIT)
     ).all()
     return person_links(session, list(users))
 
 
-def people_with_role(*, session: Session, actor: Actor | None, role: Role, client_ip: str = "") -> list[PersonLink]:
+def people_with_role(
+    *, session: Session, actor: Actor | None, role: Role, client_ip: str = ""
+) -> list[PersonLink]:
     """Active people of the actor's site holding ``role`` (for example every mentor)."""
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
     users = session.exec(
-        select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
         .where(User.site_id == actor.site_id, User.is_active, RoleGrant.role == role.value)
     ).all()
     return person_links(session, list(users), detail={})
 
 
-def group_options(*, session: Session, actor: Actor | None, client_ip: str = "") -> list[GroupOption]:
+def group_options(
+    *, session: Session, actor: Actor | None, client_ip: str = ""
+) -> list[GroupOption]:
     """The site's current groups with how many learners each has."""
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
     counts = sa.func.count(Enrollment.id).filter(Enrollment.role == "learner")
     rows = session.exec(
-        select(Group.id, Group.name, Group.kind, counts).outerjoin(Enrollment, Enrollment.group_id == Group.id)
+        select(Group.id, Group.name, Group.kind, counts)
+        .outerjoin(Enrollment, Enrollment.group_id == Group.id)
         .where(Group.site_id == actor.site_id, Group.retired_at.is_(None))
-        .group_by(Group.id, Group.name, Group.kind).order_by(Group.kind.desc(), Group.name)
+        .group_by(Group.id, Group.name, Group.kind)
+        .order_by(Group.kind.desc(), Group.name)
     ).all()
-    return [GroupOption(id=gid, name=name, kind=kind, learner_count=n) for gid, name, kind, n in rows]
+    return [
+        GroupOption(id=gid, name=name, kind=kind, learner_count=n) for gid, name, kind, n in rows
+    ]
 
 
-def group_learners(*, session: Session, actor: Actor | None, group_id: object, client_ip: str = "") -> list[PersonLink]:
+def group_learners(
+    *, session: Session, actor: Actor | None, group_id: object, client_ip: str = ""
+) -> list[PersonLink]:
     """Everyone enrolled as a learner in one group of the actor's site (still a learner, not erased)."""
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
     if isinstance(group_id, bool) or not isinstance(group_id, int):
@@ -310,9 +420,15 @@ def group_learners(*, session: Session, actor: Actor | None, group_id: object, c
     if group is None or group.site_id != actor.site_id:
         raise NotFound(MSG_GROUP_NOT_FOUND)
     users = session.exec(
-        select(User).join(Enrollment, Enrollment.user_id == User.id).join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(Enrollment.group_id == group.id, Enrollment.role == "learner", RoleGrant.role == Role.LEARNER.value,
-               User.erased_at.is_(None))
+        select(User)
+        .join(Enrollment, Enrollment.user_id == User.id)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(
+            Enrollment.group_id == group.id,
+            Enrollment.role == "learner",
+            RoleGrant.role == Role.LEARNER.value,
+            User.erased_at.is_(None),
+        )
     ).all()
     return person_links(session, list(users))
 
@@ -340,20 +456,34 @@ def why_lines(*, session: Session, actor: Actor | None, learner_ids) -> dict[int
     taught = [i for i in ids if actor.teaches(i)]
     groups: dict[int, list[tuple[str, str]]] = {}
     if taught:
-        mine = select(Enrollment.group_id).where(Enrollment.user_id == actor.user_id, Enrollment.role == "teacher")
+        mine = select(Enrollment.group_id).where(
+            Enrollment.user_id == actor.user_id, Enrollment.role == "teacher"
+        )
         for uid, name, kind in session.exec(
-            select(Enrollment.user_id, Group.name, Group.kind).join(Group, Group.id == Enrollment.group_id)
-            .where(Enrollment.user_id.in_(taught), Enrollment.role == "learner", Enrollment.group_id.in_(mine))
+            select(Enrollment.user_id, Group.name, Group.kind)
+            .join(Group, Group.id == Enrollment.group_id)
+            .where(
+                Enrollment.user_id.in_(taught),
+                Enrollment.role == "learner",
+                Enrollment.group_id.in_(mine),
+            )
             .order_by(Group.kind.desc(), Group.name)
         ):
             groups.setdefault(uid, []).append((name, kind))
     on_site: set[int] = set()
     if actor.has(Role.ADMINISTRATOR):
-        on_site = set(session.exec(select(User.id).where(User.id.in_(ids), User.site_id == actor.site_id)).all())
+        on_site = set(
+            session.exec(
+                select(User.id).where(User.id.in_(ids), User.site_id == actor.site_id)
+            ).all()
+        )
     out: dict[int, list[str]] = {}
     for lid in ids:
         lines = [WHY_MENTOR] if actor.mentors(lid) else []
-        lines += [(WHY_TUTOR if kind == "tutor" else WHY_TEACH).format(group=name) for name, kind in groups.get(lid, [])]
+        lines += [
+            (WHY_TUTOR if kind == "tutor" else WHY_TEACH).format(group=name)
+            for name, kind in groups.get(lid, [])
+        ]
         if lid in on_site:
             lines.append(WHY_ADMIN)
         if lines:

@@ -75,24 +75,36 @@ def _views(stored: dict[str, int | None]) -> list[RetentionRuleView]:
     views = []
     for kind in rules.RECORD_TYPES:
         days = rules.effective_keep_days(kind, stored)
-        views.append(RetentionRuleView(
-            record_type=kind.key, label=kind.label, description=kind.description,
-            keep_text=rules.describe_period(days), keep_value="" if days is None else str(days),
-            default_text=rules.describe_period(kind.default_days),
-            minimum_text=rules.describe_period(kind.minimum_days),
-            is_default=kind.key not in stored,
-        ))
+        views.append(
+            RetentionRuleView(
+                record_type=kind.key,
+                label=kind.label,
+                description=kind.description,
+                keep_text=rules.describe_period(days),
+                keep_value="" if days is None else str(days),
+                default_text=rules.describe_period(kind.default_days),
+                minimum_text=rules.describe_period(kind.minimum_days),
+                is_default=kind.key not in stored,
+            )
+        )
     return views
 
 
-def retention_rules(*, session: Session, actor: Actor | None, client_ip: str = "") -> list[RetentionRuleView]:
+def retention_rules(
+    *, session: Session, actor: Actor | None, client_ip: str = ""
+) -> list[RetentionRuleView]:
     """Every record type with the period the administrator's site keeps it."""
     authorize(actor, Action.RETENTION_MANAGE, client_ip=client_ip)
     return _views(_stored(session, actor.site_id))
 
 
 def retention_rule_set(
-    *, session: Session, actor: Actor | None, record_type: object, keep_days: object, client_ip: str = "",
+    *,
+    session: Session,
+    actor: Actor | None,
+    record_type: object,
+    keep_days: object,
+    client_ip: str = "",
 ) -> list[RetentionRuleView]:
     """Set how long the site keeps one record type (empty or None: forever); returns the new table.
 
@@ -103,17 +115,26 @@ def retention_rule_set(
     authorize(actor, Action.RETENTION_MANAGE, client_ip=client_ip)
     kind = rules.record_type(record_type)
     days = rules.parse_keep_days(keep_days, kind)
-    row = session.exec(select(RetentionRule).where(
-        RetentionRule.site_id == actor.site_id, RetentionRule.record_type == kind.key)).first()
+    row = session.exec(
+        select(RetentionRule).where(
+            RetentionRule.site_id == actor.site_id, RetentionRule.record_type == kind.key
+        )
+    ).first()
     before = rules.effective_keep_days(kind, _stored(session, actor.site_id))
     if row is None:
         row = RetentionRule(site_id=actor.site_id, record_type=kind.key)
     row.keep_days = days
     row.updated_at = datetime.now(UTC)
     session.add(row)
-    audit_record(session=session, actor_user_id=actor.user_id, action="retention.set", target_type="record_type",
-                 target_id=kind.key, client_ip=client_ip,
-                 detail={"from": rules.describe_period(before), "to": rules.describe_period(days)})
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="retention.set",
+        target_type="record_type",
+        target_id=kind.key,
+        client_ip=client_ip,
+        detail={"from": rules.describe_period(before), "to": rules.describe_period(days)},
+    )
     session.flush()
     return _views(_stored(session, actor.site_id))
 
@@ -156,9 +177,19 @@ def plans_delete(session: Session, plan_ids: list[int]) -> None:
         return
     goals = select(Goal.id).where(Goal.plan_id.in_(plan_ids))
     tasks = select(Task.id).where(Task.plan_id.in_(plan_ids))
-    session.exec(sa.update(Goal).where(Goal.carried_from_goal_id.in_(goals)).values(carried_from_goal_id=None))
-    session.exec(sa.update(Task).where(Task.carried_from_task_id.in_(tasks)).values(carried_from_task_id=None))
-    session.exec(sa.update(Plan).where(Plan.previous_plan_id.in_(plan_ids)).values(previous_plan_id=None))
+    session.exec(
+        sa.update(Goal)
+        .where(Goal.carried_from_goal_id.in_(goals))
+        .values(carried_from_goal_id=None)
+    )
+    session.exec(
+        sa.update(Task)
+        .where(Task.carried_from_task_id.in_(tasks))
+        .values(carried_from_task_id=None)
+    )
+    session.exec(
+        sa.update(Plan).where(Plan.previous_plan_id.in_(plan_ids)).values(previous_plan_id=None)
+    )
     session.exec(sa.update(Review).where(Review.plan_id.in_(plan_ids)).values(plan_id=None))
     session.exec(sa.delete(Plan).where(Plan.id.in_(plan_ids)))
 
@@ -197,32 +228,72 @@ def _inactive_learners(site_id: int) -> sa.Select:
 
 #: Per record type kept per site: how to delete that site's records older than ``before``.
 _PER_SITE: dict[str, Callable[[Session, int, datetime, int], int]] = {
-    rules.AUDIT_EVENTS: lambda s, site, before, n: _in_batches(s, select(AuditEvent.id).where(
-        AuditEvent.at < before, AuditEvent.actor_user_id.in_(_site_users(site))), AuditEvent, n),
-    rules.NOTIFICATIONS: lambda s, site, before, n: _in_batches(s, select(Notification.id).where(
-        Notification.created_at < before, Notification.user_id.in_(_site_users(site))), Notification, n),
-    rules.ENDED_SESSIONS: lambda s, site, before, n: _in_batches(s, select(AuthSession.id).where(
-        _ended_before(before), AuthSession.user_id.in_(_site_users(site))), AuthSession, n),
-    rules.IMPORT_REPORTS: lambda s, site, before, n: _in_batches(s, select(ImportRun.id).where(
-        ImportRun.site_id == site, ImportRun.started_at < before), ImportRun, n),
-    rules.LOCKED_PLANS: lambda s, site, before, n: _locked_plans(s, select(Plan.id).where(
-        Plan.site_id == site, Plan.status == PlanStatus.LOCKED.value, Plan.locked_at < before,
-        Plan.learner_id.in_(_inactive_learners(site))), n),
+    rules.AUDIT_EVENTS: lambda s, site, before, n: _in_batches(
+        s,
+        select(AuditEvent.id).where(
+            AuditEvent.at < before, AuditEvent.actor_user_id.in_(_site_users(site))
+        ),
+        AuditEvent,
+        n,
+    ),
+    rules.NOTIFICATIONS: lambda s, site, before, n: _in_batches(
+        s,
+        select(Notification.id).where(
+            Notification.created_at < before, Notification.user_id.in_(_site_users(site))
+        ),
+        Notification,
+        n,
+    ),
+    rules.ENDED_SESSIONS: lambda s, site, before, n: _in_batches(
+        s,
+        select(AuthSession.id).where(
+            _ended_before(before), AuthSession.user_id.in_(_site_users(site))
+        ),
+        AuthSession,
+        n,
+    ),
+    rules.IMPORT_REPORTS: lambda s, site, before, n: _in_batches(
+        s,
+        select(ImportRun.id).where(ImportRun.site_id == site, ImportRun.started_at < before),
+        ImportRun,
+        n,
+    ),
+    rules.LOCKED_PLANS: lambda s, site, before, n: _locked_plans(
+        s,
+        select(Plan.id).where(
+            Plan.site_id == site,
+            Plan.status == PlanStatus.LOCKED.value,
+            Plan.locked_at < before,
+            Plan.learner_id.in_(_inactive_learners(site)),
+        ),
+        n,
+    ),
 }
 
 #: Per record type that may belong to no site: how to delete those records older than ``before``.
 _SITELESS: dict[str, Callable[[Session, datetime, int], int]] = {
-    rules.AUDIT_EVENTS: lambda s, before, n: _in_batches(s, select(AuditEvent.id).where(
-        AuditEvent.at < before,
-        sa.or_(AuditEvent.actor_user_id.is_(None), AuditEvent.actor_user_id.not_in(select(User.id)))),
-        AuditEvent, n),
+    rules.AUDIT_EVENTS: lambda s, before, n: _in_batches(
+        s,
+        select(AuditEvent.id).where(
+            AuditEvent.at < before,
+            sa.or_(
+                AuditEvent.actor_user_id.is_(None), AuditEvent.actor_user_id.not_in(select(User.id))
+            ),
+        ),
+        AuditEvent,
+        n,
+    ),
     rules.LOGIN_ATTEMPTS: lambda s, before, n: _in_batches(
-        s, select(LoginAttempt.id).where(LoginAttempt.at < before), LoginAttempt, n),
+        s, select(LoginAttempt.id).where(LoginAttempt.at < before), LoginAttempt, n
+    ),
 }
 
 
 def retention_apply(
-    *, session: Session, site_ids: list[int] | None = None, now: datetime | None = None,
+    *,
+    session: Session,
+    site_ids: list[int] | None = None,
+    now: datetime | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> list[RetentionRemoval]:
     """Delete every record older than its site's period (all sites when ``site_ids`` is None).
@@ -242,15 +313,30 @@ def retention_apply(
             days = periods[site.id][key]
             before = rules.cutoff(now, days)
             removed = 0 if before is None else delete(session, site.id, before, batch_size)
-            removals.append(RetentionRemoval(site_id=site.id, site_name=site.name, record_type=key,
-                                             label=rules.record_type(key).label,
-                                             period=rules.describe_period(days), removed=removed))
+            removals.append(
+                RetentionRemoval(
+                    site_id=site.id,
+                    site_name=site.name,
+                    record_type=key,
+                    label=rules.record_type(key).label,
+                    period=rules.describe_period(days),
+                    removed=removed,
+                )
+            )
     for key, delete in _SITELESS.items():
         days = rules.longest(p[key] for p in periods.values())
         before = rules.cutoff(now, days)
         removed = 0 if before is None else delete(session, before, batch_size)
-        removals.append(RetentionRemoval(site_id=0, site_name="", record_type=key, label=rules.record_type(key).label,
-                                         period=rules.describe_period(days), removed=removed))
+        removals.append(
+            RetentionRemoval(
+                site_id=0,
+                site_name="",
+                record_type=key,
+                label=rules.record_type(key).label,
+                period=rules.describe_period(days),
+                removed=removed,
+            )
+        )
     return removals
 
 
@@ -262,19 +348,36 @@ def _totals(removals: list[RetentionRemoval]) -> dict[str, int]:
 
 
 def retention_run_now(
-    *, session: Session, actor: Actor | None, client_ip: str = "", now: datetime | None = None,
+    *,
+    session: Session,
+    actor: Actor | None,
+    client_ip: str = "",
+    now: datetime | None = None,
 ) -> list[RetentionRemoval]:
     """An administrator applies their site's periods now (and those of records of no site); audited."""
     authorize(actor, Action.RETENTION_MANAGE, client_ip=client_ip)
     removals = retention_apply(session=session, site_ids=[actor.site_id], now=now)
-    audit_record(session=session, actor_user_id=actor.user_id, action="retention.run", target_type="site",
-                 target_id=actor.site_id, detail={"removed": _totals(removals)}, client_ip=client_ip)
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="retention.run",
+        target_type="site",
+        target_id=actor.site_id,
+        detail={"removed": _totals(removals)},
+        client_ip=client_ip,
+    )
     return removals
 
 
 def retention_job(*, session: Session, now: datetime | None = None) -> list[RetentionRemoval]:
     """The scheduled run: every site's periods, audited as done by no one (the system)."""
     removals = retention_apply(session=session, now=now)
-    audit_record(session=session, actor_user_id=None, action="retention.run", target_type="site",
-                 target_id="all", detail={"removed": _totals(removals)})
+    audit_record(
+        session=session,
+        actor_user_id=None,
+        action="retention.run",
+        target_type="site",
+        target_id="all",
+        detail={"removed": _totals(removals)},
+    )
     return removals

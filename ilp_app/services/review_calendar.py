@@ -12,13 +12,22 @@ from ilp_app.domain.permissions import Action, Actor
 from ilp_app.services.review_model import ReviewStatus, _ids_of, _now, _review_load
 
 
-def review_ics(*, session: Session, actor: Actor | None, review_id: object, client_ip: str = "",
-               now: datetime | None = None) -> str:
+def review_ics(
+    *,
+    session: Session,
+    actor: Actor | None,
+    review_id: object,
+    client_ip: str = "",
+    now: datetime | None = None,
+) -> str:
     """The review as an iCalendar invitation (text with CRLF line endings), for whoever may see it."""
     review = _review_load(session, actor, review_id, Action.REVIEW_VIEW, client_ip)
     learner = session.get(User, review.learner_id)
     ids = _ids_of(review.attendee_ids)
-    users = {u.id: u for u in session.exec(select(User).where(User.id.in_([*ids, review.created_by_id]))).all()}
+    users = {
+        u.id: u
+        for u in session.exec(select(User).where(User.id.in_([*ids, review.created_by_id]))).all()
+    }
     organizer = users.get(review.created_by_id)
     description = [f"Individual Learning Plan review meeting for {learner.display_name}."]
     if review.online_url:

@@ -23,8 +23,9 @@ from ilp_app.services.review_model import (
 )
 
 
-def review_dashboard(*, session: Session, actor: Actor | None, client_ip: str = "",
-                     now: datetime | None = None) -> ReviewDashboard:
+def review_dashboard(
+    *, session: Session, actor: Actor | None, client_ip: str = "", now: datetime | None = None
+) -> ReviewDashboard:
     """A mentor's reviews: upcoming meetings, meetings awaiting an outcome, and mentees due a review.
 
     A mentee is due when no review of theirs was held in the last :data:`REVIEW_INTERVAL`
@@ -32,21 +33,33 @@ def review_dashboard(*, session: Session, actor: Actor | None, client_ip: str = 
     """
     authorize(actor, Action.HOME_VIEW, Role.MENTOR, client_ip=client_ip)
     now = _now(now)
-    mentees = {u.id: u for u in session.exec(
-        select(User).where(User.id.in_(list(actor.mentee_ids) or [-1]), User.site_id == actor.site_id,
-                           User.is_active)).all()}
+    mentees = {
+        u.id: u
+        for u in session.exec(
+            select(User).where(
+                User.id.in_(list(actor.mentee_ids) or [-1]),
+                User.site_id == actor.site_id,
+                User.is_active,
+            )
+        ).all()
+    }
     if not mentees:
         return ReviewDashboard()
     reviews = session.exec(
-        select(Review).where(Review.learner_id.in_(list(mentees)), Review.status != ReviewStatus.CANCELLED.value)
+        select(Review)
+        .where(Review.learner_id.in_(list(mentees)), Review.status != ReviewStatus.CANCELLED.value)
         .order_by(Review.starts_at, Review.id)
     ).all()
     period = period_current(session=session, site_id=actor.site_id)
     plans: dict[int, int] = {}
     if period is not None:
-        plans = dict(session.exec(
-            select(Plan.learner_id, Plan.id).where(Plan.learner_id.in_(list(mentees)), Plan.period_id == period.id)
-        ).all())
+        plans = dict(
+            session.exec(
+                select(Plan.learner_id, Plan.id).where(
+                    Plan.learner_id.in_(list(mentees)), Plan.period_id == period.id
+                )
+            ).all()
+        )
     board = ReviewDashboard()
     last_held: dict[int, datetime] = {}
     next_ahead: dict[int, datetime] = {}
@@ -55,9 +68,15 @@ def review_dashboard(*, session: Session, actor: Actor | None, client_ip: str = 
         if r.status == ReviewStatus.HELD.value:
             last_held[r.learner_id] = max(r.starts_at, last_held.get(r.learner_id, r.starts_at))
             continue
-        item = UpcomingReview(review_id=r.id, learner_id=r.learner_id, learner_name=learner.display_name,
-                              plan_id=r.plan_id or plans.get(r.learner_id, 0), starts_at=_when(r.starts_at),
-                              location=r.location, online_url=r.online_url)
+        item = UpcomingReview(
+            review_id=r.id,
+            learner_id=r.learner_id,
+            learner_name=learner.display_name,
+            plan_id=r.plan_id or plans.get(r.learner_id, 0),
+            starts_at=_when(r.starts_at),
+            location=r.location,
+            online_url=r.online_url,
+        )
         if r.starts_at + timedelta(minutes=r.duration_minutes) >= now:
             board.upcoming.append(item)
             next_ahead.setdefault(r.learner_id, r.starts_at)
@@ -65,11 +84,20 @@ def review_dashboard(*, session: Session, actor: Actor | None, client_ip: str = 
             board.awaiting_outcome.append(item)
     since = now - REVIEW_INTERVAL
     due = [u for u in mentees.values() if u.id not in last_held or last_held[u.id] <= since]
-    due.sort(key=lambda u: (last_held.get(u.id, datetime.min.replace(tzinfo=UTC)), u.display_name.casefold()))
+    due.sort(
+        key=lambda u: (
+            last_held.get(u.id, datetime.min.replace(tzinfo=UTC)),
+            u.display_name.casefold(),
+        )
+    )
     board.overdue = [
-        ReviewDue(learner_id=u.id, learner_name=u.display_name, plan_id=plans.get(u.id, 0),
-                  last_review=f"{_local(last_held[u.id]):%Y-%m-%d}" if u.id in last_held else "",
-                  next_review=_when(next_ahead.get(u.id)))
+        ReviewDue(
+            learner_id=u.id,
+            learner_name=u.display_name,
+            plan_id=plans.get(u.id, 0),
+            last_review=f"{_local(last_held[u.id]):%Y-%m-%d}" if u.id in last_held else "",
+            next_review=_when(next_ahead.get(u.id)),
+        )
         for u in due
     ]
     return board

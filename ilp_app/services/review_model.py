@@ -39,6 +39,7 @@ def school_tz() -> tzinfo:
     """The school's time zone, from the settings."""
     return ZoneInfo(get_settings().school_timezone)
 
+
 DURATION_MIN, DURATION_MAX = 15, 240
 MAX_LOCATION = 200
 MAX_COMMENT = 2000
@@ -225,7 +226,11 @@ def parse_duration(value: object) -> int:
     """Minutes from 15 to 240; digits sent as text are accepted, anything else refused."""
     if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not DURATION_MIN <= value <= DURATION_MAX:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not DURATION_MIN <= value <= DURATION_MAX
+    ):
         raise ValidationFailed(MSG_DURATION)
     return value
 
@@ -265,8 +270,15 @@ def _ids_of(text: str) -> list[int]:
 # --- loading -----------------------------------------------------------------------------------
 
 
-def _review_load(session: Session, actor: Actor | None, review_id: object, action: Action, client_ip: str,
-                 *, for_update: bool = False) -> Review:
+def _review_load(
+    session: Session,
+    actor: Actor | None,
+    review_id: object,
+    action: Action,
+    client_ip: str,
+    *,
+    for_update: bool = False,
+) -> Review:
     """The review with ``review_id`` if ``actor`` may do ``action`` on its learner."""
     if actor is None:
         authorize(actor, action, None, client_ip=client_ip)
@@ -278,8 +290,9 @@ def _review_load(session: Session, actor: Actor | None, review_id: object, actio
     return review
 
 
-def _learner_load(session: Session, actor: Actor | None, learner_id: object, action: Action,
-                  client_ip: str) -> User:
+def _learner_load(
+    session: Session, actor: Actor | None, learner_id: object, action: Action, client_ip: str
+) -> User:
     lid = _id(learner_id, what="learner")
     authorize(actor, action, LearnerRef(lid), client_ip=client_ip)
     learner = session.get(User, lid)
@@ -292,28 +305,60 @@ def _current_plan(session: Session, learner: User) -> Plan | None:
     period = period_current(session=session, site_id=learner.site_id)
     if period is None:
         return None
-    return session.exec(select(Plan).where(Plan.learner_id == learner.id, Plan.period_id == period.id)).first()
+    return session.exec(
+        select(Plan).where(Plan.learner_id == learner.id, Plan.period_id == period.id)
+    ).first()
 
 
 def _eligible(session: Session, learner: User) -> dict[int, PersonView]:
     """Who may attend a review of ``learner``: the learner, parents, mentors, teachers (in that order)."""
     lid = learner.id
-    parents = session.exec(select(Guardianship.parent_id).where(Guardianship.learner_id == lid)).all()
-    mentors = session.exec(select(MentorAssignment.mentor_id).where(MentorAssignment.learner_id == lid)).all()
-    groups = select(Enrollment.group_id).where(Enrollment.user_id == lid, Enrollment.role == "learner")
-    teachers = session.exec(
-        select(Enrollment.user_id).where(Enrollment.role == "teacher", Enrollment.group_id.in_(groups))
+    parents = session.exec(
+        select(Guardianship.parent_id).where(Guardianship.learner_id == lid)
     ).all()
-    wanted = [(lid, Role.LEARNER), *((p, Role.PARENT) for p in parents), *((m, Role.MENTOR) for m in mentors),
-              *((t, Role.TEACHER) for t in teachers)]
+    mentors = session.exec(
+        select(MentorAssignment.mentor_id).where(MentorAssignment.learner_id == lid)
+    ).all()
+    groups = select(Enrollment.group_id).where(
+        Enrollment.user_id == lid, Enrollment.role == "learner"
+    )
+    teachers = session.exec(
+        select(Enrollment.user_id).where(
+            Enrollment.role == "teacher", Enrollment.group_id.in_(groups)
+        )
+    ).all()
+    wanted = [
+        (lid, Role.LEARNER),
+        *((p, Role.PARENT) for p in parents),
+        *((m, Role.MENTOR) for m in mentors),
+        *((t, Role.TEACHER) for t in teachers),
+    ]
     ids = {uid for uid, _ in wanted}
-    users = {u.id: u for u in session.exec(
-        select(User).where(User.id.in_(list(ids)), User.site_id == learner.site_id, User.is_active)).all()}
-    grants = set(session.exec(select(RoleGrant.user_id, RoleGrant.role).where(RoleGrant.user_id.in_(list(ids)))).all())
+    users = {
+        u.id: u
+        for u in session.exec(
+            select(User).where(
+                User.id.in_(list(ids)), User.site_id == learner.site_id, User.is_active
+            )
+        ).all()
+    }
+    grants = set(
+        session.exec(
+            select(RoleGrant.user_id, RoleGrant.role).where(RoleGrant.user_id.in_(list(ids)))
+        ).all()
+    )
     result: dict[int, PersonView] = {}
     for role in (Role.LEARNER, Role.PARENT, Role.MENTOR, Role.TEACHER):
-        people = sorted((users[uid] for uid, r in wanted if r is role and uid in users and (uid, role.value) in grants),
-                        key=lambda u: u.display_name.casefold())
+        people = sorted(
+            (
+                users[uid]
+                for uid, r in wanted
+                if r is role and uid in users and (uid, role.value) in grants
+            ),
+            key=lambda u: u.display_name.casefold(),
+        )
         for user in people:
-            result.setdefault(user.id, PersonView(id=user.id, name=user.display_name, role=role.label))
+            result.setdefault(
+                user.id, PersonView(id=user.id, name=user.display_name, role=role.label)
+            )
     return result

@@ -34,11 +34,13 @@ Progress = Callable[[int, int], None]
 
 def _batches(items: list, size: int = BATCH) -> Iterator[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 class _Writer:
-    def __init__(self, session: Session, site_id: int, plan: Plan, now: datetime, progress: Progress | None):
+    def __init__(
+        self, session: Session, site_id: int, plan: Plan, now: datetime, progress: Progress | None
+    ):
         self.session, self.site_id, self.plan, self.now = session, site_id, plan, now
         self.progress = progress
         self.done, self.total = 0, max(plan.writes, 1)
@@ -85,30 +87,56 @@ class _Writer:
             self.step(1)
         self.insert(Period, plan.period_inserts)
         self.update(Period, plan.period_updates)
-        self.where_in(lambda ids: sa.update(Period).where(Period.id.in_(ids)).values(retired_at=now),
-                      plan.period_retire)
+        self.where_in(
+            lambda ids: sa.update(Period).where(Period.id.in_(ids)).values(retired_at=now),
+            plan.period_retire,
+        )
         for row in self.insert(Group, plan.group_inserts, (Group.id, Group.source_id)):
             plan.group_ids[row.source_id] = row.id
         self.update(Group, plan.group_updates)
-        self.where_in(lambda ids: sa.update(Group).where(Group.id.in_(ids)).values(retired_at=now),
-                      plan.group_retire)
+        self.where_in(
+            lambda ids: sa.update(Group).where(Group.id.in_(ids)).values(retired_at=now),
+            plan.group_retire,
+        )
         for row in self.insert(User, plan.person_inserts, (User.id, User.source_id)):
             plan.person_ids[row.source_id] = row.id
         self.update(User, plan.person_updates)
-        self.insert(RoleGrant, [{"user_id": plan.person_ids[sid], "role": role.value}
-                                for sid, role in plan.role_inserts])
-        self.where_in(lambda ids: sa.update(User).where(User.id.in_(ids))
-                      .values(retired_at=now, is_active=False, updated_at=now), plan.person_retire)
+        self.insert(
+            RoleGrant,
+            [
+                {"user_id": plan.person_ids[sid], "role": role.value}
+                for sid, role in plan.role_inserts
+            ],
+        )
+        self.where_in(
+            lambda ids: (
+                sa.update(User)
+                .where(User.id.in_(ids))
+                .values(retired_at=now, is_active=False, updated_at=now)
+            ),
+            plan.person_retire,
+        )
         self.end_sessions([*plan.person_retire, *plan.person_disable])
-        self.where_in(lambda ids: sa.delete(Enrollment).where(Enrollment.id.in_(ids)), plan.enrollment_deletes)
+        self.where_in(
+            lambda ids: sa.delete(Enrollment).where(Enrollment.id.in_(ids)), plan.enrollment_deletes
+        )
         self.update(Enrollment, [self._enrollment(row) for row in plan.enrollment_updates])
         self.insert(Enrollment, [self._enrollment(row) for row in plan.enrollment_inserts])
-        self.where_in(lambda ids: sa.delete(Guardianship).where(Guardianship.id.in_(ids)), plan.link_deletes)
-        self.insert(Guardianship, [
-            {"parent_id": plan.person_ids[parent], "learner_id": plan.person_ids[learner], "relationship_label": label,
-             "from_roster": True}
-            for parent, learner, label in plan.link_inserts
-        ])
+        self.where_in(
+            lambda ids: sa.delete(Guardianship).where(Guardianship.id.in_(ids)), plan.link_deletes
+        )
+        self.insert(
+            Guardianship,
+            [
+                {
+                    "parent_id": plan.person_ids[parent],
+                    "learner_id": plan.person_ids[learner],
+                    "relationship_label": label,
+                    "from_roster": True,
+                }
+                for parent, learner, label in plan.link_inserts
+            ],
+        )
 
     def _enrollment(self, row: dict) -> dict:
         out = {k: v for k, v in row.items() if k not in ("group_sid", "person_sid")}
@@ -125,8 +153,9 @@ class _Writer:
             )
 
 
-def roster_apply(*, session: Session, site_id: int, plan: Plan, now: datetime,
-                 progress: Progress | None = None) -> None:
+def roster_apply(
+    *, session: Session, site_id: int, plan: Plan, now: datetime, progress: Progress | None = None
+) -> None:
     """Write ``plan`` for the site in the caller's transaction (nothing is committed here)."""
     writer = _Writer(session, site_id, plan, now, progress)
     writer.write()

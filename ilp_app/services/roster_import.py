@@ -41,8 +41,12 @@ MSG_NO_FILE = "Choose a OneRoster zip file first."
 REDACTED_EMAIL = "[email address]"
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
-STATUS_LABELS = {"running": "Running", "invalid": "Not imported (fatal problem)", "failed": "Failed, nothing changed",
-                 "done": "Imported"}
+STATUS_LABELS = {
+    "running": "Running",
+    "invalid": "Not imported (fatal problem)",
+    "failed": "Failed, nothing changed",
+    "done": "Imported",
+}
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,9 @@ class RosterReport:
         return sum(1 for f in self.findings if f.severity == severity)
 
     def changes(self) -> int:
-        return sum(c["created"] + c["updated"] + c["retired"] + c["adopted"] for c in self.counts.values())
+        return sum(
+            c["created"] + c["updated"] + c["retired"] + c["adopted"] for c in self.counts.values()
+        )
 
 
 @dataclass(frozen=True)
@@ -92,18 +98,27 @@ def _check(session: Session, actor: Actor, data: bytes, filename: str, now: date
     package = read_package(data)
     existing = existing_load(session=session, site_id=actor.site_id)
     roster = roster_from_package(package, existing.known())
-    plan = None if roster.fatal else roster_plan(roster=roster, existing=existing, now=now, actor_id=actor.user_id)
+    plan = (
+        None
+        if roster.fatal
+        else roster_plan(roster=roster, existing=existing, now=now, actor_id=actor.user_id)
+    )
     findings = sort_findings(roster.findings + (plan.findings if plan else []))
     report = RosterReport(
-        filename=filename, status="invalid" if roster.fatal else "checked", version=roster.version,
-        modes={k: v for k, v in roster.modes.items() if v != "absent"}, org_name=roster.org_name,
-        findings=tuple(findings), counts=plan.summary() if plan else {k: {} for k in KINDS},
+        filename=filename,
+        status="invalid" if roster.fatal else "checked",
+        version=roster.version,
+        modes={k: v for k, v in roster.modes.items() if v != "absent"},
+        org_name=roster.org_name,
+        findings=tuple(findings),
+        counts=plan.summary() if plan else {k: {} for k in KINDS},
     )
     return report, plan
 
 
-def roster_validate(*, session: Session, actor: Actor | None, data: object, filename: object,
-                    client_ip: str = "") -> RosterReport:
+def roster_validate(
+    *, session: Session, actor: Actor | None, data: object, filename: object, client_ip: str = ""
+) -> RosterReport:
     """Check a OneRoster zip against the administrator's school; nothing is written.
 
     Raises:
@@ -117,10 +132,17 @@ def roster_validate(*, session: Session, actor: Actor | None, data: object, file
 
 
 def _summary_json(report: RosterReport) -> str:
-    return json.dumps({
-        "version": report.version, "modes": report.modes, "org": report.org_name, "counts": report.counts,
-        "findings": {s: report.tally(s) for s in (FATAL, ERROR, WARNING)},
-    }, ensure_ascii=False, sort_keys=True)
+    return json.dumps(
+        {
+            "version": report.version,
+            "modes": report.modes,
+            "org": report.org_name,
+            "counts": report.counts,
+            "findings": {s: report.tally(s) for s in (FATAL, ERROR, WARNING)},
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
 
 
 def _stored_finding(finding: Finding) -> dict:
@@ -134,12 +156,21 @@ def _stored_finding(finding: Finding) -> dict:
 
 def _report_json(report: RosterReport) -> str:
     kept = [_stored_finding(f) for f in report.findings[:MAX_STORED_FINDINGS]]
-    return json.dumps({"findings": kept, "omitted": max(0, len(report.findings) - MAX_STORED_FINDINGS)},
-                      ensure_ascii=False)
+    return json.dumps(
+        {"findings": kept, "omitted": max(0, len(report.findings) - MAX_STORED_FINDINGS)},
+        ensure_ascii=False,
+    )
 
 
-def roster_import(*, session: Session, actor: Actor | None, data: object, filename: object, client_ip: str = "",
-                  progress: Progress | None = None) -> RosterReport:
+def roster_import(
+    *,
+    session: Session,
+    actor: Actor | None,
+    data: object,
+    filename: object,
+    client_ip: str = "",
+    progress: Progress | None = None,
+) -> RosterReport:
     """Import a OneRoster zip into the administrator's school, in the caller's transaction.
 
     Rows with errors are left out (the report says which); a fatal problem writes no roster
@@ -157,32 +188,72 @@ def roster_import(*, session: Session, actor: Actor | None, data: object, filena
     started = datetime.now(UTC)
     report, plan = _check(session, actor, data, filename, started)
     if plan is not None:
-        roster_apply(session=session, site_id=actor.site_id, plan=plan, now=started, progress=progress)
+        roster_apply(
+            session=session, site_id=actor.site_id, plan=plan, now=started, progress=progress
+        )
         report = RosterReport(**{**report.__dict__, "status": "done"})
-    run = ImportRun(site_id=actor.site_id, kind=KIND, filename=filename, started_by_id=actor.user_id,
-                    started_at=started, finished_at=datetime.now(UTC), status=report.status,
-                    summary=_summary_json(report), report=_report_json(report))
+    run = ImportRun(
+        site_id=actor.site_id,
+        kind=KIND,
+        filename=filename,
+        started_by_id=actor.user_id,
+        started_at=started,
+        finished_at=datetime.now(UTC),
+        status=report.status,
+        summary=_summary_json(report),
+        report=_report_json(report),
+    )
     session.add(run)
     session.flush()
-    audit_record(session=session, actor_user_id=actor.user_id, action="roster.import",
-                 outcome="ok" if report.status == "done" else "failed", target_type="import_run",
-                 target_id=run.id, client_ip=client_ip,
-                 detail={"file": filename, "status": report.status, "counts": report.counts,
-                         "errors": report.tally(ERROR), "fatal": report.tally(FATAL)})
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="roster.import",
+        outcome="ok" if report.status == "done" else "failed",
+        target_type="import_run",
+        target_id=run.id,
+        client_ip=client_ip,
+        detail={
+            "file": filename,
+            "status": report.status,
+            "counts": report.counts,
+            "errors": report.tally(ERROR),
+            "fatal": report.tally(FATAL),
+        },
+    )
     return RosterReport(**{**report.__dict__, "run_id": run.id})
 
 
-def roster_import_failed(*, session: Session, actor: Actor | None, filename: object, client_ip: str = "") -> None:
+def roster_import_failed(
+    *, session: Session, actor: Actor | None, filename: object, client_ip: str = ""
+) -> None:
     """Record an import that stopped on an unexpected error (its transaction was rolled back)."""
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
     name = _clean_input(b"-", filename)[1]
     now = datetime.now(UTC)
-    run = ImportRun(site_id=actor.site_id, kind=KIND, filename=name, started_by_id=actor.user_id, started_at=now,
-                    finished_at=now, status="failed", summary="{}", report="{}")
+    run = ImportRun(
+        site_id=actor.site_id,
+        kind=KIND,
+        filename=name,
+        started_by_id=actor.user_id,
+        started_at=now,
+        finished_at=now,
+        status="failed",
+        summary="{}",
+        report="{}",
+    )
     session.add(run)
     session.flush()
-    audit_record(session=session, actor_user_id=actor.user_id, action="roster.import", outcome="failed",
-                 target_type="import_run", target_id=run.id, client_ip=client_ip, detail={"file": name})
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="roster.import",
+        outcome="failed",
+        target_type="import_run",
+        target_id=run.id,
+        client_ip=client_ip,
+        detail={"file": name},
+    )
 
 
 def _summary_text(run: ImportRun) -> str:
@@ -194,26 +265,38 @@ def _summary_text(run: ImportRun) -> str:
     people = counts.get("people") or {}
     if not people:
         return ""
-    parts = [f"{people.get('created', 0):,} people created",
-             f"{people.get('updated', 0) + people.get('adopted', 0):,} updated", f"{people.get('retired', 0):,} retired"]
+    parts = [
+        f"{people.get('created', 0):,} people created",
+        f"{people.get('updated', 0) + people.get('adopted', 0):,} updated",
+        f"{people.get('retired', 0):,} retired",
+    ]
     errors = (summary.get("findings") or {}).get(ERROR, 0)
     if errors:
         parts.append(f"{errors} row{'s' if errors != 1 else ''} with errors left out")
     return ", ".join(parts)
 
 
-def import_run_list(*, session: Session, actor: Actor | None, client_ip: str = "", limit: int = 10
-                    ) -> list[ImportRunRow]:
+def import_run_list(
+    *, session: Session, actor: Actor | None, client_ip: str = "", limit: int = 10
+) -> list[ImportRunRow]:
     """The school's most recent roster imports, newest first."""
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
     rows = session.exec(
-        select(ImportRun, User.full_name).join(User, User.id == ImportRun.started_by_id, isouter=True)
+        select(ImportRun, User.full_name)
+        .join(User, User.id == ImportRun.started_by_id, isouter=True)
         .where(ImportRun.site_id == actor.site_id, ImportRun.kind == KIND)
-        .order_by(sa.desc(ImportRun.started_at), sa.desc(ImportRun.id)).limit(limit)
+        .order_by(sa.desc(ImportRun.started_at), sa.desc(ImportRun.id))
+        .limit(limit)
     ).all()
     return [
-        ImportRunRow(id=run.id, filename=run.filename, started_at=run.started_at.strftime("%Y-%m-%d %H:%M UTC"),
-                     status=run.status, status_label=STATUS_LABELS.get(run.status, run.status),
-                     started_by=name or "", summary=_summary_text(run))
+        ImportRunRow(
+            id=run.id,
+            filename=run.filename,
+            started_at=run.started_at.strftime("%Y-%m-%d %H:%M UTC"),
+            status=run.status,
+            status_label=STATUS_LABELS.get(run.status, run.status),
+            started_by=name or "",
+            summary=_summary_text(run),
+        )
         for run, name in rows
     ]

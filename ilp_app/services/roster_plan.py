@@ -32,10 +32,14 @@ from ilp_app.domain.roles import Role
 from ilp_app.services.roster_existing import Existing
 
 PLACEHOLDER_DOMAIN = "roster.invalid"
-MSG_NOT_SELF = "Your own account is not retired or disabled by an import; another administrator can do that."
+MSG_NOT_SELF = (
+    "Your own account is not retired or disabled by an import; another administrator can do that."
+)
 MSG_ADMIN_KEPT = "An administrator's account is not retired or disabled by an import; an administrator does that."
-MSG_BECOMES_ADMINISTRATOR = ("This person becomes an administrator of the app: every account, data export "
-                             "and erasure. Check this is meant before importing.")
+MSG_BECOMES_ADMINISTRATOR = (
+    "This person becomes an administrator of the app: every account, data export "
+    "and erasure. Check this is meant before importing."
+)
 KINDS = ("people", "groups", "periods", "enrollments", "links")
 
 
@@ -66,12 +70,16 @@ class Plan:
     person_inserts: list[dict] = field(default_factory=list)
     person_updates: list[dict] = field(default_factory=list)
     person_retire: list[int] = field(default_factory=list)
-    person_disable: list[int] = field(default_factory=list)  # sessions to end (disabled, not retired)
+    person_disable: list[int] = field(
+        default_factory=list
+    )  # sessions to end (disabled, not retired)
     role_inserts: list[tuple[str, Role]] = field(default_factory=list)  # (sourcedId, role)
     enrollment_inserts: list[dict] = field(default_factory=list)  # group/person by sourcedId
     enrollment_updates: list[dict] = field(default_factory=list)  # group/person by sourcedId
     enrollment_deletes: list[int] = field(default_factory=list)
-    link_inserts: list[tuple[str, str, str]] = field(default_factory=list)  # (parent, learner, label)
+    link_inserts: list[tuple[str, str, str]] = field(
+        default_factory=list
+    )  # (parent, learner, label)
     link_deletes: list[int] = field(default_factory=list)
     person_ids: dict[str, int] = field(default_factory=dict)  # sourcedId -> id, once known
     group_ids: dict[str, int] = field(default_factory=dict)
@@ -80,11 +88,26 @@ class Plan:
 
     @property
     def writes(self) -> int:
-        return sum(len(v) for v in (
-            self.period_inserts, self.period_updates, self.period_retire, self.group_inserts, self.group_updates,
-            self.group_retire, self.person_inserts, self.person_updates, self.person_retire, self.role_inserts,
-            self.enrollment_inserts, self.enrollment_updates, self.enrollment_deletes, self.link_inserts,
-            self.link_deletes)) + (1 if self.site_source_id else 0)
+        return sum(
+            len(v)
+            for v in (
+                self.period_inserts,
+                self.period_updates,
+                self.period_retire,
+                self.group_inserts,
+                self.group_updates,
+                self.group_retire,
+                self.person_inserts,
+                self.person_updates,
+                self.person_retire,
+                self.role_inserts,
+                self.enrollment_inserts,
+                self.enrollment_updates,
+                self.enrollment_deletes,
+                self.link_inserts,
+                self.link_deletes,
+            )
+        ) + (1 if self.site_source_id else 0)
 
     def summary(self) -> dict[str, dict[str, int]]:
         return {kind: c.as_dict() for kind, c in self.counts.items()}
@@ -145,27 +168,47 @@ class _Planner:
             if rec.deleted:
                 _retire(current, plan.period_retire, c)
                 continue
-            wanted = {"name": rec.name, "starts_on": rec.starts_on, "ends_on": rec.ends_on, "retired_at": None}
+            wanted = {
+                "name": rec.name,
+                "starts_on": rec.starts_on,
+                "ends_on": rec.ends_on,
+                "retired_at": None,
+            }
             if current is None and (rec.starts_on, rec.ends_on) in loose:
                 current = loose.pop((rec.starts_on, rec.ends_on))
                 wanted["source_id"], c.adopted = rec.source_id, c.adopted + 1
-                wanted = {k: v for k, v in wanted.items() if k == "source_id" or getattr(current, k) != v}
+                wanted = {
+                    k: v for k, v in wanted.items() if k == "source_id" or getattr(current, k) != v
+                }
                 plan.period_updates.append({"id": current.id, **wanted})
                 continue
             if current is None:
-                overlaps = [p.name for p in (*self.ex.loose_periods, *self.ex.periods.values())
-                            if p.retired_at is None and p.starts_on <= rec.ends_on and rec.starts_on <= p.ends_on]
+                overlaps = [
+                    p.name
+                    for p in (*self.ex.loose_periods, *self.ex.periods.values())
+                    if p.retired_at is None
+                    and p.starts_on <= rec.ends_on
+                    and rec.starts_on <= p.ends_on
+                ]
                 if overlaps:
-                    self.note("academicSessions.csv", rec.line, "startDate",
-                              f"This period overlaps “{overlaps[0]}”; plans are made for one period at a time.")
-                plan.period_inserts.append({"site_id": self.ex.site.id, "source_id": rec.source_id, **wanted})
+                    self.note(
+                        "academicSessions.csv",
+                        rec.line,
+                        "startDate",
+                        f"This period overlaps “{overlaps[0]}”; plans are made for one period at a time.",
+                    )
+                plan.period_inserts.append(
+                    {"site_id": self.ex.site.id, "source_id": rec.source_id, **wanted}
+                )
                 c.created += 1
                 continue
             _update(current, wanted, plan.period_updates, c)
         if self.roster.mode("academicSessions") == "bulk":
             self._retire_absent(self.ex.periods, "academicSessions", plan.period_retire, c)
 
-    def _retire_absent(self, stored: dict[str, sa.Row], file: str, out: list[int], counts: Counts) -> None:
+    def _retire_absent(
+        self, stored: dict[str, sa.Row], file: str, out: list[int], counts: Counts
+    ) -> None:
         seen = self.roster.seen.get(file, set())
         for sid, row in stored.items():
             if sid not in seen and row.retired_at is None:
@@ -185,15 +228,27 @@ class _Planner:
             wanted = {"name": rec.name, "kind": rec.kind, "retired_at": None}
             if rec.course is not None:
                 wanted["course"] = rec.course
-            loose_id = self.ex.loose_groups.pop((rec.name, rec.kind), None) if current is None else None
+            loose_id = (
+                self.ex.loose_groups.pop((rec.name, rec.kind), None) if current is None else None
+            )
             if loose_id is not None:
-                changed = {"source_id": rec.source_id, **({"course": rec.course} if rec.course else {})}
+                changed = {
+                    "source_id": rec.source_id,
+                    **({"course": rec.course} if rec.course else {}),
+                }
                 plan.group_updates.append({"id": loose_id, **changed})
                 plan.group_ids[rec.source_id] = loose_id
                 c.adopted += 1
             elif current is None:
-                plan.group_inserts.append({"site_id": self.ex.site.id, "source_id": rec.source_id, "year_label": "",
-                                           "course": rec.course or "", **wanted})
+                plan.group_inserts.append(
+                    {
+                        "site_id": self.ex.site.id,
+                        "source_id": rec.source_id,
+                        "year_label": "",
+                        "course": rec.course or "",
+                        **wanted,
+                    }
+                )
                 c.created += 1
             else:
                 plan.group_ids[rec.source_id] = current.id
@@ -211,22 +266,39 @@ class _Planner:
         if wanted:
             key = wanted.lower()
             owner = self.ex.by_email.get(key)
-            if (owner is None or owner.id == own_id) and self.claimed.get(key, rec.source_id) == rec.source_id:
+            if (owner is None or owner.id == own_id) and self.claimed.get(
+                key, rec.source_id
+            ) == rec.source_id:
                 self.claimed[key] = rec.source_id
                 return wanted
             if own_id is not None:
-                self.note("users.csv", rec.line, "email", f"{wanted} already belongs to another account; this "
-                                                          "person keeps their current address.")
+                self.note(
+                    "users.csv",
+                    rec.line,
+                    "email",
+                    f"{wanted} already belongs to another account; this "
+                    "person keeps their current address.",
+                )
                 return None
             placeholder = self._placeholder(rec.source_id)
-            self.note("users.csv", rec.line, "email", f"{wanted} already belongs to another account; this person "
-                                                      f"gets the placeholder address {placeholder} for now.")
+            self.note(
+                "users.csv",
+                rec.line,
+                "email",
+                f"{wanted} already belongs to another account; this person "
+                f"gets the placeholder address {placeholder} for now.",
+            )
             return placeholder
         if own_id is not None:
             return None
         placeholder = self._placeholder(rec.source_id)
-        self.note("users.csv", rec.line, "email", f"No email address is given; this person gets the placeholder "
-                                                  f"address {placeholder} for now.")
+        self.note(
+            "users.csv",
+            rec.line,
+            "email",
+            f"No email address is given; this person gets the placeholder "
+            f"address {placeholder} for now.",
+        )
         return placeholder
 
     def _placeholder(self, sid: str) -> str:
@@ -241,8 +313,12 @@ class _Planner:
         not duplicated), but no import ever retires or disables an administrator: see :meth:`_kept`.
         """
         owner = self.ex.by_email.get(rec.email.lower()) if rec.email else None
-        if (owner is None or owner.site_id != self.ex.site.id or owner.source_id is not None
-                or rec.email.lower() in self.claimed):
+        if (
+            owner is None
+            or owner.site_id != self.ex.site.id
+            or owner.source_id is not None
+            or rec.email.lower() in self.claimed
+        ):
             return None
         return owner
 
@@ -265,10 +341,20 @@ class _Planner:
                 plan.person_ids[sid] = u.id
         for rec in self.roster.people:
             current = self.ex.people.get(rec.source_id)
-            if current is not None and rec.modified and current.source_modified_at \
-                    and rec.modified < current.source_modified_at:
-                self.skip(c, "users.csv", rec.line, "dateLastModified", "This row is older than the last change "
-                                                                         "imported for this person; it is skipped.")
+            if (
+                current is not None
+                and rec.modified
+                and current.source_modified_at
+                and rec.modified < current.source_modified_at
+            ):
+                self.skip(
+                    c,
+                    "users.csv",
+                    rec.line,
+                    "dateLastModified",
+                    "This row is older than the last change "
+                    "imported for this person; it is skipped.",
+                )
                 continue
             if rec.deleted:
                 if current is not None and self._kept(current.id):
@@ -282,9 +368,14 @@ class _Planner:
                 continue
             adopted = self._adoptable(rec) if current is None else None
             if adopted is not None:
-                self.note("users.csv", rec.line, "email", f"Matched the existing account {adopted.email}, which "
-                                                          "had not come from a roster; it is kept up to date from "
-                                                          "this record from now on.")
+                self.note(
+                    "users.csv",
+                    rec.line,
+                    "email",
+                    f"Matched the existing account {adopted.email}, which "
+                    "had not come from a roster; it is kept up to date from "
+                    "this record from now on.",
+                )
                 current = adopted
                 c.adopted += 1
             if current is None:
@@ -333,13 +424,26 @@ class _Planner:
 
     def _person_insert(self, rec: PersonRec) -> None:
         email = self._email_for(rec, None)
-        self.plan.person_inserts.append({
-            "site_id": self.ex.site.id, "email": email, "full_name": rec.full_name,
-            "preferred_name": rec.preferred_name or "", "pronouns": rec.pronouns or "", "is_active": rec.enabled,
-            "password_hash": None, "must_change_password": False, "password_changed_at": None,
-            "created_at": self.now, "updated_at": self.now, "pronouns_visibility": "family",
-            "source_id": rec.source_id, "source_modified_at": rec.modified, "retired_at": None, "erased_at": None,
-        })
+        self.plan.person_inserts.append(
+            {
+                "site_id": self.ex.site.id,
+                "email": email,
+                "full_name": rec.full_name,
+                "preferred_name": rec.preferred_name or "",
+                "pronouns": rec.pronouns or "",
+                "is_active": rec.enabled,
+                "password_hash": None,
+                "must_change_password": False,
+                "password_changed_at": None,
+                "created_at": self.now,
+                "updated_at": self.now,
+                "pronouns_visibility": "family",
+                "source_id": rec.source_id,
+                "source_modified_at": rec.modified,
+                "retired_at": None,
+                "erased_at": None,
+            }
+        )
         self._warn_new_administrator(rec, rec.roles)
         self.plan.role_inserts.extend((rec.source_id, role) for role in sorted(rec.roles))
 
@@ -365,40 +469,79 @@ class _Planner:
                     c.skipped += 1
                 continue
             if rec.group_source_id not in plan.group_ids and rec.group_source_id not in new_groups:
-                self.skip(c, "enrollments.csv", rec.line, "classSourcedId", f"Class “{rec.group_source_id}” is "
-                                                                             "retired by this import; this enrollment "
-                                                                             "is left out.")
+                self.skip(
+                    c,
+                    "enrollments.csv",
+                    rec.line,
+                    "classSourcedId",
+                    f"Class “{rec.group_source_id}” is "
+                    "retired by this import; this enrollment "
+                    "is left out.",
+                )
                 continue
-            if rec.person_source_id not in plan.person_ids and rec.person_source_id not in new_people:
-                self.skip(c, "enrollments.csv", rec.line, "userSourcedId", f"Person “{rec.person_source_id}” is not "
-                                                                            "imported or is retired by this import; "
-                                                                            "this enrollment is left out.")
+            if (
+                rec.person_source_id not in plan.person_ids
+                and rec.person_source_id not in new_people
+            ):
+                self.skip(
+                    c,
+                    "enrollments.csv",
+                    rec.line,
+                    "userSourcedId",
+                    f"Person “{rec.person_source_id}” is not "
+                    "imported or is retired by this import; "
+                    "this enrollment is left out.",
+                )
                 continue
             key = (rec.group_source_id, rec.person_source_id)
             if key in planned:
-                self.skip(c, "enrollments.csv", rec.line, "userSourcedId", f"This person is already enrolled in this "
-                                                                            f"class (line {planned[key]}); this row is "
-                                                                            "left out.")
+                self.skip(
+                    c,
+                    "enrollments.csv",
+                    rec.line,
+                    "userSourcedId",
+                    f"This person is already enrolled in this "
+                    f"class (line {planned[key]}); this row is "
+                    "left out.",
+                )
                 continue
             planned[key] = rec.line
-            wanted = {"group_sid": rec.group_source_id, "person_sid": rec.person_source_id, "role": rec.role}
+            wanted = {
+                "group_sid": rec.group_source_id,
+                "person_sid": rec.person_source_id,
+                "role": rec.role,
+            }
             if current is not None:
-                now = {"group_sid": group_sid.get(current.group_id), "person_sid": person_sid.get(current.user_id),
-                       "role": current.role}
+                now = {
+                    "group_sid": group_sid.get(current.group_id),
+                    "person_sid": person_sid.get(current.user_id),
+                    "role": current.role,
+                }
                 if now == wanted:
                     c.unchanged += 1
                 else:
                     plan.enrollment_updates.append({"id": current.id, **wanted})
                     c.updated += 1
                 continue
-            gid, uid = plan.group_ids.get(rec.group_source_id), plan.person_ids.get(rec.person_source_id)
+            gid, uid = (
+                plan.group_ids.get(rec.group_source_id),
+                plan.person_ids.get(rec.person_source_id),
+            )
             same = self.ex.pairs.get((gid, uid)) if gid and uid else None
             if same is not None and same.source_id is None:
-                plan.enrollment_updates.append({"id": same.id, "source_id": rec.source_id, **wanted})
+                plan.enrollment_updates.append(
+                    {"id": same.id, "source_id": rec.source_id, **wanted}
+                )
                 c.adopted += 1
             elif same is not None:
-                self.skip(c, "enrollments.csv", rec.line, "sourcedId", f"This person is already enrolled in this class "
-                                                                        f"as “{same.source_id}”; this row is left out.")
+                self.skip(
+                    c,
+                    "enrollments.csv",
+                    rec.line,
+                    "sourcedId",
+                    f"This person is already enrolled in this class "
+                    f"as “{same.source_id}”; this row is left out.",
+                )
             else:
                 plan.enrollment_inserts.append({"source_id": rec.source_id, **wanted})
                 c.created += 1
@@ -416,7 +559,9 @@ class _Planner:
         relation = {p.source_id: p.relation for p in self.roster.people}
         wanted_ids: set[tuple[int, int]] = set()
         for parent, learner in sorted(self.roster.links):
-            if (parent not in ids and parent not in new_people) or (learner not in ids and learner not in new_people):
+            if (parent not in ids and parent not in new_people) or (
+                learner not in ids and learner not in new_people
+            ):
                 continue
             pair = (ids.get(parent), ids.get(learner))
             if None not in pair and pair in self.ex.links:
@@ -432,8 +577,12 @@ class _Planner:
             if not link.from_roster or pair in wanted_ids:
                 continue
             parent_sid = sid_of.get(pair[0])
-            if (pair[0] in gone or pair[1] in gone or bulk
-                    or (self.roster.links_managed and parent_sid in self.roster.link_owners)):
+            if (
+                pair[0] in gone
+                or pair[1] in gone
+                or bulk
+                or (self.roster.links_managed and parent_sid in self.roster.link_owners)
+            ):
                 plan.link_deletes.append(link.id)
                 c.retired += 1
 

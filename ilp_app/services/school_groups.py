@@ -90,26 +90,49 @@ class Candidate:
     email: str
 
 
-def _audit(session: Session, actor: Actor, action: str, target_id: object, client_ip: str, **detail) -> None:
-    audit_record(session=session, actor_user_id=actor.user_id, action=action, target_type="group",
-                 target_id=target_id, detail=detail or None, client_ip=client_ip)
+def _audit(
+    session: Session, actor: Actor, action: str, target_id: object, client_ip: str, **detail
+) -> None:
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action=action,
+        target_type="group",
+        target_id=target_id,
+        detail=detail or None,
+        client_ip=client_ip,
+    )
 
 
 def _row(session: Session, group: Group) -> GroupRow:
-    counts = dict(session.exec(
-        select(Enrollment.role, sa.func.count()).where(Enrollment.group_id == group.id).group_by(Enrollment.role)
-    ).all())
-    return GroupRow(id=group.id, name=group.name, kind=group.kind, kind_label=KIND_LABELS.get(group.kind, group.kind),
-                    year_label=group.year_label, course=group.course, learners=counts.get("learner", 0),
-                    teachers=counts.get("teacher", 0), imported=bool(group.source_id),
-                    retired=group.retired_at is not None)
+    counts = dict(
+        session.exec(
+            select(Enrollment.role, sa.func.count())
+            .where(Enrollment.group_id == group.id)
+            .group_by(Enrollment.role)
+        ).all()
+    )
+    return GroupRow(
+        id=group.id,
+        name=group.name,
+        kind=group.kind,
+        kind_label=KIND_LABELS.get(group.kind, group.kind),
+        year_label=group.year_label,
+        course=group.course,
+        learners=counts.get("learner", 0),
+        teachers=counts.get("teacher", 0),
+        imported=bool(group.source_id),
+        retired=group.retired_at is not None,
+    )
 
 
 def group_list(*, session: Session, actor: Actor | None, client_ip: str = "") -> list[GroupRow]:
     """The school's groups: current ones by name, then those the roster retired."""
     actor = school_manager(actor, client_ip)
     groups = session.exec(select(Group).where(Group.site_id == actor.site_id)).all()
-    ordered = sorted(groups, key=lambda g: (g.retired_at is not None, g.kind != "tutor", g.name.casefold()))
+    ordered = sorted(
+        groups, key=lambda g: (g.retired_at is not None, g.kind != "tutor", g.name.casefold())
+    )
     return [_row(session, g) for g in ordered]
 
 
@@ -117,11 +140,20 @@ def _own_group(session: Session, actor: Actor, group_id: object) -> Group:
     return own_row(session, actor, Group, group_id, what="group", missing=MSG_GROUP_NOT_FOUND)
 
 
-def _group_values(session: Session, actor: Actor, name: object, kind: object, year_label: object,
-                  course: object, except_id: int | None = None) -> dict:
+def _group_values(
+    session: Session,
+    actor: Actor,
+    name: object,
+    kind: object,
+    year_label: object,
+    course: object,
+    except_id: int | None = None,
+) -> dict:
     values = {
         "name": clean_text(name, field="Group name", max_length=MAX_GROUP_NAME),
-        "year_label": clean_text(year_label, field="Year", max_length=MAX_YEAR_LABEL, required=False),
+        "year_label": clean_text(
+            year_label, field="Year", max_length=MAX_YEAR_LABEL, required=False
+        ),
         "course": clean_text(course, field="Course", max_length=MAX_COURSE, required=False),
     }
     if not isinstance(kind, str) or kind not in KIND_LABELS:
@@ -133,8 +165,16 @@ def _group_values(session: Session, actor: Actor, name: object, kind: object, ye
     return values
 
 
-def group_create(*, session: Session, actor: Actor | None, name: object, kind: object = "tutor",
-                 year_label: object = "", course: object = "", client_ip: str = "") -> int:
+def group_create(
+    *,
+    session: Session,
+    actor: Actor | None,
+    name: object,
+    kind: object = "tutor",
+    year_label: object = "",
+    course: object = "",
+    client_ip: str = "",
+) -> int:
     """Add a tutor group or subject class (names are unique whatever their case)."""
     actor = school_manager(actor, client_ip)
     values = _group_values(session, actor, name, kind, year_label, course)
@@ -145,8 +185,17 @@ def group_create(*, session: Session, actor: Actor | None, name: object, kind: o
     return group.id
 
 
-def group_edit(*, session: Session, actor: Actor | None, group_id: object, name: object, kind: object,
-               year_label: object = "", course: object = "", client_ip: str = "") -> None:
+def group_edit(
+    *,
+    session: Session,
+    actor: Actor | None,
+    group_id: object,
+    name: object,
+    kind: object,
+    year_label: object = "",
+    course: object = "",
+    client_ip: str = "",
+) -> None:
     """Change a group's name, kind, year or course."""
     actor = school_manager(actor, client_ip)
     group = _own_group(session, actor, group_id)
@@ -162,29 +211,48 @@ def group_edit(*, session: Session, actor: Actor | None, group_id: object, name:
 
 def _members(session: Session, group_id: int, role: str) -> list[MemberRow]:
     rows = session.exec(
-        select(User, Enrollment).join(Enrollment, Enrollment.user_id == User.id)
+        select(User, Enrollment)
+        .join(Enrollment, Enrollment.user_id == User.id)
         .where(Enrollment.group_id == group_id, Enrollment.role == role)
     ).all()
-    members = [MemberRow(user_id=u.id, name=u.full_name, email=u.email, role=role, active=u.is_active,
-                         imported=bool(e.source_id)) for u, e in rows]
+    members = [
+        MemberRow(
+            user_id=u.id,
+            name=u.full_name,
+            email=u.email,
+            role=role,
+            active=u.is_active,
+            imported=bool(e.source_id),
+        )
+        for u, e in rows
+    ]
     return sorted(members, key=lambda m: m.name.casefold())
 
 
-def group_view(*, session: Session, actor: Actor | None, group_id: object, client_ip: str = "") -> GroupDetail:
+def group_view(
+    *, session: Session, actor: Actor | None, group_id: object, client_ip: str = ""
+) -> GroupDetail:
     """One group with its learners and teachers, and the mentors of its learners."""
     actor = school_manager(actor, client_ip)
     group = _own_group(session, actor, group_id)
     learners = _members(session, group.id, "learner")
     mentor_counts: dict[int, int] = {}
-    for mentor_id in session.exec(select(MentorAssignment.mentor_id).where(
-            MentorAssignment.learner_id.in_([m.user_id for m in learners] or [-1]))).all():
+    for mentor_id in session.exec(
+        select(MentorAssignment.mentor_id).where(
+            MentorAssignment.learner_id.in_([m.user_id for m in learners] or [-1])
+        )
+    ).all():
         mentor_counts[mentor_id] = mentor_counts.get(mentor_id, 0) + 1
     mentors = [
         MentorLink(user_id=u.id, name=u.full_name, learners=mentor_counts[u.id])
         for u in session.exec(select(User).where(User.id.in_(list(mentor_counts) or [-1]))).all()
     ]
-    return GroupDetail(group=_row(session, group), learners=learners, teachers=_members(session, group.id, "teacher"),
-                       mentors=sorted(mentors, key=lambda m: m.name.casefold()))
+    return GroupDetail(
+        group=_row(session, group),
+        learners=learners,
+        teachers=_members(session, group.id, "teacher"),
+        mentors=sorted(mentors, key=lambda m: m.name.casefold()),
+    )
 
 
 def _member_role(value: object) -> str:
@@ -195,12 +263,21 @@ def _member_role(value: object) -> str:
 
 def _eligible(role: str):
     """Accounts that may join as ``role``: holding a fitting role, and neither retired nor erased."""
-    granted = select(RoleGrant.user_id).where(RoleGrant.role.in_([r.value for r in MEMBER_ROLES[role]]))
+    granted = select(RoleGrant.user_id).where(
+        RoleGrant.role.in_([r.value for r in MEMBER_ROLES[role]])
+    )
     return sa.and_(User.id.in_(granted), User.retired_at.is_(None), User.erased_at.is_(None))
 
 
-def group_candidates(*, session: Session, actor: Actor | None, group_id: object, role: object, query: object = "",
-                     client_ip: str = "") -> list[Candidate]:
+def group_candidates(
+    *,
+    session: Session,
+    actor: Actor | None,
+    group_id: object,
+    role: object,
+    query: object = "",
+    client_ip: str = "",
+) -> list[Candidate]:
     """People who could join the group as ``role``, matching ``query`` by name or email (not yet members)."""
     actor = school_manager(actor, client_ip)
     group = _own_group(session, actor, group_id)
@@ -208,18 +285,26 @@ def group_candidates(*, session: Session, actor: Actor | None, group_id: object,
     if not isinstance(query, str) or len(query) > MAX_QUERY:
         raise ValidationFailed(MSG_QUERY)
     members = select(Enrollment.user_id).where(Enrollment.group_id == group.id)
-    stmt = select(User).where(User.site_id == actor.site_id, User.is_active, _eligible(role), User.id.not_in(members))
+    stmt = select(User).where(
+        User.site_id == actor.site_id, User.is_active, _eligible(role), User.id.not_in(members)
+    )
     needle = query.strip().lower().replace("%", "").replace("_", "")
     if needle:
         like = f"%{needle}%"
-        stmt = stmt.where(sa.or_(sa.func.lower(User.full_name).like(like), sa.func.lower(User.email).like(like),
-                                 sa.func.lower(User.preferred_name).like(like)))
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(User.full_name).like(like),
+                sa.func.lower(User.email).like(like),
+                sa.func.lower(User.preferred_name).like(like),
+            )
+        )
     users = session.exec(stmt.order_by(sa.func.lower(User.full_name)).limit(MAX_CANDIDATES)).all()
     return [Candidate(user_id=u.id, name=u.full_name, email=u.email) for u in users]
 
 
-def _membership(session: Session, actor: Actor, group_id: object, user_id: object, role: object
-                ) -> tuple[Group, User, str]:
+def _membership(
+    session: Session, actor: Actor, group_id: object, user_id: object, role: object
+) -> tuple[Group, User, str]:
     """The group, the person and the capacity a membership change names, each checked."""
     group = _own_group(session, actor, group_id)
     role = _member_role(role)
@@ -227,31 +312,57 @@ def _membership(session: Session, actor: Actor, group_id: object, user_id: objec
     return group, user, role
 
 
-def group_member_add(*, session: Session, actor: Actor | None, group_id: object, user_id: object, role: object,
-                     client_ip: str = "") -> None:
+def group_member_add(
+    *,
+    session: Session,
+    actor: Actor | None,
+    group_id: object,
+    user_id: object,
+    role: object,
+    client_ip: str = "",
+) -> None:
     """Put a learner or a teacher in the group."""
     actor = school_manager(actor, client_ip)
     group, user, role = _membership(session, actor, group_id, user_id, role)
     if session.exec(select(User.id).where(User.id == user.id, _eligible(role))).first() is None:
-        raise ValidationFailed(MSG_NOT_ELIGIBLE.format(name=user.full_name, role=MEMBER_LABELS[role]))
+        raise ValidationFailed(
+            MSG_NOT_ELIGIBLE.format(name=user.full_name, role=MEMBER_LABELS[role])
+        )
     existing = session.exec(
-        select(Enrollment).where(Enrollment.group_id == group.id, Enrollment.user_id == user.id)).first()
+        select(Enrollment).where(Enrollment.group_id == group.id, Enrollment.user_id == user.id)
+    ).first()
     if existing is not None:
-        raise ValidationFailed(MSG_ALREADY_MEMBER.format(name=user.full_name, group=group.name,
-                                                         role=MEMBER_LABELS.get(existing.role, existing.role)))
+        raise ValidationFailed(
+            MSG_ALREADY_MEMBER.format(
+                name=user.full_name,
+                group=group.name,
+                role=MEMBER_LABELS.get(existing.role, existing.role),
+            )
+        )
     session.add(Enrollment(group_id=group.id, user_id=user.id, role=role))
     _audit(session, actor, "group.member_add", group.id, client_ip, user_id=user.id, role=role)
 
 
-def group_member_remove(*, session: Session, actor: Actor | None, group_id: object, user_id: object, role: object,
-                        client_ip: str = "") -> None:
+def group_member_remove(
+    *,
+    session: Session,
+    actor: Actor | None,
+    group_id: object,
+    user_id: object,
+    role: object,
+    client_ip: str = "",
+) -> None:
     """Take a learner or teacher out of the group. Nothing else changes: plans and mentors stay."""
     actor = school_manager(actor, client_ip)
     group, user, role = _membership(session, actor, group_id, user_id, role)
-    enrollment = session.exec(select(Enrollment).where(
-        Enrollment.group_id == group.id, Enrollment.user_id == user.id, Enrollment.role == role)).first()
+    enrollment = session.exec(
+        select(Enrollment).where(
+            Enrollment.group_id == group.id, Enrollment.user_id == user.id, Enrollment.role == role
+        )
+    ).first()
     if enrollment is None:
-        raise ValidationFailed(MSG_NOT_MEMBER.format(name=user.full_name, group=group.name,
-                                                     role=MEMBER_LABELS[role]))
+        raise ValidationFailed(
+            MSG_NOT_MEMBER.format(name=user.full_name, group=group.name, role=MEMBER_LABELS[role])
+        )
     session.delete(enrollment)
     _audit(session, actor, "group.member_remove", group.id, client_ip, user_id=user.id, role=role)

@@ -25,7 +25,9 @@ def school_manager(actor: Actor | None, client_ip: str) -> Actor:
     return authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
 
 
-def own_row(session: Session, actor: Actor, model: type[Row], row_id: object, *, what: str, missing: str) -> Row:
+def own_row(
+    session: Session, actor: Actor, model: type[Row], row_id: object, *, what: str, missing: str
+) -> Row:
     """The ``model`` row with id ``row_id`` at the actor's site.
 
     Raises:
@@ -38,13 +40,17 @@ def own_row(session: Session, actor: Actor, model: type[Row], row_id: object, *,
     return row
 
 
-def name_in_use(session: Session, model: type, site_id: int, name: str, except_id: int | None = None) -> str | None:
+def name_in_use(
+    session: Session, model: type, site_id: int, name: str, except_id: int | None = None
+) -> str | None:
     """The stored name of a row of ``model`` at the site called ``name`` whatever the case, if any.
 
     ``except_id`` leaves out the row being renamed. Names differing only in case would look like
     one to the people choosing among them.
     """
-    stmt = select(model.name).where(model.site_id == site_id, sa.func.lower(model.name) == name.lower())
+    stmt = select(model.name).where(
+        model.site_id == site_id, sa.func.lower(model.name) == name.lower()
+    )
     if except_id is not None:
         stmt = stmt.where(model.id != except_id)
     return session.exec(stmt).first()

@@ -82,20 +82,42 @@ class ApplyChoices:
 # --- applying a template ---------------------------------------------------------------------------
 
 
-def _add_copy(session: Session, *, plan_id: int, node: TemplateNode, parent_row: int | None, position: int,
-              children: dict[int | None, list[TemplateNode]], objectives: dict[str, int],
-              include: Callable[[TemplateNode], bool]) -> list[int]:
+def _add_copy(
+    session: Session,
+    *,
+    plan_id: int,
+    node: TemplateNode,
+    parent_row: int | None,
+    position: int,
+    children: dict[int | None, list[TemplateNode]],
+    objectives: dict[str, int],
+    include: Callable[[TemplateNode], bool],
+) -> list[int]:
     """Copy ``node`` (and the children ``include`` accepts) into a plan; returns the template items copied.
 
     Dates are left empty: they depend on the period the plan is for.
     """
     if node.kind is ItemKind.AREA:
-        row = PlanFocusArea(plan_id=plan_id, name=node.text, position=position, template_item_id=node.id)
+        row = PlanFocusArea(
+            plan_id=plan_id, name=node.text, position=position, template_item_id=node.id
+        )
     elif node.kind is ItemKind.GOAL:
-        row = Goal(plan_id=plan_id, focus_area_id=parent_row, statement=node.text, success_criteria=node.detail,
-                   position=position, template_item_id=node.id)
+        row = Goal(
+            plan_id=plan_id,
+            focus_area_id=parent_row,
+            statement=node.text,
+            success_criteria=node.detail,
+            position=position,
+            template_item_id=node.id,
+        )
     elif node.kind is ItemKind.TASK:
-        row = Task(plan_id=plan_id, goal_id=parent_row, title=node.text, position=position, template_item_id=node.id)
+        row = Task(
+            plan_id=plan_id,
+            goal_id=parent_row,
+            title=node.text,
+            position=position,
+            template_item_id=node.id,
+        )
     else:
         row = TaskLink(task_id=parent_row, plan_id=plan_id, title=node.text, url=node.detail)
     session.add(row)
@@ -106,8 +128,16 @@ def _add_copy(session: Session, *, plan_id: int, node: TemplateNode, parent_row:
             session.add(GoalObjective(goal_id=row.id, objective_id=oid))
     copied = [node.id]
     for index, child in enumerate(c for c in children[node.id] if include(c)):
-        copied += _add_copy(session, plan_id=plan_id, node=child, parent_row=row.id, position=index,
-                            children=children, objectives=objectives, include=include)
+        copied += _add_copy(
+            session,
+            plan_id=plan_id,
+            node=child,
+            parent_row=row.id,
+            position=index,
+            children=children,
+            objectives=objectives,
+            include=include,
+        )
     return copied
 
 
@@ -121,24 +151,60 @@ def _learner_ids(value: object) -> list[int]:
     return ids
 
 
-def _copy_template(session: Session, *, actor: Actor, template: PlanTemplate, nodes: list[TemplateNode],
-                   objectives: dict[str, int], learner_id: int, period: Period) -> int:
+def _copy_template(
+    session: Session,
+    *,
+    actor: Actor,
+    template: PlanTemplate,
+    nodes: list[TemplateNode],
+    objectives: dict[str, int],
+    learner_id: int,
+    period: Period,
+) -> int:
     """One learner's draft plan from the template; returns the plan's id."""
-    plan = Plan(site_id=actor.site_id, learner_id=learner_id, period_id=period.id, status=PlanStatus.DRAFT.value,
-                created_by_id=actor.user_id, template_id=template.id, template_revision=template.revision)
+    plan = Plan(
+        site_id=actor.site_id,
+        learner_id=learner_id,
+        period_id=period.id,
+        status=PlanStatus.DRAFT.value,
+        created_by_id=actor.user_id,
+        template_id=template.id,
+        template_revision=template.revision,
+    )
     session.add(plan)
     session.flush()
     children = _children(n for n in nodes if not n.removed)
     for position, area in enumerate(children[None]):
-        _add_copy(session, plan_id=plan.id, node=area, parent_row=None, position=position, children=children,
-                  objectives=objectives, include=lambda _n: True)
-    audit_record(session=session, actor_user_id=actor.user_id, action="plan.create_from_template",
-                 target_type="plan", target_id=plan.id, detail={"template_id": template.id})
+        _add_copy(
+            session,
+            plan_id=plan.id,
+            node=area,
+            parent_row=None,
+            position=position,
+            children=children,
+            objectives=objectives,
+            include=lambda _n: True,
+        )
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="plan.create_from_template",
+        target_type="plan",
+        target_id=plan.id,
+        detail={"template_id": template.id},
+    )
     return plan.id
 
 
-def template_apply(*, session: Session, actor: Actor | None, template_id: object, learner_ids: object,
-                   progress: Progress | None = None, client_ip: str = "") -> ApplySummary:
+def template_apply(
+    *,
+    session: Session,
+    actor: Actor | None,
+    template_id: object,
+    learner_ids: object,
+    progress: Progress | None = None,
+    client_ip: str = "",
+) -> ApplySummary:
     """Make a draft plan from a template for each learner, for the current period.
 
     Learners the actor does not mentor, and learners who already have a plan for the period,
@@ -151,7 +217,9 @@ def template_apply(*, session: Session, actor: Actor | None, template_id: object
     """
     if actor is None:
         authorize(actor, Action.TEMPLATE_APPLY, None, client_ip=client_ip)
-    template = _template(session, actor, template_id, action=Action.TEMPLATE_APPLY, client_ip=client_ip)
+    template = _template(
+        session, actor, template_id, action=Action.TEMPLATE_APPLY, client_ip=client_ip
+    )
     if template.archived:
         raise ValidationFailed(MSG_TEMPLATE_ARCHIVED)
     ids = _learner_ids(learner_ids)
@@ -160,10 +228,17 @@ def template_apply(*, session: Session, actor: Actor | None, template_id: object
         raise ValidationFailed(MSG_NO_PERIOD)
     nodes = _nodes(session, template.id)
     objectives = _objective_ids(session, actor.site_id)
-    users = {u.id: u for u in session.exec(
-        select(User).where(User.id.in_(ids), User.site_id == actor.site_id)).all()}
-    has_plan = set(session.exec(
-        select(Plan.learner_id).where(Plan.learner_id.in_(ids), Plan.period_id == period.id)).all())
+    users = {
+        u.id: u
+        for u in session.exec(
+            select(User).where(User.id.in_(ids), User.site_id == actor.site_id)
+        ).all()
+    }
+    has_plan = set(
+        session.exec(
+            select(Plan.learner_id).where(Plan.learner_id.in_(ids), Plan.period_id == period.id)
+        ).all()
+    )
     summary = ApplySummary(period_name=period.name, template_name=template.name)
     total = len(ids)
     if progress:
@@ -173,29 +248,63 @@ def template_apply(*, session: Session, actor: Actor | None, template_id: object
         if user is None or not can(actor, Action.TEMPLATE_APPLY, LearnerRef(lid)):
             # Name only those the actor may know: a forged id learns nothing about who it is.
             known = user is not None and can(actor, Action.LEARNER_VIEW, LearnerRef(lid))
-            summary.skipped.append(SkippedLearner(lid, user.display_name if known else "", REASON_NOT_MENTEE))
-            audit_record(session=session, actor_user_id=actor.user_id, action="template.apply", outcome="denied",
-                         target_type="learner", target_id=lid, detail={"template_id": template.id},
-                         client_ip=client_ip)
+            summary.skipped.append(
+                SkippedLearner(lid, user.display_name if known else "", REASON_NOT_MENTEE)
+            )
+            audit_record(
+                session=session,
+                actor_user_id=actor.user_id,
+                action="template.apply",
+                outcome="denied",
+                target_type="learner",
+                target_id=lid,
+                detail={"template_id": template.id},
+                client_ip=client_ip,
+            )
         elif not user.is_active:
             summary.skipped.append(SkippedLearner(lid, user.display_name, REASON_INACTIVE))
         elif lid in has_plan:
-            summary.skipped.append(SkippedLearner(lid, user.display_name, REASON_HAS_PLAN.format(period=period.name)))
+            summary.skipped.append(
+                SkippedLearner(lid, user.display_name, REASON_HAS_PLAN.format(period=period.name))
+            )
         else:
-            plan_id = _copy_template(session, actor=actor, template=template, nodes=nodes, objectives=objectives,
-                                     learner_id=lid, period=period)
+            plan_id = _copy_template(
+                session,
+                actor=actor,
+                template=template,
+                nodes=nodes,
+                objectives=objectives,
+                learner_id=lid,
+                period=period,
+            )
             summary.created.append(AppliedPlan(lid, user.display_name, plan_id))
         if progress:
             progress(done, total)
-    audit_record(session=session, actor_user_id=actor.user_id, action="template.apply", target_type="template",
-                 target_id=template.id,
-                 detail={"created": len(summary.created), "skipped": len(summary.skipped), "period": period.name},
-                 client_ip=client_ip)
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="template.apply",
+        target_type="template",
+        target_id=template.id,
+        detail={
+            "created": len(summary.created),
+            "skipped": len(summary.skipped),
+            "period": period.name,
+        },
+        client_ip=client_ip,
+    )
     return summary
 
 
-def template_apply_group(*, session: Session, actor: Actor | None, template_id: object, group_id: object,
-                         progress: Progress | None = None, client_ip: str = "") -> ApplySummary:
+def template_apply_group(
+    *,
+    session: Session,
+    actor: Actor | None,
+    template_id: object,
+    group_id: object,
+    progress: Progress | None = None,
+    client_ip: str = "",
+) -> ApplySummary:
     """Apply a template to every learner of a group the actor is staff of (see :func:`template_apply`)."""
     group = group_authorize(session=session, actor=actor, group_id=group_id, client_ip=client_ip)
     ids = group_learner_ids(session=session, group_id=group.id)
@@ -203,18 +312,37 @@ def template_apply_group(*, session: Session, actor: Actor | None, template_id: 
     ordered = sorted(ids, key=lambda i: (names.get(i, "").casefold(), i))
     if not ordered:
         raise ValidationFailed("That group has no learners.")
-    return template_apply(session=session, actor=actor, template_id=template_id, learner_ids=ordered,
-                          progress=progress, client_ip=client_ip)
+    return template_apply(
+        session=session,
+        actor=actor,
+        template_id=template_id,
+        learner_ids=ordered,
+        progress=progress,
+        client_ip=client_ip,
+    )
 
 
-def template_apply_choices(*, session: Session, actor: Actor | None, client_ip: str = "") -> ApplyChoices:
+def template_apply_choices(
+    *, session: Session, actor: Actor | None, client_ip: str = ""
+) -> ApplyChoices:
     """The learners the actor may apply a template to, and the groups they may apply one to."""
     authorize(actor, Action.TEMPLATE_MANAGE, None, client_ip=client_ip)
-    mentees = [lid for lid in actor.mentee_ids if can(actor, Action.TEMPLATE_APPLY, LearnerRef(lid))]
+    mentees = [
+        lid for lid in actor.mentee_ids if can(actor, Action.TEMPLATE_APPLY, LearnerRef(lid))
+    ]
     learners = []
     if mentees:
-        learners = [ApplyChoice(id=u.id, name=u.display_name) for u in session.exec(
-            select(User).where(User.id.in_(mentees), User.is_active, User.site_id == actor.site_id)).all()]
-    groups = [ApplyChoice(id=gid, name=name) for gid, name in staff_groups(session=session, actor=actor)] \
-        if mentees else []
+        learners = [
+            ApplyChoice(id=u.id, name=u.display_name)
+            for u in session.exec(
+                select(User).where(
+                    User.id.in_(mentees), User.is_active, User.site_id == actor.site_id
+                )
+            ).all()
+        ]
+    groups = (
+        [ApplyChoice(id=gid, name=name) for gid, name in staff_groups(session=session, actor=actor)]
+        if mentees
+        else []
+    )
     return ApplyChoices(learners=sorted(learners, key=lambda c: c.name.casefold()), groups=groups)

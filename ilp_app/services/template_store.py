@@ -32,8 +32,15 @@ def _now() -> datetime:
 # --- loading ------------------------------------------------------------------------------
 
 
-def _template(session: Session, actor: Actor | None, template_id: object, *, action: Action = Action.TEMPLATE_MANAGE,
-              client_ip: str = "", for_update: bool = False) -> PlanTemplate:
+def _template(
+    session: Session,
+    actor: Actor | None,
+    template_id: object,
+    *,
+    action: Action = Action.TEMPLATE_MANAGE,
+    client_ip: str = "",
+    for_update: bool = False,
+) -> PlanTemplate:
     """The template with ``template_id`` of the actor's school, once the actor may ``action``."""
     if action is Action.TEMPLATE_MANAGE or actor is None:
         # Applying is authorised per learner (TEMPLATE_APPLY takes a learner), by the caller.
@@ -55,9 +62,15 @@ def _item(session: Session, template: PlanTemplate, item_id: object) -> Template
 
 def _node(item: TemplateItem) -> TemplateNode:
     return TemplateNode(
-        id=item.id, parent_id=item.parent_id, kind=ItemKind(item.kind), text=item.text, detail=item.detail,
-        objective_codes=tuple(c for c in item.objective_codes.split(",") if c), revision=item.revision,
-        removed=item.removed, position=item.position,
+        id=item.id,
+        parent_id=item.parent_id,
+        kind=ItemKind(item.kind),
+        text=item.text,
+        detail=item.detail,
+        objective_codes=tuple(c for c in item.objective_codes.split(",") if c),
+        revision=item.revision,
+        removed=item.removed,
+        position=item.position,
     )
 
 
@@ -77,9 +90,14 @@ def _children(nodes: Iterable[TemplateNode]) -> dict[int | None, list[TemplateNo
 
 def _objective_ids(session: Session, site_id: int) -> dict[str, int]:
     """The site's current objectives by code (archived ones are no longer linked to new goals)."""
-    return {code: oid for code, oid in session.exec(
-        select(LearningObjective.code, LearningObjective.id).where(
-            LearningObjective.site_id == site_id, ~LearningObjective.archived)).all()}
+    return {
+        code: oid
+        for code, oid in session.exec(
+            select(LearningObjective.code, LearningObjective.id).where(
+                LearningObjective.site_id == site_id, ~LearningObjective.archived
+            )
+        ).all()
+    }
 
 
 def _check_codes(session: Session, site_id: int, codes: tuple[str, ...]) -> None:
@@ -99,17 +117,32 @@ def _names(session: Session, ids: Iterable[int]) -> dict[int, str]:
 # --- storing items --------------------------------------------------------------------------
 
 
-def _store(session: Session, template_id: int, drafts: Iterable[ItemDraft], *, revision: int,
-           parent_id: int | None = None) -> int:
+def _store(
+    session: Session,
+    template_id: int,
+    drafts: Iterable[ItemDraft],
+    *,
+    revision: int,
+    parent_id: int | None = None,
+) -> int:
     """Store ``drafts`` (with their children) under ``parent_id``; returns how many items were stored."""
     count = 0
     for position, draft in enumerate(drafts):
-        item = TemplateItem(template_id=template_id, parent_id=parent_id, kind=draft.kind.value, position=position,
-                            text=draft.text, detail=draft.detail, objective_codes=",".join(draft.objective_codes),
-                            revision=revision)
+        item = TemplateItem(
+            template_id=template_id,
+            parent_id=parent_id,
+            kind=draft.kind.value,
+            position=position,
+            text=draft.text,
+            detail=draft.detail,
+            objective_codes=",".join(draft.objective_codes),
+            revision=revision,
+        )
         session.add(item)
         session.flush()
-        count += 1 + _store(session, template_id, draft.children, revision=revision, parent_id=item.id)
+        count += 1 + _store(
+            session, template_id, draft.children, revision=revision, parent_id=item.id
+        )
     return count
 
 
@@ -118,15 +151,27 @@ def _drafts(nodes: list[TemplateNode]) -> list[ItemDraft]:
     children = _children(n for n in nodes if not n.removed)
 
     def build(node: TemplateNode) -> ItemDraft:
-        return ItemDraft(node.kind, node.text, node.detail, node.objective_codes,
-                         tuple(build(c) for c in children[node.id]))
+        return ItemDraft(
+            node.kind,
+            node.text,
+            node.detail,
+            node.objective_codes,
+            tuple(build(c) for c in children[node.id]),
+        )
 
     return [build(n) for n in children[None]]
 
 
-def _new_template(session: Session, actor: Actor, name: str, description: str, year_label: str) -> PlanTemplate:
-    template = PlanTemplate(site_id=actor.site_id, name=name, description=description, year_label=year_label,
-                            created_by_id=actor.user_id)
+def _new_template(
+    session: Session, actor: Actor, name: str, description: str, year_label: str
+) -> PlanTemplate:
+    template = PlanTemplate(
+        site_id=actor.site_id,
+        name=name,
+        description=description,
+        year_label=year_label,
+        created_by_id=actor.user_id,
+    )
     session.add(template)
     session.flush()
     return template

@@ -40,7 +40,9 @@ class UserRow:
     plan_id: int = 0  # a learner's plan for the current period, for support reads
 
 
-def user_list(*, session: Session, actor: Actor | None, query: object = "", client_ip: str = "") -> list[UserRow]:
+def user_list(
+    *, session: Session, actor: Actor | None, query: object = "", client_ip: str = ""
+) -> list[UserRow]:
     """Accounts of the administrator's site, optionally filtered by name or email."""
     authorize(actor, Action.USER_LIST, client_ip=client_ip)
     if not isinstance(query, str):
@@ -52,14 +54,19 @@ def user_list(*, session: Session, actor: Actor | None, query: object = "", clie
     if needle:
         like = f"%{needle.replace('%', '').replace('_', '')}%"
         stmt = stmt.where(
-            sa.or_(sa.func.lower(User.full_name).like(like), sa.func.lower(User.email).like(like),
-                   sa.func.lower(User.preferred_name).like(like))
+            sa.or_(
+                sa.func.lower(User.full_name).like(like),
+                sa.func.lower(User.email).like(like),
+                sa.func.lower(User.preferred_name).like(like),
+            )
         )
     users = session.exec(stmt.limit(PAGE_SIZE)).all()
     grants: dict[int, list[str]] = {}
     if users:
         for uid, role in session.exec(
-            select(RoleGrant.user_id, RoleGrant.role).where(RoleGrant.user_id.in_([u.id for u in users]))
+            select(RoleGrant.user_id, RoleGrant.role).where(
+                RoleGrant.user_id.in_([u.id for u in users])
+            )
         ).all():
             parsed = parse_role(role)
             if parsed:
@@ -67,14 +74,20 @@ def user_list(*, session: Session, actor: Actor | None, query: object = "", clie
     period = period_current(session=session, site_id=actor.site_id)
     learner_label = ROLE_LABELS[Role.LEARNER]
     plans = plan_summaries(
-        session=session, learner_ids=[u.id for u in users if learner_label in grants.get(u.id, [])],
+        session=session,
+        learner_ids=[u.id for u in users if learner_label in grants.get(u.id, [])],
         period_id=period.id if period else -1,
     )
     return [
         UserRow(
-            id=u.id, full_name=u.full_name, preferred_name=u.preferred_name, email=u.email,
-            roles=", ".join(sorted(grants.get(u.id, []))), is_active=u.is_active,
-            must_change_password=u.must_change_password, has_password=bool(u.password_hash),
+            id=u.id,
+            full_name=u.full_name,
+            preferred_name=u.preferred_name,
+            email=u.email,
+            roles=", ".join(sorted(grants.get(u.id, []))),
+            is_active=u.is_active,
+            must_change_password=u.must_change_password,
+            has_password=bool(u.password_hash),
             plan_id=plans[u.id].plan_id if u.id in plans else 0,
         )
         for u in users
@@ -108,8 +121,14 @@ def user_set_active(
     session.add(user)
     if not active:
         sessions_revoke(session=session, user_id=user.id, reason="disabled")
-    audit_record(session=session, actor_user_id=actor.user_id, action="user.enable" if active else "user.disable",
-                 target_type="user", target_id=user.id, client_ip=client_ip)
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="user.enable" if active else "user.disable",
+        target_type="user",
+        target_id=user.id,
+        client_ip=client_ip,
+    )
 
 
 def temporary_password_set(
@@ -131,5 +150,11 @@ def temporary_password_set(
     session.add(user)
     sessions_revoke(session=session, user_id=user.id, reason="temporary_password")
     # The password itself is never written to the audit trail or a log.
-    audit_record(session=session, actor_user_id=actor.user_id, action="user.temporary_password",
-                 target_type="user", target_id=user.id, client_ip=client_ip)
+    audit_record(
+        session=session,
+        actor_user_id=actor.user_id,
+        action="user.temporary_password",
+        target_type="user",
+        target_id=user.id,
+        client_ip=client_ip,
+    )

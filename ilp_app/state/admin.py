@@ -19,7 +19,11 @@ def _temporary_password(token: str, user_id: object, password: object, client_ip
     with unit_of_work() as s:
         me = auth.current_user(session=s, token=token)
         users.temporary_password_set(
-            session=s, actor=me.actor if me else None, user_id=user_id, password=password, client_ip=client_ip
+            session=s,
+            actor=me.actor if me else None,
+            user_id=user_id,
+            password=password,
+            client_ip=client_ip,
         )
 
 
@@ -35,10 +39,16 @@ def _create(token: str, form: dict, client_ip: str) -> int:
     with unit_of_work() as s:
         me = auth.current_user(session=s, token=token)
         return people_admin.user_create(
-            session=s, actor=me.actor if me else None, email=form.get("email"), full_name=form.get("full_name"),
-            preferred_name=form.get("preferred_name", ""), pronouns=form.get("pronouns", ""),
-            pronouns_visibility=form.get("pronouns_visibility", "family"), roles=roles_from_form(form),
-            password=form.get("new_password") or None, client_ip=client_ip,
+            session=s,
+            actor=me.actor if me else None,
+            email=form.get("email"),
+            full_name=form.get("full_name"),
+            preferred_name=form.get("preferred_name", ""),
+            pronouns=form.get("pronouns", ""),
+            pronouns_visibility=form.get("pronouns_visibility", "family"),
+            roles=roles_from_form(form),
+            password=form.get("new_password") or None,
+            client_ip=client_ip,
         )
 
 
@@ -66,7 +76,10 @@ class AdminState(SessionState):
         try:
             with unit_of_work() as s:
                 self.rows = users.user_list(
-                    session=s, actor=me.actor if me else None, query=self.query, client_ip=self._client_ip()
+                    session=s,
+                    actor=me.actor if me else None,
+                    query=self.query,
+                    client_ip=self._client_ip(),
                 )
         except DomainError as error:
             self.reset()
@@ -88,8 +101,13 @@ class AdminState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                users.user_set_active(session=s, actor=me.actor if me else None, user_id=user_id,
-                                      active=active, client_ip=self._client_ip())
+                users.user_set_active(
+                    session=s,
+                    actor=me.actor if me else None,
+                    user_id=user_id,
+                    active=active,
+                    client_ip=self._client_ip(),
+                )
         except DomainError as error:
             return [rx.toast.error(error.message), *(self._refresh() or [])]
         message = "Account enabled." if active else "Account disabled and signed out everywhere."
@@ -115,8 +133,11 @@ class AdminState(SessionState):
         yield
         try:
             await asyncio.to_thread(
-                _temporary_password, self.session_token, _as_id(form_data.get("user_id")),
-                form_data.get("password"), self._client_ip(),
+                _temporary_password,
+                self.session_token,
+                _as_id(form_data.get("user_id")),
+                form_data.get("password"),
+                self._client_ip(),
             )
         except DomainError as error:
             self.busy = False
@@ -126,7 +147,9 @@ class AdminState(SessionState):
         name = self.dialog_user_name
         self.dialog_user_id = 0
         self.dialog_error = ""
-        yield rx.toast.success(f"Temporary password set for {name}. They must choose a new one when they sign in.")
+        yield rx.toast.success(
+            f"Temporary password set for {name}. They must choose a new one when they sign in."
+        )
         for event in self._refresh() or []:
             yield event
 
@@ -149,7 +172,9 @@ class AdminState(SessionState):
         self.busy = True
         yield
         try:
-            user_id = await asyncio.to_thread(_create, self.session_token, form_data, self._client_ip())
+            user_id = await asyncio.to_thread(
+                _create, self.session_token, form_data, self._client_ip()
+            )
         except PermissionDenied as error:
             self.busy = False
             self.reset()

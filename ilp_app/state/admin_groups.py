@@ -46,16 +46,25 @@ class AdminGroupsState(SessionState):
         actor = me.actor if me else None
         with unit_of_work() as s:
             if not only_candidates:
-                self.groups = school_groups.group_list(session=s, actor=actor, client_ip=self._client_ip())
+                self.groups = school_groups.group_list(
+                    session=s, actor=actor, client_ip=self._client_ip()
+                )
             if self._selected_id and not only_candidates:
                 try:
-                    self.selected = school_groups.group_view(session=s, actor=actor, group_id=self._selected_id)
+                    self.selected = school_groups.group_view(
+                        session=s, actor=actor, group_id=self._selected_id
+                    )
                 except NotFound:  # gone since (a roster import): back to the list
                     self._select(0)
             if self._selected_id:
                 self.candidates = school_groups.group_candidates(
-                    session=s, actor=actor, group_id=self._selected_id, role=self.add_role, query=self.query,
-                    client_ip=self._client_ip())
+                    session=s,
+                    actor=actor,
+                    group_id=self._selected_id,
+                    role=self.add_role,
+                    query=self.query,
+                    client_ip=self._client_ip(),
+                )
             else:
                 self.selected, self.candidates = None, []
         self.loaded = True
@@ -88,8 +97,12 @@ class AdminGroupsState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                detail = school_groups.group_view(session=s, actor=me.actor if me else None, group_id=group_id,
-                                                  client_ip=self._client_ip())
+                detail = school_groups.group_view(
+                    session=s,
+                    actor=me.actor if me else None,
+                    group_id=group_id,
+                    client_ip=self._client_ip(),
+                )
         except DomainError as error:
             if me is None or isinstance(error, PermissionDenied):
                 return self._fail(me, error)
@@ -123,7 +136,9 @@ class AdminGroupsState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                result = service(session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs)
+                result = service(
+                    session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs
+                )
         except DomainError as error:
             if me is None or isinstance(error, PermissionDenied):
                 return self._fail(me, error)
@@ -148,9 +163,18 @@ class AdminGroupsState(SessionState):
     def add_member(self, user_id: int):
         if self.selected is None:
             return None
-        name, group, role = self._member(user_id, self.add_role), self.selected.group.name, self.add_role
-        return self._change(school_groups.group_member_add, group_id=self.selected.group.id, user_id=user_id,
-                            role=role, success=f"{name or 'Added'} {'added ' if name else ''}to {group} as a {role}.")
+        name, group, role = (
+            self._member(user_id, self.add_role),
+            self.selected.group.name,
+            self.add_role,
+        )
+        return self._change(
+            school_groups.group_member_add,
+            group_id=self.selected.group.id,
+            user_id=user_id,
+            role=role,
+            success=f"{name or 'Added'} {'added ' if name else ''}to {group} as a {role}.",
+        )
 
     @rx.event
     def remove_member(self, user_id: int, role: str):
@@ -158,19 +182,33 @@ class AdminGroupsState(SessionState):
             return None
         name, group = self._member(user_id, role), self.selected.group.name
         kept = " Their plans are kept." if role == "learner" else ""
-        return self._change(school_groups.group_member_remove, group_id=self.selected.group.id, user_id=user_id,
-                            role=role, success=f"{name or 'Removed'} {'removed ' if name else ''}from {group}.{kept}")
+        return self._change(
+            school_groups.group_member_remove,
+            group_id=self.selected.group.id,
+            user_id=user_id,
+            role=role,
+            success=f"{name or 'Removed'} {'removed ' if name else ''}from {group}.{kept}",
+        )
 
     # --- the group form ---
 
     @rx.event
     def open_dialog(self, kind: str):
-        if not isinstance(kind, str) or kind not in _DIALOGS or (kind == "group_edit" and self.selected is None):
+        if (
+            not isinstance(kind, str)
+            or kind not in _DIALOGS
+            or (kind == "group_edit" and self.selected is None)
+        ):
             return
         values = {"name": "", "kind": "tutor", "year_label": "", "course": ""}
         if kind == "group_edit":
             g = self.selected.group
-            values = {"name": g.name, "kind": g.kind, "year_label": g.year_label, "course": g.course}
+            values = {
+                "name": g.name,
+                "kind": g.kind,
+                "year_label": g.year_label,
+                "course": g.course,
+            }
         self.dialog, self.dialog_values, self.dialog_error = kind, values, ""
 
     @rx.event
@@ -189,8 +227,15 @@ class AdminGroupsState(SessionState):
             return None
         fields = {k: form_data.get(k, "") for k in ("name", "kind", "year_label", "course")}
         if self.dialog == "group_add":
-            return self._change(school_groups.group_create, in_dialog=True, success="Group added.", **fields)
+            return self._change(
+                school_groups.group_create, in_dialog=True, success="Group added.", **fields
+            )
         if self.dialog == "group_edit" and self.selected is not None:
-            return self._change(school_groups.group_edit, group_id=self.selected.group.id, in_dialog=True,
-                                success="Group saved.", **fields)
+            return self._change(
+                school_groups.group_edit,
+                group_id=self.selected.group.id,
+                in_dialog=True,
+                success="Group saved.",
+                **fields,
+            )
         return self.close_dialog()

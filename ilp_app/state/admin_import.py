@@ -42,8 +42,13 @@ MSG_UPLOAD_GONE = "The checked file is no longer here; choose it and check it ag
 MSG_FAILED = "Something went wrong on our side. Nothing was imported; please try again."
 MSG_REJECTED = f"Choose one .zip file of at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
 
-KIND_LABELS = {"people": "People", "groups": "Groups (classes)", "periods": "Periods", "enrollments": "Enrollments",
-               "links": "Parent links"}
+KIND_LABELS = {
+    "people": "People",
+    "groups": "Groups (classes)",
+    "periods": "Periods",
+    "enrollments": "Enrollments",
+    "links": "Parent links",
+}
 SEVERITY_LABELS = {FATAL: "Fatal", ERROR: "Error", WARNING: "Warning"}
 
 
@@ -59,7 +64,9 @@ def _upload_dir() -> Path:
         folder.mkdir(mode=0o700)
     info = os.lstat(folder)
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-        raise PermissionError(f"{folder} is not a folder of this account; roster uploads are not kept there")
+        raise PermissionError(
+            f"{folder} is not a folder of this account; roster uploads are not kept there"
+        )
     os.chmod(folder, 0o700)
     return folder
 
@@ -113,20 +120,30 @@ class _Progress:
 
 def _validate(actor, data: bytes, filename: str, client_ip: str) -> RosterReport:
     with unit_of_work() as s:
-        return service.roster_validate(session=s, actor=actor, data=data, filename=filename, client_ip=client_ip)
+        return service.roster_validate(
+            session=s, actor=actor, data=data, filename=filename, client_ip=client_ip
+        )
 
 
 def _import(actor, data: bytes, filename: str, client_ip: str, progress: _Progress) -> RosterReport:
     try:
         with unit_of_work() as s:
-            return service.roster_import(session=s, actor=actor, data=data, filename=filename, client_ip=client_ip,
-                                         progress=progress)
+            return service.roster_import(
+                session=s,
+                actor=actor,
+                data=data,
+                filename=filename,
+                client_ip=client_ip,
+                progress=progress,
+            )
     except DomainError:
         raise
     except Exception:
         # The import rolled back; the attempt is still recorded, in a transaction of its own.
         with contextlib.suppress(Exception), unit_of_work() as s:
-            service.roster_import_failed(session=s, actor=actor, filename=filename, client_ip=client_ip)
+            service.roster_import_failed(
+                session=s, actor=actor, filename=filename, client_ip=client_ip
+            )
         raise
 
 
@@ -167,32 +184,55 @@ class AdminImportState(SessionState):
     def _show(self, report: RosterReport) -> None:
         self.report_status = report.status
         errors, warnings, fatal = report.tally(ERROR), report.tally(WARNING), report.tally(FATAL)
-        left_out = f"{errors} row{'s' if errors != 1 else ''} with errors {{}} left out. " if errors else ""
+        left_out = (
+            f"{errors} row{'s' if errors != 1 else ''} with errors {{}} left out. "
+            if errors
+            else ""
+        )
         if report.status == "invalid":
             self.report_title = f"{report.filename} cannot be imported"
-            self.report_detail = "Fix the problems marked Fatal and check the file again. Nothing was changed."
+            self.report_detail = (
+                "Fix the problems marked Fatal and check the file again. Nothing was changed."
+            )
         elif report.status == "done":
             created = report.counts.get("people", {}).get("created", 0)
             self.report_title = f"Imported {report.filename}"
-            self.report_detail = f"{report.changes():,} records changed. " + left_out.format("were") + (
-                "Imported people have no password yet: set a temporary password on the Accounts page for each "
-                "person who should sign in." if created else "")
+            self.report_detail = (
+                f"{report.changes():,} records changed. "
+                + left_out.format("were")
+                + (
+                    "Imported people have no password yet: set a temporary password on the Accounts page for each "
+                    "person who should sign in."
+                    if created
+                    else ""
+                )
+            )
         else:
-            self.report_title = f"{report.filename}: OneRoster {report.version} for {report.org_name}"
+            self.report_title = (
+                f"{report.filename}: OneRoster {report.version} for {report.org_name}"
+            )
             self.report_detail = left_out.format("will be") + (
-                "Nothing has been changed yet: check the counts, then import." if report.changes() else
-                "Everything in this file is already in the school: importing it would change nothing.")
+                "Nothing has been changed yet: check the counts, then import."
+                if report.changes()
+                else "Everything in this file is already in the school: importing it would change nothing."
+            )
         if not fatal and not errors and not warnings:
             self.report_detail = "No problems found. " + self.report_detail
         self.findings = [
-            {"file": f.file or "(zip)", "line": str(f.line) if f.line else "", "column": f.column,
-             "problem": f.problem, "severity": SEVERITY_LABELS.get(f.severity, f.severity)}
+            {
+                "file": f.file or "(zip)",
+                "line": str(f.line) if f.line else "",
+                "column": f.column,
+                "problem": f.problem,
+                "severity": SEVERITY_LABELS.get(f.severity, f.severity),
+            }
             for f in report.findings[:SHOWN_FINDINGS]
         ]
         self.findings_more = max(0, len(report.findings) - SHOWN_FINDINGS)
         self.counts = [
             {"kind": KIND_LABELS[kind], **{k: f"{v:,}" for k, v in report.counts[kind].items()}}
-            for kind in KIND_LABELS if report.counts.get(kind)
+            for kind in KIND_LABELS
+            if report.counts.get(kind)
         ]
 
     def _clear_report(self) -> None:
@@ -312,7 +352,11 @@ class AdminImportState(SessionState):
     async def run_import(self):
         """Import the checked file in one transaction, publishing its progress until it ends."""
         async with self:
-            ready = self.report_status == "checked" and self._upload_path and not (self.importing or self.checking)
+            ready = (
+                self.report_status == "checked"
+                and self._upload_path
+                and not (self.importing or self.checking)
+            )
             if not ready:
                 self.error = MSG_UPLOAD_FIRST if not self.importing else ""
                 return
@@ -329,7 +373,9 @@ class AdminImportState(SessionState):
                 self._clear_report()
             return
         progress = _Progress()
-        job = asyncio.ensure_future(asyncio.to_thread(_import, actor, data, name, client_ip, progress))
+        job = asyncio.ensure_future(
+            asyncio.to_thread(_import, actor, data, name, client_ip, progress)
+        )
         while not job.done():
             await asyncio.wait({job}, timeout=PROGRESS_INTERVAL_S)
             async with self:

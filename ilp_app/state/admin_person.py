@@ -40,8 +40,13 @@ def _disconnected(removed: int) -> str:
 def _temporary_password(token: str, user_id: int, password: object, client_ip: str) -> None:
     with unit_of_work() as s:
         me = auth.current_user(session=s, token=token)
-        users.temporary_password_set(session=s, actor=me.actor if me else None, user_id=user_id,
-                                     password=password, client_ip=client_ip)
+        users.temporary_password_set(
+            session=s,
+            actor=me.actor if me else None,
+            user_id=user_id,
+            password=password,
+            client_ip=client_ip,
+        )
 
 
 class AdminPersonState(SessionState):
@@ -80,14 +85,20 @@ class AdminPersonState(SessionState):
     # --- loading ---
 
     def _fill(self, s, actor) -> None:
-        self.person = people_admin.person_detail(session=s, actor=actor, user_id=self._person_id,
-                                                 client_ip=self._client_ip())
-        self.group_choices = (relationships.group_options(session=s, actor=actor)
-                              if self.person.is_mentor else [])
+        self.person = people_admin.person_detail(
+            session=s, actor=actor, user_id=self._person_id, client_ip=self._client_ip()
+        )
+        self.group_choices = (
+            relationships.group_options(session=s, actor=actor) if self.person.is_mentor else []
+        )
         self.mentor_choices = (
-            [m for m in relationships.people_with_role(session=s, actor=actor, role=Role.MENTOR)
-             if m.id != self.person.id and m.id not in {x.id for x in self.person.mentors}]
-            if self.person.is_learner else []
+            [
+                m
+                for m in relationships.people_with_role(session=s, actor=actor, role=Role.MENTOR)
+                if m.id != self.person.id and m.id not in {x.id for x in self.person.mentors}
+            ]
+            if self.person.is_learner
+            else []
         )
 
     def _refused(self, me, error: DomainError) -> list:
@@ -102,8 +113,12 @@ class AdminPersonState(SessionState):
         person_id = _route_id(self.user_id)
         try:
             with unit_of_work() as s:
-                detail = people_admin.person_detail(session=s, actor=me.actor if me else None, user_id=person_id,
-                                                    client_ip=self._client_ip())
+                detail = people_admin.person_detail(
+                    session=s,
+                    actor=me.actor if me else None,
+                    user_id=person_id,
+                    client_ip=self._client_ip(),
+                )
                 self._person_id = detail.id
                 self._fill(s, me.actor)
         except DomainError as error:
@@ -144,11 +159,16 @@ class AdminPersonState(SessionState):
         try:
             with unit_of_work() as s:
                 changed = people_admin.user_update(
-                    session=s, actor=me.actor if me else None, user_id=self._person_id,
-                    email=form_data.get("email"), full_name=form_data.get("full_name"),
-                    preferred_name=form_data.get("preferred_name", ""), pronouns=form_data.get("pronouns", ""),
+                    session=s,
+                    actor=me.actor if me else None,
+                    user_id=self._person_id,
+                    email=form_data.get("email"),
+                    full_name=form_data.get("full_name"),
+                    preferred_name=form_data.get("preferred_name", ""),
+                    pronouns=form_data.get("pronouns", ""),
                     pronouns_visibility=form_data.get("pronouns_visibility", "family"),
-                    roles=roles_from_form(form_data), client_ip=self._client_ip(),
+                    roles=roles_from_form(form_data),
+                    client_ip=self._client_ip(),
                 )
             with unit_of_work() as s:
                 self._fill(s, me.actor)
@@ -165,9 +185,18 @@ class AdminPersonState(SessionState):
     @rx.event
     def set_active(self, active: bool):
         return self._change(
-            lambda s, actor: users.user_set_active(session=s, actor=actor, user_id=self._person_id, active=active,
-                                                   client_ip=self._client_ip()),
-            lambda _: "Account enabled." if active is True else "Account disabled and signed out everywhere.",
+            lambda s, actor: users.user_set_active(
+                session=s,
+                actor=actor,
+                user_id=self._person_id,
+                active=active,
+                client_ip=self._client_ip(),
+            ),
+            lambda _: (
+                "Account enabled."
+                if active is True
+                else "Account disabled and signed out everywhere."
+            ),
         )[1]
 
     @rx.event
@@ -188,8 +217,13 @@ class AdminPersonState(SessionState):
         self.busy = True
         yield
         try:
-            await asyncio.to_thread(_temporary_password, self.session_token, self._person_id,
-                                    form_data.get("password"), self._client_ip())
+            await asyncio.to_thread(
+                _temporary_password,
+                self.session_token,
+                self._person_id,
+                form_data.get("password"),
+                self._client_ip(),
+            )
         except PermissionDenied as error:
             for event in self._refused(self._current(), error):
                 yield event
@@ -200,8 +234,10 @@ class AdminPersonState(SessionState):
             return
         self.busy = False
         self.password_open = False
-        yield rx.toast.success("Temporary password set. Their open sessions ended, and they must choose a new "
-                               "password when they sign in.")
+        yield rx.toast.success(
+            "Temporary password set. Their open sessions ended, and they must choose a new "
+            "password when they sign in."
+        )
         me = self._current()
         try:
             with unit_of_work() as s:
@@ -219,8 +255,12 @@ class AdminPersonState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                found = relationships.learner_search(session=s, actor=me.actor if me else None, query=query,
-                                                     client_ip=self._client_ip())
+                found = relationships.learner_search(
+                    session=s,
+                    actor=me.actor if me else None,
+                    query=query,
+                    client_ip=self._client_ip(),
+                )
         except PermissionDenied as error:
             return self._refused(me, error)
         except DomainError as error:
@@ -248,8 +288,12 @@ class AdminPersonState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                members = relationships.group_learners(session=s, actor=me.actor if me else None,
-                                                       group_id=_route_id(group_id), client_ip=self._client_ip())
+                members = relationships.group_learners(
+                    session=s,
+                    actor=me.actor if me else None,
+                    group_id=_route_id(group_id),
+                    client_ip=self._client_ip(),
+                )
         except PermissionDenied as error:
             return self._refused(me, error)
         except DomainError as error:
@@ -262,12 +306,19 @@ class AdminPersonState(SessionState):
     def clear_selection(self):
         self.selected = []
 
-    def _mentoring(self, connect: bool, mentor_id: object, learner_ids: list, done) -> tuple[bool, list]:
+    def _mentoring(
+        self, connect: bool, mentor_id: object, learner_ids: list, done
+    ) -> tuple[bool, list]:
         """Connect (or disconnect) a mentor and learners; once saved, their open pages reload."""
         change = relationships.mentor_connect if connect else relationships.mentor_disconnect
         saved, events = self._change(
-            lambda s, actor: change(session=s, actor=actor, mentor_id=mentor_id, learner_ids=learner_ids,
-                                    client_ip=self._client_ip()),
+            lambda s, actor: change(
+                session=s,
+                actor=actor,
+                mentor_id=mentor_id,
+                learner_ids=learner_ids,
+                client_ip=self._client_ip(),
+            ),
             done,
         )
         if saved:  # the service accepted the ids: whole numbers, which the pushes below key on
@@ -280,9 +331,13 @@ class AdminPersonState(SessionState):
     async def connect_selected(self):
         ids = list(self.selected_ids)
         saved, events = self._mentoring(
-            True, self._person_id, ids,
-            lambda added: f"Connected {added} of {len(ids)} learners." + (
-                f" {len(ids) - added} already were." if added < len(ids) else ""),
+            True,
+            self._person_id,
+            ids,
+            lambda added: (
+                f"Connected {added} of {len(ids)} learners."
+                + (f" {len(ids) - added} already were." if added < len(ids) else "")
+            ),
         )
         if saved:
             self.selected, self.learner_results, self.learner_query = [], [], ""
@@ -298,7 +353,9 @@ class AdminPersonState(SessionState):
     async def connect_mentor(self, form_data: dict):
         mentor_id = _route_id(form_data.get("mentor_id")) if isinstance(form_data, dict) else None
         return self._mentoring(
-            True, mentor_id, [self._person_id],
+            True,
+            mentor_id,
+            [self._person_id],
             lambda added: "Connected to the mentor." if added else "They were already connected.",
         )[1]
 
@@ -308,8 +365,13 @@ class AdminPersonState(SessionState):
 
     def _unlink(self, parent_id: object, learner_id: object, done: str) -> list:
         return self._change(
-            lambda s, actor: relationships.guardian_unlink(session=s, actor=actor, parent_id=parent_id,
-                                                           learner_id=learner_id, client_ip=self._client_ip()),
+            lambda s, actor: relationships.guardian_unlink(
+                session=s,
+                actor=actor,
+                parent_id=parent_id,
+                learner_id=learner_id,
+                client_ip=self._client_ip(),
+            ),
             lambda removed: done if removed else "They were not linked.",
         )[1]
 
@@ -331,9 +393,14 @@ class AdminPersonState(SessionState):
     def link_child(self, learner_id: int):
         parent_id, label = self._person_id, self.child_label
         saved, events = self._change(
-            lambda s, actor: relationships.guardian_link(session=s, actor=actor, parent_id=parent_id,
-                                                         learner_id=learner_id, relationship_label=label,
-                                                         client_ip=self._client_ip()),
+            lambda s, actor: relationships.guardian_link(
+                session=s,
+                actor=actor,
+                parent_id=parent_id,
+                learner_id=learner_id,
+                relationship_label=label,
+                client_ip=self._client_ip(),
+            ),
             lambda new: "Child linked." if new else "Already linked; the relationship was updated.",
         )
         if saved:

@@ -25,16 +25,29 @@ MODES = {"anonymise": "Anonymise", "erase": "Erase"}
 def _run_retention(token: str, client_ip: str) -> list[str]:
     with unit_of_work() as s:
         me = auth.current_user(session=s, token=token)
-        removals = retention.retention_run_now(session=s, actor=me.actor if me else None, client_ip=client_ip)
-    lines = [f"{r.label} ({r.period}{'' if r.site_id else ', all schools'}): {r.removed} removed" for r in removals]
+        removals = retention.retention_run_now(
+            session=s, actor=me.actor if me else None, client_ip=client_ip
+        )
+    lines = [
+        f"{r.label} ({r.period}{'' if r.site_id else ', all schools'}): {r.removed} removed"
+        for r in removals
+    ]
     return [*lines, f"Total: {sum(r.removed for r in removals)} removed"]
 
 
-def _erase(token: str, learner_id: int, mode: str, confirm_name: object, client_ip: str) -> ErasureResult:
+def _erase(
+    token: str, learner_id: int, mode: str, confirm_name: object, client_ip: str
+) -> ErasureResult:
     with unit_of_work() as s:
         me = auth.current_user(session=s, token=token)
-        return erasure.learner_erase(session=s, actor=me.actor if me else None, learner_id=learner_id, mode=mode,
-                                     confirm_name=confirm_name, client_ip=client_ip)
+        return erasure.learner_erase(
+            session=s,
+            actor=me.actor if me else None,
+            learner_id=learner_id,
+            mode=mode,
+            confirm_name=confirm_name,
+            client_ip=client_ip,
+        )
 
 
 class AdminPrivacyState(SessionState):
@@ -62,8 +75,9 @@ class AdminPrivacyState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                rules = retention.retention_rules(session=s, actor=me.actor if me else None,
-                                                  client_ip=self._client_ip())
+                rules = retention.retention_rules(
+                    session=s, actor=me.actor if me else None, client_ip=self._client_ip()
+                )
         except DomainError as error:
             return self._fail(me, error)
         self.reset()
@@ -74,8 +88,12 @@ class AdminPrivacyState(SessionState):
     def _find(self, me) -> list | None:
         try:
             with unit_of_work() as s:
-                self.matches = erasure.learners_find(session=s, actor=me.actor if me else None, query=self.query,
-                                                     client_ip=self._client_ip())
+                self.matches = erasure.learners_find(
+                    session=s,
+                    actor=me.actor if me else None,
+                    query=self.query,
+                    client_ip=self._client_ip(),
+                )
         except PermissionDenied as error:
             return self._fail(me, error)
         except DomainError as error:
@@ -96,8 +114,12 @@ class AdminPrivacyState(SessionState):
         try:
             with unit_of_work() as s:
                 self.rules = retention.retention_rule_set(
-                    session=s, actor=me.actor if me else None, record_type=record_type,
-                    keep_days=form.get("keep_days"), client_ip=self._client_ip())
+                    session=s,
+                    actor=me.actor if me else None,
+                    record_type=record_type,
+                    keep_days=form.get("keep_days"),
+                    client_ip=self._client_ip(),
+                )
         except PermissionDenied as error:
             return self._fail(me, error)
         except DomainError as error:
@@ -106,7 +128,9 @@ class AdminPrivacyState(SessionState):
             return None
         self.rule_error, self.rule_error_type = "", ""
         saved = next((r for r in self.rules if r.record_type == record_type), None)
-        return rx.toast.success(f"Saved: {saved.label} are kept {saved.keep_text.lower()}." if saved else "Saved.")
+        return rx.toast.success(
+            f"Saved: {saved.label} are kept {saved.keep_text.lower()}." if saved else "Saved."
+        )
 
     @rx.event(background=True)
     async def run_retention(self):
@@ -121,7 +145,11 @@ class AdminPrivacyState(SessionState):
         except Exception as exc:  # what finished before stays deleted; say what went wrong
             async with self:
                 self.running = False
-                events = self._fail(self._current(), exc) if isinstance(exc, DomainError) else self._unexpected(exc)
+                events = (
+                    self._fail(self._current(), exc)
+                    if isinstance(exc, DomainError)
+                    else self._unexpected(exc)
+                )
             for event in events:
                 yield event
             return
@@ -132,15 +160,28 @@ class AdminPrivacyState(SessionState):
 
     @rx.event
     def open_dialog(self, learner_id: int, mode: str):
-        match = next((m for m in self.matches if m.id == learner_id), None) if isinstance(learner_id, int) else None
+        match = (
+            next((m for m in self.matches if m.id == learner_id), None)
+            if isinstance(learner_id, int)
+            else None
+        )
         if match is None or mode not in MODES:
             return rx.toast.error("Find the learner again, then choose what to do.")
-        self.dialog_mode, self.dialog_learner_id, self.dialog_learner_name = mode, match.id, match.full_name
+        self.dialog_mode, self.dialog_learner_id, self.dialog_learner_name = (
+            mode,
+            match.id,
+            match.full_name,
+        )
         self.dialog_error = ""
         return None
 
     def _close_dialog(self) -> None:
-        self.dialog_mode, self.dialog_learner_id, self.dialog_learner_name, self.dialog_error = "", 0, "", ""
+        self.dialog_mode, self.dialog_learner_id, self.dialog_learner_name, self.dialog_error = (
+            "",
+            0,
+            "",
+            "",
+        )
 
     @rx.event
     def close_dialog(self):
@@ -155,7 +196,11 @@ class AdminPrivacyState(SessionState):
                 return
             self.busy = True
             token, client_ip = self.session_token, self._client_ip()
-            learner_id, mode, name = self.dialog_learner_id, self.dialog_mode, self.dialog_learner_name
+            learner_id, mode, name = (
+                self.dialog_learner_id,
+                self.dialog_mode,
+                self.dialog_learner_name,
+            )
         typed = form_data.get("confirm_name", "") if isinstance(form_data, dict) else ""
         try:
             result = await asyncio.to_thread(_erase, token, learner_id, mode, typed, client_ip)
@@ -164,7 +209,9 @@ class AdminPrivacyState(SessionState):
                 self.busy = False
                 if isinstance(error, PermissionDenied):
                     events = self._fail(self._current(), error)
-                elif isinstance(error, DomainError):  # a wrong name, or the learner changed meanwhile
+                elif isinstance(
+                    error, DomainError
+                ):  # a wrong name, or the learner changed meanwhile
                     self.dialog_error, events = error.message, []
                 else:
                     events = self._unexpected(error)
@@ -178,7 +225,9 @@ class AdminPrivacyState(SessionState):
         live.announce(learner_ids={learner_id}, user_ids=set())
         live.roster_changed(set(result.linked_user_ids))
         live.roster_changed(set(result.teacher_ids) - set(result.linked_user_ids))
-        if result.mode == "erase":  # an anonymised learner stays on the boards, under the erased name
+        if (
+            result.mode == "erase"
+        ):  # an anonymised learner stays on the boards, under the erased name
             live.learner_erased(learner_id, set(result.group_ids))
         done = "anonymised" if mode == "anonymise" else "erased"
         yield rx.toast.success(f"{name} was {done}.")

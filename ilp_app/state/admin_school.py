@@ -54,7 +54,9 @@ class AdminSchoolState(SessionState):
     def _refresh(self, me) -> None:
         actor = me.actor if me else None
         with unit_of_work() as s:
-            self.site = school_admin.site_settings(session=s, actor=actor, client_ip=self._client_ip())
+            self.site = school_admin.site_settings(
+                session=s, actor=actor, client_ip=self._client_ip()
+            )
             self.periods = school_admin.period_list(session=s, actor=actor)
             self.areas = school_admin.focus_area_catalogue(session=s, actor=actor)
         self.loaded = True
@@ -74,7 +76,9 @@ class AdminSchoolState(SessionState):
             return self._fail(me, error)
         return None
 
-    def _change(self, service, *, success: str, in_dialog: bool = False, **kwargs) -> tuple[bool, list]:
+    def _change(
+        self, service, *, success: str, in_dialog: bool = False, **kwargs
+    ) -> tuple[bool, list]:
         """Run one change for the signed-in person, then show the settings as they now are.
 
         Bad input is explained in the open dialog (or a toast) and changed nothing; a refusal
@@ -83,7 +87,9 @@ class AdminSchoolState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                service(session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs)
+                service(
+                    session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs
+                )
         except DomainError as error:
             if me is None or isinstance(error, PermissionDenied):
                 return False, self._fail(me, error)
@@ -120,7 +126,12 @@ class AdminSchoolState(SessionState):
             if row is None:
                 return
             values = {"name": row.name, "description": row.description}
-        self.dialog, self.dialog_target, self.dialog_values, self.dialog_error = kind, target, values, ""
+        self.dialog, self.dialog_target, self.dialog_values, self.dialog_error = (
+            kind,
+            target,
+            values,
+            "",
+        )
 
     @rx.event
     def ask_ilp(self, enabled: bool):
@@ -145,12 +156,21 @@ class AdminSchoolState(SessionState):
         """Yes, in the confirmation that is open."""
         if self.dialog == "ilp":
             wanted = self._ilp_wanted
-            return self._act(school_admin.site_set_ilp_enabled, enabled=wanted, in_dialog=True,
-                             success="ILPs are switched on." if wanted else
-                             "ILPs are switched off. Only the administration stays open.")
+            return self._act(
+                school_admin.site_set_ilp_enabled,
+                enabled=wanted,
+                in_dialog=True,
+                success="ILPs are switched on."
+                if wanted
+                else "ILPs are switched off. Only the administration stays open.",
+            )
         if self.dialog == "period_delete":
-            return self._act(school_admin.period_delete, period_id=self.dialog_target, in_dialog=True,
-                             success="Period deleted.")
+            return self._act(
+                school_admin.period_delete,
+                period_id=self.dialog_target,
+                in_dialog=True,
+                success="Period deleted.",
+            )
         return self.close_dialog()
 
     @rx.event
@@ -162,16 +182,33 @@ class AdminSchoolState(SessionState):
             self.dialog_error = error.message
             return None
         if self.dialog == "period_add":
-            return self._act(school_admin.period_create, name=form.get("name"), starts_on=form.get("starts_on"),
-                             ends_on=form.get("ends_on"), in_dialog=True, success="Period added.")
+            return self._act(
+                school_admin.period_create,
+                name=form.get("name"),
+                starts_on=form.get("starts_on"),
+                ends_on=form.get("ends_on"),
+                in_dialog=True,
+                success="Period added.",
+            )
         if self.dialog == "period_edit":
-            return self._act(school_admin.period_edit, period_id=self.dialog_target, name=form.get("name"),
-                             starts_on=form.get("starts_on"), ends_on=form.get("ends_on"), in_dialog=True,
-                             success="Period saved.")
+            return self._act(
+                school_admin.period_edit,
+                period_id=self.dialog_target,
+                name=form.get("name"),
+                starts_on=form.get("starts_on"),
+                ends_on=form.get("ends_on"),
+                in_dialog=True,
+                success="Period saved.",
+            )
         if self.dialog == "area_edit":
-            return self._act(school_admin.focus_area_option_edit, option_id=self.dialog_target,
-                             name=form.get("name"), description=form.get("description", ""), in_dialog=True,
-                             success="Focus area saved.")
+            return self._act(
+                school_admin.focus_area_option_edit,
+                option_id=self.dialog_target,
+                name=form.get("name"),
+                description=form.get("description", ""),
+                in_dialog=True,
+                success="Focus area saved.",
+            )
         return self.close_dialog()
 
     # --- inline changes ---
@@ -179,24 +216,41 @@ class AdminSchoolState(SessionState):
     @rx.event
     def rename_site(self, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
-        return self._act(school_admin.site_rename, name=form.get("name"), success="School name saved.")
+        return self._act(
+            school_admin.site_rename, name=form.get("name"), success="School name saved."
+        )
 
     @rx.event
     def add_area(self, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
-        saved, events = self._change(school_admin.focus_area_option_add, name=form.get("name"),
-                                     description=form.get("description", ""), success="Focus area added.")
+        saved, events = self._change(
+            school_admin.focus_area_option_add,
+            name=form.get("name"),
+            description=form.get("description", ""),
+            success="Focus area added.",
+        )
         if saved:
-            self.form_key += 1  # empty fields for the next one; after a refusal, the text stays to be corrected
+            self.form_key += (
+                1  # empty fields for the next one; after a refusal, the text stays to be corrected
+            )
         return events
 
     @rx.event
     def move_area(self, option_id: int, direction: str):
-        return self._act(school_admin.focus_area_option_move, option_id=option_id, direction=direction,
-                         success="Order saved.")
+        return self._act(
+            school_admin.focus_area_option_move,
+            option_id=option_id,
+            direction=direction,
+            success="Order saved.",
+        )
 
     @rx.event
     def set_area_archived(self, option_id: int, archived: bool):
-        return self._act(school_admin.focus_area_option_set_archived, option_id=option_id, archived=archived,
-                         success="Archived: mentors are no longer offered it." if archived is True else
-                         "Restored: mentors are offered it again.")
+        return self._act(
+            school_admin.focus_area_option_set_archived,
+            option_id=option_id,
+            archived=archived,
+            success="Archived: mentors are no longer offered it."
+            if archived is True
+            else "Restored: mentors are offered it again.",
+        )

@@ -30,8 +30,12 @@ class GroupPageState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                data = overview.group_board(session=s, actor=me.actor if me else None, group_id=self.group_id,
-                                            client_ip=self._client_ip())
+                data = overview.group_board(
+                    session=s,
+                    actor=me.actor if me else None,
+                    group_id=self.group_id,
+                    client_ip=self._client_ip(),
+                )
         except DomainError as error:
             self.reset()
             return self._refusal(me, error)
@@ -50,7 +54,9 @@ class GroupPageState(SessionState):
 
     @rx.event
     async def open_board(self):
-        return await self._join(live.GroupBoard, live.group_token, lambda b, d: setattr(b, "rows", d.rows))
+        return await self._join(
+            live.GroupBoard, live.group_token, lambda b, d: setattr(b, "rows", d.rows)
+        )
 
     @rx.event
     async def leave_board(self):
@@ -65,8 +71,12 @@ class GroupPageState(SessionState):
         yield
         try:
             with unit_of_work() as s:
-                summary = lifecycle.plan_next_period_group(session=s, actor=me.actor if me else None,
-                                                           group_id=self.group_id, client_ip=self._client_ip())
+                summary = lifecycle.plan_next_period_group(
+                    session=s,
+                    actor=me.actor if me else None,
+                    group_id=self.group_id,
+                    client_ip=self._client_ip(),
+                )
                 outbox = (changed_learners(s), notified_users(s))
         except DomainError as error:
             self.moving = False
@@ -97,7 +107,9 @@ class ProjectorPageState(GroupPageState):
 
     @rx.event
     async def open_projector(self):
-        return await self._join(live.ProjectorBoard, live.projector_token, lambda b, d: setattr(b, "tiles", d.tiles))
+        return await self._join(
+            live.ProjectorBoard, live.projector_token, lambda b, d: setattr(b, "tiles", d.tiles)
+        )
 
     @rx.event
     async def leave_projector(self):

@@ -27,7 +27,9 @@ class StaffHomeState(SessionState):
         needle = self.query.strip().casefold()
         if not needle:
             return self.learners
-        return [r for r in self.learners if needle in f"{r.name} {r.full_name} {r.groups}".casefold()]
+        return [
+            r for r in self.learners if needle in f"{r.name} {r.full_name} {r.groups}".casefold()
+        ]
 
     @rx.event
     def set_query(self, value: str):
@@ -89,8 +91,12 @@ class MentorHomeState(StaffHomeState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                plan_id = plan_edit.plan_create(session=s, actor=me.actor if me else None, learner_id=learner_id,
-                                                client_ip=self._client_ip())
+                plan_id = plan_edit.plan_create(
+                    session=s,
+                    actor=me.actor if me else None,
+                    learner_id=learner_id,
+                    client_ip=self._client_ip(),
+                )
         except DomainError as error:
             if me is None:
                 return self._refusal(me, error)

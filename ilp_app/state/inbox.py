@@ -34,7 +34,9 @@ class InboxState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                self.items = notifications.notification_list(session=s, actor=me.actor if me else None)
+                self.items = notifications.notification_list(
+                    session=s, actor=me.actor if me else None
+                )
         except DomainError as error:
             return self._refusal(me, error)
         return None
@@ -52,7 +54,9 @@ class InboxState(SessionState):
 
     @rx.event
     async def mark_read(self, notification_id: int, plan_id: int):
-        events = await self._change(notifications.notification_mark_read, notification_id=notification_id)
+        events = await self._change(
+            notifications.notification_mark_read, notification_id=notification_id
+        )
         if not events and isinstance(plan_id, int) and plan_id > 0:
             return rx.redirect(routes.plan_url(plan_id))
         return events

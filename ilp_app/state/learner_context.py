@@ -20,7 +20,9 @@ from ilp_app.state import live
 from ilp_app.state.session import SessionState
 
 KIND_OPTIONS = [{"value": k, "label": label} for k, label in context.KIND_LABELS.items()]
-VISIBILITY_OPTIONS = [{"value": v, "label": label} for v, label in context.VISIBILITY_LABELS.items()]
+VISIBILITY_OPTIONS = [
+    {"value": v, "label": label} for v, label in context.VISIBILITY_LABELS.items()
+]
 _EMPTY_FORM = {"kind": "prior_attainment", "label": "", "value": "", "visibility": "staff"}
 
 
@@ -84,8 +86,12 @@ class LearnerContextState(SessionState):
 
     def _load(self, learner_id: int, me: CurrentUser | None) -> None:
         with unit_of_work() as s:
-            header = context.context_header(session=s, actor=me.actor if me else None, learner_id=learner_id,
-                                            client_ip=self._client_ip())
+            header = context.context_header(
+                session=s,
+                actor=me.actor if me else None,
+                learner_id=learner_id,
+                client_ip=self._client_ip(),
+            )
         self._apply(header)
 
     def _show_learner(self, learner_id: int, me: CurrentUser | None = None) -> None:
@@ -118,7 +124,9 @@ class LearnerContextState(SessionState):
 
     # --- changes ---
 
-    def _change(self, service, *, success: str, in_form: bool = False, **kwargs) -> tuple[object, bool]:
+    def _change(
+        self, service, *, success: str, in_form: bool = False, **kwargs
+    ) -> tuple[object, bool]:
         """Run one change for the learner shown here, then show the context as it now is.
 
         Returns the events for this browser, and whether anything was saved.
@@ -129,8 +137,13 @@ class LearnerContextState(SessionState):
             if not learner_id:
                 raise ValidationFailed("Open a learner's plan first.")
             with unit_of_work() as s:
-                service(session=s, actor=me.actor if me else None, learner_id=learner_id,
-                        client_ip=self._client_ip(), **kwargs)
+                service(
+                    session=s,
+                    actor=me.actor if me else None,
+                    learner_id=learner_id,
+                    client_ip=self._client_ip(),
+                    **kwargs,
+                )
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 self._clear()
@@ -146,8 +159,11 @@ class LearnerContextState(SessionState):
     def _announce(self) -> None:
         """Tell the other screens showing this learner's plan (this one already shows the change)."""
         if self.shown_learner_id:
-            live.announce(learner_ids={self.shown_learner_id}, user_ids=set(),
-                          skip_client=self.router.session.client_token)
+            live.announce(
+                learner_ids={self.shown_learner_id},
+                user_ids=set(),
+                skip_client=self.router.session.client_token,
+            )
 
     @rx.event
     def open_editor(self):
@@ -167,8 +183,12 @@ class LearnerContextState(SessionState):
         if not self.can_edit or item is None:
             return
         self.edit_item_id = item.id
-        self.form_values = {"kind": item.kind, "label": item.label, "value": item.value,
-                            "visibility": item.visibility}
+        self.form_values = {
+            "kind": item.kind,
+            "label": item.label,
+            "value": item.value,
+            "visibility": item.visibility,
+        }
         self.form_error = ""
         self.form_version += 1
 
@@ -192,10 +212,17 @@ class LearnerContextState(SessionState):
             return
         fields = {k: form.get(k, "") for k in ("kind", "label", "value", "visibility")}
         if self.edit_item_id:
-            events, changed = self._change(context.context_item_update, item_id=self.edit_item_id,
-                                           success="Item saved.", in_form=True, **fields)
+            events, changed = self._change(
+                context.context_item_update,
+                item_id=self.edit_item_id,
+                success="Item saved.",
+                in_form=True,
+                **fields,
+            )
         else:
-            events, changed = self._change(context.context_item_add, success="Item added.", in_form=True, **fields)
+            events, changed = self._change(
+                context.context_item_add, success="Item added.", in_form=True, **fields
+            )
         if changed:
             self._reset_form()
         yield events
@@ -206,15 +233,20 @@ class LearnerContextState(SessionState):
     async def remove_item(self, item_id: int):
         if item_id == self.edit_item_id:
             self._reset_form()
-        events, changed = self._change(context.context_item_remove, item_id=item_id, success="Item removed.")
+        events, changed = self._change(
+            context.context_item_remove, item_id=item_id, success="Item removed."
+        )
         yield events
         if changed:
             self._announce()
 
     @rx.event
     async def set_pronouns_visibility(self, visibility: str):
-        events, changed = self._change(context.pronouns_visibility_set, visibility=visibility,
-                                       success="Saved who sees the pronouns.")
+        events, changed = self._change(
+            context.pronouns_visibility_set,
+            visibility=visibility,
+            success="Saved who sees the pronouns.",
+        )
         yield events
         if changed:
             self._announce()

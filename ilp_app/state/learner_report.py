@@ -33,14 +33,20 @@ class LearnerReportState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                overview = learner_report.learner_overview(session=s, actor=me.actor if me else None,
-                                                           learner_id=learner_id, client_ip=self._client_ip())
+                overview = learner_report.learner_overview(
+                    session=s,
+                    actor=me.actor if me else None,
+                    learner_id=learner_id,
+                    client_ip=self._client_ip(),
+                )
         except (NotFound, ValidationFailed) as error:
             # Nothing to see and nothing changed: say so on the page.
             self.reset()
             self.message, self.loaded = error.message, True
             return None
-        except DomainError as error:  # refused (and audited): nothing of this learner stays on screen
+        except (
+            DomainError
+        ) as error:  # refused (and audited): nothing of this learner stays on screen
             self.reset()
             return self._refusal(me, error)
         if self.overview is None or self.overview.learner_id != overview.learner_id:
@@ -58,5 +64,8 @@ class LearnerReportState(SessionState):
         """Show or hide a chart's numbers as a table."""
         if key not in TABLE_KEYS:
             return
-        self.open_tables = ([k for k in self.open_tables if k != key] if key in self.open_tables
-                            else [*self.open_tables, key])
+        self.open_tables = (
+            [k for k in self.open_tables if k != key]
+            if key in self.open_tables
+            else [*self.open_tables, key]
+        )

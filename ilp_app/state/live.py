@@ -121,7 +121,9 @@ def follow_plans_with(cls: type[rx.State]) -> None:
     _plan_followers.append(cls)
 
 
-async def publish(*, learner_ids: set[int], user_ids: set[int], skip: dict[int, set[str]] | None = None) -> None:
+async def publish(
+    *, learner_ids: set[int], user_ids: set[int], skip: dict[int, set[str]] | None = None
+) -> None:
     """Tell every open screen about committed changes: boards, plan pages, notification counters.
 
     ``skip`` maps a learner to browsers that already show the change (the ones that made it).
@@ -138,23 +140,36 @@ async def publish(*, learner_ids: set[int], user_ids: set[int], skip: dict[int, 
         tiles: dict[int, ProjectorTile] = {}
         if boards:
             # A learner's row is the same on every board, so it is built once.
-            data = overview.group_board_rebuild(session=s, group=next(iter(boards.values())),
-                                                learner_ids=sorted(learner_ids))
+            data = overview.group_board_rebuild(
+                session=s, group=next(iter(boards.values())), learner_ids=sorted(learner_ids)
+            )
             rows = {r.learner_id: r for r in data.rows}
             tiles = {t.learner_id: t for t in data.tiles}
         unread = {uid: notifications.unread_count(session=s, user_id=uid) for uid in user_ids}
     app = _app()
     for gid in boards:
-        async with app.modify_state(rx.BaseStateToken(ident=group_token(gid), cls=GroupBoard)) as root:
+        async with app.modify_state(
+            rx.BaseStateToken(ident=group_token(gid), cls=GroupBoard)
+        ) as root:
             board = await root.get_state(GroupBoard)
-            if board.group_id == gid and (new := _replace(board.rows, "learner_id", rows)) is not None:
+            if (
+                board.group_id == gid
+                and (new := _replace(board.rows, "learner_id", rows)) is not None
+            ):
                 board.rows = new
-        async with app.modify_state(rx.BaseStateToken(ident=projector_token(gid), cls=ProjectorBoard)) as root:
+        async with app.modify_state(
+            rx.BaseStateToken(ident=projector_token(gid), cls=ProjectorBoard)
+        ) as root:
             board = await root.get_state(ProjectorBoard)
-            if board.group_id == gid and (new := _replace(board.tiles, "learner_id", tiles)) is not None:
+            if (
+                board.group_id == gid
+                and (new := _replace(board.tiles, "learner_id", tiles)) is not None
+            ):
                 board.tiles = new
     for lid in learner_ids:
-        async with app.modify_state(rx.BaseStateToken(ident=learner_token(lid), cls=PlanPulse)) as root:
+        async with app.modify_state(
+            rx.BaseStateToken(ident=learner_token(lid), cls=PlanPulse)
+        ) as root:
             pulse = await root.get_state(PlanPulse)
             pulse.version += 1
             followers = set(pulse._linked_from) - skip.get(lid, set())
@@ -166,10 +181,14 @@ async def publish(*, learner_ids: set[int], user_ids: set[int], skip: dict[int, 
                     if (await root.get_state(cls))._follow(lid) is False:
                         gone.add(client)
         if gone:  # signed out or expired: stop reloading plans for them
-            async with app.modify_state(rx.BaseStateToken(ident=learner_token(lid), cls=PlanPulse)) as root:
+            async with app.modify_state(
+                rx.BaseStateToken(ident=learner_token(lid), cls=PlanPulse)
+            ) as root:
                 (await root.get_state(PlanPulse))._linked_from.difference_update(gone)
     for uid, count in unread.items():
-        async with app.modify_state(rx.BaseStateToken(ident=user_token(uid), cls=InboxPulse)) as root:
+        async with app.modify_state(
+            rx.BaseStateToken(ident=user_token(uid), cls=InboxPulse)
+        ) as root:
             inbox = await root.get_state(InboxPulse)
             inbox.unread = count
 
@@ -229,7 +248,9 @@ def follow_rosters_with(cls: type[rx.State]) -> None:
 async def _publish_rosters(user_ids: set[int]) -> None:
     app = _app()
     for uid in sorted(user_ids):
-        async with app.modify_state(rx.BaseStateToken(ident=roster_token(uid), cls=RosterPulse)) as root:
+        async with app.modify_state(
+            rx.BaseStateToken(ident=roster_token(uid), cls=RosterPulse)
+        ) as root:
             pulse = await root.get_state(RosterPulse)
             pulse.version += 1
             followers = set(pulse._linked_from)
@@ -240,7 +261,9 @@ async def _publish_rosters(user_ids: set[int]) -> None:
                     if (await root.get_state(cls))._follow_roster(uid) is False:
                         gone.add(client)
         if gone:  # signed out, or someone else signed in there: stop reloading for them
-            async with app.modify_state(rx.BaseStateToken(ident=roster_token(uid), cls=RosterPulse)) as root:
+            async with app.modify_state(
+                rx.BaseStateToken(ident=roster_token(uid), cls=RosterPulse)
+            ) as root:
                 (await root.get_state(RosterPulse))._linked_from.difference_update(gone)
 
 
@@ -272,11 +295,15 @@ async def _drop_learner(learner_id: int, group_ids: set[int]) -> None:
     """Take a learner who no longer exists off the boards of the groups they were in."""
     app = _app()
     for gid in sorted(group_ids):
-        async with app.modify_state(rx.BaseStateToken(ident=group_token(gid), cls=GroupBoard)) as root:
+        async with app.modify_state(
+            rx.BaseStateToken(ident=group_token(gid), cls=GroupBoard)
+        ) as root:
             board = await root.get_state(GroupBoard)
             if any(r.learner_id == learner_id for r in board.rows):
                 board.rows = [r for r in board.rows if r.learner_id != learner_id]
-        async with app.modify_state(rx.BaseStateToken(ident=projector_token(gid), cls=ProjectorBoard)) as root:
+        async with app.modify_state(
+            rx.BaseStateToken(ident=projector_token(gid), cls=ProjectorBoard)
+        ) as root:
             board = await root.get_state(ProjectorBoard)
             if any(t.learner_id == learner_id for t in board.tiles):
                 board.tiles = [t for t in board.tiles if t.learner_id != learner_id]

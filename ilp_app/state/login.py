@@ -44,7 +44,11 @@ class LoginState(SessionState):
         self.busy = False
         me = self._current()
         if me is not None:
-            target = routes.PASSWORD if me.actor.must_change_password else routes.home_url(me.actor.active_role)
+            target = (
+                routes.PASSWORD
+                if me.actor.must_change_password
+                else routes.home_url(me.actor.active_role)
+            )
             return rx.redirect(target)
         # Signed out or expired: this browser stops following whatever the last person watched, and
         # forgets what their pages held (a reload would otherwise send it all to this browser again).
@@ -58,7 +62,11 @@ class LoginState(SessionState):
         me = self._current()
         if me is None:
             return rx.redirect(routes.LOGIN)
-        return rx.redirect(routes.PASSWORD if me.actor.must_change_password else routes.home_url(me.actor.active_role))
+        return rx.redirect(
+            routes.PASSWORD
+            if me.actor.must_change_password
+            else routes.home_url(me.actor.active_role)
+        )
 
     @rx.event
     async def submit(self, form_data: dict):
@@ -84,7 +92,9 @@ class LoginState(SessionState):
         await (await self.get_state(SessionState))._reset_session_tree()
         self.session_token = result.token
         self._current()
-        yield rx.redirect(routes.PASSWORD if result.must_change_password else routes.home_url(result.home_role))
+        yield rx.redirect(
+            routes.PASSWORD if result.must_change_password else routes.home_url(result.home_role)
+        )
 
 
 class PasswordState(SessionState):
@@ -114,7 +124,9 @@ class PasswordState(SessionState):
         self.error = ""
         yield
         try:
-            token = await asyncio.to_thread(_password_change, self.session_token, form_data, self._client_ip())
+            token = await asyncio.to_thread(
+                _password_change, self.session_token, form_data, self._client_ip()
+            )
         except DomainError as error:
             self.busy = False
             self.error = error.message
@@ -125,5 +137,7 @@ class PasswordState(SessionState):
         self.session_token = token
         me = self._current()
         self.required = False
-        yield rx.toast.success("Your password has been changed. Other devices have been signed out.")
+        yield rx.toast.success(
+            "Your password has been changed. Other devices have been signed out."
+        )
         yield rx.redirect(routes.home_url(me.actor.active_role if me else None))

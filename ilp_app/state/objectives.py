@@ -45,16 +45,27 @@ class TreeRow:
 
 
 def _row(node: ObjectiveNode, expanded: bool) -> TreeRow:
-    return TreeRow(id=node.id, code=node.code, statement=node.statement, item_type=node.item_type,
-                   subject=node.subject, depth=node.depth, indent=f"{min(node.depth, 6)}rem",
-                   has_children=node.has_children, expanded=expanded, archived=node.archived, own=node.own,
-                   match=node.match)
+    return TreeRow(
+        id=node.id,
+        code=node.code,
+        statement=node.statement,
+        item_type=node.item_type,
+        subject=node.subject,
+        depth=node.depth,
+        indent=f"{min(node.depth, 6)}rem",
+        has_children=node.has_children,
+        expanded=expanded,
+        archived=node.archived,
+        own=node.own,
+        match=node.match,
+    )
 
 
 def _run_import(actor, data: bytes, filename: str, client_ip: str) -> CaseImportResult:
     with unit_of_work() as s:
-        return case_import.case_import(session=s, actor=actor, data=data, filename=filename,
-                                       client_ip=client_ip)
+        return case_import.case_import(
+            session=s, actor=actor, data=data, filename=filename, client_ip=client_ip
+        )
 
 
 def _form(value: object) -> dict:
@@ -94,15 +105,29 @@ class ObjectivesState(SessionState):
         actor = me.actor if me else None
         with unit_of_work() as s:
             library = objectives.objective_tree(
-                session=s, actor=actor, framework_id=self.framework_id if self.loaded else None, query=self.query,
-                include_archived=self.show_archived, client_ip=self._client_ip())
-            self.runs = case_import.case_import_runs(session=s, actor=actor) if library.can_manage else []
+                session=s,
+                actor=actor,
+                framework_id=self.framework_id if self.loaded else None,
+                query=self.query,
+                include_archived=self.show_archived,
+                client_ip=self._client_ip(),
+            )
+            self.runs = (
+                case_import.case_import_runs(session=s, actor=actor) if library.can_manage else []
+            )
         if library.framework_id != self.framework_id or not keep_expanded:
             # A framework opens showing its first two levels.
             self.expanded = [n.id for n in library.nodes if n.depth == 0 and n.has_children]
-        self.frameworks, self.framework_id, self.framework_title = (library.frameworks, library.framework_id,
-                                                                     library.framework_title)
-        self.can_manage, self.matches, self._nodes = library.can_manage, library.matches, library.nodes
+        self.frameworks, self.framework_id, self.framework_title = (
+            library.frameworks,
+            library.framework_id,
+            library.framework_title,
+        )
+        self.can_manage, self.matches, self._nodes = (
+            library.can_manage,
+            library.matches,
+            library.nodes,
+        )
         self._show_rows()
         self.loaded = True
 
@@ -110,7 +135,8 @@ class ObjectivesState(SessionState):
         opened = set(self.expanded)
         searching = bool(self.query.strip())
         visible = [
-            _row(n, searching or n.id in opened) for n in self._nodes
+            _row(n, searching or n.id in opened)
+            for n in self._nodes
             if searching or all(a in opened for a in n.ancestors)
         ]
         self.rows, self.hidden_rows = visible[:MAX_ROWS], max(0, len(visible) - MAX_ROWS)
@@ -138,7 +164,9 @@ class ObjectivesState(SessionState):
 
     @rx.event
     def choose_framework(self, value: str):
-        if not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12):
+        if not (
+            isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12
+        ):
             return rx.toast.error(objectives.MSG_NO_FRAMEWORK)
         self.framework_id, self.query = int(value), ""
         return self._reload(keep_expanded=False)
@@ -187,7 +215,11 @@ class ObjectivesState(SessionState):
         if node is None:
             return
         self.dialog, self.dialog_target, self.dialog_error = "edit", node.id, ""
-        self.dialog_values = {"code": node.code, "statement": node.statement, "subject": node.subject}
+        self.dialog_values = {
+            "code": node.code,
+            "statement": node.statement,
+            "subject": node.subject,
+        }
 
     @rx.event
     def close_dialog(self):
@@ -200,14 +232,23 @@ class ObjectivesState(SessionState):
         me = self._current()
         try:
             form = _form(form_data)
-            fields = {"code": form.get("code"), "statement": form.get("statement"), "subject": form.get("subject", "")}
+            fields = {
+                "code": form.get("code"),
+                "statement": form.get("statement"),
+                "subject": form.get("subject", ""),
+            }
             with unit_of_work() as s:
                 actor, ip = me.actor if me else None, self._client_ip()
                 if self.dialog == "add":
                     objectives.objective_create(session=s, actor=actor, client_ip=ip, **fields)
                 else:
-                    objectives.objective_update(session=s, actor=actor, objective_id=self.dialog_target,
-                                                client_ip=ip, **fields)
+                    objectives.objective_update(
+                        session=s,
+                        actor=actor,
+                        objective_id=self.dialog_target,
+                        client_ip=ip,
+                        **fields,
+                    )
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 return self._fail(me, error)
@@ -224,8 +265,13 @@ class ObjectivesState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                objectives.objective_set_archived(session=s, actor=me.actor if me else None, objective_id=objective_id,
-                                                  archived=archived, client_ip=self._client_ip())
+                objectives.objective_set_archived(
+                    session=s,
+                    actor=me.actor if me else None,
+                    objective_id=objective_id,
+                    archived=archived,
+                    client_ip=self._client_ip(),
+                )
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 return self._fail(me, error)
@@ -259,8 +305,13 @@ class ObjectivesState(SessionState):
                     break  # the rest of the upload is refused; the import reports the size
             if len(names) > 1:
                 raise ValidationFailed(MSG_ONE_FILE)
-            result = await asyncio.to_thread(_run_import, actor, bytes(data[:MAX_PACKAGE_BYTES + 1]),
-                                             next(iter(names), ""), client_ip)
+            result = await asyncio.to_thread(
+                _run_import,
+                actor,
+                bytes(data[: MAX_PACKAGE_BYTES + 1]),
+                next(iter(names), ""),
+                client_ip,
+            )
         except DomainError as error:
             async with self:
                 self.importing = False
@@ -277,9 +328,15 @@ class ObjectivesState(SessionState):
             self._report(result)
             if result.status == "done":
                 self.framework_id, self.query = result.framework_id, ""
-            events = [*(self._reload(keep_expanded=False) or []), rx.clear_selected_files(UPLOAD_ID)]
-            events.append(rx.toast.success("Package imported.") if result.status == "done"
-                          else rx.toast.error("The package was not imported."))
+            events = [
+                *(self._reload(keep_expanded=False) or []),
+                rx.clear_selected_files(UPLOAD_ID),
+            ]
+            events.append(
+                rx.toast.success("Package imported.")
+                if result.status == "done"
+                else rx.toast.error("The package was not imported.")
+            )
         yield events
 
     def _report(self, result: CaseImportResult) -> None:

@@ -40,8 +40,11 @@ def _form(value: object) -> dict:
 
 
 def _objective_ids(form: dict) -> list[str]:
-    return [key.removeprefix(OBJECTIVE_FIELD_PREFIX) for key, on in form.items()
-            if isinstance(key, str) and key.startswith(OBJECTIVE_FIELD_PREFIX) and on]
+    return [
+        key.removeprefix(OBJECTIVE_FIELD_PREFIX)
+        for key, on in form.items()
+        if isinstance(key, str) and key.startswith(OBJECTIVE_FIELD_PREFIX) and on
+    ]
 
 
 class PlanState(SessionState):
@@ -80,20 +83,32 @@ class PlanState(SessionState):
         self._plan_id = plan_id
         actor = me.actor if me else None
         with unit_of_work() as s:
-            self.plan = plan_read.plan_view(session=s, actor=actor, plan_id=plan_id, client_ip=self._client_ip())
+            self.plan = plan_read.plan_view(
+                session=s, actor=actor, plan_id=plan_id, client_ip=self._client_ip()
+            )
             self._plan_id = self.plan.id
             self.other_plans = [
-                p for p in plan_read.plans_of_learner(session=s, actor=actor, learner_id=self.plan.learner_id)
+                p
+                for p in plan_read.plans_of_learner(
+                    session=s, actor=actor, learner_id=self.plan.learner_id
+                )
                 if p.plan_id != self.plan.id
             ]
             if self.plan.can.edit:
                 self.focus_area_choices = plan_edit.focus_area_options(session=s, actor=actor)
                 # Archived objectives only where a goal of this plan still links to them.
-                linked = [o.id for a in self.plan.focus_areas for g in a.goals for o in g.objectives]
+                linked = [
+                    o.id for a in self.plan.focus_areas for g in a.goals for o in g.objectives
+                ]
                 self.objective_choices = [
-                    {"id": str(o.id), "label": f"{o.code} — {o.statement}", "code": o.code, "statement": o.statement,
-                     "path": o.path + (" · archived" if o.archived else ""),
-                     "search": f"{o.code} {o.statement} {o.path}".lower()}
+                    {
+                        "id": str(o.id),
+                        "label": f"{o.code} — {o.statement}",
+                        "code": o.code,
+                        "statement": o.statement,
+                        "path": o.path + (" · archived" if o.archived else ""),
+                        "search": f"{o.code} {o.statement} {o.path}".lower(),
+                    }
                     for o in objective_choices(session=s, actor=actor, keep_ids=linked)
                 ]
         self.empty_message = ""
@@ -141,8 +156,15 @@ class PlanState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                authorize(me.actor if me else None, Action.HOME_VIEW, Role.LEARNER, client_ip=self._client_ip())
-                plan_id = plan_read.plan_current_id(session=s, actor=me.actor, learner_id=me.actor.user_id)
+                authorize(
+                    me.actor if me else None,
+                    Action.HOME_VIEW,
+                    Role.LEARNER,
+                    client_ip=self._client_ip(),
+                )
+                plan_id = plan_read.plan_current_id(
+                    session=s, actor=me.actor, learner_id=me.actor.user_id
+                )
             if not plan_id:
                 self.reset()
                 self.loaded = True
@@ -160,7 +182,9 @@ class PlanState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                home = parent_home(session=s, actor=me.actor if me else None, client_ip=self._client_ip())
+                home = parent_home(
+                    session=s, actor=me.actor if me else None, client_ip=self._client_ip()
+                )
             self.children = home.children
         except DomainError as error:
             return await self._refused(me, error)
@@ -179,8 +203,12 @@ class PlanState(SessionState):
     def _show_child(self, me, learner_id: object):
         try:
             with unit_of_work() as s:
-                plan_id = plan_read.plan_current_id(session=s, actor=me.actor if me else None,
-                                                    learner_id=learner_id, client_ip=self._client_ip())
+                plan_id = plan_read.plan_current_id(
+                    session=s,
+                    actor=me.actor if me else None,
+                    learner_id=learner_id,
+                    client_ip=self._client_ip(),
+                )
             self.child_id = int(learner_id) if str(learner_id).isdigit() else 0
             if not plan_id:
                 self.plan = None
@@ -204,7 +232,9 @@ class PlanState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                service(session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs)
+                service(
+                    session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs
+                )
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 return self._fail(me, error)
@@ -226,7 +256,9 @@ class PlanState(SessionState):
         learners, users = self._outbox
         self._outbox = (set(), set())
         # This browser already shows the result; every other one watching is told.
-        live.announce(learner_ids=learners, user_ids=users, skip_client=self.router.session.client_token)
+        live.announce(
+            learner_ids=learners, user_ids=users, skip_client=self.router.session.client_token
+        )
 
     async def _run(self, service, *, success: str = "", **kwargs):
         yield self._act(service, success=success, **kwargs)
@@ -242,8 +274,13 @@ class PlanState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                result = plan_activity.task_advance(session=s, actor=me.actor if me else None, task_id=task_id,
-                                                    expected_status=status, client_ip=self._client_ip())
+                result = plan_activity.task_advance(
+                    session=s,
+                    actor=me.actor if me else None,
+                    task_id=task_id,
+                    expected_status=status,
+                    client_ip=self._client_ip(),
+                )
                 self._outbox = (changed_learners(s), notified_users(s))
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
@@ -255,72 +292,106 @@ class PlanState(SessionState):
             except DomainError as reload_error:
                 yield self._fail(me, reload_error)
             return
-        if self.plan is None or self.plan.id != result.plan_id or not plan_read.apply_tick(self.plan, result):
+        if (
+            self.plan is None
+            or self.plan.id != result.plan_id
+            or not plan_read.apply_tick(self.plan, result)
+        ):
             self._show(self._plan_id, me)
         else:
-            self.plan = dataclasses.replace(self.plan)  # a new object: the change is sent to the browser
+            self.plan = dataclasses.replace(
+                self.plan
+            )  # a new object: the change is sent to the browser
         yield
         await self._announce()
 
     @rx.event
     async def rate(self, goal_id: int, score: int):
-        async for event in self._run(plan_activity.rating_add, goal_id=goal_id, score=score, success="Rating saved."):
+        async for event in self._run(
+            plan_activity.rating_add, goal_id=goal_id, score=score, success="Rating saved."
+        ):
             yield event
 
     @rx.event
     async def add_reflection(self, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
-        async for event in self._run(plan_activity.reflection_add, goal_id=form.get("goal_id"),
-                                     body=form.get("body"), success="Reflection saved."):
+        async for event in self._run(
+            plan_activity.reflection_add,
+            goal_id=form.get("goal_id"),
+            body=form.get("body"),
+            success="Reflection saved.",
+        ):
             yield event
 
     @rx.event
     async def post_log(self, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
-        async for event in self._run(plan_activity.log_post, plan_id=self._plan_id, body=form.get("body"),
-                                     success="Posted."):
+        async for event in self._run(
+            plan_activity.log_post, plan_id=self._plan_id, body=form.get("body"), success="Posted."
+        ):
             yield event
 
     @rx.event
     async def add_note(self, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
-        async for event in self._run(plan_activity.note_add, plan_id=self._plan_id, body=form.get("body"),
-                                     visibility=form.get("visibility", ""), success="Note saved."):
+        async for event in self._run(
+            plan_activity.note_add,
+            plan_id=self._plan_id,
+            body=form.get("body"),
+            visibility=form.get("visibility", ""),
+            success="Note saved.",
+        ):
             yield event
 
     @rx.event
     async def set_note_visibility(self, note_id: int, visibility: str):
-        async for event in self._run(plan_activity.note_set_visibility, note_id=note_id, visibility=visibility,
-                                     success="Visibility changed."):
+        async for event in self._run(
+            plan_activity.note_set_visibility,
+            note_id=note_id,
+            visibility=visibility,
+            success="Visibility changed.",
+        ):
             yield event
 
     @rx.event
     async def delete_note(self, note_id: int):
-        async for event in self._run(plan_activity.note_delete, note_id=note_id, success="Note deleted."):
+        async for event in self._run(
+            plan_activity.note_delete, note_id=note_id, success="Note deleted."
+        ):
             yield event
 
     @rx.event
     async def activate(self):
-        async for event in self._run(plan_edit.plan_activate, plan_id=self._plan_id,
-                                     success="The plan is shared with the learner and parents."):
+        async for event in self._run(
+            plan_edit.plan_activate,
+            plan_id=self._plan_id,
+            success="The plan is shared with the learner and parents.",
+        ):
             yield event
 
     @rx.event
     async def add_focus_area(self, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
-        async for event in self._run(plan_edit.focus_area_add, plan_id=self._plan_id, name=form.get("name"),
-                                     success="Focus area added."):
+        async for event in self._run(
+            plan_edit.focus_area_add,
+            plan_id=self._plan_id,
+            name=form.get("name"),
+            success="Focus area added.",
+        ):
             yield event
 
     @rx.event
     async def move_focus_area(self, focus_area_id: int, direction: str):
-        async for event in self._run(plan_edit.focus_area_move, focus_area_id=focus_area_id, direction=direction):
+        async for event in self._run(
+            plan_edit.focus_area_move, focus_area_id=focus_area_id, direction=direction
+        ):
             yield event
 
     @rx.event
     async def delete_focus_area(self, focus_area_id: int):
-        async for event in self._run(plan_edit.focus_area_delete, focus_area_id=focus_area_id,
-                                     success="Focus area removed."):
+        async for event in self._run(
+            plan_edit.focus_area_delete, focus_area_id=focus_area_id, success="Focus area removed."
+        ):
             yield event
 
     @rx.event
@@ -330,14 +401,21 @@ class PlanState(SessionState):
 
     @rx.event
     async def delete_goal(self, goal_id: int):
-        async for event in self._run(plan_edit.goal_delete, goal_id=goal_id, success="Goal removed."):
+        async for event in self._run(
+            plan_edit.goal_delete, goal_id=goal_id, success="Goal removed."
+        ):
             yield event
 
     @rx.event
     async def add_task(self, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
-        async for event in self._run(plan_edit.task_add, goal_id=form.get("goal_id"), title=form.get("title"),
-                                     due_date=form.get("due_date", ""), success="Task added."):
+        async for event in self._run(
+            plan_edit.task_add,
+            goal_id=form.get("goal_id"),
+            title=form.get("title"),
+            due_date=form.get("due_date", ""),
+            success="Task added.",
+        ):
             yield event
 
     @rx.event
@@ -347,20 +425,29 @@ class PlanState(SessionState):
 
     @rx.event
     async def delete_task(self, task_id: int):
-        async for event in self._run(plan_edit.task_delete, task_id=task_id, success="Task removed."):
+        async for event in self._run(
+            plan_edit.task_delete, task_id=task_id, success="Task removed."
+        ):
             yield event
 
     @rx.event
     async def acknowledge(self):
-        async for event in self._run(lifecycle.plan_acknowledge, plan_id=self._plan_id,
-                                     success="Thank you: your acknowledgement of this version is recorded."):
+        async for event in self._run(
+            lifecycle.plan_acknowledge,
+            plan_id=self._plan_id,
+            success="Thank you: your acknowledgement of this version is recorded.",
+        ):
             yield event
 
     @rx.event
     async def set_carry_reason(self, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
-        async for event in self._run(lifecycle.task_reason_set, task_id=form.get("task_id"),
-                                     reason=form.get("reason", ""), success="Saved."):
+        async for event in self._run(
+            lifecycle.task_reason_set,
+            task_id=form.get("task_id"),
+            reason=form.get("reason", ""),
+            success="Saved.",
+        ):
             yield event
 
     @rx.event
@@ -368,8 +455,12 @@ class PlanState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                self.history = history.plan_history(session=s, actor=me.actor if me else None,
-                                                    plan_id=self._plan_id, client_ip=self._client_ip())
+                self.history = history.plan_history(
+                    session=s,
+                    actor=me.actor if me else None,
+                    plan_id=self._plan_id,
+                    client_ip=self._client_ip(),
+                )
         except DomainError as error:
             return self._fail(me, error)
         self.history_open = True
@@ -378,15 +469,27 @@ class PlanState(SessionState):
     async def _start_next_period(self, form_data: dict):
         """Carry the chosen goals and unfinished tasks into the next period; this plan becomes locked."""
         form = form_data if isinstance(form_data, dict) else {}
-        goal_ids = [k.removeprefix(CARRY_GOAL_PREFIX) for k, v in form.items()
-                    if isinstance(k, str) and k.startswith(CARRY_GOAL_PREFIX) and v]
-        reasons = {k.removeprefix(REASON_PREFIX): v for k, v in form.items()
-                   if isinstance(k, str) and k.startswith(REASON_PREFIX)}
+        goal_ids = [
+            k.removeprefix(CARRY_GOAL_PREFIX)
+            for k, v in form.items()
+            if isinstance(k, str) and k.startswith(CARRY_GOAL_PREFIX) and v
+        ]
+        reasons = {
+            k.removeprefix(REASON_PREFIX): v
+            for k, v in form.items()
+            if isinstance(k, str) and k.startswith(REASON_PREFIX)
+        }
         me = self._current()
         try:
             with unit_of_work() as s:
-                result = lifecycle.plan_next_period(session=s, actor=me.actor if me else None, plan_id=self._plan_id,
-                                                    goal_ids=goal_ids, reasons=reasons, client_ip=self._client_ip())
+                result = lifecycle.plan_next_period(
+                    session=s,
+                    actor=me.actor if me else None,
+                    plan_id=self._plan_id,
+                    goal_ids=goal_ids,
+                    reasons=reasons,
+                    client_ip=self._client_ip(),
+                )
                 self._outbox = (changed_learners(s), notified_users(s))
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
@@ -395,14 +498,20 @@ class PlanState(SessionState):
             self.dialog_error = error.message
             return
         self.close_dialog()
-        yield [rx.toast.success(f"The next period's plan is ready: {result.goals_carried} goals and "
-                                f"{result.tasks_carried} unfinished tasks carried over. This plan is now locked."),
-               rx.redirect(routes.plan_url(result.plan_id))]
+        yield [
+            rx.toast.success(
+                f"The next period's plan is ready: {result.goals_carried} goals and "
+                f"{result.tasks_carried} unfinished tasks carried over. This plan is now locked."
+            ),
+            rx.redirect(routes.plan_url(result.plan_id)),
+        ]
         await self._announce()
 
     @rx.event
     async def delete_link(self, link_id: int):
-        async for event in self._run(plan_edit.link_delete, link_id=link_id, success="Link removed."):
+        async for event in self._run(
+            plan_edit.link_delete, link_id=link_id, success="Link removed."
+        ):
             yield event
 
     def _follow(self, learner_id: int) -> bool:
@@ -426,14 +535,25 @@ class PlanState(SessionState):
 
     @rx.event
     def open_dialog(self, kind: str, target: int, values: dict):
-        if kind not in {"goal_add", "goal_edit", "task_edit", "link_add", "area_rename", "next_period"}:
+        if kind not in {
+            "goal_add",
+            "goal_edit",
+            "task_edit",
+            "link_add",
+            "area_rename",
+            "next_period",
+        }:
             return
         self.dialog = kind
         self.dialog_target = target if isinstance(target, int) else 0
         clean = values if isinstance(values, dict) else {}
-        self.dialog_values = {k: str(v) for k, v in clean.items() if isinstance(k, str) and k != "objectives"}
+        self.dialog_values = {
+            k: str(v) for k, v in clean.items() if isinstance(k, str) and k != "objectives"
+        }
         objectives = clean.get("objectives", [])
-        self.dialog_objectives = [str(o) for o in objectives] if isinstance(objectives, list) else []
+        self.dialog_objectives = (
+            [str(o) for o in objectives] if isinstance(objectives, list) else []
+        )
         self.dialog_error = ""
         self.objective_filter = ""
 
@@ -457,20 +577,42 @@ class PlanState(SessionState):
                 yield event
             return
         services = {
-            "goal_add": lambda f: (plan_edit.goal_add, {
-                "focus_area_id": self.dialog_target, "statement": f.get("statement"),
-                "success_criteria": f.get("success_criteria", ""), "target_date": f.get("target_date", ""),
-                "objective_ids": _objective_ids(f)}),
-            "goal_edit": lambda f: (plan_edit.goal_edit, {
-                "goal_id": self.dialog_target, "statement": f.get("statement"),
-                "success_criteria": f.get("success_criteria", ""), "target_date": f.get("target_date", ""),
-                "objective_ids": _objective_ids(f)}),
-            "task_edit": lambda f: (plan_edit.task_edit, {
-                "task_id": self.dialog_target, "title": f.get("title"), "due_date": f.get("due_date", "")}),
-            "link_add": lambda f: (plan_edit.link_add, {
-                "task_id": self.dialog_target, "title": f.get("title"), "url": f.get("url")}),
-            "area_rename": lambda f: (plan_edit.focus_area_rename, {
-                "focus_area_id": self.dialog_target, "name": f.get("name")}),
+            "goal_add": lambda f: (
+                plan_edit.goal_add,
+                {
+                    "focus_area_id": self.dialog_target,
+                    "statement": f.get("statement"),
+                    "success_criteria": f.get("success_criteria", ""),
+                    "target_date": f.get("target_date", ""),
+                    "objective_ids": _objective_ids(f),
+                },
+            ),
+            "goal_edit": lambda f: (
+                plan_edit.goal_edit,
+                {
+                    "goal_id": self.dialog_target,
+                    "statement": f.get("statement"),
+                    "success_criteria": f.get("success_criteria", ""),
+                    "target_date": f.get("target_date", ""),
+                    "objective_ids": _objective_ids(f),
+                },
+            ),
+            "task_edit": lambda f: (
+                plan_edit.task_edit,
+                {
+                    "task_id": self.dialog_target,
+                    "title": f.get("title"),
+                    "due_date": f.get("due_date", ""),
+                },
+            ),
+            "link_add": lambda f: (
+                plan_edit.link_add,
+                {"task_id": self.dialog_target, "title": f.get("title"), "url": f.get("url")},
+            ),
+            "area_rename": lambda f: (
+                plan_edit.focus_area_rename,
+                {"focus_area_id": self.dialog_target, "name": f.get("name")},
+            ),
         }
         if self.dialog not in services:
             return
@@ -478,7 +620,9 @@ class PlanState(SessionState):
         try:
             service, kwargs = services[self.dialog](_form(form_data))
             with unit_of_work() as s:
-                service(session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs)
+                service(
+                    session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs
+                )
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 yield self._fail(me, error)

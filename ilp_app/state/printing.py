@@ -76,8 +76,9 @@ class GroupPrintState(SessionState):
             yield refusal
             return
         try:
-            job = await asyncio.to_thread(printing.group_print_start, actor=actor, group_id=group_id,
-                                          client_ip=client_ip)
+            job = await asyncio.to_thread(
+                printing.group_print_start, actor=actor, group_id=group_id, client_ip=client_ip
+            )
             async with self:
                 if not self._still(job_id):
                     return
@@ -94,8 +95,11 @@ class GroupPrintState(SessionState):
                 if not self._still(job_id):
                     return
                 self._clear_print()
-                events = self._refusal(me, error) if isinstance(error, NotSignedIn) else [
-                    rx.toast.error(error.message)]
+                events = (
+                    self._refusal(me, error)
+                    if isinstance(error, NotSignedIn)
+                    else [rx.toast.error(error.message)]
+                )
             yield events
             return
         except Exception as exc:  # nothing is stored: the page offers the button again

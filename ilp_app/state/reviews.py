@@ -41,8 +41,10 @@ def _form(value: object) -> dict:
 def _attendee_ids(form: dict) -> list[str]:
     """The ids of the ticked ``attendee-<id>`` checkboxes (unticked ones may arrive as false)."""
     return [
-        key.removeprefix(ATTENDEE_FIELD_PREFIX) for key, value in form.items()
-        if isinstance(key, str) and key.startswith(ATTENDEE_FIELD_PREFIX)
+        key.removeprefix(ATTENDEE_FIELD_PREFIX)
+        for key, value in form.items()
+        if isinstance(key, str)
+        and key.startswith(ATTENDEE_FIELD_PREFIX)
         and (value is True or (isinstance(value, str) and value.strip().lower() in _CHECKED))
     ]
 
@@ -50,7 +52,9 @@ def _attendee_ids(form: dict) -> list[str]:
 class ReviewState(SessionState):
     learner_name: str = ""
     reviews: list[ReviewView] = []
-    attendee_choices: list[dict[str, str]] = []  # {"id", "label", "checked": "1" | ""} for the mentor's form
+    attendee_choices: list[
+        dict[str, str]
+    ] = []  # {"id", "label", "checked": "1" | ""} for the mentor's form
     can_schedule: bool = False
     can_comment: bool = False
     earliest_start: str = ""
@@ -74,7 +78,11 @@ class ReviewState(SessionState):
         self.time_zone = panel.time_zone
         defaults = set(panel.default_attendee_ids)
         self.attendee_choices = [
-            {"id": str(p.id), "label": f"{p.name} ({p.role})", "checked": "1" if p.id in defaults else ""}
+            {
+                "id": str(p.id),
+                "label": f"{p.name} ({p.role})",
+                "checked": "1" if p.id in defaults else "",
+            }
             for p in panel.attendee_choices
         ]
 
@@ -96,8 +104,12 @@ class ReviewState(SessionState):
         """
         me = me or self._current()
         with unit_of_work() as s:
-            panel = reviews.review_panel(session=s, actor=me.actor if me else None, learner_id=learner_id,
-                                         client_ip=self._client_ip())
+            panel = reviews.review_panel(
+                session=s,
+                actor=me.actor if me else None,
+                learner_id=learner_id,
+                client_ip=self._client_ip(),
+            )
         self._show(panel)
 
     def _failed_load(self, me: CurrentUser | None, error: DomainError) -> list:
@@ -124,8 +136,12 @@ class ReviewState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                panel = reviews.review_panel_of_plan(session=s, actor=me.actor if me else None, plan_id=plan_id,
-                                                     client_ip=self._client_ip())
+                panel = reviews.review_panel_of_plan(
+                    session=s,
+                    actor=me.actor if me else None,
+                    plan_id=plan_id,
+                    client_ip=self._client_ip(),
+                )
         except DomainError as error:
             return self._failed_load(me, error)
         self._show(panel)
@@ -142,8 +158,15 @@ class ReviewState(SessionState):
 
     # --- doing things ---
 
-    async def _run(self, service, *, success: str, form_error: bool = False, plan_changed: bool = False,
-                   **kwargs):
+    async def _run(
+        self,
+        service,
+        *,
+        success: str,
+        form_error: bool = False,
+        plan_changed: bool = False,
+        **kwargs,
+    ):
         """Run one service for the signed-in person, show the reviews as they now are, tell other screens.
 
         ``form_error`` puts a refusal in :attr:`error` (the schedule form) instead of a toast;
@@ -152,7 +175,9 @@ class ReviewState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                service(session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs)
+                service(
+                    session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs
+                )
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 self._clear()
@@ -180,9 +205,14 @@ class ReviewState(SessionState):
             self.error = error.message
             return
         async for event in self._run(
-            reviews.review_schedule, success="Review scheduled.", form_error=True,
-            learner_id=self._learner_id, starts_at=form.get("starts_at"), duration_minutes=form.get("duration"),
-            location=form.get("location", ""), online_url=form.get("online_url", ""),
+            reviews.review_schedule,
+            success="Review scheduled.",
+            form_error=True,
+            learner_id=self._learner_id,
+            starts_at=form.get("starts_at"),
+            duration_minutes=form.get("duration"),
+            location=form.get("location", ""),
+            online_url=form.get("online_url", ""),
             attendee_ids=_attendee_ids(form),
         ):
             yield event
@@ -192,23 +222,33 @@ class ReviewState(SessionState):
     @rx.event
     async def comment(self, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
-        async for event in self._run(reviews.review_comment_add, success="Comment added.",
-                                     review_id=form.get("review_id"), body=form.get("body")):
+        async for event in self._run(
+            reviews.review_comment_add,
+            success="Comment added.",
+            review_id=form.get("review_id"),
+            body=form.get("body"),
+        ):
             yield event
 
     @rx.event
     async def record_outcome(self, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
         async for event in self._run(
-            reviews.review_record_outcome, success="Outcome recorded and written into the plan log.",
-            plan_changed=True, review_id=form.get("review_id"), summary=form.get("summary"),
-            decisions=form.get("decisions", ""), new_targets=form.get("new_targets", ""),
+            reviews.review_record_outcome,
+            success="Outcome recorded and written into the plan log.",
+            plan_changed=True,
+            review_id=form.get("review_id"),
+            summary=form.get("summary"),
+            decisions=form.get("decisions", ""),
+            new_targets=form.get("new_targets", ""),
         ):
             yield event
 
     @rx.event
     async def cancel(self, review_id: int):
-        async for event in self._run(reviews.review_cancel, success="Review cancelled.", review_id=review_id):
+        async for event in self._run(
+            reviews.review_cancel, success="Review cancelled.", review_id=review_id
+        ):
             yield event
 
     @rx.event
@@ -222,8 +262,9 @@ class ReviewState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                self.dashboard = review_dashboard(session=s, actor=me.actor if me else None,
-                                                  client_ip=self._client_ip())
+                self.dashboard = review_dashboard(
+                    session=s, actor=me.actor if me else None, client_ip=self._client_ip()
+                )
         except DomainError as error:
             self.dashboard = None
             return self._refusal(me, error)

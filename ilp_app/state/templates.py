@@ -56,14 +56,27 @@ class _Progress:
             return self.done, self.total
 
 
-def _apply_in_one_transaction(actor, template_id: int, target: str, target_id: int, progress: _Progress,
-                              client_ip: str) -> ApplySummary:
+def _apply_in_one_transaction(
+    actor, template_id: int, target: str, target_id: int, progress: _Progress, client_ip: str
+) -> ApplySummary:
     with unit_of_work() as s:
         if target == "group":
-            return apply_service.template_apply_group(session=s, actor=actor, template_id=template_id,
-                                                      group_id=target_id, progress=progress, client_ip=client_ip)
-        return apply_service.template_apply(session=s, actor=actor, template_id=template_id, learner_ids=[target_id],
-                                            progress=progress, client_ip=client_ip)
+            return apply_service.template_apply_group(
+                session=s,
+                actor=actor,
+                template_id=template_id,
+                group_id=target_id,
+                progress=progress,
+                client_ip=client_ip,
+            )
+        return apply_service.template_apply(
+            session=s,
+            actor=actor,
+            template_id=template_id,
+            learner_ids=[target_id],
+            progress=progress,
+            client_ip=client_ip,
+        )
 
 
 def _parse_target(value: object) -> tuple[str, int]:
@@ -114,13 +127,21 @@ class TemplateLibraryState(SessionState):
     def _refresh(self, me) -> None:
         actor = me.actor if me else None
         with unit_of_work() as s:
-            self.rows = template_service.template_list(session=s, actor=actor, include_archived=self.show_archived,
-                                                     client_ip=self._client_ip())
+            self.rows = template_service.template_list(
+                session=s,
+                actor=actor,
+                include_archived=self.show_archived,
+                client_ip=self._client_ip(),
+            )
             choices = apply_service.template_apply_choices(session=s, actor=actor)
             selected = self.selected.id if self.selected is not None else 0
             if selected and any(t.id == selected for t in self.rows):
-                self.selected = template_service.template_view(session=s, actor=actor, template_id=selected)
-                self.selected_plans = updates_service.template_plans(session=s, actor=actor, template_id=selected)
+                self.selected = template_service.template_view(
+                    session=s, actor=actor, template_id=selected
+                )
+                self.selected_plans = updates_service.template_plans(
+                    session=s, actor=actor, template_id=selected
+                )
             else:
                 self.selected, self.selected_plans = None, []
         self.learner_choices, self.group_choices = choices.learners, choices.groups
@@ -154,9 +175,12 @@ class TemplateLibraryState(SessionState):
         try:
             with unit_of_work() as s:
                 actor = me.actor if me else None
-                self.selected = template_service.template_view(session=s, actor=actor, template_id=template_id,
-                                                        client_ip=self._client_ip())
-                self.selected_plans = updates_service.template_plans(session=s, actor=actor, template_id=template_id)
+                self.selected = template_service.template_view(
+                    session=s, actor=actor, template_id=template_id, client_ip=self._client_ip()
+                )
+                self.selected_plans = updates_service.template_plans(
+                    session=s, actor=actor, template_id=template_id
+                )
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 return self._fail(me, error)
@@ -174,7 +198,9 @@ class TemplateLibraryState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                result = service(session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs)
+                result = service(
+                    session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs
+                )
             self._refresh(me)
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
@@ -184,26 +210,37 @@ class TemplateLibraryState(SessionState):
 
     @rx.event
     def duplicate(self, template_id: int):
-        new_id, events = self._act(template_service.template_duplicate, template_id=template_id,
-                                   success="Template copied.")
+        new_id, events = self._act(
+            template_service.template_duplicate, template_id=template_id, success="Template copied."
+        )
         if new_id:
             events = [*events, TemplateLibraryState.open_template(new_id)]
         return events
 
     @rx.event
     def archive(self, template_id: int):
-        return self._act(template_service.template_archive, template_id=template_id, success="Template archived.")[1]
+        return self._act(
+            template_service.template_archive, template_id=template_id, success="Template archived."
+        )[1]
 
     @rx.event
     def unarchive(self, template_id: int):
-        return self._act(template_service.template_unarchive, template_id=template_id, success="Template restored.")[1]
+        return self._act(
+            template_service.template_unarchive,
+            template_id=template_id,
+            success="Template restored.",
+        )[1]
 
     @rx.event
     def remove_item(self, item_id: int):
         if self.selected is None:
             return None
-        return self._act(template_service.template_item_remove, template_id=self.selected.id, item_id=item_id,
-                         success="Removed from the template.")[1]
+        return self._act(
+            template_service.template_item_remove,
+            template_id=self.selected.id,
+            item_id=item_id,
+            success="Removed from the template.",
+        )[1]
 
     @rx.event
     def save_plan_as_template(self, form_data: dict):
@@ -216,14 +253,21 @@ class TemplateLibraryState(SessionState):
         try:
             with unit_of_work() as s:
                 template_service.template_from_plan(
-                    session=s, actor=me.actor if me else None, plan_id=form.get("plan_id"), name=form.get("name"),
-                    description=form.get("description", ""), year_label=form.get("year_label", ""),
-                    client_ip=self._client_ip())
+                    session=s,
+                    actor=me.actor if me else None,
+                    plan_id=form.get("plan_id"),
+                    name=form.get("name"),
+                    description=form.get("description", ""),
+                    year_label=form.get("year_label", ""),
+                    client_ip=self._client_ip(),
+                )
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 return self._refusal(me, error)
             return rx.toast.error(error.message)
-        return rx.toast.success("Saved as a template. You find it in the template library.", duration=4000)
+        return rx.toast.success(
+            "Saved as a template. You find it in the template library.", duration=4000
+        )
 
     # --- dialogs: details, add an item, edit an item, apply ---
 
@@ -232,7 +276,9 @@ class TemplateLibraryState(SessionState):
         if kind not in _DIALOGS:
             return
         self.dialog = kind
-        self.dialog_target = target if isinstance(target, int) and not isinstance(target, bool) else 0
+        self.dialog_target = (
+            target if isinstance(target, int) and not isinstance(target, bool) else 0
+        )
         clean = values if isinstance(values, dict) else {}
         self.dialog_values = {k: str(v)[:2000] for k, v in clean.items() if isinstance(k, str)}
         self.dialog_error = ""
@@ -251,16 +297,27 @@ class TemplateLibraryState(SessionState):
         template_id = self.selected.id if self.selected is not None else 0
         if self.dialog == "meta":
             return template_service.template_update_meta, {
-                "template_id": target, "name": form.get("name"), "description": form.get("description", ""),
-                "year_label": form.get("year_label", "")}
+                "template_id": target,
+                "name": form.get("name"),
+                "description": form.get("description", ""),
+                "year_label": form.get("year_label", ""),
+            }
         if self.dialog == "add":
             return template_service.template_item_add, {
-                "template_id": template_id, "kind": values.get("kind"), "parent_id": target or None,
-                "text": form.get("text"), "detail": form.get("detail", ""),
-                "objective_codes": form.get("objective_codes", "")}
+                "template_id": template_id,
+                "kind": values.get("kind"),
+                "parent_id": target or None,
+                "text": form.get("text"),
+                "detail": form.get("detail", ""),
+                "objective_codes": form.get("objective_codes", ""),
+            }
         return template_service.template_item_edit, {
-            "template_id": template_id, "item_id": target, "text": form.get("text"),
-            "detail": form.get("detail", ""), "objective_codes": form.get("objective_codes", "")}
+            "template_id": template_id,
+            "item_id": target,
+            "text": form.get("text"),
+            "detail": form.get("detail", ""),
+            "objective_codes": form.get("objective_codes", ""),
+        }
 
     @rx.event
     def submit_dialog(self, form_data: dict):
@@ -270,7 +327,9 @@ class TemplateLibraryState(SessionState):
         try:
             service, kwargs = self._dialog_call(_form(form_data))
             with unit_of_work() as s:
-                service(session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs)
+                service(
+                    session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs
+                )
             self._refresh(me)
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
@@ -303,8 +362,11 @@ class TemplateLibraryState(SessionState):
             yield events
             return
         progress = _Progress()
-        job = asyncio.ensure_future(asyncio.to_thread(
-            _apply_in_one_transaction, actor, template_id, kind, target_id, progress, client_ip))
+        job = asyncio.ensure_future(
+            asyncio.to_thread(
+                _apply_in_one_transaction, actor, template_id, kind, target_id, progress, client_ip
+            )
+        )
         while not job.done():
             await asyncio.wait({job}, timeout=PROGRESS_INTERVAL_S)
             async with self:
@@ -319,7 +381,9 @@ class TemplateLibraryState(SessionState):
                 else:
                     self.dialog_error = error.message
             except Exception as exc:  # nothing was made: the transaction rolled back
-                self.dialog_error = "Something went wrong on our side. No plans were made; please try again."
+                self.dialog_error = (
+                    "Something went wrong on our side. No plans were made; please try again."
+                )
                 events = self._unexpected(exc)
             else:
                 self._show_summary(summary)
@@ -332,12 +396,18 @@ class TemplateLibraryState(SessionState):
     def _show_summary(self, summary: ApplySummary) -> None:
         made = len(summary.created)
         self.apply_done = self.apply_total = max(self.apply_total, made + len(summary.skipped))
-        self.summary_title = (f"Created {made} plan{'s' if made != 1 else ''} from “{summary.template_name}” "
-                              f"for {summary.period_name}; skipped {len(summary.skipped)}.")
-        self.summary_created = [{"name": c.name, "plan_id": str(c.plan_id)}
-                                for c in sorted(summary.created, key=lambda c: c.name.casefold())]
-        self.summary_skipped = [{"name": s.name or "A learner you do not mentor", "reason": s.reason}
-                                for s in sorted(summary.skipped, key=lambda s: (s.name == "", s.name.casefold()))]
+        self.summary_title = (
+            f"Created {made} plan{'s' if made != 1 else ''} from “{summary.template_name}” "
+            f"for {summary.period_name}; skipped {len(summary.skipped)}."
+        )
+        self.summary_created = [
+            {"name": c.name, "plan_id": str(c.plan_id)}
+            for c in sorted(summary.created, key=lambda c: c.name.casefold())
+        ]
+        self.summary_skipped = [
+            {"name": s.name or "A learner you do not mentor", "reason": s.reason}
+            for s in sorted(summary.skipped, key=lambda s: (s.name == "", s.name.casefold()))
+        ]
 
 
 class TemplateUpdatesState(SessionState):
@@ -355,8 +425,12 @@ class TemplateUpdatesState(SessionState):
         me = self._current()
         with unit_of_work() as s:
             try:
-                panel = updates_service.template_plan_panel(session=s, actor=me.actor if me else None,
-                                                            plan_id=plan_id, client_ip=self._client_ip())
+                panel = updates_service.template_plan_panel(
+                    session=s,
+                    actor=me.actor if me else None,
+                    plan_id=plan_id,
+                    client_ip=self._client_ip(),
+                )
             except PermissionDenied as denied:
                 denied.audit = None  # the plan page's own load records the refused open, once
                 raise
@@ -384,8 +458,14 @@ class TemplateUpdatesState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                service(session=s, actor=me.actor if me else None, plan_id=self.shown_plan_id,
-                        template_item_id=template_item_id, revision=revision, client_ip=self._client_ip())
+                service(
+                    session=s,
+                    actor=me.actor if me else None,
+                    plan_id=self.shown_plan_id,
+                    template_item_id=template_item_id,
+                    revision=revision,
+                    client_ip=self._client_ip(),
+                )
             events = [rx.toast.success(success, duration=1500)]
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
@@ -404,12 +484,18 @@ class TemplateUpdatesState(SessionState):
 
     @rx.event
     async def accept(self, template_item_id: int, revision: int):
-        return await self._answer(updates_service.template_update_accept, template_item_id, revision,
-                                  "Taken into the plan.")
+        return await self._answer(
+            updates_service.template_update_accept,
+            template_item_id,
+            revision,
+            "Taken into the plan.",
+        )
 
     @rx.event
     async def dismiss(self, template_item_id: int, revision: int):
-        return await self._answer(updates_service.template_update_dismiss, template_item_id, revision, "Dismissed.")
+        return await self._answer(
+            updates_service.template_update_dismiss, template_item_id, revision, "Dismissed."
+        )
 
     def _follow(self, learner_id: int) -> None:
         """Another screen changed this learner's plan: show the list as it now is."""

@@ -16,8 +16,13 @@ from tests.support.appserver import running_app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 DEMO_PASSWORD = "ilp-demo-2026"
 PHONE = {"width": 375, "height": 740}
@@ -72,7 +77,9 @@ def new_page(browser, base_url):
     contexts = []
 
     def make(viewport: dict | None = None):
-        ctx = browser.new_context(base_url=base_url, viewport=viewport or {"width": 1280, "height": 800})
+        ctx = browser.new_context(
+            base_url=base_url, viewport=viewport or {"width": 1280, "height": 800}
+        )
         ctx.set_default_timeout(15_000)
         contexts.append(ctx)
         return ctx.new_page()

@@ -27,12 +27,16 @@ def open_person(admin, name: str) -> None:
     expect(admin.get_by_role("heading", name=name, level=1)).to_be_visible()
 
 
-def test_a_learner_the_administrator_connects_appears_on_the_mentors_open_page_and_goes_again(new_page):
+def test_a_learner_the_administrator_connects_appears_on_the_mentors_open_page_and_goes_again(
+    new_page,
+):
     home = new_page()
     sign_in(home, "mentor@demo.school")
     wait_for_path(home, "/mentor")
     expect(home.get_by_role("heading", name="Åsa", level=3)).to_be_visible()
-    ole_card = home.get_by_role("listitem").filter(has=home.get_by_role("heading", name=LEARNER, level=3))
+    ole_card = home.get_by_role("listitem").filter(
+        has=home.get_by_role("heading", name=LEARNER, level=3)
+    )
     expect(ole_card).to_have_count(0)
 
     admin = new_page({"width": 1280, "height": 900})
@@ -53,7 +57,9 @@ def test_a_learner_the_administrator_connects_appears_on_the_mentors_open_page_a
 
     # She opens his plan (in a second tab of the same sign-in) with her mentor's tools.
     plan = home.context.new_page()
-    plan.goto(ole_card.get_by_role("link", name=f"Open the plan of {LEARNER}").get_attribute("href"))
+    plan.goto(
+        ole_card.get_by_role("link", name=f"Open the plan of {LEARNER}").get_attribute("href")
+    )
     wait_for_plan(plan)
     expect(plan.get_by_role("heading", name=LEARNER, level=2)).to_be_visible()
     why = plan.get_by_role("paragraph").filter(has_text="Why you can see this plan:")
@@ -117,7 +123,15 @@ def test_a_new_parent_account_is_created_and_linked_to_a_child(new_page, app_db)
     dialog.get_by_label("Email").fill("randi.ODEGARD@demo.school")
     dialog.get_by_role("checkbox", name="Parent").check()
     dialog.get_by_role("button", name="Create account").click()
-    expect(dialog.get_by_role("alert")).to_contain_text("Another account already uses that email address.")
+    expect(dialog.get_by_role("alert")).to_contain_text(
+        "Another account already uses that email address."
+    )
     with app_db.connect() as c:
-        assert c.execute(sa.text("SELECT count(*) FROM user WHERE lower(email) = 'randi.odegard@demo.school'")
-                         ).scalar_one() == 1
+        assert (
+            c.execute(
+                sa.text(
+                    "SELECT count(*) FROM user WHERE lower(email) = 'randi.odegard@demo.school'"
+                )
+            ).scalar_one()
+            == 1
+        )

@@ -13,14 +13,18 @@ SWITCHED_OFF = f"Individual learning plans are switched off at {SCHOOL}. Ask the
 def open_school_settings(page):
     sign_in(page, "admin@demo.school")
     wait_for_path(page, "/admin")
-    page.get_by_role("navigation", name="Administration sections").get_by_role("link", name="School").click()
+    page.get_by_role("navigation", name="Administration sections").get_by_role(
+        "link", name="School"
+    ).click()
     wait_for_path(page, "/admin/school")
 
 
 def set_ilps(admin, *, on: bool) -> None:
     switch = admin.get_by_role("switch", name=f"Individual learning plans at {SCHOOL}")
     switch.click()
-    admin.get_by_role("alertdialog").get_by_role("button", name="Switch ILPs on" if on else "Switch ILPs off").click()
+    admin.get_by_role("alertdialog").get_by_role(
+        "button", name="Switch ILPs on" if on else "Switch ILPs off"
+    ).click()
     expect(switch).to_be_checked(checked=on)
 
 

@@ -50,22 +50,31 @@ class SocketTap:
 
 def task_of(db, email: str) -> tuple[int, str, int]:
     with db.connect() as c:
-        return c.execute(sa.text(
-            "SELECT t.id, t.status, t.plan_id FROM task t JOIN plan p ON p.id = t.plan_id JOIN user u ON u.id = p.learner_id "
-            "WHERE lower(u.email) = :email AND p.status = 'active' ORDER BY t.id LIMIT 1"
-        ), {"email": email}).one()
+        return c.execute(
+            sa.text(
+                "SELECT t.id, t.status, t.plan_id FROM task t JOIN plan p ON p.id = t.plan_id JOIN user u ON u.id = p.learner_id "
+                "WHERE lower(u.email) = :email AND p.status = 'active' ORDER BY t.id LIMIT 1"
+            ),
+            {"email": email},
+        ).one()
 
 
 def status_of(db, task_id: int) -> str:
     with db.connect() as c:
-        return c.execute(sa.text("SELECT status FROM task WHERE id = :id"), {"id": task_id}).scalar_one()
+        return c.execute(
+            sa.text("SELECT status FROM task WHERE id = :id"), {"id": task_id}
+        ).scalar_one()
 
 
 def denials(db) -> list[tuple]:
     with db.connect() as c:
-        return list(c.execute(sa.text(
-            "SELECT actor_user_id, action, target_id FROM auditevent WHERE outcome = 'denied' ORDER BY id"
-        )).all())
+        return list(
+            c.execute(
+                sa.text(
+                    "SELECT actor_user_id, action, target_id FROM auditevent WHERE outcome = 'denied' ORDER BY id"
+                )
+            ).all()
+        )
 
 
 PLAN_STATE = "ilp_app___state___plan____plan_state"
@@ -79,7 +88,9 @@ def tick_handler_name(tap: SocketTap) -> tuple[dict, str]:
     return template, f"{prefix}.{PLAN_STATE}.tick"
 
 
-def test_a_parent_forging_a_tick_on_their_childs_task_changes_nothing_and_is_audited(new_page, app_db):
+def test_a_parent_forging_a_tick_on_their_childs_task_changes_nothing_and_is_audited(
+    new_page, app_db
+):
     task_id, status, plan_id = task_of(app_db, "learner@demo.school")
     page = new_page(PHONE)
     tap = SocketTap(page)
@@ -93,7 +104,7 @@ def test_a_parent_forging_a_tick_on_their_childs_task_changes_nothing_and_is_aud
     expect(page.get_by_text("You do not have access")).to_be_visible()
 
     assert status_of(app_db, task_id) == status
-    new = denials(app_db)[len(before):]
+    new = denials(app_db)[len(before) :]
     assert [(action, target) for _, action, target in new] == [("task.progress", str(plan_id))]
     assert new[0][0] is not None  # the parent, by id
 
@@ -125,5 +136,5 @@ def test_a_signed_out_client_forging_events_changes_nothing_and_is_audited(new_p
     stranger.wait_for_timeout(500)
 
     assert status_of(app_db, task_id) == status
-    new = denials(app_db)[len(before):]
+    new = denials(app_db)[len(before) :]
     assert len(new) == 2 and all(actor is None for actor, _, _ in new)

@@ -25,7 +25,9 @@ class FrameRecorder:
         ws.on("framereceived", self._record)
 
     def _record(self, payload):
-        self.frames.append(payload if isinstance(payload, str) else bytes(payload).decode("utf-8", "replace"))
+        self.frames.append(
+            payload if isinstance(payload, str) else bytes(payload).decode("utf-8", "replace")
+        )
 
     def contains(self, text: str) -> bool:
         return any(text in frame for frame in self.frames)

@@ -23,7 +23,9 @@ class FrameRecorder:
         page.on("websocket", lambda ws: ws.on("framereceived", self._record))
 
     def _record(self, payload):
-        self.frames.append(payload if isinstance(payload, str) else bytes(payload).decode("utf-8", "replace"))
+        self.frames.append(
+            payload if isinstance(payload, str) else bytes(payload).decode("utf-8", "replace")
+        )
 
     def contains(self, text: str) -> bool:
         return any(text in frame for frame in self.frames)
@@ -56,11 +58,21 @@ def test_mentor_adds_context_and_the_parent_never_receives_the_staff_only_item(n
 
     mentor.get_by_role("button", name="Edit context").click()
     dialog = mentor.get_by_role("dialog")
-    add_item(dialog, kind="Support or additional needs", details=staff_text, visibility="Staff only")
-    add_item(dialog, kind="Other", label="Hobbies", details=family_text, visibility="Staff, learner and parents")
+    add_item(
+        dialog, kind="Support or additional needs", details=staff_text, visibility="Staff only"
+    )
+    add_item(
+        dialog,
+        kind="Other",
+        label="Hobbies",
+        details=family_text,
+        visibility="Staff, learner and parents",
+    )
     dialog.get_by_role("button", name="Done").click()
     expect(dialog).to_have_count(0)
-    expect(mentor.locator(".context-item").filter(has_text=staff_text)).to_contain_text("Staff only")
+    expect(mentor.locator(".context-item").filter(has_text=staff_text)).to_contain_text(
+        "Staff only"
+    )
     family_row = mentor.locator(".context-item").filter(has_text=family_text)
     expect(family_row).to_contain_text("Hobbies")
     expect(family_row).not_to_contain_text("Staff only")

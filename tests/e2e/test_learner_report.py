@@ -23,7 +23,9 @@ def test_a_parent_on_a_phone_opens_a_childs_overview_and_reads_its_chart_as_a_ta
     periods = parent.get_by_role("region", name="Plans by period")
     expect(periods.get_by_role("heading", name=current, level=3)).to_be_visible()
     expect(periods.get_by_role("heading", name=past, level=3)).to_be_visible()
-    past_card = periods.get_by_role("listitem").filter(has=parent.get_by_role("heading", name=past, level=3))
+    past_card = periods.get_by_role("listitem").filter(
+        has=parent.get_by_role("heading", name=past, level=3)
+    )
     expect(past_card).to_contain_text("Locked")
     expect(past_card).to_contain_text("What was achieved")
     expect(past_card.get_by_role("link", name=f"Open the plan for {past}")).to_be_visible()
@@ -31,15 +33,19 @@ def test_a_parent_on_a_phone_opens_a_childs_overview_and_reads_its_chart_as_a_ta
     chart = parent.get_by_role("img", name=re.compile(r"^Tasks completed per period\. "))
     expect(chart).to_be_visible()
     summary = chart.get_attribute("aria-label")
-    done, total, percent = re.search(rf"{re.escape(past)}: (\d+) of (\d+) \((\d+)%\)", summary).groups()
+    done, total, percent = re.search(
+        rf"{re.escape(past)}: (\d+) of (\d+) \((\d+)%\)", summary
+    ).groups()
 
     table = parent.get_by_role("table", name="Tasks completed per period")
     expect(table).to_be_hidden()
     parent.get_by_role("button", name="Show as a table: tasks completed per period").click()
     expect(table).to_be_visible()
     expect(table.get_by_role("row").filter(has_text=past).get_by_role("cell")).to_have_text(
-        [past, done, total, f"{percent}%"])
-    expect(parent.get_by_role("button", name="Hide the table of tasks completed per period")).to_have_attribute(
-        "aria-expanded", "true")
+        [past, done, total, f"{percent}%"]
+    )
+    expect(
+        parent.get_by_role("button", name="Hide the table of tasks completed per period")
+    ).to_have_attribute("aria-expanded", "true")
 
     assert parent.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]

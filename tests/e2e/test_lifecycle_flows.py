@@ -32,7 +32,9 @@ def test_mentor_moves_a_learner_to_the_next_period_and_the_learner_sees_both_pla
     sign_in(learner, "hakon.bjornstad@demo.school")
     wait_for_path(learner, "/learner")
     expect(learner.get_by_text("Carried over from the last period").first).to_be_visible()
-    expect(learner.get_by_role("button", name=re.compile(r"Tap to move it on")).first).to_be_visible()
+    expect(
+        learner.get_by_role("button", name=re.compile(r"Tap to move it on")).first
+    ).to_be_visible()
     learner.get_by_role("link", name=re.compile(r"\(Locked\)$")).first.click()
     wait_for_plan(learner)
     expect(learner.get_by_text("is locked: it can be read, not changed")).to_be_visible()

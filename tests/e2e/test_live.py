@@ -28,11 +28,13 @@ def first_open_task(db, *, unique: bool = False) -> tuple[str, str]:
     """An unfinished task of learner@demo.school; ``unique``: one whose title no other task has."""
     only_once = "AND (SELECT count(*) FROM task o WHERE o.title = t.title) = 1" if unique else ""
     with db.connect() as c:
-        return c.execute(sa.text(
-            "SELECT t.title, t.status FROM task t JOIN plan p ON p.id = t.plan_id JOIN user u ON u.id = p.learner_id "
-            "WHERE u.email = 'learner@demo.school' AND p.status = 'active' AND t.status != 'completed' "
-            f"{only_once} ORDER BY t.id LIMIT 1"
-        )).one()
+        return c.execute(
+            sa.text(
+                "SELECT t.title, t.status FROM task t JOIN plan p ON p.id = t.plan_id JOIN user u ON u.id = p.learner_id "
+                "WHERE u.email = 'learner@demo.school' AND p.status = 'active' AND t.status != 'completed' "
+                f"{only_once} ORDER BY t.id LIMIT 1"
+            )
+        ).one()
 
 
 def test_a_tick_reaches_overview_projector_and_parent_live_and_no_other_family(new_page, app_db):
@@ -42,14 +44,20 @@ def test_a_tick_reaches_overview_projector_and_parent_live_and_no_other_family(n
 
     mentor = new_page({"width": 1400, "height": 900})
     open_overview(mentor)
-    card = mentor.get_by_role("listitem").filter(has=mentor.get_by_role("heading", name="Åsa", level=2))
+    card = mentor.get_by_role("listitem").filter(
+        has=mentor.get_by_role("heading", name="Åsa", level=2)
+    )
     expect(card).to_contain_text("not started")
     before = counts(card)
 
     projector = new_page({"width": 1920, "height": 1080})
     open_overview(projector)
     projector.get_by_role("link", name="Projector view").click()
-    tile = projector.get_by_role("list", name="Progress of the class").get_by_role("listitem").filter(has_text="Åsa")
+    tile = (
+        projector.get_by_role("list", name="Progress of the class")
+        .get_by_role("listitem")
+        .filter(has_text="Åsa")
+    )
     expect(tile).to_be_visible()
     tile_before = tile.inner_text()
 
@@ -70,13 +78,20 @@ def test_a_tick_reaches_overview_projector_and_parent_live_and_no_other_family(n
     sign_in(learner, "learner@demo.school")
     wait_for_path(learner, "/learner")
     learner.get_by_role("button", name=f"{title}: {label}. Tap to move it on.").click()
-    expect(learner.get_by_role("button", name=f"{title}: {after}. Tap to move it on.")).to_be_visible()
+    expect(
+        learner.get_by_role("button", name=f"{title}: {after}. Tap to move it on.")
+    ).to_be_visible()
 
     # No reloads from here on: each screen must change by itself, within two seconds.
-    expected = (before[0] - 1, before[1] + 1, before[2]) if status == "not_started" else (
-        before[0], before[1] - 1, before[2] + 1)
+    expected = (
+        (before[0] - 1, before[1] + 1, before[2])
+        if status == "not_started"
+        else (before[0], before[1] - 1, before[2] + 1)
+    )
     expect(card).to_contain_text(
-        re.compile(rf"{expected[0]} not started\s*{expected[1]} ongoing\s*{expected[2]} completed"), timeout=LIVE)
+        re.compile(rf"{expected[0]} not started\s*{expected[1]} ongoing\s*{expected[2]} completed"),
+        timeout=LIVE,
+    )
     expect(tile).not_to_have_text(tile_before, timeout=LIVE)
     expect(parent_task).to_contain_text(after, timeout=LIVE)
 
@@ -98,9 +113,12 @@ def test_a_tick_made_offline_is_saved_when_the_connection_returns(new_page, app_
 
     def stored() -> str:
         with app_db.connect() as c:
-            return c.execute(sa.text(
-                "SELECT t.status FROM task t JOIN plan p ON p.id = t.plan_id JOIN user u ON u.id = p.learner_id "
-                "WHERE u.email = 'learner@demo.school' AND p.status = 'active' AND t.title = :t"), {"t": title}
+            return c.execute(
+                sa.text(
+                    "SELECT t.status FROM task t JOIN plan p ON p.id = t.plan_id JOIN user u ON u.id = p.learner_id "
+                    "WHERE u.email = 'learner@demo.school' AND p.status = 'active' AND t.title = :t"
+                ),
+                {"t": title},
             ).scalar_one()
 
     page.context.set_offline(True)
@@ -110,7 +128,9 @@ def test_a_tick_made_offline_is_saved_when_the_connection_returns(new_page, app_
     assert stored() == status  # really offline: nothing reached the server yet
     page.context.set_offline(False)
 
-    expect(page.get_by_role("button", name=f"{title}: {after}. Tap to move it on.")).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("button", name=f"{title}: {after}. Tap to move it on.")).to_be_visible(
+        timeout=15_000
+    )
     assert stored() == {"Ongoing": "ongoing", "Completed": "completed"}[after]
 
 
@@ -128,7 +148,11 @@ def test_leaving_the_overview_stops_its_live_updates(new_page, app_db):
     mentor = new_page({"width": 1400, "height": 900})
     frames = FrameRecorder(mentor)
     open_overview(mentor)
-    expect(mentor.get_by_role("listitem").filter(has=mentor.get_by_role("heading", name="Åsa", level=2))).to_be_visible()
+    expect(
+        mentor.get_by_role("listitem").filter(
+            has=mentor.get_by_role("heading", name="Åsa", level=2)
+        )
+    ).to_be_visible()
     assert frames.contains(GROUP_BOARD)  # the overview arrives through the group's board
 
     mentor.get_by_role("link", name="ILP home").click()  # the app's own navigation: no reload
@@ -137,6 +161,8 @@ def test_leaving_the_overview_stops_its_live_updates(new_page, app_db):
     seen = len(frames.frames)
 
     learner.get_by_role("button", name=f"{title}: {label}. Tap to move it on.").click()
-    expect(learner.get_by_role("button", name=f"{title}: {after}. Tap to move it on.")).to_be_visible()
+    expect(
+        learner.get_by_role("button", name=f"{title}: {after}. Tap to move it on.")
+    ).to_be_visible()
     mentor.wait_for_timeout(2 * LIVE)
     assert not any(GROUP_BOARD in frame for frame in frames.frames[seen:])

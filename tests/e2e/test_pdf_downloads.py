@@ -34,21 +34,33 @@ def pdf_pages(data: bytes) -> list[str]:
 
 def active_plan_of(db, full_name: str) -> int:
     with db.connect() as c:
-        return c.execute(sa.text(
-            "SELECT p.id FROM plan p JOIN user u ON u.id = p.learner_id "
-            "WHERE u.full_name = :name AND p.status = 'active' ORDER BY p.id DESC LIMIT 1"
-        ), {"name": full_name}).scalar_one()
+        return c.execute(
+            sa.text(
+                "SELECT p.id FROM plan p JOIN user u ON u.id = p.learner_id "
+                "WHERE u.full_name = :name AND p.status = 'active' ORDER BY p.id DESC LIMIT 1"
+            ),
+            {"name": full_name},
+        ).scalar_one()
 
 
 def group_of(db, name: str) -> tuple[int, list[str]]:
     """A group's id and the names its learners go by (preferred name, else full name)."""
     with db.connect() as c:
-        group_id = c.execute(sa.text("SELECT id FROM learner_group WHERE name = :name"), {"name": name}).scalar_one()
-        names = c.execute(sa.text(
-            "SELECT CASE WHEN u.preferred_name != '' THEN u.preferred_name ELSE u.full_name END "
-            "FROM enrollment e JOIN user u ON u.id = e.user_id WHERE e.group_id = :g AND e.role = 'learner' "
-            "AND u.is_active"
-        ), {"g": group_id}).scalars().all()
+        group_id = c.execute(
+            sa.text("SELECT id FROM learner_group WHERE name = :name"), {"name": name}
+        ).scalar_one()
+        names = (
+            c.execute(
+                sa.text(
+                    "SELECT CASE WHEN u.preferred_name != '' THEN u.preferred_name ELSE u.full_name END "
+                    "FROM enrollment e JOIN user u ON u.id = e.user_id WHERE e.group_id = :g AND e.role = 'learner' "
+                    "AND u.is_active"
+                ),
+                {"g": group_id},
+            )
+            .scalars()
+            .all()
+        )
     return group_id, list(names)
 
 
@@ -100,8 +112,15 @@ def test_a_mentor_prints_the_group_with_progress_and_gets_one_plan_per_learner(n
     expect(panel).to_contain_text(re.compile(r"(\d+) of \1 plans ready\."))
     printed = int(re.search(r"(\d+) of \1 plans ready", panel.inner_text()).group(1))
     expect(progress).to_have_attribute("aria-valuenow", str(printed))
-    seen = [tuple(map(int, m)) for m in re.findall(r"Rendering (\d+) of (\d+)…", " ".join(mentor.evaluate("window.__printTexts")))]
-    assert any(done < total == printed for done, total in seen), seen  # progress was shown while it rendered
+    seen = [
+        tuple(map(int, m))
+        for m in re.findall(
+            r"Rendering (\d+) of (\d+)…", " ".join(mentor.evaluate("window.__printTexts"))
+        )
+    ]
+    assert any(done < total == printed for done, total in seen), (
+        seen
+    )  # progress was shown while it rendered
     download_link = mentor.get_by_role("link", name="Download the group PDF")
     href = download_link.get_attribute("href")
     assert re.search(r"/api/print/[A-Za-z0-9_-]{43}\.pdf$", href)
@@ -151,8 +170,10 @@ def two_hosts(tmp_path_factory):
     db_url = f"sqlite:///{workdir / 'shared.db'}"
     prepare_database(db_url)
     env = {"REFLEX_REDIS_URL": REDIS_URL, "ILP_SECRET_KEY": "shared-print-secret-" + "x" * 40}
-    with running_app(workdir / "a", database_url=db_url, extra_env=env) as a, \
-            running_app(workdir / "b", database_url=db_url, extra_env=env) as b:
+    with (
+        running_app(workdir / "a", database_url=db_url, extra_env=env) as a,
+        running_app(workdir / "b", database_url=db_url, extra_env=env) as b,
+    ):
         yield a, b
 
 

@@ -28,7 +28,9 @@ def test_mentor_adds_a_goal_and_task_learner_ticks_it_parent_sees_it_completed(n
     mentor.get_by_role("button", name="Add a goal to Academic").click()
     dialog = mentor.get_by_role("dialog")
     dialog.get_by_label("Goal").fill(goal)
-    dialog.get_by_label("What success looks like").fill("All tables from 2 to 10 in under two minutes")
+    dialog.get_by_label("What success looks like").fill(
+        "All tables from 2 to 10 in under two minutes"
+    )
     dialog.get_by_role("button", name="Save").click()
     expect(mentor.get_by_role("heading", name=goal, level=3)).to_be_visible()
     mentor.get_by_label(f"New task for: {goal}").fill(task)
@@ -40,9 +42,13 @@ def test_mentor_adds_a_goal_and_task_learner_ticks_it_parent_sees_it_completed(n
     wait_for_path(learner, "/learner")
     tick = learner.get_by_role("button", name=re.compile(rf"^{re.escape(task)}: Not started"))
     tick.click()
-    expect(learner.get_by_role("button", name=re.compile(rf"^{re.escape(task)}: Ongoing"))).to_be_visible()
+    expect(
+        learner.get_by_role("button", name=re.compile(rf"^{re.escape(task)}: Ongoing"))
+    ).to_be_visible()
     learner.get_by_role("button", name=re.compile(rf"^{re.escape(task)}: Ongoing")).click()
-    expect(learner.get_by_role("button", name=re.compile(rf"^{re.escape(task)}: Completed"))).to_be_visible()
+    expect(
+        learner.get_by_role("button", name=re.compile(rf"^{re.escape(task)}: Completed"))
+    ).to_be_visible()
 
     parent = new_page(PHONE)
     sign_in(parent, "parent@demo.school")
@@ -109,8 +115,9 @@ def test_a_learner_cannot_open_another_learners_plan_by_url(new_page, app_db):
     foreign_plan_id = foreign_url.rstrip("/").rsplit("/", 1)[-1]
     with app_db.connect() as conn:
         refusals = conn.exec_driver_sql(
-            "SELECT count(*) FROM auditevent a JOIN \"user\" u ON u.id = a.actor_user_id "
+            'SELECT count(*) FROM auditevent a JOIN "user" u ON u.id = a.actor_user_id '
             "WHERE u.email = 'learner@demo.school' AND a.outcome = 'denied' AND a.target_type = 'plan' "
-            "AND a.target_id = ?", (foreign_plan_id,)
+            "AND a.target_id = ?",
+            (foreign_plan_id,),
         ).scalar_one()
     assert refusals == 1

@@ -32,8 +32,10 @@ def hosts(tmp_path_factory):
     db_url = f"sqlite:///{workdir / 'shared.db'}"
     prepare_database(db_url)
     env = {"REFLEX_REDIS_URL": REDIS_URL, **WORKERS, "ILP_SECRET_KEY": "shared-secret-" + "x" * 40}
-    with running_app(workdir / "a", database_url=db_url, extra_env=env) as a, \
-            running_app(workdir / "b", database_url=db_url, extra_env=env) as b:
+    with (
+        running_app(workdir / "a", database_url=db_url, extra_env=env) as a,
+        running_app(workdir / "b", database_url=db_url, extra_env=env) as b,
+    ):
         yield a, b, sa.create_engine(db_url)
 
 
@@ -58,14 +60,19 @@ def test_each_host_runs_two_workers_with_state_in_redis(hosts, browser):
 def test_a_tick_on_one_host_reaches_the_overview_and_parent_on_the_other(hosts, browser):
     a, b, db = hosts
     with db.connect() as c:
-        title, status = c.execute(sa.text(
-            "SELECT t.title, t.status FROM task t JOIN plan p ON p.id = t.plan_id JOIN user u ON u.id = p.learner_id "
-            "WHERE u.email = 'learner@demo.school' AND p.status = 'active' AND t.status = 'not_started' "
-            "ORDER BY t.id LIMIT 1")).one()
+        title, status = c.execute(
+            sa.text(
+                "SELECT t.title, t.status FROM task t JOIN plan p ON p.id = t.plan_id JOIN user u ON u.id = p.learner_id "
+                "WHERE u.email = 'learner@demo.school' AND p.status = 'active' AND t.status = 'not_started' "
+                "ORDER BY t.id LIMIT 1"
+            )
+        ).one()
     contexts = []
 
     def page_on(app, viewport=None):
-        ctx = browser.new_context(base_url=app.base_url, viewport=viewport or {"width": 1400, "height": 900})
+        ctx = browser.new_context(
+            base_url=app.base_url, viewport=viewport or {"width": 1400, "height": 900}
+        )
         contexts.append(ctx)
         return ctx.new_page()
 
@@ -73,9 +80,13 @@ def test_a_tick_on_one_host_reaches_the_overview_and_parent_on_the_other(hosts, 
     sign_in(mentor, "mentor@demo.school")
     wait_for_path(mentor, "/mentor")
     mentor.get_by_role("link", name="Live overview of 8A").click()
-    card = mentor.get_by_role("listitem").filter(has=mentor.get_by_role("heading", name="Åsa", level=2))
+    card = mentor.get_by_role("listitem").filter(
+        has=mentor.get_by_role("heading", name="Åsa", level=2)
+    )
     expect(card).to_contain_text("not started")
-    before = [int(n) for n in re.search(r"(\d+) not started\s*(\d+) ongoing", card.inner_text()).groups()]
+    before = [
+        int(n) for n in re.search(r"(\d+) not started\s*(\d+) ongoing", card.inner_text()).groups()
+    ]
 
     parent = page_on(b, PHONE)
     sign_in(parent, "parent@demo.school")
@@ -90,7 +101,8 @@ def test_a_tick_on_one_host_reaches_the_overview_and_parent_on_the_other(hosts, 
     learner.get_by_role("button", name=f"{title}: Not started. Tap to move it on.").first.click()
 
     expect(card).to_contain_text(
-        re.compile(rf"{before[0] - 1} not started\s*{before[1] + 1} ongoing"), timeout=2_000)
+        re.compile(rf"{before[0] - 1} not started\s*{before[1] + 1} ongoing"), timeout=2_000
+    )
     expect(parent_task).to_contain_text("Ongoing", timeout=2_000)
     for ctx in contexts:
         ctx.close()

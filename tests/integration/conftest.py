@@ -38,8 +38,12 @@ _pg_reset_sql: list[str] = []  # set once the schema exists: what empties it aga
 def _reset_statements(conn) -> list[str]:
     """Delete every row (children first) and restart every id sequence, in two statements."""
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
-    sequences = [row[0] for row in conn.exec_driver_sql(
-        "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'")]
+    sequences = [
+        row[0]
+        for row in conn.exec_driver_sql(
+            "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'"
+        )
+    ]
     restart = "SELECT " + ", ".join(f"setval('public.\"{name}\"', 1, false)" for name in sequences)
     return ["; ".join(f'DELETE FROM "{name}"' for name in tables), restart]
 
@@ -128,7 +132,9 @@ def pushed(monkeypatch):
     sent = []
     monkeypatch.setattr(live, "announce", lambda **kw: sent.append(("plans", kw["learner_ids"])))
     monkeypatch.setattr(live, "roster_changed", lambda ids: sent.append(("rosters", ids)))
-    monkeypatch.setattr(live, "learner_erased", lambda lid, gids: sent.append(("erased", lid, set(gids))))
+    monkeypatch.setattr(
+        live, "learner_erased", lambda lid, gids: sent.append(("erased", lid, set(gids)))
+    )
     return sent
 
 

@@ -35,7 +35,9 @@ async def test_a_lookalike_group_id_selects_no_learners(engine, school, forged):
 async def test_a_lookalike_account_id_gets_no_temporary_password(engine, school, forged):
     state = await signed_in(AdminState, engine, school.id("admin"), "administrator")
     state.load()
-    async for _ in state.set_temporary_password({"user_id": forged, "password": "Fresh-start-2026!"}):
+    async for _ in state.set_temporary_password(
+        {"user_id": forged, "password": "Fresh-start-2026!"}
+    ):
         pass
     assert state.dialog_error and not state.busy
 

@@ -63,10 +63,14 @@ async def test_a_mentor_is_disconnected_from_a_learner_once(engine, school, push
 async def test_a_learner_is_connected_to_a_mentor_and_disconnected_again(engine, school, pushed):
     state = await page_of(engine, school, "learner2")
     mentor = school.id("mentor")
-    assert "Connected to the mentor." in said(await state.connect_mentor({"mentor_id": str(mentor)}))
+    assert "Connected to the mentor." in said(
+        await state.connect_mentor({"mentor_id": str(mentor)})
+    )
     assert (mentor, school.id("learner2")) in mentor_pairs(engine)
     assert pushed == [("rosters", {mentor}), ("plans", {school.id("learner2")})]
-    assert "They were already connected." in said(await state.connect_mentor({"mentor_id": str(mentor)}))
+    assert "They were already connected." in said(
+        await state.connect_mentor({"mentor_id": str(mentor)})
+    )
     pushed.clear()
     assert "Disconnected." in said(await state.disconnect_mentor(mentor))
     assert (mentor, school.id("learner2")) not in mentor_pairs(engine)

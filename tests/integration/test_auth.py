@@ -81,13 +81,17 @@ def actor_of(session: Session, user: User) -> Actor:
     return actor
 
 
-def sign_in(session: Session, email: object, password: object, *, client_ip: str = "192.0.2.1") -> str:
+def sign_in(
+    session: Session, email: object, password: object, *, client_ip: str = "192.0.2.1"
+) -> str:
     result = auth.sign_in(session=session, email=email, password=password, client_ip=client_ip)
     session.commit()
     return result.token
 
 
-def refused_sign_in(session: Session, email: object, password: object, *, client_ip: str = "192.0.2.1"):
+def refused_sign_in(
+    session: Session, email: object, password: object, *, client_ip: str = "192.0.2.1"
+):
     """Attempt a sign-in that must be refused; commit like a state does; return the error."""
     with pytest.raises(auth.SignInRefused) as info:
         auth.sign_in(session=session, email=email, password=password, client_ip=client_ip)
@@ -119,8 +123,6 @@ def login_attempt_count(engine: sa.Engine, **where) -> int:
 def short_sqlite_wait(monkeypatch):
     """Make a locked SQLite database fail fast instead of after 15 s (new connections only)."""
     monkeypatch.setattr(db_engine, "SQLITE_BUSY_TIMEOUT_MS", 300)
-
-
 
 
 # --- signing in --------------------------------------------------------------------------
@@ -155,7 +157,12 @@ def test_wrong_password_and_unknown_email_are_refused_with_the_same_message(sess
 
 @pytest.mark.parametrize(
     ("email", "password"),
-    [({"$ne": ""}, PASSWORD), ("ada@example.org", {"$ne": ""}), (None, None), (["ada@example.org"], PASSWORD)],
+    [
+        ({"$ne": ""}, PASSWORD),
+        ("ada@example.org", {"$ne": ""}),
+        (None, None),
+        (["ada@example.org"], PASSWORD),
+    ],
 )
 def test_forged_sign_in_arguments_are_refused(session, email, password):
     add_user(session, "ada@example.org")
@@ -202,7 +209,9 @@ def test_thirty_failures_from_one_address_pause_every_account_from_it(session, e
     assert login_attempt_count(engine, client_ip=attacker) == 30
 
     with Session(engine) as request_from_attacker:
-        error = refused_sign_in(request_from_attacker, "ada@example.org", PASSWORD, client_ip=attacker)
+        error = refused_sign_in(
+            request_from_attacker, "ada@example.org", PASSWORD, client_ip=attacker
+        )
     assert str(error).startswith("Too many failed sign-ins")
     with Session(engine) as request_from_elsewhere:
         token = sign_in(request_from_elsewhere, "ada@example.org", PASSWORD, client_ip=elsewhere)
@@ -274,7 +283,9 @@ def test_a_session_ends_at_the_absolute_limit_even_if_recently_active(session):
     token = sign_in(session, "ada@example.org", PASSWORD)
     row = session.exec(select(AuthSession)).one()
     now = datetime.now(UTC)
-    row.created_at = now - timedelta(hours=get_settings().session_absolute_hours) - timedelta(seconds=5)
+    row.created_at = (
+        now - timedelta(hours=get_settings().session_absolute_hours) - timedelta(seconds=5)
+    )
     row.last_seen_at = now - timedelta(seconds=10)
     session.add(row)
     session.commit()
@@ -285,13 +296,17 @@ def test_a_session_in_use_stays_valid(session):
     user = add_user(session, "ada@example.org")
     token = sign_in(session, "ada@example.org", PASSWORD)
     row = session.exec(select(AuthSession)).one()
-    row.last_seen_at = datetime.now(UTC) - timedelta(minutes=get_settings().session_idle_minutes - 1)
+    row.last_seen_at = datetime.now(UTC) - timedelta(
+        minutes=get_settings().session_idle_minutes - 1
+    )
     session.add(row)
     session.commit()
     assert resolves_to(session, token) == user.id
 
 
-@pytest.mark.parametrize("token", [None, "", 12345, {"token": "x"}, ["x"], "x" * 129, "not-a-real-token"])
+@pytest.mark.parametrize(
+    "token", [None, "", 12345, {"token": "x"}, ["x"], "x" * 129, "not-a-real-token"]
+)
 def test_forged_or_unknown_tokens_resolve_to_nobody(session, token):
     add_user(session, "ada@example.org")
     sign_in(session, "ada@example.org", PASSWORD)
@@ -315,8 +330,11 @@ def test_password_change_ends_every_other_session_and_returns_a_working_token(se
     here = sign_in(session, "ada@example.org", PASSWORD)
     elsewhere = sign_in(session, "ada@example.org", PASSWORD)
     new_token = auth.password_change(
-        session=session, token=here, current_password=PASSWORD,
-        new_password=NEW_PASSWORD, confirm_password=NEW_PASSWORD,
+        session=session,
+        token=here,
+        current_password=PASSWORD,
+        new_password=NEW_PASSWORD,
+        confirm_password=NEW_PASSWORD,
     )
     session.commit()
     assert new_token not in (here, elsewhere)
@@ -344,8 +362,11 @@ def test_password_change_refusals_change_nothing(session, current, new, confirm,
     hash_before = user.password_hash
     with pytest.raises(ValidationFailed) as info:
         auth.password_change(
-            session=session, token=token, current_password=current,
-            new_password=new, confirm_password=confirm,
+            session=session,
+            token=token,
+            current_password=current,
+            new_password=new,
+            confirm_password=confirm,
         )
     session.rollback()
     assert message in str(info.value)
@@ -365,8 +386,11 @@ def test_password_change_with_an_ended_session_is_refused_as_not_signed_in(
     # A fresh request, as a state makes it.
     with pytest.raises(NotSignedIn), unit_of_work() as req:
         auth.password_change(
-            session=req, token=token, current_password=PASSWORD,
-            new_password=NEW_PASSWORD, confirm_password=NEW_PASSWORD,
+            session=req,
+            token=token,
+            current_password=PASSWORD,
+            new_password=NEW_PASSWORD,
+            confirm_password=NEW_PASSWORD,
         )
 
 
@@ -374,11 +398,15 @@ def test_password_change_with_an_ended_session_is_refused_as_not_signed_in(
 
 
 def test_disabling_an_account_ends_its_open_sessions(session):
-    admin = add_user(session, "head@example.org", roles=(Role.ADMINISTRATOR,), password=ADMIN_PASSWORD)
+    admin = add_user(
+        session, "head@example.org", roles=(Role.ADMINISTRATOR,), password=ADMIN_PASSWORD
+    )
     user = add_user(session, "ada@example.org")
     token = sign_in(session, "ada@example.org", PASSWORD)
     assert resolves_to(session, token) == user.id
-    users.user_set_active(session=session, actor=actor_of(session, admin), user_id=user.id, active=False)
+    users.user_set_active(
+        session=session, actor=actor_of(session, admin), user_id=user.id, active=False
+    )
     session.commit()
     assert resolves_to(session, token) is None
     row = session.exec(select(AuthSession).where(AuthSession.user_id == user.id)).one()
@@ -388,7 +416,9 @@ def test_disabling_an_account_ends_its_open_sessions(session):
 
 
 def test_temporary_password_must_be_changed_before_anything_else(session):
-    admin = add_user(session, "head@example.org", roles=(Role.ADMINISTRATOR,), password=ADMIN_PASSWORD)
+    admin = add_user(
+        session, "head@example.org", roles=(Role.ADMINISTRATOR,), password=ADMIN_PASSWORD
+    )
     user = add_user(session, "ada@example.org", roles=(Role.LEARNER,))
     old_token = sign_in(session, "ada@example.org", PASSWORD)
 
@@ -413,8 +443,11 @@ def test_temporary_password_must_be_changed_before_anything_else(session):
     assert can(me.actor, Action.LEARNER_VIEW, LearnerRef(user.id)) is False
 
     new_token = auth.password_change(
-        session=session, token=result.token, current_password=TEMP_PASSWORD,
-        new_password=NEW_PASSWORD, confirm_password=NEW_PASSWORD,
+        session=session,
+        token=result.token,
+        current_password=TEMP_PASSWORD,
+        new_password=NEW_PASSWORD,
+        confirm_password=NEW_PASSWORD,
     )
     session.commit()
     me = auth.current_user(session=session, token=new_token)
@@ -457,7 +490,9 @@ def test_non_administrators_are_refused_account_management_and_the_refusal_is_au
 
 
 def test_an_administrator_cannot_manage_their_own_account(session, engine):
-    admin = add_user(session, "head@example.org", roles=(Role.ADMINISTRATOR,), password=ADMIN_PASSWORD)
+    admin = add_user(
+        session, "head@example.org", roles=(Role.ADMINISTRATOR,), password=ADMIN_PASSWORD
+    )
     actor = actor_of(session, admin)
     session.commit()
     with pytest.raises(PermissionDenied), unit_of_work() as req:
@@ -470,7 +505,9 @@ def test_a_refusal_is_audited_even_inside_the_callers_open_transaction(
     session, engine, short_sqlite_wait
 ):
     # How a state works: one unit of work loads the signed-in actor, then calls the service.
-    intruder = add_user(session, "intruder@example.org", roles=(Role.TEACHER,), password=ADMIN_PASSWORD)
+    intruder = add_user(
+        session, "intruder@example.org", roles=(Role.TEACHER,), password=ADMIN_PASSWORD
+    )
     victim = add_user(session, "ada@example.org")
     token = sign_in(session, "intruder@example.org", ADMIN_PASSWORD)
     session.close()
@@ -495,8 +532,12 @@ FORGED_IDS = [
 @pytest.mark.parametrize("operation", ["user_set_active", "temporary_password_set"])
 @pytest.mark.parametrize("forge", FORGED_IDS)
 def test_forged_user_ids_are_refused_and_change_nothing(session, operation, forge):
-    admin = add_user(session, "head@example.org", roles=(Role.ADMINISTRATOR,), password=ADMIN_PASSWORD)
-    learner = add_user(session, "learner@example.org", roles=(Role.LEARNER,), password=ADMIN_PASSWORD)
+    admin = add_user(
+        session, "head@example.org", roles=(Role.ADMINISTRATOR,), password=ADMIN_PASSWORD
+    )
+    learner = add_user(
+        session, "learner@example.org", roles=(Role.LEARNER,), password=ADMIN_PASSWORD
+    )
     victim = add_user(session, "ada@example.org")
     victim_token = sign_in(session, "ada@example.org", PASSWORD)
     hash_before = victim.password_hash
@@ -512,7 +553,11 @@ def test_forged_user_ids_are_refused_and_change_nothing(session, operation, forg
 
     session.expire_all()
     after = session.get(User, victim.id)
-    assert (after.is_active, after.must_change_password, after.password_hash) == (True, False, hash_before)
+    assert (after.is_active, after.must_change_password, after.password_hash) == (
+        True,
+        False,
+        hash_before,
+    )
     session.commit()
     assert resolves_to(session, victim_token) == victim.id
 
@@ -529,7 +574,9 @@ def test_forged_user_ids_are_refused_and_change_nothing(session, operation, forg
     ],
 )
 def test_forged_or_unacceptable_values_are_refused_and_change_nothing(session, operation, kwargs):
-    admin = add_user(session, "head@example.org", roles=(Role.ADMINISTRATOR,), password=ADMIN_PASSWORD)
+    admin = add_user(
+        session, "head@example.org", roles=(Role.ADMINISTRATOR,), password=ADMIN_PASSWORD
+    )
     victim = add_user(session, "ada@example.org")
     victim_token = sign_in(session, "ada@example.org", PASSWORD)
     hash_before = victim.password_hash
@@ -539,7 +586,11 @@ def test_forged_or_unacceptable_values_are_refused_and_change_nothing(session, o
         )
     session.rollback()
     after = session.get(User, victim.id)
-    assert (after.is_active, after.must_change_password, after.password_hash) == (True, False, hash_before)
+    assert (after.is_active, after.must_change_password, after.password_hash) == (
+        True,
+        False,
+        hash_before,
+    )
     session.commit()
     assert resolves_to(session, victim_token) == victim.id
 
@@ -548,7 +599,9 @@ def test_forged_or_unacceptable_values_are_refused_and_change_nothing(session, o
 
 
 def test_no_password_or_token_is_ever_written_to_the_audit_trail(session, engine):
-    admin = add_user(session, "head@example.org", roles=(Role.ADMINISTRATOR,), password=ADMIN_PASSWORD)
+    admin = add_user(
+        session, "head@example.org", roles=(Role.ADMINISTRATOR,), password=ADMIN_PASSWORD
+    )
     user = add_user(session, "ada@example.org", password_hash=pbkdf2_sha256.hash(PASSWORD))
     wrong = "a wrong password guess"
     refused_sign_in(session, "ada@example.org", wrong)
@@ -556,19 +609,27 @@ def test_no_password_or_token_is_ever_written_to_the_audit_trail(session, engine
     tokens = [sign_in(session, "ada@example.org", PASSWORD)]  # also upgrades the hash
     tokens.append(
         auth.password_change(
-            session=session, token=tokens[0], current_password=PASSWORD,
-            new_password=NEW_PASSWORD, confirm_password=NEW_PASSWORD,
+            session=session,
+            token=tokens[0],
+            current_password=PASSWORD,
+            new_password=NEW_PASSWORD,
+            confirm_password=NEW_PASSWORD,
         )
     )
     session.commit()
     with pytest.raises(ValidationFailed):
         auth.password_change(
-            session=session, token=tokens[1], current_password=wrong,
-            new_password=PASSWORD, confirm_password=PASSWORD,
+            session=session,
+            token=tokens[1],
+            current_password=wrong,
+            new_password=PASSWORD,
+            confirm_password=PASSWORD,
         )
     session.commit()  # keeps the audited failure
     admin_actor = actor_of(session, admin)
-    users.temporary_password_set(session=session, actor=admin_actor, user_id=user.id, password=TEMP_PASSWORD)
+    users.temporary_password_set(
+        session=session, actor=admin_actor, user_id=user.id, password=TEMP_PASSWORD
+    )
     session.commit()
     tokens.append(sign_in(session, "ada@example.org", TEMP_PASSWORD))
     tokens.append(sign_in(session, "head@example.org", ADMIN_PASSWORD))

@@ -17,7 +17,9 @@ from ilp_app.state.objectives import ObjectivesState
 from tests.support.school import build_school
 from tests.support.services import audit, signed_in
 
-PACKAGE = json.dumps({"CFDocument": {"identifier": "doc-1", "title": "Maths"}, "CFItems": []}).encode()
+PACKAGE = json.dumps(
+    {"CFDocument": {"identifier": "doc-1", "title": "Maths"}, "CFItems": []}
+).encode()
 
 
 @dataclass
@@ -28,7 +30,7 @@ class Chunk:
 
 async def upload(data: bytes, name: str = "case.json"):
     for start in range(0, len(data), 16):
-        yield Chunk(name, data[start:start + 16])
+        yield Chunk(name, data[start : start + 16])
 
 
 @pytest.fixture
@@ -62,7 +64,9 @@ async def test_a_mentors_upload_is_not_held_and_is_refused(engine, school, recei
     assert received == [b""]
     assert events and events[0]  # sent away with a message
     assert state.report_status == "" and not state.importing
-    assert audit(engine, actor_user_id=school.id("mentor"), action="school.manage", outcome="denied")
+    assert audit(
+        engine, actor_user_id=school.id("mentor"), action="school.manage", outcome="denied"
+    )
 
 
 async def test_an_administrators_upload_reaches_the_import(engine, school, received):

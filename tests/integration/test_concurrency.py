@@ -52,8 +52,14 @@ def _all_at_once(jobs):
 def test_thirty_learners_ticking_at_once_all_count(engine, classroom):
     actors, tasks = classroom
     jobs = [
-        (lambda name=name: call(plan_activity.task_advance, actors[name], task_id=tasks[name],
-                                expected_status="not_started"))
+        (
+            lambda name=name: call(
+                plan_activity.task_advance,
+                actors[name],
+                task_id=tasks[name],
+                expected_status="not_started",
+            )
+        )
         for name in tasks
     ]
     results = _all_at_once(jobs)
@@ -68,7 +74,14 @@ def test_double_taps_on_one_task_apply_once(engine, classroom):
     actors, tasks = classroom
     name = "l0"
     jobs = [
-        (lambda: call(plan_activity.task_advance, actors[name], task_id=tasks[name], expected_status="not_started"))
+        (
+            lambda: call(
+                plan_activity.task_advance,
+                actors[name],
+                task_id=tasks[name],
+                expected_status="not_started",
+            )
+        )
         for _ in range(8)
     ]
     results = _all_at_once(jobs)

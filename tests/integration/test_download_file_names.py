@@ -28,7 +28,9 @@ def school(session):
 
 
 def download(token: str, filename: str):
-    return api._download(token, lambda s, me: (filename, b"%PDF-1.4 data"), media_type="application/pdf")
+    return api._download(
+        token, lambda s, me: (filename, b"%PDF-1.4 data"), media_type="application/pdf"
+    )
 
 
 @pytest.mark.parametrize("filename", HOSTILE_NAMES)
@@ -51,7 +53,8 @@ def test_a_plain_name_is_sent_as_it_is(engine, school):
 def test_a_name_with_letters_beyond_ascii_keeps_them_in_the_encoded_form(engine, school):
     response = download(token_for(engine, school.id("mentor"), "mentor"), "Åsa Ødegård.pdf")
     assert response.headers["content-disposition"] == (
-        "attachment; filename=\"Asa-degard.pdf\"; filename*=UTF-8''%C3%85sa%20%C3%98deg%C3%A5rd.pdf")
+        "attachment; filename=\"Asa-degard.pdf\"; filename*=UTF-8''%C3%85sa%20%C3%98deg%C3%A5rd.pdf"
+    )
 
 
 def test_refusals_are_not_cached_either(engine, school):

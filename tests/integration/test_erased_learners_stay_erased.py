@@ -57,27 +57,54 @@ def test_an_anonymised_account_cannot_be_enabled_again(engine, actors, anonymise
     with pytest.raises(ValidationFailed, match=MSG_ERASED):
         call(users.user_set_active, actors["admin"], user_id=anonymised, active=True)
     assert stored(engine, anonymised).is_active is False
-    call(users.user_set_active, actors["admin"], user_id=anonymised, active=False)  # already closed: no change
+    call(
+        users.user_set_active, actors["admin"], user_id=anonymised, active=False
+    )  # already closed: no change
 
 
 def test_an_anonymised_account_gets_no_temporary_password(engine, actors, anonymised):
     with pytest.raises(ValidationFailed, match=MSG_ERASED):
-        call(users.temporary_password_set, actors["admin"], user_id=anonymised, password="Fresh-start-2026!")
+        call(
+            users.temporary_password_set,
+            actors["admin"],
+            user_id=anonymised,
+            password="Fresh-start-2026!",
+        )
     assert stored(engine, anonymised).password_hash is None
 
 
-def test_an_anonymised_learner_cannot_be_given_a_mentor_or_a_parent(engine, school, actors, anonymised):
+def test_an_anonymised_learner_cannot_be_given_a_mentor_or_a_parent(
+    engine, school, actors, anonymised
+):
     with pytest.raises(ValidationFailed, match="erased"):
-        call(relationships.mentor_connect, actors["admin"], mentor_id=school.id("mentor2"),
-             learner_ids=[anonymised, school.id("learner2")])
+        call(
+            relationships.mentor_connect,
+            actors["admin"],
+            mentor_id=school.id("mentor2"),
+            learner_ids=[anonymised, school.id("learner2")],
+        )
     with pytest.raises(ValidationFailed, match="erased"):
-        call(relationships.guardian_link, actors["admin"], parent_id=school.id("parent2"), learner_id=anonymised)
+        call(
+            relationships.guardian_link,
+            actors["admin"],
+            parent_id=school.id("parent2"),
+            learner_id=anonymised,
+        )
     # Nothing was linked: the other learner of the refused request included.
-    assert call(relationships.mentor_connect, actors["admin"], mentor_id=school.id("mentor2"),
-                learner_ids=[school.id("learner2")]) == 0
+    assert (
+        call(
+            relationships.mentor_connect,
+            actors["admin"],
+            mentor_id=school.id("mentor2"),
+            learner_ids=[school.id("learner2")],
+        )
+        == 0
+    )
 
 
-def test_searches_and_whole_groups_leave_anonymised_learners_out(engine, school, actors, anonymised):
+def test_searches_and_whole_groups_leave_anonymised_learners_out(
+    engine, school, actors, anonymised
+):
     members = call(relationships.group_learners, actors["admin"], group_id=tutor_group_id(engine))
     assert anonymised not in [m.id for m in members]
     assert call(relationships.learner_search, actors["admin"], query="Erased learner") == []
@@ -96,7 +123,9 @@ def test_anonymising_clears_the_roster_keys_of_the_enrollments_it_keeps(engine, 
     call(learner_erase, actors["admin"], learner_id=lid, mode="anonymise")
     with Session(engine) as s:
         kept = s.exec(select(Enrollment).where(Enrollment.user_id == lid)).all()
-    assert [e.source_id for e in kept] == [None]  # still in the group, no longer traceable to the roster
+    assert [e.source_id for e in kept] == [
+        None
+    ]  # still in the group, no longer traceable to the roster
 
 
 # --- the live boards ----------------------------------------------------------------------------
@@ -116,22 +145,36 @@ class Boards:
         return await self.roots.setdefault(ident, rx.State()).get_state(cls)
 
 
-async def test_an_erased_learner_leaves_the_open_boards_and_their_teachers_homes(engine, school, actors, monkeypatch):
+async def test_an_erased_learner_leaves_the_open_boards_and_their_teachers_homes(
+    engine, school, actors, monkeypatch
+):
     gid = tutor_group_id(engine)
     lid, other = school.id("learner"), school.id("learner2")
     app = Boards()
     monkeypatch.setattr(live, "_app", lambda: app)
     board = await app.board(live.GroupBoard, live.group_token(gid))
-    board.group_id, board.rows = gid, [OverviewRow(learner_id=lid, name="Learner Person"),
-                                            OverviewRow(learner_id=other, name="Someone Else")]
+    board.group_id, board.rows = (
+        gid,
+        [
+            OverviewRow(learner_id=lid, name="Learner Person"),
+            OverviewRow(learner_id=other, name="Someone Else"),
+        ],
+    )
     tiles = await app.board(live.ProjectorBoard, live.projector_token(gid))
-    tiles.group_id, tiles.tiles = gid, [ProjectorTile(learner_id=lid, first_name="Learner", initials="LP")]
+    tiles.group_id, tiles.tiles = (
+        gid,
+        [ProjectorTile(learner_id=lid, first_name="Learner", initials="LP")],
+    )
 
     erased: list[tuple[int, set[int]]] = []
     monkeypatch.setattr(privacy_state.live, "announce", lambda **kw: None)
     rosters: list[set[int]] = []
     monkeypatch.setattr(privacy_state.live, "roster_changed", rosters.append)
-    monkeypatch.setattr(privacy_state.live, "learner_erased", lambda learner, groups: erased.append((learner, groups)))
+    monkeypatch.setattr(
+        privacy_state.live,
+        "learner_erased",
+        lambda learner, groups: erased.append((learner, groups)),
+    )
     state = await signed_in(AdminPrivacyState, engine, school.id("admin"), "administrator")
     state.load()
     state.search("Learner Person")
@@ -139,8 +182,13 @@ async def test_an_erased_learner_leaves_the_open_boards_and_their_teachers_homes
     fn = type(state).event_handlers["confirm_erasure"].fn
     [_ async for _ in fn(state, {"confirm_name": "Learner Person"})]
     assert erased == [(lid, {gid})]
-    assert {school.id("mentor"), school.id("parent")} in rosters  # their homes reload without the learner
-    assert {school.id("teacher")} in rosters  # so does the home of the teacher of the learner's class
+    assert {
+        school.id("mentor"),
+        school.id("parent"),
+    } in rosters  # their homes reload without the learner
+    assert {
+        school.id("teacher")
+    } in rosters  # so does the home of the teacher of the learner's class
 
     await live._drop_learner(lid, {gid})
     assert [r.learner_id for r in board.rows] == [other]

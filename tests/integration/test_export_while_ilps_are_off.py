@@ -40,7 +40,9 @@ def export_as(school, who: str) -> bytes:
 def test_the_mentor_is_refused_and_the_attempt_audited(engine, school):
     with pytest.raises(PermissionDenied):
         export_as(school, "mentor")
-    [refused] = audit(engine, actor_user_id=school.id("mentor"), action="learner.export", outcome="denied")
+    [refused] = audit(
+        engine, actor_user_id=school.id("mentor"), action="learner.export", outcome="denied"
+    )
     assert refused.target_id == str(school.id("learner"))
 
 

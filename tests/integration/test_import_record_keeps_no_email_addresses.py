@@ -21,21 +21,31 @@ from tests.support.services import call, load_actors, rows
 
 ELSEWHERE = "kari.nordmann@other.school"
 FILES = {
-    "manifest.csv": ("propertyName,value\nmanifest.version,1.0\noneroster.version,1.1\nfile.orgs,bulk\n"
-                     "file.academicSessions,bulk\nfile.classes,bulk\nfile.users,bulk\nfile.enrollments,bulk\n"
-                     "file.courses,absent\n"),
+    "manifest.csv": (
+        "propertyName,value\nmanifest.version,1.0\noneroster.version,1.1\nfile.orgs,bulk\n"
+        "file.academicSessions,bulk\nfile.classes,bulk\nfile.users,bulk\nfile.enrollments,bulk\n"
+        "file.courses,absent\n"
+    ),
     "orgs.csv": "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\norg-t,,,Test School,school,,\n",
-    "academicSessions.csv": ("sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,"
-                             "schoolYear\nt-2099,,,Autumn 2099,semester,2099-08-18,2099-12-19,,2100\n"),
-    "classes.csv": ("sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,"
-                    "schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
-                    "c-8c,,,8C,08,,,homeroom,,org-t,t-2099,,,\n"),
-    "users.csv": ("sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,"
-                  "familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password\n"
-                  f"s-1,,,true,org-t,student,s-1,,Kari,Nordmann,,,{ELSEWHERE},,,,08,\n"
-                  "s-2,,,true,org-t,student,s-2,,Learner,Person,,,learner@test.school,,,,08,\n"),
-    "enrollments.csv": ("sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,"
-                        "primary,beginDate,endDate\ne-1,,,c-8c,org-t,s-1,student,false,,\n"),
+    "academicSessions.csv": (
+        "sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,"
+        "schoolYear\nt-2099,,,Autumn 2099,semester,2099-08-18,2099-12-19,,2100\n"
+    ),
+    "classes.csv": (
+        "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,"
+        "schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
+        "c-8c,,,8C,08,,,homeroom,,org-t,t-2099,,,\n"
+    ),
+    "users.csv": (
+        "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,"
+        "familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password\n"
+        f"s-1,,,true,org-t,student,s-1,,Kari,Nordmann,,,{ELSEWHERE},,,,08,\n"
+        "s-2,,,true,org-t,student,s-2,,Learner,Person,,,learner@test.school,,,,08,\n"
+    ),
+    "enrollments.csv": (
+        "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,"
+        "primary,beginDate,endDate\ne-1,,,c-8c,org-t,s-1,student,false,,\n"
+    ),
 }
 
 
@@ -66,9 +76,9 @@ def test_the_report_names_the_addresses_and_the_stored_record_does_not(engine, a
     [run] = rows(engine, ImportRun)
     stored = json.loads(run.report)["findings"]
     assert [(f["file"], f["line"], f["column"]) for f in stored] == [
-        (f.file, f.line, f.column) for f in report.findings]
+        (f.file, f.line, f.column) for f in report.findings
+    ]
     problems = " ".join(f["problem"] for f in stored)
     assert "@" not in problems.replace(REDACTED_EMAIL, "")
     assert REDACTED_EMAIL in problems
     assert "@" not in run.summary
-

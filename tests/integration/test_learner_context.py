@@ -42,10 +42,23 @@ def school(session):
 def items(school, actors):
     """A staff-only support need and a family-visible note, added by the mentor."""
     lid = school.id("learner")
-    staff_id = call(ctx.context_item_add, actors["mentor"], learner_id=lid, kind="support_needs",
-                    value=STAFF_TEXT, visibility="staff")
-    family_id = call(ctx.context_item_add, actors["mentor"], learner_id=lid, kind="other", label="Interests",
-                     value=FAMILY_TEXT, visibility="family")
+    staff_id = call(
+        ctx.context_item_add,
+        actors["mentor"],
+        learner_id=lid,
+        kind="support_needs",
+        value=STAFF_TEXT,
+        visibility="staff",
+    )
+    family_id = call(
+        ctx.context_item_add,
+        actors["mentor"],
+        learner_id=lid,
+        kind="other",
+        label="Interests",
+        value=FAMILY_TEXT,
+        visibility="family",
+    )
     return staff_id, family_id
 
 
@@ -56,9 +69,14 @@ def header(school, actor, name="learner"):
 def stored_items(session, learner_id) -> list[tuple]:
     """(id, kind, label, value, visibility) of each stored item; the read ends so services can write."""
     session.expire_all()
-    rows = [(i.id, i.kind, i.label, i.value, i.visibility) for i in session.exec(
-        select(LearnerContextItem).where(LearnerContextItem.learner_id == learner_id)
-        .order_by(LearnerContextItem.id)).all()]
+    rows = [
+        (i.id, i.kind, i.label, i.value, i.visibility)
+        for i in session.exec(
+            select(LearnerContextItem)
+            .where(LearnerContextItem.learner_id == learner_id)
+            .order_by(LearnerContextItem.id)
+        ).all()
+    ]
     session.rollback()
     return rows
 
@@ -66,15 +84,20 @@ def stored_items(session, learner_id) -> list[tuple]:
 def audit_events(session, *conditions) -> list[tuple]:
     """(action, outcome, actor id, target id, detail) of matching audit events, oldest first."""
     session.expire_all()
-    rows = [(e.action, e.outcome, e.actor_user_id, e.target_id, e.detail) for e in session.exec(
-        select(AuditEvent).where(*conditions).order_by(AuditEvent.id)).all()]
+    rows = [
+        (e.action, e.outcome, e.actor_user_id, e.target_id, e.detail)
+        for e in session.exec(select(AuditEvent).where(*conditions).order_by(AuditEvent.id)).all()
+    ]
     session.rollback()
     return rows
 
 
 def denied_events(session, action) -> list[tuple]:
     """(actor id, target id) of each refused attempt at ``action``."""
-    return [(e[2], e[3]) for e in audit_events(session, AuditEvent.outcome == "denied", AuditEvent.action == action)]
+    return [
+        (e[2], e[3])
+        for e in audit_events(session, AuditEvent.outcome == "denied", AuditEvent.action == action)
+    ]
 
 
 def pronouns_visibility(session, user_id) -> str:
@@ -98,7 +121,9 @@ def test_mentor_sees_every_item_with_its_visibility_and_may_edit(school, actors,
     assert view.staff_view and view.can_edit
     assert view.year == "Year 9"
     assert [g.summary for g in view.groups] == [
-        "Tutor group 9A · Year 9", "9C · Mathematics, lower secondary"]
+        "Tutor group 9A · Year 9",
+        "9C · Mathematics, lower secondary",
+    ]
 
 
 def test_teacher_of_the_learner_sees_staff_items_but_may_not_edit(school, actors, items):
@@ -137,10 +162,14 @@ def test_pronouns_reach_the_family_only_while_the_learner_shares_them(session, s
     # The plan and the parent's home follow the same choice; a printout for home leaves them out.
     plan_id = call(plan_edit.plan_create, actors["mentor"], learner_id=lid)
     area_id = call(plan_read.plan_view, actors["mentor"], plan_id=plan_id).focus_areas[0].id
-    call(plan_edit.goal_add, actors["mentor"], focus_area_id=area_id, statement="Read a book a month")
+    call(
+        plan_edit.goal_add, actors["mentor"], focus_area_id=area_id, statement="Read a book a month"
+    )
     call(plan_edit.plan_activate, actors["mentor"], plan_id=plan_id)
     assert call(plan_read.plan_view, actors["parent"], plan_id=plan_id).learner_pronouns == ""
-    assert call(plan_read.plan_view, actors["mentor"], plan_id=plan_id).learner_pronouns == "they/them"
+    assert (
+        call(plan_read.plan_view, actors["mentor"], plan_id=plan_id).learner_pronouns == "they/them"
+    )
     assert [c.pronouns for c in call(directory.parent_home, actors["parent"]).children] == [""]
     with unit_of_work() as s:
         assert ctx.family_pronouns(session=s, learner_id=lid) == ""
@@ -149,7 +178,9 @@ def test_pronouns_reach_the_family_only_while_the_learner_shares_them(session, s
 def test_an_unrelated_parent_is_refused_and_the_attempt_audited(session, school, actors, items):
     with pytest.raises(PermissionDenied):
         header(school, actors["parent2"])
-    assert denied_events(session, "learner.view") == [(school.id("parent2"), str(school.id("learner")))]
+    assert denied_events(session, "learner.view") == [
+        (school.id("parent2"), str(school.id("learner")))
+    ]
 
 
 # --- who may change it ---
@@ -159,27 +190,50 @@ def test_an_unrelated_parent_is_refused_and_the_attempt_audited(session, school,
 def test_only_the_mentor_or_an_administrator_may_change_the_context(session, school, actors, who):
     lid, who_id = school.id("learner"), school.id(who)
     with pytest.raises(PermissionDenied):
-        call(ctx.context_item_add, actors[who], learner_id=lid, kind="other", label="Note", value="x",
-             visibility="family")
+        call(
+            ctx.context_item_add,
+            actors[who],
+            learner_id=lid,
+            kind="other",
+            label="Note",
+            value="x",
+            visibility="family",
+        )
     with pytest.raises(PermissionDenied):
         call(ctx.pronouns_visibility_set, actors[who], learner_id=lid, visibility="staff")
     assert stored_items(session, lid) == []
     assert pronouns_visibility(session, lid) == "family"
     assert denied_events(session, "context.edit") == [(who_id, str(lid))] * 2
 
-    call(ctx.context_item_add, actors["admin"], learner_id=lid, kind="other", label="Note", value="x",
-         visibility="family")
+    call(
+        ctx.context_item_add,
+        actors["admin"],
+        learner_id=lid,
+        kind="other",
+        label="Note",
+        value="x",
+        visibility="family",
+    )
     assert len(stored_items(session, lid)) == 1
 
 
 def test_changes_are_audited_without_their_text(session, school, actors, items):
     staff_id, _ = items
-    call(ctx.context_item_update, actors["mentor"], learner_id=school.id("learner"), item_id=staff_id,
-         kind="support_needs", value=STAFF_TEXT + " updated", visibility="staff")
+    call(
+        ctx.context_item_update,
+        actors["mentor"],
+        learner_id=school.id("learner"),
+        item_id=staff_id,
+        kind="support_needs",
+        value=STAFF_TEXT + " updated",
+        visibility="staff",
+    )
     events = audit_events(session, AuditEvent.action.like("context.%"))
     assert [(action, outcome, actor) for action, outcome, actor, _, _ in events] == [
-        ("context.item_add", "ok", school.id("mentor")), ("context.item_add", "ok", school.id("mentor")),
-        ("context.item_update", "ok", school.id("mentor"))]
+        ("context.item_add", "ok", school.id("mentor")),
+        ("context.item_add", "ok", school.id("mentor")),
+        ("context.item_update", "ok", school.id("mentor")),
+    ]
     assert '"visibility_before": "staff"' in events[-1][4]
     assert not any("STAFF-ONLY" in detail or "FAMILY-OK" in detail for *_, detail in events)
 
@@ -190,11 +244,22 @@ def test_changes_are_audited_without_their_text(session, school, actors, items):
 def test_mentor_edits_an_item_and_can_make_it_staff_only(session, school, actors, items):
     _, family_id = items
     lid = school.id("learner")
-    call(ctx.context_item_update, actors["mentor"], learner_id=lid, item_id=family_id, kind="other",
-         label="Interests", value="Chess club on Thursdays", visibility="staff")
+    call(
+        ctx.context_item_update,
+        actors["mentor"],
+        learner_id=lid,
+        item_id=family_id,
+        kind="other",
+        label="Interests",
+        value="Chess club on Thursdays",
+        visibility="staff",
+    )
     assert header(school, actors["parent"]).items == []
     mentor_view = header(school, actors["mentor"])
-    assert [(i.value, i.staff_only) for i in mentor_view.items][1] == ("Chess club on Thursdays", True)
+    assert [(i.value, i.staff_only) for i in mentor_view.items][1] == (
+        "Chess club on Thursdays",
+        True,
+    )
 
 
 def test_mentor_removes_an_item(session, school, actors, items):
@@ -206,34 +271,56 @@ def test_mentor_removes_an_item(session, school, actors, items):
         call(ctx.context_item_remove, actors["mentor"], learner_id=lid, item_id=staff_id)
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"kind": "diagnosis"}, ctx.MSG_KIND),
-    ({"kind": {"x": 1}}, ctx.MSG_KIND),
-    ({"value": "   "}, ctx.MSG_VALUE_REQUIRED),
-    ({"value": "x" * 2001}, ctx.MSG_VALUE_TOO_LONG),
-    ({"value": ["a list"]}, ctx.MSG_VALUE_REQUIRED),
-    ({"kind": "other", "label": ""}, ctx.MSG_LABEL_REQUIRED),
-    ({"label": "y" * 81}, ctx.MSG_LABEL_TOO_LONG),
-    ({"visibility": "everyone"}, ctx.MSG_VISIBILITY),
-    ({"visibility": None}, ctx.MSG_VISIBILITY),
-])
-def test_bad_input_is_refused_with_a_message_and_changes_nothing(session, school, actors, items, fields, message):
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"kind": "diagnosis"}, ctx.MSG_KIND),
+        ({"kind": {"x": 1}}, ctx.MSG_KIND),
+        ({"value": "   "}, ctx.MSG_VALUE_REQUIRED),
+        ({"value": "x" * 2001}, ctx.MSG_VALUE_TOO_LONG),
+        ({"value": ["a list"]}, ctx.MSG_VALUE_REQUIRED),
+        ({"kind": "other", "label": ""}, ctx.MSG_LABEL_REQUIRED),
+        ({"label": "y" * 81}, ctx.MSG_LABEL_TOO_LONG),
+        ({"visibility": "everyone"}, ctx.MSG_VISIBILITY),
+        ({"visibility": None}, ctx.MSG_VISIBILITY),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_and_changes_nothing(
+    session, school, actors, items, fields, message
+):
     staff_id, _ = items
     lid = school.id("learner")
-    good = {"kind": "prior_attainment", "label": "", "value": "Above the expected level", "visibility": "family"}
+    good = {
+        "kind": "prior_attainment",
+        "label": "",
+        "value": "Above the expected level",
+        "visibility": "family",
+    }
     before = stored_items(session, lid)
     with pytest.raises(ValidationFailed) as added:
         call(ctx.context_item_add, actors["mentor"], learner_id=lid, **{**good, **fields})
     with pytest.raises(ValidationFailed) as updated:
-        call(ctx.context_item_update, actors["mentor"], learner_id=lid, item_id=staff_id, **{**good, **fields})
+        call(
+            ctx.context_item_update,
+            actors["mentor"],
+            learner_id=lid,
+            item_id=staff_id,
+            **{**good, **fields},
+        )
     assert added.value.message == updated.value.message == message
     assert stored_items(session, lid) == before
 
 
 def test_a_value_of_exactly_2000_characters_is_kept(session, school, actors):
     lid = school.id("learner")
-    call(ctx.context_item_add, actors["mentor"], learner_id=lid, kind="prior_attainment", value="x" * 2000,
-         visibility="staff")
+    call(
+        ctx.context_item_add,
+        actors["mentor"],
+        learner_id=lid,
+        kind="prior_attainment",
+        value="x" * 2000,
+        visibility="staff",
+    )
     assert len(stored_items(session, lid)[0][3]) == 2000
 
 
@@ -245,16 +332,34 @@ def test_bad_pronouns_visibility_changes_nothing(session, school, actors):
     assert pronouns_visibility(session, lid) == "family"
 
 
-def test_a_forged_item_id_of_another_learner_is_refused_and_nothing_changes(session, school, actors):
+def test_a_forged_item_id_of_another_learner_is_refused_and_nothing_changes(
+    session, school, actors
+):
     other = school.id("learner2")
-    their_item = call(ctx.context_item_add, actors["mentor2"], learner_id=other, kind="support_needs",
-                      value="Not for the other mentor", visibility="staff")
+    their_item = call(
+        ctx.context_item_add,
+        actors["mentor2"],
+        learner_id=other,
+        kind="support_needs",
+        value="Not for the other mentor",
+        visibility="staff",
+    )
     mine = school.id("learner")
     with pytest.raises(PermissionDenied):
-        call(ctx.context_item_update, actors["mentor"], learner_id=mine, item_id=their_item, kind="other",
-             label="Hijacked", value="Overwritten", visibility="family")
+        call(
+            ctx.context_item_update,
+            actors["mentor"],
+            learner_id=mine,
+            item_id=their_item,
+            kind="other",
+            label="Hijacked",
+            value="Overwritten",
+            visibility="family",
+        )
     with pytest.raises(PermissionDenied):
         call(ctx.context_item_remove, actors["mentor"], learner_id=mine, item_id=their_item)
-    assert stored_items(session, other) == [(their_item, "support_needs", "", "Not for the other mentor", "staff")]
+    assert stored_items(session, other) == [
+        (their_item, "support_needs", "", "Not for the other mentor", "staff")
+    ]
     assert stored_items(session, mine) == []
     assert denied_events(session, "context.edit") == [(school.id("mentor"), str(other))] * 2

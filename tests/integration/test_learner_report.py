@@ -43,11 +43,20 @@ def at(day: date, hour: int = 12) -> datetime:
     return datetime.combine(day, time(hour), UTC)
 
 
-def locked_plan(session: Session, school, period: Period, *, goals: dict[str, list[str]], ratings=()) -> dict:
+def locked_plan(
+    session: Session, school, period: Period, *, goals: dict[str, list[str]], ratings=()
+) -> dict:
     """A finished plan as a past period leaves it: tasks as they ended, dated ratings, a staff note."""
     learner, mentor = school.people["learner"], school.people["mentor"]
-    plan = Plan(site_id=school.site.id, learner_id=learner.id, period_id=period.id, status="locked",
-                created_by_id=mentor.id, activated_at=at(period.starts_on), locked_at=at(period.ends_on))
+    plan = Plan(
+        site_id=school.site.id,
+        learner_id=learner.id,
+        period_id=period.id,
+        status="locked",
+        created_by_id=mentor.id,
+        activated_at=at(period.starts_on),
+        locked_at=at(period.ends_on),
+    )
     session.add(plan)
     session.flush()
     area = PlanFocusArea(plan_id=plan.id, name="Academic")
@@ -60,12 +69,30 @@ def locked_plan(session: Session, school, period: Period, *, goals: dict[str, li
         session.flush()
         ids[statement] = goal.id
         for n, status in enumerate(statuses):
-            session.add(Task(plan_id=plan.id, goal_id=goal.id, title=f"{statement} task {n}", status=status,
-                             position=n, status_changed_at=at(period.starts_on + timedelta(days=20 + n))))
+            session.add(
+                Task(
+                    plan_id=plan.id,
+                    goal_id=goal.id,
+                    title=f"{statement} task {n}",
+                    status=status,
+                    position=n,
+                    status_changed_at=at(period.starts_on + timedelta(days=20 + n)),
+                )
+            )
     for statement, kind, score, day in ratings:
-        session.add(GoalRating(goal_id=ids[statement], plan_id=plan.id, rater_id=mentor.id if kind == "mentor"
-                               else learner.id, kind=kind, score=score, rated_at=at(day)))
-    session.add(PlanNote(plan_id=plan.id, author_id=mentor.id, body=OLD_STAFF_NOTE, visibility="staff"))
+        session.add(
+            GoalRating(
+                goal_id=ids[statement],
+                plan_id=plan.id,
+                rater_id=mentor.id if kind == "mentor" else learner.id,
+                kind=kind,
+                score=score,
+                rated_at=at(day),
+            )
+        )
+    session.add(
+        PlanNote(plan_id=plan.id, author_id=mentor.id, body=OLD_STAFF_NOTE, visibility="staff")
+    )
     session.commit()
     return ids
 
@@ -84,20 +111,31 @@ def school(session):
 def world(session, school, actors):
     """Åsa: a locked plan last period, an active plan now, a draft for next period; another family beside her."""
     past = school.past_period
-    old = locked_plan(session, school, past, goals={
-        "Read three novels": ["completed", "completed"],
-        "Learn the 7 times table": ["completed", "not_started"],
-    }, ratings=[
-        ("Read three novels", "self", 2, past.starts_on + timedelta(days=10)),
-        ("Read three novels", "self", 4, past.ends_on - timedelta(days=5)),
-        ("Read three novels", "mentor", 5, past.ends_on - timedelta(days=5)),
-    ])
+    old = locked_plan(
+        session,
+        school,
+        past,
+        goals={
+            "Read three novels": ["completed", "completed"],
+            "Learn the 7 times table": ["completed", "not_started"],
+        },
+        ratings=[
+            ("Read three novels", "self", 2, past.starts_on + timedelta(days=10)),
+            ("Read three novels", "self", 4, past.ends_on - timedelta(days=5)),
+            ("Read three novels", "mentor", 5, past.ends_on - timedelta(days=5)),
+        ],
+    )
     mentor, learner, parent = actors["mentor"], actors["learner"], actors["parent"]
     pid = call(plan_edit.plan_create, mentor, learner_id=school.id("learner"))
     area = call(plan_read.plan_view, mentor, plan_id=pid).focus_areas[0].id
     target = TODAY + timedelta(days=20)
-    goal = call(plan_edit.goal_add, mentor, focus_area_id=area, statement="Read three more novels",
-                target_date=target.isoformat())
+    goal = call(
+        plan_edit.goal_add,
+        mentor,
+        focus_area_id=area,
+        statement="Read three more novels",
+        target_date=target.isoformat(),
+    )
     with Session(session.get_bind()) as s:  # the goal continues last period's
         row = s.get(Goal, goal)
         row.carried_from_goal_id = old["Read three novels"]
@@ -108,33 +146,67 @@ def world(session, school, actors):
     call(plan_edit.plan_activate, mentor, plan_id=pid)
     status = "not_started"
     for _ in range(2):
-        status = call(plan_activity.task_advance, learner, task_id=first, expected_status=status).status.value
+        status = call(
+            plan_activity.task_advance, learner, task_id=first, expected_status=status
+        ).status.value
     call(plan_activity.rating_add, learner, goal_id=goal, score=3)
     call(plan_activity.rating_add, mentor, goal_id=goal, score=4)
     call(plan_activity.reflection_add, learner, goal_id=goal, body=REFLECTION)
     call(plan_activity.log_post, parent, plan_id=pid, body=LOG_POST)
     call(plan_activity.note_add, mentor, plan_id=pid, body=STAFF_NOTE, visibility="staff")
     call(plan_activity.note_add, mentor, plan_id=pid, body=PRIVATE_NOTE, visibility="private")
-    starts = (datetime.now(UTC) + timedelta(days=7)).replace(hour=13, minute=30, second=0, microsecond=0)
-    review = call(reviews.review_schedule, mentor, learner_id=school.id("learner"),
-                  starts_at=starts.strftime("%Y-%m-%dT%H:%M"), duration_minutes="45", location="Room 12",
-                  attendee_ids=[str(school.id("learner")), str(school.id("parent")), str(school.id("mentor"))])
-    draft = Plan(site_id=school.site.id, learner_id=school.id("learner"), period_id=school.next_period.id,
-                 status="draft", created_by_id=school.id("mentor"))
+    starts = (datetime.now(UTC) + timedelta(days=7)).replace(
+        hour=13, minute=30, second=0, microsecond=0
+    )
+    review = call(
+        reviews.review_schedule,
+        mentor,
+        learner_id=school.id("learner"),
+        starts_at=starts.strftime("%Y-%m-%dT%H:%M"),
+        duration_minutes="45",
+        location="Room 12",
+        attendee_ids=[
+            str(school.id("learner")),
+            str(school.id("parent")),
+            str(school.id("mentor")),
+        ],
+    )
+    draft = Plan(
+        site_id=school.site.id,
+        learner_id=school.id("learner"),
+        period_id=school.next_period.id,
+        status="draft",
+        created_by_id=school.id("mentor"),
+    )
     session.add(draft)
     session.flush()
     draft_area = PlanFocusArea(plan_id=draft.id, name="Career")
     session.add(draft_area)
     session.flush()
-    session.add(Goal(plan_id=draft.id, focus_area_id=draft_area.id, statement=DRAFT_GOAL,
-                     target_date=school.next_period.ends_on))
+    session.add(
+        Goal(
+            plan_id=draft.id,
+            focus_area_id=draft_area.id,
+            statement=DRAFT_GOAL,
+            target_date=school.next_period.ends_on,
+        )
+    )
     session.commit()
     other = call(plan_edit.plan_create, actors["mentor2"], learner_id=school.id("learner2"))
     other_area = call(plan_read.plan_view, actors["mentor2"], plan_id=other).focus_areas[0].id
-    call(plan_edit.goal_add, actors["mentor2"], focus_area_id=other_area, statement=OTHER_FAMILY_GOAL)
+    call(
+        plan_edit.goal_add, actors["mentor2"], focus_area_id=other_area, statement=OTHER_FAMILY_GOAL
+    )
     call(plan_edit.plan_activate, actors["mentor2"], plan_id=other)
-    return {"old": old, "plan": pid, "goal": goal, "draft": draft.id, "review": review, "target": target,
-            "other": other}
+    return {
+        "old": old,
+        "plan": pid,
+        "goal": goal,
+        "draft": draft.id,
+        "review": review,
+        "target": target,
+        "other": other,
+    }
 
 
 def overview(actors, school, who: str, learner: str = "learner"):
@@ -145,12 +217,21 @@ def test_the_mentor_sees_past_present_and_future_of_a_mentee(school, actors, wor
     ov = overview(actors, school, "mentor")
     assert ov.learner_name == "Åsa"
     assert [(p.period_name, p.when, p.status) for p in ov.periods] == [
-        ("Next", "next", "draft"), ("Current", "current", "active"), ("Past", "past", "locked")]
+        ("Next", "next", "draft"),
+        ("Current", "current", "active"),
+        ("Past", "past", "locked"),
+    ]
     assert ov.present.plan_id == world["plan"] and ov.present.status == "active"
     assert (ov.present.completed, ov.present.total, ov.present.percent) == (1, 2, 50)
-    assert [(b.label, b.completed, b.total) for b in ov.task_bars] == [("Past", 3, 4), ("Current", 1, 2),
-                                                                       ("Next", 0, 0)]
-    assert ov.tasks_summary == "Tasks completed per period. Past: 3 of 4 (75%); Current: 1 of 2 (50%); Next: 0 of 0 (0%)."
+    assert [(b.label, b.completed, b.total) for b in ov.task_bars] == [
+        ("Past", 3, 4),
+        ("Current", 1, 2),
+        ("Next", 0, 0),
+    ]
+    assert (
+        ov.tasks_summary
+        == "Tasks completed per period. Past: 3 of 4 (75%); Current: 1 of 2 (50%); Next: 0 of 0 (0%)."
+    )
     ahead = {g.statement: g for g in ov.goals_ahead}
     assert ahead["Read three more novels"].target_date == world["target"].isoformat()
     assert ahead["Read three more novels"].days_left == 20
@@ -170,12 +251,18 @@ def test_ratings_of_a_goal_carried_into_this_period_continue_its_series(school, 
     ]
 
 
-def test_this_periods_activity_counts_completions_reflections_and_log_posts_by_week(school, actors, world):
+def test_this_periods_activity_counts_completions_reflections_and_log_posts_by_week(
+    school, actors, world
+):
     ov = overview(actors, school, "parent")
     assert ov.activity_period == "Current"
     assert ov.activity[0].week_of <= school.period.starts_on.isoformat()
     assert sum(w.completions for w in ov.activity) == 1
-    assert (ov.activity[-1].completions, ov.activity[-1].reflections, ov.activity[-1].log_entries) == (1, 1, 1)
+    assert (
+        ov.activity[-1].completions,
+        ov.activity[-1].reflections,
+        ov.activity[-1].log_entries,
+    ) == (1, 1, 1)
     assert "3 in" in ov.activity_summary
 
 
@@ -183,10 +270,21 @@ def test_the_learner_sees_their_locked_past_plan_with_what_was_achieved(school, 
     ov = overview(actors, school, "learner")
     past = next(p for p in ov.periods if p.status == "locked")
     assert (past.period_name, past.plan_id, past.completed, past.total, past.percent) == (
-        "Past", world["old"]["plan"], 3, 4, 75)
+        "Past",
+        world["old"]["plan"],
+        3,
+        4,
+        75,
+    )
     assert past.goals_achieved == 1
-    got = {a.statement: (a.achieved, a.completed, a.total, a.final_self, a.final_mentor) for a in past.achievements}
-    assert got == {"Read three novels": (True, 2, 2, 4, 5), "Learn the 7 times table": (False, 1, 2, 0, 0)}
+    got = {
+        a.statement: (a.achieved, a.completed, a.total, a.final_self, a.final_mentor)
+        for a in past.achievements
+    }
+    assert got == {
+        "Read three novels": (True, 2, 2, 4, 5),
+        "Learn the 7 times table": (False, 1, 2, 0, 0),
+    }
     current = next(p for p in ov.periods if p.status == "active")
     assert current.achievements == []  # still under way: nothing is final yet
 
@@ -202,13 +300,22 @@ def test_the_family_never_sees_a_draft(school, actors, world, who):
 @pytest.mark.parametrize("who", ["mentor", "teacher", "admin", "parent", "learner"])
 def test_notes_and_written_words_never_reach_the_overview(school, actors, world, who):
     text = repr(overview(actors, school, who))
-    for secret in (STAFF_NOTE, PRIVATE_NOTE, OLD_STAFF_NOTE, REFLECTION, LOG_POST, OTHER_FAMILY_GOAL):
+    for secret in (
+        STAFF_NOTE,
+        PRIVATE_NOTE,
+        OLD_STAFF_NOTE,
+        REFLECTION,
+        LOG_POST,
+        OTHER_FAMILY_GOAL,
+    ):
         assert secret not in text
     assert "Read three more novels" in text
 
 
 @pytest.mark.parametrize("who", ["parent2", "mentor2", "learner2"])
-def test_another_familys_learner_is_refused_and_the_attempt_audited(engine, school, actors, world, who):
+def test_another_familys_learner_is_refused_and_the_attempt_audited(
+    engine, school, actors, world, who
+):
     with pytest.raises(PermissionDenied):
         overview(actors, school, who)
     [event] = audit(engine, actor_user_id=school.id(who), action="learner.view", outcome="denied")
@@ -226,9 +333,13 @@ def test_signed_out_is_refused(school, actors, world):
         overview(actors, school, "anonymous")
 
 
-@pytest.mark.parametrize("bad", ["abc", "²", "-1", "0", "1e3", " 12 3", "99999999999", 10**12, -4, True, None,
-                                 {"id": 1}, [1]])
-def test_a_malformed_id_gets_a_clear_message_and_changes_nothing(engine, school, actors, world, bad):
+@pytest.mark.parametrize(
+    "bad",
+    ["abc", "²", "-1", "0", "1e3", " 12 3", "99999999999", 10**12, -4, True, None, {"id": 1}, [1]],
+)
+def test_a_malformed_id_gets_a_clear_message_and_changes_nothing(
+    engine, school, actors, world, bad
+):
     before = len(audit(engine))
     with pytest.raises(ValidationFailed) as refused:
         call(learner_overview, actors["parent"], learner_id=bad)
@@ -255,7 +366,9 @@ def test_an_administrators_read_is_recorded_and_a_mentors_is_not(engine, school,
     assert (event.actor_user_id, event.target_id) == (school.id("admin"), str(school.id("learner")))
 
 
-def test_the_number_of_queries_does_not_grow_with_plans_goals_and_ratings(engine, session, school, actors, world):
+def test_the_number_of_queries_does_not_grow_with_plans_goals_and_ratings(
+    engine, session, school, actors, world
+):
     statements = []
 
     def count(*_args):
@@ -266,13 +379,21 @@ def test_the_number_of_queries_does_not_grow_with_plans_goals_and_ratings(engine
         overview(actors, school, "mentor")
         few = len(statements)
         for years in range(2, 6):
-            period = Period(site_id=school.site.id, name=f"Year -{years}",
-                            starts_on=TODAY - timedelta(days=365 * years),
-                            ends_on=TODAY - timedelta(days=365 * years - 150))
+            period = Period(
+                site_id=school.site.id,
+                name=f"Year -{years}",
+                starts_on=TODAY - timedelta(days=365 * years),
+                ends_on=TODAY - timedelta(days=365 * years - 150),
+            )
             session.add(period)
             session.flush()
-            locked_plan(session, school, period, goals={f"Goal {years}-{n}": ["completed", "ongoing"] for n in range(3)},
-                        ratings=[(f"Goal {years}-0", "self", 3, period.starts_on + timedelta(days=30))])
+            locked_plan(
+                session,
+                school,
+                period,
+                goals={f"Goal {years}-{n}": ["completed", "ongoing"] for n in range(3)},
+                ratings=[(f"Goal {years}-0", "self", 3, period.starts_on + timedelta(days=30))],
+            )
         statements.clear()
         ov = overview(actors, school, "mentor")
         assert len(ov.periods) == 7
@@ -283,14 +404,22 @@ def test_the_number_of_queries_does_not_grow_with_plans_goals_and_ratings(engine
 
 def test_a_learner_without_any_plan_has_an_empty_overview(school, actors):
     ov = overview(actors, school, "parent")
-    assert (ov.periods, ov.present, ov.goals_ahead, ov.rating_series, ov.activity) == ([], None, [], [], [])
+    assert (ov.periods, ov.present, ov.goals_ahead, ov.rating_series, ov.activity) == (
+        [],
+        None,
+        [],
+        [],
+        [],
+    )
     assert ov.tasks_summary == "Tasks completed per period: no plans yet."
 
 
 # --- the page state -----------------------------------------------------------------------------
 
 
-async def test_the_state_shows_a_parent_their_child_and_forgets_it_when_refused(engine, school, world):
+async def test_the_state_shows_a_parent_their_child_and_forgets_it_when_refused(
+    engine, school, world
+):
     state = await signed_in(LearnerReportState, engine, school.id("parent"), "parent")
     assert state._show(str(school.id("learner"))) is None
     assert state.loaded and state.overview.learner_name == "Åsa"
@@ -298,7 +427,14 @@ async def test_the_state_shows_a_parent_their_child_and_forgets_it_when_refused(
     assert state.open_tables == ["tasks"]
     events = state._show(str(school.id("learner2")))  # a forged URL: another family's child
     assert events and state.overview is None and state.open_tables == []
-    assert len(audit(engine, actor_user_id=school.id("parent"), action="learner.view", outcome="denied")) == 1
+    assert (
+        len(
+            audit(
+                engine, actor_user_id=school.id("parent"), action="learner.view", outcome="denied"
+            )
+        )
+        == 1
+    )
 
 
 async def test_the_state_says_when_an_id_names_no_learner(engine, school, world):
@@ -320,8 +456,15 @@ async def test_the_state_accepts_only_known_chart_tables(engine, school, world):
 def test_reflections_counted_are_only_the_present_plans(engine, school, actors, world):
     with Session(engine) as s:
         goal = s.get(Goal, world["old"]["Read three novels"])
-        s.add(Reflection(plan_id=world["old"]["plan"], goal_id=goal.id, author_id=school.id("learner"),
-                         body="From last period", created_at=at(TODAY)))
+        s.add(
+            Reflection(
+                plan_id=world["old"]["plan"],
+                goal_id=goal.id,
+                author_id=school.id("learner"),
+                body="From last period",
+                created_at=at(TODAY),
+            )
+        )
         s.commit()
         assert s.exec(select(func.count()).select_from(Reflection)).one() == 2
     ov = overview(actors, school, "learner")

@@ -18,18 +18,35 @@ def make_plan(mentor, learner_id: int) -> dict:
     plan_id = call(plan_edit.plan_create, mentor, learner_id=learner_id)
     area = call(plan_read.plan_view, mentor, plan_id=plan_id).focus_areas[0].id
     goal_a = call(plan_edit.goal_add, mentor, focus_area_id=area, statement="Read more books")
-    goal_b = call(plan_edit.goal_add, mentor, focus_area_id=area, statement="Hand in homework on time")
+    goal_b = call(
+        plan_edit.goal_add, mentor, focus_area_id=area, statement="Hand in homework on time"
+    )
     done = call(plan_edit.task_add, mentor, goal_id=goal_a, title="Choose three books")
     going = call(plan_edit.task_add, mentor, goal_id=goal_a, title="Keep a reading log")
     todo = call(plan_edit.task_add, mentor, goal_id=goal_a, title="Present my favourite book")
-    call(plan_edit.link_add, mentor, task_id=going, title="Log template", url="https://example.org/log")
+    call(
+        plan_edit.link_add,
+        mentor,
+        task_id=going,
+        title="Log template",
+        url="https://example.org/log",
+    )
     b_done = call(plan_edit.task_add, mentor, goal_id=goal_b, title="Use a planner")
     call(plan_edit.plan_activate, mentor, plan_id=plan_id)
     for task, steps in ((done, 2), (going, 1), (b_done, 2)):
         status = "not_started"
         for _ in range(steps):
-            status = call(plan_activity.task_advance, mentor, task_id=task, expected_status=status).status.value
-    return {"plan": plan_id, "goal_a": goal_a, "goal_b": goal_b, "done": done, "going": going, "todo": todo}
+            status = call(
+                plan_activity.task_advance, mentor, task_id=task, expected_status=status
+            ).status.value
+    return {
+        "plan": plan_id,
+        "goal_a": goal_a,
+        "goal_b": goal_b,
+        "done": done,
+        "going": going,
+        "todo": todo,
+    }
 
 
 @pytest.fixture
@@ -37,11 +54,18 @@ def school(session):
     return build_school(session, learners=30)
 
 
-def test_next_period_carries_chosen_goals_with_unfinished_tasks_and_locks_the_old_plan(engine, school, actors):
+def test_next_period_carries_chosen_goals_with_unfinished_tasks_and_locks_the_old_plan(
+    engine, school, actors
+):
     mentor = actors["mentor"]
     ids = make_plan(mentor, school.id("learner"))
-    result = call(lifecycle.plan_next_period, mentor, plan_id=ids["plan"], goal_ids=[ids["goal_a"]],
-                  reasons={str(ids["todo"]): "Ran out of time before the holidays"})
+    result = call(
+        lifecycle.plan_next_period,
+        mentor,
+        plan_id=ids["plan"],
+        goal_ids=[ids["goal_a"]],
+        reasons={str(ids["todo"]): "Ran out of time before the holidays"},
+    )
     assert (result.goals_carried, result.tasks_carried) == (1, 2)
     with Session(engine) as s:
         old, new = s.get(Plan, ids["plan"]), s.get(Plan, result.plan_id)
@@ -50,11 +74,19 @@ def test_next_period_carries_chosen_goals_with_unfinished_tasks_and_locks_the_ol
         [goal] = s.exec(select(Goal).where(Goal.plan_id == new.id)).all()
         assert (goal.statement, goal.carried_from_goal_id) == ("Read more books", ids["goal_a"])
         tasks = {t.title: t for t in s.exec(select(Task).where(Task.plan_id == new.id)).all()}
-        assert set(tasks) == {"Keep a reading log", "Present my favourite book"}  # completed stays behind
+        assert set(tasks) == {
+            "Keep a reading log",
+            "Present my favourite book",
+        }  # completed stays behind
         assert tasks["Keep a reading log"].status == "ongoing"
         assert tasks["Present my favourite book"].carried_from_task_id == ids["todo"]
-        assert tasks["Present my favourite book"].carry_reason == "Ran out of time before the holidays"
-        assert s.exec(select(TaskLink).where(TaskLink.plan_id == new.id)).one().url == "https://example.org/log"
+        assert (
+            tasks["Present my favourite book"].carry_reason == "Ran out of time before the holidays"
+        )
+        assert (
+            s.exec(select(TaskLink).where(TaskLink.plan_id == new.id)).one().url
+            == "https://example.org/log"
+        )
         # The old plan keeps everything it had.
         assert len(s.exec(select(Task).where(Task.plan_id == old.id)).all()) == 4
     view = call(plan_read.plan_view, actors["learner"], plan_id=ids["plan"])
@@ -68,7 +100,11 @@ def test_the_old_plan_refuses_every_change_after_the_move_and_audits_it(engine, 
     for actor, fn, kwargs in (
         (mentor, plan_edit.task_add, {"goal_id": ids["goal_a"], "title": "Too late"}),
         (mentor, plan_edit.goal_edit, {"goal_id": ids["goal_a"], "statement": "Changed"}),
-        (actors["learner"], plan_activity.task_advance, {"task_id": ids["todo"], "expected_status": "not_started"}),
+        (
+            actors["learner"],
+            plan_activity.task_advance,
+            {"task_id": ids["todo"], "expected_status": "not_started"},
+        ),
         (mentor, lifecycle.plan_next_period, {"plan_id": ids["plan"]}),
     ):
         with pytest.raises(PermissionDenied, match="locked"):
@@ -82,7 +118,13 @@ def test_the_old_plan_refuses_every_change_after_the_move_and_audits_it(engine, 
 def test_an_existing_plan_in_the_next_period_is_refused_with_a_message(school, actors):
     ids = make_plan(actors["mentor"], school.id("learner"))
     with unit_of_work() as s:  # a plan already waits in the next period
-        s.add(Plan(site_id=school.site.id, learner_id=school.id("learner"), period_id=school.next_period.id))
+        s.add(
+            Plan(
+                site_id=school.site.id,
+                learner_id=school.id("learner"),
+                period_id=school.next_period.id,
+            )
+        )
     with pytest.raises(ValidationFailed, match="already has a plan for Next"):
         call(lifecycle.plan_next_period, actors["mentor"], plan_id=ids["plan"])
 
@@ -125,7 +167,9 @@ def test_a_whole_group_moves_in_one_transaction(engine, session, school, actors)
     assert again.moved == [] and len(again.skipped) == 31
 
 
-def test_a_failure_midway_leaves_the_whole_group_as_it_was(engine, session, school, actors, monkeypatch):
+def test_a_failure_midway_leaves_the_whole_group_as_it_was(
+    engine, session, school, actors, monkeypatch
+):
     from ilp_app.db.models import Group
 
     mentor = actors["mentor"]
@@ -162,8 +206,13 @@ def test_acknowledgements_name_a_version_and_a_new_version_waits_for_nobody(engi
     v2 = call(lifecycle.plan_acknowledge, mentor, plan_id=ids["plan"])
     assert v2 > v1
     with unit_of_work() as s:
-        ctx = lifecycle.plan_load(session=s, actor=mentor, plan_id=ids["plan"], action=lifecycle.Action.PLAN_VIEW)
-        signed = {(a.role, a.version, a.current) for a in history.plan_acknowledgements(session=s, plan=ctx)}
+        ctx = lifecycle.plan_load(
+            session=s, actor=mentor, plan_id=ids["plan"], action=lifecycle.Action.PLAN_VIEW
+        )
+        signed = {
+            (a.role, a.version, a.current)
+            for a in history.plan_acknowledgements(session=s, plan=ctx)
+        }
     assert signed == {("learner", v1, False), ("parent", v1, False), ("mentor", v2, True)}
     for who in ("teacher", "parent2", "mentor2", "admin"):
         with pytest.raises(PermissionDenied):

@@ -102,7 +102,9 @@ def _is_email_index(diff) -> bool:
 
 
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
-@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
+@pytest.mark.filterwarnings(
+    "ignore:autogenerate skipping metadata-specified expression-based index"
+)
 def test_migrations_match_the_models(migrated):
     with migrated.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})

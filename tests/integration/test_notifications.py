@@ -28,8 +28,11 @@ def setup(session):
 
 def inbox(engine, school, name: str) -> list[str]:
     with Session(engine) as s:
-        rows = s.exec(select(Notification).where(Notification.user_id == school.id(name))
-                      .order_by(Notification.id)).all()
+        rows = s.exec(
+            select(Notification)
+            .where(Notification.user_id == school.id(name))
+            .order_by(Notification.id)
+        ).all()
         return [r.text for r in rows]
 
 
@@ -55,9 +58,21 @@ def test_a_completed_task_tells_the_mentor_only(engine, setup):
     school, actors, ids = setup
     call(plan_edit.plan_activate, actors["mentor"], plan_id=ids["plan"])
     before = {n: len(inbox(engine, school, n)) for n in EVERYONE}
-    call(plan_activity.task_advance, actors["learner"], task_id=ids["task"], expected_status="not_started")
-    assert {n for n in EVERYONE if len(inbox(engine, school, n)) > before[n]} == set()  # ongoing: nothing yet
-    call(plan_activity.task_advance, actors["learner"], task_id=ids["task"], expected_status="ongoing")
+    call(
+        plan_activity.task_advance,
+        actors["learner"],
+        task_id=ids["task"],
+        expected_status="not_started",
+    )
+    assert {
+        n for n in EVERYONE if len(inbox(engine, school, n)) > before[n]
+    } == set()  # ongoing: nothing yet
+    call(
+        plan_activity.task_advance,
+        actors["learner"],
+        task_id=ids["task"],
+        expected_status="ongoing",
+    )
     grew = {n for n in EVERYONE if len(inbox(engine, school, n)) > before[n]}
     assert grew == {"mentor"}
     assert "completed “Read aloud at home”" in inbox(engine, school, "mentor")[-1]
@@ -66,7 +81,12 @@ def test_a_completed_task_tells_the_mentor_only(engine, setup):
 def test_a_reflection_tells_the_mentor(engine, setup):
     school, actors, ids = setup
     call(plan_edit.plan_activate, actors["mentor"], plan_id=ids["plan"])
-    call(plan_activity.reflection_add, actors["learner"], goal_id=ids["goal"], body="I read every evening")
+    call(
+        plan_activity.reflection_add,
+        actors["learner"],
+        goal_id=ids["goal"],
+        body="I read every evening",
+    )
     assert "wrote a reflection" in inbox(engine, school, "mentor")[-1]
     assert inbox(engine, school, "parent2") == [] and inbox(engine, school, "mentor2") == []
 
@@ -77,11 +97,15 @@ def test_a_parents_post_tells_the_mentor_and_a_mentors_post_tells_the_family(eng
     call(plan_activity.log_post, actors["parent"], plan_id=ids["plan"], body="Thank you!")
     assert "Thank you!" in inbox(engine, school, "mentor")[-1]
     assert all("Thank you!" not in t for t in inbox(engine, school, "learner"))
-    call(plan_activity.log_post, actors["mentor"], plan_id=ids["plan"], body="See you at the review")
+    call(
+        plan_activity.log_post, actors["mentor"], plan_id=ids["plan"], body="See you at the review"
+    )
     assert "See you at the review" in inbox(engine, school, "learner")[-1]
     assert "See you at the review" in inbox(engine, school, "parent")[-1]
     for outsider in ("teacher", "admin", "mentor2", "parent2", "learner2"):
-        assert all("See you" not in t and "Thank you" not in t for t in inbox(engine, school, outsider))
+        assert all(
+            "See you" not in t and "Thank you" not in t for t in inbox(engine, school, outsider)
+        )
 
 
 def test_repeats_fold_into_one_notification_with_a_count(engine, setup):
@@ -90,7 +114,9 @@ def test_repeats_fold_into_one_notification_with_a_count(engine, setup):
     for title in ("A", "B", "C"):
         call(plan_edit.task_add, actors["mentor"], goal_id=ids["goal"], title=title)
     with Session(engine) as s:
-        rows = s.exec(select(Notification).where(Notification.user_id == school.id("learner"))).all()
+        rows = s.exec(
+            select(Notification).where(Notification.user_id == school.id("learner"))
+        ).all()
     assert len(rows) == 1 and rows[0].count == 4  # the activation and three edits
 
 

@@ -21,14 +21,29 @@ def ident(name: str) -> str:
 
 
 def sample() -> bytes:
-    tree = [("S.1", None, "Describe living things"), ("S.1.1", "S.1", "Classify animals by their features"),
-            ("S.1.2", "S.1", "Explain photosynthesis"), ("S.2", None, "Investigate forces")]
-    return json.dumps({
-        "CFDocument": {"identifier": DOC, "title": "Science (test)"},
-        "CFItems": [{"identifier": ident(c), "humanCodingScheme": c, "fullStatement": t} for c, _, t in tree],
-        "CFAssociations": [{"associationType": "isChildOf", "originNodeURI": {"identifier": ident(c)},
-                            "destinationNodeURI": {"identifier": ident(p) if p else DOC}} for c, p, _ in tree],
-    }).encode()
+    tree = [
+        ("S.1", None, "Describe living things"),
+        ("S.1.1", "S.1", "Classify animals by their features"),
+        ("S.1.2", "S.1", "Explain photosynthesis"),
+        ("S.2", None, "Investigate forces"),
+    ]
+    return json.dumps(
+        {
+            "CFDocument": {"identifier": DOC, "title": "Science (test)"},
+            "CFItems": [
+                {"identifier": ident(c), "humanCodingScheme": c, "fullStatement": t}
+                for c, _, t in tree
+            ],
+            "CFAssociations": [
+                {
+                    "associationType": "isChildOf",
+                    "originNodeURI": {"identifier": ident(c)},
+                    "destinationNodeURI": {"identifier": ident(p) if p else DOC},
+                }
+                for c, p, _ in tree
+            ],
+        }
+    ).encode()
 
 
 @pytest.mark.parametrize("who", ["admin", "mentor", "teacher"])
@@ -44,7 +59,9 @@ def test_learners_and_parents_do_not_browse_the_library(engine, actors, who):
     with pytest.raises(PermissionDenied):
         call(objectives.objective_tree, actors[who])
     with Session(engine) as s:
-        assert s.exec(select(AuditEvent.action).where(AuditEvent.outcome == "denied")).all() == ["objective.view"]
+        assert s.exec(select(AuditEvent.action).where(AuditEvent.outcome == "denied")).all() == [
+            "objective.view"
+        ]
 
 
 def test_search_keeps_matches_with_the_objectives_above_them(actors):
@@ -71,13 +88,31 @@ def test_frameworks_are_listed_first_and_chosen_by_id(actors):
 
 def test_an_administrator_adds_edits_and_archives_an_own_objective(engine, school, actors):
     admin, mentor = actors["admin"], actors["mentor"]
-    oid = call(objectives.objective_create, admin, code="SOC-8-02", statement="Discuss a news story", subject="Social")
-    assert call(objectives.objective_update, admin, objective_id=str(oid), code="SOC-8-04",
-                statement="Discuss a news story from two sides", subject="Social studies") is True
+    oid = call(
+        objectives.objective_create,
+        admin,
+        code="SOC-8-02",
+        statement="Discuss a news story",
+        subject="Social",
+    )
+    assert (
+        call(
+            objectives.objective_update,
+            admin,
+            objective_id=str(oid),
+            code="SOC-8-04",
+            statement="Discuss a news story from two sides",
+            subject="Social studies",
+        )
+        is True
+    )
     with Session(engine) as s:
         row = s.get(LearningObjective, oid)
-    assert (row.code, row.statement, row.subject) == ("SOC-8-04", "Discuss a news story from two sides",
-                                                      "Social studies")
+    assert (row.code, row.statement, row.subject) == (
+        "SOC-8-04",
+        "Discuss a news story from two sides",
+        "Social studies",
+    )
     assert oid in {o.id for o in call(plan_edit.objective_options, mentor)}
     call(objectives.objective_set_archived, admin, objective_id=oid, archived=True)
     assert oid not in {o.id for o in call(plan_edit.objective_options, mentor)}
@@ -87,19 +122,27 @@ def test_an_administrator_adds_edits_and_archives_an_own_objective(engine, schoo
     assert oid in {o.id for o in call(plan_edit.objective_options, mentor)}
     with Session(engine) as s:
         actions = s.exec(select(AuditEvent.action).where(AuditEvent.target_id == str(oid))).all()
-    assert actions == ["objective.create", "objective.update", "objective.archive", "objective.restore"]
+    assert actions == [
+        "objective.create",
+        "objective.update",
+        "objective.archive",
+        "objective.restore",
+    ]
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"code": "nor-8-03", "statement": "Taken"}, "already used"),
-    ({"code": "", "statement": "No code"}, "Code is required"),
-    ({"code": "A,B", "statement": "Comma"}, "commas"),
-    ({"code": "X" * 61, "statement": "Long"}, "at most 60"),
-    ({"code": "OK-1", "statement": "s" * 1001}, "at most 1000"),
-    ({"code": "OK-1", "statement": ""}, "Statement is required"),
-    ({"code": "OK-1", "statement": "Fine", "subject": "s" * 101}, "at most 100"),
-    ({"code": ["OK"], "statement": "Fine"}, "must be text"),
-])
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"code": "nor-8-03", "statement": "Taken"}, "already used"),
+        ({"code": "", "statement": "No code"}, "Code is required"),
+        ({"code": "A,B", "statement": "Comma"}, "commas"),
+        ({"code": "X" * 61, "statement": "Long"}, "at most 60"),
+        ({"code": "OK-1", "statement": "s" * 1001}, "at most 1000"),
+        ({"code": "OK-1", "statement": ""}, "Statement is required"),
+        ({"code": "OK-1", "statement": "Fine", "subject": "s" * 101}, "at most 100"),
+        ({"code": ["OK"], "statement": "Fine"}, "must be text"),
+    ],
+)
 def test_bad_objective_fields_are_refused_and_change_nothing(engine, actors, fields, message):
     with pytest.raises(ValidationFailed, match=message):
         call(objectives.objective_create, actors["admin"], **fields)
@@ -112,9 +155,20 @@ def test_an_imported_objective_is_changed_only_by_importing_again(engine, actors
     with Session(engine) as s:
         imported = s.exec(select(LearningObjective).where(LearningObjective.code == "S.2")).one()
     with pytest.raises(ValidationFailed, match="Science \\(test\\)"):
-        call(objectives.objective_update, actors["admin"], objective_id=imported.id, code="S.9", statement="x")
+        call(
+            objectives.objective_update,
+            actors["admin"],
+            objective_id=imported.id,
+            code="S.9",
+            statement="x",
+        )
     with pytest.raises(ValidationFailed, match="import the package again"):
-        call(objectives.objective_set_archived, actors["admin"], objective_id=imported.id, archived=True)
+        call(
+            objectives.objective_set_archived,
+            actors["admin"],
+            objective_id=imported.id,
+            archived=True,
+        )
 
 
 @pytest.mark.parametrize("who", ["mentor", "teacher", "learner"])
@@ -122,16 +176,24 @@ def test_only_administrators_manage_own_objectives(school, actors, who):
     with pytest.raises(PermissionDenied):
         call(objectives.objective_create, actors[who], code="Z-1", statement="Nope")
     with pytest.raises(PermissionDenied):
-        call(objectives.objective_update, actors[who], objective_id=school.objectives[0].id, code="Z-1",
-             statement="Nope")
+        call(
+            objectives.objective_update,
+            actors[who],
+            objective_id=school.objectives[0].id,
+            code="Z-1",
+            statement="Nope",
+        )
 
 
 def test_goal_choices_show_where_each_standard_sits(actors):
     call(case_import.case_import, actors["admin"], data=sample(), filename="science.json")
     choices = call(objectives.objective_choices, actors["mentor"])
     assert [(c.code, c.path) for c in choices] == [
-        ("MAT-8-05", objectives.OWN_TITLE), ("NOR-8-03", objectives.OWN_TITLE),
-        ("S.1", "Science (test)"), ("S.1.1", "Science (test) › S.1"), ("S.1.2", "Science (test) › S.1"),
+        ("MAT-8-05", objectives.OWN_TITLE),
+        ("NOR-8-03", objectives.OWN_TITLE),
+        ("S.1", "Science (test)"),
+        ("S.1.1", "Science (test) › S.1"),
+        ("S.1.2", "Science (test) › S.1"),
         ("S.2", "Science (test)"),
     ]
     with pytest.raises(PermissionDenied):

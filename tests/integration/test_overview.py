@@ -50,18 +50,36 @@ def test_a_mentor_opens_the_tutor_group_of_their_mentees(session, setup):
 
 def test_rows_count_tasks_and_hold_nothing_private(setup):
     school, actors, group_id, tasks = setup
-    call(plan_activity.task_advance, actors["learner"], task_id=tasks[0], expected_status="not_started")
+    call(
+        plan_activity.task_advance,
+        actors["learner"],
+        task_id=tasks[0],
+        expected_status="not_started",
+    )
     board = call(overview.group_board, actors["teacher"], group_id=group_id)
     row = next(r for r in board.rows if r.learner_id == school.id("learner"))
     assert (row.not_started, row.ongoing, row.completed, row.total) == (1, 1, 0, 2)
     assert row.last_activity == "Today" and row.days_quiet == 0
-    assert [a.name for a in row.areas] == ["Academic", "Career", "Personal growth", "Social competence"]
+    assert [a.name for a in row.areas] == [
+        "Academic",
+        "Career",
+        "Personal growth",
+        "Social competence",
+    ]
     others = [r for r in board.rows if r.learner_id != school.id("learner")]
     assert all(r.plan_id == 0 and r.last_activity == "No shared plan" for r in others)
     assert "STAFF-ONLY" not in repr(board)
     tile = next(t for t in board.tiles if t.learner_id == school.id("learner"))
     assert set(dataclasses.asdict(tile)) == {
-        "learner_id", "first_name", "initials", "completed", "ongoing", "not_started", "total", "percent"}
+        "learner_id",
+        "first_name",
+        "initials",
+        "completed",
+        "ongoing",
+        "not_started",
+        "total",
+        "percent",
+    }
 
 
 def test_every_group_of_a_learner_hears_about_their_changes(session, setup):
@@ -72,5 +90,6 @@ def test_every_group_of_a_learner_hears_about_their_changes(session, setup):
     session.add(Enrollment(group_id=extra.id, user_id=school.id("learner"), role="learner"))
     session.commit()
     with unit_of_work() as s:
-        assert sorted(overview.learner_group_ids(session=s, learner_id=school.id("learner"))) == sorted(
-            [group_id, extra.id])
+        assert sorted(
+            overview.learner_group_ids(session=s, learner_id=school.id("learner"))
+        ) == sorted([group_id, extra.id])

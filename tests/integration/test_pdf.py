@@ -49,16 +49,28 @@ def school(session):
     return school
 
 
-def _plan(school, actors, goals: list[tuple[str, list[str]]], *, learner: str = "learner", mentor: str = "mentor",
-          activate: bool = True) -> int:
+def _plan(
+    school,
+    actors,
+    goals: list[tuple[str, list[str]]],
+    *,
+    learner: str = "learner",
+    mentor: str = "mentor",
+    activate: bool = True,
+) -> int:
     mentor = actors[mentor]
     plan_id = call(plan_edit.plan_create, mentor, learner_id=school.id(learner))
     area_id = call(plan_read.plan_view, mentor, plan_id=plan_id).focus_areas[0].id
     for statement, tasks in goals:
-        goal_id = call(plan_edit.goal_add, mentor, focus_area_id=area_id, statement=statement,
-                       success_criteria="Shown to the mentor",
-                       target_date=(school.period.ends_on - timedelta(days=5)).isoformat(),
-                       objective_ids=[str(school.objectives[0].id)])
+        goal_id = call(
+            plan_edit.goal_add,
+            mentor,
+            focus_area_id=area_id,
+            statement=statement,
+            success_criteria="Shown to the mentor",
+            target_date=(school.period.ends_on - timedelta(days=5)).isoformat(),
+            objective_ids=[str(school.objectives[0].id)],
+        )
         for title in tasks:
             call(plan_edit.task_add, mentor, goal_id=goal_id, title=title)
     if activate:
@@ -67,9 +79,15 @@ def _plan(school, actors, goals: list[tuple[str, list[str]]], *, learner: str = 
 
 
 GOALS = [
-    (f"Interview {UNICODE_NAMES[0]} about her work", ["Write five questions", "Record the interview"]),
+    (
+        f"Interview {UNICODE_NAMES[0]} about her work",
+        ["Write five questions", "Record the interview"],
+    ),
     (f"Read the poems of {UNICODE_NAMES[1]}", ["Borrow the book from the library"]),
-    (f"Present the story of {UNICODE_NAMES[2]} to the class", ["Make the slides", "Rehearse twice at home"]),
+    (
+        f"Present the story of {UNICODE_NAMES[2]} to the class",
+        ["Make the slides", "Rehearse twice at home"],
+    ),
 ]
 
 
@@ -77,11 +95,28 @@ GOALS = [
 def plan_id(school, actors):
     """An active plan with three goals, a reflection, and one note of each visibility."""
     plan_id = _plan(school, actors, GOALS)
-    goal_id = call(plan_read.plan_view, actors["mentor"], plan_id=plan_id).focus_areas[0].goals[0].id
-    call(plan_activity.reflection_add, actors["learner"], goal_id=goal_id, body="Asking good questions is hard")
+    goal_id = (
+        call(plan_read.plan_view, actors["mentor"], plan_id=plan_id).focus_areas[0].goals[0].id
+    )
+    call(
+        plan_activity.reflection_add,
+        actors["learner"],
+        goal_id=goal_id,
+        body="Asking good questions is hard",
+    )
     call(plan_activity.rating_add, actors["learner"], goal_id=goal_id, score=3)
-    for body, visibility in ((STAFF_CANARY, "staff"), (PRIVATE_CANARY, "private"), (FAMILY_NOTE, "family")):
-        call(plan_activity.note_add, actors["mentor"], plan_id=plan_id, body=body, visibility=visibility)
+    for body, visibility in (
+        (STAFF_CANARY, "staff"),
+        (PRIVATE_CANARY, "private"),
+        (FAMILY_NOTE, "family"),
+    ):
+        call(
+            plan_activity.note_add,
+            actors["mentor"],
+            plan_id=plan_id,
+            body=body,
+            visibility=visibility,
+        )
     return plan_id
 
 
@@ -106,7 +141,9 @@ def test_printed_plan_has_names_goals_tasks_and_signature_lines(actors, plan_id,
 
 
 @pytest.mark.parametrize("printer", ["mentor", "parent"])
-def test_printed_plan_carries_family_notes_and_never_staff_or_private_ones(actors, plan_id, printer):
+def test_printed_plan_carries_family_notes_and_never_staff_or_private_ones(
+    actors, plan_id, printer
+):
     on_screen = {n.body for n in call(plan_read.plan_view, actors[printer], plan_id=plan_id).notes}
     if printer == "mentor":  # the mentor sees all three on screen: the filter is the printer's own
         assert {STAFF_CANARY, PRIVATE_CANARY, FAMILY_NOTE} <= on_screen
@@ -127,7 +164,9 @@ def test_pronouns_are_left_out_when_not_given(session, school, actors, plan_id):
     assert "Åsa" in text and "(she/her)" not in text and "()" not in text
 
 
-def test_pronouns_the_learner_keeps_from_parents_are_not_printed_even_by_staff(session, school, actors, plan_id):
+def test_pronouns_the_learner_keeps_from_parents_are_not_printed_even_by_staff(
+    session, school, actors, plan_id
+):
     learner = session.get(User, school.id("learner"))
     learner.pronouns_visibility = "staff"
     session.add(learner)
@@ -139,9 +178,16 @@ def test_pronouns_the_learner_keeps_from_parents_are_not_printed_even_by_staff(s
 
 
 def test_a_long_plan_runs_over_pages_with_numbers_and_repeated_task_headings(school, actors):
-    many_goals = [(f"Goal number {i} with a statement long enough to wrap " + "and wrap " * 12,
-                   [f"Task {i}-a", f"Task {i}-b"]) for i in range(40)]
-    many_goals.append(("One goal with a long task list", [f"Long list item {j}" for j in range(90)]))
+    many_goals = [
+        (
+            f"Goal number {i} with a statement long enough to wrap " + "and wrap " * 12,
+            [f"Task {i}-a", f"Task {i}-b"],
+        )
+        for i in range(40)
+    ]
+    many_goals.append(
+        ("One goal with a long task list", [f"Long list item {j}" for j in range(90)])
+    )
     plan_id = _plan(school, actors, many_goals)
     _, data = call(printing.plan_pdf, actors["mentor"], plan_id=plan_id)
     pages = pages_text(data)
@@ -174,16 +220,20 @@ def test_group_print_has_each_current_plan_from_a_new_page(session, school, acto
     session.commit()  # end the read before the service takes its own unit of work
     _plan(school, actors, [("A goal of L0", ["A task of L0"])], learner="l0")
     seen = []
-    filename, data = call(printing.group_pdf, actors["teacher"], group_id=group_id,
-                          progress=lambda done, total: seen.append((done, total)))
+    filename, data = call(
+        printing.group_pdf,
+        actors["teacher"],
+        group_id=group_id,
+        progress=lambda done, total: seen.append((done, total)),
+    )
     pages = pages_text(data)
     assert filename == "plans-9c.pdf"
     starts = [n for n, page in enumerate(pages) if "Individual Learning Plan" in page]
     assert len(starts) == 2  # Åsa's and L0's plans, each from the top of a page
     assert pages[starts[0]].startswith("Test School · Current · L0 Person")
     assert pages[starts[1]].startswith("Test School · Current · Åsa")
-    assert "A goal of L0" in flat("\n".join(pages[starts[0]:starts[1]]))
-    assert GOALS[0][0] in flat("\n".join(pages[starts[1]:]))
+    assert "A goal of L0" in flat("\n".join(pages[starts[0] : starts[1]]))
+    assert GOALS[0][0] in flat("\n".join(pages[starts[1] :]))
     assert STAFF_CANARY not in flat("\n".join(pages))
     assert seen == [(1, 2), (2, 2)]
     with pytest.raises(PermissionDenied):
@@ -203,14 +253,24 @@ def tutor_group(session, school, actors, plan_id):
     for name in ("learner", "l0", "l1", "learner2"):
         session.add(Enrollment(group_id=group.id, user_id=school.id(name), role="learner"))
     session.commit()
-    _plan(school, actors, [("A draft goal of L1", ["Not shared yet"])], learner="l1", activate=False)
-    _plan(school, actors, [(MENTOR2_CANARY, ["Someone else's task"])], learner="learner2", mentor="mentor2")
+    _plan(
+        school, actors, [("A draft goal of L1", ["Not shared yet"])], learner="l1", activate=False
+    )
+    _plan(
+        school,
+        actors,
+        [(MENTOR2_CANARY, ["Someone else's task"])],
+        learner="learner2",
+        mentor="mentor2",
+    )
     mentor = school.actor(session, "mentor")  # now staff of 8T, through the learners they mentor
     session.commit()
     return group.id, mentor
 
 
-def test_group_print_leaves_out_what_the_printer_may_not_read_and_names_everyone_missing(tutor_group):
+def test_group_print_leaves_out_what_the_printer_may_not_read_and_names_everyone_missing(
+    tutor_group,
+):
     group_id, mentor = tutor_group
     order = call(printing.group_print_order, mentor, group_id=group_id)
     assert [name for _, name in order.plans] == ["Åsa"]
@@ -235,7 +295,7 @@ def test_group_print_leaves_out_a_plan_that_went_away_while_it_ran(session, tuto
     group_id, mentor = tutor_group
     job = printing.group_print_start(actor=mentor, group_id=group_id)
     assert job.total == 1
-    (plan_id, name), = job.order.plans
+    ((plan_id, name),) = job.order.plans
     with unit_of_work() as s:  # the plan moves to another school between the order and its turn
         elsewhere = Site(name="Elsewhere")
         s.add(elsewhere)
@@ -284,16 +344,32 @@ def _held(session, school, tutor_group, store, *, name="mentor", role="mentor", 
     group_id, mentor = tutor_group
     token, me = _signed_in(session, school, name, role)
     job = printing.group_print_start(actor=me.actor, group_id=group_id)
-    key = print_files.print_file_put(actor=me.actor, session_id=me.session_id, group_id=group_id,
-                                     filename=job.order.filename, data=job.pdf(), store=store, now=now)
+    key = print_files.print_file_put(
+        actor=me.actor,
+        session_id=me.session_id,
+        group_id=group_id,
+        filename=job.order.filename,
+        data=job.pdf(),
+        store=store,
+        now=now,
+    )
     return key, token, me
 
 
 def take(me, key, store, now=None):
-    return call(print_files.print_file_take, me.actor, session_id=me.session_id, key=key, store=store, now=now)
+    return call(
+        print_files.print_file_take,
+        me.actor,
+        session_id=me.session_id,
+        key=key,
+        store=store,
+        now=now,
+    )
 
 
-def test_a_held_print_is_served_once_to_the_session_that_asked(session, school, tutor_group, store_pair):
+def test_a_held_print_is_served_once_to_the_session_that_asked(
+    session, school, tutor_group, store_pair
+):
     writer, reader = store_pair
     key, _, me = _held(session, school, tutor_group, writer)
     filename, data = take(me, key, reader)
@@ -303,7 +379,9 @@ def test_a_held_print_is_served_once_to_the_session_that_asked(session, school, 
         take(me, key, reader)
 
 
-def test_a_held_print_is_refused_to_another_person_and_to_another_session(session, school, tutor_group, store_pair):
+def test_a_held_print_is_refused_to_another_person_and_to_another_session(
+    session, school, tutor_group, store_pair
+):
     writer, reader = store_pair
     key, _, me = _held(session, school, tutor_group, writer)
     _, other_person = _signed_in(session, school, "mentor2", "mentor")
@@ -321,8 +399,13 @@ def test_an_expired_print_is_refused(session, school, tutor_group, store_pair):
     later = datetime.now(UTC) + print_files.PRINT_TTL + timedelta(seconds=1)
     with pytest.raises(NotFound):
         take(me, key, reader, now=later)
-    earlier_key, _, earlier = _held(session, school, tutor_group, writer,
-                                    now=datetime.now(UTC) - print_files.PRINT_TTL - timedelta(seconds=1))
+    earlier_key, _, earlier = _held(
+        session,
+        school,
+        tutor_group,
+        writer,
+        now=datetime.now(UTC) - print_files.PRINT_TTL - timedelta(seconds=1),
+    )
     with pytest.raises(NotFound):
         take(earlier, earlier_key, reader)
 
@@ -331,8 +414,14 @@ def test_a_new_print_replaces_the_sessions_waiting_one(session, school, tutor_gr
     writer, reader = store_pair
     first, token, me = _held(session, school, tutor_group, writer)
     group_id, _ = tutor_group
-    second = print_files.print_file_put(actor=me.actor, session_id=me.session_id, group_id=group_id,
-                                        filename="again.pdf", data=b"%PDF-again", store=writer)
+    second = print_files.print_file_put(
+        actor=me.actor,
+        session_id=me.session_id,
+        group_id=group_id,
+        filename="again.pdf",
+        data=b"%PDF-again",
+        store=writer,
+    )
     with pytest.raises(NotFound):
         take(me, first, reader)
     assert take(me, second, reader) == ("again.pdf", b"%PDF-again")
@@ -343,7 +432,9 @@ def test_the_print_route_checks_the_session_cookie_against_the_print(session, sc
     token, me = _signed_in(session, school, "mentor", "mentor")
     other_token, _ = _signed_in(session, school, "mentor", "mentor")
     parent_token, _ = _signed_in(session, school, "parent", "parent")
-    key = printing.group_print_start(actor=me.actor, group_id=group_id).store(session_id=me.session_id)
+    key = printing.group_print_start(actor=me.actor, group_id=group_id).store(
+        session_id=me.session_id
+    )
     for intruder in (None, "not-a-session", other_token, parent_token):
         refused = print_file_response(intruder, key, "192.0.2.1")
         assert refused.status_code in (401, 403)
@@ -359,11 +450,17 @@ def test_the_print_route_checks_the_session_cookie_against_the_print(session, sc
     assert print_file_response(token, key).status_code == 404  # once only
 
 
-def test_a_print_is_refused_once_its_owner_is_no_longer_staff_of_the_group(session, school, tutor_group):
+def test_a_print_is_refused_once_its_owner_is_no_longer_staff_of_the_group(
+    session, school, tutor_group
+):
     group_id, _ = tutor_group
     token, me = _signed_in(session, school, "mentor", "mentor")
-    key = printing.group_print_start(actor=me.actor, group_id=group_id).store(session_id=me.session_id)
-    for row in session.exec(select(MentorAssignment).where(MentorAssignment.mentor_id == school.id("mentor"))):
+    key = printing.group_print_start(actor=me.actor, group_id=group_id).store(
+        session_id=me.session_id
+    )
+    for row in session.exec(
+        select(MentorAssignment).where(MentorAssignment.mentor_id == school.id("mentor"))
+    ):
         session.delete(row)
     session.commit()
     assert print_file_response(token, key).status_code == 403
@@ -394,7 +491,10 @@ def test_the_print_route_is_served_at_the_print_path():
 
 def _embedded_glyphs_match_the_fonts(data: bytes) -> int:
     """Check each character of the PDF against the committed font; returns how many were checked."""
-    originals = {style: ttLib.TTFont(str(plan_pdf.FONT_DIR / name)) for style, name in plan_pdf._FONT_FILES.items()}
+    originals = {
+        style: ttLib.TTFont(str(plan_pdf.FONT_DIR / name))
+        for style, name in plan_pdf._FONT_FILES.items()
+    }
     fonts = {}
     for page in PdfReader(io.BytesIO(data)).pages:
         for ref in page["/Resources"]["/Font"].values():
@@ -403,9 +503,17 @@ def _embedded_glyphs_match_the_fonts(data: bytes) -> int:
     checked = 0
     for base, font in fonts.items():
         descendant = font["/DescendantFonts"][0].get_object()
-        embedded = ttLib.TTFont(io.BytesIO(descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data()))
+        embedded = ttLib.TTFont(
+            io.BytesIO(descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data())
+        )
         cid_to_gid = descendant["/CIDToGIDMap"].get_object().get_data()
-        to_unicode = font["/ToUnicode"].get_object().get_data().decode("latin-1").split("endcodespacerange")[1]
+        to_unicode = (
+            font["/ToUnicode"]
+            .get_object()
+            .get_data()
+            .decode("latin-1")
+            .split("endcodespacerange")[1]
+        )
         original = originals["B" if "Bold" in base else ""]
         cmap, order = original.getBestCmap(), embedded.getGlyphOrder()
         for cid_hex, text_hex in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", to_unicode):
@@ -413,22 +521,40 @@ def _embedded_glyphs_match_the_fonts(data: bytes) -> int:
             if char == "\0":
                 continue
             cid = int(cid_hex, 16)
-            name = order[int.from_bytes(cid_to_gid[2 * cid:2 * cid + 2], "big")]
+            name = order[int.from_bytes(cid_to_gid[2 * cid : 2 * cid + 2], "big")]
             drawn, wanted = embedded["glyf"][name], original["glyf"][cmap[ord(char)]]
-            assert drawn.getCoordinates(embedded["glyf"])[0] == wanted.getCoordinates(original["glyf"])[0], char
+            assert (
+                drawn.getCoordinates(embedded["glyf"])[0]
+                == wanted.getCoordinates(original["glyf"])[0]
+            ), char
             assert embedded["hmtx"][name][0] == original["hmtx"][cmap[ord(char)]][0], char
             checked += 1
     return checked
 
 
-@pytest.mark.parametrize("name", ["Nguyễn Thị Hồng Ødegård Ψυχή Дмитрий", "Անի Պետրոսյան ნინო"],
-                         ids=["common-scripts", "other-scripts"])
+@pytest.mark.parametrize(
+    "name",
+    ["Nguyễn Thị Hồng Ødegård Ψυχή Дмитрий", "Անի Պետրոսյան ნინო"],
+    ids=["common-scripts", "other-scripts"],
+)
 def test_every_printed_character_is_drawn_with_its_own_glyph(name):
-    plan = plan_pdf.PrintablePlan(school_name="Skole", period_name="Vår 2026", period_starts="2026-01-05",
-                                  period_ends="2026-06-19", learner_name=name, focus_areas=[
-                                      plan_pdf.PrintableFocusArea(name="Academic", goals=[
-                                          plan_pdf.PrintableGoal(statement=f"Read with {name}",
-                                                                 tasks=[plan_pdf.PrintableTask("Ask", "Done")])])])
+    plan = plan_pdf.PrintablePlan(
+        school_name="Skole",
+        period_name="Vår 2026",
+        period_starts="2026-01-05",
+        period_ends="2026-06-19",
+        learner_name=name,
+        focus_areas=[
+            plan_pdf.PrintableFocusArea(
+                name="Academic",
+                goals=[
+                    plan_pdf.PrintableGoal(
+                        statement=f"Read with {name}", tasks=[plan_pdf.PrintableTask("Ask", "Done")]
+                    )
+                ],
+            )
+        ],
+    )
     data = plan_pdf.render_plans([plan])
     assert name in flat("\n".join(pages_text(data)))
     assert _embedded_glyphs_match_the_fonts(data) >= len(set(name.replace(" ", "")))
@@ -436,8 +562,14 @@ def test_every_printed_character_is_drawn_with_its_own_glyph(name):
 
 def test_a_word_longer_than_a_line_is_cut_across_lines_not_lost():
     word = "x" + uuid.uuid4().hex * 8  # 257 characters, no spaces
-    plan = plan_pdf.PrintablePlan(school_name="S", period_name="P", period_starts="", period_ends="",
-                                  learner_name="L", notes=[plan_pdf.PrintableNote("2026-01-01", f"See {word} now")])
+    plan = plan_pdf.PrintablePlan(
+        school_name="S",
+        period_name="P",
+        period_starts="",
+        period_ends="",
+        learner_name="L",
+        notes=[plan_pdf.PrintableNote("2026-01-01", f"See {word} now")],
+    )
     text = "\n".join(pages_text(plan_pdf.render_plans([plan])))
     lines = [line for line in text.split("\n") if line and set(line) <= set(word)]
     assert len(lines) >= 2
@@ -447,8 +579,15 @@ def test_a_word_longer_than_a_line_is_cut_across_lines_not_lost():
 def _token(session, user_id: int, role: str) -> str:
     token = security.token_new()
     now = datetime.now(UTC)
-    session.add(AuthSession(user_id=user_id, token_hash=security.token_digest(token), active_role=role,
-                            created_at=now, last_seen_at=now))
+    session.add(
+        AuthSession(
+            user_id=user_id,
+            token_hash=security.token_digest(token),
+            active_role=role,
+            created_at=now,
+            last_seen_at=now,
+        )
+    )
     session.commit()
     return token
 
@@ -476,4 +615,7 @@ def test_pdf_route_is_served_at_the_plan_pdf_path():
     (route,) = [r for r in api.routes() if r.name == "plan_pdf"]
     assert route.path == "/api/plans/{plan_id}.pdf"
     assert printing.plan_pdf_url(7) == "/api/plans/7.pdf"
-    assert route.matches({"type": "http", "path": "/api/plans/7.pdf", "method": "GET"})[0].name == "FULL"
+    assert (
+        route.matches({"type": "http", "path": "/api/plans/7.pdf", "method": "GET"})[0].name
+        == "FULL"
+    )

@@ -61,15 +61,26 @@ def foreign_learner(session, school):
 
 
 def plan_for(session, school, name: str) -> int:
-    plan = Plan(site_id=school.site.id, learner_id=school.id(name), period_id=school.period.id, status="active")
+    plan = Plan(
+        site_id=school.site.id,
+        learner_id=school.id(name),
+        period_id=school.period.id,
+        status="active",
+    )
     session.add(plan)
     session.commit()
     return plan.id
 
 
 def new_account(admin, **overrides) -> int:
-    fields = {"email": "new.mentor@test.school", "full_name": "Nora  Berg", "roles": ["mentor", "teacher"],
-              "preferred_name": "Nora", "pronouns": "she/her", "pronouns_visibility": "staff"}
+    fields = {
+        "email": "new.mentor@test.school",
+        "full_name": "Nora  Berg",
+        "roles": ["mentor", "teacher"],
+        "preferred_name": "Nora",
+        "pronouns": "she/her",
+        "pronouns_visibility": "staff",
+    }
     return call(people_admin.user_create, admin, **(fields | overrides))
 
 
@@ -81,7 +92,11 @@ def test_a_new_account_has_its_roles_and_no_usable_password_until_one_is_set(eng
     with Session(engine) as s:
         user = s.get(User, uid)
         assert (user.full_name, user.preferred_name, user.pronouns, user.pronouns_visibility) == (
-            "Nora Berg", "Nora", "she/her", "staff")
+            "Nora Berg",
+            "Nora",
+            "she/her",
+            "staff",
+        )
         assert user.site_id == school.site.id
         assert user.password_hash is None
         roles = set(s.exec(select(RoleGrant.role).where(RoleGrant.user_id == uid)).all())
@@ -89,7 +104,9 @@ def test_a_new_account_has_its_roles_and_no_usable_password_until_one_is_set(eng
     with unit_of_work() as s, pytest.raises(auth.SignInRefused):
         auth.sign_in(session=s, email="new.mentor@test.school", password="")
     created = audit(engine, action="user.create")
-    assert [(e.outcome, e.target_id, e.client_ip) for e in created] == [("ok", str(uid), "192.0.2.9")]
+    assert [(e.outcome, e.target_id, e.client_ip) for e in created] == [
+        ("ok", str(uid), "192.0.2.9")
+    ]
 
 
 def test_a_temporary_password_given_at_creation_must_be_replaced_at_first_sign_in(engine, admin):
@@ -100,7 +117,9 @@ def test_a_temporary_password_given_at_creation_must_be_replaced_at_first_sign_i
     assert all(TEMP_PASSWORD not in e.detail for e in audit(engine))
 
 
-@pytest.mark.parametrize("email", ["mentor@test.school", "MENTOR@Test.School", "  Mentor@test.school "])
+@pytest.mark.parametrize(
+    "email", ["mentor@test.school", "MENTOR@Test.School", "  Mentor@test.school "]
+)
 def test_an_email_already_in_use_is_refused_whatever_its_case(engine, admin, email):
     before = count(engine, User)
     with pytest.raises(ValidationFailed, match=re.escape(people_admin.MSG_EMAIL_TAKEN)):
@@ -134,38 +153,67 @@ def test_bad_account_fields_are_refused_and_nothing_is_created(engine, admin, ov
 
 def test_editing_changes_details_and_roles_and_is_audited(engine, school, admin):
     uid = school.id("teacher")
-    changed = call(people_admin.user_update, admin, user_id=uid, email="T.Eacher@test.school",
-                   full_name="Tea Cher", preferred_name="Tea", pronouns="they/them",
-                   pronouns_visibility="family", roles=["teacher", "mentor"])
+    changed = call(
+        people_admin.user_update,
+        admin,
+        user_id=uid,
+        email="T.Eacher@test.school",
+        full_name="Tea Cher",
+        preferred_name="Tea",
+        pronouns="they/them",
+        pronouns_visibility="family",
+        roles=["teacher", "mentor"],
+    )
     assert set(changed) == {"email", "full_name", "preferred_name", "pronouns", "roles"}
     detail = call(people_admin.person_detail, admin, user_id=uid)
-    assert (detail.email, detail.full_name, detail.roles) == ("T.Eacher@test.school", "Tea Cher",
-                                                              ["mentor", "teacher"])
+    assert (detail.email, detail.full_name, detail.roles) == (
+        "T.Eacher@test.school",
+        "Tea Cher",
+        ["mentor", "teacher"],
+    )
     assert actor_of(uid).roles == {Role.MENTOR, Role.TEACHER}
     [event] = audit(engine, action="user.update")
     assert '"roles_added": ["mentor"]' in event.detail
 
 
-def test_editing_refuses_an_email_another_account_uses_but_keeps_ones_own_in_another_case(engine, school, admin):
+def test_editing_refuses_an_email_another_account_uses_but_keeps_ones_own_in_another_case(
+    engine, school, admin
+):
     uid = school.id("teacher")
     base = {"full_name": "Teacher Person", "roles": ["teacher"]}
     with pytest.raises(ValidationFailed, match=re.escape(people_admin.MSG_EMAIL_TAKEN)):
         call(people_admin.user_update, admin, user_id=uid, email="PARENT@test.school", **base)
-    assert call(people_admin.user_update, admin, user_id=uid, email="TEACHER@test.school", **base) == ["email"]
+    assert call(
+        people_admin.user_update, admin, user_id=uid, email="TEACHER@test.school", **base
+    ) == ["email"]
 
 
 def test_an_administrator_cannot_remove_their_own_administrator_role(engine, school, admin):
     uid = school.id("admin")
     with pytest.raises(ValidationFailed, match=re.escape(people_admin.MSG_SELF_DEMOTION)):
-        call(people_admin.user_update, admin, user_id=uid, email="admin@test.school", full_name="Admin Person",
-             roles=["mentor"])
+        call(
+            people_admin.user_update,
+            admin,
+            user_id=uid,
+            email="admin@test.school",
+            full_name="Admin Person",
+            roles=["mentor"],
+        )
     assert actor_of(uid).roles == {Role.ADMINISTRATOR}
     # Their own name they may change.
-    assert call(people_admin.user_update, admin, user_id=uid, email="admin@test.school",
-                full_name="Head Teacher", roles=["administrator", "teacher"]) == ["full_name", "roles"]
+    assert call(
+        people_admin.user_update,
+        admin,
+        user_id=uid,
+        email="admin@test.school",
+        full_name="Head Teacher",
+        roles=["administrator", "teacher"],
+    ) == ["full_name", "roles"]
 
 
-def test_removing_a_role_ends_the_sessions_using_it_and_keeps_the_others(engine, session, school, admin):
+def test_removing_a_role_ends_the_sessions_using_it_and_keeps_the_others(
+    engine, session, school, admin
+):
     uid = school.id("teacher")
     user = session.get(User, uid)
     user.password_hash = security.password_hash(PASSWORD)
@@ -174,11 +222,19 @@ def test_removing_a_role_ends_the_sessions_using_it_and_keeps_the_others(engine,
     tokens = []
     for _ in range(2):
         with unit_of_work() as s:
-            tokens.append(auth.sign_in(session=s, email="teacher@test.school", password=PASSWORD).token)
+            tokens.append(
+                auth.sign_in(session=s, email="teacher@test.school", password=PASSWORD).token
+            )
     with unit_of_work() as s:  # the first session uses the mentor home, the second the teacher one
         auth.role_switch(session=s, token=tokens[1], role="teacher")
-    call(people_admin.user_update, admin, user_id=uid, email="teacher@test.school", full_name="Teacher Person",
-         roles=["teacher"])
+    call(
+        people_admin.user_update,
+        admin,
+        user_id=uid,
+        email="teacher@test.school",
+        full_name="Teacher Person",
+        roles=["teacher"],
+    )
     with unit_of_work() as s:
         assert auth.current_user(session=s, token=tokens[0]) is None
         still = auth.current_user(session=s, token=tokens[1])
@@ -208,12 +264,22 @@ def test_connecting_in_bulk_counts_new_links_and_repeating_changes_nothing(engin
     learners = [school.id("learner"), school.id("l0"), school.id("l1"), school.id("learner2")]
     assert call(relationships.mentor_connect, admin, mentor_id=mentor2, learner_ids=learners) == 3
     assert call(relationships.mentor_connect, admin, mentor_id=mentor2, learner_ids=learners) == 0
-    assert call(relationships.mentor_connect, admin, mentor_id=mentor2, learner_ids=[school.id("learner")]) == 0
+    assert (
+        call(
+            relationships.mentor_connect,
+            admin,
+            mentor_id=mentor2,
+            learner_ids=[school.id("learner")],
+        )
+        == 0
+    )
     assert actor_of(mentor2).mentee_ids == set(learners)
     assert [e.outcome for e in audit(engine, action="relationship.mentor_connect")] == ["ok"] * 3
 
 
-def test_a_connected_mentor_reaches_the_learner_and_a_disconnected_one_no_longer_does(session, school, admin):
+def test_a_connected_mentor_reaches_the_learner_and_a_disconnected_one_no_longer_does(
+    session, school, admin
+):
     plan_id = plan_for(session, school, "learner2")
     mentor, learner2 = school.id("mentor"), school.id("learner2")
     with pytest.raises(PermissionDenied):
@@ -224,8 +290,12 @@ def test_a_connected_mentor_reaches_the_learner_and_a_disconnected_one_no_longer
     assert view.can.edit is True
     assert learner2 in [r.id for r in call(directory.mentor_home, actor_of(mentor)).learners]
 
-    assert call(relationships.mentor_disconnect, admin, mentor_id=mentor, learner_ids=[learner2]) == 1
-    assert call(relationships.mentor_disconnect, admin, mentor_id=mentor, learner_ids=[learner2]) == 0
+    assert (
+        call(relationships.mentor_disconnect, admin, mentor_id=mentor, learner_ids=[learner2]) == 1
+    )
+    assert (
+        call(relationships.mentor_disconnect, admin, mentor_id=mentor, learner_ids=[learner2]) == 0
+    )
     with pytest.raises(PermissionDenied):
         call(plan_read.plan_view, actor_of(mentor), plan_id=plan_id)
     assert learner2 not in [r.id for r in call(directory.mentor_home, actor_of(mentor)).learners]
@@ -234,10 +304,19 @@ def test_a_connected_mentor_reaches_the_learner_and_a_disconnected_one_no_longer
 def test_only_mentors_get_learners_and_only_learners_are_connected(engine, school, admin):
     before = links(engine)
     with pytest.raises(ValidationFailed, match="Teacher Person does not have the mentor role"):
-        call(relationships.mentor_connect, admin, mentor_id=school.id("teacher"), learner_ids=[school.id("learner")])
+        call(
+            relationships.mentor_connect,
+            admin,
+            mentor_id=school.id("teacher"),
+            learner_ids=[school.id("learner")],
+        )
     with pytest.raises(ValidationFailed, match="Parent Person is not a learner"):
-        call(relationships.mentor_connect, admin, mentor_id=school.id("mentor2"),
-             learner_ids=[school.id("learner"), school.id("parent")])
+        call(
+            relationships.mentor_connect,
+            admin,
+            mentor_id=school.id("mentor2"),
+            learner_ids=[school.id("learner"), school.id("parent")],
+        )
     assert links(engine) == before
 
 
@@ -245,8 +324,12 @@ def test_a_whole_group_can_be_chosen_for_a_bulk_connection(engine, school, admin
     group = next(g for g in call(relationships.group_options, admin) if g.name == "9C")
     assert group.learner_count == 3
     members = call(relationships.group_learners, admin, group_id=group.id)
-    added = call(relationships.mentor_connect, admin, mentor_id=school.id("mentor2"),
-                 learner_ids=[m.id for m in members])
+    added = call(
+        relationships.mentor_connect,
+        admin,
+        mentor_id=school.id("mentor2"),
+        learner_ids=[m.id for m in members],
+    )
     assert added == 3
     assert {m.name for m in members} == {"Learner Person", "L0 Person", "L1 Person"}
 
@@ -256,14 +339,32 @@ def test_a_whole_group_can_be_chosen_for_a_bulk_connection(engine, school, admin
 
 def test_linking_a_parent_gives_them_the_child_and_unlinking_takes_it_away(engine, school, admin):
     parent2, learner = school.id("parent2"), school.id("learner")
-    assert call(relationships.guardian_link, admin, parent_id=parent2, learner_id=learner,
-                relationship_label=" Step  mother ") is True
+    assert (
+        call(
+            relationships.guardian_link,
+            admin,
+            parent_id=parent2,
+            learner_id=learner,
+            relationship_label=" Step  mother ",
+        )
+        is True
+    )
     assert learner in actor_of(parent2).child_ids
     assert [c.name for c in call(directory.parent_home, actor_of(parent2)).children] == [
-        "Learner Person", "Learner2 Person"]
+        "Learner Person",
+        "Learner2 Person",
+    ]
     # Linking again only changes the label.
-    assert call(relationships.guardian_link, admin, parent_id=parent2, learner_id=learner,
-                relationship_label="Guardian") is False
+    assert (
+        call(
+            relationships.guardian_link,
+            admin,
+            parent_id=parent2,
+            learner_id=learner,
+            relationship_label="Guardian",
+        )
+        is False
+    )
     detail = call(people_admin.person_detail, admin, user_id=parent2)
     assert ("Learner Person", "Guardian") in [(c.name, c.detail) for c in detail.children]
 
@@ -274,12 +375,27 @@ def test_linking_a_parent_gives_them_the_child_and_unlinking_takes_it_away(engin
 def test_only_parents_are_linked_to_children_and_labels_are_short(engine, school, admin):
     before = count(engine, Guardianship)
     with pytest.raises(ValidationFailed, match="does not have the parent role"):
-        call(relationships.guardian_link, admin, parent_id=school.id("teacher"), learner_id=school.id("learner"))
+        call(
+            relationships.guardian_link,
+            admin,
+            parent_id=school.id("teacher"),
+            learner_id=school.id("learner"),
+        )
     with pytest.raises(ValidationFailed, match="not a learner"):
-        call(relationships.guardian_link, admin, parent_id=school.id("parent2"), learner_id=school.id("mentor"))
+        call(
+            relationships.guardian_link,
+            admin,
+            parent_id=school.id("parent2"),
+            learner_id=school.id("mentor"),
+        )
     with pytest.raises(ValidationFailed, match="at most 50"):
-        call(relationships.guardian_link, admin, parent_id=school.id("parent2"), learner_id=school.id("learner"),
-             relationship_label="x" * 51)
+        call(
+            relationships.guardian_link,
+            admin,
+            parent_id=school.id("parent2"),
+            learner_id=school.id("learner"),
+            relationship_label="x" * 51,
+        )
     assert count(engine, Guardianship) == before
 
 
@@ -287,19 +403,36 @@ def test_only_parents_are_linked_to_children_and_labels_are_short(engine, school
 
 
 OPERATIONS = {
-    "create": lambda school: (people_admin.user_create, {"email": "x@test.school", "full_name": "X",
-                                                         "roles": ["administrator"]}),
-    "edit": lambda school: (people_admin.user_update, {"user_id": school.id("teacher"), "email": "x@test.school",
-                                                       "full_name": "X", "roles": ["administrator"]}),
+    "create": lambda school: (
+        people_admin.user_create,
+        {"email": "x@test.school", "full_name": "X", "roles": ["administrator"]},
+    ),
+    "edit": lambda school: (
+        people_admin.user_update,
+        {
+            "user_id": school.id("teacher"),
+            "email": "x@test.school",
+            "full_name": "X",
+            "roles": ["administrator"],
+        },
+    ),
     "detail": lambda school: (people_admin.person_detail, {"user_id": school.id("learner")}),
-    "connect": lambda school: (relationships.mentor_connect, {"mentor_id": school.id("mentor2"),
-                                                              "learner_ids": [school.id("learner")]}),
-    "disconnect": lambda school: (relationships.mentor_disconnect, {"mentor_id": school.id("mentor"),
-                                                                    "learner_ids": [school.id("learner")]}),
-    "link": lambda school: (relationships.guardian_link, {"parent_id": school.id("parent2"),
-                                                          "learner_id": school.id("learner")}),
-    "unlink": lambda school: (relationships.guardian_unlink, {"parent_id": school.id("parent"),
-                                                              "learner_id": school.id("learner")}),
+    "connect": lambda school: (
+        relationships.mentor_connect,
+        {"mentor_id": school.id("mentor2"), "learner_ids": [school.id("learner")]},
+    ),
+    "disconnect": lambda school: (
+        relationships.mentor_disconnect,
+        {"mentor_id": school.id("mentor"), "learner_ids": [school.id("learner")]},
+    ),
+    "link": lambda school: (
+        relationships.guardian_link,
+        {"parent_id": school.id("parent2"), "learner_id": school.id("learner")},
+    ),
+    "unlink": lambda school: (
+        relationships.guardian_unlink,
+        {"parent_id": school.id("parent"), "learner_id": school.id("learner")},
+    ),
     "search": lambda school: (relationships.learner_search, {"query": "Person"}),
 }
 
@@ -316,7 +449,9 @@ def snapshot(engine) -> tuple:
 
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
 @pytest.mark.parametrize("who", ["mentor", "teacher", "parent", "learner"])
-def test_people_who_are_not_administrators_are_refused_and_it_is_audited(engine, school, operation, who):
+def test_people_who_are_not_administrators_are_refused_and_it_is_audited(
+    engine, school, operation, who
+):
     fn, kwargs = OPERATIONS[operation](school)
     before = snapshot(engine)
     with pytest.raises(PermissionDenied) as info:
@@ -324,7 +459,11 @@ def test_people_who_are_not_administrators_are_refused_and_it_is_audited(engine,
     assert type(info.value) is PermissionDenied
     assert snapshot(engine) == before
     [denied] = audit(engine, outcome="denied")
-    assert (denied.actor_user_id, denied.action, denied.client_ip) == (school.id(who), "school.manage", "192.0.2.66")
+    assert (denied.actor_user_id, denied.action, denied.client_ip) == (
+        school.id(who),
+        "school.manage",
+        "192.0.2.66",
+    )
 
 
 def test_nobody_signed_in_is_refused(engine, school):
@@ -352,32 +491,67 @@ def test_forged_person_ids_are_refused_with_a_clear_message_and_nothing_changes(
 ):
     mentor, learner, parent2 = school.id("mentor2"), school.id("learner"), school.id("parent2")
     attempts = [
-        (relationships.mentor_connect, {"mentor_id": forge(mentor, foreign_learner), "learner_ids": [learner]}),
-        (relationships.mentor_connect, {"mentor_id": mentor, "learner_ids": [forge(learner, foreign_learner)]}),
-        (relationships.mentor_disconnect, {"mentor_id": school.id("mentor"),
-                                           "learner_ids": [forge(learner, foreign_learner)]}),
-        (relationships.guardian_link, {"parent_id": forge(parent2, foreign_learner), "learner_id": learner}),
-        (relationships.guardian_link, {"parent_id": parent2, "learner_id": forge(learner, foreign_learner)}),
+        (
+            relationships.mentor_connect,
+            {"mentor_id": forge(mentor, foreign_learner), "learner_ids": [learner]},
+        ),
+        (
+            relationships.mentor_connect,
+            {"mentor_id": mentor, "learner_ids": [forge(learner, foreign_learner)]},
+        ),
+        (
+            relationships.mentor_disconnect,
+            {"mentor_id": school.id("mentor"), "learner_ids": [forge(learner, foreign_learner)]},
+        ),
+        (
+            relationships.guardian_link,
+            {"parent_id": forge(parent2, foreign_learner), "learner_id": learner},
+        ),
+        (
+            relationships.guardian_link,
+            {"parent_id": parent2, "learner_id": forge(learner, foreign_learner)},
+        ),
         (people_admin.person_detail, {"user_id": forge(learner, foreign_learner)}),
-        (people_admin.user_update, {"user_id": forge(learner, foreign_learner), "email": "x@test.school",
-                                    "full_name": "X", "roles": ["learner"]}),
+        (
+            people_admin.user_update,
+            {
+                "user_id": forge(learner, foreign_learner),
+                "email": "x@test.school",
+                "full_name": "X",
+                "roles": ["learner"],
+            },
+        ),
     ]
     before = snapshot(engine)
     for fn, kwargs in attempts:
         with pytest.raises((ValidationFailed, NotFound)) as info:
             call(fn, admin, **kwargs)
-        assert info.value.message in (relationships.MSG_PERSON_NOT_FOUND, people_admin.MSG_USER_NOT_FOUND)
+        assert info.value.message in (
+            relationships.MSG_PERSON_NOT_FOUND,
+            people_admin.MSG_USER_NOT_FOUND,
+        )
     assert snapshot(engine) == before
 
 
-@pytest.mark.parametrize("learner_ids", [
-    pytest.param("1,2", id="text"), pytest.param({"ids": [1]}, id="dict"), pytest.param([], id="empty"),
-    pytest.param(None, id="none"), pytest.param(list(range(1, 502)), id="too-many"),
-])
+@pytest.mark.parametrize(
+    "learner_ids",
+    [
+        pytest.param("1,2", id="text"),
+        pytest.param({"ids": [1]}, id="dict"),
+        pytest.param([], id="empty"),
+        pytest.param(None, id="none"),
+        pytest.param(list(range(1, 502)), id="too-many"),
+    ],
+)
 def test_forged_learner_lists_are_refused(engine, school, admin, learner_ids):
     before = links(engine)
     with pytest.raises(ValidationFailed):
-        call(relationships.mentor_connect, admin, mentor_id=school.id("mentor2"), learner_ids=learner_ids)
+        call(
+            relationships.mentor_connect,
+            admin,
+            mentor_id=school.id("mentor2"),
+            learner_ids=learner_ids,
+        )
     assert links(engine) == before
 
 
@@ -391,26 +565,50 @@ def test_why_lines_give_each_staff_member_their_own_reasons_and_nothing_for_unre
     tutor = Group(site_id=school.site.id, name="9 Tutor", kind="tutor")
     session.add(tutor)
     session.flush()
-    session.add_all([Enrollment(group_id=tutor.id, user_id=school.id("teacher"), role="teacher"),
-                     Enrollment(group_id=tutor.id, user_id=learner, role="learner")])
+    session.add_all(
+        [
+            Enrollment(group_id=tutor.id, user_id=school.id("teacher"), role="teacher"),
+            Enrollment(group_id=tutor.id, user_id=learner, role="learner"),
+        ]
+    )
     session.commit()
     ids = [learner, learner2, foreign_learner]
 
-    assert call(relationships.why_lines, actor_of(school.id("mentor")), learner_ids=ids) == {learner: [WHY_MENTOR]}
+    assert call(relationships.why_lines, actor_of(school.id("mentor")), learner_ids=ids) == {
+        learner: [WHY_MENTOR]
+    }
     assert call(relationships.why_lines, actor_of(school.id("teacher")), learner_ids=ids) == {
-        learner: ["You lead their tutor group 9 Tutor", "You teach them in 9C"]}
-    assert call(relationships.why_lines, admin, learner_ids=ids) == {learner: [WHY_ADMIN], learner2: [WHY_ADMIN]}
-    assert call(relationships.why_lines, actor_of(school.id("mentor2")), learner_ids=[learner]) == {}
+        learner: ["You lead their tutor group 9 Tutor", "You teach them in 9C"]
+    }
+    assert call(relationships.why_lines, admin, learner_ids=ids) == {
+        learner: [WHY_ADMIN],
+        learner2: [WHY_ADMIN],
+    }
+    assert (
+        call(relationships.why_lines, actor_of(school.id("mentor2")), learner_ids=[learner]) == {}
+    )
     for family in ("parent", "learner"):
         assert call(relationships.why_lines, actor_of(school.id(family)), learner_ids=ids) == {}
 
 
 def test_a_teacher_enrolment_without_the_teacher_role_gives_no_reason(session, school):
     # The rules need the role *and* the link; the explanation must not claim more.
-    session.add(Enrollment(group_id=session.exec(select(Group.id)).first(), user_id=school.id("mentor2"),
-                           role="teacher"))
+    session.add(
+        Enrollment(
+            group_id=session.exec(select(Group.id)).first(),
+            user_id=school.id("mentor2"),
+            role="teacher",
+        )
+    )
     session.commit()
-    assert call(relationships.why_lines, actor_of(school.id("mentor2")), learner_ids=[school.id("learner")]) == {}
+    assert (
+        call(
+            relationships.why_lines,
+            actor_of(school.id("mentor2")),
+            learner_ids=[school.id("learner")],
+        )
+        == {}
+    )
 
 
 def test_staff_homes_and_plans_carry_the_reason_and_families_see_none(session, school):
@@ -419,8 +617,12 @@ def test_staff_homes_and_plans_carry_the_reason_and_families_see_none(session, s
     assert {r.why for r in rows} == {WHY_MENTOR}
     rows = call(directory.teacher_home, actor_of(school.id("teacher"))).learners
     assert {r.why for r in rows} == {"You teach them in 9C"}
-    assert call(plan_read.plan_view, actor_of(school.id("mentor")), plan_id=plan_id).why == WHY_MENTOR
+    assert (
+        call(plan_read.plan_view, actor_of(school.id("mentor")), plan_id=plan_id).why == WHY_MENTOR
+    )
     for family in ("parent", "learner"):
         assert call(plan_read.plan_view, actor_of(school.id(family)), plan_id=plan_id).why == ""
-    assert [r.why for r in call(directory.parent_home, actor_of(school.id("parent"))).children] == [""]
+    assert [r.why for r in call(directory.parent_home, actor_of(school.id("parent"))).children] == [
+        ""
+    ]
     assert call(directory.learner_home, actor_of(school.id("learner"))).me.why == ""

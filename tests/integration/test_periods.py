@@ -13,10 +13,22 @@ def site_with_periods(session):
     site = Site(name="S")
     session.add(site)
     session.flush()
-    session.add_all([
-        Period(site_id=site.id, name="Spring", starts_on=date(2026, 1, 6), ends_on=date(2026, 6, 20)),
-        Period(site_id=site.id, name="Autumn", starts_on=date(2026, 8, 18), ends_on=date(2026, 12, 19)),
-    ])
+    session.add_all(
+        [
+            Period(
+                site_id=site.id,
+                name="Spring",
+                starts_on=date(2026, 1, 6),
+                ends_on=date(2026, 6, 20),
+            ),
+            Period(
+                site_id=site.id,
+                name="Autumn",
+                starts_on=date(2026, 8, 18),
+                ends_on=date(2026, 12, 19),
+            ),
+        ]
+    )
     session.commit()
     return site
 
@@ -32,17 +44,28 @@ def site_with_periods(session):
         (date(2025, 12, 1), "Spring"),  # before the first: the first
     ],
 )
-def test_current_period_is_the_running_one_else_the_next_else_the_last(session, site_with_periods, today, expected):
-    assert period_current(session=session, site_id=site_with_periods.id, today=today).name == expected
+def test_current_period_is_the_running_one_else_the_next_else_the_last(
+    session, site_with_periods, today, expected
+):
+    assert (
+        period_current(session=session, site_id=site_with_periods.id, today=today).name == expected
+    )
 
 
 def test_a_period_the_roster_retired_is_never_current(session, site_with_periods):
     from datetime import UTC, datetime
 
     site_id = site_with_periods.id
-    year = Period(site_id=site_id, name="School year 2026", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31),
-                  retired_at=datetime(2026, 9, 1, tzinfo=UTC))
+    year = Period(
+        site_id=site_id,
+        name="School year 2026",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        retired_at=datetime(2026, 9, 1, tzinfo=UTC),
+    )
     session.add(year)
     session.commit()
-    assert period_current(session=session, site_id=site_id, today=date(2026, 7, 10)).name == "Autumn"
+    assert (
+        period_current(session=session, site_id=site_id, today=date(2026, 7, 10)).name == "Autumn"
+    )
     assert period_current(session=session, site_id=site_id, today=date(2026, 3, 1)).name == "Spring"

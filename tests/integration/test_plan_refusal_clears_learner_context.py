@@ -34,8 +34,15 @@ def school(session):
 def plans(school, session):
     actors = load_actors(session, school, ["mentor", "mentor2"])
     mine = call(plan_edit.plan_create, actors["mentor"], learner_id=school.id("learner"))
-    call(context_item_add, actors["mentor"], learner_id=school.id("learner"), kind="support_needs",
-         label="Reading", value=STAFF_ITEM, visibility="staff")
+    call(
+        context_item_add,
+        actors["mentor"],
+        learner_id=school.id("learner"),
+        kind="support_needs",
+        label="Reading",
+        value=STAFF_ITEM,
+        visibility="staff",
+    )
     theirs = call(plan_edit.plan_create, actors["mentor2"], learner_id=school.id("learner2"))
     return mine, theirs
 
@@ -43,6 +50,7 @@ def plans(school, session):
 @pytest.fixture(autouse=True)
 def no_live_links(monkeypatch):
     """No app runs here: following a plan's changes links to nothing."""
+
     async def link(*_args, **_kwargs):
         return None
 

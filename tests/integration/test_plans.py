@@ -25,12 +25,23 @@ def plan(school, actors):
     plan_id = call(plan_edit.plan_create, mentor, learner_id=school.id("learner"))
     view = call(plan_read.plan_view, mentor, plan_id=plan_id)
     area_id = view.focus_areas[0].id
-    goal_id = call(plan_edit.goal_add, mentor, focus_area_id=area_id, statement="Read more books",
-                   success_criteria="Three books finished and logged",
-                   target_date=(school.period.ends_on - timedelta(days=5)).isoformat(),
-                   objective_ids=[str(school.objectives[0].id)])
+    goal_id = call(
+        plan_edit.goal_add,
+        mentor,
+        focus_area_id=area_id,
+        statement="Read more books",
+        success_criteria="Three books finished and logged",
+        target_date=(school.period.ends_on - timedelta(days=5)).isoformat(),
+        objective_ids=[str(school.objectives[0].id)],
+    )
     task_id = call(plan_edit.task_add, mentor, goal_id=goal_id, title="Read aloud at home")
-    call(plan_edit.link_add, mentor, task_id=task_id, title="Book list", url="https://www.gutenberg.org/")
+    call(
+        plan_edit.link_add,
+        mentor,
+        task_id=task_id,
+        title="Book list",
+        url="https://www.gutenberg.org/",
+    )
     call(plan_edit.plan_activate, mentor, plan_id=plan_id)
     return {"plan_id": plan_id, "area_id": area_id, "goal_id": goal_id, "task_id": task_id}
 
@@ -39,7 +50,12 @@ def test_new_plan_is_a_draft_with_the_first_four_catalogue_focus_areas(school, a
     plan_id = call(plan_edit.plan_create, actors["mentor"], learner_id=school.id("learner"))
     view = call(plan_read.plan_view, actors["mentor"], plan_id=plan_id)
     assert view.status == "draft"
-    assert [a.name for a in view.focus_areas] == ["Academic", "Career", "Personal growth", "Social competence"]
+    assert [a.name for a in view.focus_areas] == [
+        "Academic",
+        "Career",
+        "Personal growth",
+        "Social competence",
+    ]
     assert view.period_name == "Current"
 
 
@@ -65,7 +81,12 @@ def test_draft_plans_are_for_staff_until_activated(school, actors):
     with pytest.raises(ValidationFailed, match="at least one goal"):
         call(plan_edit.plan_activate, mentor, plan_id=plan_id)
     area_id = call(plan_read.plan_view, mentor, plan_id=plan_id).focus_areas[0].id
-    call(plan_edit.goal_add, mentor, focus_area_id=area_id, statement="Speak clearly so my classmates understand me")
+    call(
+        plan_edit.goal_add,
+        mentor,
+        focus_area_id=area_id,
+        statement="Speak clearly so my classmates understand me",
+    )
     call(plan_edit.plan_activate, mentor, plan_id=plan_id)
     for who in ("parent", "learner"):
         assert call(plan_read.plan_view, actors[who], plan_id=plan_id).status == "active"
@@ -74,24 +95,33 @@ def test_draft_plans_are_for_staff_until_activated(school, actors):
 # Who may do what, through the real services. Y = allowed, . = refused.
 OPERATIONS = {
     "view": lambda p: (plan_read.plan_view, {"plan_id": p["plan_id"]}),
-    "add_goal": lambda p: (plan_edit.goal_add, {"focus_area_id": p["area_id"], "statement": "New goal"}),
+    "add_goal": lambda p: (
+        plan_edit.goal_add,
+        {"focus_area_id": p["area_id"], "statement": "New goal"},
+    ),
     "add_task": lambda p: (plan_edit.task_add, {"goal_id": p["goal_id"], "title": "New task"}),
-    "tick": lambda p: (plan_activity.task_advance, {"task_id": p["task_id"], "expected_status": "not_started"}),
-    "reflect": lambda p: (plan_activity.reflection_add, {"goal_id": p["goal_id"], "body": "It went well"}),
+    "tick": lambda p: (
+        plan_activity.task_advance,
+        {"task_id": p["task_id"], "expected_status": "not_started"},
+    ),
+    "reflect": lambda p: (
+        plan_activity.reflection_add,
+        {"goal_id": p["goal_id"], "body": "It went well"},
+    ),
     "rate": lambda p: (plan_activity.rating_add, {"goal_id": p["goal_id"], "score": 4}),
     "post": lambda p: (plan_activity.log_post, {"plan_id": p["plan_id"], "body": "Hello"}),
     "note": lambda p: (plan_activity.note_add, {"plan_id": p["plan_id"], "body": "A note"}),
 }
 #                 view goal task tick refl rate post note
 EXPECTED = {
-    "mentor":    "Y    Y    Y    Y    .    Y    Y    Y",
-    "teacher":   "Y    .    .    .    .    .    Y    Y",
-    "learner":   "Y    .    .    Y    Y    Y    Y    .",
-    "parent":    "Y    .    .    .    .    .    Y    .",
-    "admin":     "Y    .    .    .    .    .    .    .",
-    "mentor2":   ".    .    .    .    .    .    .    .",
-    "parent2":   ".    .    .    .    .    .    .    .",
-    "learner2":  ".    .    .    .    .    .    .    .",
+    "mentor": "Y    Y    Y    Y    .    Y    Y    Y",
+    "teacher": "Y    .    .    .    .    .    Y    Y",
+    "learner": "Y    .    .    Y    Y    Y    Y    .",
+    "parent": "Y    .    .    .    .    .    Y    .",
+    "admin": "Y    .    .    .    .    .    .    .",
+    "mentor2": ".    .    .    .    .    .    .    .",
+    "parent2": ".    .    .    .    .    .    .    .",
+    "learner2": ".    .    .    .    .    .    .    .",
     "anonymous": ".    .    .    .    .    .    .    .",
 }
 CASES = [
@@ -117,9 +147,21 @@ def test_plan_permission_matrix_through_the_services(engine, plan, actors, who, 
 
 def test_notes_reach_only_those_their_visibility_allows(plan, actors):
     pid = plan["plan_id"]
-    for body, visibility in (("PRIVATE-CANARY", "private"), ("STAFF-CANARY", "staff"), ("FAMILY-NOTE", "family")):
-        call(plan_activity.note_add, actors["mentor"], plan_id=pid, body=body, visibility=visibility)
-    call(plan_activity.note_add, actors["teacher"], plan_id=pid, body="TEACHER-PRIVATE", visibility="private")
+    for body, visibility in (
+        ("PRIVATE-CANARY", "private"),
+        ("STAFF-CANARY", "staff"),
+        ("FAMILY-NOTE", "family"),
+    ):
+        call(
+            plan_activity.note_add, actors["mentor"], plan_id=pid, body=body, visibility=visibility
+        )
+    call(
+        plan_activity.note_add,
+        actors["teacher"],
+        plan_id=pid,
+        body="TEACHER-PRIVATE",
+        visibility="private",
+    )
 
     def seen(who):
         return {n.body for n in call(plan_read.plan_view, actors[who], plan_id=pid).notes}
@@ -132,26 +174,47 @@ def test_notes_reach_only_those_their_visibility_allows(plan, actors):
 
 
 def test_a_note_defaults_to_staff_and_changing_its_visibility_is_audited(engine, plan, actors):
-    note_id = call(plan_activity.note_add, actors["mentor"], plan_id=plan["plan_id"], body="Needs a quiet room")
+    note_id = call(
+        plan_activity.note_add, actors["mentor"], plan_id=plan["plan_id"], body="Needs a quiet room"
+    )
     with Session(engine) as s:
         assert s.get(PlanNote, note_id).visibility == "staff"
     call(plan_activity.note_set_visibility, actors["mentor"], note_id=note_id, visibility="family")
     [event] = audit(engine, action="note.visibility")
     assert '"from": "staff"' in event.detail and '"to": "family"' in event.detail
-    assert "Needs a quiet room" in {n.body for n in call(plan_read.plan_view, actors["parent"],
-                                                         plan_id=plan["plan_id"]).notes}
+    assert "Needs a quiet room" in {
+        n.body for n in call(plan_read.plan_view, actors["parent"], plan_id=plan["plan_id"]).notes
+    }
 
 
 def test_only_the_author_changes_a_notes_visibility(plan, actors):
     note_id = call(plan_activity.note_add, actors["mentor"], plan_id=plan["plan_id"], body="x")
     with pytest.raises(PermissionDenied):
-        call(plan_activity.note_set_visibility, actors["teacher"], note_id=note_id, visibility="family")
+        call(
+            plan_activity.note_set_visibility,
+            actors["teacher"],
+            note_id=note_id,
+            visibility="family",
+        )
 
 
 def test_ticking_moves_a_task_through_its_statuses_and_records_who(engine, plan, actors):
     learner = actors["learner"]
-    assert call(plan_activity.task_advance, learner, task_id=plan["task_id"], expected_status="not_started").status == "ongoing"
-    assert call(plan_activity.task_advance, learner, task_id=plan["task_id"], expected_status="ongoing").status == "completed"
+    assert (
+        call(
+            plan_activity.task_advance,
+            learner,
+            task_id=plan["task_id"],
+            expected_status="not_started",
+        ).status
+        == "ongoing"
+    )
+    assert (
+        call(
+            plan_activity.task_advance, learner, task_id=plan["task_id"], expected_status="ongoing"
+        ).status
+        == "completed"
+    )
     view = call(plan_read.plan_view, actors["parent"], plan_id=plan["plan_id"])
     task = view.focus_areas[0].goals[0].tasks[0]
     assert (task.status, task.changed_by) == ("completed", "Learner Person")
@@ -159,9 +222,19 @@ def test_ticking_moves_a_task_through_its_statuses_and_records_who(engine, plan,
 
 
 def test_a_stale_tick_changes_nothing_and_says_so(engine, plan, actors):
-    call(plan_activity.task_advance, actors["mentor"], task_id=plan["task_id"], expected_status="not_started")
+    call(
+        plan_activity.task_advance,
+        actors["mentor"],
+        task_id=plan["task_id"],
+        expected_status="not_started",
+    )
     with pytest.raises(TaskChangedElsewhere) as info:
-        call(plan_activity.task_advance, actors["learner"], task_id=plan["task_id"], expected_status="not_started")
+        call(
+            plan_activity.task_advance,
+            actors["learner"],
+            task_id=plan["task_id"],
+            expected_status="not_started",
+        )
     assert info.value.current == "ongoing"
     with Session(engine) as s:
         assert s.get(Task, plan["task_id"]).status == "ongoing"
@@ -175,7 +248,12 @@ def test_a_learner_cannot_tick_a_task_in_another_learners_plan(school, engine, a
     task = call(plan_edit.task_add, mentor2, goal_id=goal, title="Their task")
     call(plan_edit.plan_activate, mentor2, plan_id=other)
     with pytest.raises(PermissionDenied):
-        call(plan_activity.task_advance, actors["learner"], task_id=task, expected_status="not_started")
+        call(
+            plan_activity.task_advance,
+            actors["learner"],
+            task_id=task,
+            expected_status="not_started",
+        )
     with Session(engine) as s:
         assert s.get(Task, task).status == "not_started"
 
@@ -192,14 +270,18 @@ def test_a_learner_cannot_tick_a_task_in_another_learners_plan(school, engine, a
     ],
     ids=["too-long", "blank", "dict", "outside-period", "bad-date", "foreign-objective"],
 )
-def test_invalid_goals_are_refused_with_a_message_and_change_nothing(plan, actors, fn, kwargs, message):
+def test_invalid_goals_are_refused_with_a_message_and_change_nothing(
+    plan, actors, fn, kwargs, message
+):
     before = call(plan_read.plan_view, actors["mentor"], plan_id=plan["plan_id"])
     with pytest.raises(ValidationFailed, match=message):
         call(fn, actors["mentor"], focus_area_id=plan["area_id"], **kwargs)
     assert call(plan_read.plan_view, actors["mentor"], plan_id=plan["plan_id"]) == before
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,hi", "/relative", "ftp://x.org/", "https://"])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,hi", "/relative", "ftp://x.org/", "https://"]
+)
 def test_links_must_be_http_or_https(plan, actors, url):
     with pytest.raises(ValidationFailed, match="http"):
         call(plan_edit.link_add, actors["mentor"], task_id=plan["task_id"], title="Bad", url=url)
@@ -215,7 +297,9 @@ def test_ratings_are_kept_over_time_by_kind(plan, actors):
     for score in (2, 3):
         call(plan_activity.rating_add, actors["learner"], goal_id=plan["goal_id"], score=score)
     call(plan_activity.rating_add, actors["mentor"], goal_id=plan["goal_id"], score="4")
-    goal = call(plan_read.plan_view, actors["mentor"], plan_id=plan["plan_id"]).focus_areas[0].goals[0]
+    goal = (
+        call(plan_read.plan_view, actors["mentor"], plan_id=plan["plan_id"]).focus_areas[0].goals[0]
+    )
     assert (goal.self_rating, goal.mentor_rating) == (3, 4)
     assert [(r.kind, r.score) for r in goal.ratings] == [("self", 2), ("self", 3), ("mentor", 4)]
 
@@ -223,20 +307,35 @@ def test_ratings_are_kept_over_time_by_kind(plan, actors):
 def test_reflections_are_limited_to_5000_characters(plan, actors):
     call(plan_activity.reflection_add, actors["learner"], goal_id=plan["goal_id"], body="x" * 5000)
     with pytest.raises(ValidationFailed, match="at most 5000"):
-        call(plan_activity.reflection_add, actors["learner"], goal_id=plan["goal_id"], body="x" * 5001)
+        call(
+            plan_activity.reflection_add,
+            actors["learner"],
+            goal_id=plan["goal_id"],
+            body="x" * 5001,
+        )
 
 
 @pytest.mark.parametrize("forged", ["abc", -3, 0, None, {"id": 1}, [1], True, 1.5])
 def test_forged_ids_are_refused(plan, actors, forged):
     with pytest.raises((ValidationFailed, NotFound)):
-        call(plan_activity.task_advance, actors["learner"], task_id=forged, expected_status="not_started")
+        call(
+            plan_activity.task_advance,
+            actors["learner"],
+            task_id=forged,
+            expected_status="not_started",
+        )
     with pytest.raises((ValidationFailed, NotFound)):
         call(plan_read.plan_view, actors["mentor"], plan_id=forged)
 
 
 def test_a_forged_status_is_refused(plan, actors):
     with pytest.raises(ValidationFailed, match="Unknown task status"):
-        call(plan_activity.task_advance, actors["learner"], task_id=plan["task_id"], expected_status="done")
+        call(
+            plan_activity.task_advance,
+            actors["learner"],
+            task_id=plan["task_id"],
+            expected_status="done",
+        )
 
 
 def test_every_change_to_a_locked_plan_is_refused_and_audited(engine, plan, actors):
@@ -246,12 +345,28 @@ def test_every_change_to_a_locked_plan_is_refused_and_audited(engine, plan, acto
         s.add(row)
         s.commit()
     attempts = [
-        (actors["mentor"], plan_edit.goal_add, {"focus_area_id": plan["area_id"], "statement": "Late goal"}),
+        (
+            actors["mentor"],
+            plan_edit.goal_add,
+            {"focus_area_id": plan["area_id"], "statement": "Late goal"},
+        ),
         (actors["mentor"], plan_edit.task_add, {"goal_id": plan["goal_id"], "title": "Late task"}),
         (actors["mentor"], plan_edit.goal_delete, {"goal_id": plan["goal_id"]}),
-        (actors["mentor"], plan_activity.note_add, {"plan_id": plan["plan_id"], "body": "Late note"}),
-        (actors["learner"], plan_activity.task_advance, {"task_id": plan["task_id"], "expected_status": "not_started"}),
-        (actors["learner"], plan_activity.reflection_add, {"goal_id": plan["goal_id"], "body": "Late"}),
+        (
+            actors["mentor"],
+            plan_activity.note_add,
+            {"plan_id": plan["plan_id"], "body": "Late note"},
+        ),
+        (
+            actors["learner"],
+            plan_activity.task_advance,
+            {"task_id": plan["task_id"], "expected_status": "not_started"},
+        ),
+        (
+            actors["learner"],
+            plan_activity.reflection_add,
+            {"goal_id": plan["goal_id"], "body": "Late"},
+        ),
         (actors["parent"], plan_activity.log_post, {"plan_id": plan["plan_id"], "body": "Late"}),
     ]
     for actor, fn, kwargs in attempts:
@@ -295,11 +410,19 @@ def test_user_text_is_stored_exactly_as_typed(plan, actors):
 
 
 def test_a_tick_applied_to_the_view_matches_reloading_the_plan(plan, actors):
-    second = call(plan_edit.task_add, actors["mentor"], goal_id=plan["goal_id"], title="Keep a reading log")
-    steps = [(plan["task_id"], "not_started"), (plan["task_id"], "ongoing"), (second, "not_started"),
-             (second, "ongoing")]
+    second = call(
+        plan_edit.task_add, actors["mentor"], goal_id=plan["goal_id"], title="Keep a reading log"
+    )
+    steps = [
+        (plan["task_id"], "not_started"),
+        (plan["task_id"], "ongoing"),
+        (second, "not_started"),
+        (second, "ongoing"),
+    ]
     for task_id, status in steps:  # through "completed" too, which moves the goal's outlook
         view = call(plan_read.plan_view, actors["learner"], plan_id=plan["plan_id"])
-        result = call(plan_activity.task_advance, actors["learner"], task_id=task_id, expected_status=status)
+        result = call(
+            plan_activity.task_advance, actors["learner"], task_id=task_id, expected_status=status
+        )
         assert plan_read.apply_tick(view, result) is True
         assert view == call(plan_read.plan_view, actors["learner"], plan_id=plan["plan_id"])

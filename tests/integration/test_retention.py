@@ -44,8 +44,14 @@ def actors(session, school):
 def _locked_plan(session: Session, school, learner: str, *, locked_days_ago: float) -> int:
     """A locked plan in the past period with a goal and a task, followed by a current plan carrying the goal."""
     lid = school.id(learner)
-    old = Plan(site_id=school.site.id, learner_id=lid, period_id=school.past_period.id, status="locked",
-               locked_at=ago(locked_days_ago), activated_at=ago(locked_days_ago + 100))
+    old = Plan(
+        site_id=school.site.id,
+        learner_id=lid,
+        period_id=school.past_period.id,
+        status="locked",
+        locked_at=ago(locked_days_ago),
+        activated_at=ago(locked_days_ago + 100),
+    )
     session.add(old)
     session.flush()
     area = PlanFocusArea(plan_id=old.id, name="Academic")
@@ -55,16 +61,37 @@ def _locked_plan(session: Session, school, learner: str, *, locked_days_ago: flo
     session.add(goal)
     session.flush()
     session.add(Task(plan_id=old.id, goal_id=goal.id, title="Old task"))
-    new = Plan(site_id=school.site.id, learner_id=lid, period_id=school.period.id, status="active",
-               previous_plan_id=old.id)
+    new = Plan(
+        site_id=school.site.id,
+        learner_id=lid,
+        period_id=school.period.id,
+        status="active",
+        previous_plan_id=old.id,
+    )
     session.add(new)
     session.flush()
     new_area = PlanFocusArea(plan_id=new.id, name="Academic")
     session.add(new_area)
     session.flush()
-    session.add(Goal(plan_id=new.id, focus_area_id=new_area.id, statement="Old goal", carried_from_goal_id=goal.id))
-    session.add(Review(site_id=school.site.id, learner_id=lid, plan_id=old.id, starts_at=ago(locked_days_ago + 30),
-                       created_by_id=school.id("mentor"), status="held", summary="Went well"))
+    session.add(
+        Goal(
+            plan_id=new.id,
+            focus_area_id=new_area.id,
+            statement="Old goal",
+            carried_from_goal_id=goal.id,
+        )
+    )
+    session.add(
+        Review(
+            site_id=school.site.id,
+            learner_id=lid,
+            plan_id=old.id,
+            starts_at=ago(locked_days_ago + 30),
+            created_by_id=school.id("mentor"),
+            status="held",
+            summary="Went well",
+        )
+    )
     return old.id
 
 
@@ -72,25 +99,46 @@ def _locked_plan(session: Session, school, learner: str, *, locked_days_ago: flo
 def records(session, school, actors):
     """Old and recent records of every type; the old ones are past every default period."""
     admin, parent = school.id("admin"), school.id("parent")
-    session.add_all([
-        AuditEvent(at=ago(800), actor_user_id=admin, action="old.admin", outcome="ok"),
-        AuditEvent(at=ago(10), actor_user_id=admin, action="new.admin", outcome="ok"),
-        AuditEvent(at=ago(800), actor_user_id=None, action="old.nobody", outcome="failed"),
-        AuditEvent(at=ago(10), actor_user_id=None, action="new.nobody", outcome="failed"),
-        Notification(user_id=parent, kind="plan_changed", text="old", created_at=ago(200)),
-        Notification(user_id=parent, kind="plan_changed", text="new", created_at=ago(5)),
-        LoginAttempt(email_key="someone@test.school", client_ip="10.0.0.1", at=ago(40)),
-        LoginAttempt(email_key="someone@test.school", client_ip="10.0.0.1", at=ago(1)),
-        AuthSession(user_id=parent, token_hash="a" * 64, active_role="parent", created_at=ago(120),
-                    last_seen_at=ago(119), revoked_at=ago(100), revoke_reason="sign_out"),
-        AuthSession(user_id=parent, token_hash="b" * 64, active_role="parent", created_at=ago(120),
-                    last_seen_at=ago(120)),  # never signed out: expired long ago
-        AuthSession(user_id=parent, token_hash="c" * 64, active_role="parent", created_at=ago(10),
-                    last_seen_at=ago(10), revoked_at=ago(10), revoke_reason="sign_out"),
-        AuthSession(user_id=parent, token_hash="d" * 64, active_role="parent"),  # in use now
-        ImportRun(site_id=school.site.id, kind="oneroster", status="done", started_at=ago(400)),
-        ImportRun(site_id=school.site.id, kind="oneroster", status="done", started_at=ago(20)),
-    ])
+    session.add_all(
+        [
+            AuditEvent(at=ago(800), actor_user_id=admin, action="old.admin", outcome="ok"),
+            AuditEvent(at=ago(10), actor_user_id=admin, action="new.admin", outcome="ok"),
+            AuditEvent(at=ago(800), actor_user_id=None, action="old.nobody", outcome="failed"),
+            AuditEvent(at=ago(10), actor_user_id=None, action="new.nobody", outcome="failed"),
+            Notification(user_id=parent, kind="plan_changed", text="old", created_at=ago(200)),
+            Notification(user_id=parent, kind="plan_changed", text="new", created_at=ago(5)),
+            LoginAttempt(email_key="someone@test.school", client_ip="10.0.0.1", at=ago(40)),
+            LoginAttempt(email_key="someone@test.school", client_ip="10.0.0.1", at=ago(1)),
+            AuthSession(
+                user_id=parent,
+                token_hash="a" * 64,
+                active_role="parent",
+                created_at=ago(120),
+                last_seen_at=ago(119),
+                revoked_at=ago(100),
+                revoke_reason="sign_out",
+            ),
+            AuthSession(
+                user_id=parent,
+                token_hash="b" * 64,
+                active_role="parent",
+                created_at=ago(120),
+                last_seen_at=ago(120),
+            ),  # never signed out: expired long ago
+            AuthSession(
+                user_id=parent,
+                token_hash="c" * 64,
+                active_role="parent",
+                created_at=ago(10),
+                last_seen_at=ago(10),
+                revoked_at=ago(10),
+                revoke_reason="sign_out",
+            ),
+            AuthSession(user_id=parent, token_hash="d" * 64, active_role="parent"),  # in use now
+            ImportRun(site_id=school.site.id, kind="oneroster", status="done", started_at=ago(400)),
+            ImportRun(site_id=school.site.id, kind="oneroster", status="done", started_at=ago(20)),
+        ]
+    )
     learner2 = session.get(User, school.id("learner2"))
     learner2.is_active = False  # left the school
     session.add(learner2)
@@ -150,31 +198,47 @@ def test_keep_forever_is_honoured(engine, actors, records):
 def test_a_shorter_period_removes_more(engine, actors, records):
     call(retention.retention_rule_set, actors["admin"], record_type="notifications", keep_days="14")
     with Session(engine) as s:
-        s.add(Notification(user_id=actors["parent"].user_id, kind="x", text="three weeks",
-                           created_at=ago(21)))
+        s.add(
+            Notification(
+                user_id=actors["parent"].user_id, kind="x", text="three weeks", created_at=ago(21)
+            )
+        )
         s.commit()
     call(retention.retention_run_now, actors["admin"])
     assert _texts(engine) == ["new"]
 
 
-def test_locked_plans_of_former_learners_go_when_the_school_sets_a_period(engine, school, actors, records):
+def test_locked_plans_of_former_learners_go_when_the_school_sets_a_period(
+    engine, school, actors, records
+):
     call(retention.retention_rule_set, actors["admin"], record_type="locked_plans", keep_days="365")
     removals = call(retention.retention_run_now, actors["admin"])
     assert removed(removals, "locked_plans") == 1
     assert count(engine, Plan, Plan.id == records["former_plan"]) == 0
-    assert count(engine, Goal, Goal.plan_id == records["former_plan"]) == 0  # its content went with it
+    assert (
+        count(engine, Goal, Goal.plan_id == records["former_plan"]) == 0
+    )  # its content went with it
     # The learner still at school keeps their old plan; the former learner's later plan stays, unlinked.
     assert count(engine, Plan, Plan.id == records["current_learner_plan"]) == 1
     with Session(engine) as s:
         later = s.exec(select(Plan).where(Plan.learner_id == school.id("learner2"))).one()
         assert later.previous_plan_id is None
-        assert s.exec(select(Goal.carried_from_goal_id).where(Goal.plan_id == later.id)).all() == [None]
-        assert s.exec(select(Review.plan_id).where(Review.learner_id == later.learner_id)).all() == [None]
+        assert s.exec(select(Goal.carried_from_goal_id).where(Goal.plan_id == later.id)).all() == [
+            None
+        ]
+        assert s.exec(
+            select(Review.plan_id).where(Review.learner_id == later.learner_id)
+        ).all() == [None]
 
 
 def test_minimum_period_is_enforced_and_changes_nothing(engine, actors, records):
     with pytest.raises(ValidationFailed, match="at least 90 days"):
-        call(retention.retention_rule_set, actors["admin"], record_type="audit_events", keep_days="10")
+        call(
+            retention.retention_rule_set,
+            actors["admin"],
+            record_type="audit_events",
+            keep_days="10",
+        )
     with Session(engine) as s:
         assert s.exec(select(sa.func.count()).select_from(retention.RetentionRule)).one() == 0
     call(retention.retention_run_now, actors["admin"])
@@ -182,7 +246,9 @@ def test_minimum_period_is_enforced_and_changes_nothing(engine, actors, records)
 
 
 def test_setting_a_period_is_audited_and_shown(engine, actors, records):
-    table = call(retention.retention_rule_set, actors["admin"], record_type="audit_events", keep_days=365)
+    table = call(
+        retention.retention_rule_set, actors["admin"], record_type="audit_events", keep_days=365
+    )
     row = next(r for r in table if r.record_type == "audit_events")
     assert (row.keep_text, row.keep_value, row.is_default) == ("365 days", "365", False)
     with Session(engine) as s:
@@ -195,13 +261,27 @@ def test_setting_a_period_is_audited_and_shown(engine, actors, records):
 @pytest.mark.parametrize("who", ["mentor", "parent"])
 def test_only_administrators_manage_retention(engine, actors, records, who):
     with pytest.raises(PermissionDenied):
-        call(retention.retention_rule_set, actors[who], record_type="audit_events", keep_days="", client_ip="")
+        call(
+            retention.retention_rule_set,
+            actors[who],
+            record_type="audit_events",
+            keep_days="",
+            client_ip="",
+        )
     with pytest.raises(PermissionDenied):
         call(retention.retention_run_now, actors[who])
     with pytest.raises(PermissionDenied):
         call(retention.retention_rules, actors[who])
     assert "old.admin" in actions(engine)  # nothing was deleted
-    assert count(engine, AuditEvent, AuditEvent.action == "retention.manage", AuditEvent.outcome == "denied") == 3
+    assert (
+        count(
+            engine,
+            AuditEvent,
+            AuditEvent.action == "retention.manage",
+            AuditEvent.outcome == "denied",
+        )
+        == 3
+    )
 
 
 def test_the_job_applies_every_site_prints_what_it_removed_and_is_audited(engine, records, capsys):
@@ -218,8 +298,10 @@ def test_the_job_applies_every_site_prints_what_it_removed_and_is_audited(engine
 
 
 def test_deletes_in_batches(engine, session, school, actors):
-    session.add_all(Notification(user_id=school.id("parent"), kind="x", text=f"n{i}", created_at=ago(300))
-                    for i in range(7))
+    session.add_all(
+        Notification(user_id=school.id("parent"), kind="x", text=f"n{i}", created_at=ago(300))
+        for i in range(7)
+    )
     session.commit()
     with unit_of_work() as s:
         removals = retention.retention_apply(session=s, batch_size=3)
@@ -237,11 +319,17 @@ async def test_the_page_saves_a_period_and_shows_a_refusal_in_its_row(engine, sc
     state.save_rule({"record_type": "notifications", "keep_days": "30"})
     assert next(r for r in state.rules if r.record_type == "notifications").keep_text == "30 days"
     with Session(engine) as s:  # inside the default 180 days, outside the 30 just saved
-        s.add(Notification(user_id=school.id("parent"), kind="x", text="two months", created_at=ago(60)))
+        s.add(
+            Notification(
+                user_id=school.id("parent"), kind="x", text="two months", created_at=ago(60)
+            )
+        )
         s.commit()
     state.save_rule({"record_type": "audit_events", "keep_days": "7"})
-    assert (state.rule_error_type, state.rule_error) == ("audit_events", "Audit events must be kept for at least "
-                                                                         "90 days.")
+    assert (state.rule_error_type, state.rule_error) == (
+        "audit_events",
+        "Audit events must be kept for at least 90 days.",
+    )
     fn = AdminPrivacyState.event_handlers["run_retention"].fn
     [event async for event in fn(state)]
     assert state.run_result[-1] == "Total: 8 removed" and not state.running

@@ -47,7 +47,9 @@ def local_input(moment: datetime) -> str:
 
 
 def next_week() -> datetime:
-    return (datetime.now(UTC) + timedelta(days=7)).replace(hour=13, minute=30, second=0, microsecond=0)
+    return (datetime.now(UTC) + timedelta(days=7)).replace(
+        hour=13, minute=30, second=0, microsecond=0
+    )
 
 
 @pytest.fixture
@@ -74,8 +76,11 @@ def plan_id(school, actors):
 
 def schedule(school, actors, *, who="mentor", learner="learner", **changes) -> int:
     values = dict(
-        learner_id=school.id(learner), starts_at=local_input(next_week()), duration_minutes="45",
-        location="Room 12, building B; 2nd floor", online_url="https://meet.example/ilp?room=12",
+        learner_id=school.id(learner),
+        starts_at=local_input(next_week()),
+        duration_minutes="45",
+        location="Room 12, building B; 2nd floor",
+        online_url="https://meet.example/ilp?room=12",
         attendee_ids=[str(school.id(learner)), str(school.id("parent")), str(school.id("mentor"))],
     )
     values.update(changes)
@@ -103,15 +108,25 @@ def log_bodies(engine, pid: int) -> list[str]:
 # --- scheduling ---------------------------------------------------------------------------------
 
 
-def test_the_mentor_schedules_a_review_linked_to_the_current_plan(engine, school, actors, plan_id, review_id):
+def test_the_mentor_schedules_a_review_linked_to_the_current_plan(
+    engine, school, actors, plan_id, review_id
+):
     [view] = call(reviews.reviews_of_learner, actors["parent"], learner_id=school.id("learner"))
     start = next_week()
     assert view.id == review_id and view.plan_id == plan_id
-    assert (view.status, view.day, view.time, view.ends_time) == ("scheduled", f"{start:%Y-%m-%d}", "13:30", "14:15")
+    assert (view.status, view.day, view.time, view.ends_time) == (
+        "scheduled",
+        f"{start:%Y-%m-%d}",
+        "13:30",
+        "14:15",
+    )
     assert view.starts_at == f"{start:%Y-%m-%d} 13:30 UTC"
     assert view.location == "Room 12, building B; 2nd floor"
     assert [(p.name, p.role) for p in view.attendees] == [
-        (LEARNER_NAME, "Learner"), (PARENT_NAME, "Parent"), ("Mentor Person", "Mentor")]
+        (LEARNER_NAME, "Learner"),
+        (PARENT_NAME, "Parent"),
+        ("Mentor Person", "Mentor"),
+    ]
     assert view.can_comment is True and view.can_manage is False
     [mine] = call(reviews.reviews_of_learner, actors["mentor"], learner_id=school.id("learner"))
     assert mine.can_manage is True and mine.can_comment is False
@@ -119,8 +134,12 @@ def test_the_mentor_schedules_a_review_linked_to_the_current_plan(engine, school
     assert event.outcome == "ok" and event.target_id == str(review_id)
 
 
-def test_scheduling_tells_the_learner_and_parents_and_nobody_else(engine, school, actors, plan_id, review_id):
-    told = {n.user_id: n for n in rows(engine, Notification, Notification.kind == "review_scheduled")}
+def test_scheduling_tells_the_learner_and_parents_and_nobody_else(
+    engine, school, actors, plan_id, review_id
+):
+    told = {
+        n.user_id: n for n in rows(engine, Notification, Notification.kind == "review_scheduled")
+    }
     assert set(told) == {school.id("learner"), school.id("parent")}
     assert told[school.id("parent")].plan_id == plan_id
     assert "scheduled a review of Émile" in told[school.id("parent")].text
@@ -132,8 +151,12 @@ def test_a_review_without_a_plan_is_scheduled_unlinked(engine, school, actors):
     assert rows(engine, Notification) == []
 
 
-@pytest.mark.parametrize("who", ["teacher", "parent", "learner", "mentor2", "parent2", "admin", "anonymous"])
-def test_only_the_learners_mentor_schedules_a_review_and_refusals_are_audited(engine, school, actors, who):
+@pytest.mark.parametrize(
+    "who", ["teacher", "parent", "learner", "mentor2", "parent2", "admin", "anonymous"]
+)
+def test_only_the_learners_mentor_schedules_a_review_and_refusals_are_audited(
+    engine, school, actors, who
+):
     before = len(audit(engine, outcome="denied", action="review.schedule"))
     with pytest.raises(PermissionDenied) as info:
         schedule(school, actors, who=who)
@@ -158,8 +181,14 @@ def test_a_mentor_cannot_schedule_for_someone_elses_learner(engine, school, acto
         ({"starts_at": "2030-01-01T10:00+02:00"}, "Date and time must be a date and time"),
         ({"starts_at": {"$gt": ""}}, "Date and time must be a date and time"),
         ({"starts_at": None}, "Date and time must be a date and time"),
-        ({"starts_at": local_input(datetime.now(UTC) - timedelta(hours=1))}, "must be in the future"),
-        ({"starts_at": local_input(datetime.now(UTC) + timedelta(days=400))}, "within the next year"),
+        (
+            {"starts_at": local_input(datetime.now(UTC) - timedelta(hours=1))},
+            "must be in the future",
+        ),
+        (
+            {"starts_at": local_input(datetime.now(UTC) + timedelta(days=400))},
+            "within the next year",
+        ),
         ({"duration_minutes": "10"}, "Duration must be a whole number of minutes from 15 to 240"),
         ({"duration_minutes": 241}, "Duration must be"),
         ({"duration_minutes": "abc"}, "Duration must be"),
@@ -180,7 +209,9 @@ def test_a_mentor_cannot_schedule_for_someone_elses_learner(engine, school, acto
         ({"attendee_ids": [str(i) for i in range(41)]}, "At most 40 people"),
     ],
 )
-def test_invalid_reviews_are_refused_with_a_message_and_nothing_is_saved(engine, school, actors, changes, message):
+def test_invalid_reviews_are_refused_with_a_message_and_nothing_is_saved(
+    engine, school, actors, changes, message
+):
     with pytest.raises(ValidationFailed, match=message):
         schedule(school, actors, **changes)
     assert rows(engine, Review) == []
@@ -188,30 +219,49 @@ def test_invalid_reviews_are_refused_with_a_message_and_nothing_is_saved(engine,
 
 @pytest.mark.parametrize("outsider", ["learner2", "parent2", "mentor2", "admin", "l0"])
 def test_only_the_learner_parents_mentors_and_teachers_can_attend(engine, school, actors, outsider):
-    with pytest.raises(ValidationFailed, match="Only the learner, their parents, mentors and teachers"):
+    with pytest.raises(
+        ValidationFailed, match="Only the learner, their parents, mentors and teachers"
+    ):
         schedule(school, actors, attendee_ids=[str(school.id("learner")), str(school.id(outsider))])
     assert rows(engine, Review) == []
     rid = schedule(school, actors, attendee_ids=[school.id("teacher"), school.id("learner")])
     [view] = call(reviews.reviews_of_learner, actors["mentor"], learner_id=school.id("learner"))
     assert view.id == rid and [(p.name, p.role) for p in view.attendees] == [
-        (LEARNER_NAME, "Learner"), ("Teacher Person", "Teacher")]
+        (LEARNER_NAME, "Learner"),
+        ("Teacher Person", "Teacher"),
+    ]
 
 
 def test_a_place_alone_or_a_link_alone_is_enough(school, actors):
     schedule(school, actors, online_url="")
     schedule(school, actors, location="")
-    assert len(call(reviews.reviews_of_learner, actors["mentor"], learner_id=school.id("learner"))) == 2
+    assert (
+        len(call(reviews.reviews_of_learner, actors["mentor"], learner_id=school.id("learner")))
+        == 2
+    )
 
 
 # --- comments -----------------------------------------------------------------------------------
 
 
 def test_the_learner_and_parents_comment_before_the_meeting(school, actors, review_id):
-    call(reviews.review_comment_add, actors["parent"], review_id=review_id, body="Can we talk about maths?")
-    call(reviews.review_comment_add, actors["learner"], review_id=str(review_id), body="  I want more reading  ")
+    call(
+        reviews.review_comment_add,
+        actors["parent"],
+        review_id=review_id,
+        body="Can we talk about maths?",
+    )
+    call(
+        reviews.review_comment_add,
+        actors["learner"],
+        review_id=str(review_id),
+        body="  I want more reading  ",
+    )
     [view] = call(reviews.reviews_of_learner, actors["teacher"], learner_id=school.id("learner"))
     assert [(c.author, c.body) for c in view.comments] == [
-        (PARENT_NAME, "Can we talk about maths?"), (LEARNER_NAME, "I want more reading")]
+        (PARENT_NAME, "Can we talk about maths?"),
+        (LEARNER_NAME, "I want more reading"),
+    ]
     assert view.comments[0].created_at.endswith(" UTC")
 
 
@@ -226,13 +276,21 @@ def test_only_family_comments_on_a_review(engine, review_id, actors, who):
 
 def test_comments_close_when_the_meeting_has_taken_place(engine, review_id, actors):
     held_at = datetime.now(UTC) + timedelta(days=8)
-    call(reviews.review_record_outcome, actors["mentor"], review_id=review_id, summary="Good talk", now=held_at)
+    call(
+        reviews.review_record_outcome,
+        actors["mentor"],
+        review_id=review_id,
+        summary="Good talk",
+        now=held_at,
+    )
     with pytest.raises(ValidationFailed, match=MSG_ALREADY_HELD):
         call(reviews.review_comment_add, actors["parent"], review_id=review_id, body="Too late?")
     assert rows(engine, ReviewComment) == []
 
 
-def test_comments_close_once_the_meeting_has_started_even_before_the_outcome(engine, review_id, actors):
+def test_comments_close_once_the_meeting_has_started_even_before_the_outcome(
+    engine, review_id, actors
+):
     set_review(engine, review_id, starts_at=datetime.now(UTC) - timedelta(minutes=5))
     with pytest.raises(ValidationFailed, match=MSG_ALREADY_HELD):
         call(reviews.review_comment_add, actors["learner"], review_id=review_id, body="Am I late?")
@@ -267,38 +325,65 @@ def test_forged_review_ids_are_refused(review_id, actors, forged):
 # --- outcome ------------------------------------------------------------------------------------
 
 
-def test_the_outcome_is_written_into_the_plan_log_exactly_once(engine, school, actors, plan_id, review_id):
+def test_the_outcome_is_written_into_the_plan_log_exactly_once(
+    engine, school, actors, plan_id, review_id
+):
     after = next_week() + timedelta(hours=1)
-    call(reviews.review_record_outcome, actors["mentor"], review_id=review_id, summary="Reading is better",
-         decisions="Weekly check-ins", new_targets="Two books a month", now=after)
+    call(
+        reviews.review_record_outcome,
+        actors["mentor"],
+        review_id=review_id,
+        summary="Reading is better",
+        decisions="Weekly check-ins",
+        new_targets="Two books a month",
+        now=after,
+    )
     assert log_bodies(engine, plan_id) == [
         f"Review on {next_week():%Y-%m-%d}:\nSummary: Reading is better\nDecisions: Weekly check-ins\n"
         "New targets: Two books a month"
     ]
     with pytest.raises(ValidationFailed, match=MSG_OUTCOME_RECORDED):
-        call(reviews.review_record_outcome, actors["mentor"], review_id=review_id, summary="Again", now=after)
+        call(
+            reviews.review_record_outcome,
+            actors["mentor"],
+            review_id=review_id,
+            summary="Again",
+            now=after,
+        )
     assert len(log_bodies(engine, plan_id)) == 1
     [view] = call(reviews.reviews_of_learner, actors["parent"], learner_id=school.id("learner"))
     assert (view.status, view.summary, view.decisions, view.new_targets) == (
-        "held", "Reading is better", "Weekly check-ins", "Two books a month")
+        "held",
+        "Reading is better",
+        "Weekly check-ins",
+        "Two books a month",
+    )
     assert view.held_at and view.can_comment is False
     [event] = audit(engine, action="review.outcome")
     assert '"plan_log": true' in event.detail
     # The family hears about it through the plan log.
     assert {n.user_id for n in rows(engine, Notification, Notification.kind == "log_post")} == {
-        school.id("learner"), school.id("parent")}
+        school.id("learner"),
+        school.id("parent"),
+    }
 
 
-def test_mentors_recording_the_same_outcome_at_once_log_it_exactly_once(engine, school, actors, plan_id,
-                                                                       review_id):
+def test_mentors_recording_the_same_outcome_at_once_log_it_exactly_once(
+    engine, school, actors, plan_id, review_id
+):
     jobs = 4
     barrier = threading.Barrier(jobs)
 
     def record(n: int):
         barrier.wait()
         try:
-            call(reviews.review_record_outcome, actors["mentor"], review_id=review_id, summary=f"Take {n}",
-                 now=next_week())
+            call(
+                reviews.review_record_outcome,
+                actors["mentor"],
+                review_id=review_id,
+                summary=f"Take {n}",
+                now=next_week(),
+            )
         except ValidationFailed as exc:
             return exc.message
         return "ok"
@@ -312,26 +397,46 @@ def test_mentors_recording_the_same_outcome_at_once_log_it_exactly_once(engine, 
 
 
 def test_empty_decisions_and_targets_are_left_out_of_the_log(engine, actors, plan_id, review_id):
-    call(reviews.review_record_outcome, actors["mentor"], review_id=review_id, summary="Short one",
-         now=next_week())
+    call(
+        reviews.review_record_outcome,
+        actors["mentor"],
+        review_id=review_id,
+        summary="Short one",
+        now=next_week(),
+    )
     assert log_bodies(engine, plan_id) == [f"Review on {next_week():%Y-%m-%d}:\nSummary: Short one"]
 
 
-def test_a_long_outcome_is_cut_to_fit_the_log_but_kept_whole_on_the_review(engine, school, actors, plan_id,
-                                                                          review_id):
-    call(reviews.review_record_outcome, actors["mentor"], review_id=review_id, summary="s" * 5000, now=next_week())
+def test_a_long_outcome_is_cut_to_fit_the_log_but_kept_whole_on_the_review(
+    engine, school, actors, plan_id, review_id
+):
+    call(
+        reviews.review_record_outcome,
+        actors["mentor"],
+        review_id=review_id,
+        summary="s" * 5000,
+        now=next_week(),
+    )
     [body] = log_bodies(engine, plan_id)
     assert len(body) == 2000 and body.endswith("…")
     assert rows(engine, Review, Review.id == review_id)[0].summary == "s" * 5000
 
 
-def test_the_outcome_of_a_review_on_a_locked_plan_stays_on_the_review(engine, school, actors, plan_id, review_id):
+def test_the_outcome_of_a_review_on_a_locked_plan_stays_on_the_review(
+    engine, school, actors, plan_id, review_id
+):
     with Session(engine) as s:
         plan = s.get(Plan, plan_id)
         plan.status = "locked"
         s.add(plan)
         s.commit()
-    call(reviews.review_record_outcome, actors["mentor"], review_id=review_id, summary="Done", now=next_week())
+    call(
+        reviews.review_record_outcome,
+        actors["mentor"],
+        review_id=review_id,
+        summary="Done",
+        now=next_week(),
+    )
     assert log_bodies(engine, plan_id) == []
     assert rows(engine, Review, Review.id == review_id)[0].status == "held"
     [event] = audit(engine, action="review.outcome")
@@ -347,17 +452,31 @@ def test_the_outcome_cannot_be_recorded_before_the_meetings_day(engine, review_i
 @pytest.mark.parametrize("who", ["parent", "learner", "teacher", "mentor2", "admin"])
 def test_only_the_mentor_records_the_outcome(engine, review_id, actors, plan_id, who):
     with pytest.raises(PermissionDenied):
-        call(reviews.review_record_outcome, actors[who], review_id=review_id, summary="Mine", now=next_week())
+        call(
+            reviews.review_record_outcome,
+            actors[who],
+            review_id=review_id,
+            summary="Mine",
+            now=next_week(),
+        )
     assert log_bodies(engine, plan_id) == []
 
 
 @pytest.mark.parametrize("summary", ["", "  ", None, 5, "x" * 5001])
 def test_the_outcome_needs_a_summary(review_id, actors, summary):
     with pytest.raises(ValidationFailed, match="Summary"):
-        call(reviews.review_record_outcome, actors["mentor"], review_id=review_id, summary=summary, now=next_week())
+        call(
+            reviews.review_record_outcome,
+            actors["mentor"],
+            review_id=review_id,
+            summary=summary,
+            now=next_week(),
+        )
 
 
-def test_times_are_typed_and_shown_in_the_schools_time_zone(monkeypatch, engine, school, actors, plan_id):
+def test_times_are_typed_and_shown_in_the_schools_time_zone(
+    monkeypatch, engine, school, actors, plan_id
+):
     import dataclasses
 
     from ilp_app import settings
@@ -377,10 +496,18 @@ def test_times_are_typed_and_shown_in_the_schools_time_zone(monkeypatch, engine,
     assert panel.time_zone == "Europe/Oslo"
 
 
-def test_a_review_scheduled_before_the_plan_existed_logs_into_the_current_plan(engine, school, actors):
+def test_a_review_scheduled_before_the_plan_existed_logs_into_the_current_plan(
+    engine, school, actors
+):
     rid = schedule(school, actors)
     pid = call(plan_edit.plan_create, actors["mentor"], learner_id=school.id("learner"))
-    call(reviews.review_record_outcome, actors["mentor"], review_id=rid, summary="Fine", now=next_week())
+    call(
+        reviews.review_record_outcome,
+        actors["mentor"],
+        review_id=rid,
+        summary="Fine",
+        now=next_week(),
+    )
     assert len(log_bodies(engine, pid)) == 1
     assert rows(engine, Review, Review.id == rid)[0].plan_id == pid
 
@@ -395,16 +522,29 @@ def test_the_mentor_cancels_a_scheduled_review_once(engine, school, actors, revi
     with pytest.raises(ValidationFailed, match=MSG_CANCELLED):
         call(reviews.review_cancel, actors["mentor"], review_id=review_id)
     with pytest.raises(ValidationFailed, match=MSG_CANCELLED):
-        call(reviews.review_record_outcome, actors["mentor"], review_id=review_id, summary="x", now=next_week())
+        call(
+            reviews.review_record_outcome,
+            actors["mentor"],
+            review_id=review_id,
+            summary="x",
+            now=next_week(),
+        )
     [view] = call(reviews.reviews_of_learner, actors["parent"], learner_id=school.id("learner"))
     assert view.status == "cancelled" and view.can_comment is False
     assert [e.outcome for e in audit(engine, action="review.cancel")] == ["ok"]
-    assert {n.user_id for n in rows(engine, Notification, Notification.kind == "review_cancelled")} == {
-        school.id("learner"), school.id("parent")}
+    assert {
+        n.user_id for n in rows(engine, Notification, Notification.kind == "review_cancelled")
+    } == {school.id("learner"), school.id("parent")}
 
 
 def test_a_held_review_cannot_be_cancelled(review_id, actors):
-    call(reviews.review_record_outcome, actors["mentor"], review_id=review_id, summary="x", now=next_week())
+    call(
+        reviews.review_record_outcome,
+        actors["mentor"],
+        review_id=review_id,
+        summary="x",
+        now=next_week(),
+    )
     with pytest.raises(ValidationFailed, match=MSG_ALREADY_HELD):
         call(reviews.review_cancel, actors["mentor"], review_id=review_id)
 
@@ -412,14 +552,27 @@ def test_a_held_review_cannot_be_cancelled(review_id, actors):
 # --- who sees reviews ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("who", "allowed"), [
-    ("mentor", True), ("teacher", True), ("parent", True), ("learner", True), ("admin", True),
-    ("mentor2", False), ("parent2", False), ("learner2", False), ("l0", False), ("anonymous", False),
-])
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("mentor", True),
+        ("teacher", True),
+        ("parent", True),
+        ("learner", True),
+        ("admin", True),
+        ("mentor2", False),
+        ("parent2", False),
+        ("learner2", False),
+        ("l0", False),
+        ("anonymous", False),
+    ],
+)
 def test_reviews_are_seen_by_those_who_may_see_the_learner(school, actors, review_id, who, allowed):
     if allowed:
-        assert [v.id for v in call(reviews.reviews_of_learner, actors[who], learner_id=school.id("learner"))] == [
-            review_id]
+        assert [
+            v.id
+            for v in call(reviews.reviews_of_learner, actors[who], learner_id=school.id("learner"))
+        ] == [review_id]
     else:
         with pytest.raises(PermissionDenied):
             call(reviews.reviews_of_learner, actors[who], learner_id=school.id("learner"))
@@ -429,8 +582,16 @@ def test_the_panel_offers_the_mentor_a_form_with_every_possible_attendee(school,
     panel = call(reviews.review_panel, actors["mentor"], learner_id=school.id("learner"))
     assert panel.can_schedule and not panel.can_comment
     assert [(p.name, p.role) for p in panel.attendee_choices] == [
-        (LEARNER_NAME, "Learner"), (PARENT_NAME, "Parent"), ("Mentor Person", "Mentor"), ("Teacher Person", "Teacher")]
-    assert set(panel.default_attendee_ids) == {school.id("learner"), school.id("parent"), school.id("mentor")}
+        (LEARNER_NAME, "Learner"),
+        (PARENT_NAME, "Parent"),
+        ("Mentor Person", "Mentor"),
+        ("Teacher Person", "Teacher"),
+    ]
+    assert set(panel.default_attendee_ids) == {
+        school.id("learner"),
+        school.id("parent"),
+        school.id("mentor"),
+    }
     family = call(reviews.review_panel, actors["parent"], learner_id=school.id("learner"))
     assert family.can_comment and not family.can_schedule and family.attendee_choices == []
 
@@ -439,20 +600,39 @@ def test_the_panel_offers_the_mentor_a_form_with_every_possible_attendee(school,
 
 
 def test_the_dashboard_lists_mentees_due_a_review_and_upcoming_reviews_of_only_my_mentees(
-        engine, school, actors, plan_id):
+    engine, school, actors, plan_id
+):
     now = datetime.now(UTC)
     rid = schedule(school, actors)  # the learner: upcoming, and still due (nothing held yet)
     recent = schedule(school, actors, learner="l0", attendee_ids=[school.id("l0")])
-    set_review(engine, recent, status="held", starts_at=now - timedelta(days=30), held_at=now - timedelta(days=30))
+    set_review(
+        engine,
+        recent,
+        status="held",
+        starts_at=now - timedelta(days=30),
+        held_at=now - timedelta(days=30),
+    )
     old = schedule(school, actors, learner="l1", attendee_ids=[school.id("l1")])
-    set_review(engine, old, status="held", starts_at=now - timedelta(days=200), held_at=now - timedelta(days=200))
-    schedule(school, actors, who="mentor2", learner="learner2", attendee_ids=[school.id("learner2")])
+    set_review(
+        engine,
+        old,
+        status="held",
+        starts_at=now - timedelta(days=200),
+        held_at=now - timedelta(days=200),
+    )
+    schedule(
+        school, actors, who="mentor2", learner="learner2", attendee_ids=[school.id("learner2")]
+    )
 
     board = call(review_dashboard, actors["mentor"])
-    assert [(u.review_id, u.learner_name, u.plan_id) for u in board.upcoming] == [(rid, LEARNER_NAME, plan_id)]
+    assert [(u.review_id, u.learner_name, u.plan_id) for u in board.upcoming] == [
+        (rid, LEARNER_NAME, plan_id)
+    ]
     due = {d.learner_id: d for d in board.overdue}
     assert set(due) == {school.id("learner"), school.id("l1")}
-    assert due[school.id("learner")].last_review == "" and due[school.id("learner")].next_review.endswith("UTC")
+    assert due[school.id("learner")].last_review == "" and due[
+        school.id("learner")
+    ].next_review.endswith("UTC")
     assert due[school.id("l1")].last_review == f"{now - timedelta(days=200):%Y-%m-%d}"
     # Never reviewed comes first, then the longest ago.
     assert [d.learner_id for d in board.overdue] == [school.id("learner"), school.id("l1")]
@@ -463,7 +643,9 @@ def test_the_dashboard_lists_mentees_due_a_review_and_upcoming_reviews_of_only_m
     assert [d.learner_id for d in other.overdue] == [school.id("learner2")]
 
 
-def test_a_mentee_reviewed_181_days_ago_is_not_due_and_one_reviewed_183_days_ago_is(engine, school, actors):
+def test_a_mentee_reviewed_181_days_ago_is_not_due_and_one_reviewed_183_days_ago_is(
+    engine, school, actors
+):
     now = datetime.now(UTC)
     for name, days in (("learner", 181), ("l0", 183)):
         rid = schedule(school, actors, learner=name, attendee_ids=[school.id(name)])
@@ -472,7 +654,9 @@ def test_a_mentee_reviewed_181_days_ago_is_not_due_and_one_reviewed_183_days_ago
     assert school.id("learner") not in due and school.id("l0") in due
 
 
-def test_a_past_meeting_without_an_outcome_waits_for_it_and_cancelled_ones_are_left_out(engine, school, actors):
+def test_a_past_meeting_without_an_outcome_waits_for_it_and_cancelled_ones_are_left_out(
+    engine, school, actors
+):
     past = schedule(school, actors)
     set_review(engine, past, starts_at=datetime.now(UTC) - timedelta(days=1))
     cancelled = schedule(school, actors)
@@ -497,7 +681,9 @@ def parse(text: str) -> icalendar.Event:
     return event
 
 
-def test_the_invitation_parses_and_carries_utc_times_place_link_and_attendees(school, actors, review_id):
+def test_the_invitation_parses_and_carries_utc_times_place_link_and_attendees(
+    school, actors, review_id
+):
     text = call(review_ics, actors["parent"], review_id=review_id)
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
     event = parse(text)
@@ -543,7 +729,9 @@ def test_the_route_serves_the_invitation_to_the_family(engine, school, client, r
     response = get_ics(client, review_id, token_for(engine, school.id("parent"), "parent"))
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
-    assert response.headers["content-disposition"] == f'attachment; filename="review-{review_id}.ics"'
+    assert (
+        response.headers["content-disposition"] == f'attachment; filename="review-{review_id}.ics"'
+    )
     assert response.headers["cache-control"] == "no-store"
     event = parse(response.content.decode("utf-8"))
     assert str(event["SUMMARY"]) == f"ILP review: {LEARNER_NAME}"
@@ -559,8 +747,9 @@ def test_the_route_refuses_a_request_without_a_valid_session(engine, client, rev
         assert LEARNER_NAME not in response.text and "VCALENDAR" not in response.text
 
 
-def test_the_route_refuses_a_parent_of_another_family_without_leaking_the_review(engine, school, client,
-                                                                                  review_id):
+def test_the_route_refuses_a_parent_of_another_family_without_leaking_the_review(
+    engine, school, client, review_id
+):
     before = len(audit(engine, outcome="denied", action="review.view"))
     response = get_ics(client, review_id, token_for(engine, school.id("parent2"), "parent"))
     assert response.status_code == 403
@@ -571,7 +760,9 @@ def test_the_route_refuses_a_parent_of_another_family_without_leaking_the_review
 
 
 @pytest.mark.parametrize("rid", ["999999", "abc", "0", "-1", "1e3"])
-def test_the_route_answers_404_for_reviews_that_do_not_exist(engine, school, client, review_id, rid):
+def test_the_route_answers_404_for_reviews_that_do_not_exist(
+    engine, school, client, review_id, rid
+):
     response = get_ics(client, rid, token_for(engine, school.id("parent"), "parent"))
     assert response.status_code == 404
 
@@ -584,9 +775,16 @@ def test_the_route_is_added_to_a_reflex_app_through_its_api_transformer():
     api.add_routes(app)
     [transformer] = app.api_transformer
     assert isinstance(transformer, Starlette)
-    assert sorted(r.path for r in transformer.routes) == sorted([
-        api_privacy.LEARNER_EXPORT_PATH, api.REVIEW_ICS_PATH, api.GROUP_CSV_PATH, "/api/plans/{plan_id}.pdf",
-        api.GROUP_PDF_PATH, PRINT_FILE_PATH])
+    assert sorted(r.path for r in transformer.routes) == sorted(
+        [
+            api_privacy.LEARNER_EXPORT_PATH,
+            api.REVIEW_ICS_PATH,
+            api.GROUP_CSV_PATH,
+            "/api/plans/{plan_id}.pdf",
+            api.GROUP_PDF_PATH,
+            PRINT_FILE_PATH,
+        ]
+    )
     api.add_routes(app)  # an existing transformer is kept
     assert len(app.api_transformer) == 2
 
@@ -606,14 +804,22 @@ async def drain(gen) -> list:
     return [event async for event in gen]
 
 
-async def test_the_state_schedules_from_the_form_and_shows_the_new_review(engine, school, plan_id, announced):
+async def test_the_state_schedules_from_the_form_and_shows_the_new_review(
+    engine, school, plan_id, announced
+):
     state = await signed_in(ReviewState, engine, school.id("mentor"), "mentor")
     state.load_for_learner(school.id("learner"))
     assert state.can_schedule and state.reviews == []
     assert {c["label"] for c in state.attendee_choices} >= {f"{PARENT_NAME} (Parent)"}
-    form = {"starts_at": local_input(next_week()), "duration": "30", "location": "Library", "online_url": "",
-            f"attendee-{school.id('learner')}": "on", f"attendee-{school.id('parent')}": True,
-            f"attendee-{school.id('teacher')}": False}
+    form = {
+        "starts_at": local_input(next_week()),
+        "duration": "30",
+        "location": "Library",
+        "online_url": "",
+        f"attendee-{school.id('learner')}": "on",
+        f"attendee-{school.id('parent')}": True,
+        f"attendee-{school.id('teacher')}": False,
+    }
     await drain(state.schedule(form))
     assert state.error == "" and state.form_version == 1
     [view] = state.reviews
@@ -629,7 +835,9 @@ async def test_the_state_shows_a_schedule_problem_in_the_form(engine, school, an
     assert state.form_version == 0 and rows(engine, Review) == []
 
 
-async def test_the_state_refuses_another_familys_parent_and_shows_nothing(engine, school, review_id, announced):
+async def test_the_state_refuses_another_familys_parent_and_shows_nothing(
+    engine, school, review_id, announced
+):
     state = await signed_in(ReviewState, engine, school.id("parent2"), "parent")
     events = state.load_for_learner(school.id("learner"))
     assert events and state.reviews == [] and state.can_comment is False
@@ -637,13 +845,17 @@ async def test_the_state_refuses_another_familys_parent_and_shows_nothing(engine
     assert rows(engine, ReviewComment) == []
 
 
-async def test_the_state_records_the_outcome_and_refreshes_every_screen(engine, school, plan_id, review_id,
-                                                                         announced, monkeypatch):
+async def test_the_state_records_the_outcome_and_refreshes_every_screen(
+    engine, school, plan_id, review_id, announced, monkeypatch
+):
     monkeypatch.setattr(reviews, "_now", lambda now: now or next_week() + timedelta(hours=1))
     state = await signed_in(ReviewState, engine, school.id("mentor"), "mentor")
     state.load_for_learner(school.id("learner"))
-    await drain(state.record_outcome({"review_id": str(review_id), "summary": "All good", "decisions": "",
-                                      "new_targets": ""}))
+    await drain(
+        state.record_outcome(
+            {"review_id": str(review_id), "summary": "All good", "decisions": "", "new_targets": ""}
+        )
+    )
     assert state.reviews[0].status == "held"
     assert len(log_bodies(engine, plan_id)) == 1
     assert announced[-1]["skip_client"] == ""  # this browser's plan log changed too

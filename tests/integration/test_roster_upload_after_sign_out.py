@@ -22,26 +22,42 @@ from ilp_app.state.session import SessionState
 from tests.support.school import build_school
 from tests.support.services import signed_in
 
-MANIFEST = ("propertyName,value\nmanifest.version,1.0\noneroster.version,1.1\nfile.orgs,bulk\n"
-            "file.academicSessions,bulk\nfile.classes,bulk\nfile.users,bulk\nfile.enrollments,bulk\n"
-            "file.courses,absent\n")
+MANIFEST = (
+    "propertyName,value\nmanifest.version,1.0\noneroster.version,1.1\nfile.orgs,bulk\n"
+    "file.academicSessions,bulk\nfile.classes,bulk\nfile.users,bulk\nfile.enrollments,bulk\n"
+    "file.courses,absent\n"
+)
 ORGS = "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\norg-t,,,Test School,school,,\n"
-SESSIONS = ("sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,schoolYear\n"
-            "t-2099,,,Autumn 2099,semester,2099-08-18,2099-12-19,,2100\n")
-CLASSES = ("sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,"
-           "schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\nc-8c,,,8C,08,,,homeroom,,org-t,t-2099,,,\n")
-USERS = ("sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,"
-         "middleName,identifier,email,sms,phone,agentSourcedIds,grades,password\n"
-         "s-1,,,true,org-t,student,s-1,,Nora,Haugen,,,nora.haugen@test.school,,,,08,\n")
-ENROLLMENTS = ("sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,"
-               "beginDate,endDate\ne-1,,,c-8c,org-t,s-1,student,false,,\n")
+SESSIONS = (
+    "sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,schoolYear\n"
+    "t-2099,,,Autumn 2099,semester,2099-08-18,2099-12-19,,2100\n"
+)
+CLASSES = (
+    "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,"
+    "schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\nc-8c,,,8C,08,,,homeroom,,org-t,t-2099,,,\n"
+)
+USERS = (
+    "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,"
+    "middleName,identifier,email,sms,phone,agentSourcedIds,grades,password\n"
+    "s-1,,,true,org-t,student,s-1,,Nora,Haugen,,,nora.haugen@test.school,,,,08,\n"
+)
+ENROLLMENTS = (
+    "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,"
+    "beginDate,endDate\ne-1,,,c-8c,org-t,s-1,student,false,,\n"
+)
 
 
 def roster_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in (("manifest.csv", MANIFEST), ("orgs.csv", ORGS), ("academicSessions.csv", SESSIONS),
-                           ("classes.csv", CLASSES), ("users.csv", USERS), ("enrollments.csv", ENROLLMENTS)):
+        for name, text in (
+            ("manifest.csv", MANIFEST),
+            ("orgs.csv", ORGS),
+            ("academicSessions.csv", SESSIONS),
+            ("classes.csv", CLASSES),
+            ("users.csv", USERS),
+            ("enrollments.csv", ENROLLMENTS),
+        ):
             archive.writestr(name, text)
     return buffer.getvalue()
 
@@ -54,7 +70,7 @@ class Chunk:
 
 async def upload(data: bytes, name: str = "roster.zip"):
     for start in range(0, len(data), 1024):
-        yield Chunk(name, data[start:start + 1024])
+        yield Chunk(name, data[start : start + 1024])
 
 
 async def run(state: AdminImportState, handler: str, *args) -> list:
@@ -98,18 +114,26 @@ def sign_out_during(monkeypatch, name: str, state: AdminImportState) -> None:
     monkeypatch.setattr(admin_import, name, step)
 
 
-async def test_a_check_that_ends_after_sign_out_shows_nothing_and_keeps_no_file(engine, school, stored, monkeypatch):
+async def test_a_check_that_ends_after_sign_out_shows_nothing_and_keeps_no_file(
+    engine, school, stored, monkeypatch
+):
     state = await signed_in(AdminImportState, engine, school.id("admin"), "administrator")
     state.load()
     sign_out_during(monkeypatch, "_validate", state)
     await run(state, "check_file", upload(roster_zip()))
-    assert (state.report_status, state.report_title, state.findings, state.counts) == ("", "", [], [])
+    assert (state.report_status, state.report_title, state.findings, state.counts) == (
+        "",
+        "",
+        [],
+        [],
+    )
     assert state._upload_path == "" and state.file_name == ""
     assert stored and not any(p.exists() for p in stored)
 
 
-async def test_an_import_that_ends_after_sign_out_shows_nothing_and_keeps_no_file(engine, school, stored,
-                                                                                    monkeypatch):
+async def test_an_import_that_ends_after_sign_out_shows_nothing_and_keeps_no_file(
+    engine, school, stored, monkeypatch
+):
     state = await signed_in(AdminImportState, engine, school.id("admin"), "administrator")
     state.load()
     await run(state, "check_file", upload(roster_zip()))
@@ -117,7 +141,9 @@ async def test_an_import_that_ends_after_sign_out_shows_nothing_and_keeps_no_fil
     sign_out_during(monkeypatch, "_import", state)
     state.runs = []
     await run(state, "run_import")
-    assert state.report_status == "checked" and state.runs == []  # the page shows nothing of the finished import
+    assert (
+        state.report_status == "checked" and state.runs == []
+    )  # the page shows nothing of the finished import
     assert not any(p.exists() for p in stored)
 
 

@@ -229,9 +229,7 @@ def _periods(session) -> tuple[Period, Period]:
 
 def _plans(session, period: Period) -> dict[int, Plan]:
     """The plans of ``period`` by learner id."""
-    return {
-        p.learner_id: p for p in session.exec(select(Plan).where(Plan.period_id == period.id))
-    }
+    return {p.learner_id: p for p in session.exec(select(Plan).where(Plan.period_id == period.id))}
 
 
 def _learners_of(session, group_name: str) -> list[User]:
@@ -297,7 +295,9 @@ def test_demo_learners_plan_has_every_kind_of_content(seeded):
     log = sorted(_rows(seeded, PlanLogEntry, plan), key=lambda e: e.id)
     assert {mentor.id, learner.id, parent.id} <= {e.author_id for e in log}
     assert [e.created_at for e in log] == sorted(e.created_at for e in log)
-    assert seeded.exec(select(func.count()).select_from(TaskLink).where(TaskLink.plan_id == plan.id)).one()
+    assert seeded.exec(
+        select(func.count()).select_from(TaskLink).where(TaskLink.plan_id == plan.id)
+    ).one()
 
 
 def test_past_plans_are_locked(seeded):

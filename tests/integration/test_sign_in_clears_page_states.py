@@ -59,12 +59,16 @@ async def redis_states():
 def _token_for(engine, user_id: int, role: str) -> str:
     token = security.token_new()
     with Session(engine) as s:
-        s.add(AuthSession(user_id=user_id, token_hash=security.token_digest(token), active_role=role))
+        s.add(
+            AuthSession(user_id=user_id, token_hash=security.token_digest(token), active_role=role)
+        )
         s.commit()
     return token
 
 
-async def test_signing_in_empties_page_states_the_sign_in_did_not_load(engine, school, redis_states):
+async def test_signing_in_empties_page_states_the_sign_in_did_not_load(
+    engine, school, redis_states
+):
     from reflex.istate.manager.token import BaseStateToken
 
     manager, tab = redis_states

@@ -35,7 +35,9 @@ def _wait_http(url: str, proc: subprocess.Popen, log_path: Path, timeout: float)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"app exited with {proc.returncode}:\n{log_path.read_text()[-4000:]}")
+            raise RuntimeError(
+                f"app exited with {proc.returncode}:\n{log_path.read_text()[-4000:]}"
+            )
         try:
             with urllib.request.urlopen(url, timeout=2) as resp:
                 if resp.status == 200:
@@ -43,14 +45,18 @@ def _wait_http(url: str, proc: subprocess.Popen, log_path: Path, timeout: float)
         except OSError:
             pass
         time.sleep(0.5)
-    raise RuntimeError(f"app did not answer {url} within {timeout}s:\n{log_path.read_text()[-4000:]}")
+    raise RuntimeError(
+        f"app did not answer {url} within {timeout}s:\n{log_path.read_text()[-4000:]}"
+    )
 
 
 def prepare_database(url: str) -> None:
     """Migrate and seed the demo school into ``url``."""
     subprocess.run(
         [sys.executable, "-m", "ilp_app.seed"],
-        cwd=ROOT, check=True, capture_output=True,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
         env={**os.environ, "ILP_DATABASE_URL": url, "ILP_ENV": "test"},
     )
 
@@ -99,7 +105,10 @@ def project_copy(workdir: Path) -> Path:
 
 @contextlib.contextmanager
 def running_app(
-    workdir: Path, *, database_url: str | None = None, extra_env: dict[str, str] | None = None,
+    workdir: Path,
+    *,
+    database_url: str | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[RunningApp]:
     """Run the app until the block ends; yields where it answers (http://localhost:PORT)."""
     project = project_copy(workdir)
@@ -120,9 +129,24 @@ def running_app(
     log_path = workdir / f"app-{port}.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [str(VENV_BIN / "reflex"), "run", "--env", "prod", "--single-port",
-             "--frontend-port", str(port), "--backend-port", str(port), "--loglevel", "info"],
-            cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(VENV_BIN / "reflex"),
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+                "--loglevel",
+                "info",
+            ],
+            cwd=project,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         _wait_http(f"{base}/ping", proc, log_path, STARTUP_TIMEOUT)

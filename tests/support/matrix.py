@@ -7,8 +7,11 @@ from collections.abc import Callable
 import pytest
 
 
-def matrix_cells(matrix: dict[str, str], columns: tuple[tuple[str, object, object], ...],
-                 marks: Callable[[str], list[str]] = str.split) -> list:
+def matrix_cells(
+    matrix: dict[str, str],
+    columns: tuple[tuple[str, object, object], ...],
+    marks: Callable[[str], list[str]] = str.split,
+) -> list:
     """One ``(actor_name, action, target, allowed)`` case per cell; "Y" marks an allowed cell.
 
     Args:
@@ -20,7 +23,10 @@ def matrix_cells(matrix: dict[str, str], columns: tuple[tuple[str, object, objec
     for actor_name, row in matrix.items():
         row_marks = marks(row)
         assert len(row_marks) == len(columns), (
-            f"row {actor_name!r} has {len(row_marks)} cells, expected {len(columns)}")
+            f"row {actor_name!r} has {len(row_marks)} cells, expected {len(columns)}"
+        )
         for (label, action, target), mark in zip(columns, row_marks, strict=True):
-            cells.append(pytest.param(actor_name, action, target, mark == "Y", id=f"{actor_name}-{label}"))
+            cells.append(
+                pytest.param(actor_name, action, target, mark == "Y", id=f"{actor_name}-{label}")
+            )
     return cells

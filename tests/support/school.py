@@ -66,23 +66,43 @@ def build_school(session: Session, *, learners: int = 0) -> School:
     site = Site(name="Test School")
     session.add(site)
     session.flush()
-    period = Period(site_id=site.id, name="Current", starts_on=today - timedelta(days=60),
-                    ends_on=today + timedelta(days=60))
-    past = Period(site_id=site.id, name="Past", starts_on=today - timedelta(days=260),
-                  ends_on=today - timedelta(days=80))
-    upcoming = Period(site_id=site.id, name="Next", starts_on=today + timedelta(days=75),
-                      ends_on=today + timedelta(days=250))
+    period = Period(
+        site_id=site.id,
+        name="Current",
+        starts_on=today - timedelta(days=60),
+        ends_on=today + timedelta(days=60),
+    )
+    past = Period(
+        site_id=site.id,
+        name="Past",
+        starts_on=today - timedelta(days=260),
+        ends_on=today - timedelta(days=80),
+    )
+    upcoming = Period(
+        site_id=site.id,
+        name="Next",
+        starts_on=today + timedelta(days=75),
+        ends_on=today + timedelta(days=250),
+    )
     session.add_all([period, past, upcoming])
     for position, name in enumerate(CATALOGUE):
         session.add(FocusAreaOption(site_id=site.id, name=name, position=position))
     roles = {
-        "admin": Role.ADMINISTRATOR, "mentor": Role.MENTOR, "teacher": Role.TEACHER, "parent": Role.PARENT,
-        "learner": Role.LEARNER, "mentor2": Role.MENTOR, "parent2": Role.PARENT, "learner2": Role.LEARNER,
+        "admin": Role.ADMINISTRATOR,
+        "mentor": Role.MENTOR,
+        "teacher": Role.TEACHER,
+        "parent": Role.PARENT,
+        "learner": Role.LEARNER,
+        "mentor2": Role.MENTOR,
+        "parent2": Role.PARENT,
+        "learner2": Role.LEARNER,
         **{f"l{i}": Role.LEARNER for i in range(learners)},
     }
     people = {}
     for name, role in roles.items():
-        user = User(site_id=site.id, email=f"{name}@test.school", full_name=f"{name.title()} Person")
+        user = User(
+            site_id=site.id, email=f"{name}@test.school", full_name=f"{name.title()} Person"
+        )
         session.add(user)
         session.flush()
         session.add(RoleGrant(user_id=user.id, role=role.value))
@@ -99,10 +119,20 @@ def build_school(session: Session, *, learners: int = 0) -> School:
     session.add(Guardianship(parent_id=people["parent"].id, learner_id=people["learner"].id))
     session.add(Guardianship(parent_id=people["parent2"].id, learner_id=people["learner2"].id))
     objectives = [
-        LearningObjective(site_id=site.id, code="NOR-8-03", statement="Express myself orally with clear structure"),
-        LearningObjective(site_id=site.id, code="MAT-8-05", statement="Calculate with fractions and percentages"),
+        LearningObjective(
+            site_id=site.id, code="NOR-8-03", statement="Express myself orally with clear structure"
+        ),
+        LearningObjective(
+            site_id=site.id, code="MAT-8-05", statement="Calculate with fractions and percentages"
+        ),
     ]
     session.add_all(objectives)
     session.commit()
-    return School(site=site, period=period, past_period=past, next_period=upcoming, people=people,
-                  objectives=objectives)
+    return School(
+        site=site,
+        period=period,
+        past_period=past,
+        next_period=upcoming,
+        people=people,
+        objectives=objectives,
+    )

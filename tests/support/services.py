@@ -27,7 +27,9 @@ def load_actors(session: Session, school, names=None) -> dict:
 
     The read is ended, so each call's unit of work can take the write lock.
     """
-    loaded = {name: school.actor(session, name) for name in (names or school.people)} | {"anonymous": None}
+    loaded = {name: school.actor(session, name) for name in (names or school.people)} | {
+        "anonymous": None
+    }
     session.commit()
     return loaded
 
@@ -55,14 +57,20 @@ def count(engine: sa.Engine, model, *where) -> int:
 def rows(engine: sa.Engine, model, *where, order=None) -> list:
     """Stored rows of ``model`` matching ``where``, by ``order`` (their id unless given)."""
     with Session(engine) as s:
-        return list(s.exec(select(model).where(*where).order_by(order if order is not None else model.id)).all())
+        return list(
+            s.exec(
+                select(model).where(*where).order_by(order if order is not None else model.id)
+            ).all()
+        )
 
 
 def token_for(engine: sa.Engine, user_id: int, role: str) -> str:
     """A browser token of a new server-side sign-in of the user, viewing as ``role``."""
     token = security.token_new()
     with Session(engine) as s:
-        s.add(AuthSession(user_id=user_id, token_hash=security.token_digest(token), active_role=role))
+        s.add(
+            AuthSession(user_id=user_id, token_hash=security.token_digest(token), active_role=role)
+        )
         s.commit()
     return token
 

@@ -37,12 +37,12 @@ COLUMNS: tuple[tuple[str, Action, object], ...] = (
 
 #                       sch obj  ctx: 10s 10f 11s 12s 12f 13s 13f  edit 10 99  export 10 11 12 13  erase 13 1  ret
 MATRIX: dict[str, str] = {
-    "administrator":        "Y Y  Y Y Y Y Y Y Y  Y Y  Y Y Y Y  Y .  Y",
-    "mentor":               ". Y  Y Y . . . . .  Y .  Y . . .  . .  .",
-    "teacher":              ". Y  . . Y . . . .  . .  . . . .  . .  .",
-    "parent":               ". .  . . . . Y . .  . .  . . Y .  . .  .",
-    "learner":              ". .  . . . . . . Y  . .  . . . Y  . .  .",
-    "anonymous":            ". .  . . . . . . .  . .  . . . .  . .  .",
+    "administrator": "Y Y  Y Y Y Y Y Y Y  Y Y  Y Y Y Y  Y .  Y",
+    "mentor": ". Y  Y Y . . . . .  Y .  Y . . .  . .  .",
+    "teacher": ". Y  . . Y . . . .  . .  . . . .  . .  .",
+    "parent": ". .  . . . . Y . .  . .  . . Y .  . .  .",
+    "learner": ". .  . . . . . . Y  . .  . . . Y  . .  .",
+    "anonymous": ". .  . . . . . . .  . .  . . . .  . .  .",
     "must_change_password": ". .  . . . . . . .  . .  . . . .  . .  .",
 }
 
@@ -55,7 +55,9 @@ def test_admin_permission_matrix(actor_name, action, target, allowed):
     assert can(ACTORS[actor_name], action, target) is allowed
 
 
-@pytest.mark.parametrize("forged", ["10", {"learner_id": 10, "visibility": "family"}, LearnerRef(10), None])
+@pytest.mark.parametrize(
+    "forged", ["10", {"learner_id": 10, "visibility": "family"}, LearnerRef(10), None]
+)
 def test_forged_context_targets_are_refused(forged):
     assert can(ACTORS["mentor"], Action.CONTEXT_ITEM_VIEW, forged) is False
     assert can(ACTORS["parent"], Action.CONTEXT_ITEM_VIEW, forged) is False
@@ -71,7 +73,11 @@ def test_a_site_with_ilps_switched_off_keeps_only_administration_open():
     # Families keep their right to their data; the school keeps running.
     assert can(parent, Action.LEARNER_EXPORT, LearnerRef(12)) is True
     assert can(admin, Action.LEARNER_EXPORT, LearnerRef(10)) is True
-    assert can(mentor, Action.LEARNER_EXPORT, LearnerRef(10)) is False  # staff see no plan while off
+    assert (
+        can(mentor, Action.LEARNER_EXPORT, LearnerRef(10)) is False
+    )  # staff see no plan while off
     assert can(admin, Action.SCHOOL_MANAGE) is True
-    assert can(admin, Action.OBJECTIVE_LIBRARY_VIEW) is True  # to import standards before switching on
+    assert (
+        can(admin, Action.OBJECTIVE_LIBRARY_VIEW) is True
+    )  # to import standards before switching on
     assert can(admin, Action.LEARNER_VIEW, LearnerRef(10)) is False

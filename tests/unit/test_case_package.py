@@ -28,13 +28,23 @@ def ident(name: str) -> str:
 def package(items: list[tuple[str, str | None, int | None]], **overrides) -> dict:
     """A package from (code, parent code or None for the document, sequenceNumber)."""
     doc = {"identifier": DOC, "title": "Reading (test)", "subject": ["Norwegian", "Reading"]}
-    cf_items = [{"identifier": ident(code), "humanCodingScheme": code, "fullStatement": f"Statement {code}",
-                 "CFItemType": "Standard"} for code, _, _ in items]
+    cf_items = [
+        {
+            "identifier": ident(code),
+            "humanCodingScheme": code,
+            "fullStatement": f"Statement {code}",
+            "CFItemType": "Standard",
+        }
+        for code, _, _ in items
+    ]
     assocs = []
     for code, parent, seq in items:
-        assoc = {"identifier": ident("a" + code), "associationType": "isChildOf",
-                 "originNodeURI": {"identifier": ident(code)},
-                 "destinationNodeURI": {"identifier": DOC if parent is None else ident(parent)}}
+        assoc = {
+            "identifier": ident("a" + code),
+            "associationType": "isChildOf",
+            "originNodeURI": {"identifier": ident(code)},
+            "destinationNodeURI": {"identifier": DOC if parent is None else ident(parent)},
+        }
         if seq is not None:
             assoc["sequenceNumber"] = seq
         assocs.append(assoc)
@@ -49,14 +59,25 @@ def error_texts(result) -> list[str]:
     return [f.text for f in result.errors]
 
 
-TREE = [("R.1", None, 1), ("R.1.1", "R.1", 1), ("R.1.2", "R.1", 2), ("R.2", None, 2), ("R.2.1", "R.2", 1)]
+TREE = [
+    ("R.1", None, 1),
+    ("R.1.1", "R.1", 1),
+    ("R.1.2", "R.1", 2),
+    ("R.2", None, 2),
+    ("R.2.1", "R.2", 1),
+]
 
 
 def test_items_come_in_tree_order_with_parents_depths_and_positions():
     result = parse(package(TREE))
     assert result.ok
     assert [(i.human_coding_scheme, i.depth, i.position) for i in result.items] == [
-        ("R.1", 0, 0), ("R.1.1", 1, 0), ("R.1.2", 1, 1), ("R.2", 0, 1), ("R.2.1", 1, 0)]
+        ("R.1", 0, 0),
+        ("R.1.1", 1, 0),
+        ("R.1.2", 1, 1),
+        ("R.2", 0, 1),
+        ("R.2.1", 1, 0),
+    ]
     by_code = {i.human_coding_scheme: i for i in result.items}
     assert by_code["R.1"].parent_identifier is None
     assert by_code["R.1.2"].parent_identifier == ident("R.1")
@@ -65,7 +86,11 @@ def test_items_come_in_tree_order_with_parents_depths_and_positions():
 
 
 def test_siblings_follow_sequence_number_not_file_order():
-    result = parse(package([("B", None, 2), ("A", None, 1), ("C", None, 3), ("A.2", "A", 20), ("A.1", "A", 10)]))
+    result = parse(
+        package(
+            [("B", None, 2), ("A", None, 1), ("C", None, 3), ("A.2", "A", 20), ("A.1", "A", 10)]
+        )
+    )
     assert [i.human_coding_scheme for i in result.items] == ["A", "A.1", "A.2", "B", "C"]
 
 
@@ -107,7 +132,9 @@ def test_duplicate_item_identifiers_are_refused():
     pkg = package(TREE)
     pkg["CFItems"][3]["identifier"] = pkg["CFItems"][1]["identifier"]
     result = parse(pkg)
-    assert "CFItems[3].identifier: is the same as the identifier of CFItems[1]" in error_texts(result)
+    assert "CFItems[3].identifier: is the same as the identifier of CFItems[1]" in error_texts(
+        result
+    )
 
 
 def test_an_item_with_the_documents_identifier_is_refused():
@@ -116,20 +143,35 @@ def test_an_item_with_the_documents_identifier_is_refused():
     assert "CFItems[0].identifier: is the identifier of the CFDocument" in error_texts(parse(pkg))
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    (lambda p: p["CFItems"][3].pop("fullStatement"), "CFItems[3].fullStatement: missing"),
-    (lambda p: p["CFItems"][2].update(fullStatement="   "), "CFItems[2].fullStatement: missing"),
-    (lambda p: p["CFItems"][1].update(fullStatement=42), "CFItems[1].fullStatement: must be text"),
-    (lambda p: p["CFItems"][0].pop("identifier"), "CFItems[0].identifier: missing"),
-    (lambda p: p["CFDocument"].pop("title"), "CFDocument.title: missing"),
-    (lambda p: p["CFDocument"].pop("identifier"), "CFDocument.identifier: missing"),
-    (lambda p: p.pop("CFDocument"), "CFDocument: missing"),
-    (lambda p: p.pop("CFItems"), "CFItems: missing"),
-    (lambda p: p.update(CFItems=[]), "CFItems: the package has no items"),
-    (lambda p: p["CFItems"].__setitem__(4, "R.2.1"), "CFItems[4]: must be an object"),
-    (lambda p: p["CFAssociations"][0].pop("associationType"), "CFAssociations[0].associationType: missing"),
-    (lambda p: p["CFAssociations"][1].pop("originNodeURI"), "CFAssociations[1].originNodeURI: missing"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda p: p["CFItems"][3].pop("fullStatement"), "CFItems[3].fullStatement: missing"),
+        (
+            lambda p: p["CFItems"][2].update(fullStatement="   "),
+            "CFItems[2].fullStatement: missing",
+        ),
+        (
+            lambda p: p["CFItems"][1].update(fullStatement=42),
+            "CFItems[1].fullStatement: must be text",
+        ),
+        (lambda p: p["CFItems"][0].pop("identifier"), "CFItems[0].identifier: missing"),
+        (lambda p: p["CFDocument"].pop("title"), "CFDocument.title: missing"),
+        (lambda p: p["CFDocument"].pop("identifier"), "CFDocument.identifier: missing"),
+        (lambda p: p.pop("CFDocument"), "CFDocument: missing"),
+        (lambda p: p.pop("CFItems"), "CFItems: missing"),
+        (lambda p: p.update(CFItems=[]), "CFItems: the package has no items"),
+        (lambda p: p["CFItems"].__setitem__(4, "R.2.1"), "CFItems[4]: must be an object"),
+        (
+            lambda p: p["CFAssociations"][0].pop("associationType"),
+            "CFAssociations[0].associationType: missing",
+        ),
+        (
+            lambda p: p["CFAssociations"][1].pop("originNodeURI"),
+            "CFAssociations[1].originNodeURI: missing",
+        ),
+    ],
+)
 def test_missing_required_fields_are_refused_with_their_path(change, expected):
     pkg = package(TREE)
     change(pkg)
@@ -150,16 +192,22 @@ def test_an_identifier_that_is_not_a_uuid_is_refused():
 def test_a_statement_longer_than_can_be_stored_is_refused():
     pkg = package(TREE)
     pkg["CFItems"][0]["fullStatement"] = "x" * 1001
-    assert "CFItems[0].fullStatement: is 1001 characters long; at most 1000 can be stored" in error_texts(parse(pkg))
+    assert (
+        "CFItems[0].fullStatement: is 1001 characters long; at most 1000 can be stored"
+        in error_texts(parse(pkg))
+    )
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    (b"", "The file is empty."),
-    (b"\xff\xfe{}", "not UTF-8"),
-    (b"{\"CFDocument\": ", "not valid JSON (line 1"),
-    (b"[1, 2]", "not a CASE package"),
-    (b"[" * 100_000, "nested too deeply"),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"", "The file is empty."),
+        (b"\xff\xfe{}", "not UTF-8"),
+        (b'{"CFDocument": ', "not valid JSON (line 1"),
+        (b"[1, 2]", "not a CASE package"),
+        (b"[" * 100_000, "nested too deeply"),
+    ],
+)
 def test_files_that_are_not_case_json_get_one_clear_message(data, expected):
     result = parse_case_package(data)
     assert not result.ok
@@ -172,8 +220,13 @@ def test_a_file_over_the_size_limit_is_refused_before_reading():
 
 
 def test_a_package_with_too_many_items_is_refused():
-    pkg = {"CFDocument": {"identifier": DOC, "title": "Big"},
-           "CFItems": [{"identifier": str(uuid.UUID(int=i + 1)), "fullStatement": "s"} for i in range(MAX_ITEMS + 1)]}
+    pkg = {
+        "CFDocument": {"identifier": DOC, "title": "Big"},
+        "CFItems": [
+            {"identifier": str(uuid.UUID(int=i + 1)), "fullStatement": "s"}
+            for i in range(MAX_ITEMS + 1)
+        ],
+    }
     result = parse(pkg)
     assert f"at most {MAX_ITEMS} can be imported" in result.errors[0].message
 
@@ -193,18 +246,30 @@ def test_items_without_a_parent_are_placed_at_the_top_with_a_warning():
 
 def test_a_second_parent_is_reported_and_the_first_kept():
     pkg = package(TREE)
-    pkg["CFAssociations"].append({"associationType": "isChildOf", "originNodeURI": {"identifier": ident("R.2.1")},
-                                  "destinationNodeURI": {"identifier": ident("R.1")}})
+    pkg["CFAssociations"].append(
+        {
+            "associationType": "isChildOf",
+            "originNodeURI": {"identifier": ident("R.2.1")},
+            "destinationNodeURI": {"identifier": ident("R.1")},
+        }
+    )
     result = parse(pkg)
     assert result.ok
     assert result.warnings[0].path == "CFAssociations[5]"
-    assert next(i for i in result.items if i.human_coding_scheme == "R.2.1").parent_identifier == ident("R.2")
+    assert next(
+        i for i in result.items if i.human_coding_scheme == "R.2.1"
+    ).parent_identifier == ident("R.2")
 
 
 def test_other_association_types_are_ignored():
     pkg = package(TREE)
-    pkg["CFAssociations"].append({"associationType": "exactMatchOf", "originNodeURI": {"identifier": ident("R.1")},
-                                  "destinationNodeURI": {"identifier": ident("somewhere-else")}})
+    pkg["CFAssociations"].append(
+        {
+            "associationType": "exactMatchOf",
+            "originNodeURI": {"identifier": ident("R.1")},
+            "destinationNodeURI": {"identifier": ident("somewhere-else")},
+        }
+    )
     result = parse(pkg)
     assert result.ok and not result.findings
 
@@ -235,15 +300,20 @@ def test_a_taken_or_missing_code_gets_a_reported_fallback():
     del pkg["CFItems"][3]["humanCodingScheme"]
     pkg["CFItems"][4]["humanCodingScheme"] = "R.1"  # the same as another item of the package
     items = parse(pkg).items
-    codes, findings = assign_codes(items, taken={"r.1.1"})  # letter case does not make a code different
+    codes, findings = assign_codes(
+        items, taken={"r.1.1"}
+    )  # letter case does not make a code different
     by_index = {i.index: codes[i.identifier] for i in items}
     assert by_index[0] == "R.1"
     assert by_index[1] == f"R.1.1 [{ident('R.1.1').replace('-', '')[:8]}]"
     assert by_index[3] == f"CASE-{ident('R.2').replace('-', '')[:8]}"
     assert by_index[4].startswith("R.1 [")
     assert len(set(codes.values())) == 5
-    assert {f.path for f in findings} == {"CFItems[1].humanCodingScheme", "CFItems[3].humanCodingScheme",
-                                          "CFItems[4].humanCodingScheme"}
+    assert {f.path for f in findings} == {
+        "CFItems[1].humanCodingScheme",
+        "CFItems[3].humanCodingScheme",
+        "CFItems[4].humanCodingScheme",
+    }
     assert all(f.severity is Severity.WARNING for f in findings)
 
 

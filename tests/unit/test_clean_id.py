@@ -11,7 +11,9 @@ def test_plain_numbers_are_accepted(raw, expected):
     assert clean_id(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["²", "٣", "1²", "0", "-3", "", "1e3", "9" * 30, 0, -1, True, 2.0, None, {"id": 1}, [1]])
+@pytest.mark.parametrize(
+    "raw", ["²", "٣", "1²", "0", "-3", "", "1e3", "9" * 30, 0, -1, True, 2.0, None, {"id": 1}, [1]]
+)
 def test_anything_else_is_a_clear_refusal(raw):
     with pytest.raises(ValidationFailed, match="does not exist"):
         clean_id(raw, what="plan")

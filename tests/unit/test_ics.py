@@ -104,10 +104,18 @@ def test_times_are_written_in_utc_with_a_z():
 
 def _event(**changes) -> IcsEvent:
     values = dict(
-        uid="review-7@ilp", start=START, end=START + timedelta(minutes=45), summary="ILP review: Émile",
-        location="Room 12, building B; 2nd floor", description="Agenda:\nprogress, targets",
-        url="https://meet.example/abc?x=1", organizer=Person("Mentor Person", "mentor@test.school"),
-        attendees=(Person("Åsa Ødegård", "asa@test.school"), Person("Smith, John", "john@test.school")),
+        uid="review-7@ilp",
+        start=START,
+        end=START + timedelta(minutes=45),
+        summary="ILP review: Émile",
+        location="Room 12, building B; 2nd floor",
+        description="Agenda:\nprogress, targets",
+        url="https://meet.example/abc?x=1",
+        organizer=Person("Mentor Person", "mentor@test.school"),
+        attendees=(
+            Person("Åsa Ødegård", "asa@test.school"),
+            Person("Smith, John", "john@test.school"),
+        ),
     )
     values.update(changes)
     return IcsEvent(**values)
@@ -123,7 +131,11 @@ def test_a_calendar_has_crlf_line_endings_and_no_line_over_75_octets():
 
 def test_a_calendar_holds_one_event_with_the_required_properties():
     lines = unfold(build_calendar(_event(), stamp=STAMP)).split("\r\n")
-    assert lines[:3] == ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//ILP//Individual Learning Plans//EN"]
+    assert lines[:3] == [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//ILP//Individual Learning Plans//EN",
+    ]
     assert lines[-3:] == ["END:VEVENT", "END:VCALENDAR", ""]
     assert lines.count("BEGIN:VEVENT") == 1
     for expected in (
@@ -144,8 +156,14 @@ def test_a_calendar_holds_one_event_with_the_required_properties():
 
 
 def test_optional_properties_are_left_out_when_empty_and_a_cancelled_meeting_says_so():
-    text = unfold(build_calendar(_event(location="", description="", url="", organizer=None, attendees=(),
-                                        cancelled=True), stamp=STAMP))
+    text = unfold(
+        build_calendar(
+            _event(
+                location="", description="", url="", organizer=None, attendees=(), cancelled=True
+            ),
+            stamp=STAMP,
+        )
+    )
     for absent in ("LOCATION", "DESCRIPTION", "URL", "ORGANIZER", "ATTENDEE"):
         assert f"\r\n{absent}" not in text
     assert "\r\nSTATUS:CANCELLED\r\n" in text

@@ -13,7 +13,9 @@ LEARNER = 7
 
 
 def actor(role: Role, **links) -> Actor:
-    return Actor(user_id=99 if role is not Role.LEARNER else LEARNER, roles=frozenset({role}), **links)
+    return Actor(
+        user_id=99 if role is not Role.LEARNER else LEARNER, roles=frozenset({role}), **links
+    )
 
 
 MENTOR = actor(Role.MENTOR, mentee_ids=frozenset({LEARNER}))
@@ -25,14 +27,24 @@ OTHER_PARENT = actor(Role.PARENT, child_ids=frozenset({8}))
 
 
 def test_an_item_is_trimmed_and_kept():
-    item = ctx.clean_item(kind=" support_needs ", label="  Reading   age ", value="  Extra time \n", visibility="staff")
-    assert item == ctx.ItemInput(kind="support_needs", label="Reading age", value="Extra time", visibility="staff")
+    item = ctx.clean_item(
+        kind=" support_needs ",
+        label="  Reading   age ",
+        value="  Extra time \n",
+        visibility="staff",
+    )
+    assert item == ctx.ItemInput(
+        kind="support_needs", label="Reading age", value="Extra time", visibility="staff"
+    )
 
 
 def test_other_needs_a_label_but_known_kinds_do_not():
     with pytest.raises(ValidationFailed, match="label"):
         ctx.clean_item(kind="other", label=" ", value="Chess", visibility="family")
-    assert ctx.clean_item(kind="prior_attainment", label="", value="Above", visibility="family").label == ""
+    assert (
+        ctx.clean_item(kind="prior_attainment", label="", value="Above", visibility="family").label
+        == ""
+    )
 
 
 @pytest.mark.parametrize("value", ["", "   ", None, 12, ["x"], "x" * 2001])
@@ -59,23 +71,35 @@ def test_headings_name_the_kind_and_use_the_label():
     assert ctx.item_heading("other", "Interests") == "Interests"
 
 
-@pytest.mark.parametrize(("viewer", "shared", "staff_only"), [
-    (MENTOR, "he/him", "he/him"),
-    (TEACHER, "he/him", "he/him"),
-    (ADMIN, "he/him", "he/him"),
-    (PARENT, "he/him", ""),
-    (SELF, "he/him", "he/him"),  # the learner always sees their own choice
-    (OTHER_PARENT, "", ""),
-    (None, "", ""),
-])
+@pytest.mark.parametrize(
+    ("viewer", "shared", "staff_only"),
+    [
+        (MENTOR, "he/him", "he/him"),
+        (TEACHER, "he/him", "he/him"),
+        (ADMIN, "he/him", "he/him"),
+        (PARENT, "he/him", ""),
+        (SELF, "he/him", "he/him"),  # the learner always sees their own choice
+        (OTHER_PARENT, "", ""),
+        (None, "", ""),
+    ],
+)
 def test_pronouns_follow_the_learners_choice(viewer, shared, staff_only):
-    assert ctx.visible_pronouns(viewer, learner_id=LEARNER, pronouns="he/him", visibility="family") == shared
-    assert ctx.visible_pronouns(viewer, learner_id=LEARNER, pronouns="he/him", visibility="staff") == staff_only
+    assert (
+        ctx.visible_pronouns(viewer, learner_id=LEARNER, pronouns="he/him", visibility="family")
+        == shared
+    )
+    assert (
+        ctx.visible_pronouns(viewer, learner_id=LEARNER, pronouns="he/him", visibility="staff")
+        == staff_only
+    )
 
 
 def test_an_unknown_pronouns_visibility_is_treated_as_staff_only():
     assert ctx.visible_pronouns(PARENT, learner_id=LEARNER, pronouns="she/her", visibility="") == ""
-    assert ctx.visible_pronouns(MENTOR, learner_id=LEARNER, pronouns="she/her", visibility="") == "she/her"
+    assert (
+        ctx.visible_pronouns(MENTOR, learner_id=LEARNER, pronouns="she/her", visibility="")
+        == "she/her"
+    )
 
 
 def test_a_printout_for_home_carries_only_pronouns_shared_with_the_family():

@@ -17,11 +17,15 @@ START, TARGET = date(2026, 8, 18), date(2026, 12, 18)
 
 
 def test_a_goal_halfway_through_its_time_with_half_its_tasks_done_is_on_track():
-    assert goal_on_track(completed=2, total=4, starts_on=START, target=TARGET, today=date(2026, 10, 18))
+    assert goal_on_track(
+        completed=2, total=4, starts_on=START, target=TARGET, today=date(2026, 10, 18)
+    )
 
 
 def test_a_goal_near_its_target_with_nothing_done_is_behind():
-    assert not goal_on_track(completed=0, total=4, starts_on=START, target=TARGET, today=date(2026, 12, 1))
+    assert not goal_on_track(
+        completed=0, total=4, starts_on=START, target=TARGET, today=date(2026, 12, 1)
+    )
 
 
 def test_progress_may_trail_the_calendar_by_twenty_points():
@@ -31,8 +35,12 @@ def test_progress_may_trail_the_calendar_by_twenty_points():
 
 
 def test_goals_without_tasks_or_dates_are_not_called_behind():
-    assert goal_on_track(completed=0, total=0, starts_on=START, target=TARGET, today=date(2026, 12, 17))
-    assert goal_on_track(completed=0, total=3, starts_on=START, target=None, today=date(2026, 12, 17))
+    assert goal_on_track(
+        completed=0, total=0, starts_on=START, target=TARGET, today=date(2026, 12, 17)
+    )
+    assert goal_on_track(
+        completed=0, total=3, starts_on=START, target=None, today=date(2026, 12, 17)
+    )
 
 
 @pytest.mark.parametrize(
@@ -61,4 +69,9 @@ def test_names_for_the_whole_class():
 
 
 def test_quiet_labels():
-    assert [quiet_label(d) for d in (None, 0, 1, 9)] == ["No activity yet", "Today", "Yesterday", "9 days ago"]
+    assert [quiet_label(d) for d in (None, 0, 1, 9)] == [
+        "No activity yet",
+        "Today",
+        "Yesterday",
+        "9 days ago",
+    ]

@@ -43,20 +43,28 @@ def test_129_characters_are_refused_as_too_long():
 
 @pytest.mark.parametrize(
     "password",
-    ["purple elephants dance slowly", "onlylowercaseletters", "ALLUPPERCASEWORDS", "1029384756473829"],
+    [
+        "purple elephants dance slowly",
+        "onlylowercaseletters",
+        "ALLUPPERCASEWORDS",
+        "1029384756473829",
+    ],
 )
 def test_no_composition_rules(password):
     assert password_problems(password) == []
 
 
 @pytest.mark.parametrize(
-    "password", ["Password123", "password123", "PASSWORD123", "qwertyuiop", "QwErTyUiOp", " qwertyuiop "]
+    "password",
+    ["Password123", "password123", "PASSWORD123", "qwertyuiop", "QwErTyUiOp", " qwertyuiop "],
 )
 def test_common_passwords_are_refused_whatever_their_case(password):
     assert password_problems(password) == [MSG_TOO_COMMON]
 
 
-@pytest.mark.parametrize("value", [None, 12345678, 1234567.8, b"bytes-password", ["a" * 10], {"p": "x"}])
+@pytest.mark.parametrize(
+    "value", [None, 12345678, 1234567.8, b"bytes-password", ["a" * 10], {"p": "x"}]
+)
 def test_anything_but_text_is_refused(value):
     assert password_problems(value) == [MSG_NOT_TEXT]
 
@@ -80,4 +88,7 @@ def test_unicode_text_is_accepted():
 
 def test_every_problem_is_listed():
     # Too short, and the local part of the email (at least 4 characters) all at once.
-    assert password_problems("anna", email="anna@example.org") == [MSG_TOO_SHORT, MSG_CONTAINS_EMAIL]
+    assert password_problems("anna", email="anna@example.org") == [
+        MSG_TOO_SHORT,
+        MSG_CONTAINS_EMAIL,
+    ]

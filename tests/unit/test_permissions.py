@@ -19,11 +19,15 @@ from tests.support.matrix import matrix_cells
 #   must change a temporary password. Learner 99 is nobody's.
 ACTORS: dict[str, Actor | None] = {
     "administrator": Actor(user_id=1, roles=frozenset({Role.ADMINISTRATOR}), site_id=1),
-    "mentor": Actor(user_id=2, roles=frozenset({Role.MENTOR}), site_id=1, mentee_ids=frozenset({10})),
+    "mentor": Actor(
+        user_id=2, roles=frozenset({Role.MENTOR}), site_id=1, mentee_ids=frozenset({10})
+    ),
     "teacher": Actor(
         user_id=3, roles=frozenset({Role.TEACHER}), site_id=1, taught_learner_ids=frozenset({11})
     ),
-    "parent": Actor(user_id=4, roles=frozenset({Role.PARENT}), site_id=1, child_ids=frozenset({12})),
+    "parent": Actor(
+        user_id=4, roles=frozenset({Role.PARENT}), site_id=1, child_ids=frozenset({12})
+    ),
     "learner": Actor(user_id=13, roles=frozenset({Role.LEARNER}), site_id=1),
     "anonymous": None,
     "must_change_password": Actor(
@@ -57,12 +61,12 @@ COLUMNS: tuple[tuple[str, Action, object], ...] = (
 # Y = allowed, . = denied; one character per column above, in the same order.
 #                                 homes  acct adm list mg1 mg13 l10 l11 l12 l13 l99
 MATRIX: dict[str, str] = {
-    "administrator":        "Y . . . .  Y    Y   Y    .   Y    Y   Y   Y   Y   Y",
-    "mentor":               ". Y . . .  Y    .   .    .   .    Y   .   .   .   .",
-    "teacher":              ". . Y . .  Y    .   .    .   .    .   Y   .   .   .",
-    "parent":               ". . . . Y  Y    .   .    .   .    .   .   Y   .   .",
-    "learner":              ". . . Y .  Y    .   .    .   .    .   .   .   Y   .",
-    "anonymous":            ". . . . .  .    .   .    .   .    .   .   .   .   .",
+    "administrator": "Y . . . .  Y    Y   Y    .   Y    Y   Y   Y   Y   Y",
+    "mentor": ". Y . . .  Y    .   .    .   .    Y   .   .   .   .",
+    "teacher": ". . Y . .  Y    .   .    .   .    .   Y   .   .   .",
+    "parent": ". . . . Y  Y    .   .    .   .    .   .   Y   .   .",
+    "learner": ". . . Y .  Y    .   .    .   .    .   .   .   Y   .",
+    "anonymous": ". . . . .  .    .   .    .   .    .   .   .   .   .",
     "must_change_password": ". . . . .  Y    .   .    .   .    .   .   .   .   .",
 }
 

@@ -16,10 +16,18 @@ from tests.support.matrix import matrix_cells
 L = 10  # the learner whose plan it is
 ACTORS: dict[str, Actor | None] = {
     "administrator": Actor(user_id=1, roles=frozenset({Role.ADMINISTRATOR})),
-    "mentor": Actor(user_id=2, roles=frozenset({Role.MENTOR}), mentee_ids=frozenset({L}),
-                    staff_group_ids=frozenset({70})),
-    "teacher": Actor(user_id=3, roles=frozenset({Role.TEACHER}), taught_learner_ids=frozenset({L}),
-                     staff_group_ids=frozenset({71})),
+    "mentor": Actor(
+        user_id=2,
+        roles=frozenset({Role.MENTOR}),
+        mentee_ids=frozenset({L}),
+        staff_group_ids=frozenset({70}),
+    ),
+    "teacher": Actor(
+        user_id=3,
+        roles=frozenset({Role.TEACHER}),
+        taught_learner_ids=frozenset({L}),
+        staff_group_ids=frozenset({71}),
+    ),
     "parent": Actor(user_id=4, roles=frozenset({Role.PARENT}), child_ids=frozenset({L})),
     "learner": Actor(user_id=L, roles=frozenset({Role.LEARNER})),
     "other_mentor": Actor(user_id=6, roles=frozenset({Role.MENTOR}), mentee_ids=frozenset({99})),
@@ -27,17 +35,31 @@ ACTORS: dict[str, Actor | None] = {
     "other_learner": Actor(user_id=99, roles=frozenset({Role.LEARNER})),
     "anonymous": None,
     "must_change_password": Actor(
-        user_id=8, roles=frozenset({Role.MENTOR}), mentee_ids=frozenset({L}), must_change_password=True
+        user_id=8,
+        roles=frozenset({Role.MENTOR}),
+        mentee_ids=frozenset({L}),
+        must_change_password=True,
     ),
 }
 
-D, A, K = (PlanRef(plan_id=5, learner_id=L, status=s) for s in (PlanStatus.DRAFT, PlanStatus.ACTIVE, PlanStatus.LOCKED))
+D, A, K = (
+    PlanRef(plan_id=5, learner_id=L, status=s)
+    for s in (PlanStatus.DRAFT, PlanStatus.ACTIVE, PlanStatus.LOCKED)
+)
 PRIVATE, STAFF, FAMILY = NoteVisibility.PRIVATE, NoteVisibility.STAFF, NoteVisibility.FAMILY
 
 PLAN_ACTIONS = (
-    Action.PLAN_VIEW, Action.PLAN_EDIT, Action.PLAN_ACTIVATE, Action.TASK_PROGRESS,
-    Action.REFLECTION_WRITE, Action.RATING_SELF, Action.RATING_MENTOR, Action.LOG_POST, Action.NOTE_WRITE,
-    Action.PLAN_NEXT_PERIOD, Action.PLAN_ACKNOWLEDGE,
+    Action.PLAN_VIEW,
+    Action.PLAN_EDIT,
+    Action.PLAN_ACTIVATE,
+    Action.TASK_PROGRESS,
+    Action.REFLECTION_WRITE,
+    Action.RATING_SELF,
+    Action.RATING_MENTOR,
+    Action.LOG_POST,
+    Action.NOTE_WRITE,
+    Action.PLAN_NEXT_PERIOD,
+    Action.PLAN_ACKNOWLEDGE,
 )
 COLUMNS: tuple[tuple[str, Action, object], ...] = (
     *((f"{a.value}:{t.status.value}", a, t) for a in PLAN_ACTIONS for t in (D, A, K)),
@@ -47,8 +69,14 @@ COLUMNS: tuple[tuple[str, Action, object], ...] = (
     ("review.schedule", Action.REVIEW_SCHEDULE, LearnerRef(L)),
     ("review.view", Action.REVIEW_VIEW, LearnerRef(L)),
     ("review.comment", Action.REVIEW_COMMENT, LearnerRef(L)),
-    *((f"view-mentor-note:{v.value}", Action.NOTE_VIEW, NoteRef(L, 2, v)) for v in (PRIVATE, STAFF, FAMILY)),
-    *((f"view-teacher-note:{v.value}", Action.NOTE_VIEW, NoteRef(L, 3, v)) for v in (PRIVATE, STAFF, FAMILY)),
+    *(
+        (f"view-mentor-note:{v.value}", Action.NOTE_VIEW, NoteRef(L, 2, v))
+        for v in (PRIVATE, STAFF, FAMILY)
+    ),
+    *(
+        (f"view-teacher-note:{v.value}", Action.NOTE_VIEW, NoteRef(L, 3, v))
+        for v in (PRIVATE, STAFF, FAMILY)
+    ),
     ("edit-mentor-note", Action.NOTE_EDIT, NoteRef(L, 2, STAFF)),
     ("edit-teacher-note", Action.NOTE_EDIT, NoteRef(L, 3, STAFF)),
     ("group:70", Action.GROUP_VIEW, GroupRef(70)),  # the mentor's tutor group
@@ -60,15 +88,15 @@ COLUMNS: tuple[tuple[str, Action, object], ...] = (
 # After "create": template manage/apply, then review schedule/view/comment.
 #                      view edit act  task refl rself rment log  nwrite next ack  create tm ta  rs rv rc  mnote tnote edit(m,t) group
 MATRIX: dict[str, str] = {
-    "administrator":  "YYY  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      Y  .   .  Y  .   .YY   .YY   ..   ...",
-    "mentor":         "YYY  YY.  Y..  .Y.  ...  ...   .Y.   YY.  YY.    .Y.  .Y.  Y      Y  Y   Y  Y  .   YYY   .YY   Y.   Y..",
-    "teacher":        "YYY  ...  ...  ...  ...  ...   ...   YY.  YY.    ...  ...  .      .  .   .  Y  .   .YY   YYY   .Y   .Y.",
-    "parent":         ".YY  ...  ...  ...  ...  ...   ...   .Y.  ...    ...  .Y.  .      .  .   .  Y  Y   ..Y   ..Y   ..   ...",
-    "learner":        ".YY  ...  ...  .Y.  .Y.  .Y.   ...   .Y.  ...    ...  .Y.  .      .  .   .  Y  Y   ..Y   ..Y   ..   ...",
-    "other_mentor":   "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      Y  .   .  .  .   ...   ...   ..   ...",
-    "other_parent":   "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...",
-    "other_learner":  "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...",
-    "anonymous":      "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...",
+    "administrator": "YYY  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      Y  .   .  Y  .   .YY   .YY   ..   ...",
+    "mentor": "YYY  YY.  Y..  .Y.  ...  ...   .Y.   YY.  YY.    .Y.  .Y.  Y      Y  Y   Y  Y  .   YYY   .YY   Y.   Y..",
+    "teacher": "YYY  ...  ...  ...  ...  ...   ...   YY.  YY.    ...  ...  .      .  .   .  Y  .   .YY   YYY   .Y   .Y.",
+    "parent": ".YY  ...  ...  ...  ...  ...   ...   .Y.  ...    ...  .Y.  .      .  .   .  Y  Y   ..Y   ..Y   ..   ...",
+    "learner": ".YY  ...  ...  .Y.  .Y.  .Y.   ...   .Y.  ...    ...  .Y.  .      .  .   .  Y  Y   ..Y   ..Y   ..   ...",
+    "other_mentor": "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      Y  .   .  .  .   ...   ...   ..   ...",
+    "other_parent": "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...",
+    "other_learner": "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...",
+    "anonymous": "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...",
     "must_change_password": "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...",
 }
 
@@ -84,8 +112,14 @@ def test_plan_permission_matrix(actor_name, action, target, allowed):
 @pytest.mark.parametrize("action", PLAN_ACTIONS)
 @pytest.mark.parametrize(
     "forged",
-    ["5", {"plan_id": 5, "learner_id": L, "status": "active"}, LearnerRef(L), 5, None,
-     PlanRef(plan_id=5, learner_id=L, status="active")],
+    [
+        "5",
+        {"plan_id": 5, "learner_id": L, "status": "active"},
+        LearnerRef(L),
+        5,
+        None,
+        PlanRef(plan_id=5, learner_id=L, status="active"),
+    ],
     ids=["str", "dict", "learner-ref", "int", "none", "status-as-text"],
 )
 def test_forged_plan_targets_are_refused_even_for_the_mentor(action, forged):

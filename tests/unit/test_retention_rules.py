@@ -33,8 +33,10 @@ def test_unknown_record_type_is_refused(key):
         r.record_type(key)
 
 
-@pytest.mark.parametrize(("typed", "days"), [("365", 365), (" 90 ", 90), (400, 400), ("", None), ("  ", None),
-                                             (None, None)])
+@pytest.mark.parametrize(
+    ("typed", "days"),
+    [("365", 365), (" 90 ", 90), (400, 400), ("", None), ("  ", None), (None, None)],
+)
 def test_keep_days_accepts_whole_days_or_empty_for_forever(typed, days):
     assert r.parse_keep_days(typed, AUDIT) == days
 

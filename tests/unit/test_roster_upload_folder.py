@@ -25,7 +25,10 @@ def test_the_folder_is_created_private(tmp_root):
     path = admin_import._store(b"PK roster")
     folder = tmp_root / f"ilp-roster-uploads-{os.getuid()}"
     assert os.path.dirname(path) == str(folder)
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert (
+        stat.S_IMODE(folder.stat().st_mode) == 0o700
+        and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    )
 
 
 def test_a_link_put_in_the_folders_place_is_refused_and_nothing_is_written(tmp_root):

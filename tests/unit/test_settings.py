@@ -59,7 +59,9 @@ def test_wildcard_public_origin_is_refused(origins):
 
 
 def test_explicit_public_origins_are_trimmed():
-    settings = load_settings({"ILP_PUBLIC_ORIGINS": " https://ilp.example.org/ ,https://b.example.org"})
+    settings = load_settings(
+        {"ILP_PUBLIC_ORIGINS": " https://ilp.example.org/ ,https://b.example.org"}
+    )
     assert settings.public_origins == ("https://ilp.example.org", "https://b.example.org")
 
 
