@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 TOOLS := .tools
 PORT ?= 3000
+# The demo listens on this machine only: its passwords are published. HOST=0.0.0.0 exposes it.
+HOST ?= 127.0.0.1
 # bun is installed from npm into .tools/ (no root needed) when it is not already on PATH.
 export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 
@@ -31,7 +33,8 @@ bun:
 ## run: migrate, load the demo school into an empty database, serve at http://localhost:$(PORT)
 run: install
 	$(BIN)/python -m ilp_app.seed
-	ILP_ENV=$${ILP_ENV:-development} $(BIN)/reflex run --env prod --single-port \
+	ILP_ENV=$${ILP_ENV:-development} ILP_FRONTEND_PORT=$(PORT) ILP_BACKEND_PORT=$(PORT) \
+		$(BIN)/reflex run --env prod --single-port --backend-host $(HOST) \
 		--frontend-port $(PORT) --backend-port $(PORT)
 
 ## test: lint, unit + integration (SQLite, and PostgreSQL/Redis when configured), then browser tests

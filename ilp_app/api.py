@@ -170,8 +170,10 @@ def group_pdf_url(group_id) -> str:
 def routes() -> list[Route]:
     # Imported here: that module builds on this one's helpers.
     from ilp_app.api_privacy import privacy_routes
+    from ilp_app.web.auth_routes import auth_routes
 
     return [
+        *auth_routes(),
         *privacy_routes(),
         Route(
             REVIEW_ICS_PATH,

@@ -24,13 +24,32 @@ from ilp_app.pages import (
     teacher,
     templates,
 )
+from ilp_app.services.live_registry import registry_for
+from ilp_app.settings import get_settings
+from ilp_app.state import live
+from ilp_app.state.guard import EventGuard, forget_closed_tab
+from ilp_app.web.socket_gate import SocketGate
 
 app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[rx.el.meta(name="color-scheme", content="light dark")],
 )
 
-add_routes(app)  # file downloads that check the signed-in session themselves
+add_routes(app)  # sign-in and file downloads, which check the session cookie themselves
+# Outermost: the event socket's door (tab tokens only; the session cookie goes in as a digest).
+app.api_transformer = [
+    *app.api_transformer,
+    lambda inner: SocketGate(inner, on_closed=lambda token: forget_closed_tab(app, token)),
+]
+# Before Reflex's own: every event is checked against the session before anything runs.
+app.add_middleware(EventGuard(), index=0)
+live.bind(
+    live.LivePush(
+        modify_state=app.modify_state,
+        registry=registry_for(get_settings().redis_url),
+        is_connected=lambda token: app.event_namespace._token_manager.is_token_connected(token),
+    )
+)
 
 for module in (
     index,

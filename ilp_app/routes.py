@@ -61,3 +61,28 @@ def admin_person_url(user_id) -> str:
 def learner_report_url(learner_id) -> str:
     """One learner's overview across periods (``learner_id`` may be a number or a frontend var)."""
     return f"/learners/{learner_id}"
+
+
+# --- HTTP endpoints beside the pages ---
+
+#: The Reflex event socket (engine.io mounts it here).
+EVENT_SOCKET_PATH = "/_event"
+#: The session cookie: random, HttpOnly, set only by the sign-in endpoint's response.
+SESSION_COOKIE = "ilp_session"
+SIGN_IN = "/auth/sign-in"
+SIGN_OUT = "/auth/sign-out"
+PASSWORD_CHANGE = "/auth/password"
+
+
+def login_url(*, error: str = "", wait_seconds: int = 0) -> str:
+    """The sign-in page, showing the refusal named by ``error`` (a code, never free text)."""
+    if not error:
+        return LOGIN
+    return f"{LOGIN}?error={error}" + (f"&wait={wait_seconds}" if wait_seconds else "")
+
+
+def password_url(*, error: str = "", done: bool = False) -> str:
+    """The password page, with the refusal named by ``error`` or the news that it was changed."""
+    if error:
+        return f"{PASSWORD}?error={error}"
+    return f"{PASSWORD}?done=1" if done else PASSWORD

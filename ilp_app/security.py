@@ -54,6 +54,10 @@ def token_new() -> str:
     return secrets.token_urlsafe(32)
 
 
+#: Length of :func:`token_digest`'s hex output.
+DIGEST_LENGTH = 64
+
+
 def token_digest(token: str) -> str:
     """What the database stores for a token: keyed, so a leaked table cannot be replayed."""
     key = get_settings().secret_key.encode()

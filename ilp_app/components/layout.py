@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.components.live import heartbeat
 from ilp_app.state.inbox import InboxState
-from ilp_app.state.live import InboxPulse
 from ilp_app.state.session import SessionState
 
 
@@ -50,7 +50,7 @@ def role_switcher() -> rx.Component:
 
 def notification_bell() -> rx.Component:
     """Unread count that updates live; the list opens in a popover."""
-    unread = InboxPulse.unread
+    unread = InboxState.unread
     item = lambda n: rx.box(  # noqa: E731
         rx.text(n.text, size="2", weight=rx.cond(n.unread, "bold", "regular")),
         rx.text(
@@ -103,6 +103,15 @@ def notification_bell() -> rx.Component:
     )
 
 
+def sign_out_button() -> rx.Component:
+    """A form posting to the sign-out route: only an HTTP response can clear the session cookie."""
+    return rx.el.form(
+        rx.button("Sign out", type="submit", variant="soft", size="2"),
+        action=routes.SIGN_OUT,
+        method="post",
+    )
+
+
 def header_bar() -> rx.Component:
     return rx.el.header(
         rx.hstack(
@@ -119,17 +128,10 @@ def header_bar() -> rx.Component:
                 ),
                 rx.menu.content(
                     rx.menu.item("Change password", on_click=rx.redirect(routes.PASSWORD)),
-                    rx.menu.separator(),
-                    rx.menu.item("Sign out", on_click=SessionState.sign_out, color="red"),
                 ),
             ),
-            rx.button(
-                "Sign out",
-                on_click=SessionState.sign_out,
-                variant="soft",
-                size="2",
-                class_name="hide-narrow",
-            ),
+            sign_out_button(),
+            heartbeat(InboxState.watch, seconds=10),
             align="center",
             spacing="3",
             width="100%",

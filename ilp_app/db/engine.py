@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
@@ -13,6 +16,22 @@ from sqlmodel import Session
 from ilp_app.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def secure_sqlite_file(path: str | os.PathLike) -> None:
+    """Make a SQLite database readable by its owner only: 0700 folder, 0600 file.
+
+    The file holds every learner's plan and notes; other local accounts must not read it.
+    SQLite gives its -wal and -shm files the permissions of the database file.
+    """
+    db = Path(path)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # a folder we do not own (e.g. /tmp) keeps its mode
+        if db.parent.stat().st_uid == os.getuid():
+            db.parent.chmod(0o700)
+    for file in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            file.chmod(0o600)
 
 
 def _configure_sqlite(engine: sa.Engine) -> None:
@@ -29,6 +48,7 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys = ON")
         if engine.url.database not in (None, "", ":memory:"):
+            secure_sqlite_file(engine.url.database)
             cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
@@ -49,7 +69,24 @@ def make_engine(url: str) -> sa.Engine:
         engine = sa.create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        pool_timeout=10,
+        # A server that stops answering (a stalled or unplugged database) is noticed within
+        # seconds, not the minutes TCP would take: the event fails with a message the person
+        # sees, instead of a tap that vanishes.
+        connect_args={
+            "connect_timeout": 5,
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 10_000,
+        },
+    )
 
 
 _override: sa.Engine | None = None

@@ -7,6 +7,7 @@ import sys
 from alembic import command
 from alembic.config import Config
 
+from ilp_app.db.engine import secure_sqlite_file
 from ilp_app.settings import PROJECT_ROOT, get_settings
 
 
@@ -20,11 +21,14 @@ def alembic_config(url: str | None = None) -> Config:
 def upgrade(url: str | None = None, revision: str = "head") -> None:
     """Bring the database at ``url`` (default: the configured one) up to ``revision``."""
     settings_url = url or get_settings().database_url
-    if settings_url.startswith("sqlite:///"):
-        from pathlib import Path
-
-        Path(settings_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    sqlite_path = (
+        settings_url.removeprefix("sqlite:///") if settings_url.startswith("sqlite:///") else ""
+    )
+    if sqlite_path:
+        secure_sqlite_file(sqlite_path)
     command.upgrade(alembic_config(settings_url), revision)
+    if sqlite_path:
+        secure_sqlite_file(sqlite_path)
 
 
 if __name__ == "__main__":

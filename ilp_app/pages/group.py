@@ -7,11 +7,11 @@ from ilp_app import routes
 from ilp_app.api import group_csv_url
 from ilp_app.components.downloads import download_link, render_progress
 from ilp_app.components.layout import app_shell, loading
+from ilp_app.components.live import freshness, heartbeat
 from ilp_app.domain.overview import ON_TRACK_RULE, RAG_LEGEND
 from ilp_app.services.overview import OverviewRow
 from ilp_app.services.print_files import PRINT_TTL
 from ilp_app.state.group import GroupPageState
-from ilp_app.state.live import GroupBoard
 from ilp_app.state.printing import GroupPrintState
 
 ROUTE = routes.GROUP
@@ -24,7 +24,8 @@ RAG_COLORS = {"red": "red", "amber": "amber", "green": "green"}
 def visible_rows() -> Var:
     """The shared rows, filtered and sorted in the browser by this viewer's own choices."""
     rows, sort, filt = (
-        v._js_expr for v in (GroupBoard.rows, GroupPageState.sort_key, GroupPageState.filter_key)
+        v._js_expr
+        for v in (GroupPageState.rows, GroupPageState.sort_key, GroupPageState.filter_key)
     )
     js = (
         f"[...({rows})].filter((r) => {filt} === 'all'"
@@ -36,7 +37,7 @@ def visible_rows() -> Var:
         f" : {sort} === 'status' ? ((({{red: 0, amber: 1, green: 2}})[a.rag]) - (({{red: 0, amber: 1, green: 2}})[b.rag]))"
         f" : a.name.localeCompare(b.name))"
     )
-    deps = Var.create([GroupBoard.rows, GroupPageState.sort_key, GroupPageState.filter_key])
+    deps = Var.create([GroupPageState.rows, GroupPageState.sort_key, GroupPageState.filter_key])
     return Var(
         _js_expr=js, _var_type=list[OverviewRow], _var_data=deps._get_all_var_data()
     ).guess_type()
@@ -190,7 +191,7 @@ def move_group_button() -> rx.Component:
         ),
         rx.alert_dialog.content(
             rx.alert_dialog.title(
-                "Start the next period for everyone in ", GroupBoard.group_name, "?"
+                "Start the next period for everyone in ", GroupPageState.group_name, "?"
             ),
             rx.alert_dialog.description(
                 "Each of your learners gets a plan for the next period with the goals that still have "
@@ -331,14 +332,14 @@ def controls() -> rx.Component:
         print_group_button(),
         download_link(
             "Export as CSV",
-            group_csv_url(GroupBoard.group_id),
-            filename="group-" + GroupBoard.group_name + "-report.csv",
+            group_csv_url(GroupPageState.board_group_id),
+            filename="group-" + GroupPageState.group_name + "-report.csv",
             icon="sheet",
         ),
         rx.cond(GroupPageState.can_move, move_group_button()),
         rx.link(
             rx.button(rx.icon("presentation", size=16), "Projector view", variant="soft"),
-            href=routes.projector_url(GroupBoard.group_id),
+            href=routes.projector_url(GroupPageState.board_group_id),
         ),
         wrap="wrap",
         spacing="4",
@@ -353,11 +354,18 @@ def page() -> rx.Component:
         loading(
             GroupPageState.loaded,
             rx.vstack(
-                rx.text(
-                    GroupBoard.rows.length(),
-                    " learners · updates live",
-                    size="2",
-                    color_scheme="gray",
+                rx.hstack(
+                    rx.text(
+                        GroupPageState.rows.length(),
+                        " learners · updates live",
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                    freshness(GroupPageState.last_updated),
+                    heartbeat(GroupPageState.heartbeat),
+                    align="center",
+                    spacing="3",
+                    wrap="wrap",
                 ),
                 controls(),
                 print_panel(),
@@ -378,6 +386,6 @@ def page() -> rx.Component:
             ),
         ),
         heading=rx.cond(
-            GroupBoard.group_name != "", "Group " + GroupBoard.group_name, "Group overview"
+            GroupPageState.group_name != "", "Group " + GroupPageState.group_name, "Group overview"
         ),
     )

@@ -6,6 +6,7 @@ from ilp_app import routes
 from ilp_app.api_privacy import MY_EXPORT_URL
 from ilp_app.components.downloads import download_link
 from ilp_app.components.layout import app_shell, loading
+from ilp_app.components.live import heartbeat
 from ilp_app.components.plan_view import plan_or_message
 from ilp_app.state.plan import PlanState
 from ilp_app.state.session import SessionState
@@ -45,6 +46,7 @@ def my_data_link() -> rx.Component:
 
 def page() -> rx.Component:
     return app_shell(
+        heartbeat(PlanState.heartbeat),
         loading(PlanState.loaded, my_overview_link(), plan_or_message(), my_data_link()),
         heading="My plan",
     )

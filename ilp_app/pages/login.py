@@ -1,4 +1,8 @@
-"""Sign-in page."""
+"""Sign-in page.
+
+The form is a plain HTML form posting to the sign-in route: it works the moment it is visible,
+before the page's scripts have loaded, and the password never lands in a URL.
+"""
 
 import reflex as rx
 
@@ -14,7 +18,7 @@ ON_LOAD = LoginState.load
 def page() -> rx.Component:
     return rx.center(
         rx.card(
-            rx.form(
+            rx.el.form(
                 rx.vstack(
                     rx.hstack(
                         rx.icon("notebook-pen", size=28, aria_hidden="true"),
@@ -22,6 +26,10 @@ def page() -> rx.Component:
                         align="center",
                     ),
                     rx.text("Individual Learning Plans", color_scheme="gray", size="2"),
+                    rx.cond(
+                        LoginState.notice != "",
+                        rx.callout(LoginState.notice, icon="info", role="status", width="100%"),
+                    ),
                     form_error(LoginState.error),
                     labelled_input("Email", name="email", type_="email", autocomplete="username"),
                     labelled_input(
@@ -31,14 +39,12 @@ def page() -> rx.Component:
                         autocomplete="current-password",
                         max_length=1024,
                     ),
-                    rx.button(
-                        "Sign in", type="submit", size="3", width="100%", loading=LoginState.busy
-                    ),
+                    rx.button("Sign in", type="submit", size="3", width="100%"),
                     spacing="4",
                     width="100%",
                 ),
-                on_submit=LoginState.submit,
-                reset_on_submit=False,
+                action=routes.SIGN_IN,
+                method="post",
             ),
             class_name="auth-card",
             size="3",

@@ -4,6 +4,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.layout import app_shell, empty_note, loading
+from ilp_app.components.live import heartbeat
 from ilp_app.components.people import group_badges, learner_list
 from ilp_app.components.reviews import review_dashboard_section
 from ilp_app.state.homes import MentorHomeState
@@ -27,6 +28,7 @@ def create_plan_button(row: rx.Var) -> rx.Component:
 
 def page() -> rx.Component:
     return app_shell(
+        heartbeat(MentorHomeState.heartbeat),
         loading(
             MentorHomeState.loaded,
             rx.vstack(

@@ -6,6 +6,7 @@ from ilp_app import routes
 from ilp_app.api_privacy import learner_export_url
 from ilp_app.components.downloads import download_link
 from ilp_app.components.layout import app_shell, empty_note, loading
+from ilp_app.components.live import heartbeat
 from ilp_app.components.plan_view import plan_or_message
 from ilp_app.state.plan import PlanState
 
@@ -73,6 +74,7 @@ def child_data_links() -> rx.Component:
 
 def page() -> rx.Component:
     return app_shell(
+        heartbeat(PlanState.heartbeat),
         loading(
             PlanState.loaded,
             rx.cond(

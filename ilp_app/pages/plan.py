@@ -4,6 +4,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.layout import app_shell, loading
+from ilp_app.components.live import heartbeat
 from ilp_app.components.plan_view import plan_or_message
 from ilp_app.components.templates import save_as_template_form, template_updates_section
 from ilp_app.state.plan import PlanState
@@ -16,6 +17,7 @@ ON_LOAD = [PlanState.load, TemplateUpdatesState.load]
 
 def page() -> rx.Component:
     return app_shell(
+        heartbeat(PlanState.heartbeat),
         loading(
             PlanState.loaded,
             rx.vstack(

@@ -6,8 +6,8 @@ Only first names (or initials), progress and task counts: no notes, ratings, sta
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.components.live import freshness, heartbeat
 from ilp_app.state.group import ProjectorPageState
-from ilp_app.state.live import ProjectorBoard
 
 ROUTE = routes.PROJECTOR
 TITLE = "Projector · ILP"
@@ -56,11 +56,13 @@ def key_chip(css: str, label: str) -> rx.Component:
 def page() -> rx.Component:
     return rx.el.main(
         rx.hstack(
-            rx.heading(ProjectorBoard.group_name, as_="h1", class_name="projector-title"),
+            rx.heading(ProjectorPageState.group_name, as_="h1", class_name="projector-title"),
             key_chip("count-done", "completed"),
             key_chip("count-ongoing", "ongoing"),
             key_chip("count-todo", "not started"),
             rx.spacer(),
+            freshness(ProjectorPageState.last_updated, size="4"),
+            heartbeat(ProjectorPageState.heartbeat),
             rx.button(
                 rx.cond(
                     ProjectorPageState.initials_only == "1", "Show first names", "Show initials"
@@ -70,7 +72,7 @@ def page() -> rx.Component:
                 size="3",
             ),
             rx.color_mode.button(size="3", aria_label="Switch light or dark"),
-            rx.link("Exit", href=routes.group_url(ProjectorBoard.group_id), size="4"),
+            rx.link("Exit", href=routes.group_url(ProjectorPageState.board_group_id), size="4"),
             align="center",
             spacing="5",
             width="100%",
@@ -79,7 +81,7 @@ def page() -> rx.Component:
         rx.cond(
             ProjectorPageState.loaded,
             rx.box(
-                rx.foreach(ProjectorBoard.tiles, tile),
+                rx.foreach(ProjectorPageState.tiles, tile),
                 class_name="projector-grid",
                 role="list",
                 aria_label="Progress of the class",

@@ -4,6 +4,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.layout import app_shell, empty_note, loading
+from ilp_app.components.live import heartbeat
 from ilp_app.components.people import group_badges, learner_list
 from ilp_app.state.homes import TeacherHomeState
 
@@ -14,6 +15,7 @@ ON_LOAD = TeacherHomeState.load
 
 def page() -> rx.Component:
     return app_shell(
+        heartbeat(TeacherHomeState.heartbeat),
         loading(
             TeacherHomeState.loaded,
             rx.vstack(

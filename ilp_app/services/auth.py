@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from math import ceil
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -40,7 +41,16 @@ MAX_EMAIL = 254
 
 
 class SignInRefused(DomainError):
-    """Sign-in failed; the message is safe to show (it never says whether the email exists)."""
+    """Sign-in failed; the message is safe to show (it never says whether the email exists).
+
+    ``code`` names the reason (``failed``, ``throttled``, ``disabled``, ``no_role``) for a sign-in
+    page that is reached by a redirect and so cannot be handed the message itself.
+    """
+
+    def __init__(self, message: str, *, code: str = "failed", wait_seconds: int = 0):
+        super().__init__(message)
+        self.code = code
+        self.wait_seconds = wait_seconds
 
 
 @dataclass(frozen=True)
@@ -143,7 +153,9 @@ def sign_in(
             client_ip=client_ip,
         )
         session.commit()  # the refusal is recorded even though the caller's unit of work fails
-        raise SignInRefused(throttle_message(wait))
+        raise SignInRefused(
+            throttle_message(wait), code="throttled", wait_seconds=ceil(wait.total_seconds())
+        )
 
     user = user_by_email(session=session, email=key) if key else None
     if len(password) > MAX_PASSWORD_INPUT:
@@ -177,10 +189,10 @@ def sign_in(
             client_ip=client_ip,
         )
         session.commit()
-        raise SignInRefused(MSG_ACCOUNT_DISABLED)
+        raise SignInRefused(MSG_ACCOUNT_DISABLED, code="disabled")
     role = default_home_role(user_roles(session=session, user_id=user.id))
     if role is None:
-        raise SignInRefused(MSG_NO_ROLE)
+        raise SignInRefused(MSG_NO_ROLE, code="no_role")
 
     if new_hash:
         user.password_hash = new_hash
@@ -199,20 +211,31 @@ def sign_in(
     )
 
 
-def _session_row(session: Session, token: object) -> AuthSession | None:
-    if not isinstance(token, str) or not token or len(token) > 128:
+def _session_row(
+    session: Session, token: object = None, digest: object = None
+) -> AuthSession | None:
+    """The session row behind a raw ``token`` (from a cookie) or its keyed ``digest``."""
+    if isinstance(token, str) and token and len(token) <= 128:
+        digest = security.token_digest(token)
+    elif token is not None or not isinstance(digest, str) or len(digest) != security.DIGEST_LENGTH:
         return None
-    return session.exec(
-        select(AuthSession).where(AuthSession.token_hash == security.token_digest(token))
-    ).first()
+    return session.exec(select(AuthSession).where(AuthSession.token_hash == digest)).first()
 
 
 def current_user(
-    *, session: Session, token: object, now: datetime | None = None
+    *,
+    session: Session,
+    token: object = None,
+    digest: object = None,
+    now: datetime | None = None,
 ) -> CurrentUser | None:
-    """The person behind a browser's session token, or None when it is not (or no longer) valid."""
+    """The person behind a browser's session, or None when it is not (or no longer) valid.
+
+    The session is named by the raw cookie ``token`` (HTTP routes) or by its keyed ``digest``
+    (the event socket, which never sees the raw token).
+    """
     now = _now(now)
-    row = _session_row(session, token)
+    row = _session_row(session, token, digest)
     if row is None:
         return None
     verdict = session_verdict(
@@ -238,7 +261,7 @@ def current_user(
 
 def sign_out(*, session: Session, token: object) -> None:
     """End the session behind ``token`` (a no-op for an unknown or ended one)."""
-    row = _session_row(session, token)
+    row = _session_row(session, token) if token else None
     if row is None or row.revoked_at is not None:
         return
     row.revoked_at = _now(None)
@@ -261,14 +284,14 @@ def sessions_revoke(
     return session.exec(stmt).rowcount or 0
 
 
-def role_switch(*, session: Session, token: object, role: object) -> Role:
+def role_switch(*, session: Session, digest: object, role: object) -> Role:
     """Make ``role`` the active one for this session (it decides the home and navigation).
 
     Raises:
         NotSignedIn: the session is not valid.
         ValidationFailed: the user does not hold that role.
     """
-    me = current_user(session=session, token=token)
+    me = current_user(session=session, digest=digest)
     authorize(me.actor if me else None, Action.ACCOUNT_MANAGE)
     wanted = parse_role(role)
     if wanted is None or wanted not in me.actor.roles:

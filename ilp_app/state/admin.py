@@ -15,9 +15,9 @@ from ilp_app.services.users import UserRow
 from ilp_app.state.session import SessionState
 
 
-def _temporary_password(token: str, user_id: object, password: object, client_ip: str) -> None:
+def _temporary_password(digest: str, user_id: object, password: object, client_ip: str) -> None:
     with unit_of_work() as s:
-        me = auth.current_user(session=s, token=token)
+        me = auth.current_user(session=s, digest=digest)
         users.temporary_password_set(
             session=s,
             actor=me.actor if me else None,
@@ -35,9 +35,9 @@ def roles_from_form(form: dict) -> list[str]:
     return [r.value for r in Role if form.get(ROLE_FIELD_PREFIX + r.value)]
 
 
-def _create(token: str, form: dict, client_ip: str) -> int:
+def _create(digest: str, form: dict, client_ip: str) -> int:
     with unit_of_work() as s:
-        me = auth.current_user(session=s, token=token)
+        me = auth.current_user(session=s, digest=digest)
         return people_admin.user_create(
             session=s,
             actor=me.actor if me else None,
@@ -134,7 +134,7 @@ class AdminState(SessionState):
         try:
             await asyncio.to_thread(
                 _temporary_password,
-                self.session_token,
+                self._session_digest(),
                 _as_id(form_data.get("user_id")),
                 form_data.get("password"),
                 self._client_ip(),
@@ -173,7 +173,7 @@ class AdminState(SessionState):
         yield
         try:
             user_id = await asyncio.to_thread(
-                _create, self.session_token, form_data, self._client_ip()
+                _create, self._session_digest(), form_data, self._client_ip()
             )
         except PermissionDenied as error:
             self.busy = False

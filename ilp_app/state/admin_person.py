@@ -37,9 +37,9 @@ def _disconnected(removed: int) -> str:
     return "Disconnected." if removed else "They were not connected."
 
 
-def _temporary_password(token: str, user_id: int, password: object, client_ip: str) -> None:
+def _temporary_password(digest: str, user_id: int, password: object, client_ip: str) -> None:
     with unit_of_work() as s:
-        me = auth.current_user(session=s, token=token)
+        me = auth.current_user(session=s, digest=digest)
         users.temporary_password_set(
             session=s,
             actor=me.actor if me else None,
@@ -219,7 +219,7 @@ class AdminPersonState(SessionState):
         try:
             await asyncio.to_thread(
                 _temporary_password,
-                self.session_token,
+                self._session_digest(),
                 self._person_id,
                 form_data.get("password"),
                 self._client_ip(),

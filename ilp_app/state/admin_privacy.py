@@ -22,9 +22,9 @@ from ilp_app.state.session import SessionState
 MODES = {"anonymise": "Anonymise", "erase": "Erase"}
 
 
-def _run_retention(token: str, client_ip: str) -> list[str]:
+def _run_retention(digest: str, client_ip: str) -> list[str]:
     with unit_of_work() as s:
-        me = auth.current_user(session=s, token=token)
+        me = auth.current_user(session=s, digest=digest)
         removals = retention.retention_run_now(
             session=s, actor=me.actor if me else None, client_ip=client_ip
         )
@@ -36,10 +36,10 @@ def _run_retention(token: str, client_ip: str) -> list[str]:
 
 
 def _erase(
-    token: str, learner_id: int, mode: str, confirm_name: object, client_ip: str
+    digest: str, learner_id: int, mode: str, confirm_name: object, client_ip: str
 ) -> ErasureResult:
     with unit_of_work() as s:
-        me = auth.current_user(session=s, token=token)
+        me = auth.current_user(session=s, digest=digest)
         return erasure.learner_erase(
             session=s,
             actor=me.actor if me else None,
@@ -139,7 +139,7 @@ class AdminPrivacyState(SessionState):
             if self.running or not self.loaded:
                 return
             self.running = True
-            token, client_ip = self.session_token, self._client_ip()
+            token, client_ip = self._session_digest(), self._client_ip()
         try:
             lines = await asyncio.to_thread(_run_retention, token, client_ip)
         except Exception as exc:  # what finished before stays deleted; say what went wrong
@@ -195,7 +195,7 @@ class AdminPrivacyState(SessionState):
             if self.busy or not self.dialog_mode:
                 return
             self.busy = True
-            token, client_ip = self.session_token, self._client_ip()
+            token, client_ip = self._session_digest(), self._client_ip()
             learner_id, mode, name = (
                 self.dialog_learner_id,
                 self.dialog_mode,

@@ -1,67 +1,136 @@
-"""The live group overview and the classroom projector view."""
+"""The live group overview and the classroom projector view.
+
+Each tab holds its own copy of the rows (or tiles) and watches the group's live channel
+(``state.live``); a push lands in :meth:`GroupPageState._receive`, which checks that whoever
+is signed in at this tab may still see the group before it shows anything.
+"""
 
 from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError
 from ilp_app.domain.roles import Role
-from ilp_app.services import lifecycle, overview
+from ilp_app.services import lifecycle, live_feed, overview
 from ilp_app.services.outbox import changed_learners, notified_users
+from ilp_app.services.overview import OverviewRow, ProjectorTile
 from ilp_app.services.uow import unit_of_work
+from ilp_app.settings import get_settings
 from ilp_app.state import live
-from ilp_app.state.session import SessionState
+from ilp_app.state.session import SessionState, session_lookup
 
 SORTS = ("name", "progress", "activity", "status")
 FILTERS = ("all", "quiet", "red", "amber", "green", "no-plan")
 
 
+def _board(actor, group_id: object, client_ip: str) -> overview.GroupBoardData:
+    with unit_of_work() as s:
+        return overview.group_board(session=s, actor=actor, group_id=group_id, client_ip=client_ip)
+
+
+def _clock() -> str:
+    """The time of the last update, as the people in the room read it (school time, HH:MM)."""
+    return datetime.now(ZoneInfo(get_settings().school_timezone)).strftime("%H:%M")
+
+
+def _merge(items: list, key: str, fresh: dict, gone: set[int]) -> list:
+    return [fresh.get(getattr(i, key), i) for i in items if getattr(i, key) not in gone]
+
+
 class GroupPageState(SessionState):
-    """One viewer's private choices; the rows themselves live in the shared ``GroupBoard``."""
+    """One viewer's copy of a group's overview, and their own sort and filter."""
 
     loaded: bool = False
+    board_group_id: int = 0
+    group_name: str = ""
+    rows: list[OverviewRow] = []
+    last_updated: str = ""
     sort_key: str = "name"
     filter_key: str = "all"
     can_move: bool = False
     move_summary: list[str] = []
     moving: bool = False
+    _channel: str = ""
+    _version: int = 0
 
-    async def _join(self, board_cls, token_of, fill) -> list | None:
+    @classmethod
+    def _channel_kind(cls) -> str:
+        return live_feed.GROUP
+
+    def _fill(self, data: overview.GroupBoardData) -> None:
+        self.rows = data.rows
+
+    def _apply(self, fresh: dict, gone: set[int]) -> None:
+        self.rows = _merge(self.rows, "learner_id", fresh, gone)
+
+    async def _open(self) -> list | None:
+        """Load the whole board from the database, then watch its channel."""
         me = self._current()
         try:
-            with unit_of_work() as s:
-                data = overview.group_board(
-                    session=s,
-                    actor=me.actor if me else None,
-                    group_id=self.group_id,
-                    client_ip=self._client_ip(),
-                )
+            data = await asyncio.to_thread(
+                _board, me.actor if me else None, self.group_id, self._client_ip()
+            )
         except DomainError as error:
+            await self._stop_watching()
             self.reset()
             return self._refusal(me, error)
-        board = await live.link(self, board_cls, token_of(data.group_id))
-        # The board is a cache: whoever joins rebuilds it from the database.
-        board.group_id = data.group_id
-        board.group_name = data.group_name
-        fill(board, data)
+        name = live_feed.channel(self._channel_kind(), data.group_id)
+        if name != self._channel:
+            await self._stop_watching()
+        self._channel = name
+        self._version = await live.join(self, name)
+        self.board_group_id = data.group_id
+        self.group_name = data.group_name
+        self._fill(data)
         self.can_move = me.actor.has(Role.MENTOR)
+        self.last_updated = _clock()
         self.loaded = True
         return None
 
-    async def _leave(self, board_cls) -> list:
-        board = await self.get_state(board_cls)
-        return await board._unlink() or [] if board._linked_to else []
+    async def _stop_watching(self) -> None:
+        await live.leave(self, self._channel)
+        self._channel = ""
+
+    async def _receive(self, name: str, item: object, version: int) -> bool:
+        """A push from another tab's change. Returns False to stop watching."""
+        if name != self._channel or not self.loaded:
+            return False
+        me = await asyncio.to_thread(session_lookup, self._digest)
+        if not live_feed.channel_allowed(me.actor if me else None, name):
+            self.reset()  # signed out, disabled, or no longer staff of the group: show nothing
+            return False
+        fresh, gone = item
+        self._apply(fresh, gone)
+        self._version = version
+        self.last_updated = _clock()
+        return True
 
     @rx.event
     async def open_board(self):
-        return await self._join(
-            live.GroupBoard, live.group_token, lambda b, d: setattr(b, "rows", d.rows)
-        )
+        return await self._open()
 
     @rx.event
     async def leave_board(self):
         """The overview was left (another page opened): stop receiving the group's updates."""
-        return await self._leave(live.GroupBoard)
+        await self._stop_watching()
+
+    @rx.event
+    async def heartbeat(self, _tick: str = ""):
+        """Every few seconds while the page is open: stay registered, and catch up if behind.
+
+        A tab whose push went missing, whose registry entry expired, or whose state was lost
+        (a restarted store) reloads the board here, without a page reload.
+        """
+        if not self._channel:
+            return await self._open()
+        version = await live.join(self, self._channel)
+        if version >= 0 and version != self._version:
+            return await self._open()
+        return None
 
     @rx.event
     async def move_group(self):
@@ -103,17 +172,28 @@ class GroupPageState(SessionState):
 
 
 class ProjectorPageState(GroupPageState):
+    """The class-safe tiles of a group, for the classroom projector."""
+
+    tiles: list[ProjectorTile] = []
     initials_only: str = rx.LocalStorage("0", name="ilp_projector_initials")
+
+    @classmethod
+    def _channel_kind(cls) -> str:
+        return live_feed.PROJECTOR
+
+    def _fill(self, data: overview.GroupBoardData) -> None:
+        self.tiles = data.tiles
+
+    def _apply(self, fresh: dict, gone: set[int]) -> None:
+        self.tiles = _merge(self.tiles, "learner_id", fresh, gone)
 
     @rx.event
     async def open_projector(self):
-        return await self._join(
-            live.ProjectorBoard, live.projector_token, lambda b, d: setattr(b, "tiles", d.tiles)
-        )
+        return await self._open()
 
     @rx.event
     async def leave_projector(self):
-        return await self._leave(live.ProjectorBoard)
+        await self._stop_watching()
 
     @rx.event
     def toggle_initials(self):

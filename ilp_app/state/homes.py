@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from ilp_app import routes
 from ilp_app.domain.errors import DomainError
-from ilp_app.services import directory, plan_edit
+from ilp_app.services import directory, live_feed, plan_edit
 from ilp_app.services.directory import GroupRow, LearnerRow
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
-from ilp_app.state.session import SessionState
+from ilp_app.state.session import SessionState, session_lookup
 
 
 class StaffHomeState(SessionState):
@@ -21,6 +23,7 @@ class StaffHomeState(SessionState):
     learners: list[LearnerRow] = []
     query: str = ""
     _viewer_id: int = 0
+    _channel: str = ""
 
     @rx.var
     def visible_learners(self) -> list[LearnerRow]:
@@ -49,32 +52,42 @@ class StaffHomeState(SessionState):
         self.loaded = True
 
     async def _fill_and_follow(self):
-        """Load the home, then follow this person's connections: an administrator's change reloads it."""
+        """Load the home, then watch this person's roster: an administrator's change reloads it."""
         events = self._fill(self._home)
         if events is None and self._viewer_id:
-            await live.link(self, live.RosterPulse, live.roster_token(self._viewer_id))
+            self._channel = live_feed.channel(live_feed.ROSTER, self._viewer_id)
+            await live.join(self, self._channel)
         return events
 
-    def _follow_roster(self, user_id: int) -> bool:
-        """Called after an administrator changed ``user_id``'s learners: reload if this home shows theirs.
+    async def _receive(self, name: str, item: object, version: int) -> bool:
+        """An administrator changed this person's learners: reload if this home shows theirs.
 
-        Returns False when this browser should stop following (nobody, or someone else, is signed in).
+        Returns False when this tab should stop watching (nobody, or someone else, is signed in).
         """
-        if not self.loaded or self._viewer_id != user_id:
-            return True
-        me = self._current()
-        if me is None or me.actor.user_id != user_id:
+        if name != self._channel or not self.loaded:
+            return False
+        me = await asyncio.to_thread(session_lookup, self._digest)
+        if not live_feed.channel_allowed(me.actor if me else None, name):
             self.reset()
             return False
         try:
-            with unit_of_work() as s:
-                home = self._home(session=s, actor=me.actor, client_ip=self._client_ip())
+            home = await asyncio.to_thread(self._home_for, me)
         except DomainError:
             self.reset()  # no longer allowed: show nothing rather than stale names
-            return True
+            return False
         self.groups = home.groups
         self.learners = home.learners
         return True
+
+    def _home_for(self, me):
+        with unit_of_work() as s:
+            return self._home(session=s, actor=me.actor, client_ip=self._client_ip())
+
+    @rx.event
+    async def heartbeat(self, _tick: str = ""):
+        """Every few seconds: stay registered for roster changes."""
+        if self._channel:
+            await live.join(self, self._channel)
 
 
 class MentorHomeState(StaffHomeState):
@@ -111,7 +124,3 @@ class TeacherHomeState(StaffHomeState):
     @rx.event
     async def load(self):
         return await self._fill_and_follow()
-
-
-live.follow_rosters_with(MentorHomeState)
-live.follow_rosters_with(TeacherHomeState)

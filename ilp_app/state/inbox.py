@@ -2,30 +2,48 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from ilp_app import routes
 from ilp_app.domain.errors import DomainError
-from ilp_app.services import notifications
+from ilp_app.services import live_feed, notifications
 from ilp_app.services.notifications import NotificationView
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
-from ilp_app.state.session import SessionState
+from ilp_app.state.session import SessionState, session_lookup
+
+
+def _unread(user_id: int) -> int:
+    with unit_of_work() as s:
+        return notifications.unread_count(session=s, user_id=user_id)
 
 
 class InboxState(SessionState):
     items: list[NotificationView] = []
+    unread: int = 0
+    _channel: str = ""
 
     @rx.event
-    async def watch(self):
-        """Follow this person's unread count (every tab of theirs shares it)."""
+    async def watch(self, _tick: str = ""):
+        """Show this person's unread count, and keep it live (every tab of theirs watches it)."""
         me = self._current()
         if me is None:
             return
-        with unit_of_work() as s:
-            count = notifications.unread_count(session=s, user_id=me.actor.user_id)
-        inbox = await live.link(self, live.InboxPulse, live.user_token(me.actor.user_id))
-        inbox.unread = count
+        self.unread = await asyncio.to_thread(_unread, me.actor.user_id)
+        self._channel = live_feed.channel(live_feed.INBOX, me.actor.user_id)
+        await live.join(self, self._channel)
+
+    async def _receive(self, name: str, item: object, version: int) -> bool:
+        if name != self._channel:
+            return False
+        me = await asyncio.to_thread(session_lookup, self._digest)
+        if not live_feed.channel_allowed(me.actor if me else None, name):
+            self.reset()
+            return False
+        self.unread = int(item)
+        return True
 
     @rx.event
     async def open_inbox(self, is_open: bool):

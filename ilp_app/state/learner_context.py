@@ -250,6 +250,3 @@ class LearnerContextState(SessionState):
         yield events
         if changed:
             self._announce()
-
-
-live.follow_plans_with(LearnerContextState)

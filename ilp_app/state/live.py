@@ -1,326 +1,225 @@
-"""Live updates between browsers, through Reflex shared states.
+"""Live updates: push committed changes into the private state of every tab that watches them.
 
-Only *viewers* link to a shared state, and only after the services authorised them:
+The path of a change (a learner's tick, say):
 
-* ``GroupBoard`` (token ``group<id>``): the staff overview rows of one group.
-* ``ProjectorBoard`` (token ``projector<id>``): the class-safe tiles of the same group.
-* ``PlanPulse`` (token ``learner<id>``): the browsers showing a learner's plan. When the plan
-  changes, each of them reloads its own copy, filtered for whoever signed in there.
-* ``InboxPulse`` (token ``user<id>``): one person's unread notification count.
-* ``RosterPulse`` (token ``roster<id>``): the browsers showing a staff member's home. When an
-  administrator connects or disconnects their learners, each reloads its list (see :func:`roster_changed`).
+1. The event's service commits; the state calls :func:`announce` with the learners and people
+   the change touched (``services.outbox``).
+2. :class:`LivePush` reads what the screens need in one unit of work, off the event loop
+   (``services.live_feed.feed_build``).
+3. For each channel in that feed, it raises the channel's version and pushes the item into
+   every registered viewer's own page state with ``app.modify_state``; the page's ``_receive``
+   re-checks the viewer's session and permission first, and says whether to keep it.
 
-Learners never link to a group: their events write to the boards through
-``app.modify_state`` (see :func:`publish`), so a tick costs one delta per *viewer*, not one per
-learner in the class. The boards are caches, rebuilt from the database whenever a viewer joins.
+Viewers join a channel (:func:`join`) only after the services authorised the page, and refresh
+their entry with a heartbeat (:func:`heartbeat`), which also tells them when they missed a push.
+There are no shared states: every tab holds its own copy, and no client can connect under a
+channel's name. The first change is pushed at once; changes that follow within
+:data:`COALESCE_SECONDS` go out together.
+
+The app binds this module at start-up (:func:`bind`); nothing here imports the app.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass, field
 
 import reflex as rx
 
-from ilp_app.db.engine import session_scope
-from ilp_app.db.models import Group
-from ilp_app.services import notifications, overview
-from ilp_app.services.overview import OverviewRow, ProjectorTile
+from ilp_app.services import live_feed
+from ilp_app.services.live_registry import Viewer, ViewerRegistry
+from ilp_app.services.uow import unit_of_work
 
 log = logging.getLogger("ilp.live")
 
-
-class GroupBoard(rx.SharedState):
-    group_id: int = 0
-    group_name: str = ""
-    rows: list[OverviewRow] = []
-
-
-class ProjectorBoard(rx.SharedState):
-    group_id: int = 0
-    group_name: str = ""
-    tiles: list[ProjectorTile] = []
-
-
-class PlanPulse(rx.SharedState):
-    version: int = 0
-
-
-class InboxPulse(rx.SharedState):
-    unread: int = 0
-
-
-class RosterPulse(rx.SharedState):
-    version: int = 0
-
-
-LIVE_STATES = (GroupBoard, ProjectorBoard, PlanPulse, InboxPulse, RosterPulse)
-
-
-def group_token(group_id: int) -> str:
-    return f"group{group_id}"
-
-
-def projector_token(group_id: int) -> str:
-    return f"projector{group_id}"
-
-
-def learner_token(learner_id: int) -> str:
-    return f"learner{learner_id}"
-
-
-def user_token(user_id: int) -> str:
-    return f"user{user_id}"
-
-
-def roster_token(user_id: int) -> str:
-    return f"roster{user_id}"
-
-
-async def link(state: rx.State, cls: type[rx.SharedState], token: str) -> rx.SharedState:
-    """Link this client's ``cls`` to ``token`` (call only after authorising the viewer)."""
-    shared = await state.get_state(cls)
-    return await shared._link_to(token)
-
-
-async def unlink_all(state: rx.State) -> list:
-    """Leave every shared state (on sign-out); returns the events that restore private copies."""
-    events = []
-    for cls in LIVE_STATES:
-        shared = await state.get_state(cls)
-        if shared._linked_to:
-            events.extend(await shared._unlink() or [])
-    return events
-
-
-def _app():
-    from ilp_app.ilp_app import app  # the app object exists once the server runs
-
-    return app
-
-
-def _replace(items: list, key: str, fresh: dict) -> list | None:
-    """``items`` with the entries whose ``key`` is in ``fresh`` replaced; None if none matched."""
-    hit = False
-    out = []
-    for item in items:
-        new = fresh.get(getattr(item, key))
-        if new is not None:
-            hit = True
-            out.append(new)
-        else:
-            out.append(item)
-    return out if hit else None
-
-
-#: Private states that show a learner's plan; each has ``_follow(learner_id)`` to reload it.
-_plan_followers: list[type[rx.State]] = []
-
-
-def follow_plans_with(cls: type[rx.State]) -> None:
-    _plan_followers.append(cls)
-
-
-async def publish(
-    *, learner_ids: set[int], user_ids: set[int], skip: dict[int, set[str]] | None = None
-) -> None:
-    """Tell every open screen about committed changes: boards, plan pages, notification counters.
-
-    ``skip`` maps a learner to browsers that already show the change (the ones that made it).
-    """
-    if not learner_ids and not user_ids:
-        return
-    skip = skip or {}
-    with session_scope() as s:
-        boards: dict[int, Group] = {}
-        for lid in learner_ids:
-            for gid in overview.learner_group_ids(session=s, learner_id=lid):
-                boards.setdefault(gid, s.get(Group, gid))
-        rows: dict[int, OverviewRow] = {}
-        tiles: dict[int, ProjectorTile] = {}
-        if boards:
-            # A learner's row is the same on every board, so it is built once.
-            data = overview.group_board_rebuild(
-                session=s, group=next(iter(boards.values())), learner_ids=sorted(learner_ids)
-            )
-            rows = {r.learner_id: r for r in data.rows}
-            tiles = {t.learner_id: t for t in data.tiles}
-        unread = {uid: notifications.unread_count(session=s, user_id=uid) for uid in user_ids}
-    app = _app()
-    for gid in boards:
-        async with app.modify_state(
-            rx.BaseStateToken(ident=group_token(gid), cls=GroupBoard)
-        ) as root:
-            board = await root.get_state(GroupBoard)
-            if (
-                board.group_id == gid
-                and (new := _replace(board.rows, "learner_id", rows)) is not None
-            ):
-                board.rows = new
-        async with app.modify_state(
-            rx.BaseStateToken(ident=projector_token(gid), cls=ProjectorBoard)
-        ) as root:
-            board = await root.get_state(ProjectorBoard)
-            if (
-                board.group_id == gid
-                and (new := _replace(board.tiles, "learner_id", tiles)) is not None
-            ):
-                board.tiles = new
-    for lid in learner_ids:
-        async with app.modify_state(
-            rx.BaseStateToken(ident=learner_token(lid), cls=PlanPulse)
-        ) as root:
-            pulse = await root.get_state(PlanPulse)
-            pulse.version += 1
-            followers = set(pulse._linked_from) - skip.get(lid, set())
-        # Each browser reloads its own copy: what a parent may see differs from what a mentor may.
-        gone = set()
-        for client in followers:
-            for cls in _plan_followers:
-                async with app.modify_state(rx.BaseStateToken(ident=client, cls=cls)) as root:
-                    if (await root.get_state(cls))._follow(lid) is False:
-                        gone.add(client)
-        if gone:  # signed out or expired: stop reloading plans for them
-            async with app.modify_state(
-                rx.BaseStateToken(ident=learner_token(lid), cls=PlanPulse)
-            ) as root:
-                (await root.get_state(PlanPulse))._linked_from.difference_update(gone)
-    for uid, count in unread.items():
-        async with app.modify_state(
-            rx.BaseStateToken(ident=user_token(uid), cls=InboxPulse)
-        ) as root:
-            inbox = await root.get_state(InboxPulse)
-            inbox.unread = count
-
-
-async def publish_safely(**kwargs) -> None:
-    """Like :func:`publish`, but a failure to push never undoes or hides a committed change."""
-    try:
-        await publish(**kwargs)
-    except Exception:  # the change is saved; screens catch up on their next load
-        log.exception("live update failed for %s", kwargs.get("learner_ids"))
-
-
-#: Changes of the last moments, announced together: in a lesson thirty learners tick within
-#: seconds of each other, and one board update per window beats one per tick.
+#: Changes that arrive while a push is going out wait at most this long to go out together.
 COALESCE_SECONDS = 0.1
-_batch: dict[str, object] = {"learners": set(), "users": set(), "skip": {}}
-_flusher: asyncio.Task | None = None
 
 
-async def _flush_after_window() -> None:
-    global _flusher
-    await asyncio.sleep(COALESCE_SECONDS)
-    learners, users, skip = _batch["learners"], _batch["users"], _batch["skip"]
-    _batch.update(learners=set(), users=set(), skip={})
-    _flusher = None
-    await publish_safely(learner_ids=learners, user_ids=users, skip=skip)
+@dataclass
+class _Batch:
+    learners: set[int] = field(default_factory=set)
+    users: set[int] = field(default_factory=set)
+    rosters: set[int] = field(default_factory=set)
+    erased: dict[int, set[int]] = field(default_factory=dict)
+    skip: dict[str, set[str]] = field(default_factory=dict)  # channel -> tabs that already show it
+
+    def __bool__(self) -> bool:
+        return bool(self.learners or self.users or self.rosters or self.erased)
 
 
-def announce(*, learner_ids: set[int], user_ids: set[int], skip_client: str = "") -> None:
-    """Publish shortly after the current event has finished, together with other recent changes.
-
-    The event that made the change may itself be linked to the boards it changes (a learner
-    follows their own plan, a mentor their group); writing to them from inside that event would
-    race with the event saving its own copy of them. A task that starts after the event avoids it,
-    and the person who acted gets their answer before the broadcast goes out.
-    """
-    global _flusher
-    if not learner_ids and not user_ids:
-        return
-    _batch["learners"].update(learner_ids)
-    _batch["users"].update(user_ids)
-    if skip_client:
-        for lid in learner_ids:
-            _batch["skip"].setdefault(lid, set()).add(skip_client)
-    if _flusher is None:
-        _flusher = asyncio.get_running_loop().create_task(_flush_after_window())
+def _feed(batch: _Batch) -> live_feed.Feed:
+    with unit_of_work() as s:
+        return live_feed.feed_build(
+            session=s,
+            learner_ids=batch.learners,
+            user_ids=batch.users,
+            roster_user_ids=batch.rosters,
+            erased=batch.erased,
+        )
 
 
-#: Private states that list a person's learners; each has ``_follow_roster(user_id)`` to reload it.
-_roster_followers: list[type[rx.State]] = []
+class LivePush:
+    """Pushes batches of changes to the viewers in ``registry`` through ``modify_state``."""
+
+    def __init__(self, *, modify_state, registry: ViewerRegistry, is_connected=None):
+        self.modify_state = modify_state
+        self.registry = registry
+        self.is_connected = is_connected
+        self._pending = _Batch()
+        self._task: asyncio.Task | None = None
+        self._classes: dict[str, type[rx.State]] = {}
+
+    # --- announcing ---
+
+    def announce(
+        self,
+        *,
+        learner_ids=(),
+        user_ids=(),
+        roster_user_ids=(),
+        erased: dict[int, set[int]] | None = None,
+        skip_client: str = "",
+    ) -> None:
+        batch = self._pending
+        batch.learners.update(learner_ids)
+        batch.users.update(user_ids)
+        batch.rosters.update(roster_user_ids)
+        for gid, lids in (erased or {}).items():
+            batch.erased.setdefault(gid, set()).update(lids)
+        if skip_client:
+            for lid in learner_ids:
+                batch.skip.setdefault(live_feed.channel(live_feed.PLAN, lid), set()).add(
+                    skip_client
+                )
+        if batch and (self._task is None or self._task.done()):
+            self._task = asyncio.get_running_loop().create_task(self._pump())
+
+    async def _pump(self) -> None:
+        """Push at once, then whatever arrived meanwhile, one window apart."""
+        while self._pending:
+            batch, self._pending = self._pending, _Batch()
+            try:
+                await self.deliver(batch)
+            except Exception:  # the change is saved; heartbeats bring the screens up to date
+                log.exception("live push failed")
+            await asyncio.sleep(COALESCE_SECONDS)
+
+    async def settle(self) -> None:
+        """Wait until every announced change has been pushed (for tests and shutdown)."""
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+    # --- delivering ---
+
+    async def deliver(self, batch: _Batch) -> None:
+        feed = await asyncio.to_thread(_feed, batch)
+        for name, item in feed.items():
+            version = await self.registry.bump(name)
+            viewers = [
+                v
+                for v in await self.registry.viewers(name)
+                if v.client_token not in batch.skip.get(name, ())
+            ]
+            await asyncio.gather(*(self._deliver_one(name, v, item, version) for v in viewers))
+
+    async def _deliver_one(self, name: str, viewer: Viewer, item: object, version: int) -> None:
+        try:
+            cls = self._state_class(viewer.state)
+            if cls is None or (
+                self.is_connected is not None and not await self.is_connected(viewer.client_token)
+            ):
+                keep = False  # a closed tab: never recreate its state just to push into it
+            else:
+                async with self.modify_state(
+                    rx.BaseStateToken(ident=viewer.client_token, cls=cls)
+                ) as root:
+                    page = await root.get_state(cls)
+                    keep = await page._receive(name, item, version)
+            if not keep:
+                await self.registry.leave(name, viewer)
+        except Exception:
+            log.exception("live push to one viewer of %s failed", name)
+
+    def _state_class(self, full_name: str) -> type[rx.State] | None:
+        cls = self._classes.get(full_name)
+        if cls is None:
+            try:
+                cls = rx.State.get_class_substate(tuple(full_name.split(".")[1:]))
+            except ValueError:
+                return None
+            self._classes[full_name] = cls
+        return cls
 
 
-def follow_rosters_with(cls: type[rx.State]) -> None:
-    _roster_followers.append(cls)
+_live: LivePush | None = None
 
 
-async def _publish_rosters(user_ids: set[int]) -> None:
-    app = _app()
-    for uid in sorted(user_ids):
-        async with app.modify_state(
-            rx.BaseStateToken(ident=roster_token(uid), cls=RosterPulse)
-        ) as root:
-            pulse = await root.get_state(RosterPulse)
-            pulse.version += 1
-            followers = set(pulse._linked_from)
-        gone = set()
-        for client in followers:
-            for cls in _roster_followers:
-                async with app.modify_state(rx.BaseStateToken(ident=client, cls=cls)) as root:
-                    if (await root.get_state(cls))._follow_roster(uid) is False:
-                        gone.add(client)
-        if gone:  # signed out, or someone else signed in there: stop reloading for them
-            async with app.modify_state(
-                rx.BaseStateToken(ident=roster_token(uid), cls=RosterPulse)
-            ) as root:
-                (await root.get_state(RosterPulse))._linked_from.difference_update(gone)
+def bind(push: LivePush) -> None:
+    """Called once by the app at start-up."""
+    global _live
+    _live = push
 
 
-async def _publish_rosters_safely(user_ids: set[int]) -> None:
-    try:
-        await _publish_rosters(user_ids)
-    except Exception:  # the change is saved; homes catch up on their next load
-        log.exception("live roster update failed for %s", user_ids)
+def current() -> LivePush | None:
+    return _live
 
 
-#: Pushes running after their event ended. The event loop keeps only weak references to tasks, so
-#: one nobody holds may be collected before it has run; each stays here until it is done.
-_pushes: set[asyncio.Task] = set()
+# --- what states call ---
 
 
-def _push(coroutine) -> None:
-    task = asyncio.get_running_loop().create_task(coroutine)
-    _pushes.add(task)
-    task.add_done_callback(_pushes.discard)
+def announce(
+    *,
+    learner_ids=(),
+    user_ids=(),
+    roster_user_ids=(),
+    erased: dict[int, set[int]] | None = None,
+    skip_client: str = "",
+) -> None:
+    """After a committed change: tell every screen that watches what it touched."""
+    if _live is not None:
+        _live.announce(
+            learner_ids=learner_ids,
+            user_ids=user_ids,
+            roster_user_ids=roster_user_ids,
+            erased=erased,
+            skip_client=skip_client,
+        )
 
 
 def roster_changed(user_ids: set[int]) -> None:
-    """After the current event: the open homes of these people reload the learners they list."""
-    if user_ids:
-        _push(_publish_rosters_safely(set(user_ids)))
-
-
-async def _drop_learner(learner_id: int, group_ids: set[int]) -> None:
-    """Take a learner who no longer exists off the boards of the groups they were in."""
-    app = _app()
-    for gid in sorted(group_ids):
-        async with app.modify_state(
-            rx.BaseStateToken(ident=group_token(gid), cls=GroupBoard)
-        ) as root:
-            board = await root.get_state(GroupBoard)
-            if any(r.learner_id == learner_id for r in board.rows):
-                board.rows = [r for r in board.rows if r.learner_id != learner_id]
-        async with app.modify_state(
-            rx.BaseStateToken(ident=projector_token(gid), cls=ProjectorBoard)
-        ) as root:
-            board = await root.get_state(ProjectorBoard)
-            if any(t.learner_id == learner_id for t in board.tiles):
-                board.tiles = [t for t in board.tiles if t.learner_id != learner_id]
-
-
-async def _drop_learner_safely(learner_id: int, group_ids: set[int]) -> None:
-    try:
-        await _drop_learner(learner_id, group_ids)
-    except Exception:  # the erasure is saved; boards rebuild from the database when next opened
-        log.exception("live board update failed after erasing learner %s", learner_id)
+    """After an administrator's change: the open homes of these people reload their learners."""
+    announce(roster_user_ids=set(user_ids))
 
 
 def learner_erased(learner_id: int, group_ids: set[int]) -> None:
-    """After the current event: an erased learner's name leaves the open boards of their groups.
+    """After an erasure: the learner leaves the open boards of the groups they were in."""
+    announce(erased={gid: {learner_id} for gid in group_ids})
 
-    :func:`publish` cannot do it: it finds a learner's boards through their enrollments, which
-    the erasure deleted, and the boards are cached (and persisted) until a viewer rebuilds them.
+
+def _viewer(state: rx.State) -> Viewer:
+    return Viewer(state.router.session.client_token, type(state).get_full_name())
+
+
+async def join(state: rx.State, name: str) -> int:
+    """Register this tab's ``state`` as a viewer of channel ``name`` (after authorising it).
+
+    Returns the channel's version, which the page keeps to notice a missed push.
     """
-    if group_ids:
-        _push(_drop_learner_safely(learner_id, set(group_ids)))
+    if _live is None:
+        return 0
+    try:
+        return await _live.registry.join(name, _viewer(state))
+    except Exception:  # the registry is down: the page shows what it loaded, and heals later
+        log.exception("could not register a viewer of %s", name)
+        return -1
+
+
+async def leave(state: rx.State, name: str) -> None:
+    if _live is None or not name:
+        return
+    try:
+        await _live.registry.leave(name, _viewer(state))
+    except Exception:
+        log.exception("could not unregister a viewer of %s", name)

@@ -6,6 +6,7 @@ but every handler asks the services again: the buttons are a convenience, not th
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import reflex as rx
@@ -15,7 +16,7 @@ from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.permissions import Action
 from ilp_app.domain.plans import NOTE_VISIBILITY_LABELS, NoteVisibility
 from ilp_app.domain.roles import Role
-from ilp_app.services import history, lifecycle, plan_activity, plan_edit, plan_read
+from ilp_app.services import history, lifecycle, live_feed, plan_activity, plan_edit, plan_read
 from ilp_app.services.directory import LearnerRow, parent_home
 from ilp_app.services.guard import authorize
 from ilp_app.services.history import ChangeView
@@ -26,7 +27,8 @@ from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.learner_context import LearnerContextState
 from ilp_app.state.reviews import ReviewState
-from ilp_app.state.session import SessionState
+from ilp_app.state.session import SessionState, session_lookup
+from ilp_app.state.templates import TemplateUpdatesState
 
 OBJECTIVE_FIELD_PREFIX = "objective-"
 CARRY_GOAL_PREFIX = "carry-goal-"
@@ -69,6 +71,8 @@ class PlanState(SessionState):
     history_open: bool = False
 
     _plan_id: int = 0
+    _channel: str = ""
+    _version: int = 0
     _outbox: tuple[set[int], set[int]] = (set(), set())
 
     visibility_options: list[dict[str, str]] = [
@@ -120,8 +124,15 @@ class PlanState(SessionState):
         context_state = await self.get_state(LearnerContextState)
         context_state._show_learner(self.plan.learner_id if self.plan is not None else 0)
         review_state = await self.get_state(ReviewState)
+        watching = (
+            live_feed.channel(live_feed.PLAN, self.plan.learner_id) if self.plan is not None else ""
+        )
+        if watching != self._channel:
+            await live.leave(self, self._channel)
+            self._channel = watching
+        if watching:
+            self._version = await live.join(self, watching)
         if self.plan is not None:
-            await live.link(self, live.PlanPulse, live.learner_token(self.plan.learner_id))
             try:
                 review_state._load(self.plan.learner_id)
             except DomainError:
@@ -514,22 +525,42 @@ class PlanState(SessionState):
         ):
             yield event
 
-    def _follow(self, learner_id: int) -> bool:
-        """Called from another browser's change: reload the plan if this page still shows it.
+    async def _receive(self, name: str, item: object, version: int) -> bool:
+        """Another tab changed the learner shown here: reload this tab's own copy of the page.
 
-        Returns False when this browser should stop following (nobody is signed in here any more).
+        Each tab reloads for whoever is signed in there, so a parent never receives what only
+        staff may read. Returns False to stop watching (nobody may see it here any more).
         """
-        if self.plan is None or self.plan.learner_id != learner_id or not self._plan_id:
-            return True
-        me = self._current()
-        if me is None:
-            self.reset()
+        if name != self._channel or self.plan is None:
             return False
+        me = await asyncio.to_thread(session_lookup, self._digest)
+        if not live_feed.channel_allowed(me.actor if me else None, name):
+            self.reset()
+            await self._watch()
+            return False
+        self._version = version
         try:
-            self._show(self._plan_id, me)
+            await asyncio.to_thread(self._show, self._plan_id, me)
         except DomainError:
             self.reset()  # no longer allowed to see it: show nothing rather than stale data
+        for follower in (LearnerContextState, ReviewState, TemplateUpdatesState):
+            await asyncio.to_thread((await self.get_state(follower))._follow, item)
         return True
+
+    @rx.event
+    async def heartbeat(self, _tick: str = ""):
+        """Every few seconds: stay registered for the shown learner, and catch up if behind."""
+        if not self._channel:
+            return None
+        version = await live.join(self, self._channel)
+        if version >= 0 and version != self._version:
+            me = self._current()
+            self._version = version
+            try:
+                await asyncio.to_thread(self._show, self._plan_id, me)
+            except DomainError as error:
+                return self._fail(me, error)
+        return None
 
     # --- dialogs (goal, task, link, focus area) ---
 
@@ -642,6 +673,3 @@ class PlanState(SessionState):
     @rx.var
     def has_plan(self) -> bool:
         return self.plan is not None
-
-
-live.follow_plans_with(PlanState)

@@ -269,6 +269,3 @@ class ReviewState(SessionState):
             self.dashboard = None
             return self._refusal(me, error)
         return None
-
-
-live.follow_plans_with(ReviewState)

@@ -1,12 +1,15 @@
 """The signed-in session, shared by every page state.
 
-The browser holds a random session token in a cookie; the server stores only its keyed hash.
-Every event re-derives the person from that token through ``services.auth`` (the Reflex client
-token is not a credential), so a revoked or expired session stops working at the next click.
+The browser holds a random session token in an ``HttpOnly`` cookie that only HTTP responses
+set (``ilp_app.web.auth_routes``); the server stores only its keyed digest. The event socket
+carries that digest in, never the token (``ilp_app.web.socket_gate``), and the event guard
+(``ilp_app.state.guard``) looks the person up before every event: the Reflex client token is
+not a credential, and a revoked or expired session stops working at the next event.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 
 import reflex as rx
@@ -17,33 +20,40 @@ from ilp_app.domain.roles import ROLE_LABELS, Role, parse_role
 from ilp_app.services import auth, directory
 from ilp_app.services.auth import CurrentUser
 from ilp_app.services.uow import unit_of_work
-from ilp_app.settings import get_settings
-from ilp_app.state.live import unlink_all
 
 log = logging.getLogger("ilp.state")
-
-_settings = get_settings()
 
 MSG_SIGNED_OUT = "You have been signed out."
 MSG_UNEXPECTED = "Something went wrong on our side. Nothing was changed; please try again."
 
+#: The person the guard found for the event being handled: (session digest, person or None).
+current_event_user: contextvars.ContextVar[tuple[str, CurrentUser | None] | None] = (
+    contextvars.ContextVar("current_event_user", default=None)
+)
+
+
+def session_lookup(digest: str) -> CurrentUser | None:
+    """The valid session behind ``digest`` (blocking: call it off the event loop)."""
+    if not digest:
+        return None
+    with unit_of_work() as s:
+        return auth.current_user(session=s, digest=digest)
+
 
 class SessionState(rx.State):
-    """Identity shown in the header, and the session cookie. Holds nothing private."""
+    """Identity shown in the header. Holds nothing private, and no bearer token."""
 
-    session_token: str = rx.Cookie(
-        "",
-        name="ilp_session",
-        path="/",
-        same_site="strict",
-        secure=_settings.cookie_secure or None,
-        max_age=_settings.session_absolute_hours * 3600,
-    )
     user_name: str = ""
     active_role: str = ""
     role_options: list[dict[str, str]] = []
     # Set when a page was refused because the person's school has switched ILPs off (shown by app_shell).
     ilp_notice: str = ""
+    # Whose page data this tree holds: the session's row id ("" for nobody). The guard empties the
+    # tree before anything is sent when the connection's session is not this one.
+    _owner: str = ""
+    # The keyed digest of that session (not a bearer token: only the socket gate makes it, from
+    # the cookie), so a push outside an event can check the session is still valid.
+    _digest: str = ""
 
     # --- helpers for subclasses (backend only: names start with "_") ---
 
@@ -53,10 +63,18 @@ class SessionState(rx.State):
         except AttributeError:
             return ""
 
+    def _session_digest(self) -> str:
+        found = current_event_user.get()
+        return found[0] if found is not None else self._digest
+
     def _current(self) -> CurrentUser | None:
-        """The signed-in person for this event, checked against the database."""
-        with unit_of_work() as s:
-            me = auth.current_user(session=s, token=self.session_token)
+        """The signed-in person for this event, checked against the database.
+
+        Inside an event the guard has looked it up already; a push from another person's change
+        (outside any event) looks it up again.
+        """
+        found = current_event_user.get()
+        me = found[1] if found is not None else session_lookup(self._digest)
         if me is None:
             self._forget_identity()
         else:
@@ -128,23 +146,12 @@ class SessionState(rx.State):
     # --- events ---
 
     @rx.event
-    async def sign_out(self):
-        token = self.session_token
-        with unit_of_work() as s:
-            auth.sign_out(session=s, token=token)
-        # Stop following groups, plans and the inbox: the next person at this browser sees nothing.
-        restore = await unlink_all(self)
-        await self._reset_session_tree()
-        self.session_token = ""
-        return [*restore, rx.redirect(routes.LOGIN), rx.toast.info(MSG_SIGNED_OUT)]
-
-    @rx.event
     def switch_role(self, role: str):
         """Show the home and navigation of another role this person holds."""
         wanted = parse_role(role)
         try:
             with unit_of_work() as s:
-                auth.role_switch(session=s, token=self.session_token, role=wanted)
+                auth.role_switch(session=s, digest=self._session_digest(), role=wanted)
         except DomainError as error:
             return self._refusal(self._current(), error)
         me = self._current()

@@ -505,6 +505,3 @@ class TemplateUpdatesState(SessionState):
             self._load(self.shown_plan_id)
         except DomainError:
             self.reset()
-
-
-live.follow_plans_with(TemplateUpdatesState)

@@ -15,13 +15,15 @@ from sqlmodel import Session, select
 
 from ilp_app.db.models import Enrollment, Group, User
 from ilp_app.domain.errors import ValidationFailed
-from ilp_app.services import relationships, users
+from ilp_app.services import live_feed, relationships, users
 from ilp_app.services.erasure import erased_name, learner_erase
+from ilp_app.services.live_registry import MemoryRegistry, Viewer
 from ilp_app.services.overview import OverviewRow, ProjectorTile
 from ilp_app.services.people_admin import MSG_ERASED
 from ilp_app.state import admin_privacy as privacy_state
 from ilp_app.state import live
 from ilp_app.state.admin_privacy import AdminPrivacyState
+from ilp_app.state.group import GroupPageState, ProjectorPageState
 from tests.support.school import build_school
 from tests.support.services import call, load_actors, signed_in
 
@@ -132,7 +134,7 @@ def test_anonymising_clears_the_roster_keys_of_the_enrollments_it_keeps(engine, 
 
 
 class Boards:
-    """The shared states of a running app, kept per token, as ``app.modify_state`` hands them out."""
+    """The state trees of a running app's tabs, per client token, as ``app.modify_state`` hands them out."""
 
     def __init__(self) -> None:
         self.roots: dict[str, rx.State] = {}
@@ -141,9 +143,6 @@ class Boards:
     async def modify_state(self, token):
         yield self.roots.setdefault(token.ident, rx.State())
 
-    async def board(self, cls, ident: str):
-        return await self.roots.setdefault(ident, rx.State()).get_state(cls)
-
 
 async def test_an_erased_learner_leaves_the_open_boards_and_their_teachers_homes(
     engine, school, actors, monkeypatch
@@ -151,19 +150,24 @@ async def test_an_erased_learner_leaves_the_open_boards_and_their_teachers_homes
     gid = tutor_group_id(engine)
     lid, other = school.id("learner"), school.id("learner2")
     app = Boards()
-    monkeypatch.setattr(live, "_app", lambda: app)
-    board = await app.board(live.GroupBoard, live.group_token(gid))
-    board.group_id, board.rows = (
-        gid,
-        [
-            OverviewRow(learner_id=lid, name="Learner Person"),
-            OverviewRow(learner_id=other, name="Someone Else"),
-        ],
+    # The teacher has the group's overview open in one tab and its projector in another.
+    overview = await signed_in(GroupPageState, engine, school.id("teacher"), "teacher")
+    app.roots["tab-overview"] = overview._get_root_state()
+    overview.loaded, overview._channel = True, live_feed.channel(live_feed.GROUP, gid)
+    overview.rows = [
+        OverviewRow(learner_id=lid, name="Learner Person"),
+        OverviewRow(learner_id=other, name="Someone Else"),
+    ]
+    projector = await signed_in(ProjectorPageState, engine, school.id("teacher"), "teacher")
+    app.roots["tab-projector"] = projector._get_root_state()
+    projector.loaded, projector._channel = True, live_feed.channel(live_feed.PROJECTOR, gid)
+    projector.tiles = [ProjectorTile(learner_id=lid, first_name="Learner", initials="LP")]
+    push = live.LivePush(modify_state=app.modify_state, registry=MemoryRegistry())
+    await push.registry.join(
+        overview._channel, Viewer("tab-overview", GroupPageState.get_full_name())
     )
-    tiles = await app.board(live.ProjectorBoard, live.projector_token(gid))
-    tiles.group_id, tiles.tiles = (
-        gid,
-        [ProjectorTile(learner_id=lid, first_name="Learner", initials="LP")],
+    await push.registry.join(
+        projector._channel, Viewer("tab-projector", ProjectorPageState.get_full_name())
     )
 
     erased: list[tuple[int, set[int]]] = []
@@ -190,6 +194,6 @@ async def test_an_erased_learner_leaves_the_open_boards_and_their_teachers_homes
         school.id("teacher")
     } in rosters  # so does the home of the teacher of the learner's class
 
-    await live._drop_learner(lid, {gid})
-    assert [r.learner_id for r in board.rows] == [other]
-    assert tiles.tiles == []
+    await push.deliver(live._Batch(erased={gid: {lid}}))
+    assert [r.learner_id for r in overview.rows] == [other]
+    assert projector.tiles == []

@@ -12,15 +12,14 @@ import pytest
 from reflex.istate.data import PageData
 from reflex_base.constants import RouteArgType
 
-from ilp_app.services import auth, plan_edit
+from ilp_app.services import plan_edit
 from ilp_app.services.learner_context import context_item_add
-from ilp_app.services.uow import unit_of_work
 from ilp_app.state import plan as plan_state
 from ilp_app.state.learner_context import LearnerContextState
 from ilp_app.state.plan import PlanState
 from ilp_app.state.reviews import ReviewState
 from tests.support.school import build_school
-from tests.support.services import call, load_actors, signed_in
+from tests.support.services import call, guard_event, load_actors, signed_in, tab_sign_out
 
 STAFF_ITEM = "CANARY-reading-age-two-years-behind"
 
@@ -87,7 +86,7 @@ async def test_a_plan_opened_after_the_session_ended_shows_no_context(engine, sc
     mine, _ = plans
     state = await signed_in(PlanState, engine, school.id("mentor"), "mentor")
     await open_plan(state, mine)
-    with unit_of_work() as s:
-        auth.sign_out(session=s, token=state.session_token)
+    tab_sign_out(state)
+    await guard_event(state)
     assert await open_plan(state, mine)  # sent to the sign-in page
     assert await shown(state) == (0, [], "")

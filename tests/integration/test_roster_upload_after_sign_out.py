@@ -14,13 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from ilp_app.services import auth
-from ilp_app.services.uow import unit_of_work
 from ilp_app.state import admin_import
 from ilp_app.state.admin_import import AdminImportState
-from ilp_app.state.session import SessionState
 from tests.support.school import build_school
-from tests.support.services import signed_in
+from tests.support.services import guard_event, signed_in, tab_sign_out
 
 MANIFEST = (
     "propertyName,value\nmanifest.version,1.0\noneroster.version,1.1\nfile.orgs,bulk\n"
@@ -107,8 +104,7 @@ def sign_out_during(monkeypatch, name: str, state: AdminImportState) -> None:
 
     def step(*args):
         result = real(*args)
-        with unit_of_work() as s:
-            auth.sign_out(session=s, token=state.session_token)
+        tab_sign_out(state)
         return result
 
     monkeypatch.setattr(admin_import, name, step)
@@ -153,7 +149,8 @@ async def test_signing_out_deletes_the_checked_file_the_page_was_holding(engine,
     await run(state, "check_file", upload(roster_zip()))
     [path] = stored
     assert state.report_status == "checked" and path.exists()
-    await (await state.get_state(SessionState)).sign_out()
+    tab_sign_out(state)  # signed out in another tab; this tab's next event finds it out
+    await guard_event(state)
     assert state.report_status == "" and state._upload_path == ""
     assert not path.exists()
 

@@ -1,9 +1,10 @@
-"""Reaching the sign-in page, or signing in, clears what an earlier person left in the tab.
+"""A tab's page data belongs to the session that filled it: any other session empties it first.
 
 Every page state is sent to the browser in full at each page load, so what a signed-out (or
-expired) person's pages held must go. Redis loads only the states an event needs: the sign-in
-event loads the login page's state, not the page states of the person before, which must still
-be emptied. The Redis tests run against ``ILP_TEST_REDIS_URL`` (skipped without).
+expired) person's pages held must go before the next event runs, and so before any snapshot.
+The event guard does it whenever the connection's session is not the tree's owner. Redis loads
+only the states an event needs: page states the event did not load must still be emptied. The
+Redis tests run against ``ILP_TEST_REDIS_URL`` (skipped without).
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ from ilp_app.db.models import AuthSession, User
 from ilp_app.services import auth
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.learner_report import LearnerReportState
-from ilp_app.state.login import LoginState
 from tests.support.school import build_school
-from tests.support.services import signed_in
+from tests.support.services import guard_event, sign_in_tab, signed_in, tab_sign_out
 
 REDIS_URL = os.environ.get("ILP_TEST_REDIS_URL", "").strip()
 OTHER_PASSWORD = "another-family-2026"
@@ -66,16 +66,16 @@ def _token_for(engine, user_id: int, role: str) -> str:
     return token
 
 
-async def test_signing_in_empties_page_states_the_sign_in_did_not_load(
+async def test_another_session_arriving_empties_page_states_the_event_did_not_load(
     engine, school, redis_states
 ):
     from reflex.istate.manager.token import BaseStateToken
 
     manager, tab = redis_states
-    # A parent opened their child's overview; the tab was left signed in, and the session ran out.
+    # A parent opened their child's overview in this tab.
     async with manager.modify_state(BaseStateToken(ident=tab, cls=LearnerReportState)) as root:
         report = await root.get_state(LearnerReportState)
-        report.session_token = _token_for(engine, school.id("parent"), "parent")
+        sign_in_tab(report, _token_for(engine, school.id("parent"), "parent"))
         assert report._show(str(school.id("learner"))) is None
         assert report.overview is not None
     with Session(engine) as s:
@@ -84,27 +84,33 @@ async def test_signing_in_empties_page_states_the_sign_in_did_not_load(
         email = other.email
         s.add(other)
         s.commit()
+    with unit_of_work() as s:
+        other_token = auth.sign_in(session=s, email=email, password=OTHER_PASSWORD).token
 
-    # Another parent signs in on the same tab: only the login page's state is loaded for it.
-    async with manager.modify_state(BaseStateToken(ident=tab, cls=LoginState)) as root:
-        login = await root.get_state(LoginState)
-        async for _ in login.submit({"email": email, "password": OTHER_PASSWORD}):
-            pass
-        assert login.error == ""
+    # Another parent's cookie arrives on the same tab: only the session state is loaded for it.
+    from ilp_app.state.session import SessionState
+
+    async with manager.modify_state(BaseStateToken(ident=tab, cls=SessionState)) as root:
+        session_state = await root.get_state(SessionState)
+        await guard_event(session_state, security.token_digest(other_token))
 
     async with manager.modify_state(BaseStateToken(ident=tab, cls=LearnerReportState)) as root:
         report = await root.get_state(LearnerReportState)
         assert report.overview is None and not report.loaded
 
 
-async def test_the_sign_in_page_empties_the_pages_of_a_session_that_ended(engine, school):
+async def test_a_session_that_ended_elsewhere_empties_the_tab_at_its_next_event(engine, school):
     report = await signed_in(LearnerReportState, engine, school.id("parent"), "parent")
     assert report._show(str(school.id("learner"))) is None and report.overview is not None
-    token = report.session_token
-    with unit_of_work() as s:  # the session ends elsewhere (expired, or signed out in another tab)
-        auth.sign_out(session=s, token=token)
-    login = await report.get_state(LoginState)
-    await login.load()
+    await guard_event(report)  # still the owner: nothing is emptied
+    assert report.overview is not None
+    tab_sign_out(report)  # the session ends elsewhere (expired, or signed out in another tab)
+    await guard_event(report)
     assert report.overview is None and not report.loaded
-    # The browser's cookie is left alone: another tab may have signed in with a new one meanwhile.
-    assert report.session_token == token
+
+
+async def test_an_event_without_any_session_empties_a_signed_in_tab(engine, school):
+    report = await signed_in(LearnerReportState, engine, school.id("parent"), "parent")
+    assert report._show(str(school.id("learner"))) is None and report.overview is not None
+    await guard_event(report, "")  # a replayed tab token, sent without the cookie
+    assert report.overview is None and not report.loaded

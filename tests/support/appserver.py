@@ -135,6 +135,8 @@ def running_app(
                 "--env",
                 "prod",
                 "--single-port",
+                "--backend-host",
+                "127.0.0.1",
                 "--frontend-port",
                 str(port),
                 "--backend-port",

@@ -78,5 +78,39 @@ def token_for(engine: sa.Engine, user_id: int, role: str) -> str:
 async def signed_in(state_type: type[rx.State], engine: sa.Engine, user_id: int, role: str):
     """A page state of a browser tab in which the user has just signed in as ``role``."""
     state = await rx.State().get_state(state_type)
-    state.session_token = token_for(engine, user_id, role)
+    sign_in_tab(state, token_for(engine, user_id, role))
     return state
+
+
+def sign_in_tab(state: rx.State, token: str) -> None:
+    """What the socket gate and the event guard do for a tab whose cookie holds ``token``."""
+    digest = security.token_digest(token)
+    with unit_of_work() as s:
+        row = s.exec(select(AuthSession).where(AuthSession.token_hash == digest)).one()
+    state._digest = digest
+    state._owner = str(row.id)
+
+
+async def guard_event(state: rx.State, digest: str | None = None):
+    """Pass one event of this tab through the event guard, as the socket would."""
+    from reflex_base.event import Event
+
+    from ilp_app.state.guard import EventGuard
+    from ilp_app.web.socket_gate import SESSION_HEADER
+
+    root = state._get_root_state()
+    headers = {SESSION_HEADER: state._digest if digest is None else digest}
+    root.router_data = {**root.router_data, "headers": headers}
+    return await EventGuard().preprocess(app=None, state=root, event=Event(name="x", payload={}))
+
+
+def tab_sign_out(state: rx.State) -> None:
+    """End the session of the tab ``state`` belongs to (as signing out in another tab does)."""
+    from ilp_app.services.uow import unit_of_work
+
+    with unit_of_work() as s:
+        s.exec(
+            sa.update(AuthSession)
+            .where(AuthSession.token_hash == state._digest)
+            .values(revoked_at=sa.func.now(), revoke_reason="sign_out")
+        )

@@ -1,0 +1,155 @@
+"""The guard every socket event passes before any handler runs (a Reflex middleware).
+
+In order, for each event:
+
+1. **Size.** An event whose payload is larger than :data:`MAX_EVENT_BYTES` is refused with a
+   message; nothing runs.
+2. **Rate.** Each tab may send :data:`BURST` events at once and :data:`RATE` a second after that;
+   a flood from one tab is refused with a message instead of slowing everyone else.
+3. **Owner.** The session behind the connection's cookie is looked up (off the event loop). The
+   state tree belongs to the session that filled it: if the connection's session is another one
+   (a replayed tab token, a different person, a signed-out or disabled session), every page
+   state is emptied *before* the event runs, so the hydrate snapshot never carries someone
+   else's page.
+
+The person found is kept for the event (:data:`ilp_app.state.session.current_event_user`), so
+handlers do not look the session up a second time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from dataclasses import dataclass
+
+import reflex as rx
+from reflex.middleware import Middleware
+from reflex.state import StateUpdate
+from reflex_base.event import Event
+
+from ilp_app.state.session import SessionState, current_event_user, session_lookup
+from ilp_app.web.socket_gate import SESSION_HEADER
+
+log = logging.getLogger("ilp.guard")
+
+#: The largest event payload accepted, as JSON. Forms and ids are far smaller; uploads do not
+#: travel through the socket.
+MAX_EVENT_BYTES = 64 * 1024
+#: Events a tab may send at once, and per second after that.
+BURST = 40
+RATE = 15.0
+
+MSG_TOO_LARGE = "That was too large to send. Nothing was changed."
+MSG_TOO_FAST = "Too many actions at once. Wait a moment, then try again."
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    at: float
+
+
+class RateLimiter:
+    """A token bucket per client token, in this worker's memory."""
+
+    def __init__(self, *, burst: int = BURST, rate: float = RATE, clock=time.monotonic):
+        self.burst, self.rate, self.clock = burst, rate, clock
+        self._buckets: dict[str, _Bucket] = {}
+
+    def allow(self, key: str) -> bool:
+        now = self.clock()
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            if len(self._buckets) > 10_000:
+                self._prune(now)
+            bucket = self._buckets[key] = _Bucket(float(self.burst), now)
+        bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.at) * self.rate)
+        bucket.at = now
+        if bucket.tokens < 1:
+            return False
+        bucket.tokens -= 1
+        return True
+
+    def _prune(self, now: float) -> None:
+        full = [k for k, b in self._buckets.items() if now - b.at > self.burst / self.rate]
+        for key in full:
+            del self._buckets[key]
+
+
+def _payload_size(payload: object) -> int:
+    try:
+        return len(json.dumps(payload, default=str))
+    except (TypeError, ValueError):
+        return MAX_EVENT_BYTES + 1
+
+
+def _refuse(message: str) -> StateUpdate:
+    return StateUpdate(events=Event.from_event_type(rx.toast.error(message)))
+
+
+class EventGuard(Middleware):
+    """See the module docstring."""
+
+    def __init__(self, limiter: RateLimiter | None = None):
+        self.limiter = limiter or RateLimiter()
+        self._last_warned: dict[str, float] = {}
+
+    async def preprocess(self, app, state, event) -> StateUpdate | None:
+        client = state.router.session.client_token
+        if _payload_size(event.payload) > MAX_EVENT_BYTES:
+            log.warning("refused an event of more than %d bytes from a tab", MAX_EVENT_BYTES)
+            return _refuse(MSG_TOO_LARGE)
+        if not self.limiter.allow(client):
+            return self._too_fast(client)
+        headers = state.router_data.get("headers", {})
+        digest = headers.get(SESSION_HEADER, "") if isinstance(headers, dict) else ""
+        me = await asyncio.to_thread(session_lookup, digest)
+        session_state = await state.get_state(SessionState)
+        owner = str(me.session_id) if me is not None else ""
+        if session_state._owner != owner:
+            # Someone else's (or nobody's) page data: gone before this event, or a snapshot, runs.
+            await session_state._reset_session_tree()
+            session_state._owner = owner
+        session_state._digest = digest if me is not None else ""
+        current_event_user.set((session_state._digest, me))
+        return None
+
+    def _too_fast(self, client: str) -> StateUpdate | None:
+        now = time.monotonic()
+        if now - self._last_warned.get(client, 0.0) < 2.0:
+            return StateUpdate()  # one message every two seconds is enough
+        self._last_warned[client] = now
+        if len(self._last_warned) > 10_000:
+            self._last_warned.clear()
+        log.warning("refused events from a tab sending too fast")
+        return _refuse(MSG_TOO_FAST)
+
+
+#: How long a closed tab's page data is kept for a reconnect (a reload, a network blip).
+CLOSED_TAB_GRACE_SECONDS = 10.0
+_forgetting: set[asyncio.Task] = set()
+
+
+def forget_closed_tab(app, token: str, *, grace: float = CLOSED_TAB_GRACE_SECONDS) -> None:
+    """Soon after a tab's socket closed: if it has not come back, empty its page data.
+
+    The state store then holds nothing of the page the tab last showed, so a token replayed
+    later finds nothing, even before the guard would have emptied it.
+    """
+
+    async def forget() -> None:
+        await asyncio.sleep(grace)
+        try:
+            if await app.event_namespace._token_manager.is_token_connected(token):
+                return
+            async with app.modify_state(rx.BaseStateToken(ident=token, cls=SessionState)) as root:
+                session_state = await root.get_state(SessionState)
+                await session_state._reset_session_tree()
+        except Exception:
+            log.exception("could not empty a closed tab's page data")
+
+    task = asyncio.get_running_loop().create_task(forget())
+    _forgetting.add(task)  # the loop keeps tasks only weakly
+    task.add_done_callback(_forgetting.discard)

@@ -1,0 +1,1 @@
+"""The HTTP layer around the Reflex app: ASGI middleware and plain HTTP routes."""

@@ -1,0 +1,255 @@
+"""The event socket as an attacker and as real sessions use it: frames only, no browser.
+
+Each test of a door has a positive control in the same test: the same request made with the
+right credentials does receive the data, so a test that sees nothing is seeing a closed door,
+not a broken probe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from tests.support.protocol import (
+    GROUP_PAGE,
+    PLAN,
+    SESSION,
+    Tab,
+    mentions,
+    sign_in_cookie,
+)
+
+MSG_TOO_FAST = "Too many actions at once"
+MSG_TOO_LARGE = "That was too large to send"
+
+
+def group_8a(db) -> int:
+    with db.connect() as c:
+        return c.execute(sa.text("SELECT id FROM \"group\" WHERE name = '8A'")).scalar_one()
+
+
+def open_task(db, email: str = "learner@demo.school") -> tuple[int, str, int]:
+    """(task id, status, plan id) of an unfinished task in the learner's active plan."""
+    with db.connect() as c:
+        return tuple(
+            c.execute(
+                sa.text(
+                    "SELECT t.id, t.status, p.id FROM task t JOIN plan p ON p.id = t.plan_id "
+                    'JOIN "user" u ON u.id = p.learner_id WHERE u.email = :e '
+                    "AND p.status = 'active' AND t.status != 'completed' ORDER BY t.id LIMIT 1"
+                ),
+                {"e": email},
+            ).one()
+        )
+
+
+def staff_note(db, plan_id: int) -> str:
+    with db.connect() as c:
+        return c.execute(
+            sa.text("SELECT body FROM note WHERE plan_id = :p AND visibility != 'family' LIMIT 1"),
+            {"p": plan_id},
+        ).scalar_one()
+
+
+async def tick(tab: Tab, task_id: int, status: str) -> None:
+    await tab.send(f"{PLAN}.tick", {"task_id": task_id, "status": status})
+
+
+def run(coro):
+    return asyncio.run(asyncio.wait_for(coro, 120))
+
+
+def test_a_socket_under_a_channel_name_is_refused_and_sees_nothing(base_url, app_db):
+    import socketio
+
+    async def scenario():
+        for name in ("group1", "projector1", f"group{group_8a(app_db)}", "learner5", "user1"):
+            with pytest.raises(socketio.exceptions.ConnectionError):
+                await Tab(base_url, "/groups/1", token=name).open()
+        # Control: the same socket with a tab's own random token is let in.
+        tab = await Tab(base_url, "/login").open()
+        assert tab.sio.connected
+        await tab.close()
+
+    run(scenario())
+
+
+def test_a_closed_tabs_token_replayed_without_the_cookie_gets_no_page(base_url, app_db):
+    task_id, _, plan_id = open_task(app_db)
+    note = staff_note(app_db, plan_id)
+
+    async def scenario():
+        cookie = sign_in_cookie(base_url, "mentor@demo.school")
+        mentor = await Tab(base_url, f"/plans/{plan_id}", cookie=cookie).open()
+        # Control: the mentor's own tab receives the staff note.
+        assert await mentor.wait_for(mentions(note)) is not None
+        token = mentor.token
+        await mentor.close()
+        for cookie_sent in ("", sign_in_cookie(base_url, "parent@demo.school")):
+            thief = await Tab(base_url, f"/plans/{plan_id}", cookie=cookie_sent, token=token).open()
+            await asyncio.sleep(2)
+            assert thief.frames, "the replayed socket received no frame at all"
+            assert note not in thief.text()
+            await thief.close()
+
+    run(scenario())
+
+
+def test_a_disabled_mentor_stops_receiving_the_groups_rows(base_url, app_db):
+    gid = group_8a(app_db)
+    task_id, status, _ = open_task(app_db)
+
+    async def scenario():
+        mentor = await Tab(
+            base_url, f"/groups/{gid}", cookie=sign_in_cookie(base_url, "mentor2@demo.school")
+        ).open()
+        admin_cookie = sign_in_cookie(base_url, "admin@demo.school")
+        learner = await Tab(
+            base_url, "/learner", cookie=sign_in_cookie(base_url, "learner@demo.school")
+        ).open()
+        viewer = await Tab(
+            base_url, f"/groups/{gid}", cookie=sign_in_cookie(base_url, "mentor@demo.school")
+        ).open()
+        assert await viewer.wait_for(mentions("Åsa")) is not None
+        # A mentor of another group never receives 8A's rows.
+        await asyncio.sleep(1)
+        assert "Åsa" not in mentor.text()
+        # Control: a tick reaches the viewer.
+        before = len(viewer.frames)
+        await tick(learner, task_id, status)
+        assert await viewer.wait_for(lambda f: "rows" in json.dumps(f), 10) is not None
+        assert len(viewer.frames) > before
+        # The mentor's account is disabled (every session of theirs ends).
+        with app_db.begin() as c:
+            uid = c.execute(
+                sa.text("SELECT id FROM \"user\" WHERE email = 'mentor@demo.school'")
+            ).scalar_one()
+            c.execute(sa.text('UPDATE "user" SET is_active = false WHERE id = :u'), {"u": uid})
+            c.execute(
+                sa.text(
+                    "UPDATE authsession SET revoked_at = CURRENT_TIMESTAMP, "
+                    "revoke_reason = 'disabled' WHERE user_id = :u AND revoked_at IS NULL"
+                ),
+                {"u": uid},
+            )
+        try:
+            seen = len(viewer.frames)
+            next_task, next_status, _ = open_task(app_db)
+            await tick(learner, next_task, next_status)
+            await asyncio.sleep(3)
+            later = json.dumps(viewer.frames[seen:])
+            assert "Åsa" not in later
+        finally:
+            with app_db.begin() as c:
+                c.execute(sa.text('UPDATE "user" SET is_active = true WHERE id = :u'), {"u": uid})
+        del admin_cookie
+        for tab in (mentor, learner, viewer):
+            await tab.close()
+
+    run(scenario())
+
+
+def test_a_flood_from_one_tab_is_refused_with_a_message_and_others_are_served(base_url):
+    async def scenario():
+        cookie = sign_in_cookie(base_url, "mentor@demo.school")
+        flood = await Tab(base_url, "/mentor", cookie=cookie).open()
+        calm = await Tab(base_url, "/mentor", cookie=cookie).open()
+        await asyncio.sleep(1)
+        for _ in range(300):
+            await flood.send(
+                f"{SESSION}.ilp_app___state___homes____staff_home_state"
+                ".ilp_app___state___homes____mentor_home_state.set_query",
+                {"value": "x"},
+            )
+        assert await flood.wait_for(mentions(MSG_TOO_FAST), 20) is not None
+        # Control: the other tab is still answered while the flood is refused.
+        await calm.send(
+            f"{SESSION}.ilp_app___state___homes____staff_home_state"
+            ".ilp_app___state___homes____mentor_home_state.set_query",
+            {"value": "Åsa"},
+        )
+        assert await calm.wait_for(mentions("query"), 10) is not None
+        for tab in (flood, calm):
+            await tab.close()
+
+    run(scenario())
+
+
+def test_an_oversized_event_gets_a_clear_answer_and_changes_nothing(base_url):
+    async def scenario():
+        cookie = sign_in_cookie(base_url, "mentor@demo.school")
+        tab = await Tab(base_url, "/mentor", cookie=cookie).open()
+        await asyncio.sleep(1)
+        await tab.send(f"{GROUP_PAGE}.set_sort", {"value": "x" * 300_000})
+        assert await tab.wait_for(mentions(MSG_TOO_LARGE), 10) is not None
+        assert tab.sio.connected
+        # Control: an ordinary event on the same socket still works.
+        await tab.send(f"{GROUP_PAGE}.set_sort", {"value": "progress"})
+        assert await tab.wait_for(mentions("progress"), 10) is not None
+        await tab.close()
+
+    run(scenario())
+
+
+def test_every_open_viewer_gets_each_tick_through_many_tabs_closes_and_sign_outs(base_url, app_db):
+    """The shape of a real lesson: several tabs per person, duplicates, kills and late joiners."""
+    gid = group_8a(app_db)
+
+    async def scenario():
+        mentor_cookie = sign_in_cookie(base_url, "mentor@demo.school")
+        parent_cookie = sign_in_cookie(base_url, "parent@demo.school")
+        learner = await Tab(
+            base_url, "/learner", cookie=sign_in_cookie(base_url, "learner@demo.school")
+        ).open()
+        homes = [await Tab(base_url, "/mentor", cookie=mentor_cookie).open() for _ in range(3)]
+        overview = await Tab(base_url, f"/groups/{gid}", cookie=mentor_cookie).open()
+        duplicate = await Tab(
+            base_url, f"/groups/{gid}", cookie=mentor_cookie, token=overview.token
+        ).open()
+        projector = await Tab(base_url, f"/groups/{gid}/projector", cookie=mentor_cookie).open()
+        parents = [await Tab(base_url, "/parent", cookie=parent_cookie).open() for _ in range(2)]
+        doomed = await Tab(base_url, f"/groups/{gid}", cookie=mentor_cookie).open()
+        viewers = [overview, duplicate, projector, *parents]
+        for tab in viewers:
+            assert await tab.wait_for(mentions("Åsa"), 15) is not None, tab.path
+        assert duplicate.token != overview.token  # the duplicate was given a token of its own
+
+        async def tick_reaches(tabs: list[Tab]) -> None:
+            task_id, status, _ = open_task(app_db)
+            marks = [len(t.frames) for t in tabs]
+            await tick(learner, task_id, status)
+            for tab, mark in zip(tabs, marks, strict=True):
+                waited = await tab.wait_for(
+                    lambda f, m=mark, t=tab: (
+                        t.frames.index(f) >= m
+                        and (
+                            "rows" in json.dumps(f)
+                            or "tiles" in json.dumps(f)
+                            or "plan_rx_state_" in json.dumps(f)
+                        )
+                    ),
+                    5,
+                )
+                assert waited is not None and waited < 1.0, (tab.path, waited)
+
+        await tick_reaches(viewers)
+        await doomed.kill()  # closed without a goodbye
+        for home in homes[:2]:
+            await home.close()
+        await tick_reaches(viewers)
+        late = await Tab(base_url, f"/groups/{gid}", cookie=mentor_cookie).open()
+        assert await late.wait_for(mentions("Åsa"), 15) is not None
+        await tick_reaches([*viewers, late])
+        for tab in [*viewers, late, homes[2]]:
+            await tab.close()
+        fresh = await Tab(base_url, f"/groups/{gid}", cookie=mentor_cookie).open()
+        assert await fresh.wait_for(mentions("Åsa"), 15) is not None
+        await tick_reaches([fresh])
+        del parent_cookie
+        await fresh.close()
+        await learner.close()
+
+    run(scenario())

@@ -1,0 +1,128 @@
+"""Browser tabs as frames on the event socket (python-socketio), for protocol-level tests.
+
+A tab signs in through the real sign-in form post (so it holds the real ``HttpOnly`` cookie),
+then opens the event socket the way the browser does: its own random tab token in the URL, the
+hydrate event in the CONNECT packet, the cookie in the handshake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+import urllib.parse
+import urllib.request
+import uuid
+
+NS = "/_event"
+ROOT = "reflex___state____state"
+SESSION = f"{ROOT}.ilp_app___state___session____session_state"
+PLAN = f"{SESSION}.ilp_app___state___plan____plan_state"
+GROUP_PAGE = f"{SESSION}.ilp_app___state___group____group_page_state"
+PROJECTOR_PAGE = f"{GROUP_PAGE}.ilp_app___state___group____projector_page_state"
+HYDRATE = f"{ROOT}.hydrate_and_load"
+DEMO_PASSWORD = "ilp-demo-2026"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def sign_in_cookie(base_url: str, email: str, password: str = DEMO_PASSWORD) -> str:
+    """The session cookie the sign-in form post sets (its ``ilp_session=...`` pair)."""
+    body = urllib.parse.urlencode({"email": email, "password": password}).encode()
+    request = urllib.request.Request(
+        f"{base_url}/auth/sign-in",
+        data=body,
+        headers={"Origin": base_url, "Content-Type": "application/x-www-form-urlencoded"},
+        method="POST",
+    )
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        opener.open(request, timeout=30)
+    except urllib.error.HTTPError as answer:
+        assert answer.code == 303, answer.code
+        cookie = answer.headers.get("Set-Cookie", "")
+        assert "HttpOnly" in cookie, cookie
+        return cookie.split(";", 1)[0]
+    raise AssertionError("the sign-in post did not answer with a redirect")
+
+
+class Tab:
+    """One browser tab: a socket, the frames it received, and waiters on them."""
+
+    def __init__(self, base_url: str, path: str, *, cookie: str = "", token: str | None = None):
+        import socketio
+
+        self.base_url, self.path, self.cookie = base_url, path, cookie
+        self.token = token or str(uuid.uuid4())
+        self.router = {"pathname": path, "asPath": path}
+        self.sio = socketio.AsyncClient(reconnection=False, logger=False, engineio_logger=False)
+        self.sio.on("event", self._on_event, namespace=NS)
+        self.sio.on("new_token", self._on_new_token, namespace=NS)
+        self.frames: list[dict] = []
+        self._changed = asyncio.Event()
+
+    async def open(self) -> Tab:
+        headers = {"Origin": self.base_url}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        auth = {"event": {"name": HYDRATE, "payload": {}, "router_data": self.router}}
+        await self.sio.connect(
+            f"{self.base_url}?token={self.token}",
+            transports=["websocket"],
+            socketio_path="/_event",
+            namespaces=[NS],
+            auth=auth,
+            headers=headers,
+            wait_timeout=30,
+        )
+        return self
+
+    async def _on_event(self, data) -> None:
+        self.frames.append(data if isinstance(data, dict) else {"raw": data})
+        self._changed.set()
+
+    async def _on_new_token(self, token) -> None:
+        self.token = token
+
+    async def send(self, name: str, payload: dict | None = None) -> None:
+        event = {"name": name, "payload": payload or {}, "router_data": self.router}
+        await self.sio.emit("event", event, namespace=NS)
+
+    def text(self) -> str:
+        return json.dumps(self.frames)
+
+    async def wait_for(self, pred, timeout: float = 10.0) -> float | None:
+        """Seconds until a frame satisfies ``pred`` (checked on every new frame), or None."""
+        start = time.monotonic()
+        seen = 0
+        while True:
+            while seen < len(self.frames):
+                if pred(self.frames[seen]):
+                    return time.monotonic() - start
+                seen += 1
+            left = timeout - (time.monotonic() - start)
+            if left <= 0:
+                return None
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), left)
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.sio.disconnect()
+
+    async def kill(self) -> None:
+        """Drop the connection without a goodbye, as a killed tab does."""
+        with contextlib.suppress(Exception):
+            await self.sio.eio._reset()  # no disconnect packet
+        with contextlib.suppress(Exception):
+            if self.sio.eio.ws is not None:
+                await self.sio.eio.ws.close()
+
+
+def mentions(text: str):
+    return lambda frame: text in json.dumps(frame)
