@@ -301,7 +301,7 @@ def test_a_delta_row_needs_its_last_modified_date_and_a_known_status():
     users = (
         user("u1", "student", stamp="2026-09-01T10:00:00Z")
         + user("u2", "student")
-        + user("u3", "student", status="inactive", stamp="2026-09-01")
+        + user("u3", "student", status="archived", stamp="2026-09-01")
         + user("u4", "student", stamp="yesterday")
         + user("u5", "student", status="tobedeleted", stamp="2026-09-01T12:00:00.000+02:00")
     )
