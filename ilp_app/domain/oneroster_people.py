@@ -99,7 +99,9 @@ def _roles_csv(
 
 def _person_name(row: dict[str, str]) -> tuple[str, str | None]:
     full = " ".join(f"{row['givenName']} {row['familyName']}".split())
-    if "preferredGivenName" not in row and "preferredFamilyName" not in row:
+    if "preferredGivenName" not in row or "preferredFamilyName" not in row:
+        # Without both columns (1.1, or one misspelt) the preferred name is unknown: the stored
+        # one is kept rather than rebuilt from half of it.
         return full, None
     given, family = row.get("preferredGivenName", ""), row.get("preferredFamilyName", "")
     if not given and not family:

@@ -4,10 +4,17 @@ Pure. :class:`Roster` holds what an import would bring (one school's periods, gr
 enrollments and parent links) with the findings made while reading it; :class:`Known` is what
 the school already holds from earlier imports. The row checks shared by every file (a
 ``sourcedId``, a status, a last-modified date, required values) live in :class:`RowReader`.
+
+Two of them meet exporters halfway, each with a warning: ``inactive`` (OneRoster 1.0) is read as
+``tobedeleted``, and in a bulk file a ``dateLastModified`` that cannot be read leaves the row's
+last change unknown instead of dropping the row. In a delta file it stays an error, because
+there the order of changes depends on it. A local date such as ``1/05/2023`` is never guessed:
+its day and month cannot be told apart.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -16,6 +23,26 @@ from ilp_app.domain.oneroster import ERROR, FATAL, WARNING, Checked, Finding, Ta
 from ilp_app.domain.roles import Role
 
 MAX_SOURCED_ID = 255
+
+#: A date written the local way (1/05/2023, 01.05.23, 1-5-2023): day and month order unknown.
+LOCAL_DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?:\D|$)")
+MSG_LOCAL_DATE = (
+    "{column} could not be read: in a local date such as 1/05/2023 the day and month are "
+    "ambiguous, so it is not guessed."
+)
+MSG_BAD_STAMP = (
+    "dateLastModified could not be read: it should be a date and time such as 2026-08-18T09:00:00Z."
+)
+MSG_STAMP_UNKNOWN = " The row is imported; its last change is treated as unknown."
+MSG_STAMP_NEEDED = " A delta file needs it to put changes in order."
+MSG_INACTIVE = "status “inactive” (from OneRoster 1.0) is read as tobedeleted."
+#: Each kind of record and the file its rows come from (parent links have no file of their own).
+KIND_FILES = {
+    "people": "users",
+    "groups": "classes",
+    "periods": "academicSessions",
+    "enrollments": "enrollments",
+}
 
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "orgs": ("sourcedId", "name", "type"),
@@ -104,11 +131,38 @@ class Roster(Checked):
     links_managed: bool = False  # users.csv has agentSourcedIds: its links are the roster's word
     link_owners: set[str] = field(default_factory=set)  # parents whose row lists all their children
     seen: dict[str, set[str]] = field(default_factory=dict)  # every sourcedId per file, any row
+    rows_read: dict[str, int] = field(default_factory=dict)  # data rows per file, refused included
     findings: list[Finding] = field(default_factory=list)
+
+    def arrivals(self) -> dict[str, dict[str, int]]:
+        """Per kind of record, how many rows its file holds and how many of them are left out.
+
+        A row is left out when its errors, or a warning, keep it from the import: it never
+        reaches the comparison with the school. Files not in the package are not counted.
+        """
+        records = {
+            "people": self.people,
+            "groups": self.groups,
+            "periods": self.periods,
+            "enrollments": self.enrollments,
+        }
+        return {
+            kind: {
+                "in_file": self.rows_read[file],
+                "left_out": self.rows_read[file] - len(records[kind]),
+            }
+            for kind, file in KIND_FILES.items()
+            if file in self.rows_read
+        }
 
 
 def split_ids(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def local_date(value: str) -> bool:
+    """Whether ``value`` is a date in a local order (1/05/2023), which is never guessed."""
+    return bool(LOCAL_DATE.match(value.strip()))
 
 
 def _parse_timestamp(value: str) -> datetime:
@@ -154,7 +208,10 @@ class RowReader:
             return None
         self.first_line[sid] = line
         status = row.get("status", "").lower()
-        if status not in ("", "active", "tobedeleted"):
+        if status == "inactive":
+            self.note(line, "status", MSG_INACTIVE)
+            status = "tobedeleted"
+        elif status not in ("", "active", "tobedeleted"):
             self.error(
                 line, "status", f"status “{row['status'][:40]}” is not active or tobedeleted."
             )
@@ -165,13 +222,17 @@ class RowReader:
             try:
                 modified = _parse_timestamp(stamp)
             except ValueError:
-                self.error(
-                    line,
-                    "dateLastModified",
-                    f"dateLastModified “{stamp[:40]}” is not a date and time "
-                    "such as 2026-08-18T09:00:00Z.",
+                problem = (
+                    MSG_LOCAL_DATE.format(column="dateLastModified")
+                    if local_date(stamp)
+                    else MSG_BAD_STAMP
                 )
-                return None
+                if self.delta:
+                    self.error(line, "dateLastModified", problem + MSG_STAMP_NEEDED)
+                    return None
+                # In a bulk file the row is the school's whole truth whatever its date: only
+                # the check "older than the last import" is lost.
+                self.note(line, "dateLastModified", problem + MSG_STAMP_UNKNOWN)
         elif self.delta:
             self.error(line, "dateLastModified", "dateLastModified is required in a delta file.")
             return None

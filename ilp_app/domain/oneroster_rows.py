@@ -6,8 +6,10 @@ Pure: a :class:`~ilp_app.domain.oneroster.Package` and what the school already h
 Rules, each reported with its file, line and column:
 
 * a row without a ``sourcedId``, with a second use of a ``sourcedId`` in the same file, with a
-  ``status`` other than active/tobedeleted, or with a date that cannot be read is an **error**:
-  that row is not imported (the first row with a repeated ``sourcedId`` is);
+  ``status`` other than active/tobedeleted (or ``inactive``, read as tobedeleted with a warning),
+  or with a date that cannot be read is an **error**: that row is not imported (the first row
+  with a repeated ``sourcedId`` is). The exception is ``dateLastModified`` in a bulk file: the row
+  is imported with a warning and its last change is treated as unknown;
 * a row this app has no place for is a **warning** and is left out: a role with no counterpart
   here (only student, teacher, guardian/parent/relative and administrator are used), a grading
   period, a record of another school, an enrollment in a class or of a person that is not
@@ -27,6 +29,7 @@ from datetime import date, datetime
 from ilp_app.domain.oneroster import FATAL, Finding, Package, Table
 from ilp_app.domain.oneroster_people import read_people
 from ilp_app.domain.oneroster_records import (
+    MSG_LOCAL_DATE,
     REQUIRED_COLUMNS,
     EnrollmentRec,
     GroupRec,
@@ -35,6 +38,7 @@ from ilp_app.domain.oneroster_records import (
     Roster,
     RowReader,
     columns_present,
+    local_date,
 )
 
 ENROLLMENT_ROLES = {"student": "learner", "teacher": "teacher"}
@@ -145,9 +149,14 @@ def _periods(roster: Roster, table: Table) -> None:
         try:
             starts, ends = date.fromisoformat(row["startDate"]), date.fromisoformat(row["endDate"])
         except ValueError:
-            reader.error(
-                line, "startDate", "startDate and endDate must be dates such as 2026-08-18."
-            )
+            local = next((c for c in ("startDate", "endDate") if local_date(row[c])), None)
+            if local is not None:
+                # A period's dates change what plans cover: never guessed, not even in bulk.
+                reader.error(line, local, MSG_LOCAL_DATE.format(column=local))
+            else:
+                reader.error(
+                    line, "startDate", "startDate and endDate must be dates such as 2026-08-18."
+                )
             continue
         if ends < starts:
             reader.error(line, "endDate", "endDate is before startDate.")
@@ -260,7 +269,10 @@ def roster_from_package(package: Package, known: Known) -> Roster:
         ``roster.fatal`` is True nothing may be imported.
     """
     roster = Roster(
-        version=package.version, modes=dict(package.modes), findings=list(package.findings)
+        version=package.version,
+        modes=dict(package.modes),
+        findings=list(package.findings),
+        rows_read={name: table.read for name, table in package.tables.items()},
     )
     if package.fatal:
         return roster

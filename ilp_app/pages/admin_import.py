@@ -15,6 +15,8 @@ ON_LOAD = AdminImportState.load
 
 S = AdminImportState
 COUNT_COLUMNS = (
+    ("in_file", "In the file"),
+    ("left_out", "Left out"),
     ("created", "Created"),
     ("updated", "Updated"),
     ("adopted", "Matched existing"),
@@ -127,8 +129,8 @@ def counts_table() -> rx.Component:
     )
 
 
-def severity_badge(severity: rx.Var) -> rx.Component:
-    return rx.badge(severity, color_scheme=rx.match(severity, ("Warning", "amber"), "red"))
+def severity_badge(label: rx.Var, tone: rx.Var) -> rx.Component:
+    return rx.badge(label, color_scheme=rx.match(tone, ("amber", "amber"), "red"))
 
 
 def findings_table() -> rx.Component:
@@ -142,7 +144,7 @@ def findings_table() -> rx.Component:
                         rx.table.row(
                             *[
                                 rx.table.column_header_cell(label)
-                                for label in ("Severity", "File", "Line", "Column", "Problem")
+                                for label in ("Severity", "File", "Lines", "Column", "Problem")
                             ],
                         )
                     ),
@@ -150,7 +152,7 @@ def findings_table() -> rx.Component:
                         rx.foreach(
                             S.findings,
                             lambda f: rx.table.row(
-                                rx.table.cell(severity_badge(f["severity"])),
+                                rx.table.cell(severity_badge(f["severity"], f["tone"])),
                                 rx.table.cell(f["file"]),
                                 rx.table.cell(f["line"]),
                                 rx.table.cell(f["column"]),

@@ -2,7 +2,8 @@
 
 :func:`roster_validate` reads the zip, checks every row and compares it with the school, and
 returns the report (findings per file, line and column, and how many records would be created,
-updated, retired or left as they are) without writing anything. :func:`roster_import` does the
+updated, retired or left as they are, with how many rows each file holds and how many of them
+are left out) without writing anything. :func:`roster_import` does the
 same checks, then writes the changes in the caller's transaction, so a failure anywhere leaves
 the school as it was. A package with a fatal problem writes no roster data at all: only the
 record of the attempt (an :class:`~ilp_app.db.models.ImportRun` marked "invalid") and its audit
@@ -104,6 +105,10 @@ def _check(session: Session, actor: Actor, data: bytes, filename: str, now: date
         else roster_plan(roster=roster, existing=existing, now=now, actor_id=actor.user_id)
     )
     findings = sort_findings(roster.findings + (plan.findings if plan else []))
+    counts = plan.summary() if plan else {k: {} for k in KINDS}
+    if plan:
+        for kind, arrived in roster.arrivals().items():
+            counts[kind].update(arrived)
     report = RosterReport(
         filename=filename,
         status="invalid" if roster.fatal else "checked",
@@ -111,7 +116,7 @@ def _check(session: Session, actor: Actor, data: bytes, filename: str, now: date
         modes={k: v for k, v in roster.modes.items() if v != "absent"},
         org_name=roster.org_name,
         findings=tuple(findings),
-        counts=plan.summary() if plan else {k: {} for k in KINDS},
+        counts=counts,
     )
     return report, plan
 

@@ -22,7 +22,14 @@ from pathlib import Path
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, PermissionDenied
-from ilp_app.domain.oneroster import ERROR, FATAL, MAX_UPLOAD_BYTES, MSG_TOO_LARGE, WARNING
+from ilp_app.domain.oneroster import (
+    ERROR,
+    FATAL,
+    MAX_UPLOAD_BYTES,
+    MSG_TOO_LARGE,
+    WARNING,
+    group_findings,
+)
 from ilp_app.domain.permissions import Action, can
 from ilp_app.services import roster_import as service
 from ilp_app.services.roster_import import ImportRunRow, RosterReport
@@ -49,7 +56,7 @@ KIND_LABELS = {
     "enrollments": "Enrollments",
     "links": "Parent links",
 }
-SEVERITY_LABELS = {FATAL: "Fatal", ERROR: "Error", WARNING: "Warning"}
+SEVERITY_TONES = {FATAL: "red", ERROR: "red", WARNING: "amber"}
 
 
 def _upload_dir() -> Path:
@@ -218,19 +225,27 @@ class AdminImportState(SessionState):
             )
         if not fatal and not errors and not warnings:
             self.report_detail = "No problems found. " + self.report_detail
+        # Repeated findings show once, with their count and lines ("Warning × 5", "2, 4–7").
+        groups = group_findings(report.findings)
         self.findings = [
             {
-                "file": f.file or "(zip)",
-                "line": str(f.line) if f.line else "",
-                "column": f.column,
-                "problem": f.problem,
-                "severity": SEVERITY_LABELS.get(f.severity, f.severity),
+                "file": g.file or "(zip)",
+                "line": g.line_text,
+                "column": g.column,
+                "problem": g.problem,
+                "severity": g.label,
+                "tone": SEVERITY_TONES.get(g.severity, "red"),
             }
-            for f in report.findings[:SHOWN_FINDINGS]
+            for g in groups[:SHOWN_FINDINGS]
         ]
-        self.findings_more = max(0, len(report.findings) - SHOWN_FINDINGS)
+        self.findings_more = sum(g.count for g in groups[SHOWN_FINDINGS:])
         self.counts = [
-            {"kind": KIND_LABELS[kind], **{k: f"{v:,}" for k, v in report.counts[kind].items()}}
+            {
+                "kind": KIND_LABELS[kind],
+                "in_file": "—",
+                "left_out": "—",
+                **{k: f"{v:,}" for k, v in report.counts[kind].items()},
+            }
             for kind in KIND_LABELS
             if report.counts.get(kind)
         ]

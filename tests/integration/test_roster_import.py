@@ -30,6 +30,7 @@ from ilp_app.db.models import (
     User,
 )
 from ilp_app.domain.errors import PermissionDenied
+from ilp_app.domain.oneroster import group_findings
 from ilp_app.domain.roles import Role
 from ilp_app.seed import seed_demo
 from ilp_app.services import auth, users
@@ -37,7 +38,15 @@ from ilp_app.services.actors import actor_load
 from ilp_app.services.roster_import import import_run_list, roster_import, roster_validate
 from ilp_app.services.roster_plan import MSG_ADMIN_KEPT, MSG_BECOMES_ADMINISTRATOR
 from ilp_app.services.uow import unit_of_work
-from tests.support.services import call
+from ilp_app.state.admin_import import AdminImportState
+from tests.support.oneroster_corpus import (
+    clean_11,
+    corpus,
+    inactive_session,
+    local_dates,
+    sample,
+)
+from tests.support.services import actor_of, call, signed_in
 
 EXAMPLE_ZIP = Path(__file__).resolve().parents[2] / "examples" / "oneroster-sample.zip"
 ROSTER_TABLES = (Site, User, RoleGrant, Period, Group, Enrollment, Guardianship, AuthSession)
@@ -861,3 +870,103 @@ def test_a_roster_that_makes_someone_an_administrator_says_so_and_never_retires_
     do_import(admin, package([], []))  # a bulk file without them either
     kept = user_by_source(engine, "a-2")
     assert (kept.is_active, kept.retired_at) == (True, None)
+
+
+# --- exports as real exporters write them ----------------------------------------------------------
+
+
+def grouped(report) -> list[str]:
+    return [g.headline for g in group_findings(report.findings)]
+
+
+def shown_counts(report) -> dict[str, dict[str, int]]:
+    """Per kind, every count the report shows that is not zero."""
+    nonzero = {kind: {k: v for k, v in c.items() if v} for kind, c in report.counts.items()}
+    return {kind: c for kind, c in nonzero.items() if c}
+
+
+@pytest.mark.parametrize("sample", corpus(), ids=lambda s: s.name)
+def test_each_export_of_the_corpus_imports_with_its_expected_report_and_counts(
+    engine, admin, sample
+):
+    before = snapshot(engine)
+    report = do_import(admin, sample.data, filename=f"{sample.name}.zip")
+    assert (report.status, grouped(report)) == (
+        "done" if sample.status == "done" else "invalid",
+        list(sample.report),
+    )
+    assert shown_counts(report) == sample.counts
+    if sample.status == "invalid":
+        assert snapshot(engine) == before
+    else:
+        again = do_import(admin, sample.data)
+        assert changed(again) == {kind: {} for kind in again.counts}
+
+
+def test_an_export_with_every_quirk_brings_the_whole_school(engine, admin):
+    report = do_import(admin, sample("all-quirks").data)
+    assert report.status == "done"
+    with Session(engine) as s:
+        people = {
+            u.source_id: u for u in s.exec(select(User).where(User.source_id.is_not(None))).all()
+        }
+        links = s.exec(
+            select(Guardianship.relationship_label).where(Guardianship.from_roster)
+        ).all()
+        groups = set(s.exec(select(Group.name).where(Group.source_id.is_not(None))).all())
+        periods = s.exec(select(Period.source_id).where(Period.source_id.is_not(None))).all()
+    assert sorted(people) == ["p-1", "s-1", "s-2", "s-3", "s-4", "t-1"]
+    assert people["s-1"].full_name == "Åsa Berg, Jr." and groups == {"8C", "Maths, 8"}
+    # The last change of a row whose date could not be read is unknown, not guessed.
+    assert {sid for sid, u in people.items() if u.source_modified_at is not None} == {"s-2"}
+    # The misspelt preferredGivenName column is not read: Nora's "Nori" is not taken.
+    assert people["s-3"].preferred_name == "" and people["s-3"].pronouns == "she/her"
+    assert links == ["Parent", "Parent"] and periods == ["t-2099"]
+
+
+def test_a_bulk_row_whose_last_change_cannot_be_read_is_applied_and_the_known_one_kept(
+    engine, admin
+):
+    do_import(admin, clean_11().zip())
+    known = user_by_source(engine, "s-1").source_modified_at
+    export = clean_11()
+    local_dates(export)
+    export.rows("users")[0]["givenName"] = "Åse"
+    report = do_import(admin, export.zip())
+    assert changed(report) == {k: {} for k in report.counts} | {"people": {"updated": 1}}
+    asa = user_by_source(engine, "s-1")
+    assert (asa.full_name, asa.source_modified_at) == ("Åse Berg", known)
+
+
+def test_an_inactive_session_retires_the_period_an_earlier_import_brought(engine, admin):
+    export = clean_11()
+    inactive_session(export)
+    export.rows("academicSessions")[1]["status"] = ""
+    do_import(admin, export.zip())
+    inactive_session_export = clean_11()
+    inactive_session(inactive_session_export)
+    report = do_import(admin, inactive_session_export.zip())
+    assert changed(report)["periods"] == {"retired": 1}
+    with Session(engine) as s:
+        spring = s.exec(select(Period).where(Period.source_id == "t-2098")).one()
+    assert spring.retired_at is not None
+
+
+async def test_the_report_shows_each_repeated_finding_once_with_its_count_and_lines(engine, school):
+    state = await signed_in(AdminImportState, engine, school.id("admin"), "administrator")
+    report = call(
+        roster_validate,
+        actor_of(school.id("admin")),
+        data=sample("unreadable-dates-in-a-bulk-file").data,
+        filename="x.zip",
+    )
+    state._show(report)
+    assert [(f["severity"], f["file"], f["line"], f["tone"]) for f in state.findings] == [
+        ("Warning", "classes.csv", "3", "amber"),
+        ("Warning × 5", "users.csv", "2, 4–7", "amber"),
+        ("Warning", "enrollments.csv", "3", "amber"),
+    ]
+    people = next(row for row in state.counts if row["kind"] == "People")
+    assert (people["in_file"], people["left_out"], people["created"]) == ("6", "0", "6")
+    links = next(row for row in state.counts if row["kind"] == "Parent links")
+    assert (links["in_file"], links["created"]) == ("—", "2")

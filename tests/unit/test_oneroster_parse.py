@@ -12,6 +12,7 @@ from ilp_app.domain import oneroster
 from ilp_app.domain.oneroster import ERROR, FATAL, WARNING, Finding, read_package, sort_findings
 from ilp_app.domain.oneroster_rows import Known, roster_from_package
 from ilp_app.domain.roles import Role
+from tests.support.oneroster_corpus import corpus
 
 MANIFEST_11 = (
     "propertyName,value\nmanifest.version,1.0\noneroster.version,1.1\nfile.orgs,bulk\n"
@@ -301,7 +302,7 @@ def test_a_delta_row_needs_its_last_modified_date_and_a_known_status():
     users = (
         user("u1", "student", stamp="2026-09-01T10:00:00Z")
         + user("u2", "student")
-        + user("u3", "student", status="inactive", stamp="2026-09-01")
+        + user("u3", "student", status="archived", stamp="2026-09-01")
         + user("u4", "student", stamp="yesterday")
         + user("u5", "student", status="tobedeleted", stamp="2026-09-01T12:00:00.000+02:00")
     )
@@ -500,3 +501,289 @@ def test_every_row_sourced_id_is_seen_even_when_the_row_has_errors():
         package(users=user("u1", "student") + user("u2", "wizard") + user("u1", "student"))
     )
     assert roster.seen["users"] == {"u1", "u2"}
+
+
+# --- what real exporters write --------------------------------------------------------------
+
+
+def test_a_blank_manifest_value_for_a_file_the_app_does_not_use_is_read_as_absent():
+    manifest = MANIFEST_11 + "file.scoreScales,\nfile.userProfiles\n"
+    data = package(**{"manifest.csv": manifest, "userProfiles.csv": "sourcedId\nx\n"})
+    result = read_package(data)
+    assert result.modes["scoreScales"] == result.modes["userProfiles"] == "absent"
+    assert sort_findings(result.findings) == [
+        Finding(
+            "manifest.csv",
+            9,
+            "value",
+            "file.scoreScales has no value; it is read as absent, since this app does not use "
+            "scoreScales.csv.",
+            WARNING,
+        ),
+        Finding(
+            "manifest.csv",
+            10,
+            "value",
+            "file.userProfiles has no value; it is read as absent, since this app does not use "
+            "userProfiles.csv.",
+            WARNING,
+        ),
+    ]
+    assert not check(data).fatal
+
+
+@pytest.mark.parametrize("blank", ["file.users,", "file.users, ", "file.users"])
+def test_a_blank_manifest_value_for_a_file_the_app_reads_refuses_the_package(blank):
+    data = package(**{"manifest.csv": MANIFEST_11.replace("file.users,bulk", blank)})
+    assert read_package(data).findings == [
+        Finding(
+            "manifest.csv",
+            7,
+            "value",
+            "file.users has no value. This app reads users.csv, so the manifest must say bulk, "
+            "delta or absent for it.",
+            FATAL,
+        )
+    ]
+
+
+def test_empty_columns_at_the_end_of_the_header_are_ignored_with_a_warning():
+    users = USERS_HEADER.rstrip("\n") + ",,\n"
+    users += user("u1", "student").rstrip("\n") + ",,\n"  # the row ends in them too
+    users += user("u2", "student")  # or it does not
+    users += user("u3", "student").rstrip("\n") + ",,x\n"  # a value under no name
+    roster = check(package(**{"users.csv": users}))
+    assert [p.source_id for p in roster.people] == ["u1", "u2"]
+    assert roster.findings == [
+        Finding(
+            "users.csv", 1, "", "The header ends in 2 empty columns; they are ignored.", WARNING
+        ),
+        Finding(
+            "users.csv",
+            4,
+            "",
+            "This row has 20 values but the header has 18 named columns (a comma inside a value "
+            "must be in double quotes); the row is not imported.",
+            ERROR,
+        ),
+    ]
+
+
+def test_only_a_real_duplicate_column_name_is_fatal():
+    nameless = USERS_HEADER.replace("middleName,identifier", ",")  # two columns without a name
+    roster = check(package(**{"users.csv": nameless + user("u1", "student")}))
+    assert not roster.fatal and [p.full_name for p in roster.people] == ["Ada Berg"]
+    assert [(f.line, f.problem, f.severity) for f in roster.findings] == [
+        (1, "Column 11 of the header has no name; its values are not read.", WARNING),
+        (1, "Column 12 of the header has no name; its values are not read.", WARNING),
+    ]
+    twice = USERS_HEADER.replace("middleName", "email")
+    assert read_package(package(**{"users.csv": twice})).findings == [
+        Finding("users.csv", 1, "", "The column “email” appears twice in the header.", FATAL)
+    ]
+
+
+def test_a_row_of_nothing_but_commas_is_passed_over_like_a_blank_line():
+    users = user("u1", "student") + "," * 17 + "\n" + " , ,\n" + user("u2", "student")
+    roster = check(package(users=users))
+    assert [p.source_id for p in roster.people] == ["u1", "u2"] and roster.findings == []
+    assert roster.rows_read["users"] == 2
+
+
+MSG_LOCAL = (
+    "dateLastModified could not be read: in a local date such as 1/05/2023 the day and month "
+    "are ambiguous, so it is not guessed."
+)
+MSG_UNKNOWN_CHANGE = " The row is imported; its last change is treated as unknown."
+
+
+def test_an_unreadable_last_change_keeps_a_bulk_row_with_its_last_change_unknown():
+    users = (
+        user("u1", "student", stamp="1/05/2023")
+        + user("u2", "student", stamp="2026-09-01")
+        + user("u3", "student", stamp="yesterday")
+        + user("u4", "student", stamp="13.05.23")
+    )
+    classes = CLASSES.replace("c1,,,", "c1,,2023/5/1,")
+    enrollments = "e1,,1-5-2023,c1,org1,u1,student,,,\n"
+    roster = check(package(users=users, enrollments=enrollments, **{"classes.csv": classes}))
+    people = {p.source_id: p.modified for p in roster.people}
+    assert people == {"u1": None, "u2": datetime(2026, 9, 1, tzinfo=UTC), "u3": None, "u4": None}
+    assert [g.source_id for g in roster.groups] == ["c1"]
+    assert [e.source_id for e in roster.enrollments] == ["e1"]
+    bad = (
+        "dateLastModified could not be read: it should be a date and time such as "
+        "2026-08-18T09:00:00Z."
+    )
+    assert [(f.file, f.line, f.problem, f.severity) for f in sort_findings(roster.findings)] == [
+        ("classes.csv", 2, bad + MSG_UNKNOWN_CHANGE, WARNING),
+        ("users.csv", 2, MSG_LOCAL + MSG_UNKNOWN_CHANGE, WARNING),
+        ("users.csv", 4, bad + MSG_UNKNOWN_CHANGE, WARNING),
+        ("users.csv", 5, MSG_LOCAL + MSG_UNKNOWN_CHANGE, WARNING),
+        ("enrollments.csv", 2, MSG_LOCAL + MSG_UNKNOWN_CHANGE, WARNING),
+    ]
+
+
+def test_a_local_date_in_a_delta_file_is_an_error_for_that_row_only():
+    manifest = MANIFEST_11.replace("file.users,bulk", "file.users,delta")
+    users = user("u1", "student", stamp="1/05/2023") + user("u2", "student", stamp="2026-09-01")
+    roster = check(package(users=users, **{"manifest.csv": manifest}))
+    assert [p.source_id for p in roster.people] == ["u2"]
+    assert roster.findings == [
+        Finding(
+            "users.csv",
+            2,
+            "dateLastModified",
+            MSG_LOCAL + " A delta file needs it to put changes in order. This row is not imported.",
+            ERROR,
+        )
+    ]
+
+
+def test_a_period_with_a_local_date_is_not_guessed_even_in_a_bulk_file():
+    sessions = SESSIONS + "t2,,,Spring 2027,semester,2027-01-04,20/06/2027,,2027\n"
+    roster = check(package(**{"academicSessions.csv": sessions}))
+    assert [p.source_id for p in roster.periods] == ["t1"]
+    assert roster.findings == [
+        Finding(
+            "academicSessions.csv",
+            3,
+            "endDate",
+            "endDate could not be read: in a local date such as 1/05/2023 the day and month are "
+            "ambiguous, so it is not guessed. This row is not imported.",
+            ERROR,
+        )
+    ]
+
+
+def test_inactive_is_read_as_tobedeleted_and_an_unknown_status_fails_only_its_row():
+    sessions = SESSIONS + "t2,Inactive,,Spring 2026,semester,2026-01-05,2026-06-20,,2026\n"
+    users = user("u1", "student", status="inactive") + user("u2", "student", status="archived")
+    users += user("u3", "student")
+    roster = check(package(users=users, **{"academicSessions.csv": sessions}))
+    assert [(p.source_id, p.deleted) for p in roster.periods] == [("t1", False), ("t2", True)]
+    assert [(p.source_id, p.deleted) for p in roster.people] == [("u1", True), ("u3", False)]
+    inactive = "status “inactive” (from OneRoster 1.0) is read as tobedeleted."
+    assert [(f.file, f.line, f.problem, f.severity) for f in sort_findings(roster.findings)] == [
+        ("academicSessions.csv", 3, inactive, WARNING),
+        ("users.csv", 2, inactive, WARNING),
+        (
+            "users.csv",
+            3,
+            "status “archived” is not active or tobedeleted. This row is not imported.",
+            ERROR,
+        ),
+    ]
+
+
+def test_known_misspellings_of_optional_columns_are_named_and_their_values_not_used():
+    users = (
+        USERS_12.replace("preferredGivenName", "prefferedGivenName")
+        .replace("agentSourcedIds", "agentSourceIds")
+        .replace("pronouns", "Pronouns")
+    )
+    roster = check(
+        package(**{"manifest.csv": MANIFEST_12, "users.csv": users, "roles.csv": ROLES_12})
+    )
+    olek = next(p for p in roster.people if p.source_id == "u1")
+    assert (olek.preferred_name, olek.pronouns) == (None, None)  # unknown: the stored ones stay
+    assert not roster.links_managed
+    meant = {
+        "agentSourceIds": "agentSourcedIds",
+        "prefferedGivenName": "preferredGivenName",
+        "Pronouns": "pronouns",
+    }
+    assert [(f.line, f.column, f.severity) for f in roster.findings[:3]] == [
+        (1, found, WARNING) for found in meant
+    ]
+    assert roster.findings[1].problem == (
+        "The column “prefferedGivenName” looks like a misspelling of “preferredGivenName”, which "
+        "this app reads. Its values are not used: the app does not guess what a column means."
+    )
+    assert all(f"“{meant[f.column]}”" in f.problem for f in roster.findings[:3])
+
+
+def test_a_column_the_app_does_not_read_is_not_taken_for_a_misspelling():
+    users = USERS_HEADER.replace("middleName", "prefferedMiddleName").replace("sms", "custom")
+    assert check(package(**{"users.csv": users + user("u1", "student")})).findings == []
+
+
+@pytest.mark.parametrize("file", ["manifest.csv", "users.csv"])
+def test_a_semicolon_separated_file_is_refused_with_a_message_that_says_so(file):
+    files = {"manifest.csv": MANIFEST_11, "users.csv": USERS_HEADER + user("u1", "student")}
+    data = package(**{file: files[file].replace(",", ";")})
+    assert read_package(data).findings == [
+        Finding(
+            file,
+            1,
+            "",
+            f"{file} is separated by semicolons; OneRoster files are separated by commas. "
+            "Export it again as comma-separated UTF-8 CSV.",
+            FATAL,
+        )
+    ]
+
+
+# --- the report -----------------------------------------------------------------------------
+
+
+def test_repeated_findings_are_grouped_with_their_count_and_lines():
+    stamp = "dateLastModified could not be read."
+    findings = sort_findings(
+        [Finding("users.csv", line, "dateLastModified", stamp, WARNING) for line in (7, 2, 5, 4, 6)]
+        + [
+            Finding("users.csv", 3, "role", "Unknown role “wizard”.", WARNING),
+            Finding("users.csv", 3, "dateLastModified", stamp, ERROR),
+            Finding("manifest.csv", 0, "", "Whole file.", WARNING),
+        ]
+    )
+    groups = oneroster.group_findings(findings)
+    assert [g.headline for g in groups] == [
+        "Warning: Whole file (manifest.csv)",
+        "Warning × 5: dateLastModified could not be read (users.csv, lines 2, 4–7)",
+        "Warning: Unknown role “wizard” (users.csv, line 3)",
+        "Error: dateLastModified could not be read (users.csv, line 3)",
+    ]
+    assert (groups[1].count, groups[1].lines, groups[1].label) == (
+        5,
+        (2, 4, 5, 6, 7),
+        "Warning × 5",
+    )
+
+
+def test_a_long_run_of_lines_is_cut_short_with_how_many_more():
+    assert oneroster.line_ranges([9, 2, 3, 4]) == "2–4, 9"
+    assert oneroster.line_ranges(range(2, 60, 2), limit=3) == "2, 4, 6 and 26 more"
+    assert oneroster.line_ranges([]) == ""
+
+
+def test_each_kind_counts_the_rows_of_its_file_and_those_left_out():
+    users = user("u1", "student") + user("u2", "wizard") + user("u1", "student") + "u3,x\n"
+    roster = check(package(users=users, enrollments="e1,,,c1,org1,u1,student,,,\n"))
+    assert roster.arrivals() == {
+        "people": {"in_file": 4, "left_out": 3},
+        "groups": {"in_file": 1, "left_out": 0},
+        "periods": {"in_file": 1, "left_out": 0},
+        "enrollments": {"in_file": 1, "left_out": 0},
+    }
+
+
+# --- the corpus of quirky exports -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sample", corpus(), ids=lambda s: s.name)
+def test_each_export_of_the_corpus_reads_with_its_expected_report(sample):
+    roster = check(sample.data, Known(site_name="Test School"))
+    report = [g.headline for g in oneroster.group_findings(sort_findings(roster.findings))]
+    assert report == list(sample.report)
+    assert roster.fatal == (sample.status == "invalid")
+    if not roster.fatal:
+        arrived = {
+            kind: {k: v for k, v in counts.items() if v}
+            for kind, counts in roster.arrivals().items()
+        }
+        assert arrived == {
+            kind: {k: v for k, v in counts.items() if k in ("in_file", "left_out")}
+            for kind, counts in sample.counts.items()
+            if kind != "links" and "in_file" in counts
+        }
