@@ -1,25 +1,29 @@
-"""iCalendar (RFC 5545) text for one meeting, built by hand from the standard library.
+"""iCalendar (RFC 5545) text for one meeting, written with the ``icalendar`` library.
 
-Only what an invitation needs: one VEVENT in a VCALENDAR, times in UTC, attendees named by
-``CN``. Text values are escaped (backslash, comma, semicolon, newline), parameter values are
-quoted when they must be, control characters are dropped, every content line is folded at
-75 octets without splitting a UTF-8 character, and lines end with CRLF.
+Only what an invitation needs: one VEVENT in a VCALENDAR, attendees named by ``CN``.
+``icalendar`` escapes text values, quotes parameter values, folds lines at 75 octets without
+splitting a UTF-8 character or an escape, ends lines with CRLF, and writes the VTIMEZONE a
+``TZID`` refers to. What is left here is the school's own policy on values: control characters
+are dropped (they are not allowed in TEXT or parameter values), a parameter value holds no
+double quote or line break, a URI no whitespace, and times are written in their IANA zone
+(``TZID``) or else in UTC.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vCalAddress, vText, vUri
 
 PRODID = "-//ILP//Individual Learning Plans//EN"
-#: RFC 5545 3.1: "Lines of text SHOULD NOT be longer than 75 octets, excluding the line break."
-MAX_LINE_OCTETS = 75
-CRLF = "\r\n"
 
 # Control characters are not allowed in TEXT or parameter values (RFC 5545 3.3.11, 3.1).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NEWLINES = re.compile(r"\r\n|\r|\n")
+_URI_UNSAFE = re.compile(r"[\x00-\x20\x7f]")
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,12 @@ class Person:
 
 @dataclass(frozen=True)
 class IcsEvent:
-    """The facts of one meeting. ``start`` and ``end`` must be aware datetimes."""
+    """The facts of one meeting.
+
+    ``start`` and ``end`` must be aware datetimes. In an IANA zone (a ``ZoneInfo`` such as
+    ``Europe/Oslo``) they are written with that ``TZID``; any other zone, and the second
+    occurrence of a wall-clock time repeated when clocks go back, is written in UTC.
+    """
 
     uid: str
     start: datetime
@@ -46,95 +55,76 @@ class IcsEvent:
     cancelled: bool = False
 
 
-def escape_text(value: str) -> str:
-    """A TEXT value (RFC 5545 3.3.11): ``\\``, ``;``, ``,`` and newlines escaped, controls dropped."""
-    value = _NEWLINES.sub("\n", value)
-    value = _CONTROL.sub("", value)
-    value = value.replace("\t", " ")
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+def _text(value: str) -> vText:
+    # Newlines are kept (icalendar escapes them); tabs and other controls would be invalid.
+    # Known limit: icalendar writes a backslash followed by "N" as a line break (its documented
+    # way to ask for one), so such a text loses that backslash.
+    return vText(_CONTROL.sub("", value.replace("\t", " ")))
 
 
-def param_value(value: str) -> str:
-    """A parameter value (e.g. ``CN``): quoted when it holds ``:``, ``;`` or ``,``.
-
-    A parameter value cannot hold a double quote or a line break at all, so those become a
-    single quote and a space.
-    """
+def _param(value: str) -> str:
+    # RFC 5545 3.2: a parameter value cannot hold a double quote or a line break, so they
+    # become a single quote and a space here rather than RFC 6868 escapes few clients read.
     value = _NEWLINES.sub(" ", value)
-    value = _CONTROL.sub("", value).replace("\t", " ").replace('"', "'")
-    if any(c in value for c in ":;,"):
-        return f'"{value}"'
-    return value
+    return _CONTROL.sub("", value).replace("\t", " ").replace('"', "'")
 
 
-def uri_value(value: str) -> str:
-    """A URI or CAL-ADDRESS value: not escaped, but no whitespace or control characters."""
-    return re.sub(r"[\x00-\x20\x7f]", "", value)
+def _uri(value: str) -> str:
+    return _URI_UNSAFE.sub("", value)
 
 
-def format_utc(moment: datetime) -> str:
-    """``20261014T133000Z`` for an aware datetime (naive ones are refused: their zone is unknown)."""
+def _moment(moment: datetime) -> datetime:
+    """``moment`` in its IANA zone when it has one (written with ``TZID``), otherwise in UTC."""
     if moment.tzinfo is None:
         raise ValueError("a naive datetime has no time zone; pass an aware one")
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    named = isinstance(moment.tzinfo, ZoneInfo) and moment.tzinfo.key not in ("UTC", "Etc/UTC")
+    # RFC 5545 3.3.5 reads a wall-clock time that occurs twice (clocks going back) as the first
+    # occurrence, so the second one can only be written in UTC.
+    second_occurrence = moment.fold and moment.utcoffset() != moment.replace(fold=0).utcoffset()
+    if named and not second_occurrence:
+        return moment
+    # A fixed offset has no TZID a calendar could look up: UTC ("Z") says the same instant.
+    return moment.astimezone(UTC)
 
 
-def fold_line(line: str) -> str:
-    """Fold one content line into pieces of at most 75 octets, joined by CRLF + space.
-
-    The space that starts a continuation counts toward its 75 octets, and a multi-byte UTF-8
-    character is never split between two lines.
-    """
-    pieces: list[str] = []
-    current: list[str] = []
-    size = 0
-    limit = MAX_LINE_OCTETS
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            pieces.append("".join(current))
-            current, size = [], 0
-            limit = MAX_LINE_OCTETS - 1  # room for the leading space
-        current.append(char)
-        size += width
-    pieces.append("".join(current))
-    return (CRLF + " ").join(pieces)
-
-
-def _person(prop: str, person: Person, extra: str = "") -> str:
-    return f"{prop};CN={param_value(person.name)}{extra}:mailto:{uri_value(person.email)}"
-
-
-def calendar_lines(event: IcsEvent, *, stamp: datetime) -> list[str]:
-    """The unfolded content lines of a calendar holding ``event``; ``stamp`` becomes DTSTAMP."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:{escape_text(event.uid)}",
-        f"DTSTAMP:{format_utc(stamp)}",
-        f"DTSTART:{format_utc(event.start)}",
-        f"DTEND:{format_utc(event.end)}",
-        f"SUMMARY:{escape_text(event.summary)}",
-    ]
-    if event.location:
-        lines.append(f"LOCATION:{escape_text(event.location)}")
-    if event.description:
-        lines.append(f"DESCRIPTION:{escape_text(event.description)}")
-    if event.url:
-        lines.append(f"URL:{uri_value(event.url)}")
-    lines.append(f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}")
-    if event.organizer is not None:
-        lines.append(_person("ORGANIZER", event.organizer))
-    for person in event.attendees:
-        lines.append(_person("ATTENDEE", person, ";ROLE=REQ-PARTICIPANT"))
-    lines += ["END:VEVENT", "END:VCALENDAR"]
-    return lines
+def _person(person: Person, **params: str) -> vCalAddress:
+    return vCalAddress(f"mailto:{_uri(person.email)}", params={"CN": _param(person.name), **params})
 
 
 def build_calendar(event: IcsEvent, *, stamp: datetime) -> str:
-    """The whole ``.ics`` text: folded lines, each ending with CRLF."""
-    return "".join(fold_line(line) + CRLF for line in calendar_lines(event, stamp=stamp))
+    """The whole ``.ics`` text for ``event``, lines ending with CRLF; ``stamp`` becomes DTSTAMP.
+
+    Raises:
+        ValueError: ``start``, ``end`` or ``stamp`` is a naive datetime.
+    """
+    start, end = _moment(event.start), _moment(event.end)
+    vevent = Event()
+    vevent.add("uid", _text(event.uid))
+    vevent.add("dtstamp", _moment(stamp).astimezone(UTC))  # RFC 5545 3.8.7.2: always UTC
+    vevent.add("dtstart", start)
+    vevent.add("dtend", end)
+    vevent.add("summary", _text(event.summary))
+    if event.location:
+        vevent.add("location", _text(event.location))
+    if event.description:
+        vevent.add("description", _text(event.description))
+    if event.url:
+        vevent.add("url", vUri(_uri(event.url)))
+    vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    if event.organizer is not None:
+        vevent.add("organizer", _person(event.organizer))
+    for person in event.attendees:
+        vevent.add("attendee", _person(person, ROLE="REQ-PARTICIPANT"))
+
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(vevent)
+    # The zone's rules for the meeting's years only, not icalendar's default 1970-2038 span.
+    calendar.add_missing_timezones(
+        first_date=date(start.year, 1, 1), last_date=date(end.year + 1, 1, 1)
+    )
+    # Unsorted: properties keep the order above, the conventional one, rather than A to Z.
+    return calendar.to_ical(sorted=False).decode("utf-8")

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from ilp_app.db.models import User
 from ilp_app.domain.ics import IcsEvent, Person, build_calendar
 from ilp_app.domain.permissions import Action, Actor
-from ilp_app.services.review_model import ReviewStatus, _ids_of, _now, _review_load
+from ilp_app.services.review_model import ReviewStatus, _ids_of, _local, _now, _review_load
 
 
 def review_ics(
@@ -20,7 +20,12 @@ def review_ics(
     client_ip: str = "",
     now: datetime | None = None,
 ) -> str:
-    """The review as an iCalendar invitation (text with CRLF line endings), for whoever may see it."""
+    """The review as an iCalendar invitation (text with CRLF line endings), for whoever may see it.
+
+    Times are written in the school's time zone (``TZID``, with its VTIMEZONE), the zone they
+    were typed in, so a calendar keeps the meeting at that wall-clock time; UTC when the
+    school's zone is UTC.
+    """
     review = _review_load(session, actor, review_id, Action.REVIEW_VIEW, client_ip)
     learner = session.get(User, review.learner_id)
     ids = _ids_of(review.attendee_ids)
@@ -34,8 +39,9 @@ def review_ics(
         description.append(f"Online meeting: {review.online_url}")
     event = IcsEvent(
         uid=f"review-{review.id}@ilp",
-        start=review.starts_at,
-        end=review.starts_at + timedelta(minutes=review.duration_minutes),
+        start=_local(review.starts_at),
+        # Added in UTC, then shown in the zone: the meeting lasts its minutes across a DST change.
+        end=_local(review.starts_at + timedelta(minutes=review.duration_minutes)),
         summary=f"ILP review: {learner.display_name}",
         location=review.location or ("Online" if review.online_url else ""),
         description="\n".join(description),

@@ -2,8 +2,8 @@
 
 Times: the date and time typed into the form are read in the school's time zone
 (:func:`school_tz`, ``ILP_SCHOOL_TIMEZONE``, UTC by default) and stored in UTC; every time is
-shown in the school's zone with its abbreviation. The .ics file always carries UTC times, which
-calendars convert.
+shown in the school's zone with its abbreviation. The .ics file carries them in the school's
+zone too (``TZID``), which calendars convert.
 """
 
 from __future__ import annotations

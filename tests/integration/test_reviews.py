@@ -709,6 +709,30 @@ def test_the_invitation_uid_is_stable(review_id, actors):
     assert first["UID"] == second["UID"]
 
 
+def test_the_invitation_is_in_the_schools_time_zone_and_lasts_its_minutes_across_a_clock_change(
+    monkeypatch, engine, actors, review_id
+):
+    import dataclasses
+
+    from ilp_app import settings
+
+    oslo = dataclasses.replace(settings.get_settings(), school_timezone="Europe/Oslo")
+    monkeypatch.setattr(review_model, "get_settings", lambda: oslo)
+    # 02:30 summer time in Oslo on the night the clocks go back at 03:00 to 02:00.
+    starts_at = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    set_review(engine, review_id, starts_at=starts_at, duration_minutes=45)
+    text = call(review_ics, actors["parent"], review_id=review_id)
+    assert "DTSTART;TZID=Europe/Oslo:20261025T023000" in text.split("\r\n")
+    # 02:15 comes twice that night and would be read as the first: the end is written in UTC.
+    assert "DTEND:20261025T011500Z" in text.split("\r\n")
+    calendar = icalendar.Calendar.from_ical(text)
+    assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/Oslo"]
+    event = parse(text)
+    assert event["DTSTART"].params["TZID"] == "Europe/Oslo"
+    assert event.start.astimezone(UTC) == starts_at
+    assert event.end.astimezone(UTC) - event.start.astimezone(UTC) == timedelta(minutes=45)
+
+
 @pytest.mark.parametrize("who", ["parent2", "learner2", "mentor2", "anonymous"])
 def test_the_invitation_is_refused_to_other_families(review_id, actors, who):
     with pytest.raises(PermissionDenied):
