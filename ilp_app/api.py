@@ -23,6 +23,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
+from ilp_app.domain.parsing import parse_id
 from ilp_app.services import auth
 from ilp_app.services.auth import CurrentUser
 from ilp_app.services.print_files import PRINT_FILE_PATH, print_file_take
@@ -95,7 +96,7 @@ def ics_response(token: object, review_id: object, *, client_ip: str = "") -> Re
 
     def produce(s, me: CurrentUser):
         text = review_ics(session=s, actor=me.actor, review_id=review_id, client_ip=client_ip)
-        return f"review-{int(str(review_id).strip())}.ics", text.encode("utf-8")
+        return f"review-{parse_id(review_id, what='review')}.ics", text.encode("utf-8")
 
     return _download(token, produce, media_type="text/calendar; charset=utf-8")
 

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ilp_app.api import _download, _endpoint
+from ilp_app.domain.parsing import parse_id
 from ilp_app.services.auth import CurrentUser
 from ilp_app.services.learner_export import learner_export
 
@@ -32,7 +33,7 @@ def export_response(token: object, learner_id: object, client_ip: str = "") -> R
     def produce(s, me: CurrentUser):
         lid = me.actor.user_id if learner_id == "me" else learner_id
         data = learner_export(session=s, actor=me.actor, learner_id=lid, client_ip=client_ip)
-        return f"ilp-learner-{int(str(lid).strip())}-{datetime.now(UTC):%Y%m%d}.zip", data
+        return f"ilp-learner-{parse_id(lid, what='learner')}-{datetime.now(UTC):%Y%m%d}.zip", data
 
     return _download(token, produce, media_type="application/zip")
 

@@ -284,7 +284,7 @@ def _items(raw: object, document_id: str | None, out: _Collector) -> list[CaseIt
 def _sequence(value: object, path: str, out: _Collector) -> int | None:
     if value is None or value == "":
         return None
-    if isinstance(value, str) and re.fullmatch(r"-?\d{1,9}", value.strip()):
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}", value.strip()):
         return int(value.strip())
     if isinstance(value, int) and not isinstance(value, bool):
         return value

@@ -9,6 +9,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from ilp_app.domain.errors import ValidationFailed
+from ilp_app.domain.parsing import parse_date, parse_id, parse_text
 
 
 class PlanStatus(StrEnum):
@@ -79,7 +80,6 @@ MAX_REFLECTION = 5000
 MAX_LOG_ENTRY = 2000
 MAX_NOTE = 5000
 MAX_FOCUS_AREAS = 6
-RATING_MIN, RATING_MAX = 1, 5
 
 MSG_PLAN_LOCKED = (
     "This plan is locked: it belongs to a finished period and can no longer be changed."
@@ -126,35 +126,12 @@ def check_writable(status: PlanStatus) -> None:
         raise ValidationFailed(MSG_PLAN_LOCKED)
 
 
-def clean_text(value: object, *, field: str, max_length: int, required: bool = True) -> str:
-    """Trimmed text within ``max_length``; raises a message naming the field otherwise."""
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationFailed(f"{field} must be text.")
-    text = value.strip()
-    if required and not text:
-        raise ValidationFailed(f"{field} is required.")
-    if len(text) > max_length:
-        raise ValidationFailed(
-            f"{field} can be at most {max_length} characters (it has {len(text)})."
-        )
-    return text
-
-
 def clean_date(
     value: object, *, field: str, starts_on: date, ends_on: date, required: bool = False
 ) -> date | None:
-    """An ISO date (YYYY-MM-DD) inside the plan's period, or None when left empty and optional."""
-    if value in (None, "") and not required:
-        return None
-    if not isinstance(value, str):
-        raise ValidationFailed(f"{field} must be a date.")
-    try:
-        parsed = date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise ValidationFailed(f"{field} must be a date like 2026-10-31.") from exc
-    if not starts_on <= parsed <= ends_on:
+    """A date (see :func:`parse_date`) inside the plan's period, or None when left empty."""
+    parsed = parse_date(value, field=field, required=required)
+    if parsed is not None and not starts_on <= parsed <= ends_on:
         raise ValidationFailed(
             f"{field} must be within the period ({starts_on.isoformat()} to {ends_on.isoformat()})."
         )
@@ -163,34 +140,20 @@ def clean_date(
 
 def clean_url(value: object) -> str:
     """An absolute http or https address; anything else (javascript:, data:, relative) is refused."""
-    url = clean_text(value, field="Link address", max_length=MAX_URL)
+    url = parse_text(value, field="Link address", max_length=MAX_URL)
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise ValidationFailed("Link address must start with http:// or https://.")
     return url
 
 
-def clean_rating(value: object) -> int:
-    """A score from 1 to 5; numbers sent as text are accepted, anything else refused."""
-    if isinstance(value, bool):
-        raise ValidationFailed("Rating must be a whole number from 1 to 5.")
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip())
-    if not isinstance(value, int) or not RATING_MIN <= value <= RATING_MAX:
-        raise ValidationFailed("Rating must be a whole number from 1 to 5.")
-    return value
-
-
 def clean_id(value: object, *, what: str = "item") -> int:
-    """An id from an event: a positive whole number (ASCII digits in text are accepted)."""
-    if isinstance(value, str):
-        text = value.strip()
-        # str.isdigit() also accepts "²" or "٣", which int() refuses or reads as another number.
-        if text.isascii() and text.isdigit() and len(text) <= 18:
-            value = int(text)
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValidationFailed(f"That {what} does not exist.")
-    return value
+    """Deprecated: call :func:`ilp_app.domain.parsing.parse_id`.
+
+    Kept for the states that still import it; unlike ``parse_id`` it trims surrounding spaces
+    first, as it always did.
+    """
+    return parse_id(value.strip() if isinstance(value, str) else value, what=what)
 
 
 @dataclass(frozen=True)

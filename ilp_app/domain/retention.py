@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ilp_app.domain.errors import ValidationFailed
+from ilp_app.domain.parsing import MAX_NUMBER_DIGITS, parse_whole_number
 
 #: The longest period that can be typed (100 years); anything longer is "keep forever".
 MAX_KEEP_DAYS = 36_500
@@ -117,13 +118,13 @@ def parse_keep_days(value: object, kind: RecordType) -> int | None:
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, str):
-        text = value.strip()
-        if not (text.isascii() and text.isdigit()):
-            raise ValidationFailed(MSG_NOT_A_NUMBER.format(label=kind.label))
-        value = int(text)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationFailed(MSG_NOT_A_NUMBER.format(label=kind.label))
+    # The bounds have messages of their own, so the number is read with the widest ones first.
+    value = parse_whole_number(
+        value,
+        minimum=0,
+        maximum=10**MAX_NUMBER_DIGITS - 1,
+        message=MSG_NOT_A_NUMBER.format(label=kind.label),
+    )
     if value < kind.minimum_days:
         raise ValidationFailed(
             MSG_TOO_SHORT.format(label=kind.label, minimum=describe_period(kind.minimum_days))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ilp_app.domain.errors import ValidationFailed
+from ilp_app.domain.parsing import parse_text
 from ilp_app.domain.plans import (
     MAX_FOCUS_AREA,
     MAX_GOAL_STATEMENT,
@@ -26,7 +27,6 @@ from ilp_app.domain.plans import (
     MAX_SUCCESS_CRITERIA,
     MAX_TASK_TITLE,
     MAX_URL,
-    clean_text,
     clean_url,
 )
 
@@ -116,11 +116,11 @@ def clean_template_meta(
 ) -> tuple[str, str, str]:
     """A template's name (required), description and intended year or grade (both optional)."""
     return (
-        clean_text(name, field="Template name", max_length=MAX_TEMPLATE_NAME),
-        clean_text(
+        parse_text(name, field="Template name", max_length=MAX_TEMPLATE_NAME),
+        parse_text(
             description, field="Description", max_length=MAX_TEMPLATE_DESCRIPTION, required=False
         ),
-        clean_text(year_label, field="Year or grade", max_length=MAX_YEAR_LABEL, required=False),
+        parse_text(year_label, field="Year or grade", max_length=MAX_YEAR_LABEL, required=False),
     )
 
 
@@ -159,11 +159,11 @@ def clean_item(
     A goal's detail is what success looks like; a link's detail is its http(s) address. Focus
     areas and tasks have no detail, and only goals link to learning objectives.
     """
-    clean = clean_text(text, field=TEXT_FIELDS[kind], max_length=TEXT_LIMITS[kind])
+    clean = parse_text(text, field=TEXT_FIELDS[kind], max_length=TEXT_LIMITS[kind])
     if kind is ItemKind.GOAL:
         return (
             clean,
-            clean_text(
+            parse_text(
                 detail,
                 field="What success looks like",
                 max_length=MAX_SUCCESS_CRITERIA,

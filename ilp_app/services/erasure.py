@@ -54,8 +54,8 @@ from ilp_app.db.models import (
     User,
 )
 from ilp_app.domain.errors import NotFound, ValidationFailed
+from ilp_app.domain.parsing import ids_in_text, parse_id
 from ilp_app.domain.permissions import Action, Actor, LearnerRef
-from ilp_app.domain.plans import clean_id
 from ilp_app.domain.roles import Role
 from ilp_app.services.actors import user_roles
 from ilp_app.services.audit import audit_record
@@ -301,9 +301,7 @@ def _anonymise_reviews(session: Session, review_ids: list[int], family: set[int]
         review.location = ""
         review.online_url = ""
         review.attendee_ids = ",".join(
-            part
-            for part in review.attendee_ids.split(",")
-            if part.strip().isdigit() and int(part) not in family
+            str(uid) for uid in ids_in_text(review.attendee_ids) if uid not in family
         )
         session.add(review)
 
@@ -395,7 +393,7 @@ def learner_erase(
     """
     if actor is None:
         authorize(actor, Action.LEARNER_ERASE, None, client_ip=client_ip)
-    lid = clean_id(learner_id, what="learner")
+    lid = parse_id(learner_id, what="learner")
     authorize(actor, Action.LEARNER_ERASE, LearnerRef(lid), client_ip=client_ip)
     try:
         wanted = ErasureMode(mode) if isinstance(mode, str) else None

@@ -20,8 +20,8 @@ from sqlmodel import Session, select
 
 from ilp_app.db.models import Enrollment, Group, LearnerContextItem, RoleGrant, User
 from ilp_app.domain.errors import NotFound, ValidationFailed
+from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, ContextItemRef, LearnerRef, can
-from ilp_app.domain.plans import clean_id
 from ilp_app.domain.roles import Role
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize, denial
@@ -228,7 +228,7 @@ def context_header(
     """
     if actor is None:
         authorize(actor, Action.LEARNER_VIEW, None, client_ip=client_ip)
-    lid = clean_id(learner_id, what="learner")
+    lid = parse_id(learner_id, what="learner")
     authorize(actor, Action.LEARNER_VIEW, LearnerRef(lid), client_ip=client_ip)
     learner = _learner(session, actor, lid)
     staff_view = can(actor, Action.CONTEXT_ITEM_VIEW, ContextItemRef(lid, "staff"))
@@ -292,7 +292,7 @@ def _editable_learner(
     """The learner whose context ``actor`` wants to change, once allowed (refusals are audited)."""
     if actor is None:
         authorize(actor, Action.CONTEXT_EDIT, None, client_ip=client_ip)
-    lid = clean_id(learner_id, what="learner")
+    lid = parse_id(learner_id, what="learner")
     authorize(actor, Action.CONTEXT_EDIT, LearnerRef(lid), client_ip=client_ip)
     learner = _learner(session, actor, lid)
     is_learner = session.exec(
@@ -307,7 +307,7 @@ def _item_of(
     session: Session, actor: Actor, learner: User, item_id: object, action: str, client_ip: str
 ) -> LearnerContextItem:
     """The item ``item_id`` of ``learner``. An id of another learner's item is refused and audited."""
-    iid = clean_id(item_id, what="item")
+    iid = parse_id(item_id, what="item")
     item = session.get(LearnerContextItem, iid, with_for_update=True)
     if item is None:
         raise NotFound(MSG_ITEM_NOT_FOUND)

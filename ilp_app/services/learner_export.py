@@ -31,8 +31,8 @@ from ilp_app.db.models import (
     User,
 )
 from ilp_app.domain.errors import NotFound
+from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, ContextItemRef, LearnerRef, can
-from ilp_app.domain.plans import clean_id
 from ilp_app.domain.roles import Role
 from ilp_app.services.actors import user_roles
 from ilp_app.services.audit import audit_record
@@ -358,7 +358,7 @@ def learner_export(
         NotFound: no learner with that id at the actor's school.
         ValidationFailed: ``learner_id`` is not an id.
     """
-    lid = clean_id(learner_id, what="learner")
+    lid = parse_id(learner_id, what="learner")
     authorize(actor, Action.LEARNER_EXPORT, LearnerRef(lid), client_ip=client_ip)
     learner = session.get(User, lid)
     if (

@@ -8,7 +8,6 @@ serves any number of plans: per-plan figures come from grouped queries.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -30,7 +29,7 @@ from ilp_app.db.models import (
     User,
 )
 from ilp_app.domain import learner_report as rules
-from ilp_app.domain.errors import NotFound, ValidationFailed
+from ilp_app.domain.errors import NotFound
 from ilp_app.domain.learner_report import (
     Achievement,
     GoalAhead,
@@ -41,6 +40,7 @@ from ilp_app.domain.learner_report import (
     RatingSeries,
     WeekActivity,
 )
+from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, LearnerRef, PlanRef, can
 from ilp_app.domain.plans import PlanStatus, Progress, TaskStatus
 from ilp_app.domain.projection import Outlook
@@ -52,8 +52,6 @@ from ilp_app.services.review_model import ReviewStatus, school_tz
 
 MSG_LEARNER_NOT_FOUND = "That learner does not exist."
 UPCOMING_REVIEWS_SHOWN = 5
-_ID = re.compile(r"[0-9]{1,10}")
-_MAX_ID = 2**31 - 1
 
 
 @dataclass
@@ -116,18 +114,6 @@ class LearnerOverview:
     activity_summary: str
 
 
-def _learner_id(value: object) -> int:
-    """A learner id from a URL or an event: plain ASCII digits or an int, within the id range."""
-    if isinstance(value, str):
-        value = value.strip()
-        if not _ID.fullmatch(value):
-            raise ValidationFailed(MSG_LEARNER_NOT_FOUND)
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= _MAX_ID:
-        raise ValidationFailed(MSG_LEARNER_NOT_FOUND)
-    return value
-
-
 def _learner(session: Session, actor: Actor, lid: int) -> User:
     learner = session.get(User, lid)
     is_learner = (
@@ -164,7 +150,7 @@ def learner_overview(
     """
     if actor is None:
         authorize(actor, Action.LEARNER_VIEW, None, client_ip=client_ip)
-    lid = _learner_id(learner_id)
+    lid = parse_id(learner_id, what="learner")
     authorize(actor, Action.LEARNER_VIEW, LearnerRef(lid), client_ip=client_ip)
     learner = _learner(session, actor, lid)
     if actor.has(Role.ADMINISTRATOR) and not (actor.is_staff_of(lid) or actor.is_family_of(lid)):

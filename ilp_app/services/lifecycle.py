@@ -29,8 +29,9 @@ from ilp_app.domain.lifecycle import (
     next_period,
     tasks_to_carry,
 )
+from ilp_app.domain.parsing import parse_id, parse_text
 from ilp_app.domain.permissions import Action, Actor
-from ilp_app.domain.plans import PlanStatus, clean_id, clean_text
+from ilp_app.domain.plans import PlanStatus
 from ilp_app.services.audit import audit_record
 from ilp_app.services.history import history_record
 from ilp_app.services.notifications import Kind, notify_plan_event
@@ -66,7 +67,7 @@ def _clean_goal_ids(value: object, available: set[int]) -> list[int]:
         return []
     if not isinstance(value, list | tuple | set):
         raise ValidationFailed("Choose the goals to carry forward.")
-    ids = [clean_id(v, what="goal") for v in value]
+    ids = [parse_id(v, what="goal") for v in value]
     if not set(ids) <= available:
         raise ValidationFailed("That goal is not in this plan.")
     return ids
@@ -79,9 +80,9 @@ def _clean_reasons(value: object, carried: set[int]) -> dict[int, str]:
         raise ValidationFailed("The reasons could not be read.")
     reasons = {}
     for key, text in value.items():
-        task_id = clean_id(key, what="task")
+        task_id = parse_id(key, what="task")
         if task_id in carried and text not in (None, ""):
-            reasons[task_id] = clean_text(
+            reasons[task_id] = parse_text(
                 text, field="Why it wasn't done", max_length=MAX_CARRY_REASON
             )
     return reasons
@@ -364,7 +365,7 @@ def task_reason_set(
             "Only a task carried over from the last period has a reason to give."
         )
     before = task.carry_reason
-    task.carry_reason = clean_text(
+    task.carry_reason = parse_text(
         reason, field="Why it wasn't done", max_length=MAX_CARRY_REASON, required=False
     )
     session.add(task)

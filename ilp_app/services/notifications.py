@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from ilp_app.db.models import Guardianship, MentorAssignment, Notification, Plan, User
 from ilp_app.domain.errors import NotFound
+from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor
-from ilp_app.domain.plans import clean_id
 from ilp_app.services.guard import authorize
 from ilp_app.services.outbox import user_notified
 
@@ -161,7 +161,7 @@ def notification_mark_read(
 ) -> None:
     """Mark one of one's own notifications read (someone else's is 'not found')."""
     authorize(actor, Action.ACCOUNT_MANAGE)
-    nid = clean_id(notification_id, what="notification")
+    nid = parse_id(notification_id, what="notification")
     row = session.get(Notification, nid)
     if row is None or row.user_id != actor.user_id:
         raise NotFound("That notification does not exist.")

@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 
 from ilp_app.db.models import LearningObjective, ObjectiveFramework
 from ilp_app.domain.errors import NotFound, ValidationFailed
+from ilp_app.domain.parsing import parse_id, parse_text
 from ilp_app.domain.permissions import Action, Actor, can
-from ilp_app.domain.plans import clean_id, clean_text
 from ilp_app.services import plan_edit
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
@@ -170,7 +170,7 @@ def objective_tree(
     if framework_id is None:
         chosen = frameworks[0]
     else:
-        wanted = OWN if framework_id in (0, "0") else clean_id(framework_id, what="framework")
+        wanted = OWN if framework_id in (0, "0") else parse_id(framework_id, what="framework")
         chosen = next((f for f in frameworks if f.id == wanted), None)
         if chosen is None:
             raise NotFound(MSG_NO_FRAMEWORK)
@@ -232,7 +232,7 @@ def _fields(
     subject: object,
     own_id: int | None = None,
 ) -> dict:
-    clean_code = clean_text(code, field="Code", max_length=MAX_CODE)
+    clean_code = parse_text(code, field="Code", max_length=MAX_CODE)
     if any(ch in clean_code for ch in ",\n\r\t"):
         raise ValidationFailed(MSG_CODE_CHARACTERS)
     taken = session.exec(
@@ -246,8 +246,8 @@ def _fields(
         raise ValidationFailed(MSG_CODE_TAKEN.format(code=clean_code))
     return {
         "code": clean_code,
-        "statement": clean_text(statement, field="Statement", max_length=MAX_STATEMENT),
-        "subject": clean_text(subject, field="Subject", max_length=MAX_SUBJECT, required=False),
+        "statement": parse_text(statement, field="Statement", max_length=MAX_STATEMENT),
+        "subject": parse_text(subject, field="Subject", max_length=MAX_SUBJECT, required=False),
     }
 
 
@@ -255,7 +255,7 @@ def _own(
     session: Session, actor: Actor | None, objective_id: object, client_ip: str
 ) -> LearningObjective:
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
-    row = session.get(LearningObjective, clean_id(objective_id, what="learning objective"))
+    row = session.get(LearningObjective, parse_id(objective_id, what="learning objective"))
     if row is None or row.site_id != actor.site_id:
         raise NotFound(MSG_NO_OBJECTIVE)
     if row.framework_id is not None:

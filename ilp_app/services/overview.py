@@ -29,8 +29,9 @@ from ilp_app.domain.overview import (
     quiet_label,
     rag_status,
 )
+from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, GroupRef
-from ilp_app.domain.plans import PlanStatus, clean_id, progress_of
+from ilp_app.domain.plans import PlanStatus, progress_of
 from ilp_app.services.guard import authorize
 from ilp_app.services.periods import period_current
 
@@ -85,7 +86,7 @@ def group_authorize(
     """The group if ``actor`` is one of its staff (its mentor or a teacher of it)."""
     if actor is None:
         authorize(actor, Action.GROUP_VIEW, None, client_ip=client_ip)
-    gid = clean_id(group_id, what="group")
+    gid = parse_id(group_id, what="group")
     authorize(actor, Action.GROUP_VIEW, GroupRef(gid), client_ip=client_ip)
     group = session.get(Group, gid)
     if group is None or group.site_id != actor.site_id:

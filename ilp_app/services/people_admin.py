@@ -25,6 +25,7 @@ from ilp_app.db.models import (
     User,
 )
 from ilp_app.domain.errors import NotFound, ValidationFailed
+from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.passwords import password_problems
 from ilp_app.domain.permissions import Action, Actor
 from ilp_app.domain.roles import ROLE_LABELS, Role, parse_role
@@ -148,9 +149,7 @@ def _flush(session: Session) -> None:
 
 
 def _site_user(session: Session, actor: Actor, user_id: object) -> User:
-    if isinstance(user_id, bool) or not isinstance(user_id, int):
-        raise ValidationFailed(MSG_USER_NOT_FOUND)
-    user = session.get(User, user_id)
+    user = session.get(User, parse_id(user_id, what="account"))
     if user is None or user.site_id != actor.site_id:
         raise NotFound(MSG_USER_NOT_FOUND)
     return user

@@ -14,8 +14,9 @@ from sqlmodel import Session, SQLModel
 
 from ilp_app.db.models import Period, Plan
 from ilp_app.domain.errors import NotFound
+from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, PlanRef, can
-from ilp_app.domain.plans import MSG_PLAN_LOCKED, MSG_PLAN_NOT_ACTIVE, PlanStatus, clean_id
+from ilp_app.domain.plans import MSG_PLAN_LOCKED, MSG_PLAN_NOT_ACTIVE, PlanStatus
 from ilp_app.domain.roles import Role
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize, denial
@@ -71,7 +72,7 @@ def plan_load(
     """
     if actor is None:
         authorize(actor, action, None, client_ip=client_ip)
-    pid = clean_id(plan_id, what="plan")
+    pid = parse_id(plan_id, what="plan")
     plan = session.get(Plan, pid, with_for_update=for_update)
     if plan is None or plan.site_id != actor.site_id:
         raise NotFound(MSG_PLAN_NOT_FOUND)
@@ -116,7 +117,7 @@ def child_load(
     """A row that belongs to a plan (goal, task, note...) with its plan, authorised like the plan."""
     if actor is None:
         authorize(actor, action, None, client_ip=client_ip)
-    cid = clean_id(child_id, what=what)
+    cid = parse_id(child_id, what=what)
     row = session.get(model, cid)
     if row is None:
         raise NotFound(f"That {what} does not exist.")

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from ilp_app.db.models import Goal, GoalRating, PlanLogEntry, PlanNote, Reflection, Task, User
 from ilp_app.domain.errors import ValidationFailed
+from ilp_app.domain.parsing import parse_rating, parse_text
 from ilp_app.domain.permissions import Action, Actor, NoteRef
 from ilp_app.domain.plans import (
     MAX_LOG_ENTRY,
@@ -18,8 +19,6 @@ from ilp_app.domain.plans import (
     MSG_TASK_CHANGED,
     NoteVisibility,
     TaskStatus,
-    clean_rating,
-    clean_text,
     next_task_status,
     parse_task_status,
     parse_visibility,
@@ -137,7 +136,7 @@ def reflection_add(
         plan_id=ctx.plan.id,
         goal_id=goal.id,
         author_id=actor.user_id,
-        body=clean_text(body, field="Reflection", max_length=MAX_REFLECTION),
+        body=parse_text(body, field="Reflection", max_length=MAX_REFLECTION),
     )
     session.add(entry)
     session.flush()
@@ -174,7 +173,7 @@ def rating_add(
             plan_id=ctx.plan.id,
             rater_id=actor.user_id,
             kind=kind,
-            score=clean_rating(score),
+            score=parse_rating(score),
         )
     )
     plan_touch(session, ctx)
@@ -193,7 +192,7 @@ def log_post(
     entry = PlanLogEntry(
         plan_id=ctx.plan.id,
         author_id=actor.user_id,
-        body=clean_text(body, field="Message", max_length=MAX_LOG_ENTRY),
+        body=parse_text(body, field="Message", max_length=MAX_LOG_ENTRY),
     )
     session.add(entry)
     session.flush()
@@ -220,7 +219,7 @@ def note_add(
         plan_id=ctx.plan.id,
         author_id=actor.user_id,
         visibility=vis.value,
-        body=clean_text(body, field="Note", max_length=MAX_NOTE),
+        body=parse_text(body, field="Note", max_length=MAX_NOTE),
     )
     session.add(note)
     session.flush()

@@ -21,6 +21,7 @@ from ilp_app.db.models import (
     User,
 )
 from ilp_app.domain.errors import NotFound, ValidationFailed
+from ilp_app.domain.parsing import parse_id, parse_text
 from ilp_app.domain.permissions import Action, Actor, LearnerRef
 from ilp_app.domain.plans import (
     MAX_FOCUS_AREA,
@@ -32,8 +33,6 @@ from ilp_app.domain.plans import (
     PlanStatus,
     check_transition,
     clean_date,
-    clean_id,
-    clean_text,
     clean_url,
 )
 from ilp_app.domain.roles import Role
@@ -103,7 +102,7 @@ def plan_create(
     *, session: Session, actor: Actor | None, learner_id: object, client_ip: str = ""
 ) -> int:
     """Start a draft plan for a mentee in the current period, with the school's usual focus areas."""
-    lid = clean_id(learner_id, what="learner")
+    lid = parse_id(learner_id, what="learner")
     authorize(actor, Action.PLAN_CREATE, LearnerRef(lid), client_ip=client_ip)
     learner = session.get(User, lid)
     if learner is None or learner.site_id != actor.site_id:
@@ -199,7 +198,7 @@ def focus_area_add(
     *, session: Session, actor: Actor | None, plan_id: object, name: object, client_ip: str = ""
 ) -> int:
     ctx = _edit(session, actor, plan_id, client_ip)
-    clean = clean_text(name, field="Focus area", max_length=MAX_FOCUS_AREA)
+    clean = parse_text(name, field="Focus area", max_length=MAX_FOCUS_AREA)
     count = session.exec(
         select(sa.func.count())
         .select_from(PlanFocusArea)
@@ -236,7 +235,7 @@ def focus_area_rename(
         what="focus area",
     )
     before = {"name": area.name}
-    area.name = clean_text(name, field="Focus area", max_length=MAX_FOCUS_AREA)
+    area.name = parse_text(name, field="Focus area", max_length=MAX_FOCUS_AREA)
     session.add(area)
     _changed(
         session,
@@ -341,7 +340,7 @@ def _objective_ids(
         raise ValidationFailed(
             f"Link at most {MAX_OBJECTIVES_PER_GOAL} learning objectives to a goal."
         )
-    ids = sorted({clean_id(v, what="learning objective") for v in raw})
+    ids = sorted({parse_id(v, what="learning objective") for v in raw})
     found = session.exec(
         select(LearningObjective.id, LearningObjective.archived).where(
             LearningObjective.id.in_(ids), LearningObjective.site_id == actor.site_id
@@ -360,8 +359,8 @@ def _goal_fields(
     ctx: PlanContext, statement: object, success_criteria: object, target_date: object
 ) -> dict:
     return {
-        "statement": clean_text(statement, field="Goal", max_length=MAX_GOAL_STATEMENT),
-        "success_criteria": clean_text(
+        "statement": parse_text(statement, field="Goal", max_length=MAX_GOAL_STATEMENT),
+        "success_criteria": parse_text(
             success_criteria,
             field="What success looks like",
             max_length=MAX_SUCCESS_CRITERIA,
@@ -518,7 +517,7 @@ def task_add(
     task = Task(
         plan_id=ctx.plan.id,
         goal_id=goal.id,
-        title=clean_text(title, field="Task", max_length=MAX_TASK_TITLE),
+        title=parse_text(title, field="Task", max_length=MAX_TASK_TITLE),
         due_date=clean_date(
             due_date, field="Due date", starts_on=ctx.period.starts_on, ends_on=ctx.period.ends_on
         ),
@@ -556,7 +555,7 @@ def task_edit(
         what="task",
     )
     before = {"title": task.title, "due_date": task.due_date}
-    task.title = clean_text(title, field="Task", max_length=MAX_TASK_TITLE)
+    task.title = parse_text(title, field="Task", max_length=MAX_TASK_TITLE)
     task.due_date = clean_date(
         due_date, field="Due date", starts_on=ctx.period.starts_on, ends_on=ctx.period.ends_on
     )
@@ -638,7 +637,7 @@ def link_add(
     link = TaskLink(
         task_id=task.id,
         plan_id=ctx.plan.id,
-        title=clean_text(title, field="Link title", max_length=MAX_LINK_TITLE),
+        title=parse_text(title, field="Link title", max_length=MAX_LINK_TITLE),
         url=clean_url(url),
     )
     session.add(link)

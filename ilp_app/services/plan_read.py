@@ -23,13 +23,13 @@ from ilp_app.db.models import (
     TaskLink,
     User,
 )
+from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, LearnerRef, NoteRef, PlanRef, can
 from ilp_app.domain.plans import (
     NOTE_VISIBILITY_LABELS,
     NoteVisibility,
     PlanStatus,
     TaskStatus,
-    clean_id,
     progress_of,
 )
 from ilp_app.domain.projection import goal_outlook
@@ -518,7 +518,7 @@ def plans_of_learner(
     *, session: Session, actor: Actor | None, learner_id: object, client_ip: str = ""
 ) -> list[PlanListItem]:
     """Every plan of a learner the actor may see, newest period first."""
-    lid = clean_id(learner_id, what="learner")
+    lid = parse_id(learner_id, what="learner")
     authorize(actor, Action.LEARNER_VIEW, LearnerRef(lid), client_ip=client_ip)
     rows = session.exec(
         select(Plan, Period)

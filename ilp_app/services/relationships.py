@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from ilp_app.db.models import Enrollment, Group, Guardianship, MentorAssignment, RoleGrant, User
 from ilp_app.domain.errors import NotFound, ValidationFailed
+from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor
 from ilp_app.domain.roles import Role, parse_role
 from ilp_app.services.audit import audit_record
@@ -65,10 +66,7 @@ class GroupOption:
 
 
 def _id(value: object) -> int:
-    """A person or group id from an event: a positive int, nothing else (no text, no bool)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValidationFailed(MSG_PERSON_NOT_FOUND)
-    return value
+    return parse_id(value, what="person")
 
 
 def _ids(value: object) -> list[int]:
@@ -95,6 +93,11 @@ def _people(session: Session, actor: Actor, ids: list[int]) -> dict[int, User]:
     return found
 
 
+def _person(session: Session, actor: Actor, user_id: object) -> User:
+    uid = _id(user_id)
+    return _people(session, actor, [uid])[uid]
+
+
 def roles_of(session: Session, ids: list[int]) -> dict[int, set[Role]]:
     out: dict[int, set[Role]] = {i: set() for i in ids}
     if ids:
@@ -111,7 +114,7 @@ def _names(names: list[str]) -> str:
 
 
 def _with_role(session: Session, actor: Actor, user_id: object, role: Role, message: str) -> User:
-    user = _people(session, actor, [_id(user_id)])[user_id]
+    user = _person(session, actor, user_id)
     if role not in roles_of(session, [user.id])[user.id]:
         raise ValidationFailed(message.format(name=user.full_name))
     if user.erased_at is not None:
@@ -206,7 +209,7 @@ def mentor_disconnect(
 ) -> int:
     """End a mentor's connection to learners; returns how many links were removed."""
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
-    mentor = _people(session, actor, [_id(mentor_id)])[mentor_id]
+    mentor = _person(session, actor, mentor_id)
     learners = _learners(session, actor, learner_ids, need_role=False)
     removed = (
         session.exec(
@@ -296,7 +299,7 @@ def guardian_unlink(
 ) -> bool:
     """Remove a parent's link to a child; True when there was one."""
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
-    parent = _people(session, actor, [_id(parent_id)])[parent_id]
+    parent = _person(session, actor, parent_id)
     learner = next(iter(_learners(session, actor, [learner_id], need_role=False).values()))
     removed = (
         session.exec(
@@ -414,9 +417,7 @@ def group_learners(
 ) -> list[PersonLink]:
     """Everyone enrolled as a learner in one group of the actor's site (still a learner, not erased)."""
     authorize(actor, Action.SCHOOL_MANAGE, client_ip=client_ip)
-    if isinstance(group_id, bool) or not isinstance(group_id, int):
-        raise ValidationFailed(MSG_GROUP_NOT_FOUND)
-    group = session.get(Group, group_id)
+    group = session.get(Group, parse_id(group_id, what="group"))
     if group is None or group.site_id != actor.site_id:
         raise NotFound(MSG_GROUP_NOT_FOUND)
     users = session.exec(

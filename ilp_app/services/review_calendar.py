@@ -8,8 +8,9 @@ from sqlmodel import Session, select
 
 from ilp_app.db.models import User
 from ilp_app.domain.ics import IcsEvent, Person, build_calendar
+from ilp_app.domain.parsing import ids_in_text
 from ilp_app.domain.permissions import Action, Actor
-from ilp_app.services.review_model import ReviewStatus, _ids_of, _local, _now, _review_load
+from ilp_app.services.review_model import ReviewStatus, _local, _now, _review_load
 
 
 def review_ics(
@@ -28,7 +29,7 @@ def review_ics(
     """
     review = _review_load(session, actor, review_id, Action.REVIEW_VIEW, client_ip)
     learner = session.get(User, review.learner_id)
-    ids = _ids_of(review.attendee_ids)
+    ids = ids_in_text(review.attendee_ids)
     users = {
         u.id: u
         for u in session.exec(select(User).where(User.id.in_([*ids, review.created_by_id]))).all()

@@ -26,8 +26,9 @@ from ilp_app.db.models import (
     User,
 )
 from ilp_app.domain.errors import NotFound, ValidationFailed
+from ilp_app.domain.parsing import parse_id, parse_whole_number
 from ilp_app.domain.permissions import Action, Actor, LearnerRef
-from ilp_app.domain.plans import MAX_LOG_ENTRY, clean_id, clean_url
+from ilp_app.domain.plans import MAX_LOG_ENTRY, clean_url
 from ilp_app.domain.roles import Role
 from ilp_app.services.guard import authorize
 from ilp_app.services.periods import period_current
@@ -68,7 +69,6 @@ MSG_OUTCOME_RECORDED = "The outcome of this review has already been recorded."
 MSG_TOO_EARLY = "The meeting is on {day}; its outcome can be recorded from that day."
 
 _START = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?")
-_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 class ReviewStatus(StrEnum):
@@ -195,13 +195,6 @@ def _when(moment: datetime | None) -> str:
     return f"{_local(moment):%Y-%m-%d %H:%M} {_zone_label(moment)}"
 
 
-def _id(value: object, *, what: str) -> int:
-    """Like :func:`clean_id`, but text must be plain ASCII digits (``"²"`` is not an id)."""
-    if isinstance(value, str) and not _DIGITS.fullmatch(value.strip()):
-        raise ValidationFailed(f"That {what} does not exist.")
-    return clean_id(value, what=what)
-
-
 def parse_start(value: object, *, now: datetime) -> datetime:
     """The meeting start from an ``<input type="datetime-local">`` value, as an aware UTC datetime.
 
@@ -224,15 +217,9 @@ def parse_start(value: object, *, now: datetime) -> datetime:
 
 def parse_duration(value: object) -> int:
     """Minutes from 15 to 240; digits sent as text are accepted, anything else refused."""
-    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
-        value = int(value.strip())
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or not DURATION_MIN <= value <= DURATION_MAX
-    ):
-        raise ValidationFailed(MSG_DURATION)
-    return value
+    return parse_whole_number(
+        value, minimum=DURATION_MIN, maximum=DURATION_MAX, message=MSG_DURATION
+    )
 
 
 def parse_online_url(value: object) -> str:
@@ -263,10 +250,6 @@ def _ids_text(ids: list[int]) -> str:
     return ",".join(str(i) for i in ids)
 
 
-def _ids_of(text: str) -> list[int]:
-    return [int(part) for part in text.split(",") if part.strip().isdigit()]
-
-
 # --- loading -----------------------------------------------------------------------------------
 
 
@@ -282,7 +265,7 @@ def _review_load(
     """The review with ``review_id`` if ``actor`` may do ``action`` on its learner."""
     if actor is None:
         authorize(actor, action, None, client_ip=client_ip)
-    rid = _id(review_id, what="review")
+    rid = parse_id(review_id, what="review")
     review = session.get(Review, rid, with_for_update=for_update)
     if review is None or review.site_id != actor.site_id:
         raise NotFound(MSG_REVIEW_NOT_FOUND)
@@ -293,7 +276,7 @@ def _review_load(
 def _learner_load(
     session: Session, actor: Actor | None, learner_id: object, action: Action, client_ip: str
 ) -> User:
-    lid = _id(learner_id, what="learner")
+    lid = parse_id(learner_id, what="learner")
     authorize(actor, action, LearnerRef(lid), client_ip=client_ip)
     learner = session.get(User, lid)
     if learner is None or learner.site_id != actor.site_id:

@@ -32,8 +32,9 @@ from ilp_app.db.models import (
     User,
 )
 from ilp_app.domain.errors import ValidationFailed
+from ilp_app.domain.parsing import ids_in_text, parse_id, parse_text
 from ilp_app.domain.permissions import Action, Actor, LearnerRef, can
-from ilp_app.domain.plans import PlanStatus, clean_text
+from ilp_app.domain.plans import PlanStatus
 from ilp_app.domain.roles import Role
 from ilp_app.services.audit import audit_record
 from ilp_app.services.notifications import Kind, notify_plan_event, notify_users
@@ -61,8 +62,6 @@ from ilp_app.services.review_model import (
     ReviewView,
     _current_plan,
     _eligible,
-    _id,
-    _ids_of,
     _ids_text,
     _learner_load,
     _local,
@@ -85,7 +84,7 @@ def _clean_attendees(value: object, eligible: dict[int, PersonView]) -> list[int
     chosen: set[int] = set()
     for item in value:
         try:
-            uid = _id(item, what="person")
+            uid = parse_id(item, what="person")
         except ValidationFailed as exc:
             raise ValidationFailed(MSG_ATTENDEES_FORM) from exc
         if uid not in eligible:
@@ -163,7 +162,7 @@ def review_schedule(
     now = _now(now)
     start = parse_start(starts_at, now=now)
     duration = parse_duration(duration_minutes)
-    place = clean_text(location, field="Place", max_length=MAX_LOCATION, required=False)
+    place = parse_text(location, field="Place", max_length=MAX_LOCATION, required=False)
     url = parse_online_url(online_url)
     if not place and not url:
         raise ValidationFailed(MSG_NO_PLACE)
@@ -232,7 +231,7 @@ def review_comment_add(
         review_id=review.id,
         author_id=actor.user_id,
         created_at=now,
-        body=clean_text(body, field="Comment", max_length=MAX_COMMENT),
+        body=parse_text(body, field="Comment", max_length=MAX_COMMENT),
     )
     session.add(comment)
     session.flush()
@@ -274,11 +273,11 @@ def review_record_outcome(
     review = _review_load(session, actor, review_id, Action.REVIEW_SCHEDULE, client_ip)
     now = _now(now)
     text = {
-        "summary": clean_text(summary, field="Summary", max_length=MAX_OUTCOME),
-        "decisions": clean_text(
+        "summary": parse_text(summary, field="Summary", max_length=MAX_OUTCOME),
+        "decisions": parse_text(
             decisions, field="Decisions", max_length=MAX_OUTCOME, required=False
         ),
-        "new_targets": clean_text(
+        "new_targets": parse_text(
             new_targets, field="New targets", max_length=MAX_OUTCOME, required=False
         ),
     }
@@ -381,7 +380,7 @@ def _views(
         ).all():
             comments[c.review_id].append(c)
     people = {
-        *(uid for r in reviews for uid in _ids_of(r.attendee_ids)),
+        *(uid for r in reviews for uid in ids_in_text(r.attendee_ids)),
         *(c.author_id for cs in comments.values() for c in cs),
     }
     names = {
@@ -420,7 +419,7 @@ def _views(
                         name=names.get(uid, ""),
                         role=eligible[uid].role if uid in eligible else "",
                     )
-                    for uid in _ids_of(r.attendee_ids)
+                    for uid in ids_in_text(r.attendee_ids)
                     if uid in names
                 ],
                 comments=[
@@ -489,7 +488,7 @@ def review_panel(
     reviews = reviews_of_learner(
         session=session, actor=actor, learner_id=learner_id, client_ip=client_ip, now=now
     )
-    learner = session.get(User, _id(learner_id, what="learner"))
+    learner = session.get(User, parse_id(learner_id, what="learner"))
     ref = LearnerRef(learner.id)
     may_schedule = can(actor, Action.REVIEW_SCHEDULE, ref)
     choices = list(_eligible(session, learner).values()) if may_schedule else []

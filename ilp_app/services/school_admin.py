@@ -16,8 +16,9 @@ from sqlmodel import Session, select
 
 from ilp_app.db.models import FocusAreaOption, Goal, Period, Plan, Site, Task
 from ilp_app.domain.errors import NotFound, ValidationFailed
+from ilp_app.domain.parsing import parse_date, parse_text
 from ilp_app.domain.permissions import Actor
-from ilp_app.domain.plans import MAX_FOCUS_AREA, clean_text
+from ilp_app.domain.plans import MAX_FOCUS_AREA
 from ilp_app.services.audit import audit_record
 from ilp_app.services.periods import period_current
 from ilp_app.services.school_rows import name_in_use, own_row, school_manager
@@ -96,7 +97,7 @@ def site_rename(
 ) -> None:
     """Change the school's name (shown to everyone, and in the "ILPs are switched off" message)."""
     actor = school_manager(actor, client_ip)
-    clean = clean_text(name, field="School name", max_length=MAX_SITE_NAME)
+    clean = parse_text(name, field="School name", max_length=MAX_SITE_NAME)
     site = _site(session, actor)
     if clean == site.name:
         return
@@ -146,17 +147,6 @@ class PeriodRow:
     retired: bool
 
 
-def _clean_day(value: object, field: str) -> date:
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationFailed(f"{field} is required, as a date like 2026-08-17.")
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise ValidationFailed(f"{field} must be a date like 2026-08-17.") from exc
-
-
 def _plan_counts(session: Session, site_id: int) -> dict[int, int]:
     return dict(
         session.exec(
@@ -191,8 +181,9 @@ def period_list(*, session: Session, actor: Actor | None, client_ip: str = "") -
 
 
 def _period_values(name: object, starts_on: object, ends_on: object) -> tuple[str, date, date]:
-    clean = clean_text(name, field="Period name", max_length=MAX_PERIOD_NAME)
-    start, end = _clean_day(starts_on, "Start date"), _clean_day(ends_on, "End date")
+    clean = parse_text(name, field="Period name", max_length=MAX_PERIOD_NAME)
+    start = parse_date(starts_on, field="Start date", required=True)
+    end = parse_date(ends_on, field="End date", required=True)
     if not start < end:
         raise ValidationFailed(MSG_PERIOD_ORDER)
     return clean, start, end
@@ -392,8 +383,8 @@ def _own_option(session: Session, actor: Actor, option_id: object) -> FocusAreaO
 def _area_values(
     session: Session, actor: Actor, name: object, description: object, except_id: int | None = None
 ) -> tuple[str, str]:
-    clean = clean_text(name, field="Focus area", max_length=MAX_FOCUS_AREA)
-    text = clean_text(
+    clean = parse_text(name, field="Focus area", max_length=MAX_FOCUS_AREA)
+    text = parse_text(
         description, field="Description", max_length=MAX_AREA_DESCRIPTION, required=False
     )
     _site(session, actor, lock=True)

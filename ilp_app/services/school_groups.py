@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 
 from ilp_app.db.models import Enrollment, Group, MentorAssignment, RoleGrant, User
 from ilp_app.domain.errors import ValidationFailed
+from ilp_app.domain.parsing import parse_text
 from ilp_app.domain.permissions import Actor
-from ilp_app.domain.plans import clean_text
 from ilp_app.domain.roles import Role
 from ilp_app.services.audit import audit_record
 from ilp_app.services.school_rows import name_in_use, own_row, school_manager
@@ -150,11 +150,11 @@ def _group_values(
     except_id: int | None = None,
 ) -> dict:
     values = {
-        "name": clean_text(name, field="Group name", max_length=MAX_GROUP_NAME),
-        "year_label": clean_text(
+        "name": parse_text(name, field="Group name", max_length=MAX_GROUP_NAME),
+        "year_label": parse_text(
             year_label, field="Year", max_length=MAX_YEAR_LABEL, required=False
         ),
-        "course": clean_text(course, field="Course", max_length=MAX_COURSE, required=False),
+        "course": parse_text(course, field="Course", max_length=MAX_COURSE, required=False),
     }
     if not isinstance(kind, str) or kind not in KIND_LABELS:
         raise ValidationFailed(MSG_KIND)

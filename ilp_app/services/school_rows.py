@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from ilp_app.domain.errors import NotFound
+from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor
-from ilp_app.domain.plans import clean_id
 from ilp_app.services.guard import authorize
 
 Row = TypeVar("Row")
@@ -34,7 +34,7 @@ def own_row(
         ValidationFailed: ``row_id`` is not an id at all (``what`` names the kind of row).
         NotFound: with the message ``missing``, when there is no such row at the actor's site.
     """
-    row = session.get(model, clean_id(row_id, what=what))
+    row = session.get(model, parse_id(row_id, what=what))
     if row is None or row.site_id != actor.site_id:
         raise NotFound(missing)
     return row

@@ -24,8 +24,9 @@ from ilp_app.db.models import (
     User,
 )
 from ilp_app.domain.errors import ValidationFailed
+from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, LearnerRef, can
-from ilp_app.domain.plans import PlanStatus, clean_id
+from ilp_app.domain.plans import PlanStatus
 from ilp_app.domain.templates import ItemKind, TemplateNode
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
@@ -143,7 +144,7 @@ def _add_copy(
 
 def _learner_ids(value: object) -> list[int]:
     raw = value if isinstance(value, list | tuple) else [value]
-    ids = list(dict.fromkeys(clean_id(v, what="learner") for v in raw if v not in (None, "")))
+    ids = list(dict.fromkeys(parse_id(v, what="learner") for v in raw if v not in (None, "")))
     if not ids:
         raise ValidationFailed(MSG_NO_LEARNERS)
     if len(ids) > MAX_APPLY_LEARNERS:

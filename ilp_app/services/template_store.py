@@ -16,8 +16,8 @@ from sqlmodel import Session, select
 from ilp_app.db.models import LearningObjective, PlanTemplate, TemplateItem, User
 from ilp_app.domain import templates as rules
 from ilp_app.domain.errors import NotFound, ValidationFailed
+from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor
-from ilp_app.domain.plans import clean_id
 from ilp_app.domain.templates import ItemDraft, ItemKind, TemplateNode
 from ilp_app.services.guard import authorize
 
@@ -45,7 +45,7 @@ def _template(
     if action is Action.TEMPLATE_MANAGE or actor is None:
         # Applying is authorised per learner (TEMPLATE_APPLY takes a learner), by the caller.
         authorize(actor, action, None, client_ip=client_ip)
-    tid = clean_id(template_id, what="template")
+    tid = parse_id(template_id, what="template")
     template = session.get(PlanTemplate, tid, with_for_update=for_update)
     if template is None or template.site_id != actor.site_id:
         raise NotFound(MSG_TEMPLATE_NOT_FOUND)
@@ -53,7 +53,7 @@ def _template(
 
 
 def _item(session: Session, template: PlanTemplate, item_id: object) -> TemplateItem:
-    iid = clean_id(item_id, what="template item")
+    iid = parse_id(item_id, what="template item")
     item = session.get(TemplateItem, iid)
     if item is None or item.template_id != template.id or item.removed:
         raise NotFound(MSG_ITEM_NOT_FOUND)

@@ -26,8 +26,9 @@ from ilp_app.db.models import (
 )
 from ilp_app.domain import templates as rules
 from ilp_app.domain.errors import NotFound, ValidationFailed
+from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, PlanRef, can
-from ilp_app.domain.plans import MAX_FOCUS_AREAS, PlanStatus, clean_id
+from ilp_app.domain.plans import MAX_FOCUS_AREAS, PlanStatus
 from ilp_app.domain.templates import (
     Decision,
     DecisionRecord,
@@ -329,8 +330,8 @@ def _answer(
     template = _plan_template(session, ctx.plan)
     if template is None:
         raise NotFound(MSG_NO_TEMPLATE)
-    iid = clean_id(template_item_id, what="update")
-    rev = clean_id(revision, what="update")
+    iid = parse_id(template_item_id, what="update")
+    rev = parse_id(revision, what="update")
     nodes = _nodes(session, template.id)
     copies = _plan_copies(session, [ctx.plan.id], nodes)[ctx.plan.id]
     decisions = _decisions(session, [ctx.plan.id])[ctx.plan.id]

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from ilp_app import security
 from ilp_app.db.models import RoleGrant, User
 from ilp_app.domain.errors import NotFound, ValidationFailed
+from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.passwords import password_problems
 from ilp_app.domain.permissions import Action, Actor, UserRef
 from ilp_app.domain.roles import ROLE_LABELS, Role, parse_role
@@ -95,9 +96,11 @@ def user_list(
 
 
 def _managed_user(session: Session, actor: Actor | None, user_id: object, client_ip: str) -> User:
-    if isinstance(user_id, bool) or not isinstance(user_id, int):
+    try:
+        user_id = parse_id(user_id, what="account")
+    except ValidationFailed:
         authorize(actor, Action.USER_LIST, client_ip=client_ip)
-        raise ValidationFailed(MSG_USER_NOT_FOUND)
+        raise
     authorize(actor, Action.USER_MANAGE, UserRef(user_id), client_ip=client_ip)
     user = session.get(User, user_id)
     if user is None or user.site_id != actor.site_id:
