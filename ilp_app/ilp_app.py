@@ -24,6 +24,7 @@ from ilp_app.pages import (
     teacher,
     templates,
 )
+from ilp_app.web import headers
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -31,6 +32,8 @@ app = rx.App(
 )
 
 add_routes(app)  # file downloads that check the signed-in session themselves
+# Last of the API transformers: it must wrap the download routes too.
+headers.install(app)
 
 for module in (
     index,
