@@ -28,6 +28,7 @@ from ilp_app.services.live_registry import registry_for
 from ilp_app.settings import get_settings
 from ilp_app.state import live
 from ilp_app.state.guard import EventGuard, forget_closed_tab
+from ilp_app.web import headers
 from ilp_app.web.socket_gate import SocketGate
 
 app = rx.App(
@@ -50,6 +51,8 @@ live.bind(
         is_connected=lambda token: app.event_namespace._token_manager.is_token_connected(token),
     )
 )
+# Last of the API transformers: every response, the socket's refusals included, gets the headers.
+headers.install(app)
 
 for module in (
     index,
