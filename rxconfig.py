@@ -14,6 +14,9 @@ config = rx.Config(
     # Only the origins this app is served from may open the event websocket with credentials.
     cors_allowed_origins=list(settings.public_origins),
     redis_url=settings.redis_url,
+    # The socket's client address (sign-in throttling, audit) comes from X-Forwarded-For only
+    # through this many trusted proxies; HTTP routes use ilp_app.domain.client_address alike.
+    trusted_proxy_hops=settings.trusted_proxy_hops,
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(
