@@ -23,6 +23,9 @@ config = rx.Config(
     # One worker keeps page states in memory: nothing about a page is written to disk. Several
     # workers share them in Redis (see docs/operations.md for its password and TLS).
     state_manager_mode="redis" if settings.redis_url else "memory",
+    # The socket's client address (sign-in throttling, audit) comes from X-Forwarded-For only
+    # through this many trusted proxies; HTTP routes use ilp_app.domain.client_address alike.
+    trusted_proxy_hops=settings.trusted_proxy_hops,
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(

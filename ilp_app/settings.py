@@ -39,6 +39,8 @@ class Settings:
     session_idle_minutes: int
     session_absolute_hours: int
     school_timezone: str = "UTC"
+    #: Reverse proxies in front of the app that append to X-Forwarded-For (0: trust none).
+    trusted_proxy_hops: int = 0
 
     @property
     def is_production(self) -> bool:
@@ -60,6 +62,28 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise SettingsError(f"{name} must be positive, got {value}")
     return value
+
+
+def _proxy_hops(env: dict[str, str]) -> int:
+    """How many trusted reverse proxies append to ``X-Forwarded-For`` (docs/security-throttling.md).
+
+    Reflex reads ``REFLEX_TRUSTED_PROXY_HOPS`` on its own, for the event socket only; a value
+    there that differs from ours would make sockets and HTTP routes see different addresses.
+    """
+    name = "ILP_TRUSTED_PROXY_HOPS"
+    raw = env.get(name, "").strip() or "0"
+    try:
+        hops = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+    if hops < 0:
+        raise SettingsError(f"{name} must be 0 or more, got {hops}")
+    reflex_raw = env.get("REFLEX_TRUSTED_PROXY_HOPS", "").strip()
+    if reflex_raw and reflex_raw != str(hops):
+        raise SettingsError(
+            f"REFLEX_TRUSTED_PROXY_HOPS={reflex_raw!r} differs from {name}={hops}: set only {name}"
+        )
+    return hops
 
 
 def _timezone(env: dict[str, str]) -> str:
@@ -132,6 +156,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         session_idle_minutes=_int(env, "ILP_SESSION_IDLE_MINUTES", 120),
         session_absolute_hours=_int(env, "ILP_SESSION_ABSOLUTE_HOURS", 12),
         school_timezone=_timezone(env),
+        trusted_proxy_hops=_proxy_hops(env),
     )
 
 

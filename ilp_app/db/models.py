@@ -176,13 +176,25 @@ class AuthSession(SQLModel, table=True):
     client_ip: str = Field(default="", max_length=64)
 
 
+#: ``LoginAttempt.client_ip`` of the row that counts an account's failures from every address.
+ANY_ADDRESS = ""
+
+
 class LoginAttempt(SQLModel, table=True):
-    """Failed sign-ins, kept to throttle guessing per account and per client address."""
+    """Failed sign-ins counted per account and per (address, account), to throttle guessing.
+
+    One row per key: ``client_ip`` is the address for a per-address count, or
+    :data:`ANY_ADDRESS` for the account's count from every address. Rows are changed only by
+    compare-and-set updates, so parallel attempts never lose a count.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("email_key", "client_ip", name="uq_loginattempt_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    email_key: str = Field(max_length=254, index=True)
-    client_ip: str = Field(max_length=64, index=True)
-    at: datetime = _ts(index=True)
+    email_key: str = Field(max_length=254)
+    client_ip: str = Field(max_length=64)
+    failures: int = 0
+    at: datetime = _ts(index=True)  # the latest failure
 
 
 class AuditEvent(SQLModel, table=True):

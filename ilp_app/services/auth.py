@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 from math import ceil
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from ilp_app import security
-from ilp_app.db.models import AuthSession, LoginAttempt, User
+from ilp_app.db.models import ANY_ADDRESS, AuthSession, LoginAttempt, User
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.passwords import password_problems
 from ilp_app.domain.permissions import Action, Actor
@@ -21,7 +22,15 @@ from ilp_app.domain.sessions import (
     session_needs_touch,
     session_verdict,
 )
-from ilp_app.domain.throttling import WINDOW, throttle_message, throttle_wait
+from ilp_app.domain.throttling import (
+    DEFAULT_POLICY,
+    NONE,
+    FailureCount,
+    ThrottlePolicy,
+    counted_failure,
+    throttle_message,
+    throttle_wait,
+)
 from ilp_app.services.actors import actor_load, user_roles
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize, denial
@@ -91,11 +100,101 @@ def user_by_email(*, session: Session, email: str) -> User | None:
     return session.exec(select(User).where(sa.func.lower(User.email) == email_key(email))).first()
 
 
-def _failures(session: Session, column, value: str, now: datetime) -> list[datetime]:
-    rows = session.exec(
-        select(LoginAttempt.at).where(column == value, LoginAttempt.at > now - WINDOW)
-    ).all()
-    return list(rows)
+#: Compare-and-set rounds before an attempt gives up; each lost round means another attempt on
+#: the same account was counted first, so a few rounds always settle it.
+CLAIM_ROUNDS = 20
+
+
+def _rows_ensure(session: Session, rows: list[dict]) -> None:
+    """Insert the count rows that do not exist yet (a concurrent insert wins quietly)."""
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    stmt = insert(LoginAttempt).values(rows)
+    session.exec(stmt.on_conflict_do_nothing(index_elements=["email_key", "client_ip"]))
+
+
+def _count_read(session: Session, key: str, address: str) -> tuple[int, FailureCount]:
+    row = session.exec(
+        select(LoginAttempt.id, LoginAttempt.failures, LoginAttempt.at).where(
+            LoginAttempt.email_key == key, LoginAttempt.client_ip == address
+        )
+    ).one()
+    return row[0], FailureCount(row[1], row[2])
+
+
+def _count_swap(session: Session, row_id: int, old: FailureCount, new: FailureCount) -> bool:
+    """Store ``new`` only if the row still holds ``old``: a lost race changes nothing."""
+    result = session.exec(
+        sa.update(LoginAttempt)
+        .where(
+            LoginAttempt.id == row_id,
+            LoginAttempt.failures == old.failures,
+            LoginAttempt.at == old.last_failure_at,
+        )
+        .values(failures=new.failures, at=new.last_failure_at)
+    )
+    return result.rowcount == 1
+
+
+def _attempt_claim(
+    session: Session, *, key: str, address: str, now: datetime, policy: ThrottlePolicy
+) -> timedelta:
+    """Count this attempt as a failure before the password is checked, unless it must wait.
+
+    Counting first means parallel guesses see each other: past the free allowance only one of
+    them goes ahead, whatever the database's isolation level. A right password takes the count
+    back (:func:`_attempt_forgive`). Commits on its own.
+
+    Returns:
+        Zero when the attempt was counted and may go ahead; otherwise how long it must wait.
+    """
+    keys = [(key, ANY_ADDRESS)] + ([(key, address)] if address != ANY_ADDRESS else [])
+    for _ in range(CLAIM_ROUNDS):
+        _rows_ensure(
+            session,
+            [dict(email_key=k, client_ip=a, failures=0, at=now) for k, a in keys],
+        )
+        counts = [_count_read(session, k, a) for k, a in keys]
+        account = counts[0][1]
+        pair = counts[1][1] if len(counts) > 1 else NONE
+        wait = throttle_wait(account=account, pair=pair, now=now, policy=policy)
+        if wait > timedelta(0):
+            session.rollback()
+            return wait
+        # Always the account row first: two attempts never hold each other's row.
+        if all(
+            _count_swap(session, row_id, old, counted_failure(old, now=now, policy=policy))
+            for row_id, old in counts
+        ):
+            session.commit()
+            return timedelta(0)
+        session.rollback()
+    return policy.first_delay
+
+
+def _attempt_forgive(session: Session, *, key: str, address: str) -> None:
+    """A right password: this address's failures on the account no longer count anywhere."""
+    forgiven = 1  # this attempt, counted in advance
+    if address != ANY_ADDRESS:
+        forgiven = (
+            session.exec(
+                sa.delete(LoginAttempt)
+                .where(LoginAttempt.email_key == key, LoginAttempt.client_ip == address)
+                .returning(LoginAttempt.failures)
+            ).scalar()
+            or 1
+        )
+    account = sa.and_(LoginAttempt.email_key == key, LoginAttempt.client_ip == ANY_ADDRESS)
+    session.exec(
+        sa.update(LoginAttempt)
+        .where(account)
+        .values(
+            failures=sa.case(
+                (LoginAttempt.failures > forgiven, LoginAttempt.failures - forgiven), else_=0
+            )
+        )
+    )
+    session.exec(sa.delete(LoginAttempt).where(account, LoginAttempt.failures == 0))
 
 
 def _session_create(
@@ -125,7 +224,9 @@ def sign_in(
 ) -> SignInResult:
     """Check credentials and open a server-side session.
 
-    Slow by design (password hashing): call it off the event loop.
+    Slow by design (password hashing): call it off the event loop. Commits ``session`` more
+    than once: the attempt is counted for throttling before the password is checked, and a
+    refusal's records must outlive the caller's rolled-back unit of work.
 
     Raises:
         SignInRefused: wrong credentials, throttled, disabled account, or no role.
@@ -135,13 +236,9 @@ def sign_in(
         raise SignInRefused(MSG_SIGN_IN_FAILED)
     key = email_key(email)[:MAX_EMAIL]
     client_ip = (client_ip or "")[:64]  # stored and counted as the same value
-    wait = throttle_wait(
-        account_failures=_failures(session, LoginAttempt.email_key, key, now),
-        address_failures=_failures(session, LoginAttempt.client_ip, client_ip, now)
-        if client_ip
-        else [],
-        now=now,
-    )
+    # Unknown emails are counted too: the answers and their timing must not tell them apart.
+    session.commit()  # the claim below may roll back; nothing of the caller's goes with it
+    wait = _attempt_claim(session, key=key, address=client_ip, now=now, policy=DEFAULT_POLICY)
     if wait > timedelta(0):
         audit_record(
             session=session,
@@ -158,16 +255,17 @@ def sign_in(
         )
 
     user = user_by_email(session=session, email=key) if key else None
+    stored_hash = user.password_hash if user else None
+    session.commit()  # no write lock (SQLite) is held while the password is hashed
     if len(password) > MAX_PASSWORD_INPUT:
         ok, new_hash = False, None
     elif user is None:
         security.password_burn_time(password)
         ok, new_hash = False, None
     else:
-        ok, new_hash = security.password_verify(password, user.password_hash)
+        ok, new_hash = security.password_verify(password, stored_hash)
 
     if not ok:
-        session.add(LoginAttempt(email_key=key, client_ip=client_ip, at=now))
         audit_record(
             session=session,
             actor_user_id=user.id if user else None,
@@ -177,9 +275,11 @@ def sign_in(
             target_id=key,
             client_ip=client_ip,
         )
-        # Throttling counts these rows: they must outlive the refusal that follows.
-        session.commit()
+        session.commit()  # the refusal is recorded even though the caller's unit of work fails
         raise SignInRefused(MSG_SIGN_IN_FAILED)
+    # The right password is not a guess, even when the account may not sign in (below).
+    _attempt_forgive(session, key=key, address=client_ip)
+    session.commit()
     if not user.is_active:
         audit_record(
             session=session,
@@ -197,7 +297,6 @@ def sign_in(
     if new_hash:
         user.password_hash = new_hash
         session.add(user)
-    session.exec(sa.delete(LoginAttempt).where(LoginAttempt.email_key == key))
     token = _session_create(session, user=user, role=role, client_ip=client_ip, now=now)
     audit_record(
         session=session,

@@ -19,6 +19,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ilp_app import routes
+from ilp_app.domain.client_address import client_address as address_of
 from ilp_app.domain.errors import DomainError, NotSignedIn
 from ilp_app.services import auth
 from ilp_app.services.uow import unit_of_work
@@ -35,8 +36,12 @@ PASSWORD_ERRORS = {
 
 
 def client_address(request: Request) -> str:
-    """The address a request came from (the peer; forwarded headers are not trusted here)."""
-    return request.client.host if request.client else ""
+    """The address a request came from: the peer, or the forwarded one behind trusted proxies."""
+    return address_of(
+        peer=request.client.host if request.client else "",
+        forwarded_for=request.headers.get("x-forwarded-for"),
+        trusted_hops=get_settings().trusted_proxy_hops,
+    )
 
 
 def same_origin(request: Request) -> bool:

@@ -84,3 +84,25 @@ def test_the_school_time_zone_defaults_to_utc_and_must_be_a_real_zone():
     for wrong in ("Europe/Atlantis", "../etc/passwd", "CET+1"):
         with pytest.raises(SettingsError, match="ILP_SCHOOL_TIMEZONE"):
             load_settings({"ILP_SCHOOL_TIMEZONE": wrong})
+
+
+def test_no_forwarded_address_is_trusted_by_default():
+    assert load_settings({}).trusted_proxy_hops == 0
+
+
+def test_trusted_proxy_hops_is_read_from_the_environment():
+    assert load_settings({"ILP_TRUSTED_PROXY_HOPS": "2"}).trusted_proxy_hops == 2
+
+
+@pytest.mark.parametrize("raw", ["-1", "one", "1.5"])
+def test_trusted_proxy_hops_must_be_a_whole_number_of_zero_or_more(raw):
+    with pytest.raises(SettingsError, match="ILP_TRUSTED_PROXY_HOPS"):
+        load_settings({"ILP_TRUSTED_PROXY_HOPS": raw})
+
+
+def test_a_different_reflex_proxy_hops_setting_is_refused():
+    # Reflex would apply it to sockets only; HTTP routes would then see other addresses.
+    with pytest.raises(SettingsError, match="REFLEX_TRUSTED_PROXY_HOPS"):
+        load_settings({"REFLEX_TRUSTED_PROXY_HOPS": "1"})
+    settings = load_settings({"REFLEX_TRUSTED_PROXY_HOPS": "1", "ILP_TRUSTED_PROXY_HOPS": "1"})
+    assert settings.trusted_proxy_hops == 1
