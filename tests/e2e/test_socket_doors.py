@@ -28,7 +28,7 @@ MSG_TOO_LARGE = "That was too large to send"
 
 def group_8a(db) -> int:
     with db.connect() as c:
-        return c.execute(sa.text("SELECT id FROM \"group\" WHERE name = '8A'")).scalar_one()
+        return c.execute(sa.text("SELECT id FROM learner_group WHERE name = '8A'")).scalar_one()
 
 
 def open_task(db, email: str = "learner@demo.school") -> tuple[int, str, int]:
@@ -49,7 +49,9 @@ def open_task(db, email: str = "learner@demo.school") -> tuple[int, str, int]:
 def staff_note(db, plan_id: int) -> str:
     with db.connect() as c:
         return c.execute(
-            sa.text("SELECT body FROM note WHERE plan_id = :p AND visibility != 'family' LIMIT 1"),
+            sa.text(
+                "SELECT body FROM plan_note WHERE plan_id = :p AND visibility = 'staff' LIMIT 1"
+            ),
             {"p": plan_id},
         ).scalar_one()
 
