@@ -142,7 +142,7 @@ def test_a_disabled_mentor_stops_receiving_the_groups_rows(base_url, app_db):
             next_task, next_status, _ = open_task(app_db)
             await tick(learner, next_task, next_status)
             await asyncio.sleep(3)
-            later = json.dumps(viewer.frames[seen:])
+            later = json.dumps(viewer.frames[seen:], ensure_ascii=False)
             assert "Åsa" not in later
         finally:
             with app_db.begin() as c:

@@ -93,7 +93,7 @@ class Tab:
         await self.sio.emit("event", event, namespace=NS)
 
     def text(self) -> str:
-        return json.dumps(self.frames)
+        return json.dumps(self.frames, ensure_ascii=False)
 
     async def wait_for(self, pred, timeout: float = 10.0) -> float | None:
         """Seconds until a frame satisfies ``pred`` (checked on every new frame), or None."""
@@ -125,4 +125,4 @@ class Tab:
 
 
 def mentions(text: str):
-    return lambda frame: text in json.dumps(frame)
+    return lambda frame: text in json.dumps(frame, ensure_ascii=False)
