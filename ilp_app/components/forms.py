@@ -3,6 +3,27 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.components.component import field
+from reflex_base.vars.base import Var
+from reflex_components_core.el.elements.base import BaseHTML
+
+
+class NativeForm(BaseHTML):
+    """A form the browser itself posts to an HTTP route: no script handles its submit.
+
+    It works the moment the page is visible, before the app's scripts have loaded, and its
+    fields go in the request body (``method="post"``), never in a URL. ``rx.el.form`` cannot do
+    this: it always prevents the browser's own submit.
+    """
+
+    tag = "form"
+    action: Var[str] = field(doc="Where the form posts")
+    method: Var[str] = field(doc="Always post")
+
+
+def native_form(*children, action: str, **props) -> rx.Component:
+    """A form posting its fields to the HTTP route ``action``."""
+    return NativeForm.create(*children, action=action, method="post", **props)
 
 
 def labelled_input(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.components.forms import native_form
 from ilp_app.components.live import heartbeat
 from ilp_app.state.inbox import InboxState
 from ilp_app.state.session import SessionState
@@ -105,10 +106,9 @@ def notification_bell() -> rx.Component:
 
 def sign_out_button() -> rx.Component:
     """A form posting to the sign-out route: only an HTTP response can clear the session cookie."""
-    return rx.el.form(
+    return native_form(
         rx.button("Sign out", type="submit", variant="soft", size="2"),
         action=routes.SIGN_OUT,
-        method="post",
     )
 
 

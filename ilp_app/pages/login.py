@@ -7,7 +7,7 @@ before the page's scripts have loaded, and the password never lands in a URL.
 import reflex as rx
 
 from ilp_app import routes
-from ilp_app.components.forms import form_error, labelled_input
+from ilp_app.components.forms import form_error, labelled_input, native_form
 from ilp_app.state.login import LoginState
 
 ROUTE = routes.LOGIN
@@ -18,7 +18,7 @@ ON_LOAD = LoginState.load
 def page() -> rx.Component:
     return rx.center(
         rx.card(
-            rx.el.form(
+            native_form(
                 rx.vstack(
                     rx.hstack(
                         rx.icon("notebook-pen", size=28, aria_hidden="true"),
@@ -44,7 +44,6 @@ def page() -> rx.Component:
                     width="100%",
                 ),
                 action=routes.SIGN_IN,
-                method="post",
             ),
             class_name="auth-card",
             size="3",

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from ilp_app import routes
-from ilp_app.components.forms import form_error, labelled_input
+from ilp_app.components.forms import form_error, labelled_input, native_form
 from ilp_app.components.layout import app_shell
 from ilp_app.state.login import MSG_PASSWORD_CHANGED, PasswordState
 
@@ -23,7 +23,7 @@ def page() -> rx.Component:
                     ),
                     rx.link("Continue", href=PasswordState.home),
                 ),
-                rx.el.form(
+                native_form(
                     rx.vstack(
                         rx.cond(
                             PasswordState.required,
@@ -68,7 +68,6 @@ def page() -> rx.Component:
                         width="100%",
                     ),
                     action=routes.PASSWORD_CHANGE,
-                    method="post",
                 ),
             ),
             max_width="28rem",

@@ -25,6 +25,26 @@ HYDRATE = f"{ROOT}.hydrate_and_load"
 DEMO_PASSWORD = "ilp-demo-2026"
 
 
+#: Dynamic routes as the browser reports them: the pattern, and the values in ``query``.
+_ROUTES = (
+    ("/plans/", "/plans/[plan_id]", "plan_id", ""),
+    ("/groups/", "/groups/[group_id]/projector", "group_id", "/projector"),
+    ("/groups/", "/groups/[group_id]", "group_id", ""),
+    ("/learners/", "/learners/[learner_id]", "learner_id", ""),
+)
+
+
+def router_data(path: str) -> dict:
+    """What the browser sends as ``router_data`` for the page at ``path``."""
+    for prefix, pattern, param, suffix in _ROUTES:
+        rest = path.removeprefix(prefix)
+        if path.startswith(prefix) and rest.endswith(suffix):
+            value = rest.removesuffix(suffix) if suffix else rest
+            if value and "/" not in value:
+                return {"pathname": pattern, "asPath": path, "query": {param: value}}
+    return {"pathname": path, "asPath": path}
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -58,7 +78,7 @@ class Tab:
 
         self.base_url, self.path, self.cookie = base_url, path, cookie
         self.token = token or str(uuid.uuid4())
-        self.router = {"pathname": path, "asPath": path}
+        self.router = router_data(path)
         self.sio = socketio.AsyncClient(reconnection=False, logger=False, engineio_logger=False)
         self.sio.on("event", self._on_event, namespace=NS)
         self.sio.on("new_token", self._on_new_token, namespace=NS)
@@ -95,10 +115,10 @@ class Tab:
     def text(self) -> str:
         return json.dumps(self.frames, ensure_ascii=False)
 
-    async def wait_for(self, pred, timeout: float = 10.0) -> float | None:
-        """Seconds until a frame satisfies ``pred`` (checked on every new frame), or None."""
+    async def wait_for(self, pred, timeout: float = 10.0, *, since: int = 0) -> float | None:
+        """Seconds until a frame (from number ``since`` on) satisfies ``pred``, or None."""
         start = time.monotonic()
-        seen = 0
+        seen = since
         while True:
             while seen < len(self.frames):
                 if pred(self.frames[seen]):
