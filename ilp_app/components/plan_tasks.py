@@ -19,19 +19,34 @@ def _status_icon(status: rx.Var) -> rx.Component:
 
 
 def task_status_control(task: rx.Var) -> rx.Component:
-    """One tap moves the task on; for those who only read, the status as a label."""
+    """One tap moves the task on; for those who only read, the status as a label.
+
+    While a tap is being saved the button says "Saving…" and takes no second tap; a tap the
+    server could not save says so beside the button, which stays on the status it really has.
+    """
     color = rx.match(task.status, ("completed", "green"), ("ongoing", "amber"), "gray")
+    saving = PlanState.saving_task == task.id
     return rx.cond(
         CAN.tick,
-        rx.button(
-            _status_icon(task.status),
-            task.status_label,
-            on_click=PlanState.tick(task.id, task.status),
-            color_scheme=color,
-            variant=rx.cond(task.status == "completed", "solid", "soft"),
-            size="3",
-            class_name="tick-button",
-            aria_label=task.title + ": " + task.status_label + ". Tap to move it on.",
+        rx.hstack(
+            rx.button(
+                _status_icon(task.status),
+                rx.cond(saving, "Saving…", task.status_label),
+                on_click=PlanState.tick(task.id, task.status),
+                loading=saving,
+                color_scheme=color,
+                variant=rx.cond(task.status == "completed", "solid", "soft"),
+                size="3",
+                class_name="tick-button",
+                aria_label=task.title + ": " + task.status_label + ". Tap to move it on.",
+                aria_busy=saving,
+            ),
+            rx.cond(
+                PlanState.unsaved_task == task.id,
+                rx.text("Not saved — try again", color_scheme="red", size="2", role="alert"),
+            ),
+            align="center",
+            spacing="2",
         ),
         rx.badge(
             _status_icon(task.status),

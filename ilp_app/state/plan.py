@@ -27,6 +27,7 @@ from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.learner_context import LearnerContextState
 from ilp_app.state.reviews import ReviewState
+from ilp_app.state.saving import MSG_NOT_SAVED, DatabaseUnavailable, save_with_retries
 from ilp_app.state.session import SessionState, session_lookup
 from ilp_app.state.templates import TemplateUpdatesState
 
@@ -47,6 +48,18 @@ def _objective_ids(form: dict) -> list[str]:
         for key, on in form.items()
         if isinstance(key, str) and key.startswith(OBJECTIVE_FIELD_PREFIX) and on
     ]
+
+
+def _task_advance(me, task_id: object, status: object, client_ip: str):
+    with unit_of_work() as s:
+        result = plan_activity.task_advance(
+            session=s,
+            actor=me.actor if me else None,
+            task_id=task_id,
+            expected_status=status,
+            client_ip=client_ip,
+        )
+        return result, (changed_learners(s), notified_users(s))
 
 
 class PlanState(SessionState):
@@ -70,6 +83,9 @@ class PlanState(SessionState):
     history: list[ChangeView] = []
     history_open: bool = False
 
+    # The task whose tap is being saved, and the one whose tap could not be saved.
+    saving_task: int = 0
+    unsaved_task: int = 0
     _plan_id: int = 0
     _channel: str = ""
     _version: int = 0
@@ -279,42 +295,53 @@ class PlanState(SessionState):
     async def tick(self, task_id: int, status: str):
         """One tap: the task moves to its next status (if it still had the status the learner saw).
 
-        The hot path of a lesson: on success only the ticked task and the progress figures are
-        updated in the view model, instead of reloading the whole plan.
+        The hot path of a lesson. The tapped task shows as "Saving…" at once; it shows its new
+        status only once the database has committed it. A database that does not answer is
+        tried again for a few seconds, then the task says "Not saved — try again" (nothing is
+        ever shown as saved before it is). A second tap while one is saving counts once. On
+        success only the ticked task and the progress figures change in the view model.
         """
+        if self.saving_task and self.saving_task == task_id:
+            return  # an impatient second tap: the first one is still on its way
         me = self._current()
+        self.saving_task, self.unsaved_task = task_id if isinstance(task_id, int) else 0, 0
+        yield
         try:
-            with unit_of_work() as s:
-                result = plan_activity.task_advance(
-                    session=s,
-                    actor=me.actor if me else None,
-                    task_id=task_id,
-                    expected_status=status,
-                    client_ip=self._client_ip(),
-                )
-                self._outbox = (changed_learners(s), notified_users(s))
+            result, outbox = await save_with_retries(
+                _task_advance, me, task_id, status, self._client_ip()
+            )
         except DomainError as error:
+            self.saving_task = 0
             if me is None or isinstance(error, NotSignedIn):
                 yield self._fail(me, error)
                 return
             yield rx.toast.error(error.message)
             try:
-                self._show(self._plan_id, me)
+                await asyncio.to_thread(self._show, self._plan_id or self._plan_id_shown(), me)
             except DomainError as reload_error:
                 yield self._fail(me, reload_error)
             return
+        except DatabaseUnavailable:
+            self.saving_task, self.unsaved_task = 0, task_id if isinstance(task_id, int) else 0
+            yield rx.toast.error(MSG_NOT_SAVED)
+            return
+        self.saving_task = 0
+        self._outbox = outbox
         if (
             self.plan is None
             or self.plan.id != result.plan_id
             or not plan_read.apply_tick(self.plan, result)
         ):
-            self._show(self._plan_id, me)
+            # The page's state was lost (a restarted store) or shows another plan: show the
+            # plan the tick was saved in, rather than a plan id left at 0.
+            await asyncio.to_thread(self._show, result.plan_id, me)
         else:
-            self.plan = dataclasses.replace(
-                self.plan
-            )  # a new object: the change is sent to the browser
+            self.plan = dataclasses.replace(self.plan)  # a new object: the change is sent
         yield
         await self._announce()
+
+    def _plan_id_shown(self) -> int:
+        return self.plan.id if self.plan is not None else 0
 
     @rx.event
     async def rate(self, goal_id: int, score: int):

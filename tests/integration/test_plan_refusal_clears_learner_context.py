@@ -14,7 +14,6 @@ from reflex_base.constants import RouteArgType
 
 from ilp_app.services import plan_edit
 from ilp_app.services.learner_context import context_item_add
-from ilp_app.state import plan as plan_state
 from ilp_app.state.learner_context import LearnerContextState
 from ilp_app.state.plan import PlanState
 from ilp_app.state.reviews import ReviewState
@@ -44,16 +43,6 @@ def plans(school, session):
     )
     theirs = call(plan_edit.plan_create, actors["mentor2"], learner_id=school.id("learner2"))
     return mine, theirs
-
-
-@pytest.fixture(autouse=True)
-def no_live_links(monkeypatch):
-    """No app runs here: following a plan's changes links to nothing."""
-
-    async def link(*_args, **_kwargs):
-        return None
-
-    monkeypatch.setattr(plan_state.live, "link", link)
 
 
 async def open_plan(state: PlanState, plan_id: int) -> list | None:
