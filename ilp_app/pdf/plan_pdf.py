@@ -10,17 +10,23 @@ Two things keep a plan well under 100 ms (see ``bench/pdf_render.py``):
 * Paragraphs are wrapped here, a word at a time, from the font's advance widths, and each
   line is written with one ``cell``; fpdf2's ``multi_cell`` measures every character.
 * Every PDF embeds only the glyphs it uses, cut by fontTools from the TTF, and that cut was
-  most of the cost of a small PDF. It is made from a copy of each font already reduced to the
+  most of the cost of a small PDF. Documents add a copy of each font already reduced to the
   scripts schools commonly write (Latin, Greek, Cyrillic, Vietnamese, punctuation: about a
-  third of DejaVu's 6,000 glyphs, prepared once per process), several times faster than from
-  the whole file. A document using any glyph outside that copy is cut from the whole file,
+  third of DejaVu's 6,000 glyphs, prepared once per process into a private temporary
+  folder), which fpdf2 reads and cuts several times faster than the whole file. A plan
+  holding a character outside that copy adds the whole files too, as fpdf2 fallback fonts,
   so every name still prints.
+
+Only fpdf2's documented API is used (``add_font``, ``set_fallback_fonts``, ``cell``...):
+an fpdf2 upgrade cannot quietly switch this module to a slower path.
 """
 
 from __future__ import annotations
 
-import copy
-import io
+import atexit
+import dataclasses
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,10 +36,11 @@ from fontTools import subset as ftsubset
 from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from fpdf.fonts import SubsetMap, TTFFont
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 FONT = "DejaVu"
+#: The whole committed files, added as fallback fonts only by documents that need them.
+FALLBACK_FONT = "DejaVuAll"
 
 TASK_HEADINGS = ("Task", "Status", "Due date")
 SIGNATURE_ROLES = ("Mentor", "Parent/guardian", "Learner")
@@ -68,27 +75,28 @@ _UNUSED_TABLES = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "kern"
 
 
 @dataclass(frozen=True)
-class _FontSource:
-    """One committed font, parsed once per process."""
+class _FontFiles:
+    """The fonts as a document adds them, prepared once per process."""
 
-    prototype: TTFFont  # widths and character map, as ``FPDF.add_font`` reads them
-    common_ttf: bytes  # the font cut down to :data:`_COMMON_BLOCKS`, same glyph names
-    common_glyphs: frozenset[str]
-
-
-_sources: dict[str, _FontSource] = {}
-_sources_lock = threading.Lock()
+    common: dict[str, Path]  # style -> the font cut down to :data:`_COMMON_BLOCKS`
+    common_chars: frozenset[int]  # what every common cut can draw
+    all_chars: frozenset[int]  # what the whole files can draw
+    widths: dict[str, dict[int, int]]  # style -> advance widths, in thousandths of an em
+    missing_widths: dict[str, int]  # style -> width of a character the font lacks
 
 
-def _common_cut(path: Path) -> tuple[bytes, frozenset[str]]:
-    font = ttLib.TTFont(str(path))
+_prepared: _FontFiles | None = None
+_prepared_lock = threading.Lock()
+
+
+def _cut_to_common_blocks(font: ttLib.TTFont) -> None:
     cmap = font.getBestCmap()
     unicodes = [u for first, last in _COMMON_BLOCKS for u in range(first, last + 1) if u in cmap]
     options = ftsubset.Options(
         notdef_outline=True,
         notdef_glyph=True,
         recommended_glyphs=True,
-        glyph_names=True,
+        glyph_names=True,  # fontTools reads a font that names its glyphs faster, for each PDF
         name_IDs=["*"],
         name_languages=["*"],
     )
@@ -96,25 +104,59 @@ def _common_cut(path: Path) -> tuple[bytes, frozenset[str]]:
     subsetter = ftsubset.Subsetter(options)
     subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue(), frozenset(font.getGlyphOrder())
 
 
-def _font_sources() -> dict[str, _FontSource]:
-    """Each committed font parsed and cut once per process (about 0.8 s, on the first PDF)."""
-    with _sources_lock:
-        if not _sources:
-            loader = FPDF()
+def _advance_widths(font: ttLib.TTFont) -> tuple[dict[int, int], int]:
+    """Each character's advance in thousandths of an em, as a PDF's font widths give it."""
+    scale, metrics = 1000 / font["head"].unitsPerEm, font["hmtx"].metrics
+
+    def width(glyph: str) -> int:
+        return round(scale * metrics[glyph][0] + 0.001)  # half up, as fpdf2 writes widths
+
+    return {char: width(glyph) for char, glyph in font.getBestCmap().items()}, width(".notdef")
+
+
+def _font_files() -> _FontFiles:
+    """The common cuts written once per process (about 0.8 s, on the first PDF).
+
+    Written again should the files have gone (a clean-up of old temporary files), so a
+    long-running server keeps printing.
+    """
+    global _prepared
+    with _prepared_lock:
+        if _prepared is None or not all(p.exists() for p in _prepared.common.values()):
+            folder = Path(tempfile.mkdtemp(prefix="ilp-fonts-"))
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            common, widths, missing = {}, {}, {}
+            common_chars, all_chars = [], []
             for style, name in _FONT_FILES.items():
-                loader.add_font(FONT, style, str(FONT_DIR / name))
-                common_ttf, common_glyphs = _common_cut(FONT_DIR / name)
-                _sources[style] = _FontSource(
-                    prototype=loader.fonts[f"{FONT.lower()}{style}"],
-                    common_ttf=common_ttf,
-                    common_glyphs=common_glyphs,
-                )
-        return _sources
+                font = ttLib.TTFont(str(FONT_DIR / name))
+                widths[style], missing[style] = _advance_widths(font)
+                all_chars.append(frozenset(widths[style]))
+                _cut_to_common_blocks(font)
+                common[style] = folder / name
+                font.save(str(common[style]))
+                common_chars.append(frozenset(font.getBestCmap()))
+            _prepared = _FontFiles(
+                common=common,
+                common_chars=frozenset.intersection(*common_chars),
+                all_chars=frozenset.union(*all_chars),
+                widths=widths,
+                missing_widths=missing,
+            )
+        return _prepared
+
+
+def _texts(value: object) -> Iterable[str]:
+    """Every string held by ``value``, a printable dataclass or a list of them."""
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            yield from _texts(getattr(value, f.name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
 
 
 @dataclass
@@ -173,8 +215,10 @@ class _PlanDocument(FPDF):
 
     def __init__(self) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self._font_sources: dict[str, _FontSource] = {}
-        self._install_fonts()
+        self._fonts = _font_files()
+        for style, path in self._fonts.common.items():
+            self.add_font(FONT, style, path)
+        self._whole_fonts = False
         self.set_margins(_MARGIN_MM, _MARGIN_MM + 8, _MARGIN_MM)
         self.set_auto_page_break(True, margin=_MARGIN_MM + 5)
         self.alias_nb_pages()
@@ -182,46 +226,28 @@ class _PlanDocument(FPDF):
         self.set_title("Individual Learning Plan")
         self.set_creator("ILP")
 
-    def _install_fonts(self) -> None:
-        """Copies of the parsed prototypes, each with its own glyph subset, so documents never
-        share state; the fontTools object the subsetter rewrites is opened in :meth:`output`.
-        """
-        try:
-            for source in _font_sources().values():
-                font = copy.copy(source.prototype)
-                font.i = len(self.fonts) + 1
-                font.ttfont = None
-                font._hbfont = None
-                font.missing_glyphs = []
-                font.biggest_size_pt = 0
-                font.subset = SubsetMap(font)
-                self.fonts[font.fontkey] = font
-                self._font_sources[font.fontkey] = source
-        except (
-            AttributeError
-        ):  # an fpdf2 whose font internals differ: parse the files as documented
-            self.fonts.clear()
-            self._font_sources.clear()
-            for style, name in _FONT_FILES.items():
-                self.add_font(FONT, style, str(FONT_DIR / name))
+    def prepare_for(self, texts: Iterable[str]) -> None:
+        """Add the whole font files as fallback fonts if ``texts`` need a glyph the cut lacks.
 
-    def output(self, *args, **kwargs):
-        """Open each font for embedding: the prepared common copy when it holds every glyph used."""
-        for key, source in self._font_sources.items():
-            font = self.fonts[key]
-            used = font.subset.get_all_glyph_names()
-            ttf = (
-                io.BytesIO(source.common_ttf)
-                if source.common_glyphs.issuperset(used)
-                else font.ttffile
-            )
-            # Glyph outlines are copied as they are, bounding boxes included: nothing to recompute.
-            font.ttfont = ttLib.TTFont(ttf, recalcTimestamp=False, recalcBBoxes=False, lazy=True)
-        try:
-            return super().output(*args, **kwargs)
-        finally:
-            for key in self._font_sources:
-                self.fonts[key].ttfont = None  # the subset font is in the PDF now; free it
+        Called before anything of those texts is written: a page header repeats plan text.
+        """
+        if self._whole_fonts:
+            return
+        fonts = self._fonts
+        if any(
+            ord(c) not in fonts.common_chars and ord(c) in fonts.all_chars
+            for text in texts
+            for c in text
+        ):
+            for style, name in _FONT_FILES.items():
+                self.add_font(FALLBACK_FONT, style, FONT_DIR / name)
+            self.set_fallback_fonts([FALLBACK_FONT])
+            self._whole_fonts = True
+
+    def char_widths(self) -> tuple[dict[int, int], int]:
+        """The current style's advance widths (thousandths of an em) and a missing glyph's."""
+        style = "B" if "B" in self.font_style else ""
+        return self._fonts.widths[style], self._fonts.missing_widths[style]
 
     def header(self) -> None:
         if self.current is None:
@@ -262,10 +288,11 @@ def _wrap(pdf: _PlanDocument, text: str, cell_width: float) -> list[str]:
     characters. Widths are the font's advance widths, exactly as fpdf2 measures a cell.
     """
     room = cell_width - 2 * pdf.c_margin
-    widths, scale = pdf.current_font.cw, pdf.font_size_pt * 0.001 / pdf.k
+    widths, missing = pdf.char_widths()
+    scale = pdf.font_size_pt * 0.001 / pdf.k
 
     def measure(s: str) -> float:
-        return sum(widths[ord(c)] for c in s) * scale
+        return sum(widths.get(ord(c), missing) for c in s) * scale
 
     space = measure(" ")
     lines: list[str] = []
@@ -281,7 +308,7 @@ def _wrap(pdf: _PlanDocument, text: str, cell_width: float) -> list[str]:
             if words:
                 lines.append(" ".join(words))
             while word_width > room and len(word) > 1:
-                cut = _fitting_prefix(word, room, widths, scale)
+                cut = _fitting_prefix(word, room, widths, missing, scale)
                 lines.append(word[:cut])
                 word = word[cut:]
                 word_width = measure(word)
@@ -290,11 +317,13 @@ def _wrap(pdf: _PlanDocument, text: str, cell_width: float) -> list[str]:
     return lines
 
 
-def _fitting_prefix(word: str, room: float, widths, scale: float) -> int:
+def _fitting_prefix(
+    word: str, room: float, widths: dict[int, int], missing: int, scale: float
+) -> int:
     """How many leading characters of ``word`` fit in ``room`` mm (at least one)."""
     total = 0.0
     for n, char in enumerate(word):
-        total += widths[ord(char)] * scale
+        total += widths.get(ord(char), missing) * scale
         if total > room:
             return max(n, 1)
     return len(word)
@@ -457,6 +486,7 @@ class PlanDocument:
 
     def add_plan(self, plan: PrintablePlan) -> None:
         """Lay out ``plan`` from a new page."""
+        self._pdf.prepare_for(_texts(plan))
         _plan(self._pdf, plan)
         self.plan_count += 1
 
@@ -470,6 +500,7 @@ class PlanDocument:
             self._pdf.add_page()
             _para(self._pdf, NOTHING_TO_PRINT)
         if left_out:
+            self._pdf.prepare_for(left_out)
             _left_out(self._pdf, left_out)
         return bytes(self._pdf.output())
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fontTools import ttLib
+from fpdf import FPDF
 from pypdf import PdfReader
 from sqlmodel import select
 
@@ -558,6 +559,44 @@ def test_every_printed_character_is_drawn_with_its_own_glyph(name):
     data = plan_pdf.render_plans([plan])
     assert name in flat("\n".join(pages_text(data)))
     assert _embedded_glyphs_match_the_fonts(data) >= len(set(name.replace(" ", "")))
+
+
+def _one_name_plan(name: str) -> plan_pdf.PrintablePlan:
+    return plan_pdf.PrintablePlan(
+        school_name="Skole",
+        period_name="Vår 2026",
+        period_starts="",
+        period_ends="",
+        learner_name=name,
+    )
+
+
+def _embedded_font_count(data: bytes) -> int:
+    """How many font files the PDF embeds (each font added to the document is embedded)."""
+    return data.count(b"/FontFile2")
+
+
+def test_a_file_in_common_scripts_embeds_only_the_fast_prepared_fonts():
+    # The prepared cut is what keeps a plan fast: the whole files are added only when needed.
+    assert _embedded_font_count(plan_pdf.render_plans([_one_name_plan("Nguyễn Ødegård")])) == 2
+    plans = [_one_name_plan("Åsa"), _one_name_plan("Անի Պետրոսյան")]
+    assert _embedded_font_count(plan_pdf.render_plans(plans)) == 4
+    left_out = plan_pdf.render_plans([_one_name_plan("Åsa")], left_out=["ნინო: no plan"])
+    assert _embedded_font_count(left_out) == 4
+    assert "ნინო" in flat("\n".join(pages_text(left_out)))
+
+
+@pytest.mark.parametrize("style", ["", "B"])
+def test_lines_are_wrapped_with_the_widths_fpdf2_gives_the_whole_font(style):
+    reference = FPDF()
+    reference.add_font("whole", style, plan_pdf.FONT_DIR / plan_pdf._FONT_FILES[style])
+    reference.set_font("whole", style, 10)
+    document = plan_pdf.PlanDocument()._pdf
+    document.set_font(plan_pdf.FONT, style, 10)
+    widths, missing = document.char_widths()
+    for text in ("Åsa Ødegård", "Nguyễn Thị Hồng", "Ψυχή Дмитрий", "Անի ნინო", "漢字 ☃ –"):
+        ours = sum(widths.get(ord(c), missing) for c in text) * 10 * 0.001 / document.k
+        assert ours == pytest.approx(reference.get_string_width(text)), text
 
 
 def test_a_word_longer_than_a_line_is_cut_across_lines_not_lost():
