@@ -68,7 +68,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
     RecordType(
         LOGIN_ATTEMPTS,
         "Failed sign-ins",
-        "Failed sign-in attempts with the address they came from, counted from the attempt.",
+        "Counts of failed sign-ins per account and per address, counted from the latest failure.",
         default_days=30,
         minimum_days=1,
     ),

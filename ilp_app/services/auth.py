@@ -113,13 +113,13 @@ def _rows_ensure(session: Session, rows: list[dict]) -> None:
     session.exec(stmt.on_conflict_do_nothing(index_elements=["email_key", "client_ip"]))
 
 
-def _count_read(session: Session, key: str, address: str) -> tuple[int, FailureCount]:
+def _count_read(session: Session, key: str, address: str) -> tuple[int, FailureCount] | None:
     row = session.exec(
         select(LoginAttempt.id, LoginAttempt.failures, LoginAttempt.at).where(
             LoginAttempt.email_key == key, LoginAttempt.client_ip == address
         )
-    ).one()
-    return row[0], FailureCount(row[1], row[2])
+    ).first()
+    return None if row is None else (row[0], FailureCount(row[1], row[2]))
 
 
 def _count_swap(session: Session, row_id: int, old: FailureCount, new: FailureCount) -> bool:
@@ -155,6 +155,9 @@ def _attempt_claim(
             [dict(email_key=k, client_ip=a, failures=0, at=now) for k, a in keys],
         )
         counts = [_count_read(session, k, a) for k, a in keys]
+        if None in counts:  # a right password removed it meanwhile (PostgreSQL): read again
+            session.rollback()
+            continue
         account = counts[0][1]
         pair = counts[1][1] if len(counts) > 1 else NONE
         wait = throttle_wait(account=account, pair=pair, now=now, policy=policy)
@@ -174,6 +177,9 @@ def _attempt_claim(
 
 def _attempt_forgive(session: Session, *, key: str, address: str) -> None:
     """A right password: this address's failures on the account no longer count anywhere."""
+    account = sa.and_(LoginAttempt.email_key == key, LoginAttempt.client_ip == ANY_ADDRESS)
+    # Rows are locked in the order claims lock them, account first: no deadlock between the two.
+    session.exec(select(LoginAttempt.id).where(account).with_for_update()).all()
     forgiven = 1  # this attempt, counted in advance
     if address != ANY_ADDRESS:
         forgiven = (
@@ -184,7 +190,6 @@ def _attempt_forgive(session: Session, *, key: str, address: str) -> None:
             ).scalar()
             or 1
         )
-    account = sa.and_(LoginAttempt.email_key == key, LoginAttempt.client_ip == ANY_ADDRESS)
     session.exec(
         sa.update(LoginAttempt)
         .where(account)

@@ -107,8 +107,8 @@ def records(session, school, actors):
             AuditEvent(at=ago(10), actor_user_id=None, action="new.nobody", outcome="failed"),
             Notification(user_id=parent, kind="plan_changed", text="old", created_at=ago(200)),
             Notification(user_id=parent, kind="plan_changed", text="new", created_at=ago(5)),
-            LoginAttempt(email_key="someone@test.school", client_ip="10.0.0.1", at=ago(40)),
-            LoginAttempt(email_key="someone@test.school", client_ip="10.0.0.1", at=ago(1)),
+            LoginAttempt(email_key="old@test.school", client_ip="10.0.0.1", failures=3, at=ago(40)),
+            LoginAttempt(email_key="new@test.school", client_ip="10.0.0.1", failures=3, at=ago(1)),
             AuthSession(
                 user_id=parent,
                 token_hash="a" * 64,

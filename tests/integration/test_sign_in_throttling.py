@@ -161,6 +161,15 @@ def test_a_throttled_attempt_is_audited_without_saying_whether_the_account_exist
     assert outcomes == ["failed"] * 5 + ["throttled"]
 
 
+def test_a_long_client_address_is_counted_like_any_other(engine, accounts):
+    # e.g. a forwarded-for chain: longer than the stored column.
+    address = "2001:db8::1, 203.0.113.7, 198.51.100.23, 192.0.2.99, 10.0.0.1, 172.16.0.1"
+    assert len(address) > 64
+    fail(engine, "ada@example.org", address, at(0), times=5)
+    assert attempt(engine, "ada@example.org", PASSWORD, address, at(0)) == wait_message(1, "second")
+    assert attempt(engine, "ada@example.org", PASSWORD, HOME, at(0)) == OK
+
+
 # --- parallel attempts ------------------------------------------------------------------------
 
 
@@ -202,3 +211,15 @@ def test_a_class_signing_in_at_once_behind_one_address_all_get_in(engine, accoun
         ]
     )
     assert answers == [OK] * 8
+
+
+def test_right_and_wrong_passwords_at_once_on_one_account_all_get_an_answer(engine, accounts):
+    # A right password takes its count back while others are being counted: none may be lost
+    # to a deadlock or a failed update.
+    jobs = [
+        lambda password=password: attempt(engine, "ada@example.org", password, SCHOOL, at(0))
+        for password in [PASSWORD, WRONG] * 6
+    ]
+    answers = _all_at_once(jobs)
+    assert OK in answers
+    assert set(answers) <= {OK, FAILED, wait_message(1, "second")}
