@@ -453,9 +453,15 @@ def test_a_refusal_is_audited_even_inside_the_callers_open_transaction(
     assert [(e.actor_user_id, e.target_id) for e in denied] == [(intruder.id, str(victim.id))]
 
 
-# Each turns the victim's real id into a forged value of another type.
+# Each turns the victim's real id into a forged value of another type, or text that is not
+# how the app writes an id (ids are parsed by one rule: an int or its plain ASCII digits).
 FORGED_IDS = [
-    pytest.param(str, id="str"),
+    pytest.param(
+        lambda uid: str(uid).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")),
+        id="arabic-digits",
+    ),
+    pytest.param(lambda uid: f" {uid}", id="spaced"),
+    pytest.param(lambda uid: f"0{uid}", id="leading-zero"),
     pytest.param(lambda uid: {"id": uid}, id="dict"),
     pytest.param(lambda uid: [uid], id="list"),
     pytest.param(float, id="float"),

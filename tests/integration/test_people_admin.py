@@ -474,8 +474,15 @@ def test_nobody_signed_in_is_refused(engine, school):
         call(relationships.why_lines, None, learner_ids=[school.id("learner")])
 
 
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+# Ids are parsed by one rule: an int or its plain ASCII digits ("7"). Text written any other
+# way (digits int() would also read, spaces, a leading zero) is a forgery like the others.
 FORGERIES = [
-    pytest.param(lambda uid, far: str(uid), id="text"),
+    pytest.param(lambda uid, far: str(uid).translate(ARABIC_INDIC), id="arabic-digits"),
+    pytest.param(lambda uid, far: f"{uid} ", id="spaced"),
+    pytest.param(lambda uid, far: f"0{uid}", id="leading-zero"),
+    pytest.param(lambda uid, far: str(far), id="other-school-text"),
     pytest.param(lambda uid, far: {"id": uid}, id="dict"),
     pytest.param(lambda uid, far: True, id="bool"),
     pytest.param(lambda uid, far: None, id="none"),
@@ -483,6 +490,18 @@ FORGERIES = [
     pytest.param(lambda uid, far: -uid, id="negative"),
     pytest.param(lambda uid, far: far, id="other-school"),
 ]
+
+
+def test_person_ids_sent_as_digits_are_read_like_any_other_id(engine, school, admin):
+    mentor2, learner = school.id("mentor2"), school.id("learner")
+    assert (
+        call(
+            relationships.mentor_connect, admin, mentor_id=str(mentor2), learner_ids=[str(learner)]
+        )
+        == 1
+    )
+    assert (mentor2, learner) in links(engine)
+    assert call(people_admin.person_detail, admin, user_id=str(learner)).id == learner
 
 
 @pytest.mark.parametrize("forge", FORGERIES)

@@ -129,7 +129,7 @@ def test_a_period_must_end_after_it_starts_and_have_real_dates(engine, school, a
         ({"starts_on": "2040-09-01", "ends_on": "2040-09-01"}, "must end after it starts"),
         ({"starts_on": "2040-02-30", "ends_on": "2040-12-01"}, "Start date must be a date"),
         ({"starts_on": "", "ends_on": "2040-12-01"}, "Start date is required"),
-        ({"starts_on": {"y": 2040}, "ends_on": "2040-12-01"}, "Start date is required"),
+        ({"starts_on": {"y": 2040}, "ends_on": "2040-12-01"}, "Start date must be a date"),
     ]
     for dates, message in bad:
         with pytest.raises(ValidationFailed, match=message):
