@@ -27,7 +27,8 @@ from ilp_app.routes import EVENT_SOCKET_PATH, SESSION_COOKIE
 #: The header (lower case, as ASGI keeps them) that carries the session digest to the guard.
 SESSION_HEADER = "x-ilp-session-digest"
 
-_TAB_TOKEN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+# Reflex's browser client writes the variant digit as 8-f, so any hex digit is taken there.
+_TAB_TOKEN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")
 _MAX_COOKIE_HEADER = 8192
 
 

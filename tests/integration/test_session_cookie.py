@@ -15,7 +15,7 @@ from sqlmodel import Session
 from ilp_app import security
 from ilp_app.db.models import User
 from ilp_app.state.learner_report import LearnerReportState
-from ilp_app.web.socket_gate import SESSION_HEADER, SocketGate, session_digest
+from ilp_app.web.socket_gate import SESSION_HEADER, SocketGate, is_tab_token, session_digest
 from tests.support.school import build_school
 from tests.support.services import guard_event
 
@@ -124,3 +124,34 @@ async def test_the_socket_gate_replaces_the_cookie_with_its_digest_and_drops_a_f
     headers = dict(seen["headers"])
     assert b"cookie" not in headers
     assert headers[SESSION_HEADER.encode()] == security.token_digest(token).encode()
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "b1852e6d-c8a2-4ad6-ecd6-af3ed329b980",  # as the browser client writes them (variant 8-f)
+        "0b6c3d1e-2f4a-4b5c-9d6e-7f8091a2b3c4",
+    ],
+)
+def test_a_tab_token_as_the_browser_makes_it_is_accepted(token):
+    assert is_tab_token(token)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "group1",
+        "projector1",
+        "learner5",
+        "user1",
+        "roster2",
+        "",
+        "B1852E6D-C8A2-4AD6-ECD6-AF3ED329B980",
+        "b1852e6d-c8a2-3ad6-ecd6-af3ed329b980",
+        "b1852e6d-c8a2-4ad6-ecd6-af3ed329b980x",
+        None,
+        5,
+    ],
+)
+def test_anything_else_is_not_a_tab_token(token):
+    assert not is_tab_token(token)
