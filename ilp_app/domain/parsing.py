@@ -194,6 +194,17 @@ def parse_text(value: object, *, field: str, max_length: int, required: bool = T
     return text
 
 
+def form_mapping(form: object) -> Mapping:
+    """The event's form data, if it is a mapping at all (a forged event may send anything).
+
+    Raises:
+        ValidationFailed: :data:`MSG_FORM` if ``form`` is not a mapping.
+    """
+    if not isinstance(form, Mapping):
+        raise ValidationFailed(MSG_FORM)
+    return form
+
+
 def form_fields(
     form: object, allowed: set[str], *, prefixes: tuple[str, ...] = ()
 ) -> dict[str, str | bool]:

@@ -52,13 +52,6 @@ def _create(digest: str, form: dict, client_ip: str) -> int:
         )
 
 
-def _as_id(value: object) -> object:
-    """Form fields arrive as text; anything that is not a plain number stays as it is and is refused later."""
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12:
-        return int(value)
-    return value
-
-
 class AdminState(SessionState):
     loaded: bool = False
     rows: list[UserRow] = []
@@ -135,7 +128,7 @@ class AdminState(SessionState):
             await asyncio.to_thread(
                 _temporary_password,
                 self._session_digest(),
-                _as_id(form_data.get("user_id")),
+                form_data.get("user_id"),
                 form_data.get("password"),
                 self._client_ip(),
             )

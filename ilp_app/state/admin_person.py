@@ -12,7 +12,7 @@ import asyncio
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, PermissionDenied
-from ilp_app.domain.plans import clean_id
+from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.roles import Role
 from ilp_app.services import auth, people_admin, relationships, users
 from ilp_app.services.people_admin import PersonDetail
@@ -23,14 +23,6 @@ from ilp_app.state.admin import roles_from_form
 from ilp_app.state.session import SessionState
 
 MAX_SELECTED = relationships.MAX_BULK
-
-
-def _route_id(value: object) -> object:
-    """The id in /admin/people/<id>: digits become a number; anything else is refused by the service."""
-    # str.isdigit() also accepts "²" (which int() refuses) and "٣" (which it reads as 3).
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12:
-        return int(value)
-    return value
 
 
 def _disconnected(removed: int) -> str:
@@ -110,7 +102,7 @@ class AdminPersonState(SessionState):
         """/admin/people/[user_id]: the id only selects; the services decide who may see whom."""
         self.reset()
         me = self._current()
-        person_id = _route_id(self.user_id)
+        person_id = self.user_id
         try:
             with unit_of_work() as s:
                 detail = people_admin.person_detail(
@@ -291,7 +283,7 @@ class AdminPersonState(SessionState):
                 members = relationships.group_learners(
                     session=s,
                     actor=me.actor if me else None,
-                    group_id=_route_id(group_id),
+                    group_id=group_id,
                     client_ip=self._client_ip(),
                 )
         except PermissionDenied as error:
@@ -322,7 +314,7 @@ class AdminPersonState(SessionState):
             done,
         )
         if saved:  # the service accepted the ids: whole numbers, which the pushes below key on
-            mentor_id, learner_ids = clean_id(mentor_id), [clean_id(i) for i in learner_ids]
+            mentor_id, learner_ids = parse_id(mentor_id), [parse_id(i) for i in learner_ids]
             live.roster_changed({mentor_id})
             live.announce(learner_ids=set(learner_ids), user_ids=set())
         return saved, events
@@ -351,7 +343,7 @@ class AdminPersonState(SessionState):
 
     @rx.event
     async def connect_mentor(self, form_data: dict):
-        mentor_id = _route_id(form_data.get("mentor_id")) if isinstance(form_data, dict) else None
+        mentor_id = form_data.get("mentor_id") if isinstance(form_data, dict) else None
         return self._mentoring(
             True,
             mentor_id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, PermissionDenied, ValidationFailed
+from ilp_app.domain.parsing import form_mapping
 from ilp_app.services import school_admin
 from ilp_app.services.school_admin import FocusAreaRow, PeriodRow, SiteSettings
 from ilp_app.services.uow import unit_of_work
@@ -18,12 +19,6 @@ from ilp_app.state.session import SessionState
 #: What open_dialog may open: forms, and the deletion confirmation. The ILP confirmation opens
 #: from the switch (ask_ilp), which says which way it is to go.
 _OPENABLE = frozenset({"period_add", "period_edit", "area_edit", "period_delete"})
-
-
-def _form(value: object) -> dict:
-    if not isinstance(value, dict):
-        raise ValidationFailed("The form could not be read. Please try again.")
-    return value
 
 
 class AdminSchoolState(SessionState):
@@ -177,7 +172,7 @@ class AdminSchoolState(SessionState):
     def submit_dialog(self, form_data: dict):
         """Save the form that is open (period or focus area)."""
         try:
-            form = _form(form_data)
+            form = form_mapping(form_data)
         except ValidationFailed as error:
             self.dialog_error = error.message
             return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
+from ilp_app.domain.parsing import form_mapping
 from ilp_app.services import learner_context as context
 from ilp_app.services.auth import CurrentUser
 from ilp_app.services.learner_context import ContextGroup, ContextHeader, ContextItemView
@@ -24,12 +25,6 @@ VISIBILITY_OPTIONS = [
     {"value": v, "label": label} for v, label in context.VISIBILITY_LABELS.items()
 ]
 _EMPTY_FORM = {"kind": "prior_attainment", "label": "", "value": "", "visibility": "staff"}
-
-
-def _form(value: object) -> dict:
-    if not isinstance(value, dict):
-        raise ValidationFailed("The form could not be read. Please try again.")
-    return value
 
 
 class LearnerContextState(SessionState):
@@ -206,7 +201,7 @@ class LearnerContextState(SessionState):
     async def save_item(self, form_data: dict):
         self.form_error = ""
         try:
-            form = _form(form_data)
+            form = form_mapping(form_data)
         except ValidationFailed as error:
             self.form_error = error.message
             return

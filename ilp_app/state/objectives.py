@@ -15,6 +15,7 @@ import reflex as rx
 
 from ilp_app.domain.case_package import MAX_PACKAGE_BYTES
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
+from ilp_app.domain.parsing import form_mapping, parse_id
 from ilp_app.domain.permissions import Action, can
 from ilp_app.services import case_import, objectives
 from ilp_app.services.case_import import CaseImportResult, FindingView, ImportRunRow
@@ -66,12 +67,6 @@ def _run_import(actor, data: bytes, filename: str, client_ip: str) -> CaseImport
         return case_import.case_import(
             session=s, actor=actor, data=data, filename=filename, client_ip=client_ip
         )
-
-
-def _form(value: object) -> dict:
-    if not isinstance(value, dict):
-        raise ValidationFailed("The form could not be read. Please try again.")
-    return value
 
 
 class ObjectivesState(SessionState):
@@ -164,11 +159,11 @@ class ObjectivesState(SessionState):
 
     @rx.event
     def choose_framework(self, value: str):
-        if not (
-            isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12
-        ):
+        try:
+            framework_id = parse_id(value, what="framework")
+        except ValidationFailed:
             return rx.toast.error(objectives.MSG_NO_FRAMEWORK)
-        self.framework_id, self.query = int(value), ""
+        self.framework_id, self.query = framework_id, ""
         return self._reload(keep_expanded=False)
 
     @rx.event
@@ -231,7 +226,7 @@ class ObjectivesState(SessionState):
             return None
         me = self._current()
         try:
-            form = _form(form_data)
+            form = form_mapping(form_data)
             fields = {
                 "code": form.get("code"),
                 "statement": form.get("statement"),

@@ -12,7 +12,8 @@ import dataclasses
 import reflex as rx
 
 from ilp_app import routes
-from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
+from ilp_app.domain.errors import DomainError, NotSignedIn
+from ilp_app.domain.parsing import form_mapping, parse_id
 from ilp_app.domain.permissions import Action
 from ilp_app.domain.plans import NOTE_VISIBILITY_LABELS, NoteVisibility
 from ilp_app.domain.roles import Role
@@ -34,12 +35,6 @@ from ilp_app.state.templates import TemplateUpdatesState
 OBJECTIVE_FIELD_PREFIX = "objective-"
 CARRY_GOAL_PREFIX = "carry-goal-"
 REASON_PREFIX = "reason-"
-
-
-def _form(value: object) -> dict:
-    if not isinstance(value, dict):
-        raise ValidationFailed("The form could not be read. Please try again.")
-    return value
 
 
 def _objective_ids(form: dict) -> list[str]:
@@ -236,7 +231,7 @@ class PlanState(SessionState):
                     learner_id=learner_id,
                     client_ip=self._client_ip(),
                 )
-            self.child_id = int(learner_id) if str(learner_id).isdigit() else 0
+            self.child_id = parse_id(learner_id, what="learner")
             if not plan_id:
                 self.plan = None
                 self.other_plans = []
@@ -676,7 +671,7 @@ class PlanState(SessionState):
             return
         me = self._current()
         try:
-            service, kwargs = services[self.dialog](_form(form_data))
+            service, kwargs = services[self.dialog](form_mapping(form_data))
             with unit_of_work() as s:
                 service(
                     session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs

@@ -19,6 +19,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
+from ilp_app.domain.parsing import form_mapping
 from ilp_app.services import reviews
 from ilp_app.services.auth import CurrentUser
 from ilp_app.services.outbox import changed_learners, notified_users
@@ -30,12 +31,6 @@ from ilp_app.state.session import SessionState
 
 ATTENDEE_FIELD_PREFIX = "attendee-"
 _CHECKED = frozenset({"on", "true", "1", "yes"})
-
-
-def _form(value: object) -> dict:
-    if not isinstance(value, dict):
-        raise ValidationFailed("The form could not be read. Please try again.")
-    return value
 
 
 def _attendee_ids(form: dict) -> list[str]:
@@ -200,7 +195,7 @@ class ReviewState(SessionState):
     async def schedule(self, form_data: dict):
         """The mentor's form: starts_at (datetime-local), duration, location, online_url, attendee-<id> boxes."""
         try:
-            form = _form(form_data)
+            form = form_mapping(form_data)
         except ValidationFailed as error:
             self.error = error.message
             return

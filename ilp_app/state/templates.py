@@ -14,7 +14,7 @@ import threading
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn, PermissionDenied, ValidationFailed
-from ilp_app.domain.plans import clean_id
+from ilp_app.domain.parsing import form_mapping, parse_id
 from ilp_app.services import template_apply as apply_service
 from ilp_app.services import template_updates as updates_service
 from ilp_app.services import templates as template_service
@@ -31,12 +31,6 @@ PROGRESS_INTERVAL_S = 0.25
 
 MSG_CHOOSE_TARGET = "Choose a learner or a group."
 _DIALOGS = {"meta", "add", "edit", "apply"}
-
-
-def _form(value: object) -> dict:
-    if not isinstance(value, dict):
-        raise ValidationFailed("The form could not be read. Please try again.")
-    return value
 
 
 class _Progress:
@@ -84,7 +78,7 @@ def _parse_target(value: object) -> tuple[str, int]:
     kind, _, raw = value.partition("-") if isinstance(value, str) else ("", "", "")
     if kind not in ("learner", "group"):
         raise ValidationFailed(MSG_CHOOSE_TARGET)
-    return kind, clean_id(raw, what=kind)
+    return kind, parse_id(raw, what=kind)
 
 
 class TemplateLibraryState(SessionState):
@@ -246,7 +240,7 @@ class TemplateLibraryState(SessionState):
     def save_plan_as_template(self, form_data: dict):
         """From the plan page: a hidden ``plan_id`` with the name, description and year or grade."""
         try:
-            form = _form(form_data)
+            form = form_mapping(form_data)
         except ValidationFailed as error:
             return rx.toast.error(error.message)
         me = self._current()
@@ -325,7 +319,7 @@ class TemplateLibraryState(SessionState):
             return None
         me = self._current()
         try:
-            service, kwargs = self._dialog_call(_form(form_data))
+            service, kwargs = self._dialog_call(form_mapping(form_data))
             with unit_of_work() as s:
                 service(
                     session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs
@@ -350,7 +344,7 @@ class TemplateLibraryState(SessionState):
                 events = self._fail(me, NotSignedIn("Please sign in again."))
             else:
                 try:
-                    kind, target_id = _parse_target(_form(form_data).get("target"))
+                    kind, target_id = _parse_target(form_mapping(form_data).get("target"))
                 except ValidationFailed as error:
                     self.dialog_error = error.message
                     return
