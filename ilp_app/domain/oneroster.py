@@ -595,7 +595,7 @@ def _read_table(package: Package, name: str, content: bytes) -> Table | None:
             row = next(reader, None)
             if row is None:
                 break
-            if not any(v.strip() for v in row):
+            if not row or (not row[0].strip() and not any(v.strip() for v in row)):
                 continue  # a blank line, or a row of nothing but commas
             table.read += 1
             if len(table.rows) >= MAX_ROWS_PER_FILE:
