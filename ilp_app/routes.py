@@ -81,8 +81,6 @@ def login_url(*, error: str = "", wait_seconds: int = 0) -> str:
     return f"{LOGIN}?error={error}" + (f"&wait={wait_seconds}" if wait_seconds else "")
 
 
-def password_url(*, error: str = "", done: bool = False) -> str:
-    """The password page, with the refusal named by ``error`` or the news that it was changed."""
-    if error:
-        return f"{PASSWORD}?error={error}"
-    return f"{PASSWORD}?done=1" if done else PASSWORD
+def password_url(*, error: str = "") -> str:
+    """The password page, with the refusal named by ``error`` (a code, never free text)."""
+    return f"{PASSWORD}?error={error}" if error else PASSWORD

@@ -18,7 +18,6 @@ MSG_PASSWORD_POLICY = (
     f"That password cannot be used. Use at least {MIN_LENGTH} characters. "
     f"{MSG_TOO_COMMON} {MSG_CONTAINS_EMAIL}"
 )
-MSG_PASSWORD_CHANGED = "Your password has been changed. Other devices have been signed out."
 
 SIGN_IN_ERRORS = {
     "failed": auth.MSG_SIGN_IN_FAILED,
@@ -84,8 +83,6 @@ class PasswordState(SessionState):
     """Change one's own password (required after an administrator issued a temporary one)."""
 
     error: str = ""
-    done: bool = False
-    home: str = ""
     required: bool = False
     min_length: int = MIN_LENGTH
     max_length: int = MAX_LENGTH
@@ -98,7 +95,5 @@ class PasswordState(SessionState):
         params = self.router.page.params
         code = params.get("error", "")
         self.error = PASSWORD_ERRORS.get(code, "") if isinstance(code, str) else ""
-        self.done = params.get("done") == "1" and not me.actor.must_change_password
-        self.home = routes.home_url(me.actor.active_role)
         self.required = me.actor.must_change_password
         return None

@@ -153,9 +153,10 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
-def _password_change(token: str, form: dict, client_ip: str) -> str:
+def _password_change(token: str, form: dict, client_ip: str) -> tuple[str, str]:
+    """The new session token, and the home page to go on to."""
     with unit_of_work() as s:
-        return auth.password_change(
+        new_token = auth.password_change(
             session=s,
             token=token,
             current_password=form.get("current_password"),
@@ -163,6 +164,8 @@ def _password_change(token: str, form: dict, client_ip: str) -> str:
             confirm_password=form.get("confirm_password"),
             client_ip=client_ip,
         )
+        me = auth.current_user(session=s, token=new_token)
+        return new_token, routes.home_url(me.actor.active_role if me else None)
 
 
 async def password_change(request: Request) -> Response:
@@ -172,7 +175,7 @@ async def password_change(request: Request) -> Response:
     if form is None:
         return _see_other(routes.password_url(error="current"))
     try:
-        token = await asyncio.to_thread(
+        token, home = await asyncio.to_thread(
             _password_change,
             request.cookies.get(routes.SESSION_COOKIE, ""),
             form,
@@ -182,7 +185,7 @@ async def password_change(request: Request) -> Response:
         return _see_other(routes.login_url(error="expired"))
     except DomainError as error:
         return _see_other(routes.password_url(error=PASSWORD_ERRORS.get(error.message, "policy")))
-    response = _see_other(routes.password_url(done=True))
+    response = _see_other(home)
     _set_session_cookie(response, token)
     return response
 
