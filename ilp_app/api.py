@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from ilp_app import routes
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.domain.parsing import parse_id
 from ilp_app.services import auth
@@ -32,15 +33,14 @@ from ilp_app.services.reports import group_report_csv
 from ilp_app.services.review_calendar import review_ics
 from ilp_app.services.uow import unit_of_work
 
-SESSION_COOKIE = "ilp_session"  # the name SessionState gives its rx.Cookie
-REVIEW_ICS_PATH = "/api/reviews/{review_id}.ics"
+REVIEW_ICS_PATH = routes.API_REVIEW_ICS
 
 _NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
 def review_ics_url(review_id) -> str:
     """Where a review's invitation is downloaded (``review_id`` may be a number or a frontend var)."""
-    return f"/api/reviews/{review_id}.ics"
+    return routes.url_for(routes.API_REVIEW_ICS, review_id=review_id)
 
 
 _SAFE_FILENAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
@@ -148,27 +148,29 @@ def _endpoint(respond, param: str):
     def endpoint(request: Request) -> Response:
         client_ip = request.client.host if request.client else ""
         return respond(
-            request.cookies.get(SESSION_COOKIE), request.path_params.get(param), client_ip=client_ip
+            request.cookies.get(routes.SESSION_COOKIE),
+            request.path_params.get(param),
+            client_ip=client_ip,
         )
 
     return endpoint
 
 
-GROUP_CSV_PATH = "/api/groups/{group_id}/report.csv"
+GROUP_CSV_PATH = routes.API_GROUP_CSV
 
 
 def group_csv_url(group_id) -> str:
-    return f"/api/groups/{group_id}/report.csv"
+    return routes.url_for(routes.API_GROUP_CSV, group_id=group_id)
 
 
-GROUP_PDF_PATH = "/api/groups/{group_id}/plans.pdf"
+GROUP_PDF_PATH = routes.API_GROUP_PDF
 
 
 def group_pdf_url(group_id) -> str:
-    return f"/api/groups/{group_id}/plans.pdf"
+    return routes.url_for(routes.API_GROUP_PDF, group_id=group_id)
 
 
-def routes() -> list[Route]:
+def http_routes() -> list[Route]:
     # Imported here: that module builds on this one's helpers.
     from ilp_app.api_privacy import privacy_routes
     from ilp_app.web.auth_routes import auth_routes
@@ -204,7 +206,7 @@ def routes() -> list[Route]:
 def add_routes(app) -> None:
     """Serve :func:`routes` from ``app``: an ``rx.App`` (through its API transformer) or a Starlette app."""
     if isinstance(app, Starlette):
-        for route in routes():
+        for route in http_routes():
             app.router.routes.append(route)
         return
     existing = app.api_transformer
@@ -215,4 +217,4 @@ def add_routes(app) -> None:
     else:
         transformers = [existing]
     # Reflex mounts its own backend (events, ping, uploads) inside this app, after these routes.
-    app.api_transformer = [*transformers, Starlette(routes=routes())]
+    app.api_transformer = [*transformers, Starlette(routes=http_routes())]

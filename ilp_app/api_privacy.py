@@ -13,18 +13,19 @@ from datetime import UTC, datetime
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ilp_app import routes
 from ilp_app.api import _download, _endpoint
 from ilp_app.domain.parsing import parse_id
 from ilp_app.services.auth import CurrentUser
 from ilp_app.services.learner_export import learner_export
 
-LEARNER_EXPORT_PATH = "/api/learners/{learner_id}/export.zip"
-MY_EXPORT_URL = "/api/learners/me/export.zip"
+LEARNER_EXPORT_PATH = routes.API_LEARNER_EXPORT
+MY_EXPORT_URL = routes.API_MY_EXPORT
 
 
 def learner_export_url(learner_id) -> str:
     """Where a learner's archive is downloaded (``learner_id`` may be a number or a frontend var)."""
-    return f"/api/learners/{learner_id}/export.zip"
+    return routes.url_for(routes.API_LEARNER_EXPORT, learner_id=learner_id)
 
 
 def export_response(token: object, learner_id: object, client_ip: str = "") -> Response:

@@ -65,6 +65,25 @@ def learner_report_url(learner_id) -> str:
 
 # --- HTTP endpoints beside the pages ---
 
+# Downloads: each pattern is served by a route and built by url_for, so it is written once.
+API_REVIEW_ICS = "/api/reviews/{review_id}.ics"
+API_GROUP_CSV = "/api/groups/{group_id}/report.csv"
+API_GROUP_PDF = "/api/groups/{group_id}/plans.pdf"
+API_PLAN_PDF = "/api/plans/{plan_id}.pdf"
+API_PRINT_FILE = "/api/print/{key}.pdf"
+API_LEARNER_EXPORT = "/api/learners/{learner_id}/export.zip"
+API_MY_EXPORT = "/api/learners/me/export.zip"
+
+
+def url_for(pattern: str, **params) -> str:
+    """The URL of ``pattern`` with its ``{name}`` parts filled in.
+
+    A value may be a number, text or a frontend var (formatting a var embeds it, as an f-string
+    would), so pages build links from state and the routes match them from the same pattern.
+    """
+    return pattern.format(**params)
+
+
 #: The Reflex event socket (engine.io mounts it here).
 EVENT_SOCKET_PATH = "/_event"
 #: The session cookie: random, HttpOnly, set only by the sign-in endpoint's response.

@@ -26,7 +26,7 @@ from typing import Protocol
 
 from sqlmodel import Session
 
-from ilp_app import security
+from ilp_app import routes, security
 from ilp_app.domain.errors import NotFound, ValidationFailed
 from ilp_app.domain.permissions import Action, Actor, GroupRef
 from ilp_app.services.guard import denial
@@ -34,7 +34,7 @@ from ilp_app.services.overview import group_authorize
 from ilp_app.settings import get_settings
 
 PRINT_TTL = timedelta(minutes=10)
-PRINT_FILE_PATH = "/api/print/{key}.pdf"
+PRINT_FILE_PATH = routes.API_PRINT_FILE
 MSG_PRINT_GONE = "That print is no longer available. Print the group again."
 
 _KEY_LENGTH = 43  # secrets.token_urlsafe(32)
@@ -45,7 +45,7 @@ _REDIS_PREFIX = "ilp:print:"
 
 def print_file_url(key) -> str:
     """Where a finished print is downloaded (``key`` may be a string or a frontend var)."""
-    return f"/api/print/{key}.pdf"
+    return routes.url_for(routes.API_PRINT_FILE, key=key)
 
 
 @dataclass(frozen=True)

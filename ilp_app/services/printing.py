@@ -11,7 +11,7 @@ with the reason, so nobody is silently missing. :class:`GroupPrint` lays the pla
 at a time so a page can show progress; ``services.print_files`` then holds the file for one
 download by the same session.
 
-Wiring: ``ilp_app.api.routes()`` serves :data:`PLAN_PDF_PATH`; a "Print plan" link points
+Wiring: ``ilp_app.api.http_routes()`` serves :data:`PLAN_PDF_PATH`; a "Print plan" link points
 at :func:`plan_pdf_url`.
 """
 
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from ilp_app import routes
 from ilp_app.db.models import Site, User
 from ilp_app.domain.errors import NotFound, PermissionDenied
 from ilp_app.domain.permissions import Action, Actor, LearnerRef, can
@@ -44,7 +45,7 @@ from ilp_app.services.plan_read import PlanView, plan_current_id, plan_view, pla
 from ilp_app.services.print_files import PrintStore, print_file_put
 from ilp_app.services.uow import unit_of_work
 
-PLAN_PDF_PATH = "/api/plans/{plan_id}.pdf"
+PLAN_PDF_PATH = routes.API_PLAN_PDF
 
 #: The only note visibility that is ever printed: a printout goes home with the family.
 PRINTED_NOTE_VISIBILITY = NoteVisibility.FAMILY.value
@@ -58,7 +59,7 @@ LEFT_OUT_GONE = "the plan is no longer there"
 
 def plan_pdf_url(plan_id) -> str:
     """Where a plan's PDF is downloaded (``plan_id`` may be a number or a frontend var)."""
-    return f"/api/plans/{plan_id}.pdf"
+    return routes.url_for(routes.API_PLAN_PDF, plan_id=plan_id)
 
 
 def _date(stamp: str) -> str:

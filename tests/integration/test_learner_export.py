@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from ilp_app import api
+from ilp_app import routes
 from ilp_app.db.models import (
     AuditEvent,
     LearnerContextItem,
@@ -327,7 +327,7 @@ def test_only_learners_have_an_archive(school, actors, who):
 def download(client, path: str, token: str | None):
     client.cookies.clear()
     if token is not None:
-        client.cookies.set(api.SESSION_COOKIE, token)
+        client.cookies.set(routes.SESSION_COOKIE, token)
     return client.get(path)
 
 

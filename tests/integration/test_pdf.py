@@ -480,7 +480,7 @@ def test_prints_are_held_in_redis_whenever_the_app_runs_on_redis(monkeypatch):
 def test_the_print_route_is_served_at_the_print_path():
     from ilp_app import api
 
-    (route,) = [r for r in api.routes() if r.name == "print_file"]
+    (route,) = [r for r in api.http_routes() if r.name == "print_file"]
     key = "k" * 43
     assert print_files.print_file_url(key) == f"/api/print/{key}.pdf"
     match, scope = route.matches({"type": "http", "path": f"/api/print/{key}.pdf", "method": "GET"})
@@ -651,7 +651,7 @@ def test_pdf_download_answers_by_session(session, school, plan_id):
 def test_pdf_route_is_served_at_the_plan_pdf_path():
     from ilp_app import api
 
-    (route,) = [r for r in api.routes() if r.name == "plan_pdf"]
+    (route,) = [r for r in api.http_routes() if r.name == "plan_pdf"]
     assert route.path == "/api/plans/{plan_id}.pdf"
     assert printing.plan_pdf_url(7) == "/api/plans/7.pdf"
     assert (

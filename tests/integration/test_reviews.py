@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import Session
 from starlette.applications import Starlette
 
-from ilp_app import api, api_privacy
+from ilp_app import api, api_privacy, routes
 from ilp_app.db.models import (
     Notification,
     Plan,
@@ -745,7 +745,7 @@ def test_the_invitation_is_refused_to_other_families(review_id, actors, who):
 def get_ics(client, rid, token: str | None = None):
     client.cookies.clear()
     if token is not None:
-        client.cookies.set(api.SESSION_COOKIE, token)
+        client.cookies.set(routes.SESSION_COOKIE, token)
     return client.get(f"/api/reviews/{rid}.ics")
 
 
@@ -807,6 +807,9 @@ def test_the_route_is_added_to_a_reflex_app_through_its_api_transformer():
             "/api/plans/{plan_id}.pdf",
             api.GROUP_PDF_PATH,
             PRINT_FILE_PATH,
+            routes.SIGN_IN,
+            routes.SIGN_OUT,
+            routes.PASSWORD_CHANGE,
         ]
     )
     api.add_routes(app)  # an existing transformer is kept
