@@ -27,7 +27,7 @@ from ilp_app.pages import (
 from ilp_app.services.live_registry import registry_for
 from ilp_app.settings import get_settings
 from ilp_app.state import live
-from ilp_app.state.guard import EventGuard, forget_closed_tab
+from ilp_app.state.guard import EventGuard, claim_tab, forget_closed_tab
 from ilp_app.web import headers
 from ilp_app.web.socket_gate import SocketGate
 
@@ -40,7 +40,11 @@ add_routes(app)  # sign-in and file downloads, which check the session cookie th
 # Outermost: the event socket's door (tab tokens only; the session cookie goes in as a digest).
 app.api_transformer = [
     *app.api_transformer,
-    lambda inner: SocketGate(inner, on_closed=lambda token: forget_closed_tab(app, token)),
+    lambda inner: SocketGate(
+        inner,
+        on_open=lambda token, digest: claim_tab(app, token, digest),
+        on_closed=lambda token: forget_closed_tab(app, token),
+    ),
 ]
 # Before Reflex's own: every event is checked against the session before anything runs.
 app.add_middleware(EventGuard(), index=0)

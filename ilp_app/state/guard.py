@@ -127,6 +127,23 @@ class EventGuard(Middleware):
         return _refuse(MSG_TOO_FAST)
 
 
+async def claim_tab(app, token: str, digest: str) -> None:
+    """Before a socket takes over a tab token: empty the tab unless it is this session's.
+
+    The event guard empties a foreign tree at the connection's first event; but between the
+    socket linking the token and that event, a live push into the token's old page (still
+    checked against the old page's session) would reach the new socket. Claiming the tree under
+    its lock first closes that window: the old page is gone before the socket is linked.
+    """
+    try:
+        async with app.modify_state(rx.BaseStateToken(ident=token, cls=SessionState)) as root:
+            session_state = await root.get_state(SessionState)
+            if session_state._digest != digest:
+                await session_state._reset_session_tree()
+    except Exception:
+        log.exception("could not check a tab's owner before its socket opened")
+
+
 #: How long a closed tab's page data is kept for a reconnect (a reload, a network blip).
 CLOSED_TAB_GRACE_SECONDS = 10.0
 _forgetting: set[asyncio.Task] = set()

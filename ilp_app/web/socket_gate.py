@@ -11,7 +11,9 @@ Two rules, applied before Reflex sees the connection:
   therefore never copied into a state, and so never into the state store. A header of that
   name sent by a client is dropped: only the cookie counts.
 
-When a tab's socket closes, ``on_closed(token)`` is called, so that a tab closed for good
+When a tab's socket opens, ``on_open(token, digest)`` is awaited before Reflex links the
+token to the new socket (see ``ilp_app.state.guard.claim_tab``). When it closes,
+``on_closed(token)`` is called, so that a tab closed for good
 leaves no page data behind (see ``ilp_app.state.guard.forget_closed_tab``).
 """
 
@@ -64,8 +66,9 @@ def _query_token(scope) -> object:
 class SocketGate:
     """ASGI middleware in front of the whole backend; only ``/_event`` requests are changed."""
 
-    def __init__(self, app, *, on_closed=None):
+    def __init__(self, app, *, on_open=None, on_closed=None):
         self.app = app
+        self.on_open = on_open
         self.on_closed = on_closed
 
     async def __call__(self, scope, receive, send):
@@ -88,6 +91,10 @@ class SocketGate:
         digest = session_digest(cookie)
         if digest:
             headers.append((SESSION_HEADER.encode(), digest.encode()))
+        if scope["type"] == "websocket" and self.on_open is not None:
+            # Before the socket can receive anything meant for this tab token (a live push
+            # included), the tab's page data must belong to this connection's session.
+            await self.on_open(tab, digest)
         try:
             await self.app({**scope, "headers": headers}, receive, send)
         finally:

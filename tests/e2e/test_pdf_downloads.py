@@ -187,7 +187,7 @@ def test_a_group_print_rendered_on_one_host_is_downloaded_from_the_other(two_hos
         mentor.get_by_role("link", name="Live overview of 8A").click()
         mentor.get_by_role("button", name="Print group").click()
         link = mentor.get_by_role("link", name="Download the group PDF")
-        expect(link).to_be_visible()
+        expect(link).to_be_visible(timeout=30_000)  # rendering the group's plans takes a while
         path = re.search(r"/api/print/[A-Za-z0-9_-]{43}\.pdf$", link.get_attribute("href")).group(0)
         # Cookies are per host name, not per port: the same session asks host b for the file.
         answer = mentor.request.get(b.base_url + path)

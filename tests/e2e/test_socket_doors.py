@@ -99,22 +99,32 @@ def test_a_socket_under_a_channel_name_is_refused_and_sees_nothing(base_url, app
 
 
 def test_a_closed_tabs_token_replayed_without_the_cookie_gets_no_page(base_url, app_db):
-    task_id, _, plan_id = open_task(app_db)
+    _, _, plan_id = open_task(app_db)
     note = staff_note(app_db, plan_id)
 
     async def scenario():
         cookie = sign_in_cookie(base_url, "mentor@demo.school")
-        mentor = await Tab(base_url, f"/plans/{plan_id}", cookie=cookie).open()
-        # Control: the mentor's own tab receives the staff note.
-        assert await mentor.wait_for(mentions(note)) is not None
-        token = mentor.token
-        await mentor.close()
+        learner = await Tab(
+            base_url, "/learner", cookie=sign_in_cookie(base_url, "learner@demo.school")
+        ).open()
         for cookie_sent in ("", sign_in_cookie(base_url, "parent@demo.school")):
+            mentor = await Tab(base_url, f"/plans/{plan_id}", cookie=cookie).open()
+            # Control: the mentor's own tab receives the staff note.
+            assert await mentor.wait_for(mentions(note)) is not None
+            token = mentor.token
+            await mentor.close()
+            # The learner ticks while the token is replayed: a push into the closed tab's page
+            # must not reach the socket that took its token over.
+            task_id, status, _ = open_task(app_db)
+            await tick(learner, task_id, status)
             thief = await Tab(base_url, f"/plans/{plan_id}", cookie=cookie_sent, token=token).open()
+            task_id, status, _ = open_task(app_db)
+            await tick(learner, task_id, status)
             await asyncio.sleep(2)
             assert thief.frames, "the replayed socket received no frame at all"
             assert note not in thief.text()
             await thief.close()
+        await learner.close()
 
     run(scenario())
 
