@@ -636,40 +636,44 @@ def flush_redis(url: str) -> None:
         client.close()
 
 
-@contextlib.contextmanager
-def profiled(leader: int, out: str | None):
-    """``py-spy record`` of the app's processes while the block runs (collapsed stacks)."""
-    if not out:
-        yield
-        return
-    spy = subprocess.Popen(
-        [
-            "py-spy",
-            "record",
-            "--pid",
-            str(leader),
-            "--subprocesses",
-            "--format",
-            "raw",
-            "--rate",
-            "200",
-            "--output",
-            out,
-            "--nonblocking",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(1.0)
-        yield
-    finally:
-        spy.send_signal(signal.SIGINT)
+class Spy:
+    """``py-spy record`` of the app's processes (collapsed stacks) over the load window only."""
+
+    def __init__(self, leader: int, out: str):
+        self.leader, self.out, self.proc = leader, out, None
+
+    def start(self) -> None:
+        from tests.support.appserver import VENV_BIN
+
+        self.proc = subprocess.Popen(
+            [
+                str(VENV_BIN / "py-spy"),
+                "record",
+                "--pid",
+                str(self.leader),
+                "--subprocesses",
+                "--format",
+                "raw",
+                "--rate",
+                "200",
+                "--nonblocking",
+                "--output",
+                self.out,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(1.0)  # before the load starts: let it attach
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.send_signal(signal.SIGINT)
         try:
-            spy.wait(timeout=60)
+            self.proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            spy.kill()
-            spy.wait(timeout=10)
+            self.proc.kill()
+            self.proc.wait(timeout=10)
 
 
 def run_one(classes: int, args) -> Result:
@@ -702,7 +706,13 @@ def run_one(classes: int, args) -> Result:
                 print(f"[{label}] app up at {app.base_url} ({time.monotonic() - t0:.1f} s)")
                 pids = session_pids(app.pid)
 
+                spy = Spy(app.pid, args.profile) if args.profile else None
+
                 def probe() -> dict:
+                    if spy is not None and spy.proc is None:
+                        spy.start()  # the first probe opens the load window, the second closes it
+                    elif spy is not None:
+                        spy.stop()
                     out = {
                         "cpu": cpu_seconds(pids),
                         "waited": runqueue_wait(pids),
@@ -715,7 +725,9 @@ def run_one(classes: int, args) -> Result:
                 res = Result(label=label, n=n)
                 load_before = os.getloadavg()[0]
                 t1 = time.monotonic()
-                with profiled(app.pid, args.profile):
+                with contextlib.ExitStack() as stop_spy:
+                    if spy is not None:
+                        stop_spy.callback(spy.stop)
                     asyncio.run(
                         drive(
                             app.base_url,
