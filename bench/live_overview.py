@@ -778,7 +778,8 @@ def report(results: list[Result], mode: str) -> None:
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
         b50, b95 = pct(r.base_rt, 50), pct(r.base_rt, 95)
-        ratio = f"{pct(r.overview, 50) / b50:.1f}×, {pct(r.overview, 95) / b95:.1f}×"
+        o50, o95 = pct(r.overview, 50), pct(r.overview, 95)
+        ratio = "—" if o50 != o50 else f"{o50 / b50:.1f}×, {o95 / b95:.1f}×"
         print(
             f"| {r.label} | {ms3(r.overview)} | {ms3(r.tick_rt)} | {ms3(r.base_rt)} | {ratio} "
             f"| {r.lost}/{r.ticks_sent} | {r.stored}/{r.ticks_sent} "
