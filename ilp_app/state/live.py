@@ -14,7 +14,7 @@ Viewers join a channel (:func:`join`) only after the services authorised the pag
 their entry with a heartbeat (:func:`heartbeat`), which also tells them when they missed a push.
 There are no shared states: every tab holds its own copy, and no client can connect under a
 channel's name. The first change is pushed at once; changes that follow within
-:data:`COALESCE_SECONDS` go out together.
+:data:`COALESCE_SECONDS` of the start of a push go out together with the next one.
 
 The app binds this module at start-up (:func:`bind`); nothing here imports the app.
 """
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 
 import reflex as rx
@@ -97,14 +98,19 @@ class LivePush:
             self._task = asyncio.get_running_loop().create_task(self._pump())
 
     async def _pump(self) -> None:
-        """Push at once, then whatever arrived meanwhile, one window apart."""
+        """Push at once, then whatever arrived meanwhile, at most one push per window.
+
+        The window runs from the start of a push: a push that took longer than the window is
+        followed at once by the changes that arrived during it.
+        """
         while self._pending:
             batch, self._pending = self._pending, _Batch()
+            started = time.monotonic()
             try:
                 await self.deliver(batch)
             except Exception:  # the change is saved; heartbeats bring the screens up to date
                 log.exception("live push failed")
-            await asyncio.sleep(COALESCE_SECONDS)
+            await asyncio.sleep(max(0.0, COALESCE_SECONDS - (time.monotonic() - started)))
 
     async def settle(self) -> None:
         """Wait until every announced change has been pushed (for tests and shutdown)."""
@@ -114,15 +120,27 @@ class LivePush:
     # --- delivering ---
 
     async def deliver(self, batch: _Batch) -> None:
+        """Read the batch's feed once, then push every channel of it, all at the same time."""
         feed = await asyncio.to_thread(_feed, batch)
-        for name, item in feed.items():
-            version = await self.registry.bump(name)
-            viewers = [
-                v
-                for v in await self.registry.viewers(name)
-                if v.client_token not in batch.skip.get(name, ())
-            ]
-            await asyncio.gather(*(self._deliver_one(name, v, item, version) for v in viewers))
+        failed = [
+            error
+            for error in await asyncio.gather(
+                *(self._deliver_channel(name, item, batch) for name, item in feed.items()),
+                return_exceptions=True,
+            )
+            if error is not None
+        ]
+        if failed:  # one channel's registry error no longer holds back the others
+            raise failed[0]
+
+    async def _deliver_channel(self, name: str, item: object, batch: _Batch) -> None:
+        version = await self.registry.bump(name)
+        viewers = [
+            v
+            for v in await self.registry.viewers(name)
+            if v.client_token not in batch.skip.get(name, ())
+        ]
+        await asyncio.gather(*(self._deliver_one(name, v, item, version) for v in viewers))
 
     async def _deliver_one(self, name: str, viewer: Viewer, item: object, version: int) -> None:
         try:
