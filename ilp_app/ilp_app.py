@@ -1,8 +1,12 @@
 """The app object. Pages are registered explicitly, each with its route, title and on_load."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 import reflex as rx
 
 from ilp_app.api import add_routes
+from ilp_app.db.engine import DATABASE_THREADS
 from ilp_app.pages import (
     admin,
     admin_groups,
@@ -46,6 +50,20 @@ app.api_transformer = [
         on_closed=lambda token: forget_closed_tab(app, token),
     ),
 ]
+
+
+async def _database_threads() -> None:
+    """Database work runs in threads (never on the event loop): give it a pool its own size.
+
+    The default pool has min(32, cores + 4) threads, six on two cores; a lesson's ticks, the
+    pages' session checks and the live pushes would queue for them.
+    """
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=DATABASE_THREADS, thread_name_prefix="ilp-db")
+    )
+
+
+app.register_lifespan_task(_database_threads)
 # Before Reflex's own: every event is checked against the session before anything runs.
 app.add_middleware(EventGuard(), index=0)
 live.bind(

@@ -18,6 +18,13 @@ from ilp_app.settings import get_settings
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
+#: Threads the server runs database work in; PostgreSQL's pool allows 10 + 20 connections.
+DATABASE_THREADS = 24
+
+#: Execution option that marks a transaction as read-only (see :func:`read_scope`).
+READ_ONLY = "ilp_read_only"
+
+
 def secure_sqlite_file(path: str | os.PathLike) -> None:
     """Make a SQLite database readable by its owner only: 0700 folder, 0600 file.
 
@@ -55,7 +62,10 @@ def _configure_sqlite(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read takes no write lock: reads run side by side with each other and with a writer
+        # (WAL). Every other transaction takes the write lock at BEGIN.
+        read_only = conn.get_execution_options().get(READ_ONLY)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> sa.Engine:
@@ -105,6 +115,23 @@ def use_engine(engine: sa.Engine | None) -> None:
     """Point the app at another engine (tests); None restores the configured one."""
     global _override
     _override = engine
+
+
+@contextmanager
+def read_scope() -> Iterator[Session]:
+    """A transaction that only reads: on SQLite it never waits for, nor holds, the write lock.
+
+    Writing in it is an error on PostgreSQL (``SET TRANSACTION READ ONLY``) and may fail with
+    "database is locked" on SQLite; use :func:`session_scope` for anything that writes.
+    """
+    engine = get_engine().execution_options(**{READ_ONLY: True})
+    with Session(engine, expire_on_commit=False) as session:
+        if engine.dialect.name == "postgresql":
+            session.connection().exec_driver_sql("SET TRANSACTION READ ONLY")
+        try:
+            yield session
+        finally:
+            session.rollback()
 
 
 @contextmanager

@@ -78,6 +78,8 @@ class CurrentUser:
     display_name: str
     email: str
     session_id: int
+    #: Read without recording activity, and activity is due (see :func:`session_touch`).
+    touch_due: bool = False
 
 
 def email_key(email: str) -> str:
@@ -332,11 +334,14 @@ def current_user(
     token: object = None,
     digest: object = None,
     now: datetime | None = None,
+    touch: bool = True,
 ) -> CurrentUser | None:
     """The person behind a browser's session, or None when it is not (or no longer) valid.
 
     The session is named by the raw cookie ``token`` (HTTP routes) or by its keyed ``digest``
-    (the event socket, which never sees the raw token).
+    (the event socket, which never sees the raw token). With ``touch=False`` nothing is
+    written, so it can run in a read-only transaction; ``touch_due`` then says whether the
+    caller should record activity with :func:`session_touch`.
     """
     now = _now(now)
     row = _session_row(session, token, digest)
@@ -354,12 +359,26 @@ def current_user(
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
-    if session_needs_touch(last_seen_at=row.last_seen_at, now=now):
+    touch_due = session_needs_touch(last_seen_at=row.last_seen_at, now=now)
+    if touch_due and touch:
         row.last_seen_at = now
         session.add(row)
     actor = actor_load(session=session, user=user, active_role=parse_role(row.active_role))
     return CurrentUser(
-        actor=actor, display_name=user.display_name, email=user.email, session_id=row.id
+        actor=actor,
+        display_name=user.display_name,
+        email=user.email,
+        session_id=row.id,
+        touch_due=touch_due and not touch,
+    )
+
+
+def session_touch(*, session: Session, session_id: int, now: datetime | None = None) -> None:
+    """Record activity on a session read with ``touch=False`` (at most once a minute each)."""
+    session.exec(
+        sa.update(AuthSession)
+        .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
+        .values(last_seen_at=_now(now))
     )
 
 

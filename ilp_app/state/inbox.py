@@ -24,16 +24,23 @@ class InboxState(SessionState):
     items: list[NotificationView] = []
     unread: int = 0
     _channel: str = ""
+    _version: int = 0
 
     @rx.event
     async def watch(self, _tick: str = ""):
-        """Show this person's unread count, and keep it live (every tab of theirs watches it)."""
+        """Show this person's unread count, and keep it live (every tab of theirs watches it).
+
+        Called when the header appears and then as its heartbeat: the count is read again only
+        when the channel's version shows a change this tab did not receive.
+        """
         me = self._current()
         if me is None:
             return
-        self.unread = await asyncio.to_thread(_unread, me.actor.user_id)
-        self._channel = live_feed.channel(live_feed.INBOX, me.actor.user_id)
-        await live.join(self, self._channel)
+        channel = live_feed.channel(live_feed.INBOX, me.actor.user_id)
+        version = await live.join(self, channel)
+        if channel != self._channel or version < 0 or version != self._version:
+            self.unread = await asyncio.to_thread(_unread, me.actor.user_id)
+        self._channel, self._version = channel, version
 
     async def _receive(self, name: str, item: object, version: int) -> bool:
         if name != self._channel:
@@ -43,6 +50,7 @@ class InboxState(SessionState):
             self.reset()
             return False
         self.unread = int(item)
+        self._version = version
         return True
 
     @rx.event

@@ -135,12 +135,34 @@ class LivePush:
 
     async def _deliver_channel(self, name: str, item: object, batch: _Batch) -> None:
         version = await self.registry.bump(name)
-        viewers = [
-            v
-            for v in await self.registry.viewers(name)
-            if v.client_token not in batch.skip.get(name, ())
-        ]
-        await asyncio.gather(*(self._deliver_one(name, v, item, version) for v in viewers))
+        skip = batch.skip.get(name, ())
+        viewers = await self.registry.viewers(name)
+        await asyncio.gather(
+            *(
+                self._mark_current(name, v, version)
+                if v.client_token in skip
+                else self._deliver_one(name, v, item, version)
+                for v in viewers
+            )
+        )
+
+    async def _mark_current(self, name: str, viewer: Viewer, version: int) -> None:
+        """The tab that made the change shows it already: it only takes the new version.
+
+        Otherwise its next heartbeat would see the version move and reload the whole page.
+        """
+        try:
+            cls = self._state_class(viewer.state)
+            if cls is None:
+                return
+            async with self.modify_state(
+                rx.BaseStateToken(ident=viewer.client_token, cls=cls)
+            ) as root:
+                page = await root.get_state(cls)
+                if page._channel == name:
+                    page._version = version
+        except Exception:
+            log.exception("could not mark a viewer of %s as current", name)
 
     async def _deliver_one(self, name: str, viewer: Viewer, item: object, version: int) -> None:
         try:

@@ -15,6 +15,7 @@ import logging
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.db.engine import read_scope
 from ilp_app.domain.errors import DomainError, NotSignedIn
 from ilp_app.domain.roles import ROLE_LABELS, Role, parse_role
 from ilp_app.services import auth, directory
@@ -33,11 +34,19 @@ current_event_user: contextvars.ContextVar[tuple[str, CurrentUser | None] | None
 
 
 def session_lookup(digest: str) -> CurrentUser | None:
-    """The valid session behind ``digest`` (blocking: call it off the event loop)."""
+    """The valid session behind ``digest`` (blocking: call it off the event loop).
+
+    It runs before every event, so it only reads (no write lock on SQLite); activity is
+    recorded in a short write of its own, at most once a minute per session.
+    """
     if not digest:
         return None
-    with unit_of_work() as s:
-        return auth.current_user(session=s, digest=digest)
+    with read_scope() as s:
+        me = auth.current_user(session=s, digest=digest, touch=False)
+    if me is not None and me.touch_due:
+        with unit_of_work() as s:
+            auth.session_touch(session=s, session_id=me.session_id)
+    return me
 
 
 class SessionState(rx.State):
