@@ -167,3 +167,66 @@ def test_leaving_the_overview_stops_its_live_updates(new_page, app_db):
     ).to_be_visible()
     mentor.wait_for_timeout(2 * LIVE)
     assert not any(GROUP_ROWS in frame for frame in frames.frames[seen:])
+
+
+def test_a_mentor_with_many_tabs_sees_every_tick_in_each_overview(browser, base_url, app_db):
+    """The way teachers work: home in three tabs, the overview, and a duplicate of it."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(15_000)
+    learner_context = browser.new_context(base_url=base_url, viewport=PHONE)
+    learner_context.set_default_timeout(15_000)
+    try:
+        first = context.new_page()
+        sign_in(first, "mentor@demo.school")
+        wait_for_path(first, "/mentor")
+        for _ in range(2):
+            home = context.new_page()
+            home.goto("/mentor")
+            expect(home.get_by_role("heading", name="My learners", level=1)).to_be_visible()
+        overview = context.new_page()
+        overview.goto("/mentor")
+        overview.get_by_role("link", name="Live overview of 8A").click()
+        expect(overview.get_by_role("heading", name="Group 8A", level=1)).to_be_visible()
+        with context.expect_page() as opened:  # a duplicate: it starts with the same tab token
+            overview.evaluate("window.open(location.href)")
+        duplicate = opened.value
+        expect(duplicate.get_by_role("heading", name="Group 8A", level=1)).to_be_visible()
+        cards = [
+            page.get_by_role("listitem").filter(
+                has=page.get_by_role("heading", name="Åsa", level=2)
+            )
+            for page in (overview, duplicate)
+        ]
+
+        learner = learner_context.new_page()
+        sign_in(learner, "learner@demo.school")
+        wait_for_path(learner, "/learner")
+
+        def tick_and_see_it_everywhere() -> None:
+            title, status = first_open_task(app_db, unique=True)
+            label = {"not_started": "Not started", "ongoing": "Ongoing"}[status]
+            after = {"not_started": "Ongoing", "ongoing": "Completed"}[status]
+            before = [counts(card) for card in cards]
+            learner.get_by_role("button", name=f"{title}: {label}. Tap to move it on.").click()
+            expect(
+                learner.get_by_role("button", name=f"{title}: {after}. Tap to move it on.")
+            ).to_be_visible()
+            for card, was in zip(cards, before, strict=True):
+                shifted = (
+                    (was[0] - 1, was[1] + 1, was[2])
+                    if status == "not_started"
+                    else (was[0], was[1] - 1, was[2] + 1)
+                )
+                expect(card).to_contain_text(
+                    re.compile(
+                        rf"{shifted[0]} not started\s*{shifted[1]} ongoing\s*{shifted[2]} completed"
+                    ),
+                    timeout=LIVE,
+                )
+
+        tick_and_see_it_everywhere()
+        first.close(run_before_unload=False)  # one home tab closed along the way
+        tick_and_see_it_everywhere()
+    finally:
+        context.close()
+        learner_context.close()

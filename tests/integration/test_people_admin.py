@@ -226,7 +226,7 @@ def test_removing_a_role_ends_the_sessions_using_it_and_keeps_the_others(
                 auth.sign_in(session=s, email="teacher@test.school", password=PASSWORD).token
             )
     with unit_of_work() as s:  # the first session uses the mentor home, the second the teacher one
-        auth.role_switch(session=s, token=tokens[1], role="teacher")
+        auth.role_switch(session=s, digest=security.token_digest(tokens[1]), role="teacher")
     call(
         people_admin.user_update,
         admin,
