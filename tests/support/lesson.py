@@ -221,6 +221,7 @@ class Tap:
     sent_at: float
     outcome: str = "unanswered"  # saved, not saved, error, signed out, unanswered, unsent
     answered_in: float | None = None
+    detail: str = ""  # the error text the tap was answered with
 
 
 @dataclass
@@ -266,6 +267,7 @@ class LearnerTab:
             tap.outcome = "signed out"
         elif any(e in text for e in ERROR_TEXTS):
             tap.outcome = "error"
+            tap.detail = next(e for e in ERROR_TEXTS if e in text)
         else:
             tap.outcome = "saved"
             self.tasks[0] = (task_id, wanted)
@@ -301,10 +303,18 @@ async def overview_matches(
 
 
 def stored_taps(db: sa.Engine, taps: list[Tap]) -> int:
-    """How many taps the database holds (a task is at or past the status each tap asked for)."""
+    """How many taps the database holds: moves of a task past the status a tap saw.
+
+    A tap that was refused and tapped again (the same task, the same status) counts once.
+    """
     order = {"not_started": 0, "ongoing": 1, "completed": 2}
-    now = task_statuses(db, sorted({t.task_id for t in taps}))
-    return sum(1 for t in taps if order[now.get(t.task_id, "not_started")] > order[t.status])
+    moves = {(t.task_id, t.status) for t in taps}
+    now = task_statuses(db, sorted({task for task, _ in moves}))
+    return sum(1 for task, seen in moves if order[now.get(task, "not_started")] > order[seen])
+
+
+def distinct_moves(taps: list[Tap]) -> int:
+    return len({(t.task_id, t.status) for t in taps})
 
 
 def mentions_text(text: str):
