@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 # bun is installed from npm into .tools/ (no root needed) when it is not already on PATH.
 export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install install-dev bun lint test-fast test-e2e bench clean
+.PHONY: run serve test install install-dev bun lint test-fast test-e2e bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ run: install
 	ILP_ENV=$${ILP_ENV:-development} ILP_FRONTEND_PORT=$(PORT) ILP_BACKEND_PORT=$(PORT) \
 		$(BIN)/reflex run --env prod --single-port --backend-host $(HOST) \
 		--frontend-port $(PORT) --backend-port $(PORT)
+
+## serve: production server: builds the frontend only when stale, respawns a crashed worker
+## (set ILP_ENV, ILP_SECRET_KEY, ILP_DATABASE_URL, REFLEX_REDIS_URL, GRANIAN_WORKERS: see README)
+serve: install
+	$(BIN)/python -m ilp_app.db.migrate
+	ILP_FRONTEND_PORT=$(PORT) ILP_BACKEND_PORT=$(PORT) \
+		$(BIN)/python -m ilp_app.serve --host $(HOST) --port $(PORT)
 
 ## test: lint, unit + integration (SQLite, and PostgreSQL/Redis when configured), then browser tests
 test: install-dev

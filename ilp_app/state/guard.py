@@ -6,8 +6,10 @@ In order, for each event:
    message; nothing runs.
 2. **Rate.** Each tab may send :data:`BURST` events at once and :data:`RATE` a second after that;
    a flood from one tab is refused with a message instead of slowing everyone else.
-3. **Owner.** The session behind the connection's cookie is looked up (off the event loop). The
-   state tree belongs to the session that filled it: if the connection's session is another one
+3. **Owner.** The session behind the connection's cookie is looked up (off the event loop). When
+   the database takes longer than :data:`LOOKUP_PATIENCE_SECONDS` (a stall, a failover), the
+   last answer for that session, if at most :data:`KNOWN_SESSION_SECONDS` old, is used instead:
+   an event with no database work is then not held up by the database. The state tree belongs to the session that filled it: if the connection's session is another one
    (a replayed tab token, a different person, a signed-out or disabled session), every page
    state is emptied *before* the event runs, so the hydrate snapshot never carries someone
    else's page.
@@ -25,10 +27,12 @@ import time
 from dataclasses import dataclass
 
 import reflex as rx
+import sqlalchemy.exc
 from reflex.middleware import Middleware
 from reflex.state import StateUpdate
 from reflex_base.event import Event
 
+from ilp_app.services.auth import CurrentUser
 from ilp_app.state.session import SessionState, current_event_user, session_lookup
 from ilp_app.web.socket_gate import SESSION_HEADER
 
@@ -40,6 +44,13 @@ MAX_EVENT_BYTES = 64 * 1024
 #: Events a tab may send at once, and per second after that.
 BURST = 40
 RATE = 15.0
+
+#: How long an event waits for the database to look its session up before the last answer for
+#: that session is used instead.
+LOOKUP_PATIENCE_SECONDS = 1.0
+#: How old that last answer may be. A session revoked this shortly before the database stalled
+#: keeps working until the database answers again; never longer than this.
+KNOWN_SESSION_SECONDS = 60.0
 
 MSG_TOO_LARGE = "That was too large to send. Nothing was changed."
 MSG_TOO_FAST = "Too many actions at once. Wait a moment, then try again."
@@ -78,6 +89,52 @@ class RateLimiter:
             del self._buckets[key]
 
 
+class SessionLookup:
+    """Looks sessions up off the event loop; bridges a slow database with the last answer."""
+
+    def __init__(
+        self,
+        lookup=session_lookup,
+        *,
+        patience: float = LOOKUP_PATIENCE_SECONDS,
+        max_age: float = KNOWN_SESSION_SECONDS,
+        clock=time.monotonic,
+    ):
+        self.lookup, self.patience, self.max_age, self.clock = lookup, patience, max_age, clock
+        self._known: dict[str, tuple[CurrentUser | None, float]] = {}
+
+    async def __call__(self, digest: str) -> CurrentUser | None:
+        pending = asyncio.ensure_future(asyncio.to_thread(self.lookup, digest))
+        pending.add_done_callback(lambda done: self._remember(digest, done))
+        try:
+            return await asyncio.wait_for(asyncio.shield(pending), self.patience)
+        except TimeoutError:
+            if (known := self._recent(digest)) is not None:
+                log.warning("the database is slow to answer; using the session's last lookup")
+                return known[0]
+            return await pending
+        except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError):
+            if (known := self._recent(digest)) is not None:
+                log.warning("the database is unavailable; using the session's last lookup")
+                return known[0]
+            raise
+
+    def _recent(self, digest: str) -> tuple[CurrentUser | None] | None:
+        found = self._known.get(digest)
+        if found is None or self.clock() - found[1] > self.max_age:
+            return None
+        return (found[0],)
+
+    def _remember(self, digest: str, done: asyncio.Future) -> None:
+        if done.cancelled() or done.exception() is not None:
+            return
+        if len(self._known) > 10_000:
+            now = self.clock()
+            for key in [k for k, (_, at) in self._known.items() if now - at > self.max_age]:
+                del self._known[key]
+        self._known[digest] = (done.result(), self.clock())
+
+
 def _payload_size(payload: object) -> int:
     try:
         return len(json.dumps(payload, default=str))
@@ -92,8 +149,9 @@ def _refuse(message: str) -> StateUpdate:
 class EventGuard(Middleware):
     """See the module docstring."""
 
-    def __init__(self, limiter: RateLimiter | None = None):
+    def __init__(self, limiter: RateLimiter | None = None, sessions: SessionLookup | None = None):
         self.limiter = limiter or RateLimiter()
+        self.sessions = sessions or SessionLookup()
         self._last_warned: dict[str, float] = {}
 
     async def preprocess(self, app, state, event) -> StateUpdate | None:
@@ -105,7 +163,7 @@ class EventGuard(Middleware):
             return self._too_fast(client)
         headers = state.router_data.get("headers", {})
         digest = headers.get(SESSION_HEADER, "") if isinstance(headers, dict) else ""
-        me = await asyncio.to_thread(session_lookup, digest)
+        me = await self.sessions(digest)
         session_state = await state.get_state(SessionState)
         owner = str(me.session_id) if me is not None else ""
         if session_state._owner != owner:

@@ -66,6 +66,18 @@ class RunningApp:
     base_url: str
     pid: int
 
+    log_path: Path | None = None
+
+    def workers(self) -> dict[int, int]:
+        """Worker number -> process id of the live workers Granian reports in the log."""
+        import re
+
+        found: dict[int, int] = {}
+        text = self.log_path.read_text() if self.log_path else ""
+        for number, pid in re.findall(r"Spawning worker-(\d+) with PID: (\d+)", text):
+            found[int(number)] = int(pid)
+        return {n: pid for n, pid in found.items() if Path(f"/proc/{pid}").exists()}
+
     def processes(self) -> list[str]:
         """Command lines of every process the app started (supervisor and workers)."""
         found = []
@@ -109,10 +121,17 @@ def running_app(
     *,
     database_url: str | None = None,
     extra_env: dict[str, str] | None = None,
+    serve_args: tuple[str, ...] | None = None,
+    port: int | None = None,
 ) -> Iterator[RunningApp]:
-    """Run the app until the block ends; yields where it answers (http://localhost:PORT)."""
+    """Run the app until the block ends; yields where it answers (http://localhost:PORT).
+
+    By default through ``reflex run --env prod``; with ``serve_args`` (possibly empty) through
+    the production command ``python -m ilp_app.serve`` with those options. A server started
+    again in the same ``workdir`` on the same ``port`` reuses the frontend build.
+    """
     project = project_copy(workdir)
-    port = free_port()
+    port = port or free_port()
     db_url = database_url or f"sqlite:///{workdir / 'e2e.db'}"
     if database_url is None:
         prepare_database(db_url)
@@ -127,23 +146,33 @@ def running_app(
         **(extra_env or {}),
     }
     log_path = workdir / f"app-{port}.log"
-    with log_path.open("w") as log:
+    if serve_args is None:
+        command = [
+            str(VENV_BIN / "reflex"),
+            "run",
+            "--env",
+            "prod",
+            "--single-port",
+            "--backend-host",
+            "127.0.0.1",
+            "--frontend-port",
+            str(port),
+            "--backend-port",
+            str(port),
+            "--loglevel",
+            "info",
+        ]
+    else:
+        command = [
+            sys.executable,
+            "-m",
+            "ilp_app.serve",
+            *("--host", "127.0.0.1", "--port", str(port)),
+            *serve_args,
+        ]
+    with log_path.open("a") as log:
         proc = subprocess.Popen(
-            [
-                str(VENV_BIN / "reflex"),
-                "run",
-                "--env",
-                "prod",
-                "--single-port",
-                "--backend-host",
-                "127.0.0.1",
-                "--frontend-port",
-                str(port),
-                "--backend-port",
-                str(port),
-                "--loglevel",
-                "info",
-            ],
+            command,
             cwd=project,
             env=env,
             stdout=log,
@@ -153,7 +182,7 @@ def running_app(
     try:
         _wait_http(f"{base}/ping", proc, log_path, STARTUP_TIMEOUT)
         _wait_http(f"{base}/login", proc, log_path, 30)
-        yield RunningApp(base_url=base, pid=proc.pid)
+        yield RunningApp(base_url=base, pid=proc.pid, log_path=log_path)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)

@@ -1,0 +1,226 @@
+"""Faults in production shape: two workers, state in Redis, PostgreSQL; frames only, no browser.
+
+The app runs through the production command (``python -m ilp_app.serve``) against a private
+Redis and a private PostgreSQL cluster, so that a worker can be killed, Redis restarted and
+PostgreSQL frozen without touching the machine's shared servers. One app serves the module;
+the last test restarts it without worker respawn, as the positive control of the first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import os
+import signal
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.support import lesson
+from tests.support.appserver import RunningApp, free_port, prepare_database, running_app
+from tests.support.fault_servers import (
+    PrivatePostgres,
+    PrivateRedis,
+    postgres_bin_dir,
+    private_postgres,
+    private_redis,
+    redis_server_binary,
+)
+from tests.support.protocol import GROUP_PAGE
+
+WORKERS = 2
+
+
+def run(coro, timeout: float = 180):
+    """Run a scenario on its own event loop, in a thread (as tests/e2e/test_socket_doors.py)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(coro, timeout)).result()
+
+
+def _require(found: object, reason: str) -> None:
+    if not found:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@dataclass
+class Deployment:
+    app: RunningApp
+    redis: PrivateRedis
+    pg: PrivatePostgres
+    db: object
+    workdir: Path
+    port: int
+    stack: contextlib.ExitStack
+
+    def restart(self, serve_args: tuple[str, ...]) -> None:
+        """Stop the app and start it again (same port and build) with other options."""
+        self.stack.close()
+        self.stack = contextlib.ExitStack()
+        self.app = self.stack.enter_context(self._start(serve_args))
+
+    def _start(self, serve_args: tuple[str, ...]):
+        env = {"REFLEX_REDIS_URL": self.redis.url, "GRANIAN_WORKERS": str(WORKERS)}
+        return running_app(
+            self.workdir,
+            database_url=self.pg.url,
+            extra_env=env,
+            serve_args=serve_args,
+            port=self.port,
+        )
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory):
+    _require(redis_server_binary(), "redis-server not installed (apt-get install redis-server)")
+    _require(postgres_bin_dir(), "PostgreSQL server not installed (apt-get install postgresql)")
+    with private_redis() as redis, private_postgres() as pg:
+        prepare_database(pg.url)
+        db = lesson.engine_for(pg.url)
+        workdir = tmp_path_factory.mktemp("faults")
+        dep = Deployment(None, redis, pg, db, workdir, free_port(), contextlib.ExitStack())
+        dep.app = dep.stack.enter_context(dep._start(()))
+        try:
+            yield dep
+        finally:
+            dep.stack.close()
+            db.dispose()
+
+
+def _answers(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/ping", timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+def _wait_workers(app: RunningApp, count: int, timeout: float = 120.0) -> dict[int, int]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        workers = app.workers()
+        if len(workers) >= count:
+            return workers
+        time.sleep(0.5)
+    return app.workers()
+
+
+async def _a_lesson(dep: Deployment, n_learners: int):
+    gid = lesson.group_id(dep.db)
+    people = lesson.learners_of(dep.db, gid)[:n_learners]
+    overview = await lesson.open_overview(dep.app.base_url, gid)
+    learners = [await lesson.open_learner(dep.app.base_url, dep.db, u, e) for u, e in people]
+    assert await overview.wait_for(lesson.mentions_rows, 15) is not None
+    return gid, overview, learners
+
+
+async def _close(*tabs) -> None:
+    for tab in tabs:
+        await tab.close()
+
+
+def test_a_killed_worker_is_replaced_while_the_other_keeps_serving(deployment):
+    dep = deployment
+    workers = _wait_workers(dep.app, WORKERS)
+    assert len(workers) == WORKERS, workers
+
+    async def scenario():
+        gid, overview, learners = await _a_lesson(dep, 4)
+        for learner in learners:  # control: before the fault, every tap is saved
+            assert (await learner.tap()).outcome == "saved"
+        os.kill(workers[1], signal.SIGKILL)
+        # A tap sent in the instant the worker dies is lost with its socket, before the tab
+        # notices: it is never answered, so the page never shows it saved (the learner taps
+        # again). The taps below are sent once the tabs have noticed, before the replacement
+        # worker is up: the other worker must take them.
+        await asyncio.sleep(1.0)
+        during = await asyncio.gather(*(learner.tap(timeout=30) for learner in learners))
+        newcomer = await lesson.open_learner(
+            dep.app.base_url, dep.db, learners[0].user_id, learners[0].email
+        )
+        assert await newcomer.tab.wait_for(lesson.mentions_plan, 20) is not None
+        assert len(await asyncio.to_thread(_wait_workers, dep.app, WORKERS, 60)) == WORKERS
+        after = await asyncio.gather(*(learner.tap(timeout=30) for learner in learners))
+        taps = [t for t in (*during, *after) if t is not None]
+        assert [t.outcome for t in taps] == ["saved"] * len(taps), taps
+        assert lesson.stored_taps(dep.db, taps) == len(taps)
+        ids = [learner.user_id for learner in learners]
+        assert await lesson.overview_matches(overview, dep.db, ids, 15) is not None
+        await _close(newcomer.tab, overview, *(learner.tab for learner in learners))
+
+    run(scenario())
+    replaced = _wait_workers(dep.app, WORKERS, 60)
+    assert len(replaced) == WORKERS and workers[1] not in replaced.values(), replaced
+    assert _answers(dep.app.base_url)
+
+
+def test_after_a_redis_restart_the_next_tap_is_applied_and_the_overview_catches_up(deployment):
+    dep = deployment
+
+    async def scenario():
+        gid, overview, learners = await _a_lesson(dep, 3)
+        for learner in learners:  # control: the state is in this Redis
+            assert (await learner.tap()).outcome == "saved"
+        import redis
+
+        store = redis.Redis.from_url(dep.redis.url)
+        assert store.dbsize() > 0
+        before = store.info("server")["run_id"]
+        await asyncio.to_thread(dep.redis.restart, 2.0)
+        assert store.info("server")["run_id"] != before  # a new, empty Redis
+        taps = await asyncio.gather(*(learner.tap(timeout=30) for learner in learners))
+        assert [t.outcome for t in taps] == ["saved"] * len(taps), taps
+        assert lesson.stored_taps(dep.db, taps) == len(taps)
+        ids = [learner.user_id for learner in learners]
+        caught_up = await lesson.overview_matches(overview, dep.db, ids, 15)
+        assert caught_up is not None, lesson.latest_rows(overview.frames)
+        await _close(overview, *(learner.tab for learner in learners))
+
+    run(scenario())
+
+
+def test_a_stalled_database_loses_no_tap_and_holds_up_no_event_without_database_work(
+    deployment,
+):
+    dep = deployment
+
+    async def scenario():
+        gid, overview, learners = await _a_lesson(dep, 2)
+        # Control: both kinds of event are answered quickly before the stall.
+        assert (await learners[0].tap()).outcome == "saved"
+        mark = len(overview.frames)
+        await overview.send(f"{GROUP_PAGE}.set_sort", {"value": "progress"})
+        assert await overview.wait_for(lesson.mentions_text("progress"), 3, since=mark)
+        with dep.pg.stalled():
+            stall_tap = asyncio.ensure_future(learners[1].tap(timeout=30))
+            await asyncio.sleep(1.0)
+            mark = len(overview.frames)
+            await overview.send(f"{GROUP_PAGE}.set_sort", {"value": "activity"})
+            sorted_in = await overview.wait_for(lesson.mentions_text("activity"), 3, since=mark)
+            await asyncio.sleep(5.0)
+        tap = await stall_tap
+        assert tap.outcome in {"saved", "not saved"}, tap
+        if tap.outcome == "saved":
+            assert lesson.stored_taps(dep.db, [tap]) == 1
+        assert sorted_in is not None, "an event with no database work waited for the database"
+        await _close(overview, *(learner.tab for learner in learners))
+
+    run(scenario())
+
+
+def test_without_respawn_a_killed_worker_stops_the_whole_app(deployment):
+    """Positive control of the first test: the same kill, with Granian's respawn off."""
+    dep = deployment
+    dep.restart(("--no-respawn",))
+    workers = _wait_workers(dep.app, WORKERS)
+    assert _answers(dep.app.base_url)
+    os.kill(workers[1], signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and _answers(dep.app.base_url):
+        time.sleep(0.5)
+    assert not _answers(dep.app.base_url)

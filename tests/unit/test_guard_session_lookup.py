@@ -1,0 +1,88 @@
+"""The event guard's session lookup: a slow database does not hold up every event."""
+
+import asyncio
+import threading
+
+import pytest
+import sqlalchemy.exc
+
+from ilp_app.state.guard import SessionLookup
+
+
+class Database:
+    """A session table whose answers can be frozen (a stall) or refused (an outage)."""
+
+    def __init__(self):
+        self.answer = "Åsa"
+        self.running = threading.Event()
+        self.running.set()
+        self.refuse = False
+        self.calls = 0
+
+    def lookup(self, digest: str):
+        self.calls += 1
+        self.running.wait(5)
+        if self.refuse:
+            raise sqlalchemy.exc.OperationalError("SELECT", {}, Exception("connection refused"))
+        return self.answer
+
+
+def _run(coro):
+    return asyncio.run(coro)
+
+
+def test_every_event_asks_the_database_while_it_answers():
+    db = Database()
+    sessions = SessionLookup(db.lookup, patience=0.2)
+
+    async def scenario():
+        assert await sessions("d") == "Åsa"
+        db.answer = None  # signed out: the very next event sees it
+        assert await sessions("d") is None
+
+    _run(scenario())
+    assert db.calls == 2
+
+
+def test_a_stalled_database_answers_from_the_sessions_last_lookup_after_a_short_wait():
+    db = Database()
+    sessions = SessionLookup(db.lookup, patience=0.2)
+
+    async def scenario():
+        assert await sessions("d") == "Åsa"
+        db.running.clear()  # the database stalls
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        assert await sessions("d") == "Åsa"
+        assert loop.time() - start < 1.0
+        db.running.set()
+
+    _run(scenario())
+
+
+def test_a_session_never_seen_waits_for_the_database():
+    db = Database()
+    sessions = SessionLookup(db.lookup, patience=0.1)
+
+    async def scenario():
+        db.running.clear()
+        asyncio.get_running_loop().call_later(0.4, db.running.set)
+        assert await sessions("new") == "Åsa"
+
+    _run(scenario())
+
+
+def test_an_old_answer_is_not_used_and_an_outage_without_one_is_raised():
+    db = Database()
+    now = [0.0]
+    sessions = SessionLookup(db.lookup, patience=0.1, max_age=60, clock=lambda: now[0])
+
+    async def scenario():
+        assert await sessions("d") == "Åsa"
+        db.refuse = True
+        assert await sessions("d") == "Åsa"  # a recent answer bridges the outage
+        now[0] = 61.0
+        with pytest.raises(sqlalchemy.exc.OperationalError):
+            await sessions("d")
+
+    _run(scenario())
