@@ -571,9 +571,20 @@ class PlanState(SessionState):
 
     @rx.event
     async def heartbeat(self, _tick: str = ""):
-        """Every few seconds: stay registered for the shown learner, and catch up if behind."""
+        """Every few seconds: stay registered for the shown learner, and catch up if behind.
+
+        A page whose state was lost (a restarted store) loads itself again from the URL and the
+        session, as it did when it opened, and so follows the learner live again.
+        """
         if not self._channel:
-            return None
+            if self.loaded or self.plan is not None:
+                return None  # a page that shows no plan (none shared yet) has nothing to follow
+            path = self.router.page.path
+            if path == routes.LEARNER:
+                return await self.load_mine()
+            if path == routes.PARENT:
+                return await self.load_family()
+            return await self.load() if path == routes.PLAN else None
         version = await live.join(self, self._channel)
         if version >= 0 and version != self._version:
             me = self._current()

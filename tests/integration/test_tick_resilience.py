@@ -168,3 +168,15 @@ def test_the_service_itself_is_untouched(engine, school, task, session):
     learner = load_actors(session, school, ["learner"])["learner"]
     call(plan_activity.task_advance, learner, task_id=task_id, expected_status="not_started")
     assert stored_status(engine, task_id) == "ongoing"
+
+
+async def test_a_learner_page_whose_state_was_lost_loads_itself_again_at_its_heartbeat(
+    engine, school, task
+):
+    plan_id, _ = task
+    state = await signed_in(PlanState, engine, school.id("learner"), "learner")
+    state.parent_state.parent_state.rx_router_page = PageData(path="/learner", raw_path="/learner")
+    assert state.plan is None and not state.loaded  # as after a store restart
+    await PlanState.event_handlers["heartbeat"].fn(state)
+    assert state.plan is not None and state.plan.id == plan_id
+    assert state._channel == f"plan:{school.id('learner')}"  # following the learner live again
