@@ -32,11 +32,13 @@ from ilp_app.services.live_registry import registry_for
 from ilp_app.settings import get_settings
 from ilp_app.state import live
 from ilp_app.state.guard import EventGuard, claim_tab, forget_closed_tab
+from ilp_app.state.saving import event_failed
 from ilp_app.web import headers
 from ilp_app.web.socket_gate import SocketGate
 
 app = rx.App(
     stylesheets=["/styles.css"],
+    backend_exception_handler=event_failed,
     head_components=[rx.el.meta(name="color-scheme", content="light dark")],
 )
 

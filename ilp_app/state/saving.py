@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import reflex as rx
 import sqlalchemy.exc
+from reflex_base.event import EventSpec
 
 log = logging.getLogger("ilp.saving")
 
@@ -41,3 +43,38 @@ async def save_with_retries(fn, *args, delays=RETRY_DELAYS):
             log.info("database unavailable, trying again in %.1f s", delay)
             await asyncio.sleep(delay)
     raise AssertionError("unreachable")
+
+
+MSG_SERVER_TROUBLE = (
+    "Not saved — try again. The school's server could not reach its storage for a moment."
+)
+MSG_UNEXPECTED = "Something went wrong on our side. Nothing was changed; please try again."
+
+
+def is_outage(exception: BaseException) -> bool:
+    """Whether ``exception`` is a storage outage (database or state store), not a bug."""
+    import redis.exceptions
+
+    return isinstance(
+        exception,
+        sqlalchemy.exc.OperationalError
+        | sqlalchemy.exc.InterfaceError
+        | redis.exceptions.ConnectionError
+        | redis.exceptions.TimeoutError
+        | ConnectionError
+        | TimeoutError,
+    )
+
+
+def event_failed(exception: Exception) -> EventSpec:
+    """What a person sees when an event fails outside the app's own handling.
+
+    The framework's own answer says "Contact the website administrator"; a storage outage
+    (a Redis or database restart) instead says that nothing was saved and to try again, and
+    anything else says nothing was changed. The details go to the log, never to the page.
+    """
+    if is_outage(exception):
+        log.warning("an event failed during a storage outage: %r", exception)
+        return rx.toast.error(MSG_SERVER_TROUBLE)
+    log.error("an event failed", exc_info=exception)
+    return rx.toast.error(MSG_UNEXPECTED)
