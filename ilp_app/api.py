@@ -32,6 +32,7 @@ from ilp_app.services.printing import PLAN_PDF_PATH, group_pdf, plan_pdf
 from ilp_app.services.reports import group_report_csv
 from ilp_app.services.review_calendar import review_ics
 from ilp_app.services.uow import unit_of_work
+from ilp_app.web import add_transformer
 
 REVIEW_ICS_PATH = routes.API_REVIEW_ICS
 
@@ -204,17 +205,10 @@ def http_routes() -> list[Route]:
 
 
 def add_routes(app) -> None:
-    """Serve :func:`routes` from ``app``: an ``rx.App`` (through its API transformer) or a Starlette app."""
+    """Serve :func:`http_routes` from ``app``: an ``rx.App`` (through its API transformer) or a Starlette app."""
     if isinstance(app, Starlette):
         for route in http_routes():
             app.router.routes.append(route)
         return
-    existing = app.api_transformer
-    if existing is None:
-        transformers = []
-    elif isinstance(existing, list | tuple):
-        transformers = list(existing)
-    else:
-        transformers = [existing]
     # Reflex mounts its own backend (events, ping, uploads) inside this app, after these routes.
-    app.api_transformer = [*transformers, Starlette(routes=http_routes())]
+    add_transformer(app, Starlette(routes=http_routes()))

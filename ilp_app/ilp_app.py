@@ -33,7 +33,7 @@ from ilp_app.settings import get_settings
 from ilp_app.state import live
 from ilp_app.state.guard import EventGuard, claim_tab, forget_closed_tab
 from ilp_app.state.saving import event_failed
-from ilp_app.web import headers
+from ilp_app.web import add_transformer, headers
 from ilp_app.web.socket_gate import SocketGate
 
 app = rx.App(
@@ -44,14 +44,14 @@ app = rx.App(
 
 add_routes(app)  # sign-in and file downloads, which check the session cookie themselves
 # Outermost: the event socket's door (tab tokens only; the session cookie goes in as a digest).
-app.api_transformer = [
-    *app.api_transformer,
+add_transformer(
+    app,
     lambda inner: SocketGate(
         inner,
         on_open=lambda token, digest: claim_tab(app, token, digest),
         on_closed=lambda token: forget_closed_tab(app, token),
     ),
-]
+)
 
 
 async def _database_threads() -> None:

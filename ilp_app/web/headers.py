@@ -30,6 +30,7 @@ from pathlib import Path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ilp_app.settings import Settings, get_settings
+from ilp_app.web import add_transformer
 
 #: Vite names every file it writes under /assets/ ``<name>-<8 character hash>.<ext>``.
 HASHED_ASSET = re.compile(r"^/assets/[^/]+-[A-Za-z0-9_-]{8}\.[A-Za-z0-9]+$")
@@ -240,11 +241,4 @@ def install(app) -> None:
         build_dir, prefix = frontend_build_dir()
         return ResponseHeaders(asgi_app, policy=header_policy(get_settings(), build_dir, prefix))
 
-    existing = app.api_transformer
-    if existing is None:
-        transformers = []
-    elif isinstance(existing, list | tuple):
-        transformers = list(existing)
-    else:
-        transformers = [existing]
-    app.api_transformer = [*transformers, wrap]
+    add_transformer(app, wrap)
