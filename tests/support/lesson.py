@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from tests.support.protocol import GROUP_PAGE, PLAN, Tab, sign_in_cookie
+from tests.support.protocol import GROUP_PAGE, PLAN, Tab, sign_in_cookie, wait_for_frame
 
 NEXT_STATUS = {"not_started": "ongoing", "ongoing": "completed"}
 MSG_NOT_SAVED = "Not saved — try again"
@@ -167,18 +167,7 @@ class LiveTab:
         return True
 
     async def wait_for(self, pred, timeout: float, *, since: int = 0) -> float | None:
-        start, seen = time.monotonic(), since
-        while True:
-            while seen < len(self.frames):
-                if pred(self.frames[seen]):
-                    return time.monotonic() - start
-                seen += 1
-            left = timeout - (time.monotonic() - start)
-            if left <= 0:
-                return None
-            self._changed.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), left)
+        return await wait_for_frame(self.frames, self._changed, pred, timeout, since=since)
 
     async def close(self) -> None:
         self._closing = True

@@ -70,6 +70,27 @@ def sign_in_cookie(base_url: str, email: str, password: str = DEMO_PASSWORD) -> 
     raise AssertionError("the sign-in post did not answer with a redirect")
 
 
+async def wait_for_frame(
+    frames: list[dict], changed: asyncio.Event, pred, timeout: float, *, since: int = 0
+) -> float | None:
+    """Seconds until a frame of ``frames`` (from number ``since`` on) satisfies ``pred``.
+
+    ``changed`` is set whenever a frame arrives. Returns None when none did within ``timeout``.
+    """
+    start, seen = time.monotonic(), since
+    while True:
+        while seen < len(frames):
+            if pred(frames[seen]):
+                return time.monotonic() - start
+            seen += 1
+        left = timeout - (time.monotonic() - start)
+        if left <= 0:
+            return None
+        changed.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(changed.wait(), left)
+
+
 class Tab:
     """One browser tab: a socket, the frames it received, and waiters on them."""
 
@@ -117,19 +138,7 @@ class Tab:
 
     async def wait_for(self, pred, timeout: float = 10.0, *, since: int = 0) -> float | None:
         """Seconds until a frame (from number ``since`` on) satisfies ``pred``, or None."""
-        start = time.monotonic()
-        seen = since
-        while True:
-            while seen < len(self.frames):
-                if pred(self.frames[seen]):
-                    return time.monotonic() - start
-                seen += 1
-            left = timeout - (time.monotonic() - start)
-            if left <= 0:
-                return None
-            self._changed.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), left)
+        return await wait_for_frame(self.frames, self._changed, pred, timeout, since=since)
 
     async def close(self) -> None:
         with contextlib.suppress(Exception):
