@@ -10,7 +10,7 @@ no browser:
 * every learner on ``/learner``, ticking 3 tasks (A: not started -> ongoing, B: not started ->
   ongoing, A: ongoing -> completed) and sending 3 trivial events (``GroupPageState.set_sort``,
   no database work) at seeded random moments,
-* every tab sends the heartbeats a browser sends (page every 5 s, inbox every 10 s).
+* every tab sends the heartbeats a browser sends (the intervals of ``services.live_registry``).
 
 Measured per scenario: tick -> overview (send until the class viewer's ``rows`` delta shows
 the tick), the learner's own tick round trip (send until its plan delta shows the new status),
@@ -41,6 +41,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ilp_app.services.live_registry import HEARTBEAT_SECONDS as BOARD_BEAT
+from ilp_app.services.live_registry import INBOX_HEARTBEAT_SECONDS as INBOX_BEAT
+from ilp_app.services.live_registry import PERSONAL_HEARTBEAT_SECONDS as PLAN_BEAT
 from tests.support.protocol import GROUP_PAGE, PLAN, SESSION, Tab
 
 # Session tokens are created here with ``auth.sign_in`` and checked by the server: both must key
@@ -538,12 +541,14 @@ async def drive(base_url: str, school: School, res: Result, *, seed: int, spread
     rng = random.Random(seed)
     beats = [
         asyncio.create_task(
-            v.beat([(f"{GROUP_PAGE}.heartbeat", 5.0), (f"{INBOX}.watch", 10.0)], stop, rng)
+            v.beat(
+                [(f"{GROUP_PAGE}.heartbeat", BOARD_BEAT), (f"{INBOX}.watch", INBOX_BEAT)], stop, rng
+            )
         )
         for v in viewers
     ] + [
         asyncio.create_task(
-            c.beat([(f"{PLAN}.heartbeat", 5.0), (f"{INBOX}.watch", 10.0)], stop, rng)
+            c.beat([(f"{PLAN}.heartbeat", PLAN_BEAT), (f"{INBOX}.watch", INBOX_BEAT)], stop, rng)
         )
         for c in learners
     ]

@@ -7,6 +7,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.components.forms import native_form
 from ilp_app.components.live import heartbeat
+from ilp_app.services.live_registry import INBOX_HEARTBEAT_SECONDS
 from ilp_app.state.inbox import InboxState
 from ilp_app.state.session import SessionState
 
@@ -131,7 +132,7 @@ def header_bar() -> rx.Component:
                 ),
             ),
             sign_out_button(),
-            heartbeat(InboxState.watch, seconds=10),
+            heartbeat(InboxState.watch, seconds=INBOX_HEARTBEAT_SECONDS),
             align="center",
             spacing="3",
             width="100%",

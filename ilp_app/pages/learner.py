@@ -8,6 +8,7 @@ from ilp_app.components.downloads import download_link
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.plan_view import plan_or_message
+from ilp_app.services.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.plan import PlanState
 from ilp_app.state.session import SessionState
 
@@ -46,7 +47,7 @@ def my_data_link() -> rx.Component:
 
 def page() -> rx.Component:
     return app_shell(
-        heartbeat(PlanState.heartbeat),
+        heartbeat(PlanState.heartbeat, seconds=PERSONAL_HEARTBEAT_SECONDS),
         loading(PlanState.loaded, my_overview_link(), plan_or_message(), my_data_link()),
         heading="My plan",
     )

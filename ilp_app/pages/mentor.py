@@ -7,6 +7,7 @@ from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.people import group_badges, learner_list
 from ilp_app.components.reviews import review_dashboard_section
+from ilp_app.services.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.homes import MentorHomeState
 from ilp_app.state.reviews import ReviewState
 
@@ -28,7 +29,7 @@ def create_plan_button(row: rx.Var) -> rx.Component:
 
 def page() -> rx.Component:
     return app_shell(
-        heartbeat(MentorHomeState.heartbeat),
+        heartbeat(MentorHomeState.heartbeat, seconds=PERSONAL_HEARTBEAT_SECONDS),
         loading(
             MentorHomeState.loaded,
             rx.vstack(

@@ -8,6 +8,7 @@ from ilp_app.components.downloads import download_link
 from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.plan_view import plan_or_message
+from ilp_app.services.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.plan import PlanState
 
 ROUTE = routes.PARENT
@@ -74,7 +75,7 @@ def child_data_links() -> rx.Component:
 
 def page() -> rx.Component:
     return app_shell(
-        heartbeat(PlanState.heartbeat),
+        heartbeat(PlanState.heartbeat, seconds=PERSONAL_HEARTBEAT_SECONDS),
         loading(
             PlanState.loaded,
             rx.cond(

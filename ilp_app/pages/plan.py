@@ -7,6 +7,7 @@ from ilp_app.components.layout import app_shell, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.plan_view import plan_or_message
 from ilp_app.components.templates import save_as_template_form, template_updates_section
+from ilp_app.services.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.plan import PlanState
 from ilp_app.state.templates import TemplateUpdatesState
 
@@ -17,7 +18,7 @@ ON_LOAD = [PlanState.load, TemplateUpdatesState.load]
 
 def page() -> rx.Component:
     return app_shell(
-        heartbeat(PlanState.heartbeat),
+        heartbeat(PlanState.heartbeat, seconds=PERSONAL_HEARTBEAT_SECONDS),
         loading(
             PlanState.loaded,
             rx.vstack(

@@ -20,9 +20,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 #: How long a viewer stays registered without a heartbeat.
-VIEWER_TTL_SECONDS = 20.0
+VIEWER_TTL_SECONDS = 30.0
 #: How often an open page refreshes its entry and checks its version.
 HEARTBEAT_SECONDS = 5.0
+#: Pages that follow one person (a plan, a home, the inbox) beat less often: a class of thirty
+#: phones would otherwise send more heartbeats than ticks. Staleness is still noticed within
+#: 15 s, and pushes keep them current in between.
+PERSONAL_HEARTBEAT_SECONDS = 10.0
+INBOX_HEARTBEAT_SECONDS = 15.0
 _PREFIX = "ilp:live:"
 
 
