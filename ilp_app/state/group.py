@@ -21,7 +21,8 @@ from ilp_app.services.overview import OverviewRow, ProjectorTile
 from ilp_app.services.uow import unit_of_work
 from ilp_app.settings import get_settings
 from ilp_app.state import live
-from ilp_app.state.session import SessionState, session_lookup
+from ilp_app.state.guard import session_checks
+from ilp_app.state.session import SessionState
 
 SORTS = ("name", "progress", "activity", "status")
 FILTERS = ("all", "quiet", "red", "amber", "green", "no-plan")
@@ -99,7 +100,7 @@ class GroupPageState(SessionState):
         """A push from another tab's change. Returns False to stop watching."""
         if name != self._channel or not self.loaded:
             return False
-        me = await asyncio.to_thread(session_lookup, self._digest)
+        me = await session_checks(self._digest)  # a stalled database holds the page up 1 s at most
         if not live_feed.channel_allowed(me.actor if me else None, name):
             self.reset()  # signed out, disabled, or no longer staff of the group: show nothing
             return False

@@ -146,12 +146,16 @@ def _refuse(message: str) -> StateUpdate:
     return StateUpdate(events=Event.from_event_type(rx.toast.error(message)))
 
 
+#: The session checks of this worker: the guard's before each event, and each live push's.
+session_checks = SessionLookup()
+
+
 class EventGuard(Middleware):
     """See the module docstring."""
 
     def __init__(self, limiter: RateLimiter | None = None, sessions: SessionLookup | None = None):
         self.limiter = limiter or RateLimiter()
-        self.sessions = sessions or SessionLookup()
+        self.sessions = sessions or session_checks
         self._last_warned: dict[str, float] = {}
 
     async def preprocess(self, app, state, event) -> StateUpdate | None:

@@ -12,7 +12,8 @@ from ilp_app.services import directory, live_feed, plan_edit
 from ilp_app.services.directory import GroupRow, LearnerRow
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
-from ilp_app.state.session import SessionState, session_lookup
+from ilp_app.state.guard import session_checks
+from ilp_app.state.session import SessionState
 
 
 class StaffHomeState(SessionState):
@@ -66,7 +67,7 @@ class StaffHomeState(SessionState):
         """
         if name != self._channel or not self.loaded:
             return False
-        me = await asyncio.to_thread(session_lookup, self._digest)
+        me = await session_checks(self._digest)  # a stalled database holds the page up 1 s at most
         if not live_feed.channel_allowed(me.actor if me else None, name):
             self.reset()
             return False

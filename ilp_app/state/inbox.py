@@ -12,7 +12,8 @@ from ilp_app.services import live_feed, notifications
 from ilp_app.services.notifications import NotificationView
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
-from ilp_app.state.session import SessionState, session_lookup
+from ilp_app.state.guard import session_checks
+from ilp_app.state.session import SessionState
 
 
 def _unread(user_id: int) -> int:
@@ -45,7 +46,7 @@ class InboxState(SessionState):
     async def _receive(self, name: str, item: object, version: int) -> bool:
         if name != self._channel:
             return False
-        me = await asyncio.to_thread(session_lookup, self._digest)
+        me = await session_checks(self._digest)  # a stalled database holds the page up 1 s at most
         if not live_feed.channel_allowed(me.actor if me else None, name):
             self.reset()
             return False

@@ -26,10 +26,11 @@ from ilp_app.services.outbox import changed_learners, notified_users
 from ilp_app.services.plan_read import PlanListItem, PlanView
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
+from ilp_app.state.guard import session_checks
 from ilp_app.state.learner_context import LearnerContextState
 from ilp_app.state.reviews import ReviewState
 from ilp_app.state.saving import MSG_NOT_SAVED, DatabaseUnavailable, save_with_retries
-from ilp_app.state.session import SessionState, session_lookup
+from ilp_app.state.session import SessionState
 from ilp_app.state.templates import TemplateUpdatesState
 
 OBJECTIVE_FIELD_PREFIX = "objective-"
@@ -555,7 +556,7 @@ class PlanState(SessionState):
         """
         if name != self._channel or self.plan is None:
             return False
-        me = await asyncio.to_thread(session_lookup, self._digest)
+        me = await session_checks(self._digest)  # a stalled database holds the page up 1 s at most
         if not live_feed.channel_allowed(me.actor if me else None, name):
             self.reset()
             await self._watch()
