@@ -85,6 +85,7 @@ class PlanState(SessionState):
     _plan_id: int = 0
     _channel: str = ""
     _version: int = 0
+    _open_refused: bool = False  # this page's open was refused: the beat must not open it again
     _outbox: tuple[set[int], set[int]] = (set(), set())
 
     visibility_options: list[dict[str, str]] = [
@@ -160,11 +161,13 @@ class PlanState(SessionState):
 
     def _fail(self, me, error: DomainError) -> list:
         self.reset()
+        self._open_refused = True
         return self._refusal(me, error)
 
     @rx.event
     async def load(self):
         """/plans/[plan_id]: the plan named in the URL (the id only selects; the services decide)."""
+        self._open_refused = False
         me = self._current()
         try:
             self._show(self.plan_id, me)
@@ -176,6 +179,7 @@ class PlanState(SessionState):
     @rx.event
     async def load_mine(self):
         """/learner: the learner's own current plan."""
+        self._open_refused = False
         me = self._current()
         try:
             with unit_of_work() as s:
@@ -202,6 +206,7 @@ class PlanState(SessionState):
     @rx.event
     async def load_family(self):
         """/parent: the children of this parent, and the first child's current plan."""
+        self._open_refused = False
         me = self._current()
         try:
             with unit_of_work() as s:
@@ -578,8 +583,10 @@ class PlanState(SessionState):
         session, as it did when it opened, and so follows the learner live again.
         """
         if not self._channel:
-            if self.loaded or self.plan is not None:
-                return None  # a page that shows no plan (none shared yet) has nothing to follow
+            if self.loaded or self.plan is not None or self._open_refused:
+                # A page that shows no plan (none shared yet) has nothing to follow, and a
+                # refused open is not tried again (it was audited once, and is on its way home).
+                return None
             path = self.router.page.path
             if path == routes.LEARNER:
                 return await self.load_mine()

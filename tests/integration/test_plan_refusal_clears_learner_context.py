@@ -11,7 +11,10 @@ from __future__ import annotations
 import pytest
 from reflex.istate.data import PageData
 from reflex_base.constants import RouteArgType
+from sqlmodel import Session, func, select
 
+from ilp_app import routes
+from ilp_app.db.models import AuditEvent
 from ilp_app.services import plan_edit
 from ilp_app.services.learner_context import context_item_add
 from ilp_app.state.learner_context import LearnerContextState
@@ -79,3 +82,23 @@ async def test_a_plan_opened_after_the_session_ended_shows_no_context(engine, sc
     await guard_event(state)
     assert await open_plan(state, mine)  # sent to the sign-in page
     assert await shown(state) == (0, [], "")
+
+
+async def test_a_refused_open_is_not_tried_again_by_the_page_beat(engine, school, plans):
+    """The page beats while the refusal sends it home: the beat must not open the plan again."""
+    _, theirs = plans
+    state = await signed_in(PlanState, engine, school.id("mentor"), "mentor")
+    assert await open_plan(state, theirs)  # refused
+    page = state.parent_state.parent_state.rx_router_page
+    state.parent_state.parent_state.rx_router_page = PageData(
+        path=routes.PLAN, raw_path=f"/plans/{theirs}", params=page.params
+    )
+    await PlanState.event_handlers["heartbeat"].fn(state)
+    with Session(engine) as s:
+        refusals = s.exec(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.outcome == "denied", AuditEvent.target_type == "plan")
+            .where(AuditEvent.target_id == str(theirs))
+        ).one()
+    assert refusals == 1
