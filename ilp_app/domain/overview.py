@@ -59,6 +59,22 @@ def rag_status(*, days_quiet: int | None, goals_behind: int, goals_total: int) -
     return Rag.GREEN
 
 
+#: The order of the "Status" sort: who needs attention first.
+RAG_ORDER: dict[str, int] = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
+#: How a learner with no activity at all sorts among the quiet: the quietest of all.
+NEVER_ACTIVE = 10**6
+
+
+def is_quiet(days_quiet: int | None) -> bool:
+    """Whether the "no activity for a while" filter shows this learner (None: no activity yet)."""
+    return days_quiet is None or days_quiet >= QUIET_RED_DAYS
+
+
+def quiet_order(days_quiet: int | None) -> int:
+    """The "quiet longest first" sort key: days without activity (never active: the most)."""
+    return NEVER_ACTIVE if days_quiet is None else days_quiet
+
+
 def initials(name: str) -> str:
     """'Åsa Ødegård' -> 'ÅØ'; a single name gives its first two letters' capital."""
     parts = [p for p in name.replace("-", " ").split() if p]

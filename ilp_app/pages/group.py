@@ -8,7 +8,7 @@ from ilp_app.api import group_csv_url
 from ilp_app.components.downloads import download_link, render_progress
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.components.live import freshness, heartbeat
-from ilp_app.domain.overview import ON_TRACK_RULE, RAG_LEGEND
+from ilp_app.domain.overview import ON_TRACK_RULE, QUIET_RED_DAYS, RAG_LEGEND
 from ilp_app.services.overview import OverviewRow
 from ilp_app.services.print_files import PRINT_TTL
 from ilp_app.state.group import GroupPageState
@@ -27,14 +27,16 @@ def visible_rows() -> Var:
         v._js_expr
         for v in (GroupPageState.rows, GroupPageState.sort_key, GroupPageState.filter_key)
     )
+    # Which rows are quiet and how statuses order are the overview's rules
+    # (``domain.overview``); the rows carry them, so the browser only applies the viewer's choice.
     js = (
         f"[...({rows})].filter((r) => {filt} === 'all'"
-        f" || ({filt} === 'quiet' && r.plan_id > 0 && (r.days_quiet < 0 || r.days_quiet >= 14))"
+        f" || ({filt} === 'quiet' && r.plan_id > 0 && r.quiet)"
         f" || ({filt} === 'no-plan' && r.plan_id === 0)"
         f" || (r.plan_id > 0 && r.rag === {filt}))"
         f".sort((a, b) => {sort} === 'progress' ? (a.percent - b.percent)"
-        f" : {sort} === 'activity' ? ((b.days_quiet < 0 ? 1e9 : b.days_quiet) - (a.days_quiet < 0 ? 1e9 : a.days_quiet))"
-        f" : {sort} === 'status' ? ((({{red: 0, amber: 1, green: 2}})[a.rag]) - (({{red: 0, amber: 1, green: 2}})[b.rag]))"
+        f" : {sort} === 'activity' ? (b.quiet_order - a.quiet_order)"
+        f" : {sort} === 'status' ? (a.status_order - b.status_order)"
         f" : a.name.localeCompare(b.name))"
     )
     deps = Var.create([GroupPageState.rows, GroupPageState.sort_key, GroupPageState.filter_key])
@@ -318,7 +320,7 @@ def controls() -> rx.Component:
             rx.text("Show", size="2", weight="medium"),
             rx.el.select(
                 rx.el.option("Everyone", value="all"),
-                rx.el.option("No activity for 2 weeks", value="quiet"),
+                rx.el.option(f"No activity for {QUIET_RED_DAYS}+ days", value="quiet"),
                 rx.el.option("Needs attention", value="red"),
                 rx.el.option("Keep an eye on", value="amber"),
                 rx.el.option("On track", value="green"),

@@ -22,11 +22,15 @@ from ilp_app.db.models import (
 )
 from ilp_app.domain.errors import NotFound
 from ilp_app.domain.overview import (
+    NEVER_ACTIVE,
+    RAG_ORDER,
     RECENT_REFLECTION_DAYS,
     first_name,
     goal_on_track,
     initials,
+    is_quiet,
     quiet_label,
+    quiet_order,
     rag_status,
 )
 from ilp_app.domain.parsing import parse_id
@@ -64,6 +68,10 @@ class OverviewRow:
     recent_reflection: bool = False
     rag: str = "green"
     areas: list[AreaProgress] = field(default_factory=list)
+    # What the viewer's own sort and filter use, decided here by the overview's rules.
+    quiet: bool = False  # shown by the "no activity for a while" filter
+    quiet_order: int = NEVER_ACTIVE  # "quiet longest first" (no plan: no activity)
+    status_order: int = 1  # "status": who needs attention first
 
 
 @dataclass
@@ -203,6 +211,7 @@ def overview_rows(
             row.rag = rag_status(
                 days_quiet=days_quiet, goals_behind=behind, goals_total=len(goals[plan.id])
             ).value
+            row.quiet, row.quiet_order = is_quiet(days_quiet), quiet_order(days_quiet)
             row.areas = [
                 AreaProgress(name=a.name, percent=progress_of(by_area[a.id]).percent)
                 for a in areas[plan.id]
@@ -210,6 +219,7 @@ def overview_rows(
         else:
             row.last_activity = "No shared plan"
             row.rag = "amber"
+        row.status_order = RAG_ORDER[row.rag]
         rows.append(row)
     return sorted(rows, key=lambda r: r.name.casefold())
 

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from ilp_app.db.models import Enrollment, Group
 from ilp_app.domain.errors import PermissionDenied
+from ilp_app.domain.overview import NEVER_ACTIVE, RAG_ORDER
 from ilp_app.services import overview, plan_activity, plan_edit, plan_read
 from ilp_app.services.uow import unit_of_work
 from tests.support.school import build_school
@@ -60,6 +61,8 @@ def test_rows_count_tasks_and_hold_nothing_private(setup):
     row = next(r for r in board.rows if r.learner_id == school.id("learner"))
     assert (row.not_started, row.ongoing, row.completed, row.total) == (1, 1, 0, 2)
     assert row.last_activity == "Today" and row.days_quiet == 0
+    # The overview's rules decide the viewer's filter and sorts; the browser only applies them.
+    assert (row.quiet, row.quiet_order, row.status_order) == (False, 0, RAG_ORDER[row.rag])
     assert [a.name for a in row.areas] == [
         "Academic",
         "Career",
@@ -68,6 +71,7 @@ def test_rows_count_tasks_and_hold_nothing_private(setup):
     ]
     others = [r for r in board.rows if r.learner_id != school.id("learner")]
     assert all(r.plan_id == 0 and r.last_activity == "No shared plan" for r in others)
+    assert all(not r.quiet and r.quiet_order == NEVER_ACTIVE for r in others)
     assert "STAFF-ONLY" not in repr(board)
     tile = next(t for t in board.tiles if t.learner_id == school.id("learner"))
     assert set(dataclasses.asdict(tile)) == {

@@ -5,11 +5,15 @@ from datetime import date
 import pytest
 
 from ilp_app.domain.overview import (
+    QUIET_RED_DAYS,
+    RAG_ORDER,
     Rag,
     first_name,
     goal_on_track,
     initials,
+    is_quiet,
     quiet_label,
+    quiet_order,
     rag_status,
 )
 
@@ -75,3 +79,28 @@ def test_quiet_labels():
         "Yesterday",
         "9 days ago",
     ]
+
+
+@pytest.mark.parametrize(
+    ("days_quiet", "quiet"),
+    [
+        (None, True),
+        (QUIET_RED_DAYS, True),
+        (QUIET_RED_DAYS + 30, True),
+        (QUIET_RED_DAYS - 1, False),
+        (0, False),
+    ],
+)
+def test_the_quiet_filter_shows_learners_without_activity_for_the_red_number_of_days(
+    days_quiet, quiet
+):
+    assert is_quiet(days_quiet) is quiet
+
+
+def test_quiet_longest_first_puts_learners_who_never_did_anything_first():
+    keys = {d: quiet_order(d) for d in (None, 0, 3, 400)}
+    assert sorted(keys, key=lambda d: -keys[d]) == [None, 400, 3, 0]
+
+
+def test_the_status_sort_puts_who_needs_attention_first():
+    assert sorted(Rag, key=lambda r: RAG_ORDER[r]) == [Rag.RED, Rag.AMBER, Rag.GREEN]

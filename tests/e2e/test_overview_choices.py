@@ -1,0 +1,67 @@
+"""The mentor's own sort and filter on the live overview follow the overview's rules.
+
+The rows carry what the rules decided (who is quiet, which status comes first); the browser only
+applies the viewer's choice. Other tests tick tasks in the same school, so the checks are about
+order and membership, not about fixed names.
+"""
+
+import re
+
+from playwright.sync_api import expect
+
+from ilp_app.domain.overview import QUIET_RED_DAYS
+from tests.e2e.test_live import open_overview
+
+STATUS_ORDER = {"Needs attention": 0, "Keep an eye on": 1, "On track": 2, "No shared plan": 1}
+NEVER = 10**6  # no activity at all (with or without a plan): the quietest
+
+
+def cards(page) -> list[str]:
+    items = page.get_by_role("listitem").filter(has=page.get_by_role("heading", level=2))
+    expect(items.first).to_be_visible()
+    return items.all_inner_texts()
+
+
+def days_quiet(card: str) -> int:
+    if "No shared plan" in card or "No activity yet" in card:
+        return NEVER
+    if "Last activity: Today" in card:
+        return 0
+    if "Last activity: Yesterday" in card:
+        return 1
+    return int(re.search(r"Last activity: (\d+) days ago", card).group(1))
+
+
+def quiet(card: str) -> bool:
+    """What the filter must show: a shared plan, and no activity for the red number of days."""
+    return "No shared plan" not in card and days_quiet(card) >= QUIET_RED_DAYS
+
+
+def status(card: str) -> int:
+    return next(order for label, order in STATUS_ORDER.items() if label in card)
+
+
+def test_sorting_and_filtering_the_overview(new_page):
+    mentor = new_page({"width": 1400, "height": 900})
+    open_overview(mentor)
+    everyone = cards(mentor)
+    assert len(everyone) > 3
+
+    mentor.get_by_label("Sort by").select_option(label="Quiet longest first")
+    expect(mentor.get_by_label("Sort by")).to_have_value("activity")
+    quiet_first = [days_quiet(c) for c in cards(mentor)]
+    assert quiet_first == sorted(quiet_first, reverse=True)
+    assert len(quiet_first) == len(everyone)
+
+    mentor.get_by_label("Sort by").select_option(label="Status")
+    statuses = [status(c) for c in cards(mentor)]
+    assert statuses == sorted(statuses)
+
+    mentor.get_by_label("Show", exact=True).select_option(
+        label=f"No activity for {QUIET_RED_DAYS}+ days"
+    )
+    shown = cards(mentor)
+    expected = [c for c in everyone if quiet(c)]
+    assert expected  # the demo school has learners who have been quiet for weeks
+    assert len(shown) == len(expected)
+    assert all(quiet(c) for c in shown)
