@@ -75,6 +75,9 @@ class Action(StrEnum):
     NOTE_VIEW = "note.view"  # target: NoteRef
     NOTE_EDIT = "note.edit"  # text and visibility; target: NoteRef
     GROUP_VIEW = "group.view"  # the live overview and projector of a group; target: GroupRef
+    GROUP_NEXT_PERIOD = (
+        "group.next_period"  # start the next period for one's mentees in a group; target: GroupRef
+    )
     PLAN_NEXT_PERIOD = (
         "plan.next_period"  # start the next period's plan, locking this one; target: PlanRef
     )
@@ -313,6 +316,12 @@ _RULES = {
         and (actor.has(Role.MENTOR) or actor.has(Role.TEACHER))
         and target.group_id in actor.staff_group_ids
     ),
+    # Each learner is then checked on their own (PLAN_NEXT_PERIOD); others are skipped.
+    Action.GROUP_NEXT_PERIOD: lambda actor, target: (
+        isinstance(target, GroupRef)
+        and actor.has(Role.MENTOR)
+        and target.group_id in actor.staff_group_ids
+    ),
 }
 
 #: Actions still open to someone who must first replace a temporary password.
@@ -354,6 +363,17 @@ def can(actor: Actor | None, action: Action, target: object = None) -> bool:
         return False
     rule = _RULES.get(action)
     return bool(rule and rule(actor, target))
+
+
+def is_support_read(actor: Actor, learner_id: int) -> bool:
+    """Whether ``actor`` reads this learner only as an administrator, for support.
+
+    Such a read is allowed (the rules above grant it) but is always put on record; a person who
+    is also the learner's staff or family reads them as that, unrecorded.
+    """
+    return actor.has(Role.ADMINISTRATOR) and not (
+        actor.is_staff_of(learner_id) or actor.is_family_of(learner_id)
+    )
 
 
 def require(actor: Actor | None, action: Action, target: object = None) -> Actor:

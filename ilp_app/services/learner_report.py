@@ -41,7 +41,14 @@ from ilp_app.domain.learner_report import (
     WeekActivity,
 )
 from ilp_app.domain.parsing import parse_id
-from ilp_app.domain.permissions import Action, Actor, LearnerRef, PlanRef, can
+from ilp_app.domain.permissions import (
+    Action,
+    Actor,
+    LearnerRef,
+    PlanRef,
+    can,
+    is_support_read,
+)
 from ilp_app.domain.plans import PlanStatus, Progress, TaskStatus
 from ilp_app.domain.projection import Outlook
 from ilp_app.domain.roles import Role
@@ -153,7 +160,7 @@ def learner_overview(
     lid = parse_id(learner_id, what="learner")
     authorize(actor, Action.LEARNER_VIEW, LearnerRef(lid), client_ip=client_ip)
     learner = _learner(session, actor, lid)
-    if actor.has(Role.ADMINISTRATOR) and not (actor.is_staff_of(lid) or actor.is_family_of(lid)):
+    if is_support_read(actor, lid):
         # Administrators read learners for support only; every such read is on record.
         audit_record(
             session=session,

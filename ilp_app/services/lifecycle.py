@@ -30,9 +30,10 @@ from ilp_app.domain.lifecycle import (
     tasks_to_carry,
 )
 from ilp_app.domain.parsing import parse_id, parse_text
-from ilp_app.domain.permissions import Action, Actor
+from ilp_app.domain.permissions import Action, Actor, GroupRef
 from ilp_app.domain.plans import PlanStatus
 from ilp_app.services.audit import audit_record
+from ilp_app.services.guard import authorize
 from ilp_app.services.history import history_record
 from ilp_app.services.notifications import Kind, notify_plan_event
 from ilp_app.services.overview import group_authorize, group_learner_ids
@@ -286,6 +287,7 @@ def plan_next_period_group(
     and listed with the reason.
     """
     group = group_authorize(session=session, actor=actor, group_id=group_id, client_ip=client_ip)
+    authorize(actor, Action.GROUP_NEXT_PERIOD, GroupRef(group.id), client_ip=client_ip)
     learner_ids = group_learner_ids(session=session, group_id=group.id)
     mine = set(
         session.exec(

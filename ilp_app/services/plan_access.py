@@ -15,9 +15,8 @@ from sqlmodel import Session, SQLModel
 from ilp_app.db.models import Period, Plan
 from ilp_app.domain.errors import NotFound
 from ilp_app.domain.parsing import parse_id
-from ilp_app.domain.permissions import Action, Actor, PlanRef, can
+from ilp_app.domain.permissions import Action, Actor, PlanRef, can, is_support_read
 from ilp_app.domain.plans import MSG_PLAN_LOCKED, MSG_PLAN_NOT_ACTIVE, PlanStatus
-from ilp_app.domain.roles import Role
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize, denial
 from ilp_app.services.outbox import learner_changed
@@ -87,11 +86,7 @@ def plan_load(
         if message:
             raise denial(actor, action, ref, client_ip=client_ip, message=message)
         authorize(actor, action, ref, client_ip=client_ip)
-    if (
-        action is Action.PLAN_VIEW
-        and actor.has(Role.ADMINISTRATOR)
-        and not (actor.is_staff_of(plan.learner_id) or actor.is_family_of(plan.learner_id))
-    ):
+    if action is Action.PLAN_VIEW and is_support_read(actor, plan.learner_id):
         # Administrators read plans for support only; every such read is on record.
         audit_record(
             session=session,

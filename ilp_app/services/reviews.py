@@ -33,7 +33,7 @@ from ilp_app.db.models import (
 )
 from ilp_app.domain.errors import ValidationFailed
 from ilp_app.domain.parsing import ids_in_text, parse_id, parse_text
-from ilp_app.domain.permissions import Action, Actor, LearnerRef, can
+from ilp_app.domain.permissions import Action, Actor, LearnerRef, can, is_support_read
 from ilp_app.domain.plans import PlanStatus
 from ilp_app.domain.roles import Role
 from ilp_app.services.audit import audit_record
@@ -460,9 +460,7 @@ def reviews_of_learner(
 ) -> list[ReviewView]:
     """Every review of a learner, with attendees, comments and outcome, for whoever may see them."""
     learner = _learner_load(session, actor, learner_id, Action.REVIEW_VIEW, client_ip)
-    if actor.has(Role.ADMINISTRATOR) and not (
-        actor.is_staff_of(learner.id) or actor.is_family_of(learner.id)
-    ):
+    if is_support_read(actor, learner.id):
         audit_record(
             session=session,
             actor_user_id=actor.user_id,

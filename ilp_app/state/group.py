@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError
-from ilp_app.domain.roles import Role
+from ilp_app.domain.permissions import Action, GroupRef, can
 from ilp_app.services import lifecycle, live_feed, overview
 from ilp_app.services.outbox import changed_learners, notified_users
 from ilp_app.services.overview import OverviewRow, ProjectorTile
@@ -87,7 +87,7 @@ class GroupPageState(SessionState):
         self.board_group_id = data.group_id
         self.group_name = data.group_name
         self._fill(data)
-        self.can_move = me.actor.has(Role.MENTOR)
+        self.can_move = can(me.actor, Action.GROUP_NEXT_PERIOD, GroupRef(data.group_id))
         self.last_updated = _clock()
         self.loaded = True
         return None

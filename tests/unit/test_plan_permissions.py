@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import pytest
 
-from ilp_app.domain.permissions import Action, Actor, GroupRef, LearnerRef, NoteRef, PlanRef, can
+from ilp_app.domain.permissions import (
+    Action,
+    Actor,
+    GroupRef,
+    LearnerRef,
+    NoteRef,
+    PlanRef,
+    can,
+    is_support_read,
+)
 from ilp_app.domain.plans import NoteVisibility, PlanStatus
 from ilp_app.domain.roles import Role
 from tests.support.matrix import matrix_cells
@@ -82,22 +91,24 @@ COLUMNS: tuple[tuple[str, Action, object], ...] = (
     ("group:70", Action.GROUP_VIEW, GroupRef(70)),  # the mentor's tutor group
     ("group:71", Action.GROUP_VIEW, GroupRef(71)),  # the teacher's class
     ("group:72", Action.GROUP_VIEW, GroupRef(72)),  # nobody's here
+    ("move:70", Action.GROUP_NEXT_PERIOD, GroupRef(70)),  # the mentor's tutor group
+    ("move:71", Action.GROUP_NEXT_PERIOD, GroupRef(71)),  # the teacher's class
 )
 
 # Y = allowed, . = denied. Groups of three are draft / active / locked.
 # After "create": template manage/apply, then review schedule/view/comment.
-#                      view edit act  task refl rself rment log  nwrite next ack  create tm ta  rs rv rc  mnote tnote edit(m,t) group
+#                      view edit act  task refl rself rment log  nwrite next ack  create tm ta  rs rv rc  mnote tnote edit(m,t) group move
 MATRIX: dict[str, str] = {
-    "administrator": "YYY  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      Y  .   .  Y  .   .YY   .YY   ..   ...",
-    "mentor": "YYY  YY.  Y..  .Y.  ...  ...   .Y.   YY.  YY.    .Y.  .Y.  Y      Y  Y   Y  Y  .   YYY   .YY   Y.   Y..",
-    "teacher": "YYY  ...  ...  ...  ...  ...   ...   YY.  YY.    ...  ...  .      .  .   .  Y  .   .YY   YYY   .Y   .Y.",
-    "parent": ".YY  ...  ...  ...  ...  ...   ...   .Y.  ...    ...  .Y.  .      .  .   .  Y  Y   ..Y   ..Y   ..   ...",
-    "learner": ".YY  ...  ...  .Y.  .Y.  .Y.   ...   .Y.  ...    ...  .Y.  .      .  .   .  Y  Y   ..Y   ..Y   ..   ...",
-    "other_mentor": "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      Y  .   .  .  .   ...   ...   ..   ...",
-    "other_parent": "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...",
-    "other_learner": "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...",
-    "anonymous": "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...",
-    "must_change_password": "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...",
+    "administrator": "YYY  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      Y  .   .  Y  .   .YY   .YY   ..   ...  ..",
+    "mentor": "YYY  YY.  Y..  .Y.  ...  ...   .Y.   YY.  YY.    .Y.  .Y.  Y      Y  Y   Y  Y  .   YYY   .YY   Y.   Y..  Y.",
+    "teacher": "YYY  ...  ...  ...  ...  ...   ...   YY.  YY.    ...  ...  .      .  .   .  Y  .   .YY   YYY   .Y   .Y.  ..",
+    "parent": ".YY  ...  ...  ...  ...  ...   ...   .Y.  ...    ...  .Y.  .      .  .   .  Y  Y   ..Y   ..Y   ..   ...  ..",
+    "learner": ".YY  ...  ...  .Y.  .Y.  .Y.   ...   .Y.  ...    ...  .Y.  .      .  .   .  Y  Y   ..Y   ..Y   ..   ...  ..",
+    "other_mentor": "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      Y  .   .  .  .   ...   ...   ..   ...  ..",
+    "other_parent": "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...  ..",
+    "other_learner": "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...  ..",
+    "anonymous": "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...  ..",
+    "must_change_password": "...  ...  ...  ...  ...  ...   ...   ...  ...    ...  ...  .      .  .   .  .  .   ...   ...   ..   ...  ..",
 }
 
 
@@ -132,3 +143,20 @@ def test_staff_notes_are_never_visible_to_the_family():
         for author in (2, 3):
             assert can(ACTORS[who], Action.NOTE_VIEW, NoteRef(L, author, STAFF)) is False
             assert can(ACTORS[who], Action.NOTE_VIEW, NoteRef(L, author, PRIVATE)) is False
+
+
+def test_an_administrator_reads_for_support_only_where_no_other_role_links_them():
+    admin_and_mentor = Actor(
+        user_id=1,
+        roles=frozenset({Role.ADMINISTRATOR, Role.MENTOR}),
+        mentee_ids=frozenset({L}),
+    )
+    admin_and_parent = Actor(
+        user_id=1, roles=frozenset({Role.ADMINISTRATOR, Role.PARENT}), child_ids=frozenset({L})
+    )
+    assert is_support_read(ACTORS["administrator"], L) is True
+    assert is_support_read(admin_and_mentor, L) is False
+    assert is_support_read(admin_and_mentor, 99) is True
+    assert is_support_read(admin_and_parent, L) is False
+    for who in ("mentor", "teacher", "parent", "learner", "other_mentor"):
+        assert is_support_read(ACTORS[who], L) is False
