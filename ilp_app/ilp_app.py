@@ -6,7 +6,6 @@ from concurrent.futures import ThreadPoolExecutor
 import reflex as rx
 
 from ilp_app import log_limits
-from ilp_app.api import add_routes
 from ilp_app.db.engine import DATABASE_THREADS
 from ilp_app.pages import (
     admin,
@@ -35,6 +34,7 @@ from ilp_app.state import live
 from ilp_app.state.guard import EventGuard, claim_tab, forget_closed_tab
 from ilp_app.state.saving import event_failed
 from ilp_app.web import add_transformer, headers
+from ilp_app.web.http_routes import add_routes
 from ilp_app.web.socket_gate import SocketGate
 
 log_limits.install()

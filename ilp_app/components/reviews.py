@@ -10,7 +10,6 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app import routes
-from ilp_app.api import review_ics_url
 from ilp_app.components.downloads import BACKEND_ORIGIN as _BACKEND_ORIGIN
 from ilp_app.components.forms import form_error, labelled
 from ilp_app.services.review_model import (
@@ -21,6 +20,7 @@ from ilp_app.services.review_model import (
     MAX_OUTCOME,
 )
 from ilp_app.state.reviews import ATTENDEE_FIELD_PREFIX, ReviewState
+from ilp_app.web.files import review_ics_url
 
 MAX_URL = 2000
 

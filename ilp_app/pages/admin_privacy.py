@@ -3,11 +3,11 @@
 import reflex as rx
 
 from ilp_app import routes
-from ilp_app.api_privacy import learner_export_url
 from ilp_app.components.admin_ui import admin_page, dialog_actions, item_list, search_field
 from ilp_app.components.downloads import download_link
 from ilp_app.components.forms import form_error, labelled, labelled_input
 from ilp_app.state.admin_privacy import AdminPrivacyState as S
+from ilp_app.web.privacy import learner_export_url
 
 ROUTE = routes.ADMIN_PRIVACY
 TITLE = "Data protection · ILP"

@@ -4,7 +4,6 @@ import reflex as rx
 from reflex.vars.base import Var
 
 from ilp_app import routes
-from ilp_app.api import group_csv_url
 from ilp_app.components.downloads import download_link, render_progress
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.components.live import freshness, heartbeat
@@ -13,6 +12,7 @@ from ilp_app.services.overview import OverviewRow
 from ilp_app.services.print_files import PRINT_TTL
 from ilp_app.state.group import GroupPageState
 from ilp_app.state.printing import GroupPrintState
+from ilp_app.web.files import group_csv_url
 
 ROUTE = routes.GROUP
 TITLE = "Group overview · ILP"

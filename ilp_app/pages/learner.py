@@ -3,7 +3,6 @@
 import reflex as rx
 
 from ilp_app import routes
-from ilp_app.api_privacy import MY_EXPORT_URL
 from ilp_app.components.downloads import download_link
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.components.live import heartbeat
@@ -11,6 +10,7 @@ from ilp_app.components.plan_view import plan_or_message
 from ilp_app.services.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.plan import PlanState
 from ilp_app.state.session import SessionState
+from ilp_app.web.privacy import MY_EXPORT_URL
 
 ROUTE = routes.LEARNER
 TITLE = "My plan · ILP"

@@ -11,7 +11,7 @@ with the reason, so nobody is silently missing. :class:`GroupPrint` lays the pla
 at a time so a page can show progress; ``services.print_files`` then holds the file for one
 download by the same session.
 
-Wiring: ``ilp_app.api.http_routes()`` serves :data:`PLAN_PDF_PATH`; a "Print plan" link points
+Wiring: ``ilp_app.web.files`` serves :data:`PLAN_PDF_PATH`; a "Print plan" link points
 at :func:`plan_pdf_url`.
 """
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from ilp_app import api
+from ilp_app.web import download as web_download
 from tests.support.school import build_school
 from tests.support.services import token_for
 
@@ -28,7 +28,7 @@ def school(session):
 
 
 def download(token: str, filename: str):
-    return api._download(
+    return web_download.download(
         token, lambda s, me: (filename, b"%PDF-1.4 data"), media_type="application/pdf"
     )
 

@@ -15,13 +15,13 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from ilp_app import security
-from ilp_app.api import pdf_response, print_file_response
 from ilp_app.db.models import AuthSession, Enrollment, Group, MentorAssignment, Plan, Site, User
 from ilp_app.domain.errors import NotFound, PermissionDenied
 from ilp_app.pdf import plan_pdf
 from ilp_app.pdf.plan_pdf import LEFT_OUT_HEADING, SIGNATURE_ROLES, TASK_HEADINGS
 from ilp_app.services import auth, plan_activity, plan_edit, plan_read, print_files, printing
 from ilp_app.services.uow import unit_of_work
+from ilp_app.web.files import pdf_response, print_file_response
 from tests.support.school import build_school
 from tests.support.services import call
 
@@ -478,9 +478,9 @@ def test_prints_are_held_in_redis_whenever_the_app_runs_on_redis(monkeypatch):
 
 
 def test_the_print_route_is_served_at_the_print_path():
-    from ilp_app import api
+    from ilp_app.web.http_routes import http_routes
 
-    (route,) = [r for r in api.http_routes() if r.name == "print_file"]
+    (route,) = [r for r in http_routes() if r.name == "print_file"]
     key = "k" * 43
     assert print_files.print_file_url(key) == f"/api/print/{key}.pdf"
     match, scope = route.matches({"type": "http", "path": f"/api/print/{key}.pdf", "method": "GET"})
@@ -649,9 +649,9 @@ def test_pdf_download_answers_by_session(session, school, plan_id):
 
 
 def test_pdf_route_is_served_at_the_plan_pdf_path():
-    from ilp_app import api
+    from ilp_app.web.http_routes import http_routes
 
-    (route,) = [r for r in api.http_routes() if r.name == "plan_pdf"]
+    (route,) = [r for r in http_routes() if r.name == "plan_pdf"]
     assert route.path == "/api/plans/{plan_id}.pdf"
     assert printing.plan_pdf_url(7) == "/api/plans/7.pdf"
     assert (

@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import Session
 from starlette.applications import Starlette
 
-from ilp_app import api, api_privacy, routes
+from ilp_app import routes
 from ilp_app.db.models import (
     Notification,
     Plan,
@@ -34,6 +34,7 @@ from ilp_app.services.review_model import (
 )
 from ilp_app.state import reviews as review_state
 from ilp_app.state.reviews import ReviewState
+from ilp_app.web import files, http_routes, privacy
 from tests.support.school import build_school
 from tests.support.services import audit, call, rows, signed_in, token_for
 
@@ -796,23 +797,23 @@ def test_the_route_is_added_to_a_reflex_app_through_its_api_transformer():
         api_transformer = None
 
     app = FakeApp()
-    api.add_routes(app)
+    http_routes.add_routes(app)
     [transformer] = app.api_transformer
     assert isinstance(transformer, Starlette)
     assert sorted(r.path for r in transformer.routes) == sorted(
         [
-            api_privacy.LEARNER_EXPORT_PATH,
-            api.REVIEW_ICS_PATH,
-            api.GROUP_CSV_PATH,
+            privacy.LEARNER_EXPORT_PATH,
+            files.REVIEW_ICS_PATH,
+            files.GROUP_CSV_PATH,
             "/api/plans/{plan_id}.pdf",
-            api.GROUP_PDF_PATH,
+            files.GROUP_PDF_PATH,
             PRINT_FILE_PATH,
             routes.SIGN_IN,
             routes.SIGN_OUT,
             routes.PASSWORD_CHANGE,
         ]
     )
-    api.add_routes(app)  # an existing transformer is kept
+    http_routes.add_routes(app)  # an existing transformer is kept
     assert len(app.api_transformer) == 2
 
 

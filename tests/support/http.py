@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from starlette.applications import Starlette
 
-from ilp_app import api
+from ilp_app.web.http_routes import add_routes
 
 with warnings.catch_warnings():
     # Starlette 1.x would rather its TestClient used httpx2; httpx (the dev dependency) works.
@@ -18,8 +18,8 @@ with warnings.catch_warnings():
 
 @contextmanager
 def api_client() -> Iterator[TestClient]:
-    """A client of the routes :func:`ilp_app.api.add_routes` adds to the app, without the app running."""
+    """A client of the routes :func:`ilp_app.web.http_routes.add_routes` adds to the app, without the app running."""
     app = Starlette()
-    api.add_routes(app)
+    add_routes(app)
     with TestClient(app) as client:
         yield client

@@ -1,6 +1,6 @@
 """The data-protection download: everything held about a learner, as a zip archive.
 
-Served like the other downloads in :mod:`ilp_app.api` (session cookie, no caching, fixed refusal
+Served like the other downloads (:mod:`ilp_app.web.download`) (session cookie, no caching, fixed refusal
 texts); the archive is built and the request authorised by
 :func:`ilp_app.services.learner_export.learner_export`. ``me`` in place of an id names the
 signed-in person, so a learner's home can offer the link without knowing any id.
@@ -14,10 +14,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ilp_app import routes
-from ilp_app.api import _download, _endpoint
 from ilp_app.domain.parsing import parse_id
 from ilp_app.services.auth import CurrentUser
 from ilp_app.services.learner_export import learner_export
+from ilp_app.web.download import download, endpoint
 
 LEARNER_EXPORT_PATH = routes.API_LEARNER_EXPORT
 MY_EXPORT_URL = routes.API_MY_EXPORT
@@ -36,14 +36,14 @@ def export_response(token: object, learner_id: object, client_ip: str = "") -> R
         data = learner_export(session=s, actor=me.actor, learner_id=lid, client_ip=client_ip)
         return f"ilp-learner-{parse_id(lid, what='learner')}-{datetime.now(UTC):%Y%m%d}.zip", data
 
-    return _download(token, produce, media_type="application/zip")
+    return download(token, produce, media_type="application/zip")
 
 
 def privacy_routes() -> list[Route]:
     return [
         Route(
             LEARNER_EXPORT_PATH,
-            _endpoint(export_response, "learner_id"),
+            endpoint(export_response, "learner_id"),
             methods=["GET"],
             name="learner_export",
         )
