@@ -10,7 +10,7 @@ no browser:
 * every learner on ``/learner``, ticking 3 tasks (A: not started -> ongoing, B: not started ->
   ongoing, A: ongoing -> completed) and sending 3 trivial events (``GroupPageState.set_sort``,
   no database work) at seeded random moments,
-* every tab sends the heartbeats a browser sends (the intervals of ``services.live_registry``).
+* every tab sends the heartbeats a browser sends (the intervals of ``services.live.live_registry``).
 
 Measured per scenario: tick -> overview (send until the class viewer's ``rows`` delta shows
 the tick), the learner's own tick round trip (send until its plan delta shows the new status),
@@ -41,9 +41,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ilp_app.services.live_registry import HEARTBEAT_SECONDS as BOARD_BEAT
-from ilp_app.services.live_registry import INBOX_HEARTBEAT_SECONDS as INBOX_BEAT
-from ilp_app.services.live_registry import PERSONAL_HEARTBEAT_SECONDS as PLAN_BEAT
+from ilp_app.services.live.live_registry import HEARTBEAT_SECONDS as BOARD_BEAT
+from ilp_app.services.live.live_registry import INBOX_HEARTBEAT_SECONDS as INBOX_BEAT
+from ilp_app.services.live.live_registry import PERSONAL_HEARTBEAT_SECONDS as PLAN_BEAT
 from tests.support.protocol import GROUP_PAGE, PLAN, SESSION, Tab
 
 # Session tokens are created here with ``auth.sign_in`` and checked by the server: both must key
@@ -119,8 +119,8 @@ def build_school(db_url: str, classes: int, per_class: int = CLASS_SIZE) -> Scho
     )
     from ilp_app.domain.plans import PlanStatus
     from ilp_app.domain.roles import Role
-    from ilp_app.services import auth
-    from ilp_app.services.periods import period_current
+    from ilp_app.services.access import auth
+    from ilp_app.services.plans.periods import period_current
 
     engine = make_engine(db_url)
     use_engine(engine)

@@ -43,7 +43,7 @@ from ilp_app.db.engine import make_engine, use_engine  # noqa: E402
 from ilp_app.db.models import Enrollment, Group, Guardianship, RoleGrant, Site, User  # noqa: E402
 from ilp_app.domain.permissions import Actor  # noqa: E402
 from ilp_app.domain.roles import Role  # noqa: E402
-from ilp_app.services.roster_import import roster_import, roster_validate  # noqa: E402
+from ilp_app.services.roster.roster_import import roster_import, roster_validate  # noqa: E402
 from ilp_app.services.uow import unit_of_work  # noqa: E402
 
 LEARNERS, PARENTS, TEACHERS = 6000, 3600, 400

@@ -28,7 +28,7 @@ from ilp_app.pages import (
     teacher,
     templates,
 )
-from ilp_app.services.live_registry import registry_for
+from ilp_app.services.live.live_registry import registry_for
 from ilp_app.settings import get_settings
 from ilp_app.state import live
 from ilp_app.state.guard import EventGuard, claim_tab, forget_closed_tab

@@ -7,7 +7,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.components.forms import native_form
 from ilp_app.components.live import heartbeat
-from ilp_app.services.live_registry import INBOX_HEARTBEAT_SECONDS
+from ilp_app.services.live.live_registry import INBOX_HEARTBEAT_SECONDS
 from ilp_app.state.inbox import InboxState
 from ilp_app.state.session import SessionState
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.components.forms import form_error, labelled
-from ilp_app.services.learner_context import MAX_LABEL, MAX_VALUE
+from ilp_app.services.plans.learner_context import MAX_LABEL, MAX_VALUE
 from ilp_app.state.learner_context import LearnerContextState as C
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import reflex as rx
 from reflex_components_core.core.banner import has_connection_errors
 
-from ilp_app.services.live_registry import HEARTBEAT_SECONDS
+from ilp_app.services.live.live_registry import HEARTBEAT_SECONDS
 
 
 def heartbeat(on_beat, *, seconds: float = HEARTBEAT_SECONDS) -> rx.Component:
-    """Calls ``on_beat`` every few seconds while the page is open (``services.live_registry``)."""
+    """Calls ``on_beat`` every few seconds while the page is open (``services.live.live_registry``)."""
     return rx.box(
         rx.moment(interval=int(seconds * 1000), on_change=on_beat),
         display="none",

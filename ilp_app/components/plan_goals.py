@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app import routes
-from ilp_app.components.plan_parts import CAN, _move_buttons, progress_line
+from ilp_app.components.plan_parts import CAN, move_buttons, progress_line
 from ilp_app.components.plan_tasks import task_add_form, task_row
 from ilp_app.domain.plans import MAX_REFLECTION
 from ilp_app.domain.projection import PROJECTION_RULE
@@ -92,7 +92,7 @@ def goal_editor_tools(goal: rx.Var) -> rx.Component:
     return rx.cond(
         CAN.edit,
         rx.hstack(
-            _move_buttons(
+            move_buttons(
                 PlanState.move_goal(goal.id, "up"),
                 PlanState.move_goal(goal.id, "down"),
                 goal.statement,
@@ -220,7 +220,7 @@ def focus_area_section(area: rx.Var) -> rx.Component:
             rx.cond(
                 CAN.edit,
                 rx.hstack(
-                    _move_buttons(
+                    move_buttons(
                         PlanState.move_focus_area(area.id, "up"),
                         PlanState.move_focus_area(area.id, "down"),
                         area.name,

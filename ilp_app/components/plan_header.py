@@ -10,7 +10,7 @@ from ilp_app import routes
 from ilp_app.components.downloads import download_link
 from ilp_app.components.learner_context import learner_context_header
 from ilp_app.components.plan_parts import CAN, P, progress_line
-from ilp_app.services.printing import plan_pdf_url
+from ilp_app.services.reports.printing import plan_pdf_url
 from ilp_app.state.plan import PlanState
 
 

@@ -74,7 +74,7 @@ def progress_line(completed: rx.Var, total: rx.Var, percent: rx.Var, label: str)
     )
 
 
-def _move_buttons(on_up, on_down, what: rx.Var) -> rx.Component:
+def move_buttons(on_up, on_down, what: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.icon_button(
             rx.icon("arrow-up", size=14),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ilp_app.components.plan_parts import CAN, P, _move_buttons
+from ilp_app.components.plan_parts import CAN, P, move_buttons
 from ilp_app.domain.plans import MAX_TASK_TITLE
 from ilp_app.state.plan import PlanState
 
@@ -85,7 +85,7 @@ def task_editor_tools(task: rx.Var) -> rx.Component:
     return rx.cond(
         CAN.edit,
         rx.hstack(
-            _move_buttons(
+            move_buttons(
                 PlanState.move_task(task.id, "up"), PlanState.move_task(task.id, "down"), task.title
             ),
             rx.icon_button(

@@ -12,7 +12,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.components.downloads import BACKEND_ORIGIN as _BACKEND_ORIGIN
 from ilp_app.components.forms import form_error, labelled
-from ilp_app.services.review_model import (
+from ilp_app.services.reviews.review_model import (
     DURATION_MAX,
     DURATION_MIN,
     MAX_COMMENT,

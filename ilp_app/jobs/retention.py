@@ -1,6 +1,6 @@
 """Apply every site's retention periods: ``python -m ilp_app.jobs.retention``.
 
-Deletes the records each site keeps no longer (see :mod:`ilp_app.services.retention`), prints
+Deletes the records each site keeps no longer (see :mod:`ilp_app.services.privacy.retention`), prints
 what it removed, and exits 0. Running it again removes only what has become old since, so it
 can run as often as wanted; once a night is plenty (for example from cron:
 ``15 3 * * * cd /srv/ilp && .venv/bin/python -m ilp_app.jobs.retention``). It reads the same
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from ilp_app.db.engine import session_scope
-from ilp_app.services.retention import RetentionRemoval, retention_job
+from ilp_app.services.privacy.retention import RetentionRemoval, retention_job
 
 
 def report_lines(removals: Sequence[RetentionRemoval]) -> list[str]:

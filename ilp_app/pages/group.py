@@ -8,8 +8,8 @@ from ilp_app.components.downloads import download_link, render_progress
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.components.live import freshness, heartbeat
 from ilp_app.domain.overview import ON_TRACK_RULE, QUIET_RED_DAYS, RAG_LEGEND
-from ilp_app.services.overview import OverviewRow
-from ilp_app.services.print_files import PRINT_TTL
+from ilp_app.services.reports.overview import OverviewRow
+from ilp_app.services.reports.print_files import PRINT_TTL
 from ilp_app.state.group import GroupPageState
 from ilp_app.state.printing import GroupPrintState
 from ilp_app.web.files import group_csv_url

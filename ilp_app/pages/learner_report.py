@@ -13,7 +13,7 @@ from ilp_app.components.charts import (
 )
 from ilp_app.components.downloads import download_link
 from ilp_app.components.layout import app_shell, loading
-from ilp_app.services.printing import plan_pdf_url
+from ilp_app.services.reports.printing import plan_pdf_url
 from ilp_app.state.learner_report import LearnerReportState as S
 
 ROUTE = routes.LEARNER_REPORT

@@ -7,7 +7,7 @@ from ilp_app.components.downloads import download_link
 from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.plan_view import plan_or_message
-from ilp_app.services.live_registry import PERSONAL_HEARTBEAT_SECONDS
+from ilp_app.services.live.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.plan import PlanState
 from ilp_app.web.privacy import learner_export_url
 

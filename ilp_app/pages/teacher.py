@@ -6,7 +6,7 @@ from ilp_app import routes
 from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.people import group_badges, learner_list
-from ilp_app.services.live_registry import PERSONAL_HEARTBEAT_SECONDS
+from ilp_app.services.live.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.homes import TeacherHomeState
 
 ROUTE = routes.TEACHER

@@ -1,6 +1,6 @@
 """Printed plans: one or many :class:`PrintablePlan` rendered into one A4 PDF with fpdf2.
 
-The data classes hold only what may be printed; the caller (``services.printing``) decides
+The data classes hold only what may be printed; the caller (``services.reports.printing``) decides
 that, so this module never sees a note that must not leave the school. Fonts are the DejaVu
 files committed under ``assets/fonts`` so the output never depends on the host's fonts and
 every Latin, Greek and Cyrillic name prints as written.

@@ -9,9 +9,10 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.domain.errors import DomainError, PermissionDenied
 from ilp_app.domain.roles import ROLE_LABELS, Role
-from ilp_app.services import auth, people_admin, users
+from ilp_app.services.access import auth
+from ilp_app.services.school import people_admin, users
+from ilp_app.services.school.users import UserRow
 from ilp_app.services.uow import unit_of_work
-from ilp_app.services.users import UserRow
 from ilp_app.state.session import SessionState
 
 

@@ -1,6 +1,6 @@
 """The groups page: the school's tutor groups and classes, one group's members, adding and removing them.
 
-Handlers only select and forward: :mod:`ilp_app.services.school_groups` authorises, validates
+Handlers only select and forward: :mod:`ilp_app.services.school.school_groups` authorises, validates
 and audits every change. Names shown in messages come from what the server loaded.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotFound, PermissionDenied
-from ilp_app.services import school_groups
-from ilp_app.services.school_groups import Candidate, GroupDetail, GroupRow
+from ilp_app.services.school import school_groups
+from ilp_app.services.school.school_groups import Candidate, GroupDetail, GroupRow
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.session import SessionState
 

@@ -31,8 +31,8 @@ from ilp_app.domain.oneroster import (
     group_findings,
 )
 from ilp_app.domain.permissions import Action, can
-from ilp_app.services import roster_import as service
-from ilp_app.services.roster_import import ImportRunRow, RosterReport
+from ilp_app.services.roster import roster_import as service
+from ilp_app.services.roster.roster_import import ImportRunRow, RosterReport
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.session import SessionState
 

@@ -14,9 +14,10 @@ import reflex as rx
 from ilp_app.domain.errors import DomainError, PermissionDenied
 from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.roles import Role
-from ilp_app.services import auth, people_admin, relationships, users
-from ilp_app.services.people_admin import PersonDetail
-from ilp_app.services.relationships import GroupOption, PersonLink
+from ilp_app.services.access import auth
+from ilp_app.services.school import people_admin, relationships, users
+from ilp_app.services.school.people_admin import PersonDetail
+from ilp_app.services.school.relationships import GroupOption, PersonLink
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.admin import roles_from_form

@@ -12,9 +12,10 @@ import asyncio
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, PermissionDenied
-from ilp_app.services import auth, erasure, retention
-from ilp_app.services.erasure import ErasureResult, LearnerMatch
-from ilp_app.services.retention import RetentionRuleView
+from ilp_app.services.access import auth
+from ilp_app.services.privacy import erasure, retention
+from ilp_app.services.privacy.erasure import ErasureResult, LearnerMatch
+from ilp_app.services.privacy.retention import RetentionRuleView
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.session import SessionState

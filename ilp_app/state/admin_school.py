@@ -1,6 +1,6 @@
 """The school settings page: the ILP switch, the school's name, periods and the focus-area catalogue.
 
-Handlers only select and forward: :mod:`ilp_app.services.school_admin` authorises, validates and
+Handlers only select and forward: :mod:`ilp_app.services.school.school_admin` authorises, validates and
 audits every change. Dialogs are prefilled from what this page loaded (never from values the
 browser sends), and confirmations remember on the server what they confirm.
 """
@@ -11,8 +11,8 @@ import reflex as rx
 
 from ilp_app.domain.errors import DomainError, PermissionDenied, ValidationFailed
 from ilp_app.domain.parsing import form_mapping
-from ilp_app.services import school_admin
-from ilp_app.services.school_admin import FocusAreaRow, PeriodRow, SiteSettings
+from ilp_app.services.school import school_admin
+from ilp_app.services.school.school_admin import FocusAreaRow, PeriodRow, SiteSettings
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.session import SessionState
 

@@ -15,9 +15,11 @@ import reflex as rx
 
 from ilp_app.domain.errors import DomainError
 from ilp_app.domain.permissions import Action, GroupRef, can
-from ilp_app.services import lifecycle, live_feed, overview
+from ilp_app.services.live import live_feed
 from ilp_app.services.outbox import changed_learners, notified_users
-from ilp_app.services.overview import OverviewRow, ProjectorTile
+from ilp_app.services.plans import lifecycle
+from ilp_app.services.reports import overview
+from ilp_app.services.reports.overview import OverviewRow, ProjectorTile
 from ilp_app.services.uow import unit_of_work
 from ilp_app.settings import get_settings
 from ilp_app.state import live

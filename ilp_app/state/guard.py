@@ -32,7 +32,7 @@ from reflex.middleware import Middleware
 from reflex.state import StateUpdate
 from reflex_base.event import Event
 
-from ilp_app.services.auth import CurrentUser
+from ilp_app.services.access.auth import CurrentUser
 from ilp_app.state.session import SessionState, current_event_user, session_lookup
 from ilp_app.web.socket_gate import SESSION_HEADER
 

@@ -8,8 +8,10 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.domain.errors import DomainError
-from ilp_app.services import directory, live_feed, plan_edit
-from ilp_app.services.directory import GroupRow, LearnerRow
+from ilp_app.services.live import live_feed
+from ilp_app.services.plans import plan_edit
+from ilp_app.services.school import directory
+from ilp_app.services.school.directory import GroupRow, LearnerRow
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.guard import session_checks

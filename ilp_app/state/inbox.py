@@ -8,8 +8,9 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.domain.errors import DomainError
-from ilp_app.services import live_feed, notifications
-from ilp_app.services.notifications import NotificationView
+from ilp_app.services.live import live_feed
+from ilp_app.services.plans import notifications
+from ilp_app.services.plans.notifications import NotificationView
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.guard import session_checks

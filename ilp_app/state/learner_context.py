@@ -13,9 +13,9 @@ import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.parsing import form_mapping
-from ilp_app.services import learner_context as context
-from ilp_app.services.auth import CurrentUser
-from ilp_app.services.learner_context import ContextGroup, ContextHeader, ContextItemView
+from ilp_app.services.access.auth import CurrentUser
+from ilp_app.services.plans import learner_context as context
+from ilp_app.services.plans.learner_context import ContextGroup, ContextHeader, ContextItemView
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.session import SessionState

@@ -10,8 +10,8 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotFound, ValidationFailed
-from ilp_app.services import learner_report
-from ilp_app.services.learner_report import LearnerOverview
+from ilp_app.services.reports import learner_report
+from ilp_app.services.reports.learner_report import LearnerOverview
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.session import SessionState
 

@@ -5,7 +5,7 @@ The path of a change (a learner's tick, say):
 1. The event's service commits; the state calls :func:`announce` with the learners and people
    the change touched (``services.outbox``).
 2. :class:`LivePush` reads what the screens need in one unit of work, off the event loop
-   (``services.live_feed.feed_build``).
+   (``services.live.live_feed.feed_build``).
 3. For each channel in that feed, it raises the channel's version and pushes the item into
    every registered viewer's own page state with ``app.modify_state``; the page's ``_receive``
    re-checks the viewer's session and permission first, and says whether to keep it.
@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
-from ilp_app.services import live_feed
-from ilp_app.services.live_registry import Viewer, ViewerRegistry
+from ilp_app.services.live import live_feed
+from ilp_app.services.live.live_registry import Viewer, ViewerRegistry
 from ilp_app.services.uow import unit_of_work
 
 log = logging.getLogger("ilp.live")

@@ -10,7 +10,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.domain.passwords import MAX_LENGTH, MIN_LENGTH, MSG_CONTAINS_EMAIL, MSG_TOO_COMMON
 from ilp_app.domain.throttling import throttle_message
-from ilp_app.services import auth
+from ilp_app.services.access import auth
 from ilp_app.state.session import MSG_SIGNED_OUT, SessionState
 
 MSG_SESSION_ENDED = "Your session has ended. Please sign in again."

@@ -17,9 +17,9 @@ from ilp_app.domain.case_package import MAX_PACKAGE_BYTES
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.parsing import form_mapping, parse_id
 from ilp_app.domain.permissions import Action, can
-from ilp_app.services import case_import, objectives
-from ilp_app.services.case_import import CaseImportResult, FindingView, ImportRunRow
-from ilp_app.services.objectives import FrameworkRow, ObjectiveNode
+from ilp_app.services.school import case_import, objectives
+from ilp_app.services.school.case_import import CaseImportResult, FindingView, ImportRunRow
+from ilp_app.services.school.objectives import FrameworkRow, ObjectiveNode
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.session import SessionState
 

@@ -17,13 +17,14 @@ from ilp_app.domain.parsing import form_mapping, parse_id
 from ilp_app.domain.permissions import Action
 from ilp_app.domain.plans import NOTE_VISIBILITY_LABELS, NoteVisibility
 from ilp_app.domain.roles import Role
-from ilp_app.services import history, lifecycle, live_feed, plan_activity, plan_edit, plan_read
-from ilp_app.services.directory import LearnerRow, parent_home
 from ilp_app.services.guard import authorize
-from ilp_app.services.history import ChangeView
-from ilp_app.services.objectives import objective_choices
+from ilp_app.services.live import live_feed
 from ilp_app.services.outbox import changed_learners, notified_users
-from ilp_app.services.plan_read import PlanListItem, PlanView
+from ilp_app.services.plans import history, lifecycle, plan_activity, plan_edit, plan_read
+from ilp_app.services.plans.history import ChangeView
+from ilp_app.services.plans.plan_read import PlanListItem, PlanView
+from ilp_app.services.school.directory import LearnerRow, parent_home
+from ilp_app.services.school.objectives import objective_choices
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.guard import session_checks

@@ -8,8 +8,8 @@ import secrets
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn
-from ilp_app.services import printing
-from ilp_app.services.print_files import print_file_url
+from ilp_app.services.reports import printing
+from ilp_app.services.reports.print_files import print_file_url
 from ilp_app.state.session import SessionState
 
 

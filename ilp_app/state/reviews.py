@@ -20,11 +20,11 @@ import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.parsing import form_mapping
-from ilp_app.services import reviews
-from ilp_app.services.auth import CurrentUser
+from ilp_app.services.access.auth import CurrentUser
 from ilp_app.services.outbox import changed_learners, notified_users
-from ilp_app.services.review_dashboard import review_dashboard
-from ilp_app.services.review_model import ReviewDashboard, ReviewPanel, ReviewView
+from ilp_app.services.reviews import reviews
+from ilp_app.services.reviews.review_dashboard import review_dashboard
+from ilp_app.services.reviews.review_model import ReviewDashboard, ReviewPanel, ReviewView
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.session import SessionState

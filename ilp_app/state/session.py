@@ -18,8 +18,9 @@ from ilp_app import routes
 from ilp_app.db.engine import read_scope
 from ilp_app.domain.errors import DomainError, NotSignedIn
 from ilp_app.domain.roles import ROLE_LABELS, Role, parse_role
-from ilp_app.services import auth, directory
-from ilp_app.services.auth import CurrentUser
+from ilp_app.services.access import auth
+from ilp_app.services.access.auth import CurrentUser
+from ilp_app.services.school import directory
 from ilp_app.services.uow import unit_of_work
 
 log = logging.getLogger("ilp.state")

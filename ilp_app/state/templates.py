@@ -15,13 +15,13 @@ import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.domain.parsing import form_mapping, parse_id
-from ilp_app.services import template_apply as apply_service
-from ilp_app.services import template_updates as updates_service
-from ilp_app.services import templates as template_service
 from ilp_app.services.outbox import changed_learners, notified_users
-from ilp_app.services.template_apply import ApplyChoice, ApplySummary
-from ilp_app.services.template_updates import TemplatePlanRow, TemplateUpdateView
-from ilp_app.services.templates import TemplateDetail, TemplateRow
+from ilp_app.services.templates import template_apply as apply_service
+from ilp_app.services.templates import template_updates as updates_service
+from ilp_app.services.templates import templates as template_service
+from ilp_app.services.templates.template_apply import ApplyChoice, ApplySummary
+from ilp_app.services.templates.template_updates import TemplatePlanRow, TemplateUpdateView
+from ilp_app.services.templates.templates import TemplateDetail, TemplateRow
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.session import SessionState

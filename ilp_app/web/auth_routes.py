@@ -21,7 +21,7 @@ from starlette.routing import Route
 from ilp_app import routes
 from ilp_app.domain.client_address import client_address as address_of
 from ilp_app.domain.errors import DomainError, NotSignedIn
-from ilp_app.services import auth
+from ilp_app.services.access import auth
 from ilp_app.services.uow import unit_of_work
 from ilp_app.settings import get_settings
 

@@ -2,7 +2,7 @@
 
 A download link cannot go through a Reflex event, so each file is a plain GET on the backend. It
 authenticates from the same session cookie the pages use (resolved on the server by
-``services.auth.current_user``) and authorises through the same services as every event.
+``services.access.auth.current_user``) and authorises through the same services as every event.
 Answers are never cached, and a refusal says nothing about what was asked for.
 """
 
@@ -17,7 +17,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from ilp_app import routes
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
-from ilp_app.services import auth
+from ilp_app.services.access import auth
 from ilp_app.services.uow import unit_of_work
 
 NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}

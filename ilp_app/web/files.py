@@ -8,11 +8,11 @@ from starlette.routing import Route
 
 from ilp_app import routes
 from ilp_app.domain.parsing import parse_id
-from ilp_app.services.auth import CurrentUser
-from ilp_app.services.print_files import PRINT_FILE_PATH, print_file_take
-from ilp_app.services.printing import PLAN_PDF_PATH, group_pdf, plan_pdf
-from ilp_app.services.reports import group_report_csv
-from ilp_app.services.review_calendar import review_ics
+from ilp_app.services.access.auth import CurrentUser
+from ilp_app.services.reports.print_files import PRINT_FILE_PATH, print_file_take
+from ilp_app.services.reports.printing import PLAN_PDF_PATH, group_pdf, plan_pdf
+from ilp_app.services.reports.reports import group_report_csv
+from ilp_app.services.reviews.review_calendar import review_ics
 from ilp_app.web.download import download, endpoint
 
 REVIEW_ICS_PATH = routes.API_REVIEW_ICS

@@ -2,7 +2,7 @@
 
 Served like the other downloads (:mod:`ilp_app.web.download`) (session cookie, no caching, fixed refusal
 texts); the archive is built and the request authorised by
-:func:`ilp_app.services.learner_export.learner_export`. ``me`` in place of an id names the
+:func:`ilp_app.services.privacy.learner_export.learner_export`. ``me`` in place of an id names the
 signed-in person, so a learner's home can offer the link without knowing any id.
 """
 
@@ -15,8 +15,8 @@ from starlette.routing import Route
 
 from ilp_app import routes
 from ilp_app.domain.parsing import parse_id
-from ilp_app.services.auth import CurrentUser
-from ilp_app.services.learner_export import learner_export
+from ilp_app.services.access.auth import CurrentUser
+from ilp_app.services.privacy.learner_export import learner_export
 from ilp_app.web.download import download, endpoint
 
 LEARNER_EXPORT_PATH = routes.API_LEARNER_EXPORT

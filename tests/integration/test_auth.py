@@ -27,8 +27,9 @@ from ilp_app.domain.errors import NotSignedIn, PermissionDenied, ValidationFaile
 from ilp_app.domain.passwords import MSG_TOO_COMMON
 from ilp_app.domain.permissions import Action, Actor, LearnerRef, can
 from ilp_app.domain.roles import Role
-from ilp_app.services import auth, users
-from ilp_app.services.actors import actor_load
+from ilp_app.services.access import auth
+from ilp_app.services.access.actors import actor_load
+from ilp_app.services.school import users
 from ilp_app.services.uow import unit_of_work
 from ilp_app.settings import get_settings
 

@@ -22,8 +22,9 @@ from ilp_app.db.models import (
 )
 from ilp_app.domain.errors import PermissionDenied, ValidationFailed
 from ilp_app.domain.roles import Role
-from ilp_app.services import case_import, objectives, plan_edit, plan_read
-from ilp_app.services.actors import actor_load
+from ilp_app.services.access.actors import actor_load
+from ilp_app.services.plans import plan_edit, plan_read
+from ilp_app.services.school import case_import, objectives
 from tests.support.school import person_elsewhere
 from tests.support.services import call
 

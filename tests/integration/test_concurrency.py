@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session, select
 
 from ilp_app.db.models import Task
-from ilp_app.services import plan_activity, plan_edit, plan_read
-from ilp_app.services.plan_activity import TaskChangedElsewhere
+from ilp_app.services.plans import plan_activity, plan_edit, plan_read
+from ilp_app.services.plans.plan_activity import TaskChangedElsewhere
 from tests.support.school import build_school
 from tests.support.services import call
 

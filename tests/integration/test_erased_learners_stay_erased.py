@@ -15,11 +15,12 @@ from sqlmodel import Session, select
 
 from ilp_app.db.models import Enrollment, Group, User
 from ilp_app.domain.errors import ValidationFailed
-from ilp_app.services import live_feed, relationships, users
-from ilp_app.services.erasure import erased_name, learner_erase
-from ilp_app.services.live_registry import MemoryRegistry, Viewer
-from ilp_app.services.overview import OverviewRow, ProjectorTile
-from ilp_app.services.people_admin import MSG_ERASED
+from ilp_app.services.live import live_feed
+from ilp_app.services.live.live_registry import MemoryRegistry, Viewer
+from ilp_app.services.privacy.erasure import erased_name, learner_erase
+from ilp_app.services.reports.overview import OverviewRow, ProjectorTile
+from ilp_app.services.school import relationships, users
+from ilp_app.services.school.people_admin import MSG_ERASED
 from ilp_app.state import admin_privacy as privacy_state
 from ilp_app.state import live
 from ilp_app.state.admin_privacy import AdminPrivacyState

@@ -32,9 +32,11 @@ from ilp_app.db.models import (
     User,
 )
 from ilp_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
-from ilp_app.services import auth, lifecycle, plan_activity, plan_edit, plan_read, reviews
+from ilp_app.services.access import auth
 from ilp_app.services.audit import audit_record
-from ilp_app.services.erasure import (
+from ilp_app.services.plans import lifecycle, plan_activity, plan_edit, plan_read
+from ilp_app.services.plans.history import plan_history
+from ilp_app.services.privacy.erasure import (
     MSG_ALREADY_ANONYMISED,
     MSG_CONFIRM,
     MSG_MODE,
@@ -45,7 +47,7 @@ from ilp_app.services.erasure import (
     learner_erase,
     learners_find,
 )
-from ilp_app.services.history import plan_history
+from ilp_app.services.reviews import reviews
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.admin_privacy import AdminPrivacyState
 from tests.support.school import build_school

@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from ilp_app.db.models import Site
 from ilp_app.domain.errors import PermissionDenied
-from ilp_app.services import plan_edit
-from ilp_app.services.learner_export import learner_export
+from ilp_app.services.plans import plan_edit
+from ilp_app.services.privacy.learner_export import learner_export
 from tests.support.school import build_school
 from tests.support.services import actor_of, audit, call, load_actors
 

@@ -11,14 +11,9 @@ import pytest
 
 from ilp_app.db.models import Site
 from ilp_app.domain.errors import ValidationFailed
-from ilp_app.services import (
-    learner_report,
-    people_admin,
-    plan_read,
-    relationships,
-    school_admin,
-    users,
-)
+from ilp_app.services.plans import plan_read
+from ilp_app.services.reports import learner_report
+from ilp_app.services.school import people_admin, relationships, school_admin, users
 from tests.support.services import actor_of, call, rows
 
 TOO_BIG = [2**31, str(2**31), "9" * 18, 10**30]

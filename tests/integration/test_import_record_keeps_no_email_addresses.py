@@ -15,7 +15,7 @@ import zipfile
 import pytest
 
 from ilp_app.db.models import ImportRun, Site, User
-from ilp_app.services.roster_import import REDACTED_EMAIL, roster_import
+from ilp_app.services.roster.roster_import import REDACTED_EMAIL, roster_import
 from tests.support.school import build_school
 from tests.support.services import call, load_actors, rows
 

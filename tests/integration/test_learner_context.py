@@ -11,8 +11,9 @@ from sqlmodel import select
 
 from ilp_app.db.models import AuditEvent, Enrollment, Group, LearnerContextItem, User
 from ilp_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
-from ilp_app.services import directory, plan_edit, plan_read
-from ilp_app.services import learner_context as ctx
+from ilp_app.services.plans import learner_context as ctx
+from ilp_app.services.plans import plan_edit, plan_read
+from ilp_app.services.school import directory
 from ilp_app.services.uow import unit_of_work
 from tests.support.school import build_school
 from tests.support.services import call

@@ -24,8 +24,9 @@ from ilp_app.db.models import (
     User,
 )
 from ilp_app.domain.errors import NotFound, PermissionDenied
-from ilp_app.services import lifecycle, plan_activity, plan_edit, plan_read, reviews
-from ilp_app.services.learner_export import SCHEMA_VERSION, learner_export
+from ilp_app.services.plans import lifecycle, plan_activity, plan_edit, plan_read
+from ilp_app.services.privacy.learner_export import SCHEMA_VERSION, learner_export
+from ilp_app.services.reviews import reviews
 from tests.support.school import build_school
 from tests.support.services import call, token_for
 

@@ -23,8 +23,9 @@ from ilp_app.db.models import (
     Task,
 )
 from ilp_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
-from ilp_app.services import plan_activity, plan_edit, plan_read, reviews
-from ilp_app.services.learner_report import MSG_LEARNER_NOT_FOUND, learner_overview
+from ilp_app.services.plans import plan_activity, plan_edit, plan_read
+from ilp_app.services.reports.learner_report import MSG_LEARNER_NOT_FOUND, learner_overview
+from ilp_app.services.reviews import reviews
 from ilp_app.state.learner_report import LearnerReportState
 from tests.support.school import build_school
 from tests.support.services import audit, call, signed_in
@@ -473,7 +474,7 @@ def test_reflections_counted_are_only_the_present_plans(engine, school, actors, 
 
 async def test_signing_in_clears_what_the_previous_person_left_in_the_tab(engine, school, world):
     from ilp_app.db.models import User
-    from ilp_app.services import auth
+    from ilp_app.services.access import auth
     from ilp_app.services.uow import unit_of_work
     from tests.support.services import guard_event
 

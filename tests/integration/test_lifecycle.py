@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from ilp_app.db.models import AuditEvent, Goal, Period, Plan, Task, TaskLink
 from ilp_app.domain.errors import PermissionDenied, ValidationFailed
-from ilp_app.services import history, lifecycle, plan_activity, plan_edit, plan_read
+from ilp_app.services.plans import history, lifecycle, plan_activity, plan_edit, plan_read
 from ilp_app.services.uow import unit_of_work
 from tests.support.school import build_school
 from tests.support.services import call

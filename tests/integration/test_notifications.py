@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from ilp_app.db.models import Notification
 from ilp_app.domain.errors import NotFound
-from ilp_app.services import notifications, plan_activity, plan_edit, plan_read
+from ilp_app.services.plans import notifications, plan_activity, plan_edit, plan_read
 from ilp_app.services.uow import unit_of_work
 from tests.support.school import build_school
 from tests.support.services import call

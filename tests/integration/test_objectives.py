@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 
 from ilp_app.db.models import AuditEvent, LearningObjective
 from ilp_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
-from ilp_app.services import case_import, objectives, plan_edit
+from ilp_app.services.plans import plan_edit
+from ilp_app.services.school import case_import, objectives
 from tests.support.services import call
 
 DOC = "1a2b3c4d-0000-4e5f-8a9b-abcdefabcdef"

@@ -10,7 +10,8 @@ from sqlmodel import select
 from ilp_app.db.models import Enrollment, Group
 from ilp_app.domain.errors import PermissionDenied
 from ilp_app.domain.overview import NEVER_ACTIVE, RAG_ORDER
-from ilp_app.services import overview, plan_activity, plan_edit, plan_read
+from ilp_app.services.plans import plan_activity, plan_edit, plan_read
+from ilp_app.services.reports import overview
 from ilp_app.services.uow import unit_of_work
 from tests.support.school import build_school
 from tests.support.services import call

@@ -19,7 +19,9 @@ from ilp_app.db.models import AuthSession, Enrollment, Group, MentorAssignment, 
 from ilp_app.domain.errors import NotFound, PermissionDenied
 from ilp_app.pdf import plan_pdf
 from ilp_app.pdf.plan_pdf import LEFT_OUT_HEADING, SIGNATURE_ROLES, TASK_HEADINGS
-from ilp_app.services import auth, plan_activity, plan_edit, plan_read, print_files, printing
+from ilp_app.services.access import auth
+from ilp_app.services.plans import plan_activity, plan_edit, plan_read
+from ilp_app.services.reports import print_files, printing
 from ilp_app.services.uow import unit_of_work
 from ilp_app.web.files import pdf_response, print_file_response
 from tests.support.school import build_school

@@ -25,8 +25,10 @@ from ilp_app.db.models import (
 )
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.domain.roles import Role
-from ilp_app.services import auth, directory, people_admin, plan_read, relationships, users
-from ilp_app.services.relationships import WHY_ADMIN, WHY_MENTOR
+from ilp_app.services.access import auth
+from ilp_app.services.plans import plan_read
+from ilp_app.services.school import directory, people_admin, relationships, users
+from ilp_app.services.school.relationships import WHY_ADMIN, WHY_MENTOR
 from ilp_app.services.uow import unit_of_work
 from tests.support.school import build_school, person_elsewhere
 from tests.support.services import actor_of, audit, call, count

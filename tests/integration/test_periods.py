@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from ilp_app.db.models import Period, Site
-from ilp_app.services.periods import period_current
+from ilp_app.services.plans.periods import period_current
 
 
 @pytest.fixture

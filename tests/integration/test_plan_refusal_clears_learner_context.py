@@ -15,8 +15,8 @@ from sqlmodel import Session, func, select
 
 from ilp_app import routes
 from ilp_app.db.models import AuditEvent
-from ilp_app.services import plan_edit
-from ilp_app.services.learner_context import context_item_add
+from ilp_app.services.plans import plan_edit
+from ilp_app.services.plans.learner_context import context_item_add
 from ilp_app.state.learner_context import LearnerContextState
 from ilp_app.state.plan import PlanState
 from ilp_app.state.reviews import ReviewState

@@ -13,8 +13,8 @@ from sqlmodel import Session
 from ilp_app.db.models import Plan, PlanNote, Task
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.domain.plans import MSG_PLAN_LOCKED
-from ilp_app.services import plan_activity, plan_edit, plan_read
-from ilp_app.services.plan_activity import TaskChangedElsewhere
+from ilp_app.services.plans import plan_activity, plan_edit, plan_read
+from ilp_app.services.plans.plan_activity import TaskChangedElsewhere
 from tests.support.services import audit, call
 
 

@@ -10,7 +10,9 @@ from sqlmodel import select
 
 from ilp_app.db.models import Group, User
 from ilp_app.domain.errors import PermissionDenied
-from ilp_app.services import auth, plan_edit, plan_read, reports
+from ilp_app.services.access import auth
+from ilp_app.services.plans import plan_edit, plan_read
+from ilp_app.services.reports import reports
 from ilp_app.services.uow import unit_of_work
 from ilp_app.web.files import csv_response
 from tests.support.school import build_school

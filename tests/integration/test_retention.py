@@ -24,7 +24,7 @@ from ilp_app.db.models import (
 from ilp_app.domain.errors import PermissionDenied, ValidationFailed
 from ilp_app.domain.retention import RECORD_TYPES
 from ilp_app.jobs import retention as job
-from ilp_app.services import retention
+from ilp_app.services.privacy import retention
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.admin_privacy import AdminPrivacyState
 from tests.support.services import call, count, load_actors, signed_in

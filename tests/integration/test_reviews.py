@@ -23,11 +23,12 @@ from ilp_app.db.models import (
     ReviewComment,
 )
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
-from ilp_app.services import plan_edit, plan_read, review_model, reviews
-from ilp_app.services.print_files import PRINT_FILE_PATH
-from ilp_app.services.review_calendar import review_ics
-from ilp_app.services.review_dashboard import review_dashboard
-from ilp_app.services.review_model import (
+from ilp_app.services.plans import plan_edit, plan_read
+from ilp_app.services.reports.print_files import PRINT_FILE_PATH
+from ilp_app.services.reviews import review_model, reviews
+from ilp_app.services.reviews.review_calendar import review_ics
+from ilp_app.services.reviews.review_dashboard import review_dashboard
+from ilp_app.services.reviews.review_model import (
     MSG_ALREADY_HELD,
     MSG_CANCELLED,
     MSG_OUTCOME_RECORDED,
@@ -876,7 +877,7 @@ async def test_the_state_refuses_another_familys_parent_and_shows_nothing(
 async def test_the_state_records_the_outcome_and_refreshes_every_screen(
     engine, school, plan_id, review_id, announced, monkeypatch
 ):
-    monkeypatch.setattr(reviews, "_now", lambda now: now or next_week() + timedelta(hours=1))
+    monkeypatch.setattr(reviews, "now_or_utc", lambda now: now or next_week() + timedelta(hours=1))
     state = await signed_in(ReviewState, engine, school.id("mentor"), "mentor")
     state.load_for_learner(school.id("learner"))
     await drain(

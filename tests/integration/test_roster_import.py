@@ -33,10 +33,11 @@ from ilp_app.domain.errors import PermissionDenied
 from ilp_app.domain.oneroster import group_findings
 from ilp_app.domain.roles import Role
 from ilp_app.seed import seed_demo
-from ilp_app.services import auth, users
-from ilp_app.services.actors import actor_load
-from ilp_app.services.roster_import import import_run_list, roster_import, roster_validate
-from ilp_app.services.roster_plan import MSG_ADMIN_KEPT, MSG_BECOMES_ADMINISTRATOR
+from ilp_app.services.access import auth
+from ilp_app.services.access.actors import actor_load
+from ilp_app.services.roster.roster_import import import_run_list, roster_import, roster_validate
+from ilp_app.services.roster.roster_plan import MSG_ADMIN_KEPT, MSG_BECOMES_ADMINISTRATOR
+from ilp_app.services.school import users
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.admin_import import AdminImportState
 from tests.support.oneroster_corpus import (
@@ -374,7 +375,7 @@ def test_a_fatal_problem_writes_no_roster_data_and_records_the_attempt(engine, a
 
 
 def test_a_failure_while_writing_leaves_the_school_as_it_was(engine, admin, monkeypatch):
-    from ilp_app.services import roster_apply
+    from ilp_app.services.roster import roster_apply
 
     def fail(self, user_ids):
         raise RuntimeError("disk full")

@@ -21,7 +21,8 @@ from ilp_app.db.models import (
     User,
 )
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
-from ilp_app.services import directory, plan_edit, plan_read, school_admin, school_groups
+from ilp_app.services.plans import plan_edit, plan_read
+from ilp_app.services.school import directory, school_admin, school_groups
 from tests.support.school import CATALOGUE
 from tests.support.services import actor_of, call, count, rows
 

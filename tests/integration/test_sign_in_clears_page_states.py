@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from ilp_app import security
 from ilp_app.db.models import AuthSession, User
-from ilp_app.services import auth
+from ilp_app.services.access import auth
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.learner_report import LearnerReportState
 from tests.support.school import build_school

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from ilp_app import security
 from ilp_app.db.models import AuditEvent, RoleGrant, Site, User
 from ilp_app.domain.roles import Role
-from ilp_app.services import auth
+from ilp_app.services.access import auth
 
 PASSWORD = "velvet harbour lanterns"
 WRONG = "not the password at all"

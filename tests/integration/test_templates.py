@@ -28,11 +28,11 @@ from ilp_app.db.models import (
 )
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.domain.roles import Role
-from ilp_app.services import plan_activity, plan_edit, plan_read
-from ilp_app.services import template_apply as apply_svc
-from ilp_app.services import template_updates as updates_svc
-from ilp_app.services import templates as svc
-from ilp_app.services.actors import actor_load
+from ilp_app.services.access.actors import actor_load
+from ilp_app.services.plans import plan_activity, plan_edit, plan_read
+from ilp_app.services.templates import template_apply as apply_svc
+from ilp_app.services.templates import template_updates as updates_svc
+from ilp_app.services.templates import templates as svc
 from tests.support.school import build_school, person_elsewhere
 from tests.support.services import audit, call, count, load_actors
 

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from ilp_app.db.models import Task
 from ilp_app.domain.errors import ValidationFailed
-from ilp_app.services import plan_activity, plan_edit
+from ilp_app.services.plans import plan_activity, plan_edit
 from ilp_app.state import plan as plan_state
 from ilp_app.state import saving
 from ilp_app.state.plan import PlanState

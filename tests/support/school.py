@@ -26,7 +26,7 @@ from ilp_app.db.models import (
 )
 from ilp_app.domain.permissions import Actor
 from ilp_app.domain.roles import Role
-from ilp_app.services.actors import actor_load
+from ilp_app.services.access.actors import actor_load
 
 CATALOGUE = ("Academic", "Career", "Personal growth", "Social competence", "Digital skills")
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from ilp_app import security
 from ilp_app.db.models import AuditEvent, AuthSession, User
-from ilp_app.services.actors import actor_load
+from ilp_app.services.access.actors import actor_load
 from ilp_app.services.uow import unit_of_work
 
 

@@ -7,7 +7,7 @@ import pytest
 from ilp_app.domain.errors import ValidationFailed
 from ilp_app.domain.permissions import Actor
 from ilp_app.domain.roles import Role
-from ilp_app.services import learner_context as ctx
+from ilp_app.services.plans import learner_context as ctx
 
 LEARNER = 7
 

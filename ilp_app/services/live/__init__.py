@@ -1,0 +1,1 @@
+"""Live updates: what each channel shows, and who is watching it."""

@@ -1,0 +1,1 @@
+"""Data protection: a learner's archive, erasure, and retention."""

@@ -1,0 +1,1 @@
+"""What staff read across learners: the group overview, reports and printable plans."""

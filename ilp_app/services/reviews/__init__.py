@@ -1,0 +1,1 @@
+"""Review meetings: scheduling, comments, outcomes, the calendar and the dashboard."""

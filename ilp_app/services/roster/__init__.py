@@ -1,0 +1,1 @@
+"""Importing the school's people and groups from a OneRoster export."""

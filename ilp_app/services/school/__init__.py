@@ -1,0 +1,1 @@
+"""Running the school: settings, people, groups, relationships, the objective library."""
