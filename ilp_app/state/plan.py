@@ -87,6 +87,8 @@ class PlanState(SessionState):
     _channel: str = ""
     _version: int = 0
     _open_refused: bool = False  # this page's open was refused: the beat must not open it again
+    # The open refused last: (plan id as asked, session digest, the message shown).
+    _refused_open: tuple[str, str, str] = ("", "", "")
     _outbox: tuple[set[int], set[int]] = (set(), set())
 
     visibility_options: list[dict[str, str]] = [
@@ -168,12 +170,20 @@ class PlanState(SessionState):
     @rx.event
     async def load(self):
         """/plans/[plan_id]: the plan named in the URL (the id only selects; the services decide)."""
-        self._open_refused = False
         me = self._current()
+        asked = str(self.plan_id)
+        asked_before, digest, message = self._refused_open
+        if self._open_refused and (asked_before, digest) == (asked, self._session_digest()):
+            # The same refused open asked again by this tab before it left (a reconnect runs
+            # on_load again): it was refused and audited once; send the page home again.
+            return self._refusal(me, DomainError(message))
+        self._open_refused = False
         try:
             self._show(self.plan_id, me)
         except DomainError as error:
-            return await self._refused(me, error)
+            events = await self._refused(me, error)
+            self._refused_open = (asked, self._session_digest(), error.message)
+            return events
         await self._watch()
         return None
 

@@ -26,6 +26,7 @@ from ilp_app.services.uow import unit_of_work
 log = logging.getLogger("ilp.state")
 
 MSG_SIGNED_OUT = "You have been signed out."
+REFUSAL_TOAST_ID = "ilp-refusal"
 MSG_UNEXPECTED = "Something went wrong on our side. Nothing was changed; please try again."
 
 #: The person the guard found for the event being handled: (session digest, person or None).
@@ -119,7 +120,12 @@ class SessionState(rx.State):
                 self.ilp_notice = directory.ilp_switched_off_message(session=s, actor=me.actor)
             return []
         message = error.message if error else "You do not have access to that page."
-        return [rx.toast.error(message), rx.redirect(routes.home_url(me.actor.active_role))]
+        # One id for every refusal: a page asked twice (a reconnect runs its on_load again)
+        # shows the message once, not stacked.
+        return [
+            rx.toast.error(message, id=REFUSAL_TOAST_ID),
+            rx.redirect(routes.home_url(me.actor.active_role)),
+        ]
 
     def _unexpected(self, exc: Exception) -> list:
         log.exception("unexpected error in %s", type(self).__name__, exc_info=exc)

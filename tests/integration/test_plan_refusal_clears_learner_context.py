@@ -94,11 +94,30 @@ async def test_a_refused_open_is_not_tried_again_by_the_page_beat(engine, school
         path=routes.PLAN, raw_path=f"/plans/{theirs}", params=page.params
     )
     await PlanState.event_handlers["heartbeat"].fn(state)
+    assert denied_opens(engine, theirs) == 1
+
+
+def denied_opens(engine, plan_id: int) -> int:
     with Session(engine) as s:
-        refusals = s.exec(
+        return s.exec(
             select(func.count())
             .select_from(AuditEvent)
             .where(AuditEvent.outcome == "denied", AuditEvent.target_type == "plan")
-            .where(AuditEvent.target_id == str(theirs))
+            .where(AuditEvent.target_id == str(plan_id))
         ).one()
-    assert refusals == 1
+
+
+async def test_the_same_refused_open_asked_again_by_the_tab_is_recorded_once(engine, school, plans):
+    """A reconnect runs the page's on_load again before the tab has left: one refusal, one record."""
+    mine, theirs = plans
+    state = await signed_in(PlanState, engine, school.id("mentor"), "mentor")
+    first = await open_plan(state, theirs)
+    again = await open_plan(state, theirs)
+    assert first and again  # both send the tab home with the message
+    assert denied_opens(engine, theirs) == 1
+    assert state.plan is None
+
+    # Once the tab has shown something else, opening the plan again is a new attempt.
+    assert await open_plan(state, mine) is None and state.plan is not None
+    assert await open_plan(state, theirs)
+    assert denied_opens(engine, theirs) == 2
