@@ -22,9 +22,9 @@ from ilp_app.services.live import live_feed
 from ilp_app.services.outbox import changed_learners, notified_users
 from ilp_app.services.plans import history, lifecycle, plan_activity, plan_edit, plan_read
 from ilp_app.services.plans.history import ChangeView
+from ilp_app.services.plans.plan_page import PlanPage, plan_page
 from ilp_app.services.plans.plan_read import PlanListItem, PlanView
 from ilp_app.services.school.directory import LearnerRow, parent_home
-from ilp_app.services.school.objectives import objective_choices
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.guard import session_checks
@@ -97,43 +97,34 @@ class PlanState(SessionState):
 
     # --- loading ---
 
-    def _show(self, plan_id: int, me) -> list | None:
+    def _read_page(self, plan_id: int, me) -> PlanPage:
+        """The page as the services give it to ``me`` (blocking; changes no var)."""
+        with unit_of_work() as s:
+            return plan_page(
+                session=s,
+                actor=me.actor if me else None,
+                plan_id=plan_id,
+                client_ip=self._client_ip(),
+            )
+
+    def _show_page(self, page: PlanPage) -> None:
+        if page.plan.id != self._plan_id:
+            self.history, self.history_open = [], False
+        self._plan_id = page.plan.id
+        self.plan, self.other_plans = page.plan, page.other_plans
+        self.focus_area_choices, self.objective_choices = (
+            page.focus_area_choices,
+            page.objective_choices,
+        )
+        self.empty_message = ""
+        self.loaded = True
+
+    def _show(self, plan_id: int, me) -> None:
+        """Read and show the plan page (blocking: the database is read here)."""
         if plan_id != self._plan_id:
             self.history, self.history_open = [], False
         self._plan_id = plan_id
-        actor = me.actor if me else None
-        with unit_of_work() as s:
-            self.plan = plan_read.plan_view(
-                session=s, actor=actor, plan_id=plan_id, client_ip=self._client_ip()
-            )
-            self._plan_id = self.plan.id
-            self.other_plans = [
-                p
-                for p in plan_read.plans_of_learner(
-                    session=s, actor=actor, learner_id=self.plan.learner_id
-                )
-                if p.plan_id != self.plan.id
-            ]
-            if self.plan.can.edit:
-                self.focus_area_choices = plan_edit.focus_area_options(session=s, actor=actor)
-                # Archived objectives only where a goal of this plan still links to them.
-                linked = [
-                    o.id for a in self.plan.focus_areas for g in a.goals for o in g.objectives
-                ]
-                self.objective_choices = [
-                    {
-                        "id": str(o.id),
-                        "label": f"{o.code} — {o.statement}",
-                        "code": o.code,
-                        "statement": o.statement,
-                        "path": o.path + (" · archived" if o.archived else ""),
-                        "search": f"{o.code} {o.statement} {o.path}".lower(),
-                    }
-                    for o in objective_choices(session=s, actor=actor, keep_ids=linked)
-                ]
-        self.empty_message = ""
-        self.loaded = True
-        return None
+        self._show_page(self._read_page(plan_id, me))
 
     async def _watch(self) -> None:
         """Follow changes to the shown plan (after plan_view authorised this viewer), and show its reviews."""
@@ -586,33 +577,48 @@ class PlanState(SessionState):
             await asyncio.to_thread((await self.get_state(follower))._follow, item)
         return True
 
-    @rx.event
+    @rx.event(background=True)
     async def heartbeat(self, _tick: str = ""):
         """Every few seconds: stay registered for the shown learner, and catch up if behind.
 
-        A page whose state was lost (a restarted store) loads itself again from the URL and the
-        session, as it did when it opened, and so follows the learner live again.
+        The plan is read without holding the tab, so a slow database holds up no other event
+        of the page (a tap waits only for its own save). A page whose state was lost (a
+        restarted store) loads itself again from the URL and the session, as it did when it
+        opened, and so follows the learner live again.
         """
-        if not self._channel:
-            if self.loaded or self.plan is not None or self._open_refused:
-                # A page that shows no plan (none shared yet) has nothing to follow, and a
-                # refused open is not tried again (it was audited once, and is on its way home).
-                return None
-            path = self.router.page.path
-            if path == routes.LEARNER:
-                return await self.load_mine()
-            if path == routes.PARENT:
-                return await self.load_family()
-            return await self.load() if path == routes.PLAN else None
-        version = await live.join(self, self._channel)
-        if version >= 0 and version != self._version:
-            me = self._current()
+        channel, plan_id = self._channel, self._plan_id
+        if not channel:
+            async with self:
+                return await self._reopen()
+        version = await live.join(self, channel)
+        if version < 0 or version == self._version:
+            return None
+        me = self._event_user()
+        try:
+            page = await asyncio.to_thread(self._read_page, plan_id, me)
+        except DomainError as error:
+            page = error
+        async with self:
+            if (self._channel, self._plan_id) != (channel, plan_id):
+                return None  # the page shows another plan now
+            if isinstance(page, DomainError):
+                return self._fail(me, page)
+            self._show_page(page)
             self._version = version
-            try:
-                await asyncio.to_thread(self._show, self._plan_id, me)
-            except DomainError as error:
-                return self._fail(me, error)
         return None
+
+    async def _reopen(self) -> list | None:
+        """Load the page again from its URL, unless there is nothing to follow."""
+        if self._channel or self.loaded or self.plan is not None or self._open_refused:
+            # A page that shows no plan (none shared yet) has nothing to follow, and a
+            # refused open is not tried again (it was audited once, and is on its way home).
+            return None
+        path = self.router.page.path
+        if path == routes.LEARNER:
+            return await self.load_mine()
+        if path == routes.PARENT:
+            return await self.load_family()
+        return await self.load() if path == routes.PLAN else None
 
     # --- dialogs (goal, task, link, focus area) ---
 

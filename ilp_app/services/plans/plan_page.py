@@ -1,0 +1,58 @@
+"""Everything the plan page shows, read in one unit of work: the page's read model.
+
+The plan as the viewer may see it, the learner's other plans, and, for whoever may edit it, the
+choices its dialogs offer (the school's focus areas and the objectives a goal may link to).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from ilp_app.domain.permissions import Actor
+from ilp_app.services.plans import plan_edit, plan_read
+from ilp_app.services.plans.plan_read import PlanListItem, PlanView
+from ilp_app.services.school.objectives import objective_choices
+
+
+@dataclass
+class PlanPage:
+    plan: PlanView
+    other_plans: list[PlanListItem] = field(default_factory=list)
+    focus_area_choices: list[str] = field(default_factory=list)
+    # Each: id, label, code, statement, path, and the lower-cased text a filter searches.
+    objective_choices: list[dict[str, str]] = field(default_factory=list)
+
+
+def plan_page(
+    *, session: Session, actor: Actor | None, plan_id: object, client_ip: str = ""
+) -> PlanPage:
+    """The plan page for ``actor`` (refused, and audited, as :func:`plan_read.plan_view` is)."""
+    plan = plan_read.plan_view(session=session, actor=actor, plan_id=plan_id, client_ip=client_ip)
+    page = PlanPage(
+        plan=plan,
+        other_plans=[
+            p
+            for p in plan_read.plans_of_learner(
+                session=session, actor=actor, learner_id=plan.learner_id
+            )
+            if p.plan_id != plan.id
+        ],
+    )
+    if plan.can.edit:
+        page.focus_area_choices = plan_edit.focus_area_options(session=session, actor=actor)
+        # Archived objectives only where a goal of this plan still links to them.
+        linked = [o.id for a in plan.focus_areas for g in a.goals for o in g.objectives]
+        page.objective_choices = [
+            {
+                "id": str(o.id),
+                "label": f"{o.code} — {o.statement}",
+                "code": o.code,
+                "statement": o.statement,
+                "path": o.path + (" · archived" if o.archived else ""),
+                "search": f"{o.code} {o.statement} {o.path}".lower(),
+            }
+            for o in objective_choices(session=session, actor=actor, keep_ids=linked)
+        ]
+    return page
