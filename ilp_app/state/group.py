@@ -73,19 +73,35 @@ class GroupPageState(SessionState):
     async def _open(self) -> list | None:
         """Load the whole board from the database, then watch its channel."""
         me = self._current()
+        return await self._show_board(me, await self._read_board(me))
+
+    async def _read_board(self, me) -> overview.GroupBoardData | DomainError:
+        """The board as the services give it to ``me`` (off the event loop; changes no var)."""
         try:
-            data = await asyncio.to_thread(
+            return await asyncio.to_thread(
                 _board, me.actor if me else None, self.group_id, self._client_ip()
             )
         except DomainError as error:
+            return error
+
+    async def _show_board(
+        self, me, data: overview.GroupBoardData | DomainError, version: int | None = None
+    ) -> list | None:
+        """Show a board read by :meth:`_read_board` (or its refusal), and watch its channel.
+
+        ``version`` is the channel's version read before the board was; without it the
+        version is read now.
+        """
+        if isinstance(data, DomainError):
             await self._stop_watching()
             self.reset()
-            return self._refusal(me, error)
+            return self._refusal(me, data)
         name = live_feed.channel(self._channel_kind(), data.group_id)
         if name != self._channel:
             await self._stop_watching()
         self._channel = name
-        self._version = await live.join(self, name)
+        joined = await live.join(self, name)
+        self._version = joined if version is None else version
         self.board_group_id = data.group_id
         self.group_name = data.group_name
         self._fill(data)
@@ -121,19 +137,26 @@ class GroupPageState(SessionState):
         """The overview was left (another page opened): stop receiving the group's updates."""
         await self._stop_watching()
 
-    @rx.event
+    @rx.event(background=True)
     async def heartbeat(self, _tick: str = ""):
         """Every few seconds while the page is open: stay registered, and catch up if behind.
 
         A tab whose push went missing, whose registry entry expired, or whose state was lost
-        (a restarted store) reloads the board here, without a page reload.
+        (a restarted store) reloads the board here, without a page reload. The board is read
+        without holding the tab: a slow database holds up no other event of this page (a
+        sort, a filter), only this catching up.
         """
-        if not self._channel:
-            return await self._open()
-        version = await live.join(self, self._channel)
-        if version >= 0 and version != self._version:
-            return await self._open()
-        return None
+        channel, version = self._channel, -1
+        if channel:
+            version = await live.join(self, channel)
+            if version < 0 or version == self._version:
+                return None
+        me = self._event_user()
+        data = await self._read_board(me)
+        async with self:
+            if self._channel != channel:
+                return None  # the page was opened, left or refused meanwhile
+            return await self._show_board(me, data, version if channel else None)
 
     @rx.event
     async def move_group(self):

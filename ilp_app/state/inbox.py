@@ -28,21 +28,28 @@ class InboxState(SessionState):
     _channel: str = ""
     _version: int = 0
 
-    @rx.event
+    @rx.event(background=True)
     async def watch(self, _tick: str = ""):
         """Show this person's unread count, and keep it live (every tab of theirs watches it).
 
         Called when the header appears and then as its heartbeat: the count is read again only
-        when the channel's version shows a change this tab did not receive.
+        when the channel's version shows a change this tab did not receive. It is read without
+        holding the tab, so a slow database holds up no other event of the page.
         """
-        me = self._current()
+        me = self._event_user()
         if me is None:
+            async with self:
+                self._current()  # nobody signed in: the header shows nobody
             return
         channel = live_feed.channel(live_feed.INBOX, me.actor.user_id)
         version = await live.join(self, channel)
-        if channel != self._channel or version < 0 or version != self._version:
-            self.unread = await asyncio.to_thread(_unread, me.actor.user_id)
-        self._channel, self._version = channel, version
+        if channel == self._channel and version >= 0 and version == self._version:
+            return
+        unread = await asyncio.to_thread(_unread, me.actor.user_id)
+        async with self:
+            self._current()
+            self.unread = unread
+            self._channel, self._version = channel, version
 
     async def _receive(self, name: str, item: object, version: int) -> bool:
         if name != self._channel:

@@ -239,7 +239,8 @@ def learner_erased(learner_id: int, group_ids: set[int]) -> None:
 
 
 def _viewer(state: rx.State) -> Viewer:
-    return Viewer(state.router.session.client_token, type(state).get_full_name())
+    # Through the state, not its type: a background event holds a proxy of the state.
+    return Viewer(state.router.session.client_token, state.get_full_name())
 
 
 async def join(state: rx.State, name: str) -> int:

@@ -78,6 +78,15 @@ class SessionState(rx.State):
         found = current_event_user.get()
         return found[0] if found is not None else self._digest
 
+    def _event_user(self) -> CurrentUser | None:
+        """The person the guard found for this event, without touching any var.
+
+        For a background event, which may read its state but changes it only under
+        ``async with self``.
+        """
+        found = current_event_user.get()
+        return found[1] if found is not None else None
+
     def _current(self) -> CurrentUser | None:
         """The signed-in person for this event, checked against the database.
 

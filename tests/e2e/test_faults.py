@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from ilp_app.services.live.live_registry import KEY_PREFIX as REGISTRY_PREFIX
 from tests.support import lesson
 from tests.support.appserver import RunningApp, free_port, prepare_database, running_app
 from tests.support.fault_servers import (
@@ -227,3 +228,35 @@ def test_without_respawn_a_killed_worker_stops_the_whole_app(deployment):
         time.sleep(0.5)
     # Granian stops every worker of this app after the first one dies, and starts none again.
     assert dep.app.workers() == {}
+
+
+def test_a_beat_that_must_reload_during_a_stall_holds_up_no_other_event_of_its_tab(deployment):
+    """The overview's beat finds it missed a push while the database is stalled: it reloads
+    the board, which waits for the database, but a sort chosen meanwhile is answered at once,
+    and the board catches up once the database answers."""
+    dep = deployment
+
+    async def scenario():
+        import redis
+
+        gid, overview, learners = await _a_lesson(dep, 1)
+        mark = len(overview.frames)
+        await overview.send(f"{GROUP_PAGE}.set_sort", {"value": "progress"})
+        assert await overview.wait_for(lesson.mentions_text("progress"), 3, since=mark)
+        store = redis.Redis.from_url(dep.redis.url)
+        with dep.pg.stalled():
+            # A change this tab never received: its next beat must read the board again.
+            store.incr(f"{REGISTRY_PREFIX}version:group:{gid}")
+            await overview.send(f"{GROUP_PAGE}.heartbeat", {"_tick": "now"})
+            await asyncio.sleep(2.0)  # the beat's session check has given up waiting by now
+            mark = len(overview.frames)
+            await overview.send(f"{GROUP_PAGE}.set_sort", {"value": "activity"})
+            sorted_in = await overview.wait_for(lesson.mentions_text("activity"), 3.0, since=mark)
+            await asyncio.sleep(4.0)
+            mark = len(overview.frames)
+        assert sorted_in is not None, "the beat's database read held up the tab's other events"
+        # The beat's own read finishes once the database answers: the board is shown afresh.
+        assert await overview.wait_for(lesson.mentions_text("last_updated"), 15, since=mark)
+        await _close(overview, *(learner.tab for learner in learners))
+
+    run(scenario())

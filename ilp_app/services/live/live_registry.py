@@ -28,7 +28,7 @@ HEARTBEAT_SECONDS = 5.0
 #: 15 s, and pushes keep them current in between.
 PERSONAL_HEARTBEAT_SECONDS = 10.0
 INBOX_HEARTBEAT_SECONDS = 15.0
-_PREFIX = "ilp:live:"
+KEY_PREFIX = "ilp:live:"
 
 
 @dataclass(frozen=True)
@@ -104,10 +104,10 @@ class RedisRegistry:
         self.redis, self.ttl, self.clock = client, ttl, clock
 
     def _members(self, channel: str) -> str:
-        return f"{_PREFIX}viewers:{channel}"
+        return f"{KEY_PREFIX}viewers:{channel}"
 
     def _version(self, channel: str) -> str:
-        return f"{_PREFIX}version:{channel}"
+        return f"{KEY_PREFIX}version:{channel}"
 
     async def join(self, channel: str, viewer: Viewer) -> int:
         key = self._members(channel)
