@@ -13,6 +13,7 @@ from ilp_app.services.access import auth
 from ilp_app.services.school import people_admin, users
 from ilp_app.services.school.users import UserRow
 from ilp_app.services.uow import unit_of_work
+from ilp_app.state.blocking import off_loop
 from ilp_app.state.session import SessionState
 
 
@@ -81,16 +82,19 @@ class AdminState(SessionState):
         self.loaded = True
 
     @rx.event
+    @off_loop
     def load(self):
         self.query = ""
         return self._refresh()
 
     @rx.event
+    @off_loop
     def search(self, value: str):
         self.query = value[:100] if isinstance(value, str) else ""
         return self._refresh()
 
     @rx.event
+    @off_loop
     def set_active(self, user_id: int, active: bool):
         me = self._current()
         try:

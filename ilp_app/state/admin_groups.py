@@ -12,6 +12,7 @@ from ilp_app.domain.errors import DomainError, NotFound, PermissionDenied
 from ilp_app.services.school import school_groups
 from ilp_app.services.school.school_groups import Candidate, GroupDetail, GroupRow
 from ilp_app.services.uow import unit_of_work
+from ilp_app.state.blocking import off_loop
 from ilp_app.state.session import SessionState
 
 _DIALOGS = frozenset({"group_add", "group_edit"})
@@ -82,6 +83,7 @@ class AdminGroupsState(SessionState):
         return []
 
     @rx.event
+    @off_loop
     def load(self):
         """/admin/groups: every group of the school."""
         self._select(0)
@@ -92,6 +94,7 @@ class AdminGroupsState(SessionState):
         self._selected_id, self.query, self.add_role = group_id, "", "learner"
 
     @rx.event
+    @off_loop
     def open_group(self, group_id: int):
         """Show one group; the id only selects (a group of another school is "not found")."""
         me = self._current()
@@ -116,6 +119,7 @@ class AdminGroupsState(SessionState):
         self.selected, self.candidates = None, []
 
     @rx.event
+    @off_loop
     def set_add_role(self, role: str | list[str]):
         if role not in ("learner", "teacher") or not self._selected_id:
             return None
@@ -123,6 +127,7 @@ class AdminGroupsState(SessionState):
         return self._reload(only_candidates=True)
 
     @rx.event
+    @off_loop
     def search(self, query: str):
         if not self._selected_id:
             return None
@@ -160,6 +165,7 @@ class AdminGroupsState(SessionState):
         return next((r.name for r in rows if r.user_id == user_id), "")
 
     @rx.event
+    @off_loop
     def add_member(self, user_id: int):
         if self.selected is None:
             return None
@@ -177,6 +183,7 @@ class AdminGroupsState(SessionState):
         )
 
     @rx.event
+    @off_loop
     def remove_member(self, user_id: int, role: str):
         if self.selected is None:
             return None
@@ -221,6 +228,7 @@ class AdminGroupsState(SessionState):
             self.close_dialog()
 
     @rx.event
+    @off_loop
     def submit_dialog(self, form_data: dict):
         if not isinstance(form_data, dict):
             self.dialog_error = MSG_FORM

@@ -34,6 +34,7 @@ from ilp_app.domain.permissions import Action, can
 from ilp_app.services.roster import roster_import as service
 from ilp_app.services.roster.roster_import import ImportRunRow, RosterReport
 from ilp_app.services.uow import unit_of_work
+from ilp_app.state.blocking import off_loop
 from ilp_app.state.session import SessionState
 
 log = logging.getLogger("ilp.state")
@@ -280,6 +281,7 @@ class AdminImportState(SessionState):
     # --- events ---
 
     @rx.event
+    @off_loop
     def load(self):
         me = self._current()
         with contextlib.suppress(OSError):

@@ -21,6 +21,7 @@ from ilp_app.services.school.relationships import GroupOption, PersonLink
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.admin import roles_from_form
+from ilp_app.state.blocking import off_loop
 from ilp_app.state.session import SessionState
 
 MAX_SELECTED = relationships.MAX_BULK
@@ -99,6 +100,7 @@ class AdminPersonState(SessionState):
         return self._refusal(me, error)
 
     @rx.event
+    @off_loop
     def load(self):
         """/admin/people/[user_id]: the id only selects; the services decide who may see whom."""
         self.reset()
@@ -118,6 +120,10 @@ class AdminPersonState(SessionState):
             return self._refused(me, error)
         self.loaded = True
         return None
+
+    def _fill_person(self, me) -> None:
+        with unit_of_work() as s:
+            self._fill(s, me.actor if me else None)
 
     def _change(self, work, done) -> tuple[bool, list]:
         """Run ``work(session, actor)`` for the loaded person, then show them afresh.
@@ -144,6 +150,7 @@ class AdminPersonState(SessionState):
     # --- details and roles ---
 
     @rx.event
+    @off_loop
     def save_details(self, form_data: dict):
         if not isinstance(form_data, dict):
             self.details_error = people_admin.MSG_FORM
@@ -176,6 +183,7 @@ class AdminPersonState(SessionState):
     # --- the account: disable, enable, temporary password ---
 
     @rx.event
+    @off_loop
     def set_active(self, active: bool):
         return self._change(
             lambda s, actor: users.user_set_active(
@@ -233,8 +241,7 @@ class AdminPersonState(SessionState):
         )
         me = self._current()
         try:
-            with unit_of_work() as s:
-                self._fill(s, me.actor if me else None)
+            await asyncio.to_thread(self._fill_person, me)
         except DomainError as error:
             for event in self._refused(me, error):
                 yield event
@@ -262,6 +269,7 @@ class AdminPersonState(SessionState):
         return None
 
     @rx.event
+    @off_loop
     def search_learners(self, value: str):
         return self._search("learner_query", "learner_results", value)
 
@@ -276,6 +284,7 @@ class AdminPersonState(SessionState):
             self.selected = [*self.selected, found]
 
     @rx.event
+    @off_loop
     def select_group(self, group_id: str):
         """Add every learner of one group to the selection."""
         me = self._current()
@@ -323,7 +332,8 @@ class AdminPersonState(SessionState):
     @rx.event
     async def connect_selected(self):
         ids = list(self.selected_ids)
-        saved, events = self._mentoring(
+        saved, events = await asyncio.to_thread(
+            self._mentoring,
             True,
             self._person_id,
             ids,
@@ -338,23 +348,33 @@ class AdminPersonState(SessionState):
 
     @rx.event
     async def disconnect_mentee(self, learner_id: int):
-        return self._mentoring(False, self._person_id, [learner_id], _disconnected)[1]
+        return (
+            await asyncio.to_thread(
+                self._mentoring, False, self._person_id, [learner_id], _disconnected
+            )
+        )[1]
 
     # --- a learner's mentors and parents ---
 
     @rx.event
     async def connect_mentor(self, form_data: dict):
         mentor_id = form_data.get("mentor_id") if isinstance(form_data, dict) else None
-        return self._mentoring(
+        _, events = await asyncio.to_thread(
+            self._mentoring,
             True,
             mentor_id,
             [self._person_id],
             lambda added: "Connected to the mentor." if added else "They were already connected.",
-        )[1]
+        )
+        return events
 
     @rx.event
     async def disconnect_mentor(self, mentor_id: int):
-        return self._mentoring(False, mentor_id, [self._person_id], _disconnected)[1]
+        return (
+            await asyncio.to_thread(
+                self._mentoring, False, mentor_id, [self._person_id], _disconnected
+            )
+        )[1]
 
     def _unlink(self, parent_id: object, learner_id: object, done: str) -> list:
         return self._change(
@@ -369,12 +389,14 @@ class AdminPersonState(SessionState):
         )[1]
 
     @rx.event
+    @off_loop
     def unlink_parent(self, parent_id: int):
         return self._unlink(parent_id, self._person_id, "Parent unlinked.")
 
     # --- a parent's children ---
 
     @rx.event
+    @off_loop
     def search_children(self, value: str):
         return self._search("child_query", "child_results", value)
 
@@ -383,6 +405,7 @@ class AdminPersonState(SessionState):
         self.child_label = value[: relationships.MAX_LABEL] if isinstance(value, str) else ""
 
     @rx.event
+    @off_loop
     def link_child(self, learner_id: int):
         parent_id, label = self._person_id, self.child_label
         saved, events = self._change(
@@ -401,5 +424,6 @@ class AdminPersonState(SessionState):
         return events
 
     @rx.event
+    @off_loop
     def unlink_child(self, learner_id: int):
         return self._unlink(self._person_id, learner_id, "Child unlinked.")

@@ -18,6 +18,7 @@ from ilp_app.services.privacy.erasure import ErasureResult, LearnerMatch
 from ilp_app.services.privacy.retention import RetentionRuleView
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
+from ilp_app.state.blocking import off_loop
 from ilp_app.state.session import SessionState
 
 MODES = {"anonymise": "Anonymise", "erase": "Erase"}
@@ -72,6 +73,7 @@ class AdminPrivacyState(SessionState):
         return self._refusal(me, error)
 
     @rx.event
+    @off_loop
     def load(self):
         me = self._current()
         try:
@@ -102,11 +104,13 @@ class AdminPrivacyState(SessionState):
         return None
 
     @rx.event
+    @off_loop
     def search(self, value: str):
         self.query = value[:100] if isinstance(value, str) else ""
         return self._find(self._current())
 
     @rx.event
+    @off_loop
     def save_rule(self, form_data: dict):
         """Save the period typed for one record type (empty: keep forever)."""
         me = self._current()

@@ -14,6 +14,7 @@ from ilp_app.domain.parsing import form_mapping
 from ilp_app.services.school import school_admin
 from ilp_app.services.school.school_admin import FocusAreaRow, PeriodRow, SiteSettings
 from ilp_app.services.uow import unit_of_work
+from ilp_app.state.blocking import off_loop
 from ilp_app.state.session import SessionState
 
 #: What open_dialog may open: forms, and the deletion confirmation. The ILP confirmation opens
@@ -61,6 +62,7 @@ class AdminSchoolState(SessionState):
         return self._refusal(me, error)
 
     @rx.event
+    @off_loop
     def load(self):
         """/admin/school: the school's settings, for its administrators only."""
         self.close_dialog()
@@ -147,6 +149,7 @@ class AdminSchoolState(SessionState):
             self.close_dialog()
 
     @rx.event
+    @off_loop
     def confirm(self):
         """Yes, in the confirmation that is open."""
         if self.dialog == "ilp":
@@ -169,6 +172,7 @@ class AdminSchoolState(SessionState):
         return self.close_dialog()
 
     @rx.event
+    @off_loop
     def submit_dialog(self, form_data: dict):
         """Save the form that is open (period or focus area)."""
         try:
@@ -209,6 +213,7 @@ class AdminSchoolState(SessionState):
     # --- inline changes ---
 
     @rx.event
+    @off_loop
     def rename_site(self, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
         return self._act(
@@ -216,6 +221,7 @@ class AdminSchoolState(SessionState):
         )
 
     @rx.event
+    @off_loop
     def add_area(self, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
         saved, events = self._change(
@@ -231,6 +237,7 @@ class AdminSchoolState(SessionState):
         return events
 
     @rx.event
+    @off_loop
     def move_area(self, option_id: int, direction: str):
         return self._act(
             school_admin.focus_area_option_move,
@@ -240,6 +247,7 @@ class AdminSchoolState(SessionState):
         )
 
     @rx.event
+    @off_loop
     def set_area_archived(self, option_id: int, archived: bool):
         return self._act(
             school_admin.focus_area_option_set_archived,

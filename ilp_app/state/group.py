@@ -16,13 +16,13 @@ import reflex as rx
 from ilp_app.domain.errors import DomainError
 from ilp_app.domain.permissions import Action, GroupRef, can
 from ilp_app.services.live import live_feed
-from ilp_app.services.outbox import changed_learners, notified_users
 from ilp_app.services.plans import lifecycle
 from ilp_app.services.reports import overview
 from ilp_app.services.reports.overview import OverviewRow, ProjectorTile
 from ilp_app.services.uow import unit_of_work
 from ilp_app.settings import get_settings
 from ilp_app.state import live
+from ilp_app.state.blocking import perform
 from ilp_app.state.guard import session_checks
 from ilp_app.state.session import SessionState
 
@@ -165,14 +165,13 @@ class GroupPageState(SessionState):
         self.moving = True
         yield
         try:
-            with unit_of_work() as s:
-                summary = lifecycle.plan_next_period_group(
-                    session=s,
-                    actor=me.actor if me else None,
-                    group_id=self.group_id,
-                    client_ip=self._client_ip(),
-                )
-                outbox = (changed_learners(s), notified_users(s))
+            summary, outbox = await asyncio.to_thread(
+                perform,
+                me,
+                lifecycle.plan_next_period_group,
+                self._client_ip(),
+                group_id=self.group_id,
+            )
         except DomainError as error:
             self.moving = False
             yield rx.toast.error(error.message)

@@ -14,6 +14,7 @@ from ilp_app.services.school import directory
 from ilp_app.services.school.directory import GroupRow, LearnerRow
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
+from ilp_app.state.blocking import off_loop
 from ilp_app.state.guard import session_checks
 from ilp_app.state.session import SessionState
 
@@ -56,7 +57,7 @@ class StaffHomeState(SessionState):
 
     async def _fill_and_follow(self):
         """Load the home, then watch this person's roster: an administrator's change reloads it."""
-        events = self._fill(self._home)
+        events = await asyncio.to_thread(self._fill, self._home)
         if events is None and self._viewer_id:
             self._channel = live_feed.channel(live_feed.ROSTER, self._viewer_id)
             await live.join(self, self._channel)
@@ -102,6 +103,7 @@ class MentorHomeState(StaffHomeState):
         return await self._fill_and_follow()
 
     @rx.event
+    @off_loop
     def create_plan(self, learner_id: int):
         """Start a draft plan for a mentee in the current period, then open it."""
         me = self._current()

@@ -22,6 +22,17 @@ def _unread(user_id: int) -> int:
         return notifications.unread_count(session=s, user_id=user_id)
 
 
+def _notification_list(me) -> list[NotificationView]:
+    with unit_of_work() as s:
+        return notifications.notification_list(session=s, actor=me.actor if me else None)
+
+
+def _change_and_list(me, service, kwargs: dict) -> list[NotificationView]:
+    with unit_of_work() as s:
+        service(session=s, actor=me.actor if me else None, **kwargs)
+        return notifications.notification_list(session=s, actor=me.actor)
+
+
 class InboxState(SessionState):
     items: list[NotificationView] = []
     unread: int = 0
@@ -68,10 +79,7 @@ class InboxState(SessionState):
             return None
         me = self._current()
         try:
-            with unit_of_work() as s:
-                self.items = notifications.notification_list(
-                    session=s, actor=me.actor if me else None
-                )
+            self.items = await asyncio.to_thread(_notification_list, me)
         except DomainError as error:
             return self._refusal(me, error)
         return None
@@ -79,9 +87,7 @@ class InboxState(SessionState):
     async def _change(self, service, **kwargs):
         me = self._current()
         try:
-            with unit_of_work() as s:
-                service(session=s, actor=me.actor if me else None, **kwargs)
-                self.items = notifications.notification_list(session=s, actor=me.actor)
+            self.items = await asyncio.to_thread(_change_and_list, me, service, kwargs)
         except DomainError as error:
             return [rx.toast.error(error.message)]
         live.announce(learner_ids=set(), user_ids={me.actor.user_id})

@@ -9,6 +9,8 @@ item belongs to the learner shown here and that the viewer may change it.
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
@@ -207,7 +209,8 @@ class LearnerContextState(SessionState):
             return
         fields = {k: form.get(k, "") for k in ("kind", "label", "value", "visibility")}
         if self.edit_item_id:
-            events, changed = self._change(
+            events, changed = await asyncio.to_thread(
+                self._change,
                 context.context_item_update,
                 item_id=self.edit_item_id,
                 success="Item saved.",
@@ -215,8 +218,12 @@ class LearnerContextState(SessionState):
                 **fields,
             )
         else:
-            events, changed = self._change(
-                context.context_item_add, success="Item added.", in_form=True, **fields
+            events, changed = await asyncio.to_thread(
+                self._change,
+                context.context_item_add,
+                success="Item added.",
+                in_form=True,
+                **fields,
             )
         if changed:
             self._reset_form()
@@ -228,8 +235,8 @@ class LearnerContextState(SessionState):
     async def remove_item(self, item_id: int):
         if item_id == self.edit_item_id:
             self._reset_form()
-        events, changed = self._change(
-            context.context_item_remove, item_id=item_id, success="Item removed."
+        events, changed = await asyncio.to_thread(
+            self._change, context.context_item_remove, item_id=item_id, success="Item removed."
         )
         yield events
         if changed:
@@ -237,7 +244,8 @@ class LearnerContextState(SessionState):
 
     @rx.event
     async def set_pronouns_visibility(self, visibility: str):
-        events, changed = self._change(
+        events, changed = await asyncio.to_thread(
+            self._change,
             context.pronouns_visibility_set,
             visibility=visibility,
             success="Saved who sees the pronouns.",

@@ -13,6 +13,7 @@ from ilp_app.domain.errors import DomainError, NotFound, ValidationFailed
 from ilp_app.services.reports import learner_report
 from ilp_app.services.reports.learner_report import LearnerOverview
 from ilp_app.services.uow import unit_of_work
+from ilp_app.state.blocking import off_loop
 from ilp_app.state.session import SessionState
 
 #: Which charts may show their numbers as a table (the keys the page uses).
@@ -55,6 +56,7 @@ class LearnerReportState(SessionState):
         return None
 
     @rx.event
+    @off_loop
     def load(self):
         """The learner named in the URL (never trusted: the service authorises every load)."""
         return self._show(self.learner_id)

@@ -21,6 +21,7 @@ from ilp_app.services.school import case_import, objectives
 from ilp_app.services.school.case_import import CaseImportResult, FindingView, ImportRunRow
 from ilp_app.services.school.objectives import FrameworkRow, ObjectiveNode
 from ilp_app.services.uow import unit_of_work
+from ilp_app.state.blocking import off_loop
 from ilp_app.state.session import SessionState
 
 UPLOAD_ID = "case-package"
@@ -151,6 +152,7 @@ class ObjectivesState(SessionState):
         return None
 
     @rx.event
+    @off_loop
     def load(self):
         """/objectives: the first framework of the school's library."""
         self.loaded, self.query, self.framework_id = False, "", 0
@@ -158,6 +160,7 @@ class ObjectivesState(SessionState):
         return self._reload(keep_expanded=False)
 
     @rx.event
+    @off_loop
     def choose_framework(self, value: str):
         try:
             framework_id = parse_id(value, what="framework")
@@ -167,6 +170,7 @@ class ObjectivesState(SessionState):
         return self._reload(keep_expanded=False)
 
     @rx.event
+    @off_loop
     def search(self, value: str):
         if not isinstance(value, str) or len(value) > objectives.MAX_QUERY:
             return rx.toast.error(objectives.MSG_QUERY)
@@ -174,6 +178,7 @@ class ObjectivesState(SessionState):
         return self._reload()
 
     @rx.event
+    @off_loop
     def set_show_archived(self, value: bool):
         self.show_archived = value is True
         return self._reload()
@@ -221,6 +226,7 @@ class ObjectivesState(SessionState):
         self.dialog, self.dialog_target, self.dialog_values, self.dialog_error = "", 0, {}, ""
 
     @rx.event
+    @off_loop
     def submit_dialog(self, form_data: dict):
         if self.dialog not in ("add", "edit"):
             return None
@@ -256,6 +262,7 @@ class ObjectivesState(SessionState):
         return [rx.toast.success(message, duration=2000), *(self._reload() or [])]
 
     @rx.event
+    @off_loop
     def set_archived(self, objective_id: int, archived: bool):
         me = self._current()
         try:

@@ -27,6 +27,7 @@ from ilp_app.services.plans.plan_read import PlanListItem, PlanView
 from ilp_app.services.school.directory import LearnerRow, parent_home
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
+from ilp_app.state.blocking import off_loop, perform
 from ilp_app.state.guard import session_checks
 from ilp_app.state.learner_context import LearnerContextState
 from ilp_app.state.reviews import ReviewState
@@ -57,6 +58,11 @@ def _task_advance(me, task_id: object, status: object, client_ip: str):
             client_ip=client_ip,
         )
         return result, (changed_learners(s), notified_users(s))
+
+
+def _parent_home(me, client_ip: str):
+    with unit_of_work() as s:
+        return parent_home(session=s, actor=me.actor if me else None, client_ip=client_ip)
 
 
 class PlanState(SessionState):
@@ -129,7 +135,9 @@ class PlanState(SessionState):
     async def _watch(self) -> None:
         """Follow changes to the shown plan (after plan_view authorised this viewer), and show its reviews."""
         context_state = await self.get_state(LearnerContextState)
-        context_state._show_learner(self.plan.learner_id if self.plan is not None else 0)
+        await asyncio.to_thread(
+            context_state._show_learner, self.plan.learner_id if self.plan is not None else 0
+        )
         review_state = await self.get_state(ReviewState)
         watching = (
             live_feed.channel(live_feed.PLAN, self.plan.learner_id) if self.plan is not None else ""
@@ -141,7 +149,7 @@ class PlanState(SessionState):
             self._version = await live.join(self, watching)
         if self.plan is not None:
             try:
-                review_state._load(self.plan.learner_id)
+                await asyncio.to_thread(review_state._load, self.plan.learner_id)
             except DomainError:
                 review_state._clear()
         else:  # no plan on screen: nothing of the learner shown before stays beside it
@@ -170,7 +178,7 @@ class PlanState(SessionState):
             return self._refusal(me, DomainError(message))
         self._open_refused = False
         try:
-            self._show(self.plan_id, me)
+            await asyncio.to_thread(self._show, self.plan_id, me)
         except DomainError as error:
             events = await self._refused(me, error)
             self._refused_open = (asked, self._session_digest(), error.message)
@@ -184,26 +192,32 @@ class PlanState(SessionState):
         self._open_refused = False
         me = self._current()
         try:
-            with unit_of_work() as s:
-                authorize(
-                    me.actor if me else None,
-                    Action.HOME_VIEW,
-                    Role.LEARNER,
-                    client_ip=self._client_ip(),
-                )
-                plan_id = plan_read.plan_current_id(
-                    session=s, actor=me.actor, learner_id=me.actor.user_id
-                )
-            if not plan_id:
-                self.reset()
-                self.loaded = True
-                self.empty_message = "Your mentor has not shared a plan with you yet."
-                return None
-            self._show(plan_id, me)
+            shown = await asyncio.to_thread(self._show_mine, me)
         except DomainError as error:
             return await self._refused(me, error)
-        await self._watch()
+        if shown:
+            await self._watch()
         return None
+
+    def _show_mine(self, me) -> bool:
+        """Show the learner's current plan (blocking); False when none is shared yet."""
+        with unit_of_work() as s:
+            authorize(
+                me.actor if me else None,
+                Action.HOME_VIEW,
+                Role.LEARNER,
+                client_ip=self._client_ip(),
+            )
+            plan_id = plan_read.plan_current_id(
+                session=s, actor=me.actor, learner_id=me.actor.user_id
+            )
+        if not plan_id:
+            self.reset()
+            self.loaded = True
+            self.empty_message = "Your mentor has not shared a plan with you yet."
+            return False
+        self._show(plan_id, me)
+        return True
 
     @rx.event
     async def load_family(self):
@@ -211,26 +225,25 @@ class PlanState(SessionState):
         self._open_refused = False
         me = self._current()
         try:
-            with unit_of_work() as s:
-                home = parent_home(
-                    session=s, actor=me.actor if me else None, client_ip=self._client_ip()
-                )
+            home = await asyncio.to_thread(_parent_home, me, self._client_ip())
             self.children = home.children
         except DomainError as error:
             return await self._refused(me, error)
         wanted = self.child_id if any(c.id == self.child_id for c in self.children) else 0
-        events = self._show_child(me, wanted or (self.children[0].id if self.children else 0))
+        first = self.children[0].id if self.children else 0
+        events = await asyncio.to_thread(self._show_child, me, wanted or first)
         await self._watch()
         return events
 
     @rx.event
     async def select_child(self, learner_id: str | list[str]):
         me = self._current()
-        events = self._show_child(me, learner_id)
+        events = await asyncio.to_thread(self._show_child, me, learner_id)
         await self._watch()
         return events
 
     def _show_child(self, me, learner_id: object):
+        """Show a child's current plan (blocking)."""
         try:
             with unit_of_work() as s:
                 plan_id = plan_read.plan_current_id(
@@ -261,10 +274,7 @@ class PlanState(SessionState):
         """
         me = self._current()
         try:
-            with unit_of_work() as s:
-                service(
-                    session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs
-                )
+            _, self._outbox = perform(me, service, self._client_ip(), **kwargs)
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 return self._fail(me, error)
@@ -274,7 +284,6 @@ class PlanState(SessionState):
             except DomainError as reload_error:
                 return self._fail(me, reload_error)
             return events
-        self._outbox = (changed_learners(s), notified_users(s))
         try:
             self._show(self._plan_id, me)
         except DomainError as error:
@@ -291,7 +300,7 @@ class PlanState(SessionState):
         )
 
     async def _run(self, service, *, success: str = "", **kwargs):
-        yield self._act(service, success=success, **kwargs)
+        yield await asyncio.to_thread(self._act, service, success=success, **kwargs)
         await self._announce()
 
     @rx.event
@@ -492,6 +501,7 @@ class PlanState(SessionState):
             yield event
 
     @rx.event
+    @off_loop
     def load_history(self):
         me = self._current()
         try:
@@ -522,16 +532,15 @@ class PlanState(SessionState):
         }
         me = self._current()
         try:
-            with unit_of_work() as s:
-                result = lifecycle.plan_next_period(
-                    session=s,
-                    actor=me.actor if me else None,
-                    plan_id=self._plan_id,
-                    goal_ids=goal_ids,
-                    reasons=reasons,
-                    client_ip=self._client_ip(),
-                )
-                self._outbox = (changed_learners(s), notified_users(s))
+            result, self._outbox = await asyncio.to_thread(
+                perform,
+                me,
+                lifecycle.plan_next_period,
+                self._client_ip(),
+                plan_id=self._plan_id,
+                goal_ids=goal_ids,
+                reasons=reasons,
+            )
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 yield self._fail(me, error)
@@ -708,20 +717,18 @@ class PlanState(SessionState):
         me = self._current()
         try:
             service, kwargs = services[self.dialog](form_mapping(form_data))
-            with unit_of_work() as s:
-                service(
-                    session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs
-                )
+            _, self._outbox = await asyncio.to_thread(
+                perform, me, service, self._client_ip(), **kwargs
+            )
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 yield self._fail(me, error)
                 return
             self.dialog_error = error.message
             return
-        self._outbox = (changed_learners(s), notified_users(s))
         self.close_dialog()
         try:
-            self._show(self._plan_id, me)
+            await asyncio.to_thread(self._show, self._plan_id, me)
         except DomainError as error:
             yield self._fail(me, error)
             return

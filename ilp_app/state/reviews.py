@@ -16,17 +16,19 @@ Wiring (for the page modules):
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.parsing import form_mapping
 from ilp_app.services.access.auth import CurrentUser
-from ilp_app.services.outbox import changed_learners, notified_users
 from ilp_app.services.reviews import reviews
 from ilp_app.services.reviews.review_dashboard import review_dashboard
 from ilp_app.services.reviews.review_model import ReviewDashboard, ReviewPanel, ReviewView
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
+from ilp_app.state.blocking import off_loop, perform
 from ilp_app.state.session import SessionState
 
 ATTENDEE_FIELD_PREFIX = "attendee-"
@@ -114,6 +116,7 @@ class ReviewState(SessionState):
         return [rx.toast.error(error.message)]
 
     @rx.event
+    @off_loop
     def load_for_learner(self, learner_id: int):
         if learner_id in (None, "", 0):
             # The section mounted before its page knew the learner: nothing to show yet.
@@ -127,6 +130,7 @@ class ReviewState(SessionState):
         return None
 
     @rx.event
+    @off_loop
     def load_for_plan(self, plan_id: int):
         me = self._current()
         try:
@@ -169,10 +173,9 @@ class ReviewState(SessionState):
         """
         me = self._current()
         try:
-            with unit_of_work() as s:
-                service(
-                    session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs
-                )
+            _, (learners, users) = await asyncio.to_thread(
+                perform, me, service, self._client_ip(), **kwargs
+            )
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 self._clear()
@@ -182,11 +185,11 @@ class ReviewState(SessionState):
                 self.error = error.message
                 return
             yield rx.toast.error(error.message)
-            self._follow(self._learner_id)  # show what is true now (e.g. the meeting was just held)
+            # Show what is true now (e.g. the meeting was just held).
+            await asyncio.to_thread(self._follow, self._learner_id)
             return
-        learners, users = changed_learners(s), notified_users(s)
         self.error = ""
-        self._follow(self._learner_id)
+        await asyncio.to_thread(self._follow, self._learner_id)
         yield rx.toast.success(success, duration=2000)
         skip = "" if plan_changed else self.router.session.client_token
         live.announce(learner_ids=learners, user_ids=users, skip_client=skip)
@@ -253,6 +256,7 @@ class ReviewState(SessionState):
     # --- the mentor's dashboard ---
 
     @rx.event
+    @off_loop
     def load_dashboard(self):
         me = self._current()
         try:

@@ -22,6 +22,7 @@ from ilp_app.services.access import auth
 from ilp_app.services.access.auth import CurrentUser
 from ilp_app.services.school import directory
 from ilp_app.services.uow import unit_of_work
+from ilp_app.state.blocking import off_loop
 
 log = logging.getLogger("ilp.state")
 
@@ -171,6 +172,7 @@ class SessionState(rx.State):
     # --- events ---
 
     @rx.event
+    @off_loop
     def switch_role(self, role: str):
         """Show the home and navigation of another role this person holds."""
         wanted = parse_role(role)

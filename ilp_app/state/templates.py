@@ -15,7 +15,6 @@ import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.domain.parsing import form_mapping, parse_id
-from ilp_app.services.outbox import changed_learners, notified_users
 from ilp_app.services.templates import template_apply as apply_service
 from ilp_app.services.templates import template_updates as updates_service
 from ilp_app.services.templates import templates as template_service
@@ -24,6 +23,7 @@ from ilp_app.services.templates.template_updates import TemplatePlanRow, Templat
 from ilp_app.services.templates.templates import TemplateDetail, TemplateRow
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
+from ilp_app.state.blocking import off_loop, perform
 from ilp_app.state.session import SessionState
 
 #: How often the page hears how far an apply has got.
@@ -154,16 +154,19 @@ class TemplateLibraryState(SessionState):
         return None
 
     @rx.event
+    @off_loop
     def load(self):
         """/templates: the school's templates, and whom this person may apply them to."""
         return self._reload()
 
     @rx.event
+    @off_loop
     def set_show_archived(self, value: bool):
         self.show_archived = value is True
         return self._reload()
 
     @rx.event
+    @off_loop
     def open_template(self, template_id: int):
         me = self._current()
         try:
@@ -203,6 +206,7 @@ class TemplateLibraryState(SessionState):
         return result, [rx.toast.success(success, duration=2000)] if success else []
 
     @rx.event
+    @off_loop
     def duplicate(self, template_id: int):
         new_id, events = self._act(
             template_service.template_duplicate, template_id=template_id, success="Template copied."
@@ -212,12 +216,14 @@ class TemplateLibraryState(SessionState):
         return events
 
     @rx.event
+    @off_loop
     def archive(self, template_id: int):
         return self._act(
             template_service.template_archive, template_id=template_id, success="Template archived."
         )[1]
 
     @rx.event
+    @off_loop
     def unarchive(self, template_id: int):
         return self._act(
             template_service.template_unarchive,
@@ -226,6 +232,7 @@ class TemplateLibraryState(SessionState):
         )[1]
 
     @rx.event
+    @off_loop
     def remove_item(self, item_id: int):
         if self.selected is None:
             return None
@@ -237,6 +244,7 @@ class TemplateLibraryState(SessionState):
         )[1]
 
     @rx.event
+    @off_loop
     def save_plan_as_template(self, form_data: dict):
         """From the plan page: a hidden ``plan_id`` with the name, description and year or grade."""
         try:
@@ -314,6 +322,7 @@ class TemplateLibraryState(SessionState):
         }
 
     @rx.event
+    @off_loop
     def submit_dialog(self, form_data: dict):
         if self.dialog not in ("meta", "add", "edit"):
             return None
@@ -433,6 +442,7 @@ class TemplateUpdatesState(SessionState):
         self.can_save_template, self.updates = panel.can_save_template, panel.updates
 
     @rx.event
+    @off_loop
     def load(self):
         """Plan page on_load: the plan named in the URL (``/plans/[plan_id]``)."""
         try:
@@ -441,6 +451,7 @@ class TemplateUpdatesState(SessionState):
             self.reset()  # the plan page itself says why the plan cannot be shown
 
     @rx.event
+    @off_loop
     def load_for(self, plan_id: int):
         """The same for a page that knows its plan otherwise (e.g. a learner's own page)."""
         try:
@@ -450,30 +461,30 @@ class TemplateUpdatesState(SessionState):
 
     async def _answer(self, service, template_item_id: object, revision: object, success: str):
         me = self._current()
+        changed = None
         try:
-            with unit_of_work() as s:
-                service(
-                    session=s,
-                    actor=me.actor if me else None,
-                    plan_id=self.shown_plan_id,
-                    template_item_id=template_item_id,
-                    revision=revision,
-                    client_ip=self._client_ip(),
-                )
+            _, changed = await asyncio.to_thread(
+                perform,
+                me,
+                service,
+                self._client_ip(),
+                plan_id=self.shown_plan_id,
+                template_item_id=template_item_id,
+                revision=revision,
+            )
             events = [rx.toast.success(success, duration=1500)]
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 self.reset()
                 return self._refusal(me, error)
             events = [rx.toast.error(error.message)]
-            s = None
         try:
-            self._load(self.shown_plan_id)
+            await asyncio.to_thread(self._load, self.shown_plan_id)
         except DomainError:
             self.reset()
-        if s is not None:
+        if changed is not None:
             # Every screen showing the plan reloads it, this one included: the plan itself changed.
-            live.announce(learner_ids=changed_learners(s), user_ids=notified_users(s))
+            live.announce(learner_ids=changed[0], user_ids=changed[1])
         return events
 
     @rx.event

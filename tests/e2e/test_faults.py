@@ -31,7 +31,7 @@ from tests.support.fault_servers import (
     private_redis,
     redis_server_binary,
 )
-from tests.support.protocol import GROUP_PAGE
+from tests.support.protocol import GROUP_PAGE, PLAN
 
 WORKERS = 2
 
@@ -230,6 +230,23 @@ def test_without_respawn_a_killed_worker_stops_the_whole_app(deployment):
     assert dep.app.workers() == {}
 
 
+async def _a_sort_while_stalled(dep: Deployment, overview, start_waiting) -> float | None:
+    """Sort the overview once as a control; then, with the database stalled, start something
+    that waits for it (``start_waiting()``) and sort again. Seconds until the sort was
+    answered, or None if it waited for the database (the stall lasts 4 s past this wait)."""
+    mark = len(overview.frames)
+    await overview.send(f"{GROUP_PAGE}.set_sort", {"value": "progress"})
+    assert await overview.wait_for(lesson.mentions_text("progress"), 3, since=mark)
+    with dep.pg.stalled():
+        await start_waiting()
+        await asyncio.sleep(2.0)  # its session check has given up waiting; its read waits on
+        mark = len(overview.frames)
+        await overview.send(f"{GROUP_PAGE}.set_sort", {"value": "activity"})
+        sorted_in = await overview.wait_for(lesson.mentions_text("activity"), 3.0, since=mark)
+        await asyncio.sleep(4.0)
+    return sorted_in
+
+
 def test_a_beat_that_must_reload_during_a_stall_holds_up_no_other_event_of_its_tab(deployment):
     """The overview's beat finds it missed a push while the database is stalled: it reloads
     the board, which waits for the database, but a sort chosen meanwhile is answered at once,
@@ -240,23 +257,42 @@ def test_a_beat_that_must_reload_during_a_stall_holds_up_no_other_event_of_its_t
         import redis
 
         gid, overview, learners = await _a_lesson(dep, 1)
-        mark = len(overview.frames)
-        await overview.send(f"{GROUP_PAGE}.set_sort", {"value": "progress"})
-        assert await overview.wait_for(lesson.mentions_text("progress"), 3, since=mark)
         store = redis.Redis.from_url(dep.redis.url)
-        with dep.pg.stalled():
+
+        async def missed_push_then_beat():
             # A change this tab never received: its next beat must read the board again.
             store.incr(f"{REGISTRY_PREFIX}version:group:{gid}")
             await overview.send(f"{GROUP_PAGE}.heartbeat", {"_tick": "now"})
-            await asyncio.sleep(2.0)  # the beat's session check has given up waiting by now
-            mark = len(overview.frames)
-            await overview.send(f"{GROUP_PAGE}.set_sort", {"value": "activity"})
-            sorted_in = await overview.wait_for(lesson.mentions_text("activity"), 3.0, since=mark)
-            await asyncio.sleep(4.0)
-            mark = len(overview.frames)
+
+        mark = len(overview.frames)
+        sorted_in = await _a_sort_while_stalled(dep, overview, missed_push_then_beat)
         assert sorted_in is not None, "the beat's database read held up the tab's other events"
         # The beat's own read finishes once the database answers: the board is shown afresh.
         assert await overview.wait_for(lesson.mentions_text("last_updated"), 15, since=mark)
+        await _close(overview, *(learner.tab for learner in learners))
+
+    run(scenario())
+
+
+def test_a_handler_waiting_for_a_stalled_database_holds_up_no_other_tab(deployment):
+    """A plain handler that reads the database (a learner opening their plan's history) waits
+    in a thread while the database is stalled; the worker goes on answering everyone else."""
+    dep = deployment
+
+    async def scenario():
+        gid, overview, learners = await _a_lesson(dep, 1)
+        history_mark = len(learners[0].tab.frames)
+
+        async def open_history():
+            await learners[0].tab.send(f"{PLAN}.load_history", {})
+
+        sorted_in = await _a_sort_while_stalled(dep, overview, open_history)
+        assert sorted_in is not None, "a database read on the event loop held up another tab"
+        # The history itself arrives once the database answers.
+        opened = await learners[0].tab.wait_for(
+            lesson.mentions_text("history_open"), 15, since=history_mark
+        )
+        assert opened is not None
         await _close(overview, *(learner.tab for learner in learners))
 
     run(scenario())

@@ -41,7 +41,7 @@ def said(events) -> str:
 
 async def test_a_mentor_is_connected_to_the_learners_found_and_ticked(engine, school, pushed):
     state = await page_of(engine, school, "mentor2")
-    state.search_learners("L0 Person")
+    await state.search_learners("L0 Person")
     assert [p.name for p in state.learner_results] == ["L0 Person"]
     state.toggle_learner(school.id("l0"))
     events = await state.connect_selected()
@@ -89,20 +89,20 @@ async def test_a_forged_mentor_changes_nothing_and_announces_nothing(engine, sch
 
 async def test_parents_and_children_are_unlinked_from_either_page(engine, school):
     learner_page = await page_of(engine, school, "learner")
-    assert "Parent unlinked." in said(learner_page.unlink_parent(school.id("parent")))
+    assert "Parent unlinked." in said(await learner_page.unlink_parent(school.id("parent")))
     assert (school.id("parent"), school.id("learner")) not in parent_pairs(engine)
-    assert "They were not linked." in said(learner_page.unlink_parent(school.id("parent")))
+    assert "They were not linked." in said(await learner_page.unlink_parent(school.id("parent")))
     parent_page = await page_of(engine, school, "parent2")
-    assert "Child unlinked." in said(parent_page.unlink_child(school.id("learner2")))
+    assert "Child unlinked." in said(await parent_page.unlink_child(school.id("learner2")))
     assert parent_pairs(engine) == set()
 
 
 async def test_a_parent_is_linked_to_a_child_found_by_name(engine, school):
     state = await page_of(engine, school, "parent2")
-    state.search_children("L1 Person")
+    await state.search_children("L1 Person")
     assert [p.name for p in state.child_results] == ["L1 Person"]
     state.set_child_label("Guardian")
-    assert "Child linked." in said(state.link_child(school.id("l1")))
+    assert "Child linked." in said(await state.link_child(school.id("l1")))
     assert (school.id("parent2"), school.id("l1")) in parent_pairs(engine)
     assert (state.child_results, state.child_query, state.child_label) == ([], "", "")
 
@@ -110,5 +110,5 @@ async def test_a_parent_is_linked_to_a_child_found_by_name(engine, school):
 async def test_a_search_by_someone_no_longer_an_administrator_clears_the_page(engine, school):
     state = await signed_in(AdminPersonState, engine, school.id("mentor"), "mentor")
     state._person_id = school.id("mentor2")
-    state.search_learners("Person")
+    await state.search_learners("Person")
     assert state.learner_results == [] and state.learner_query == "" and state._person_id == 0

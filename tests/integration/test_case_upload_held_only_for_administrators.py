@@ -59,7 +59,7 @@ async def run(state: ObjectivesState, handler: str, *args) -> list:
 
 async def test_a_mentors_upload_is_not_held_and_is_refused(engine, school, received):
     state = await signed_in(ObjectivesState, engine, school.id("mentor"), "mentor")
-    state.load()
+    await state.load()
     events = await run(state, "import_case", upload(PACKAGE))
     assert received == [b""]
     assert events and events[0]  # sent away with a message
@@ -71,6 +71,6 @@ async def test_a_mentors_upload_is_not_held_and_is_refused(engine, school, recei
 
 async def test_an_administrators_upload_reaches_the_import(engine, school, received):
     state = await signed_in(ObjectivesState, engine, school.id("admin"), "administrator")
-    state.load()
+    await state.load()
     await run(state, "import_case", upload(PACKAGE))
     assert received == [PACKAGE]

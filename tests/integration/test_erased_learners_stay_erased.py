@@ -181,8 +181,8 @@ async def test_an_erased_learner_leaves_the_open_boards_and_their_teachers_homes
         lambda learner, groups: erased.append((learner, groups)),
     )
     state = await signed_in(AdminPrivacyState, engine, school.id("admin"), "administrator")
-    state.load()
-    state.search("Learner Person")
+    await state.load()
+    await state.search("Learner Person")
     state.open_dialog(lid, "erase")
     fn = type(state).event_handlers["confirm_erasure"].fn
     [_ async for _ in fn(state, {"confirm_name": "Learner Person"})]

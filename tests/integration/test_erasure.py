@@ -450,8 +450,8 @@ async def run(state: AdminPrivacyState, handler: str, *args) -> list:
 
 async def test_the_page_erases_only_after_the_full_name_is_typed(engine, school, actors, pushed):
     state = await signed_in(AdminPrivacyState, engine, school.id("admin"), "administrator")
-    state.load()
-    state.search("zofia")
+    await state.load()
+    await state.search("zofia")
     assert [m.full_name for m in state.matches] == [FULL_NAME]
     state.open_dialog(school.id("learner"), "erase")
     assert (state.dialog_mode, state.dialog_learner_name) == ("erase", FULL_NAME)
@@ -471,9 +471,9 @@ async def test_the_page_shows_nothing_to_someone_who_is_not_an_administrator(
     engine, school, actors, pushed
 ):
     state = await signed_in(AdminPrivacyState, engine, school.id("mentor"), "mentor")
-    assert state.load()  # sent home with a message
+    assert await state.load()  # sent home with a message
     assert state.rules == [] and not state.loaded
-    state.search("zofia")
+    await state.search("zofia")
     assert state.matches == []
     state.open_dialog(school.id("learner"), "erase")  # not among the (empty) matches
     assert state.dialog_mode == ""

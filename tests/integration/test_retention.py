@@ -314,9 +314,9 @@ def test_deletes_in_batches(engine, session, school, actors):
 
 async def test_the_page_saves_a_period_and_shows_a_refusal_in_its_row(engine, school, records):
     state = await signed_in(AdminPrivacyState, engine, school.id("admin"), "administrator")
-    state.load()
+    await state.load()
     assert [r.record_type for r in state.rules] == [t.key for t in RECORD_TYPES]
-    state.save_rule({"record_type": "notifications", "keep_days": "30"})
+    await state.save_rule({"record_type": "notifications", "keep_days": "30"})
     assert next(r for r in state.rules if r.record_type == "notifications").keep_text == "30 days"
     with Session(engine) as s:  # inside the default 180 days, outside the 30 just saved
         s.add(
@@ -325,7 +325,7 @@ async def test_the_page_saves_a_period_and_shows_a_refusal_in_its_row(engine, sc
             )
         )
         s.commit()
-    state.save_rule({"record_type": "audit_events", "keep_days": "7"})
+    await state.save_rule({"record_type": "audit_events", "keep_days": "7"})
     assert (state.rule_error_type, state.rule_error) == (
         "audit_events",
         "Audit events must be kept for at least 90 days.",
@@ -338,8 +338,8 @@ async def test_the_page_saves_a_period_and_shows_a_refusal_in_its_row(engine, sc
 
 async def test_the_page_gives_nothing_to_a_mentor(engine, school, records):
     state = await signed_in(AdminPrivacyState, engine, school.id("mentor"), "mentor")
-    state.load()
-    state.save_rule({"record_type": "audit_events", "keep_days": ""})
+    await state.load()
+    await state.save_rule({"record_type": "audit_events", "keep_days": ""})
     assert state.rules == [] and not state.loaded
     fn = AdminPrivacyState.event_handlers["run_retention"].fn
     [event async for event in fn(state)]

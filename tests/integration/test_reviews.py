@@ -837,7 +837,7 @@ async def test_the_state_schedules_from_the_form_and_shows_the_new_review(
     engine, school, plan_id, announced
 ):
     state = await signed_in(ReviewState, engine, school.id("mentor"), "mentor")
-    state.load_for_learner(school.id("learner"))
+    await state.load_for_learner(school.id("learner"))
     assert state.can_schedule and state.reviews == []
     assert {c["label"] for c in state.attendee_choices} >= {f"{PARENT_NAME} (Parent)"}
     form = {
@@ -858,7 +858,7 @@ async def test_the_state_schedules_from_the_form_and_shows_the_new_review(
 
 async def test_the_state_shows_a_schedule_problem_in_the_form(engine, school, announced):
     state = await signed_in(ReviewState, engine, school.id("mentor"), "mentor")
-    state.load_for_learner(school.id("learner"))
+    await state.load_for_learner(school.id("learner"))
     await drain(state.schedule({"starts_at": "soon", "duration": "30", "location": "Library"}))
     assert state.error.startswith("Date and time must be")
     assert state.form_version == 0 and rows(engine, Review) == []
@@ -868,7 +868,7 @@ async def test_the_state_refuses_another_familys_parent_and_shows_nothing(
     engine, school, review_id, announced
 ):
     state = await signed_in(ReviewState, engine, school.id("parent2"), "parent")
-    events = state.load_for_learner(school.id("learner"))
+    events = await state.load_for_learner(school.id("learner"))
     assert events and state.reviews == [] and state.can_comment is False
     await drain(state.comment({"review_id": str(review_id), "body": "Sneaky"}))
     assert rows(engine, ReviewComment) == []
@@ -879,7 +879,7 @@ async def test_the_state_records_the_outcome_and_refreshes_every_screen(
 ):
     monkeypatch.setattr(reviews, "now_or_utc", lambda now: now or next_week() + timedelta(hours=1))
     state = await signed_in(ReviewState, engine, school.id("mentor"), "mentor")
-    state.load_for_learner(school.id("learner"))
+    await state.load_for_learner(school.id("learner"))
     await drain(
         state.record_outcome(
             {"review_id": str(review_id), "summary": "All good", "decisions": "", "new_targets": ""}
@@ -892,8 +892,8 @@ async def test_the_state_records_the_outcome_and_refreshes_every_screen(
 
 async def test_the_dashboard_state_is_for_mentors_only(engine, school, review_id):
     state = await signed_in(ReviewState, engine, school.id("mentor"), "mentor")
-    state.load_dashboard()
+    await state.load_dashboard()
     assert [u.review_id for u in state.dashboard.upcoming] == [review_id]
     parent = await signed_in(ReviewState, engine, school.id("parent"), "parent")
-    parent.load_dashboard()
+    await parent.load_dashboard()
     assert parent.dashboard is None

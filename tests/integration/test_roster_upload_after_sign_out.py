@@ -114,7 +114,7 @@ async def test_a_check_that_ends_after_sign_out_shows_nothing_and_keeps_no_file(
     engine, school, stored, monkeypatch
 ):
     state = await signed_in(AdminImportState, engine, school.id("admin"), "administrator")
-    state.load()
+    await state.load()
     sign_out_during(monkeypatch, "_validate", state)
     await run(state, "check_file", upload(roster_zip()))
     assert (state.report_status, state.report_title, state.findings, state.counts) == (
@@ -131,7 +131,7 @@ async def test_an_import_that_ends_after_sign_out_shows_nothing_and_keeps_no_fil
     engine, school, stored, monkeypatch
 ):
     state = await signed_in(AdminImportState, engine, school.id("admin"), "administrator")
-    state.load()
+    await state.load()
     await run(state, "check_file", upload(roster_zip()))
     assert state.report_status == "checked" and state.can_import
     sign_out_during(monkeypatch, "_import", state)
@@ -145,7 +145,7 @@ async def test_an_import_that_ends_after_sign_out_shows_nothing_and_keeps_no_fil
 
 async def test_signing_out_deletes_the_checked_file_the_page_was_holding(engine, school, stored):
     state = await signed_in(AdminImportState, engine, school.id("admin"), "administrator")
-    state.load()
+    await state.load()
     await run(state, "check_file", upload(roster_zip()))
     [path] = stored
     assert state.report_status == "checked" and path.exists()
@@ -157,7 +157,7 @@ async def test_signing_out_deletes_the_checked_file_the_page_was_holding(engine,
 
 async def test_a_completed_import_deletes_its_file(engine, school, stored):
     state = await signed_in(AdminImportState, engine, school.id("admin"), "administrator")
-    state.load()
+    await state.load()
     await run(state, "check_file", upload(roster_zip()))
     await run(state, "run_import")
     assert state.report_status == "done" and [r.filename for r in state.runs] == ["roster.zip"]
