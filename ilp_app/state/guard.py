@@ -102,12 +102,16 @@ class SessionLookup:
     ):
         self.lookup, self.patience, self.max_age, self.clock = lookup, patience, max_age, clock
         self._known: dict[str, tuple[CurrentUser | None, float]] = {}
+        # The lookup of each session still waiting for the database, and when it started.
+        self._pending: dict[str, tuple[asyncio.Future, float]] = {}
 
     async def __call__(self, digest: str) -> CurrentUser | None:
-        pending = asyncio.ensure_future(asyncio.to_thread(self.lookup, digest))
-        pending.add_done_callback(lambda done: self._remember(digest, done))
+        pending, waited = self._lookup_of(digest)
         try:
-            return await asyncio.wait_for(asyncio.shield(pending), self.patience)
+            # Events of one session share a lookup under way, and its patience: while the
+            # database is stalled, each tab waits once, not once per event it sends.
+            patience = max(0.0, self.patience - waited)
+            return await asyncio.wait_for(asyncio.shield(pending), patience)
         except TimeoutError:
             if (known := self._recent(digest)) is not None:
                 log.warning("the database is slow to answer; using the session's last lookup")
@@ -118,6 +122,22 @@ class SessionLookup:
                 log.warning("the database is unavailable; using the session's last lookup")
                 return known[0]
             raise
+
+    def _lookup_of(self, digest: str) -> tuple[asyncio.Future, float]:
+        """This session's lookup under way (or a new one), and how long it has been waiting."""
+        now = self.clock()
+        found = self._pending.get(digest)
+        if found is not None and not found[0].done():
+            return found[0], now - found[1]
+        pending = asyncio.ensure_future(asyncio.to_thread(self.lookup, digest))
+        self._pending[digest] = (pending, now)
+        pending.add_done_callback(lambda done: self._finish(digest, done))
+        return pending, 0.0
+
+    def _finish(self, digest: str, done: asyncio.Future) -> None:
+        if self._pending.get(digest, (None,))[0] is done:
+            del self._pending[digest]
+        self._remember(digest, done)
 
     def _recent(self, digest: str) -> tuple[CurrentUser | None] | None:
         found = self._known.get(digest)

@@ -86,3 +86,37 @@ def test_an_old_answer_is_not_used_and_an_outage_without_one_is_raised():
             await sessions("d")
 
     _run(scenario())
+
+
+def test_while_a_lookup_waits_for_a_stalled_database_the_next_events_do_not_wait_again():
+    db = Database()
+    now = [0.0]
+    sessions = SessionLookup(db.lookup, patience=0.3, clock=lambda: now[0])
+
+    async def scenario():
+        assert await sessions("d") == "Åsa"
+        db.running.clear()  # the database stalls
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        now[0] = 1.0
+        assert await sessions("d") == "Åsa"  # waited its patience, then used the last answer
+        now[0] = 1.5  # the stalled lookup is still waiting: later events share it
+        assert await asyncio.gather(*(sessions("d") for _ in range(5))) == ["Åsa"] * 5
+        assert loop.time() - start < 0.3 + 0.2  # the patience once, not once per event
+        db.running.set()
+
+    _run(scenario())
+    assert db.calls == 2  # one lookup for the first answer, one shared through the stall
+
+
+def test_events_of_a_session_arriving_together_share_one_lookup():
+    db = Database()
+    sessions = SessionLookup(db.lookup, patience=0.5)
+
+    async def scenario():
+        db.running.clear()
+        asyncio.get_running_loop().call_later(0.1, db.running.set)
+        assert await asyncio.gather(*(sessions("d") for _ in range(4))) == ["Åsa"] * 4
+
+    _run(scenario())
+    assert db.calls == 1
