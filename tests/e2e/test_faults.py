@@ -216,35 +216,27 @@ def test_a_stalled_database_loses_no_tap_and_holds_up_no_event_without_database_
     run(scenario())
 
 
-def test_without_respawn_a_killed_worker_stops_the_whole_app(deployment):
-    """Positive control of the first test: the same kill, with Granian's respawn off."""
-    dep = deployment
-    dep.restart(("--no-respawn",))
-    workers = _wait_workers(dep.app, WORKERS)
-    assert _answers(dep.app.base_url)
-    os.kill(workers[1], signal.SIGKILL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and dep.app.workers():
-        time.sleep(0.5)
-    # Granian stops every worker of this app after the first one dies, and starts none again.
-    assert dep.app.workers() == {}
+async def _sorted(overviews, value: str, timeout: float) -> list[float | None]:
+    marks = [len(o.frames) for o in overviews]
+    for o in overviews:
+        await o.send(f"{GROUP_PAGE}.set_sort", {"value": value})
+    sorted_by = lesson.mentions_text(f'"sort_key_rx_state_": "{value}"')
+    return await asyncio.gather(
+        *(o.wait_for(sorted_by, timeout, since=m) for o, m in zip(overviews, marks, strict=True))
+    )
 
 
-async def _a_sort_while_stalled(dep: Deployment, overview, start_waiting) -> float | None:
-    """Sort the overview once as a control; then, with the database stalled, start something
-    that waits for it (``start_waiting()``) and sort again. Seconds until the sort was
-    answered, or None if it waited for the database (the stall lasts 4 s past this wait)."""
-    mark = len(overview.frames)
-    await overview.send(f"{GROUP_PAGE}.set_sort", {"value": "progress"})
-    assert await overview.wait_for(lesson.mentions_text("progress"), 3, since=mark)
+async def _a_sort_while_stalled(dep: Deployment, overviews, start_waiting) -> list[float | None]:
+    """Sort each overview once as a control; then, with the database stalled, start something
+    that waits for it (``start_waiting()``) and sort again. Per overview, seconds until the sort
+    was answered, or None if it waited for the database (the stall lasts 4 s past this wait)."""
+    assert None not in await _sorted(overviews, "progress", 5)
     with dep.pg.stalled():
         await start_waiting()
         await asyncio.sleep(2.0)  # its session check has given up waiting; its read waits on
-        mark = len(overview.frames)
-        await overview.send(f"{GROUP_PAGE}.set_sort", {"value": "activity"})
-        sorted_in = await overview.wait_for(lesson.mentions_text("activity"), 3.0, since=mark)
+        answered = await _sorted(overviews, "activity", 3.0)
         await asyncio.sleep(4.0)
-    return sorted_in
+    return answered
 
 
 def test_a_beat_that_must_reload_during_a_stall_holds_up_no_other_event_of_its_tab(deployment):
@@ -265,7 +257,7 @@ def test_a_beat_that_must_reload_during_a_stall_holds_up_no_other_event_of_its_t
             await overview.send(f"{GROUP_PAGE}.heartbeat", {"_tick": "now"})
 
         mark = len(overview.frames)
-        sorted_in = await _a_sort_while_stalled(dep, overview, missed_push_then_beat)
+        (sorted_in,) = await _a_sort_while_stalled(dep, [overview], missed_push_then_beat)
         assert sorted_in is not None, "the beat's database read held up the tab's other events"
         # The beat's own read finishes once the database answers: the board is shown afresh.
         assert await overview.wait_for(lesson.mentions_text("last_updated"), 15, since=mark)
@@ -276,23 +268,45 @@ def test_a_beat_that_must_reload_during_a_stall_holds_up_no_other_event_of_its_t
 
 def test_a_handler_waiting_for_a_stalled_database_holds_up_no_other_tab(deployment):
     """A plain handler that reads the database (a learner opening their plan's history) waits
-    in a thread while the database is stalled; the worker goes on answering everyone else."""
+    in a thread while the database is stalled; the worker goes on answering everyone else.
+
+    Tabs are spread over the two workers by the operating system: with eight overviews open,
+    the chance that none shares the learner's worker is 1 in 256."""
     dep = deployment
 
     async def scenario():
         gid, overview, learners = await _a_lesson(dep, 1)
+        others = [await lesson.open_overview(dep.app.base_url, gid) for _ in range(7)]
+        for tab in others:  # each has loaded its board before the stall
+            assert await tab.wait_for(lambda f: bool(lesson.latest_rows([f])), 15) is not None
         history_mark = len(learners[0].tab.frames)
 
         async def open_history():
             await learners[0].tab.send(f"{PLAN}.load_history", {})
 
-        sorted_in = await _a_sort_while_stalled(dep, overview, open_history)
-        assert sorted_in is not None, "a database read on the event loop held up another tab"
+        answered = await _a_sort_while_stalled(dep, [overview, *others], open_history)
+        assert None not in answered, (
+            f"a database read on the event loop held up other tabs: {answered}"
+        )
         # The history itself arrives once the database answers.
         opened = await learners[0].tab.wait_for(
             lesson.mentions_text("history_open"), 15, since=history_mark
         )
         assert opened is not None
-        await _close(overview, *(learner.tab for learner in learners))
+        await _close(overview, *others, *(learner.tab for learner in learners))
 
     run(scenario())
+
+
+def test_without_respawn_a_killed_worker_stops_the_whole_app(deployment):
+    """Positive control of the first test: the same kill, with Granian's respawn off."""
+    dep = deployment
+    dep.restart(("--no-respawn",))
+    workers = _wait_workers(dep.app, WORKERS)
+    assert _answers(dep.app.base_url)
+    os.kill(workers[1], signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and dep.app.workers():
+        time.sleep(0.5)
+    # Granian stops every worker of this app after the first one dies, and starts none again.
+    assert dep.app.workers() == {}
