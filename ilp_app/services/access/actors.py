@@ -80,7 +80,10 @@ _RELATIONSHIPS = _relationships()
 
 
 def actor_load(*, session: Session, user: User, active_role: Role | None) -> Actor:
-    """Build the :class:`Actor` for ``user`` from the database (never from client input)."""
+    """Build the :class:`Actor` for ``user`` from the database (never from client input).
+
+    ``user`` is a ``User`` or a row with its ``id``, ``site_id`` and ``must_change_password``.
+    """
     found: dict[int, set] = {k: set() for k in range(7)}
     for k, number, text in session.connection().execute(
         _RELATIONSHIPS, {"uid": user.id, "site": user.site_id}
