@@ -78,6 +78,7 @@ live.bind(
         is_connected=lambda token: app.event_namespace._token_manager.is_token_connected(token),
     )
 )
+app.register_lifespan_task(live.started)
 # Last of the API transformers: every response, the socket's refusals included, gets the headers.
 headers.install(app)
 

@@ -22,6 +22,7 @@ The app binds this module at start-up (:func:`bind`); nothing here imports the a
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
@@ -70,6 +71,9 @@ class LivePush:
         self.is_connected = is_connected
         self._pending = _Batch()
         self._task: asyncio.Task | None = None
+        # The app's event loop: announcements made from a worker thread (a handler that runs
+        # off the loop) are handed to it.
+        self.loop: asyncio.AbstractEventLoop | None = None
         self._classes: dict[str, type[rx.State]] = {}
 
     # --- announcing ---
@@ -83,6 +87,24 @@ class LivePush:
         erased: dict[int, set[int]] | None = None,
         skip_client: str = "",
     ) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # a worker thread: batch it on the event loop, in order
+            if self.loop is None:
+                log.error("a change was announced before the app's event loop was known")
+                return
+            self.loop.call_soon_threadsafe(
+                functools.partial(
+                    self.announce,
+                    learner_ids=set(learner_ids),
+                    user_ids=set(user_ids),
+                    roster_user_ids=set(roster_user_ids),
+                    erased={gid: set(lids) for gid, lids in (erased or {}).items()},
+                    skip_client=skip_client,
+                )
+            )
+            return
+        self.loop = loop
         batch = self._pending
         batch.learners.update(learner_ids)
         batch.users.update(user_ids)
@@ -95,7 +117,7 @@ class LivePush:
                     skip_client
                 )
         if batch and (self._task is None or self._task.done()):
-            self._task = asyncio.get_running_loop().create_task(self._pump())
+            self._task = loop.create_task(self._pump())
 
     async def _pump(self) -> None:
         """Push at once, then whatever arrived meanwhile, at most one push per window.
@@ -200,6 +222,12 @@ def bind(push: LivePush) -> None:
     """Called once by the app at start-up."""
     global _live
     _live = push
+
+
+async def started() -> None:
+    """At start-up, on the app's event loop (a lifespan task): remember the loop."""
+    if _live is not None:
+        _live.loop = asyncio.get_running_loop()
 
 
 def current() -> LivePush | None:

@@ -62,3 +62,22 @@ def test_only_plain_handlers_can_be_marked():
     for handler in (coroutine, generator):
         with pytest.raises(TypeError):
             off_loop(handler)
+
+
+async def test_a_change_announced_from_a_worker_thread_is_pushed_from_the_event_loop():
+    from ilp_app.services.live.live_registry import MemoryRegistry
+    from ilp_app.state import live
+
+    push = live.LivePush(modify_state=None, registry=MemoryRegistry())
+    pumped: list[tuple[set[int], bool]] = []
+
+    async def pump():
+        on_loop = threading.current_thread() is threading.main_thread()
+        pumped.append((set(push._pending.learners), on_loop))
+
+    push._pump = pump
+    push.loop = asyncio.get_running_loop()
+    # A handler running off the loop (an admin connecting a learner) announces its change.
+    await asyncio.to_thread(push.announce, learner_ids={5}, user_ids=set())
+    await asyncio.sleep(0.05)
+    assert pumped == [({5}, True)]
