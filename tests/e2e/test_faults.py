@@ -9,7 +9,6 @@ the last test restarts it without worker respawn, as the positive control of the
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import os
 import signal
@@ -31,15 +30,9 @@ from tests.support.fault_servers import (
     private_redis,
     redis_server_binary,
 )
-from tests.support.protocol import GROUP_PAGE, PLAN
+from tests.support.protocol import GROUP_PAGE, PLAN, run
 
 WORKERS = 2
-
-
-def run(coro, timeout: float = 180):
-    """Run a scenario on its own event loop, in a thread (as tests/e2e/test_socket_doors.py)."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, asyncio.wait_for(coro, timeout)).result()
 
 
 def _require(found: object, reason: str) -> None:
@@ -154,7 +147,7 @@ def test_a_killed_worker_is_replaced_while_the_other_keeps_serving(deployment):
         assert await lesson.overview_matches(overview, dep.db, ids, 15) is not None
         await _close(newcomer.tab, overview, *(learner.tab for learner in learners))
 
-    run(scenario())
+    run(scenario(), timeout=180)
     replaced = _wait_workers(dep.app, WORKERS, 60)
     assert len(replaced) == WORKERS and workers[1] not in replaced.values(), replaced
     assert _answers(dep.app.base_url)
@@ -182,7 +175,7 @@ def test_after_a_redis_restart_the_next_tap_is_applied_and_the_overview_catches_
         assert caught_up is not None, lesson.latest_rows(overview.frames)
         await _close(overview, *(learner.tab for learner in learners))
 
-    run(scenario())
+    run(scenario(), timeout=180)
 
 
 def test_a_stalled_database_loses_no_tap_and_holds_up_no_event_without_database_work(
@@ -213,7 +206,7 @@ def test_a_stalled_database_loses_no_tap_and_holds_up_no_event_without_database_
         assert sorted_in is not None, "an event with no database work waited for the database"
         await _close(overview, *(learner.tab for learner in learners))
 
-    run(scenario())
+    run(scenario(), timeout=180)
 
 
 async def _sorted(overviews, value: str, timeout: float) -> list[float | None]:
@@ -263,7 +256,7 @@ def test_a_beat_that_must_reload_during_a_stall_holds_up_no_other_event_of_its_t
         assert await overview.wait_for(lesson.mentions_text("last_updated"), 15, since=mark)
         await _close(overview, *(learner.tab for learner in learners))
 
-    run(scenario())
+    run(scenario(), timeout=180)
 
 
 def test_a_handler_waiting_for_a_stalled_database_holds_up_no_other_tab(deployment):
@@ -295,7 +288,7 @@ def test_a_handler_waiting_for_a_stalled_database_holds_up_no_other_tab(deployme
         assert opened is not None
         await _close(overview, *others, *(learner.tab for learner in learners))
 
-    run(scenario())
+    run(scenario(), timeout=180)
 
 
 def test_without_respawn_a_killed_worker_stops_the_whole_app(deployment):

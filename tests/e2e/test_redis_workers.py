@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, sign_in, wait_for_path
 from tests.support.appserver import prepare_database, running_app
+from tests.support.protocol import run
+from tests.support.soak import lesson_soak
 
 REDIS_URL = os.environ.get("ILP_TEST_REDIS_URL", "").strip()
 WORKERS = {"GRANIAN_WORKERS": "2"}
@@ -106,3 +108,9 @@ def test_a_tick_on_one_host_reaches_the_overview_and_parent_on_the_other(hosts, 
     expect(parent_task).to_contain_text("Ongoing", timeout=2_000)
     for ctx in contexts:
         ctx.close()
+
+
+def test_every_open_viewer_gets_each_tick_with_tabs_spread_over_both_hosts(hosts):
+    """The lesson's shape (``tests.support.soak``) with its tabs spread over four workers."""
+    a, b, db = hosts
+    run(lesson_soak([a.base_url, b.base_url], db))

@@ -8,59 +8,21 @@ not a broken probe.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import json
 
 import pytest
 import sqlalchemy as sa
 
 from tests.support.protocol import (
     GROUP_PAGE,
-    PLAN,
     Tab,
     mentions,
+    run,
     sign_in_cookie,
 )
+from tests.support.soak import group_8a, lesson_soak, open_task, tick
 
 MSG_TOO_FAST = "Too many actions at once"
 MSG_TOO_LARGE = "That was too large to send"
-
-
-def group_8a(db) -> int:
-    with db.connect() as c:
-        return c.execute(sa.text("SELECT id FROM learner_group WHERE name = '8A'")).scalar_one()
-
-
-def learner_id(db, email: str = "learner@demo.school") -> int:
-    with db.connect() as c:
-        return c.execute(
-            sa.text('SELECT id FROM "user" WHERE email = :e'), {"e": email}
-        ).scalar_one()
-
-
-def open_task(db, email: str = "learner@demo.school") -> tuple[int, str, int]:
-    """(task id, status, plan id) of an unfinished task in the learner's active plan.
-
-    Other tests tick the same learner's tasks; when all are completed, one is set back first.
-    """
-    query = (
-        "SELECT t.id, t.status, p.id FROM task t JOIN plan p ON p.id = t.plan_id "
-        'JOIN "user" u ON u.id = p.learner_id WHERE u.email = :e '
-        "AND p.status = 'active' {extra} ORDER BY t.id LIMIT 1"
-    )
-    with db.begin() as c:
-        row = c.execute(
-            sa.text(query.format(extra="AND t.status != 'completed'")), {"e": email}
-        ).first()
-        if row is None:
-            task_id = c.execute(sa.text(query.format(extra="")), {"e": email}).first()[0]
-            c.execute(
-                sa.text("UPDATE task SET status = 'not_started' WHERE id = :t"), {"t": task_id}
-            )
-            row = c.execute(
-                sa.text(query.format(extra="AND t.status != 'completed'")), {"e": email}
-            ).first()
-        return tuple(row)
 
 
 def staff_note(db, plan_id: int) -> str:
@@ -71,16 +33,6 @@ def staff_note(db, plan_id: int) -> str:
             ),
             {"p": plan_id},
         ).scalar_one()
-
-
-async def tick(tab: Tab, task_id: int, status: str) -> None:
-    await tab.send(f"{PLAN}.tick", {"task_id": task_id, "status": status})
-
-
-def run(coro):
-    """Run a scenario on its own event loop, in a thread: Playwright holds this thread's loop."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, asyncio.wait_for(coro, 120)).result()
 
 
 def test_a_socket_under_a_channel_name_is_refused_and_sees_nothing(base_url, app_db):
@@ -216,60 +168,5 @@ def test_an_oversized_event_gets_a_clear_answer_and_changes_nothing(base_url):
 
 
 def test_every_open_viewer_gets_each_tick_through_many_tabs_closes_and_sign_outs(base_url, app_db):
-    """The shape of a real lesson: several tabs per person, duplicates, kills and late joiners."""
-    gid = group_8a(app_db)
-
-    async def scenario():
-        mentor_cookie = sign_in_cookie(base_url, "mentor@demo.school")
-        parent_cookie = sign_in_cookie(base_url, "parent@demo.school")
-        learner = await Tab(
-            base_url, "/learner", cookie=sign_in_cookie(base_url, "learner@demo.school")
-        ).open()
-        homes = [await Tab(base_url, "/mentor", cookie=mentor_cookie).open() for _ in range(3)]
-        overview = await Tab(base_url, f"/groups/{gid}", cookie=mentor_cookie).open()
-        duplicate = await Tab(
-            base_url, f"/groups/{gid}", cookie=mentor_cookie, token=overview.token
-        ).open()
-        projector = await Tab(base_url, f"/groups/{gid}/projector", cookie=mentor_cookie).open()
-        parents = [await Tab(base_url, "/parent", cookie=parent_cookie).open() for _ in range(2)]
-        for tab in parents:  # the parent shows Åsa (their first child may be her brother)
-            await asyncio.sleep(0.5)
-            await tab.send(f"{PLAN}.select_child", {"learner_id": str(learner_id(app_db))})
-        doomed = await Tab(base_url, f"/groups/{gid}", cookie=mentor_cookie).open()
-        viewers = [overview, duplicate, projector, *parents]
-        for tab in viewers:
-            assert await tab.wait_for(mentions("Åsa"), 15) is not None, tab.path
-        assert duplicate.token != overview.token  # the duplicate was given a token of its own
-
-        async def tick_reaches(tabs: list[Tab]) -> None:
-            task_id, status, _ = open_task(app_db)
-            marks = [len(t.frames) for t in tabs]
-            await tick(learner, task_id, status)
-            for tab, mark in zip(tabs, marks, strict=True):
-                waited = await tab.wait_for(
-                    lambda f: any(
-                        key in json.dumps(f) for key in ("rows_rx_", "tiles_rx_", "plan_rx_")
-                    ),
-                    5,
-                    since=mark,
-                )
-                assert waited is not None and waited < 1.0, (tab.path, waited)
-
-        await tick_reaches(viewers)
-        await doomed.kill()  # closed without a goodbye
-        for home in homes[:2]:
-            await home.close()
-        await tick_reaches(viewers)
-        late = await Tab(base_url, f"/groups/{gid}", cookie=mentor_cookie).open()
-        assert await late.wait_for(mentions("Åsa"), 15) is not None
-        await tick_reaches([*viewers, late])
-        for tab in [*viewers, late, homes[2]]:
-            await tab.close()
-        fresh = await Tab(base_url, f"/groups/{gid}", cookie=mentor_cookie).open()
-        assert await fresh.wait_for(mentions("Åsa"), 15) is not None
-        await tick_reaches([fresh])
-        del parent_cookie
-        await fresh.close()
-        await learner.close()
-
-    run(scenario())
+    """The shape of a real lesson on one worker (``tests.support.soak``)."""
+    run(lesson_soak([base_url], app_db))

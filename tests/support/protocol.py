@@ -8,6 +8,7 @@ hydrate event in the CONNECT packet, the cookie in the handshake.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import time
@@ -50,24 +51,32 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def _form_post(url: str, origin: str, body: bytes, headers: dict) -> urllib.error.HTTPError:
+    """Post a form as the browser does, and return the redirect it must answer with."""
+    request = urllib.request.Request(
+        url, data=body, headers={"Origin": origin, **headers}, method="POST"
+    )
+    try:
+        urllib.request.build_opener(_NoRedirect).open(request, timeout=30)
+    except urllib.error.HTTPError as answer:
+        assert answer.code == 303, answer.code
+        return answer
+    raise AssertionError(f"the post to {url} did not answer with a redirect")
+
+
 def sign_in_cookie(base_url: str, email: str, password: str = DEMO_PASSWORD) -> str:
     """The session cookie the sign-in form post sets (its ``ilp_session=...`` pair)."""
     body = urllib.parse.urlencode({"email": email, "password": password}).encode()
-    request = urllib.request.Request(
-        f"{base_url}/auth/sign-in",
-        data=body,
-        headers={"Origin": base_url, "Content-Type": "application/x-www-form-urlencoded"},
-        method="POST",
-    )
-    opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        opener.open(request, timeout=30)
-    except urllib.error.HTTPError as answer:
-        assert answer.code == 303, answer.code
-        cookie = answer.headers.get("Set-Cookie", "")
-        assert "HttpOnly" in cookie, cookie
-        return cookie.split(";", 1)[0]
-    raise AssertionError("the sign-in post did not answer with a redirect")
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    answer = _form_post(f"{base_url}/auth/sign-in", base_url, body, form)
+    cookie = answer.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie, cookie
+    return cookie.split(";", 1)[0]
+
+
+def sign_out_cookie(base_url: str, cookie: str) -> None:
+    """End the session behind ``cookie`` as the sign-out button does (a form post)."""
+    _form_post(f"{base_url}/auth/sign-out", base_url, b"", {"Cookie": cookie})
 
 
 async def wait_for_frame(
@@ -155,3 +164,9 @@ class Tab:
 
 def mentions(text: str):
     return lambda frame: text in json.dumps(frame, ensure_ascii=False)
+
+
+def run(coro, timeout: float = 120):
+    """Run a scenario on its own event loop, in a thread: Playwright holds the test's loop."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(coro, timeout)).result()
