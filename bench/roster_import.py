@@ -41,6 +41,7 @@ from sqlmodel import Session, SQLModel  # noqa: E402
 
 from ilp_app.db.engine import make_engine, use_engine  # noqa: E402
 from ilp_app.db.models import Enrollment, Group, Guardianship, RoleGrant, Site, User  # noqa: E402
+from ilp_app.domain import oneroster_headers as headers  # noqa: E402
 from ilp_app.domain.permissions import Actor  # noqa: E402
 from ilp_app.domain.roles import Role  # noqa: E402
 from ilp_app.services.roster.roster_import import roster_import, roster_validate  # noqa: E402
@@ -75,26 +76,6 @@ def build_package() -> tuple[bytes, dict[str, int]]:
         for n, p in enumerate(parents)
     }
     users = []
-    user_header = [
-        "sourcedId",
-        "status",
-        "dateLastModified",
-        "enabledUser",
-        "orgSourcedIds",
-        "role",
-        "username",
-        "userIds",
-        "givenName",
-        "familyName",
-        "middleName",
-        "identifier",
-        "email",
-        "sms",
-        "phone",
-        "agentSourcedIds",
-        "grades",
-        "password",
-    ]
     for sid in learners:
         users.append(
             [
@@ -205,29 +186,11 @@ def build_package() -> tuple[bytes, dict[str, int]]:
             ],
         ),
         "orgs.csv": _csv(
-            [
-                "sourcedId",
-                "status",
-                "dateLastModified",
-                "name",
-                "type",
-                "identifier",
-                "parentSourcedId",
-            ],
+            list(headers.ORGS),
             [[ORG, "active", STAMP, "Bench School", "school", "", ""]],
         ),
         "academicSessions.csv": _csv(
-            [
-                "sourcedId",
-                "status",
-                "dateLastModified",
-                "title",
-                "type",
-                "startDate",
-                "endDate",
-                "parentSourcedId",
-                "schoolYear",
-            ],
+            list(headers.ACADEMIC_SESSIONS),
             [
                 [
                     "y2027",
@@ -243,41 +206,15 @@ def build_package() -> tuple[bytes, dict[str, int]]:
             ],
         ),
         "classes.csv": _csv(
-            [
-                "sourcedId",
-                "status",
-                "dateLastModified",
-                "title",
-                "grades",
-                "courseSourcedId",
-                "classCode",
-                "classType",
-                "location",
-                "schoolSourcedId",
-                "termSourcedIds",
-                "subjects",
-                "subjectCodes",
-                "periods",
-            ],
+            list(headers.CLASSES),
             [
                 [cid, "active", STAMP, title, "08", "", "", kind, "", ORG, "y2027", "", "", ""]
                 for cid, title, kind in classes
             ],
         ),
-        "users.csv": _csv(user_header, users),
+        "users.csv": _csv(list(headers.USERS_11), users),
         "enrollments.csv": _csv(
-            [
-                "sourcedId",
-                "status",
-                "dateLastModified",
-                "classSourcedId",
-                "schoolSourcedId",
-                "userSourcedId",
-                "role",
-                "primary",
-                "beginDate",
-                "endDate",
-            ],
+            list(headers.ENROLLMENTS),
             enrollments,
         ),
     }

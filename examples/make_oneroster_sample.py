@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ilp_app.domain import oneroster_headers as headers  # noqa: E402
 from ilp_app.seed import DOMAIN, SITE_NAME, ascii_fold, demo_periods  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "oneroster-sample.zip"
@@ -49,32 +50,6 @@ PARENTS = (
     ("parent-sunniva-lindstrom", "Sunniva", "Lindstrøm", "guardian", ("pupil-tuva-lindstrom",)),
     ("parent-agata-wrobel", "Agata", "Wróbel", "parent", ("pupil-kacper-wrobel",)),
     ("parent-camille-dubois", "Camille", "Dubois", "relative", ("pupil-chloe-dubois",)),
-)
-
-USER_COLUMNS = (
-    "sourcedId",
-    "status",
-    "dateLastModified",
-    "enabledUser",
-    "username",
-    "userIds",
-    "givenName",
-    "familyName",
-    "middleName",
-    "identifier",
-    "email",
-    "sms",
-    "phone",
-    "agentSourcedIds",
-    "grades",
-    "password",
-    "userMasterIdentifier",
-    "resourceSourcedIds",
-    "preferredGivenName",
-    "preferredMiddleName",
-    "preferredFamilyName",
-    "primaryOrgSourcedId",
-    "pronouns",
 )
 
 
@@ -119,29 +94,11 @@ def build(today: date) -> bytes:
         ],
     )
     files["orgs.csv"] = _csv(
-        (
-            "sourcedId",
-            "status",
-            "dateLastModified",
-            "name",
-            "type",
-            "identifier",
-            "parentSourcedId",
-        ),
+        headers.ORGS,
         [{**common, "sourcedId": ORG, "name": SITE_NAME, "type": "school"}],
     )
     files["academicSessions.csv"] = _csv(
-        (
-            "sourcedId",
-            "status",
-            "dateLastModified",
-            "title",
-            "type",
-            "startDate",
-            "endDate",
-            "parentSourcedId",
-            "schoolYear",
-        ),
+        headers.ACADEMIC_SESSIONS,
         [
             {
                 **common,
@@ -155,18 +112,7 @@ def build(today: date) -> bytes:
         ],
     )
     files["courses.csv"] = _csv(
-        (
-            "sourcedId",
-            "status",
-            "dateLastModified",
-            "schoolYearSourcedId",
-            "title",
-            "courseCode",
-            "grades",
-            "orgSourcedId",
-            "subjects",
-            "subjectCodes",
-        ),
+        headers.COURSES,
         [
             {
                 **common,
@@ -190,22 +136,7 @@ def build(today: date) -> bytes:
         ("class-music-8c", "Music 8", "course-music-8", "scheduled"),
     )
     files["classes.csv"] = _csv(
-        (
-            "sourcedId",
-            "status",
-            "dateLastModified",
-            "title",
-            "grades",
-            "courseSourcedId",
-            "classCode",
-            "classType",
-            "location",
-            "schoolSourcedId",
-            "termSourcedIds",
-            "subjects",
-            "subjectCodes",
-            "periods",
-        ),
+        headers.CLASSES,
         [
             {
                 **common,
@@ -266,20 +197,9 @@ def build(today: date) -> bytes:
                 "orgSourcedId": ORG,
             }
         )
-    files["users.csv"] = _csv(USER_COLUMNS, users)
+    files["users.csv"] = _csv(headers.USERS_12, users)
     files["roles.csv"] = _csv(
-        (
-            "sourcedId",
-            "status",
-            "dateLastModified",
-            "userSourcedId",
-            "roleType",
-            "role",
-            "beginDate",
-            "endDate",
-            "orgSourcedId",
-            "userProfileSourcedId",
-        ),
+        headers.ROLES,
         roles,
     )
     enrollments = []
@@ -308,18 +228,7 @@ def build(today: date) -> bytes:
             for sid, *_ in LEARNERS
         ]
     files["enrollments.csv"] = _csv(
-        (
-            "sourcedId",
-            "status",
-            "dateLastModified",
-            "classSourcedId",
-            "schoolSourcedId",
-            "userSourcedId",
-            "role",
-            "primary",
-            "beginDate",
-            "endDate",
-        ),
+        headers.ENROLLMENTS,
         enrollments,
     )
     buffer = io.BytesIO()

@@ -17,116 +17,20 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+from ilp_app.domain import oneroster_headers as headers
+
 STAMP = "2026-08-18T08:00:00Z"
 LOCAL = "1/05/2023"  # 1 May or 5 January: never guessed
 
-ORGS = ["sourcedId", "status", "dateLastModified", "name", "type", "identifier", "parentSourcedId"]
-SESSIONS = [
-    "sourcedId",
-    "status",
-    "dateLastModified",
-    "title",
-    "type",
-    "startDate",
-    "endDate",
-    "parentSourcedId",
-    "schoolYear",
-]
-COURSES = [
-    "sourcedId",
-    "status",
-    "dateLastModified",
-    "schoolYearSourcedId",
-    "title",
-    "courseCode",
-    "grades",
-    "orgSourcedId",
-]
-CLASSES = [
-    "sourcedId",
-    "status",
-    "dateLastModified",
-    "title",
-    "grades",
-    "courseSourcedId",
-    "classCode",
-    "classType",
-    "location",
-    "schoolSourcedId",
-    "termSourcedIds",
-    "subjects",
-    "subjectCodes",
-    "periods",
-]
-USERS_11 = [
-    "sourcedId",
-    "status",
-    "dateLastModified",
-    "enabledUser",
-    "orgSourcedIds",
-    "role",
-    "username",
-    "userIds",
-    "givenName",
-    "familyName",
-    "middleName",
-    "identifier",
-    "email",
-    "sms",
-    "phone",
-    "agentSourcedIds",
-    "grades",
-    "password",
-]
-USERS_12 = [
-    "sourcedId",
-    "status",
-    "dateLastModified",
-    "enabledUser",
-    "username",
-    "userIds",
-    "givenName",
-    "familyName",
-    "middleName",
-    "identifier",
-    "email",
-    "sms",
-    "phone",
-    "agentSourcedIds",
-    "grades",
-    "password",
-    "userMasterIdentifier",
-    "resourceSourcedIds",
-    "preferredGivenName",
-    "preferredMiddleName",
-    "preferredFamilyName",
-    "primaryOrgSourcedId",
-    "pronouns",
-]
-ROLES = [
-    "sourcedId",
-    "status",
-    "dateLastModified",
-    "userSourcedId",
-    "roleType",
-    "role",
-    "beginDate",
-    "endDate",
-    "orgSourcedId",
-    "userProfileSourcedId",
-]
-ENROLLMENTS = [
-    "sourcedId",
-    "status",
-    "dateLastModified",
-    "classSourcedId",
-    "schoolSourcedId",
-    "userSourcedId",
-    "role",
-    "primary",
-    "beginDate",
-    "endDate",
-]
+# The standard headers, as lists (the corpus appends and pads them).
+ORGS = list(headers.ORGS)
+SESSIONS = list(headers.ACADEMIC_SESSIONS)
+COURSES = list(headers.COURSES)
+CLASSES = list(headers.CLASSES)
+USERS_11 = list(headers.USERS_11)
+USERS_12 = list(headers.USERS_12)
+ROLES = list(headers.ROLES)
+ENROLLMENTS = list(headers.ENROLLMENTS)
 
 # (sourcedId, role, given name, family name, agentSourcedIds, preferred given name, pronouns)
 PEOPLE = (
