@@ -85,22 +85,7 @@ USERS_11: tuple[str, ...] = (
 
 #: users.csv in OneRoster 1.2 (roles in roles.csv)
 USERS_12: tuple[str, ...] = (
-    "sourcedId",
-    "status",
-    "dateLastModified",
-    "enabledUser",
-    "username",
-    "userIds",
-    "givenName",
-    "familyName",
-    "middleName",
-    "identifier",
-    "email",
-    "sms",
-    "phone",
-    "agentSourcedIds",
-    "grades",
-    "password",
+    *(c for c in USERS_11 if c not in ("orgSourcedIds", "role")),
     "userMasterIdentifier",
     "resourceSourcedIds",
     "preferredGivenName",

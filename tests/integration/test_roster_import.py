@@ -29,6 +29,7 @@ from ilp_app.db.models import (
     Site,
     User,
 )
+from ilp_app.domain import oneroster_headers as headers
 from ilp_app.domain.errors import PermissionDenied
 from ilp_app.domain.oneroster import group_findings
 from ilp_app.domain.roles import Role
@@ -68,38 +69,8 @@ CLASSES = (
     "c-8c,,,8C,08,,,homeroom,,org-t,t-2099,,,\n"
     'c-ma,,,"Maths, 8C",08,,,scheduled,,org-t,t-2099,,,\n'
 )
-USERS_HEADER = [
-    "sourcedId",
-    "status",
-    "dateLastModified",
-    "enabledUser",
-    "orgSourcedIds",
-    "role",
-    "username",
-    "userIds",
-    "givenName",
-    "familyName",
-    "middleName",
-    "identifier",
-    "email",
-    "sms",
-    "phone",
-    "agentSourcedIds",
-    "grades",
-    "password",
-]
-ENROLLMENTS_HEADER = [
-    "sourcedId",
-    "status",
-    "dateLastModified",
-    "classSourcedId",
-    "schoolSourcedId",
-    "userSourcedId",
-    "role",
-    "primary",
-    "beginDate",
-    "endDate",
-]
+USERS_HEADER = list(headers.USERS_11)
+ENROLLMENTS_HEADER = list(headers.ENROLLMENTS)
 
 # The package the first tests import: BOM, CRLF, quoted commas, an unknown role, a parent with
 # a child who is not in the file, and a sourcedId used twice.
