@@ -12,118 +12,34 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import stat
-import tempfile
-import threading
-import time
-from pathlib import Path
 
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, PermissionDenied
 from ilp_app.domain.oneroster import (
-    ERROR,
-    FATAL,
     MAX_UPLOAD_BYTES,
     MSG_TOO_LARGE,
-    WARNING,
-    group_findings,
 )
 from ilp_app.domain.permissions import Action, can
 from ilp_app.services.roster import roster_import as service
 from ilp_app.services.roster.roster_import import ImportRunRow, RosterReport
 from ilp_app.services.uow import unit_of_work
+from ilp_app.state import roster_uploads as uploads
 from ilp_app.state.blocking import off_loop
+from ilp_app.state.progress import Progress
+from ilp_app.state.roster_report import report_view
 from ilp_app.state.session import SessionState
 
 log = logging.getLogger("ilp.state")
 
 UPLOAD_ID = "roster-zip"
 PROGRESS_INTERVAL_S = 0.25
-SHOWN_FINDINGS = 200
-KEEP_UPLOAD_S = 3600
 
 MSG_ONE_FILE = "Upload one zip file at a time."
 MSG_UPLOAD_FIRST = "Check a file before importing it."
 MSG_UPLOAD_GONE = "The checked file is no longer here; choose it and check it again."
 MSG_FAILED = "Something went wrong on our side. Nothing was imported; please try again."
 MSG_REJECTED = f"Choose one .zip file of at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
-
-KIND_LABELS = {
-    "people": "People",
-    "groups": "Groups (classes)",
-    "periods": "Periods",
-    "enrollments": "Enrollments",
-    "links": "Parent links",
-}
-SEVERITY_TONES = {FATAL: "red", ERROR: "red", WARNING: "amber"}
-
-
-def _upload_dir() -> Path:
-    """A private folder for uploads waiting to be imported (never the public upload folder).
-
-    The shared temporary folder is writable by every local account: a link or a folder someone
-    else put under this name is refused, so a roster never lands where another account (or the
-    public upload folder) can reach it.
-    """
-    folder = Path(tempfile.gettempdir()) / f"ilp-roster-uploads-{os.getuid()}"
-    with contextlib.suppress(FileExistsError):
-        folder.mkdir(mode=0o700)
-    info = os.lstat(folder)
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-        raise PermissionError(
-            f"{folder} is not a folder of this account; roster uploads are not kept there"
-        )
-    os.chmod(folder, 0o700)
-    return folder
-
-
-def _sweep(folder: Path) -> None:
-    """Delete uploads that were never imported (their page was left, or its session ended)."""
-    cutoff = time.time() - KEEP_UPLOAD_S
-    for old in folder.glob("*.zip"):
-        with contextlib.suppress(OSError):
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-
-
-def _store(data: bytes) -> str:
-    folder = _upload_dir()
-    _sweep(folder)
-    fd, path = tempfile.mkstemp(dir=folder, suffix=".zip")  # created 0600
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    return path
-
-
-def _discard(path: str) -> None:
-    if path:
-        with contextlib.suppress(OSError):
-            Path(path).unlink()
-
-
-def _read(path: str) -> bytes | None:
-    try:
-        return Path(path).read_bytes() if path else None
-    except OSError:
-        return None
-
-
-class _Progress:
-    """Rows written so far, set by the worker thread and read by the event."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.done = self.total = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        with self._lock:
-            self.done, self.total = done, total
-
-    def read(self) -> tuple[int, int]:
-        with self._lock:
-            return self.done, self.total
 
 
 def _validate(actor, data: bytes, filename: str, client_ip: str) -> RosterReport:
@@ -133,7 +49,7 @@ def _validate(actor, data: bytes, filename: str, client_ip: str) -> RosterReport
         )
 
 
-def _import(actor, data: bytes, filename: str, client_ip: str, progress: _Progress) -> RosterReport:
+def _import(actor, data: bytes, filename: str, client_ip: str, progress: Progress) -> RosterReport:
     try:
         with unit_of_work() as s:
             return service.roster_import(
@@ -190,66 +106,10 @@ class AdminImportState(SessionState):
     # --- view models ---
 
     def _show(self, report: RosterReport) -> None:
-        self.report_status = report.status
-        errors, warnings, fatal = report.tally(ERROR), report.tally(WARNING), report.tally(FATAL)
-        left_out = (
-            f"{errors} row{'s' if errors != 1 else ''} with errors {{}} left out. "
-            if errors
-            else ""
-        )
-        if report.status == "invalid":
-            self.report_title = f"{report.filename} cannot be imported"
-            self.report_detail = (
-                "Fix the problems marked Fatal and check the file again. Nothing was changed."
-            )
-        elif report.status == "done":
-            created = report.counts.get("people", {}).get("created", 0)
-            self.report_title = f"Imported {report.filename}"
-            self.report_detail = (
-                f"{report.changes():,} records changed. "
-                + left_out.format("were")
-                + (
-                    "Imported people have no password yet: set a temporary password on the Accounts page for each "
-                    "person who should sign in."
-                    if created
-                    else ""
-                )
-            )
-        else:
-            self.report_title = (
-                f"{report.filename}: OneRoster {report.version} for {report.org_name}"
-            )
-            self.report_detail = left_out.format("will be") + (
-                "Nothing has been changed yet: check the counts, then import."
-                if report.changes()
-                else "Everything in this file is already in the school: importing it would change nothing."
-            )
-        if not fatal and not errors and not warnings:
-            self.report_detail = "No problems found. " + self.report_detail
-        # Repeated findings show once, with their count and lines ("Warning × 5", "2, 4–7").
-        groups = group_findings(report.findings)
-        self.findings = [
-            {
-                "file": g.file or "(zip)",
-                "line": g.line_text,
-                "column": g.column,
-                "problem": g.problem,
-                "severity": g.label,
-                "tone": SEVERITY_TONES.get(g.severity, "red"),
-            }
-            for g in groups[:SHOWN_FINDINGS]
-        ]
-        self.findings_more = sum(g.count for g in groups[SHOWN_FINDINGS:])
-        self.counts = [
-            {
-                "kind": KIND_LABELS[kind],
-                "in_file": "—",
-                "left_out": "—",
-                **{k: f"{v:,}" for k, v in report.counts[kind].items()},
-            }
-            for kind in KIND_LABELS
-            if report.counts.get(kind)
-        ]
+        view = report_view(report)
+        self.report_status, self.report_title = view.status, view.title
+        self.report_detail, self.findings = view.detail, view.findings
+        self.findings_more, self.counts = view.findings_more, view.counts
 
     def _clear_report(self) -> None:
         self.report_status = self.report_title = self.report_detail = ""
@@ -257,7 +117,7 @@ class AdminImportState(SessionState):
         self.progress_done = self.progress_total = 0
 
     def _forget_upload(self) -> None:
-        _discard(self._upload_path)
+        uploads.discard(self._upload_path)
         self._upload_path = ""
 
     def _refuse(self, me, error: DomainError) -> list:
@@ -285,7 +145,7 @@ class AdminImportState(SessionState):
     def load(self):
         me = self._current()
         with contextlib.suppress(OSError):
-            _sweep(_upload_dir())
+            uploads.sweep(uploads.upload_dir())
         try:
             self.runs = _runs(me.actor if me else None, self._client_ip())
         except DomainError as error:
@@ -339,7 +199,7 @@ class AdminImportState(SessionState):
             try:
                 report = await asyncio.to_thread(_validate, actor, data, name, client_ip)
                 if report.status == "checked":
-                    path = await asyncio.to_thread(_store, data)
+                    path = await asyncio.to_thread(uploads.store, data)
             except PermissionDenied as error:
                 async with self:
                     events = self._refuse(me, error)
@@ -351,7 +211,7 @@ class AdminImportState(SessionState):
                 message, events = MSG_FAILED, self._unexpected(exc)
         async with self:
             if not self._still_signed_in(me):
-                _discard(path)
+                uploads.discard(path)
                 if me is None:  # nobody was signed in to begin with: only the busy flag to undo
                     self.checking = False
                 return
@@ -382,14 +242,14 @@ class AdminImportState(SessionState):
             path, name = self._upload_path, self.file_name
             self.importing, self.error = True, ""
             self.progress_done = self.progress_total = 0
-        data = await asyncio.to_thread(_read, path)
+        data = await asyncio.to_thread(uploads.read, path)
         if data is None:
             async with self:
                 self.importing, self.error = False, MSG_UPLOAD_GONE
                 self._upload_path = ""
                 self._clear_report()
             return
-        progress = _Progress()
+        progress = Progress()
         job = asyncio.ensure_future(
             asyncio.to_thread(_import, actor, data, name, client_ip, progress)
         )
@@ -401,7 +261,7 @@ class AdminImportState(SessionState):
         async with self:
             if not self._still_signed_in(me):
                 # Whatever happened, this page no longer holds the file: it goes, and the page stays as it is.
-                _discard(path)
+                uploads.discard(path)
                 if job.exception() is not None:
                     log.warning("roster import after sign-out failed: %r", job.exception())
                 return
@@ -415,7 +275,7 @@ class AdminImportState(SessionState):
             except Exception as exc:  # the transaction rolled back: nothing was imported
                 self.error, events = MSG_FAILED, self._unexpected(exc)
             else:
-                _discard(path)
+                uploads.discard(path)
                 if self._upload_path == path:
                     self._upload_path = ""
                 self._show(report)

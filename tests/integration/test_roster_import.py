@@ -764,18 +764,18 @@ def test_a_checked_upload_waits_in_a_private_file_outside_the_public_upload_fold
 
     import reflex as rx
 
-    from ilp_app.state.admin_import import _discard, _read, _store
+    from ilp_app.state.roster_uploads import discard, read, store
 
-    path = Path(_store(b"PK roster"))
+    path = Path(store(b"PK roster"))
     try:
-        assert _read(str(path)) == b"PK roster"
+        assert read(str(path)) == b"PK roster"
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
         assert rx.get_upload_dir().resolve() not in path.resolve().parents
         assert path.parent.stat().st_uid == os.getuid()
     finally:
-        _discard(str(path))
-    assert not path.exists() and _read(str(path)) is None
+        discard(str(path))
+    assert not path.exists() and read(str(path)) is None
 
 
 def test_an_import_never_retires_the_administrator_running_it(engine, admin, school):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ilp_app.state import admin_import
+from ilp_app.state import admin_import, roster_uploads
 from ilp_app.state.admin_import import AdminImportState
 from tests.support.school import build_school
 from tests.support.services import guard_event, signed_in, tab_sign_out
@@ -85,14 +85,14 @@ def school(session):
 def stored(monkeypatch) -> list[Path]:
     """Every private copy of an upload the page makes (deleted at the end if a test failed)."""
     paths: list[Path] = []
-    real = admin_import._store
+    real = roster_uploads.store
 
     def store(data: bytes) -> str:
         path = real(data)
         paths.append(Path(path))
         return path
 
-    monkeypatch.setattr(admin_import, "_store", store)
+    monkeypatch.setattr(roster_uploads, "store", store)
     yield paths
     for path in paths:
         path.unlink(missing_ok=True)

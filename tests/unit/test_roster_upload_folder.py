@@ -12,7 +12,7 @@ import tempfile
 
 import pytest
 
-from ilp_app.state import admin_import
+from ilp_app.state import roster_uploads
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def tmp_root(tmp_path, monkeypatch):
 
 
 def test_the_folder_is_created_private(tmp_root):
-    path = admin_import._store(b"PK roster")
+    path = roster_uploads.store(b"PK roster")
     folder = tmp_root / f"ilp-roster-uploads-{os.getuid()}"
     assert os.path.dirname(path) == str(folder)
     assert (
@@ -36,6 +36,6 @@ def test_a_link_put_in_the_folders_place_is_refused_and_nothing_is_written(tmp_r
     elsewhere.mkdir(mode=0o755)
     (tmp_root / f"ilp-roster-uploads-{os.getuid()}").symlink_to(elsewhere, target_is_directory=True)
     with pytest.raises(PermissionError):
-        admin_import._store(b"PK roster")
+        roster_uploads.store(b"PK roster")
     assert list(elsewhere.iterdir()) == []
     assert stat.S_IMODE(elsewhere.stat().st_mode) == 0o755
