@@ -12,7 +12,8 @@ from ilp_app.components.forms import form_error, labelled
 from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.domain.case_package import MAX_PACKAGE_BYTES
 from ilp_app.services.school.objectives import MAX_CODE, MAX_QUERY, MAX_STATEMENT, MAX_SUBJECT, OWN
-from ilp_app.state.objectives import UPLOAD_ID, ObjectivesState
+from ilp_app.state.case_import import UPLOAD_ID
+from ilp_app.state.objectives import ObjectivesState
 
 ROUTE = routes.OBJECTIVES
 TITLE = "Objective library · ILP"

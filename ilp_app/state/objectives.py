@@ -8,26 +8,21 @@ memory from the upload stream, never written to the public upload folder.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 import reflex as rx
 
-from ilp_app.domain.case_package import MAX_PACKAGE_BYTES
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.parsing import form_mapping, parse_id
-from ilp_app.domain.permissions import Action, can
 from ilp_app.services.school import case_import, objectives
-from ilp_app.services.school.case_import import CaseImportResult, FindingView, ImportRunRow
 from ilp_app.services.school.objectives import FrameworkRow, ObjectiveNode
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.blocking import off_loop
+from ilp_app.state.case_import import CaseImporting
 from ilp_app.state.session import SessionState
 
-UPLOAD_ID = "case-package"
 #: Rows shown at once; a search narrows a larger framework.
 MAX_ROWS = 400
-MSG_ONE_FILE = "Choose one CASE JSON file at a time."
 
 
 @dataclass
@@ -63,14 +58,7 @@ def _row(node: ObjectiveNode, expanded: bool) -> TreeRow:
     )
 
 
-def _run_import(actor, data: bytes, filename: str, client_ip: str) -> CaseImportResult:
-    with unit_of_work() as s:
-        return case_import.case_import(
-            session=s, actor=actor, data=data, filename=filename, client_ip=client_ip
-        )
-
-
-class ObjectivesState(SessionState):
+class ObjectivesState(CaseImporting, SessionState):
     loaded: bool = False
     can_manage: bool = False
     frameworks: list[FrameworkRow] = []
@@ -87,11 +75,6 @@ class ObjectivesState(SessionState):
     dialog_target: int = 0
     dialog_values: dict[str, str] = {}
     dialog_error: str = ""
-    importing: bool = False
-    report_status: str = ""  # "" | "done" | "invalid"
-    report_lines: list[str] = []
-    report_findings: list[FindingView] = []
-    runs: list[ImportRunRow] = []
 
     _nodes: list[ObjectiveNode] = []
 
@@ -280,81 +263,3 @@ class ObjectivesState(SessionState):
             return rx.toast.error(error.message)
         message = "Archived: no longer offered for new goals." if archived is True else "Restored."
         return [rx.toast.success(message, duration=2000), *(self._reload() or [])]
-
-    # --- importing a CASE package (administrators) ---
-
-    @rx.event(background=True)
-    async def import_case(self, chunks: rx.UploadChunkIterator):
-        """Read the uploaded package into memory (at most the size limit), then import it off the event loop."""
-        async with self:
-            if self.importing:
-                return
-            me = self._current()
-            actor, client_ip = (me.actor if me else None), self._client_ip()
-            self.importing = True
-            self.report_status, self.report_lines, self.report_findings = "", [], []
-        events: list = []
-        # Only an administrator's bytes are held; anyone else's are dropped as they arrive, and refused below.
-        keep = can(actor, Action.SCHOOL_MANAGE)
-        try:
-            data, names, size = bytearray(), set(), 0
-            async for chunk in chunks:
-                names.add(chunk.filename)
-                size += len(chunk.data)
-                if keep:
-                    data.extend(chunk.data)
-                if len(names) > 1 or size > MAX_PACKAGE_BYTES:
-                    break  # the rest of the upload is refused; the import reports the size
-            if len(names) > 1:
-                raise ValidationFailed(MSG_ONE_FILE)
-            result = await asyncio.to_thread(
-                _run_import,
-                actor,
-                bytes(data[: MAX_PACKAGE_BYTES + 1]),
-                next(iter(names), ""),
-                client_ip,
-            )
-        except DomainError as error:
-            async with self:
-                self.importing = False
-                if actor is None or isinstance(error, NotSignedIn) or not self.can_manage:
-                    events = self._fail(me, error)
-                else:
-                    events = [rx.toast.error(error.message)]
-            yield events
-            return
-        finally:
-            async with self:
-                self.importing = False
-        async with self:
-            self._report(result)
-            if result.status == "done":
-                self.framework_id, self.query = result.framework_id, ""
-            events = [
-                *(self._reload(keep_expanded=False) or []),
-                rx.clear_selected_files(UPLOAD_ID),
-            ]
-            events.append(
-                rx.toast.success("Package imported.")
-                if result.status == "done"
-                else rx.toast.error("The package was not imported.")
-            )
-        yield events
-
-    def _report(self, result: CaseImportResult) -> None:
-        self.report_status = result.status
-        self.report_findings = result.findings
-        if result.status == "done":
-            self.report_lines = [
-                f"“{result.framework_title}” imported from {result.filename or 'the file'}: {result.items} items.",
-                f"{result.created} new, {result.updated} updated, {result.unchanged} unchanged, "
-                f"{result.archived} archived (no longer in the package), {result.restored} back in it.",
-            ]
-        else:
-            self.report_lines = [case_import.MSG_INVALID]
-        if result.more_findings:
-            self.report_lines.append(f"{result.more_findings} more problems are not listed.")
-
-    @rx.event
-    def clear_report(self):
-        self.report_status, self.report_lines, self.report_findings = "", [], []

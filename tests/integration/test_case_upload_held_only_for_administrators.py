@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from ilp_app.state import objectives as objectives_state
+from ilp_app.state import case_import as case_import_state
 from ilp_app.state.objectives import ObjectivesState
 from tests.support.school import build_school
 from tests.support.services import audit, signed_in
@@ -42,13 +42,13 @@ def school(session):
 def received(monkeypatch) -> list[bytes]:
     """The bytes each import was handed."""
     seen: list[bytes] = []
-    real = objectives_state._run_import
+    real = case_import_state._run_import
 
     def run_import(actor, data, filename, client_ip):
         seen.append(data)
         return real(actor, data, filename, client_ip)
 
-    monkeypatch.setattr(objectives_state, "_run_import", run_import)
+    monkeypatch.setattr(case_import_state, "_run_import", run_import)
     return seen
 
 
