@@ -24,7 +24,8 @@ from ilp_app.domain.templates import (
     MAX_TEMPLATE_NAME,
     MAX_YEAR_LABEL,
 )
-from ilp_app.state.templates import TemplateLibraryState, TemplateUpdatesState
+from ilp_app.state.template_updates import TemplateUpdatesState
+from ilp_app.state.templates import TemplateLibraryState
 
 LIB = TemplateLibraryState
 UPD = TemplateUpdatesState

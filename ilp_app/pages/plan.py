@@ -9,7 +9,7 @@ from ilp_app.components.plan_view import plan_or_message
 from ilp_app.components.templates import save_as_template_form, template_updates_section
 from ilp_app.services.live.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.plan import PlanState
-from ilp_app.state.templates import TemplateUpdatesState
+from ilp_app.state.template_updates import TemplateUpdatesState
 
 ROUTE = routes.PLAN
 TITLE = "Learning plan · ILP"

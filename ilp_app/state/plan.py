@@ -33,7 +33,7 @@ from ilp_app.state.learner_context import LearnerContextState
 from ilp_app.state.reviews import ReviewState
 from ilp_app.state.saving import MSG_NOT_SAVED, DatabaseUnavailable, save_with_retries
 from ilp_app.state.session import SessionState
-from ilp_app.state.templates import TemplateUpdatesState
+from ilp_app.state.template_updates import TemplateUpdatesState
 
 OBJECTIVE_FIELD_PREFIX = "objective-"
 CARRY_GOAL_PREFIX = "carry-goal-"
