@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 TOOLS := .tools
+AXE := $(TOOLS)/node_modules/axe-core/axe.min.js
 PORT ?= 3000
 # The demo listens on this machine only: its passwords are published. HOST=0.0.0.0 exposes it.
 HOST ?= 127.0.0.1
@@ -24,7 +25,11 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	touch $@
 
 install: $(VENV)/.installed bun
-install-dev: $(VENV)/.installed-dev bun
+install-dev: $(VENV)/.installed-dev bun $(AXE)
+
+# axe-core checks every page in the browser tests (pinned; installed from npm like bun).
+$(AXE):
+	npm install --silent --no-fund --no-audit --prefix $(TOOLS) axe-core@4.14.1
 
 bun:
 	@command -v bun >/dev/null 2>&1 || npm install --silent --no-fund --no-audit --prefix $(TOOLS) bun

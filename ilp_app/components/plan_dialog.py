@@ -16,7 +16,8 @@ from ilp_app.domain.plans import (
     MAX_TASK_TITLE,
     MAX_URL,
 )
-from ilp_app.state.plan import CARRY_GOAL_PREFIX, OBJECTIVE_FIELD_PREFIX, REASON_PREFIX, PlanState
+from ilp_app.state.plan import PlanState
+from ilp_app.state.plan_dialogs import CARRY_GOAL_PREFIX, OBJECTIVE_FIELD_PREFIX, REASON_PREFIX
 
 
 def _objective_checkboxes() -> rx.Component:

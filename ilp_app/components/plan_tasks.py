@@ -18,27 +18,40 @@ def _status_icon(status: rx.Var) -> rx.Component:
     )
 
 
-def task_status_control(task: rx.Var) -> rx.Component:
+def task_status_control(task: rx.Var, *, label_first: bool = False) -> rx.Component:
     """One tap moves the task on; for those who only read, the status as a label.
 
-    While a tap is being saved the button says "Saving…" and takes no second tap; a tap the
-    server could not save says so beside the button, which stays on the status it really has.
+    While a tap is being saved the button shows the status it is moving to, marked "saving…",
+    and takes no second tap; once saved it shows the stored status. A tap the server could not
+    save says so beside the button, which goes back to the status the task really has.
+    ``label_first``: the accessible name starts with the visible status ("Ongoing: Read …").
     """
     color = rx.match(task.status, ("completed", "green"), ("ongoing", "amber"), "gray")
     saving = PlanState.saving_task == task.id
+    coming = rx.match(
+        task.status,
+        ("not_started", "Ongoing · saving…"),
+        ("ongoing", "Completed · saving…"),
+        "Not started · saving…",
+    )
     return rx.cond(
         CAN.tick,
         rx.hstack(
             rx.button(
                 _status_icon(task.status),
-                rx.cond(saving, "Saving…", task.status_label),
+                rx.cond(saving, coming, task.status_label),
                 on_click=PlanState.tick(task.id, task.status),
                 loading=saving,
                 color_scheme=color,
                 variant=rx.cond(task.status == "completed", "solid", "soft"),
+                high_contrast=True,  # the darkest text of its colour: 4.5:1 on the soft fill
                 size="3",
                 class_name="tick-button",
-                aria_label=task.title + ": " + task.status_label + ". Tap to move it on.",
+                aria_label=(
+                    task.status_label + ": " + task.title + ". Tap to move it on."
+                    if label_first
+                    else task.title + ": " + task.status_label + ". Tap to move it on."
+                ),
                 aria_busy=saving,
             ),
             rx.cond(
@@ -244,4 +257,64 @@ def task_add_form(goal: rx.Var) -> rx.Component:
             on_submit=PlanState.add_task,
             reset_on_submit=True,
         ),
+    )
+
+
+def reopen_confirm() -> rx.Component:
+    """Moving a completed task back to Not started asks first."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Start “" + PlanState.confirm_title + "” again?"),
+            rx.alert_dialog.description(
+                "It is marked Completed. Starting again moves it back to Not started.", size="2"
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button(
+                        "Keep it completed",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=PlanState.cancel_reopen,
+                    )
+                ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Start again", color_scheme="amber", on_click=PlanState.confirm_reopen
+                    )
+                ),
+                spacing="3",
+                justify="end",
+                margin_top="1rem",
+            ),
+            max_width="28rem",
+        ),
+        open=PlanState.confirm_task != 0,
+    )
+
+
+def undo_bar() -> rx.Component:
+    """After a saved tap, "Undo" for a few seconds; announced politely to screen readers."""
+    return rx.box(
+        rx.cond(
+            PlanState.undo_task != 0,
+            rx.hstack(
+                rx.text(PlanState.undo_text, size="2", flex="1"),
+                rx.button("Undo", size="2", variant="solid", on_click=PlanState.undo),
+                align="center",
+                spacing="3",
+                padding="0.6rem 0.9rem",
+                border_radius="10px",
+                background="var(--gray-12)",
+                color="var(--gray-1)",
+                box_shadow="0 4px 16px rgba(0, 0, 0, 0.25)",
+                max_width="min(32rem, calc(100vw - 2rem))",
+            ),
+        ),
+        role="status",
+        aria_live="polite",
+        position="fixed",
+        bottom="1rem",
+        left="50%",
+        transform="translateX(-50%)",
+        z_index="20",
     )

@@ -14,6 +14,7 @@ from ilp_app.components.plan_goals import add_focus_area_form, focus_area_sectio
 from ilp_app.components.plan_header import other_plans, plan_header
 from ilp_app.components.plan_notes import history_section, log_section, notes_section
 from ilp_app.components.plan_parts import CAN, P
+from ilp_app.components.plan_tasks import reopen_confirm, undo_bar
 from ilp_app.components.reviews import reviews_section
 from ilp_app.state.plan import PlanState
 
@@ -32,6 +33,8 @@ def plan_body() -> rx.Component:
         log_section(),
         history_section(),
         edit_dialog(),
+        reopen_confirm(),
+        undo_bar(),
         spacing="4",
         width="100%",
     )

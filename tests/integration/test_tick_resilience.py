@@ -14,9 +14,9 @@ from reflex_base.constants.route import RouteArgType
 from sqlmodel import Session
 
 from ilp_app.db.models import Task
-from ilp_app.domain.errors import ValidationFailed
+from ilp_app.domain.errors import DomainError, ValidationFailed
 from ilp_app.services.plans import plan_activity, plan_edit
-from ilp_app.state import plan as plan_state
+from ilp_app.state import plan_tick as plan_state
 from ilp_app.state import saving
 from ilp_app.state.plan import PlanState
 from tests.support.school import build_school
@@ -180,3 +180,104 @@ async def test_a_learner_page_whose_state_was_lost_loads_itself_again_at_its_hea
     await PlanState.event_handlers["heartbeat"].fn(state)
     assert state.plan is not None and state.plan.id == plan_id
     assert state._channel == f"plan:{school.id('learner')}"  # following the learner live again
+
+
+# --- a double tap, moving back from Completed, and Undo ---
+
+
+async def test_a_double_tap_within_a_second_counts_once(engine, school, task, monkeypatch):
+    plan_id, task_id = task
+    state = await learner_on_plan(engine, school, plan_id)
+    await tap(state, task_id, "not_started")
+    events = await tap(state, task_id, "not_started")  # the double tap's second, sent meanwhile
+    assert stored_status(engine, task_id) == "ongoing"
+    assert "changed" not in repr(events)  # dropped quietly, not refused as a conflict
+    await tap(state, task_id, "ongoing")  # a quick but deliberate tap on what the page now shows
+    assert stored_status(engine, task_id) == "completed"
+    monkeypatch.setattr(plan_state, "DOUBLE_TAP_S", 0.0)  # control: later, the same tap is refused
+    events = await tap(state, task_id, "ongoing")
+    assert stored_status(engine, task_id) == "completed" and "changed" in repr(events)
+
+
+async def test_moving_a_completed_task_back_asks_first(engine, school, task, monkeypatch):
+    plan_id, task_id = task
+    monkeypatch.setattr(plan_state, "DOUBLE_TAP_S", 0.0)
+    state = await learner_on_plan(engine, school, plan_id)
+    await tap(state, task_id, "not_started")
+    await tap(state, task_id, "ongoing")
+    await tap(state, task_id, "completed")
+    assert stored_status(engine, task_id) == "completed"  # nothing changed yet
+    assert state.confirm_task == task_id and state.confirm_title == "Read a chapter"
+    PlanState.event_handlers["cancel_reopen"].fn(state)
+    assert state.confirm_task == 0 and stored_status(engine, task_id) == "completed"
+    await tap(state, task_id, "completed")
+    async for _ in PlanState.event_handlers["confirm_reopen"].fn(state):
+        pass
+    assert stored_status(engine, task_id) == "not_started"
+    assert shown_status(state, task_id) == "not_started"
+
+
+async def undo(state: PlanState) -> object:
+    return await PlanState.event_handlers["undo"].fn(state)
+
+
+async def test_a_saved_tap_can_be_undone_once(engine, school, task):
+    plan_id, task_id = task
+    state = await learner_on_plan(engine, school, plan_id)
+    await tap(state, task_id, "not_started")
+    assert state.undo_task == task_id and "Ongoing" in state.undo_text
+    events = await undo(state)
+    assert stored_status(engine, task_id) == "not_started"
+    assert shown_status(state, task_id) == "not_started"
+    assert "Undone" in repr(events) and state.undo_task == 0
+    await undo(state)  # nothing is offered any more: a second undo changes nothing
+    assert stored_status(engine, task_id) == "not_started"
+
+
+async def test_an_undo_after_the_task_changed_elsewhere_changes_nothing(
+    engine, school, task, session
+):
+    plan_id, task_id = task
+    state = await learner_on_plan(engine, school, plan_id)
+    await tap(state, task_id, "not_started")
+    mentor = load_actors(session, school, ["mentor"])["mentor"]
+    call(plan_activity.task_advance, mentor, task_id=task_id, expected_status="ongoing")
+    events = await undo(state)
+    assert stored_status(engine, task_id) == "completed"  # the mentor's change stands
+    assert shown_status(state, task_id) == "completed"
+    assert "changed" in repr(events).lower()
+
+
+def test_undo_takes_back_exactly_one_tap(engine, school, task, session):
+    _, task_id = task
+    learner = load_actors(session, school, ["learner"])["learner"]
+    with pytest.raises(ValidationFailed, match="last tap"):
+        call(
+            plan_activity.task_undo,
+            learner,
+            task_id=task_id,
+            tapped_status="completed",
+            restore_status="not_started",
+        )
+    assert stored_status(engine, task_id) == "not_started"
+
+
+def test_nobody_else_can_undo_a_learners_tap(engine, school, task, session):
+    _, task_id = task
+    actors = load_actors(session, school)
+    call(
+        plan_activity.task_advance,
+        actors["learner"],
+        task_id=task_id,
+        expected_status="not_started",
+    )
+    for name in [n for n in actors if n not in ("learner", "mentor")]:
+        with pytest.raises(DomainError):
+            call(
+                plan_activity.task_undo,
+                actors[name],
+                task_id=task_id,
+                tapped_status="ongoing",
+                restore_status="not_started",
+            )
+    assert stored_status(engine, task_id) == "ongoing"

@@ -29,6 +29,8 @@ from ilp_app.services.plans.history import history_record
 from ilp_app.services.plans.notifications import Kind, notify_plan_event
 from ilp_app.services.plans.plan_access import child_load, plan_load, plan_touch
 
+MSG_NOT_ONE_TAP = "Only the last tap on a task can be undone."
+
 
 class TaskChangedElsewhere(ValidationFailed):
     """The task's status was changed by someone else between reading and ticking."""
@@ -64,6 +66,52 @@ def task_advance(
     Raises:
         TaskChangedElsewhere: the task no longer had ``expected_status``; nothing was changed.
     """
+
+    def statuses() -> tuple[TaskStatus, TaskStatus]:
+        expected = parse_task_status(expected_status)
+        return expected, next_task_status(expected)
+
+    return _task_status_set(session, actor, task_id, statuses, client_ip=client_ip)
+
+
+def task_undo(
+    *,
+    session: Session,
+    actor: Actor | None,
+    task_id: object,
+    tapped_status: object,
+    restore_status: object,
+    client_ip: str = "",
+) -> TickResult:
+    """Take back one tap: the task returns from ``tapped_status`` to ``restore_status``.
+
+    Only one tap can be taken back (``restore_status`` moves on to ``tapped_status``), and only
+    while the task still has the status the tap gave it; the same rules as a tap apply.
+
+    Raises:
+        ValidationFailed: the two statuses are not one tap apart.
+        TaskChangedElsewhere: the task has changed since; nothing was changed.
+    """
+
+    def statuses() -> tuple[TaskStatus, TaskStatus]:
+        tapped, restore = parse_task_status(tapped_status), parse_task_status(restore_status)
+        if next_task_status(restore) is not tapped:
+            raise ValidationFailed(MSG_NOT_ONE_TAP)
+        return tapped, restore
+
+    return _task_status_set(session, actor, task_id, statuses, client_ip=client_ip)
+
+
+def _task_status_set(
+    session: Session,
+    actor: Actor | None,
+    task_id: object,
+    statuses,
+    *,
+    client_ip: str,
+) -> TickResult:
+    """Set a task from one status to another, compare-and-set; ``statuses()`` parses the two
+    from the event, after the person was authorised (a refusal is recorded whatever they sent)."""
     task, ctx = child_load(
         session=session,
         actor=actor,
@@ -73,8 +121,7 @@ def task_advance(
         client_ip=client_ip,
         what="task",
     )
-    expected = parse_task_status(expected_status)
-    new = next_task_status(expected)
+    expected, new = statuses()
     now = datetime.now(UTC)
     result = session.exec(
         sa.update(Task)
