@@ -12,13 +12,19 @@ from ilp_app.state.group import ProjectorPageState
 ROUTE = routes.PROJECTOR
 TITLE = "Projector · ILP"
 ON_LOAD = ProjectorPageState.open_projector
+LONG_NAME = 11  # characters
 
 
 def tile(t: rx.Var) -> rx.Component:
     return rx.box(
         rx.text(
             rx.cond(ProjectorPageState.initials_only == "1", t.initials, t.first_name),
-            class_name="tile-name",
+            # A long first name gets a smaller size, so two lines hold it whole.
+            class_name=rx.cond(
+                (ProjectorPageState.initials_only != "1") & (t.first_name.length() > LONG_NAME),
+                "tile-name tile-name-long",
+                "tile-name",
+            ),
         ),
         rx.box(
             rx.box(class_name="tile-bar-fill", width=t.percent.to_string() + "%"),
@@ -30,14 +36,20 @@ def tile(t: rx.Var) -> rx.Component:
             aria_label=rx.cond(ProjectorPageState.initials_only == "1", t.initials, t.first_name)
             + " progress",
         ),
-        rx.hstack(
-            rx.text(t.completed, class_name="count count-done", title="completed"),
-            rx.text(t.ongoing, class_name="count count-ongoing", title="ongoing"),
-            rx.text(t.not_started, class_name="count count-todo", title="not started"),
-            rx.spacer(),
-            rx.text(t.percent, "%", class_name="tile-percent"),
-            align="center",
-            width="100%",
+        rx.cond(
+            t.has_plan,
+            rx.hstack(
+                rx.text(t.completed, class_name="count count-done", title="completed"),
+                rx.text(t.ongoing, class_name="count count-ongoing", title="ongoing"),
+                rx.text(t.not_started, class_name="count count-todo", title="not started"),
+                rx.spacer(),
+                rx.text(t.percent, "%", class_name="tile-percent"),
+                align="center",
+                spacing="1",
+                width="100%",
+                class_name="tile-counts",
+            ),
+            rx.text("No plan yet", class_name="tile-none"),
         ),
         class_name="tile",
         role="listitem",
@@ -46,7 +58,7 @@ def tile(t: rx.Var) -> rx.Component:
 
 def key_chip(css: str, label: str) -> rx.Component:
     return rx.hstack(
-        rx.box(class_name=f"count {css}", width="1.4rem", height="1.4rem"),
+        rx.box(class_name=f"count key-chip {css}"),
         rx.text(label, class_name="key-label"),
         align="center",
         spacing="2",
@@ -69,10 +81,15 @@ def page() -> rx.Component:
                 ),
                 on_click=ProjectorPageState.toggle_initials,
                 variant="soft",
-                size="3",
+                size="4",
             ),
-            rx.color_mode.button(size="3", aria_label="Switch light or dark"),
-            rx.link("Exit", href=routes.group_url(ProjectorPageState.board_group_id), size="4"),
+            rx.color_mode.button(size="4", aria_label="Switch light or dark"),
+            rx.link(
+                "Exit",
+                href=routes.group_url(ProjectorPageState.board_group_id),
+                size="6",
+                weight="bold",
+            ),
             align="center",
             spacing="5",
             width="100%",

@@ -1,4 +1,5 @@
-"""The classroom projector: thirty learners on one 1920×1080 screen, first names only, none missing."""
+"""The classroom projector: thirty learners on one 1920×1080 screen, first names only, none missing,
+counts that fit their chips, long names on two lines, and "No plan yet" rather than zeros."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from ilp_app.db.models import Enrollment, Group, RoleGrant, User
+from ilp_app.db.models import Enrollment, Goal, Group, Plan, PlanFocusArea, RoleGrant, Task, User
 from tests.e2e.conftest import sign_in, wait_for_path
+from tests.support.axe import assert_accessible
 
 CLASS_SIZE = 30
 
@@ -19,6 +21,7 @@ def full_class(app_db) -> tuple[int, list[tuple[str, str]]]:
     """A group of thirty learners the mentor teaches: (group id, [(first name, surname)])."""
     tag = uuid.uuid4().hex[:6]
     people = [(f"Learner{i:02d}", f"Surname{tag}{i:02d}") for i in range(CLASS_SIZE)]
+    people[1] = ("Aleksandriana-Konstantina", f"Surname{tag}01")  # a long first name
     with Session(app_db) as s:
         mentor = s.exec(select(User).where(User.email == "mentor@demo.school")).one()
         group = Group(site_id=mentor.site_id, name=f"Projector {tag}", kind="class")
@@ -36,8 +39,35 @@ def full_class(app_db) -> tuple[int, list[tuple[str, str]]]:
             s.flush()
             s.add(RoleGrant(user_id=user.id, role="learner"))
             s.add(Enrollment(group_id=group.id, user_id=user.id, role="learner"))
+            if first in (people[0][0], people[1][0]):
+                with_tasks(s, user, mentor, done=12, ongoing=11, todo=10)
         s.commit()
         return group.id, people
+
+
+def with_tasks(s: Session, learner: User, mentor: User, *, done: int, ongoing: int, todo: int):
+    """An active plan for ``learner`` in the period of the mentor's demo plans, with two-digit counts."""
+    period_id = s.exec(select(Plan.period_id).where(Plan.status == "active")).first()
+    plan = Plan(
+        site_id=learner.site_id,
+        learner_id=learner.id,
+        period_id=period_id,
+        status="active",
+        created_by_id=mentor.id,
+    )
+    s.add(plan)
+    s.flush()
+    area = PlanFocusArea(plan_id=plan.id, name="Reading")
+    s.add(area)
+    s.flush()
+    goal = Goal(plan_id=plan.id, focus_area_id=area.id, statement="Read more")
+    s.add(goal)
+    s.flush()
+    statuses = ["completed"] * done + ["ongoing"] * ongoing + ["not_started"] * todo
+    for i, status in enumerate(statuses):
+        s.add(
+            Task(plan_id=plan.id, goal_id=goal.id, title=f"Chapter {i}", status=status, position=i)
+        )
 
 
 def test_thirty_learners_fit_one_screen_by_first_name_only(browser, base_url, full_class):
@@ -62,5 +92,32 @@ def test_thirty_learners_fit_one_screen_by_first_name_only(browser, base_url, fu
         for i in range(CLASS_SIZE):
             box = tiles.nth(i).bounding_box()
             assert box is not None and box["y"] + box["height"] <= 1080, (i, box)
+        # Two-digit counts stay inside their chips, and the chips inside their tile.
+        spills = page.evaluate(
+            """() => [...document.querySelectorAll('.tile')].flatMap(tile => {
+                const t = tile.getBoundingClientRect();
+                return [...tile.querySelectorAll('.count, .tile-percent')].filter(c => {
+                    const r = c.getBoundingClientRect();
+                    return c.scrollWidth > c.clientWidth + 1 || r.right > t.right + 1 || r.left < t.left - 1;
+                }).map(c => c.textContent);
+            })"""
+        )
+        assert spills == [], spills
+        with_plan = tiles.filter(has_text=people[0][0])
+        expect(with_plan).to_contain_text("12")
+        expect(with_plan).to_contain_text("11")
+        expect(with_plan).not_to_contain_text("No plan yet")
+        # A long name wraps onto a second line before anything is cut.
+        long_name = tiles.filter(has_text="Aleksandriana").locator(".tile-name")
+        assert long_name.evaluate(
+            "e => e.scrollHeight <= e.clientHeight + 1 && e.scrollWidth <= e.clientWidth + 1"
+        ), "name cut"
+        # A learner with no plan reads "No plan yet", not "0 0 0 0%".
+        without = tiles.filter(has_text=people[2][0])
+        expect(without).to_contain_text("No plan yet")
+        expect(without).not_to_contain_text("0%")
+        legend = page.locator(".key-label").first
+        assert float(legend.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 28
+        assert_accessible(page)
     finally:
         context.close()

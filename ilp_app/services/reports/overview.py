@@ -86,6 +86,7 @@ class ProjectorTile:
     not_started: int = 0
     total: int = 0
     percent: int = 0
+    has_plan: bool = False  # without one, the tile says "No plan yet" rather than zeros
 
 
 def group_authorize(
@@ -280,6 +281,7 @@ def projector_tiles(
                 not_started=r.not_started,
                 total=r.total,
                 percent=r.percent,
+                has_plan=r.plan_id != 0,
             )
         )
     return tiles
