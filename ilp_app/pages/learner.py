@@ -6,6 +6,7 @@ from ilp_app import routes
 from ilp_app.components.downloads import download_link
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.components.live import heartbeat
+from ilp_app.components.my_tasks import WHOLE_PLAN_ID, my_tasks
 from ilp_app.components.plan_view import plan_or_message
 from ilp_app.services.live.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.plan import PlanState
@@ -48,6 +49,17 @@ def my_data_link() -> rx.Component:
 def page() -> rx.Component:
     return app_shell(
         heartbeat(PlanState.heartbeat, seconds=PERSONAL_HEARTBEAT_SECONDS),
-        loading(PlanState.loaded, my_overview_link(), plan_or_message(), my_data_link()),
+        loading(
+            PlanState.loaded,
+            my_tasks(),
+            rx.box(
+                my_overview_link(),
+                plan_or_message(),
+                my_data_link(),
+                id=WHOLE_PLAN_ID,
+                width="100%",
+                style={"scroll_margin_top": "4rem"},
+            ),
+        ),
         heading="My plan",
     )

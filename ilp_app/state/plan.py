@@ -19,7 +19,7 @@ from ilp_app.services.guard import authorize
 from ilp_app.services.plans import plan_read
 from ilp_app.services.plans.history import ChangeView
 from ilp_app.services.plans.plan_page import PlanPage, plan_page
-from ilp_app.services.plans.plan_read import PlanListItem, PlanView
+from ilp_app.services.plans.plan_read import AgendaTask, PlanListItem, PlanView
 from ilp_app.services.school.directory import LearnerRow, parent_home
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
@@ -41,6 +41,7 @@ class PlanState(PlanTicking, PlanEdits, PlanDialogs, PlanFollow, SessionState):
     plan: PlanView | None = None
     other_plans: list[PlanListItem] = []
     empty_message: str = ""
+    agenda_by_goal: bool = False  # "My tasks" grouped by goal, when the learner asks
     # Parent view: which child is shown.
     children: list[LearnerRow] = []
     child_id: int = 0
@@ -249,6 +250,17 @@ class PlanState(PlanTicking, PlanEdits, PlanDialogs, PlanFollow, SessionState):
         live.announce(
             learner_ids=learners, user_ids=users, skip_client=self.router.session.client_token
         )
+
+    @rx.var
+    def agenda(self) -> list[AgendaTask]:
+        """The learner's unfinished tasks, overdue first, then what is due next."""
+        return plan_read.task_agenda(
+            self.plan, plan_read.school_today(), by_goal=self.agenda_by_goal
+        )
+
+    @rx.event
+    def set_agenda_by_goal(self, value: bool):
+        self.agenda_by_goal = value is True
 
     @rx.var
     def has_plan(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -23,6 +24,7 @@ from ilp_app.db.models import (
     TaskLink,
     User,
 )
+from ilp_app.domain.agenda import agenda_key, due_of
 from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, LearnerRef, NoteRef, PlanRef, can
 from ilp_app.domain.plans import (
@@ -39,6 +41,7 @@ from ilp_app.services.plans.learner_context import visible_pronouns
 from ilp_app.services.plans.periods import period_current
 from ilp_app.services.plans.plan_access import plan_load
 from ilp_app.services.school.relationships import why_lines, why_text
+from ilp_app.settings import get_settings
 
 
 def _when(value: datetime | None) -> str:
@@ -599,3 +602,56 @@ def apply_tick(plan: PlanView, tick) -> bool:
         p.percent,
     )
     return found
+
+
+@dataclass
+class AgendaTask:
+    """One unfinished task on the learner's "My tasks" list."""
+
+    id: int
+    goal_id: int
+    goal: str
+    title: str
+    status: str
+    status_label: str
+    due_text: str
+    overdue: bool
+    first_of_goal: bool = False  # when grouped by goal: the goal's name is shown above it
+
+
+def school_today() -> date:
+    """Today's date where the school is (``ILP_SCHOOL_TIMEZONE``)."""
+    return datetime.now(ZoneInfo(get_settings().school_timezone)).date()
+
+
+def task_agenda(plan: PlanView | None, today: date, *, by_goal: bool = False) -> list[AgendaTask]:
+    """The plan's unfinished tasks, overdue first and then by what is due next
+    (``by_goal``: the same, goal by goal in plan order)."""
+    if plan is None:
+        return []
+    found = []
+    goal_rank: dict[int, int] = {}
+    for area in plan.focus_areas:
+        for goal in area.goals:
+            goal_rank[goal.id] = len(goal_rank)
+            for task in goal.tasks:
+                if task.status == TaskStatus.COMPLETED.value:
+                    continue
+                due = due_of(date.fromisoformat(task.due_date) if task.due_date else None, today)
+                row = AgendaTask(
+                    id=task.id,
+                    goal_id=goal.id,
+                    goal=goal.statement,
+                    title=task.title,
+                    status=task.status,
+                    status_label=task.status_label,
+                    due_text=due.text,
+                    overdue=due.overdue,
+                )
+                found.append((agenda_key(due, len(found)), row))
+    found.sort(key=lambda item: ((goal_rank[item[1].goal_id],) if by_goal else ()) + item[0])
+    rows = [row for _, row in found]
+    if by_goal:
+        for before, row in zip([None, *rows], rows, strict=False):
+            row.first_of_goal = before is None or before.goal_id != row.goal_id
+    return rows
