@@ -51,25 +51,29 @@ def acknowledgement_block() -> rx.Component:
         ),
         rx.cond(
             P.acknowledgements.length() > 0,
-            rx.el.ul(
-                rx.foreach(
-                    P.acknowledgements,
-                    lambda a: rx.el.li(
-                        rx.text(
-                            a.who,
-                            " (",
-                            a.role,
-                            ") acknowledged version ",
-                            a.version,
-                            " on ",
-                            a.at,
-                            rx.cond(a.current, " — current", " — an earlier version"),
-                            size="1",
-                            color_scheme="gray",
-                        )
+            rx.el.details(
+                rx.el.summary("Who acknowledged which version (", P.acknowledgements.length(), ")"),
+                rx.el.ul(
+                    rx.foreach(
+                        P.acknowledgements,
+                        lambda a: rx.el.li(
+                            rx.text(
+                                a.who,
+                                " (",
+                                a.role,
+                                ") acknowledged version ",
+                                a.version,
+                                " on ",
+                                a.at,
+                                rx.cond(a.current, " — current", " — an earlier version"),
+                                size="1",
+                                color_scheme="gray",
+                            )
+                        ),
                     ),
+                    class_name="ack-list",
                 ),
-                class_name="ack-list",
+                class_name="legend",
             ),
         ),
         spacing="1",

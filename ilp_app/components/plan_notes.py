@@ -142,6 +142,7 @@ def log_section() -> rx.Component:
             ),
         ),
         class_name="focus-area",
+        id="plan-log",
     )
 
 

@@ -100,3 +100,32 @@ def quiet_label(days: int | None) -> str:
     if days == 1:
         return "Yesterday"
     return f"{days} days ago"
+
+
+#: How a family reads the status of their child's plan (the same rule as the staff's colours).
+FAMILY_WORDS: dict[str, str] = {
+    Rag.GREEN: "Going well",
+    Rag.AMBER: "Worth a look",
+    Rag.RED: "Needs support",
+}
+
+
+def rag_reasons(*, days_quiet: int | None, goals_behind: int) -> list[str]:
+    """Why a plan has its status, in words ("No activity for 3 weeks", "2 goals behind")."""
+    reasons = []
+    if days_quiet is None:
+        reasons.append("No activity yet")
+    elif days_quiet >= QUIET_AMBER_DAYS:
+        weeks = days_quiet // 7
+        reasons.append(
+            f"No activity for {weeks} week{'s' if weeks != 1 else ''}"
+            if days_quiet >= 14
+            else f"No activity for {days_quiet} days"
+        )
+    if goals_behind:
+        reasons.append(
+            f"{goals_behind} goal{'s' if goals_behind != 1 else ''} behind their target date"
+            if goals_behind != 1
+            else "1 goal behind its target date"
+        )
+    return reasons or [f"Active in the last {QUIET_AMBER_DAYS} days, and no goal behind"]

@@ -21,6 +21,7 @@ from ilp_app.services.plans.history import ChangeView
 from ilp_app.services.plans.plan_page import PlanPage, plan_page
 from ilp_app.services.plans.plan_read import AgendaTask, PlanListItem, PlanView
 from ilp_app.services.school.directory import LearnerRow, parent_home
+from ilp_app.services.school.family import ChildSummary
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.blocking import perform
@@ -44,6 +45,7 @@ class PlanState(PlanTicking, PlanEdits, PlanDialogs, PlanFollow, SessionState):
     agenda_by_goal: bool = False  # "My tasks" grouped by goal, when the learner asks
     # Parent view: which child is shown.
     children: list[LearnerRow] = []
+    summaries: list[ChildSummary] = []  # first on the parent's home: how each child is doing
     child_id: int = 0
     # Mentor tools.
     focus_area_choices: list[str] = []
@@ -163,7 +165,7 @@ class PlanState(PlanTicking, PlanEdits, PlanDialogs, PlanFollow, SessionState):
         me = self._current()
         try:
             home = await asyncio.to_thread(_parent_home, me, self._client_ip())
-            self.children = home.children
+            self.children, self.summaries = home.children, home.summaries
         except DomainError as error:
             return await self._refused(me, error)
         wanted = self.child_id if any(c.id == self.child_id for c in self.children) else 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sqlmodel import Session, select
 
@@ -15,6 +15,7 @@ from ilp_app.services.guard import authorize, denial
 from ilp_app.services.plans.learner_context import shared_pronouns, visible_pronouns
 from ilp_app.services.plans.periods import period_current
 from ilp_app.services.plans.plan_read import plan_summaries
+from ilp_app.services.school.family import ChildSummary, family_summaries
 from ilp_app.services.school.relationships import why_lines, why_text
 
 MSG_ILP_SWITCHED_OFF = (
@@ -264,16 +265,19 @@ def learner_home(*, session: Session, actor: Actor | None, client_ip: str = "") 
 class ParentHome:
     children: list[LearnerRow]
     period: PeriodInfo | None
+    summaries: list[ChildSummary] = field(default_factory=list)
 
 
 def parent_home(*, session: Session, actor: Actor | None, client_ip: str = "") -> ParentHome:
     """A parent's own children (from guardianships), never anyone else's."""
     _home_open(session, actor, Role.PARENT, client_ip)
+    children = with_current_plans(
+        session=session,
+        actor=actor,
+        rows=learner_rows(session=session, learner_ids=actor.child_ids, actor=actor),
+    )
     return ParentHome(
-        children=with_current_plans(
-            session=session,
-            actor=actor,
-            rows=learner_rows(session=session, learner_ids=actor.child_ids, actor=actor),
-        ),
+        children=children,
         period=_period_info(session, actor.site_id),
+        summaries=family_summaries(session=session, actor=actor, children=children),
     )

@@ -1,0 +1,143 @@
+"""The parent's first screen: one card per child that answers "how is my child doing"."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ilp_app import routes
+from ilp_app.components.downloads import download_link
+from ilp_app.state.plan import PlanState
+from ilp_app.web.files import review_ics_url
+from ilp_app.web.privacy import learner_export_url
+
+FULL_PLAN_ID = "full-plan"
+
+
+def _status(s: rx.Var) -> rx.Component:
+    return rx.cond(
+        s.plan_id != 0,
+        rx.vstack(
+            rx.hstack(
+                rx.badge(
+                    s.status_words,
+                    color_scheme=rx.match(s.status, ("red", "red"), ("amber", "amber"), "green"),
+                    size="3",
+                    variant="soft",
+                ),
+                rx.text(s.completed, " of ", s.total, " tasks done", size="2", weight="medium"),
+                align="center",
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.el.ul(
+                rx.foreach(s.reasons, lambda r: rx.el.li(rx.text(r, size="2"))),
+                class_name="reason-list",
+                aria_label="Why",
+            ),
+            rx.progress(
+                value=s.percent,
+                max=100,
+                aria_label="Progress of " + s.name + "'s plan",
+                width="100%",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        rx.text("There is no shared plan for this period yet.", size="2", color_scheme="gray"),
+    )
+
+
+def child_card(s: rx.Var) -> rx.Component:
+    return rx.el.article(
+        rx.heading(s.name, as_="h2", size="5", id="child-" + s.learner_id.to_string()),
+        _status(s),
+        rx.cond(
+            s.updates > 0,
+            rx.text(
+                rx.icon("bell-dot", size=14, aria_hidden="true"),
+                " ",
+                s.updates,
+                rx.cond(s.updates == 1, " new update", " new updates"),
+                " since you last looked",
+                size="2",
+            ),
+            rx.text("Nothing new since you last looked", size="2", color_scheme="gray"),
+        ),
+        rx.cond(
+            s.review_id != 0,
+            rx.hstack(
+                rx.text(
+                    "Next review: ",
+                    rx.text.strong(s.review_when),
+                    rx.cond(s.review_where != "", ", " + s.review_where, ""),
+                    size="2",
+                ),
+                rx.link(
+                    rx.icon("calendar-plus", size=14, aria_hidden="true"),
+                    "Add to calendar",
+                    href=review_ics_url(s.review_id),
+                    size="2",
+                    class_name="tap-link",
+                ),
+                wrap="wrap",
+                align="center",
+                spacing="2",
+            ),
+            rx.text("No review meeting planned yet", size="2", color_scheme="gray"),
+        ),
+        rx.cond(
+            s.mentors != "",
+            rx.hstack(
+                rx.text("Mentor: ", rx.text.strong(s.mentors), size="2"),
+                rx.cond(
+                    s.plan_id != 0,
+                    rx.link(
+                        rx.icon("message-square", size=14, aria_hidden="true"),
+                        "Write to the mentor",
+                        href=routes.plan_url(s.plan_id) + "#plan-log",
+                        size="2",
+                        class_name="tap-link",
+                    ),
+                ),
+                wrap="wrap",
+                align="center",
+                spacing="2",
+            ),
+        ),
+        rx.hstack(
+            rx.cond(
+                s.plan_id != 0,
+                rx.link(
+                    "Full plan",
+                    href=routes.plan_url(s.plan_id),
+                    size="2",
+                    class_name="tap-link",
+                ),
+            ),
+            rx.link(
+                rx.icon("chart-column", size=14, aria_hidden="true"),
+                "All periods",
+                href=routes.learner_report_url(s.learner_id),
+                size="2",
+                class_name="tap-link",
+            ),
+            download_link(
+                "Download everything (zip)",
+                learner_export_url(s.learner_id),
+                filename="ilp-learner-" + s.learner_id.to_string() + ".zip",
+            ),
+            wrap="wrap",
+            spacing="4",
+            align="center",
+        ),
+        class_name="child-card",
+        aria_labelledby="child-" + s.learner_id.to_string(),
+    )
+
+
+def child_cards() -> rx.Component:
+    return rx.box(
+        rx.foreach(PlanState.summaries, child_card),
+        class_name="child-cards",
+        width="100%",
+    )
