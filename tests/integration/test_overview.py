@@ -84,7 +84,11 @@ def test_rows_count_tasks_and_hold_nothing_private(setup):
         "not_started",
         "total",
         "percent",
+        "has_plan",
     }
+    assert tile.has_plan and not any(
+        t.has_plan for t in board.tiles if t.learner_id != school.id("learner")
+    )
 
 
 def test_every_group_of_a_learner_hears_about_their_changes(session, setup):
