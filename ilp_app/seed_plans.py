@@ -677,8 +677,27 @@ def _plan(
                         ),
                     )
                 )
+    if status is PlanStatus.ACTIVE and i % 5 != 4:
+        _recently_active(b, i, who, window)
     _talk(b, i, who, period, window, status, subject)
     return b
+
+
+def _recently_active(b: _Built, i: int, who: _Who, window: _Window) -> None:
+    """Four learners in five worked on a task in the last days, as in a class mid-lesson-week.
+
+    The task they are working on is the first ongoing one (or the first not started, which
+    they have just begun); its last change is theirs, 0 to 5 days before the window ends.
+    """
+    tasks = [task for _, task in b.tasks]
+    current = next((t for t in tasks if t.status == DOING.value), None) or next(
+        (t for t in tasks if t.status == TODO.value), None
+    )
+    if current is None:
+        return
+    current.status = DOING.value
+    current.status_changed_by_id = who.learner.id
+    current.status_changed_at = max(window.start, window.end - timedelta(days=i % 6, hours=i % 5))
 
 
 def _tasks(
@@ -703,6 +722,8 @@ def _tasks(
             state = TaskStatus.NOT_STARTED
         elif status is PlanStatus.LOCKED:  # mostly done by the end of a past period
             state = (TODO if (i + j) % 12 else DOING) if (i + j) % 6 == 0 else DONE
+        elif i % 5 < 3 and due is not None and due <= window.end.date():
+            state = DONE  # three learners in five keep up: what was due is done
         else:
             state = cycle[(i + j) % len(cycle)]
         changed_by = changed_at = None

@@ -111,6 +111,58 @@ def name_section() -> rx.Component:
     )
 
 
+def status_section() -> rx.Component:
+    """When the overview calls a learner amber or red: the school's two numbers of days."""
+    return section(
+        "Status on the overview",
+        rx.form(
+            rx.flex(
+                rx.box(
+                    text_field(
+                        "Amber after this many days without activity",
+                        "amber-days",
+                        "amber_days",
+                        max_length=3,
+                        type_="number",
+                        min=1,
+                        max=120,
+                        default_value=S.site.quiet_amber_days.to_string(),
+                    ),
+                    flex="1",
+                    min_width="14rem",
+                ),
+                rx.box(
+                    text_field(
+                        "Red after this many days without activity",
+                        "red-days",
+                        "red_days",
+                        max_length=3,
+                        type_="number",
+                        min=1,
+                        max=120,
+                        default_value=S.site.quiet_red_days.to_string(),
+                    ),
+                    flex="1",
+                    min_width="14rem",
+                ),
+                rx.button("Save thresholds", type="submit", variant="soft", style=TOUCH),
+                align="end",
+                wrap="wrap",
+                spacing="2",
+                width="100%",
+            ),
+            on_submit=S.set_status_rules,
+            key=S.status_days,
+            width="100%",
+        ),
+        intro=(
+            "Red should be rare and worth acting on: a learner is red after the red number of "
+            "days without activity, or after the amber number with half their goals or more "
+            "behind. A learner who is active but behind is amber."
+        ),
+    )
+
+
 # --- periods --------------------------------------------------------------------------------
 
 

@@ -60,6 +60,9 @@ class Site(SQLModel, table=True):
     created_at: datetime = _ts()
     # The OneRoster org this site was imported from (its ``sourcedId``), when it was.
     source_id: str | None = Field(default=None, max_length=255)
+    # The overview's status: days without activity before a learner is amber, and red.
+    quiet_amber_days: int = 7
+    quiet_red_days: int = 21
 
 
 class User(SQLModel, table=True):

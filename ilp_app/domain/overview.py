@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from ilp_app.domain.errors import ValidationFailed
+from ilp_app.domain.parsing import parse_whole_number
+
 #: Slack before a goal counts as behind: progress may trail the calendar by this many points.
 ON_TRACK_SLACK = 20
+#: The school's defaults for the status (an administrator may change the two numbers).
 QUIET_AMBER_DAYS = 7
-QUIET_RED_DAYS = 14
+QUIET_RED_DAYS = 21
 RECENT_REFLECTION_DAYS = 30
+MIN_QUIET_DAYS, MAX_QUIET_DAYS = 1, 120
 
 
 class Rag(StrEnum):
@@ -24,18 +30,60 @@ class Rag(StrEnum):
         ]
 
 
-RAG_LEGEND: tuple[tuple[Rag, str], ...] = (
-    (Rag.GREEN, f"On track: active in the last {QUIET_AMBER_DAYS} days and no goal behind."),
-    (Rag.AMBER, f"Keep an eye on: no activity for {QUIET_AMBER_DAYS}+ days, or a goal behind."),
-    (
-        Rag.RED,
-        f"Needs attention: no activity for {QUIET_RED_DAYS}+ days, or half the goals or more behind.",
-    ),
-)
+@dataclass(frozen=True)
+class RagRules:
+    """When a learner's status turns amber or red: days without activity, set by the school.
+
+    Red is meant to be rare and worth acting on today: a learner quiet for ``red_days``, or
+    quiet for ``amber_days`` with half their goals or more behind. A learner who is active
+    but behind is amber: they are working, and the mentor keeps an eye on them.
+    """
+
+    amber_days: int = QUIET_AMBER_DAYS
+    red_days: int = QUIET_RED_DAYS
+
+    def legend(self) -> tuple[tuple[Rag, str], ...]:
+        a, r = self.amber_days, self.red_days
+        return (
+            (Rag.GREEN, f"On track: active in the last {a} days and no goal behind."),
+            (Rag.AMBER, f"Keep an eye on: no activity for {a}+ days, or a goal behind."),
+            (
+                Rag.RED,
+                f"Needs attention: no activity for {r}+ days, or for {a}+ days with half "
+                "the goals or more behind.",
+            ),
+        )
+
+
+DEFAULT_RULES = RagRules()
+RAG_LEGEND = DEFAULT_RULES.legend()
 ON_TRACK_RULE = (
     "A goal is behind when the share of its tasks completed trails the share of time gone from the "
     f"start of the period to its target date by more than {ON_TRACK_SLACK} points."
 )
+
+
+def rag_rules(amber_days: object, red_days: object) -> RagRules:
+    """The school's thresholds, checked: whole days, amber before red, within 1 to 120.
+
+    Raises:
+        ValidationFailed: with a message a person can act on.
+    """
+    amber = parse_whole_number(
+        amber_days,
+        minimum=MIN_QUIET_DAYS,
+        maximum=MAX_QUIET_DAYS,
+        message=f"Amber: a whole number of days from {MIN_QUIET_DAYS} to {MAX_QUIET_DAYS}.",
+    )
+    red = parse_whole_number(
+        red_days,
+        minimum=MIN_QUIET_DAYS,
+        maximum=MAX_QUIET_DAYS,
+        message=f"Red: a whole number of days from {MIN_QUIET_DAYS} to {MAX_QUIET_DAYS}.",
+    )
+    if red <= amber:
+        raise ValidationFailed("Red must take more days without activity than amber.")
+    return RagRules(amber_days=amber, red_days=red)
 
 
 def goal_on_track(
@@ -49,12 +97,15 @@ def goal_on_track(
     return done * 100 + ON_TRACK_SLACK >= max(0.0, elapsed) * 100
 
 
-def rag_status(*, days_quiet: int | None, goals_behind: int, goals_total: int) -> Rag:
+def rag_status(
+    *, days_quiet: int | None, goals_behind: int, goals_total: int, rules: RagRules = DEFAULT_RULES
+) -> Rag:
     """Red, amber or green; ``days_quiet`` None means the learner has no activity at all."""
     quiet = days_quiet if days_quiet is not None else 10**6
-    if quiet >= QUIET_RED_DAYS or (goals_total and goals_behind * 2 >= goals_total):
+    half_behind = bool(goals_total) and goals_behind * 2 >= goals_total
+    if quiet >= rules.red_days or (quiet >= rules.amber_days and half_behind):
         return Rag.RED
-    if quiet >= QUIET_AMBER_DAYS or goals_behind > 0:
+    if quiet >= rules.amber_days or goals_behind > 0:
         return Rag.AMBER
     return Rag.GREEN
 
@@ -65,9 +116,9 @@ RAG_ORDER: dict[str, int] = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
 NEVER_ACTIVE = 10**6
 
 
-def is_quiet(days_quiet: int | None) -> bool:
+def is_quiet(days_quiet: int | None, rules: RagRules = DEFAULT_RULES) -> bool:
     """Whether the "no activity for a while" filter shows this learner (None: no activity yet)."""
-    return days_quiet is None or days_quiet >= QUIET_RED_DAYS
+    return days_quiet is None or days_quiet >= rules.red_days
 
 
 def quiet_order(days_quiet: int | None) -> int:
@@ -110,12 +161,14 @@ FAMILY_WORDS: dict[str, str] = {
 }
 
 
-def rag_reasons(*, days_quiet: int | None, goals_behind: int) -> list[str]:
+def rag_reasons(
+    *, days_quiet: int | None, goals_behind: int, rules: RagRules = DEFAULT_RULES
+) -> list[str]:
     """Why a plan has its status, in words ("No activity for 3 weeks", "2 goals behind")."""
     reasons = []
     if days_quiet is None:
         reasons.append("No activity yet")
-    elif days_quiet >= QUIET_AMBER_DAYS:
+    elif days_quiet >= rules.amber_days:
         weeks = days_quiet // 7
         reasons.append(
             f"No activity for {weeks} week{'s' if weeks != 1 else ''}"
@@ -124,8 +177,8 @@ def rag_reasons(*, days_quiet: int | None, goals_behind: int) -> list[str]:
         )
     if goals_behind:
         reasons.append(
-            f"{goals_behind} goal{'s' if goals_behind != 1 else ''} behind their target date"
+            f"{goals_behind} goals behind their target date"
             if goals_behind != 1
             else "1 goal behind its target date"
         )
-    return reasons or [f"Active in the last {QUIET_AMBER_DAYS} days, and no goal behind"]
+    return reasons or [f"Active in the last {rules.amber_days} days, and no goal behind"]

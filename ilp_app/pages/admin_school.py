@@ -10,6 +10,7 @@ from ilp_app.components.admin_school import (
     ilp_section,
     name_section,
     periods_section,
+    status_section,
 )
 from ilp_app.components.admin_ui import admin_page
 from ilp_app.state.admin_school import AdminSchoolState
@@ -26,6 +27,7 @@ def page() -> rx.Component:
         ilp_section(),
         periods_section(),
         catalogue_section(),
+        status_section(),
         name_section(),
         form_dialog(),
         confirm_dialog(),

@@ -7,7 +7,7 @@ from ilp_app import routes
 from ilp_app.components.downloads import download_link, render_progress
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.components.live import freshness, heartbeat
-from ilp_app.domain.overview import ON_TRACK_RULE, QUIET_RED_DAYS, RAG_LEGEND
+from ilp_app.domain.overview import ON_TRACK_RULE
 from ilp_app.services.reports.overview import OverviewRow
 from ilp_app.services.reports.print_files import PRINT_TTL
 from ilp_app.state.group import GroupPageState
@@ -57,6 +57,7 @@ def rag_badge(row: rx.Var) -> rx.Component:
         label,
         color_scheme=rx.match(row.rag, ("red", "red"), ("amber", "amber"), "green"),
         variant="solid",
+        high_contrast=True,  # 4.5:1 text on the fill, in light and dark mode
         size="2",
     )
 
@@ -91,6 +92,18 @@ def learner_row(row: rx.Var) -> rx.Component:
                 align="center",
                 width="100%",
                 wrap="wrap",
+            ),
+            rx.cond(
+                (row.plan_id > 0) & (row.rag != "green"),
+                rx.text(
+                    rx.foreach(
+                        row.reasons,
+                        lambda reason, i: rx.fragment(rx.cond(i > 0, " · ", ""), reason),
+                    ),
+                    size="2",
+                    weight="medium",
+                    class_name="rag-reasons",
+                ),
             ),
             rx.cond(
                 row.plan_id > 0,
@@ -141,9 +154,9 @@ def learner_row(row: rx.Var) -> rx.Component:
                         ),
                         rx.link(
                             "Open plan",
+                            rx.el.span(" of ", row.name, class_name="visually-hidden"),
                             href=routes.plan_url(row.plan_id),
                             size="2",
-                            aria_label="Open the plan of " + row.name,
                         ),
                         wrap="wrap",
                         spacing="3",
@@ -161,19 +174,32 @@ def learner_row(row: rx.Var) -> rx.Component:
 
 
 def legend() -> rx.Component:
+    """The school's own thresholds, as the board was built with them."""
     return rx.el.details(
         rx.el.summary("How the status is decided"),
         rx.vstack(
-            *[
-                rx.hstack(
-                    rx.badge(rag.label, color_scheme=RAG_COLORS[rag.value], variant="solid"),
-                    rx.text(text, size="2"),
+            rx.foreach(
+                GroupPageState.legend,
+                lambda item: rx.hstack(
+                    rx.badge(
+                        item["label"],
+                        color_scheme=rx.match(
+                            item["rag"], ("red", "red"), ("amber", "amber"), "green"
+                        ),
+                        variant="solid",
+                        high_contrast=True,  # 4.5:1 text on the fill, in light and dark mode
+                    ),
+                    rx.text(item["text"], size="2"),
                     align="center",
                     wrap="wrap",
-                )
-                for rag, text in RAG_LEGEND
-            ],
+                ),
+            ),
             rx.text(ON_TRACK_RULE, size="2", color_scheme="gray"),
+            rx.text(
+                "Your school's administrator sets the days on the School page.",
+                size="2",
+                color_scheme="gray",
+            ),
             spacing="2",
             padding_top="0.5rem",
         ),
@@ -320,7 +346,10 @@ def controls() -> rx.Component:
             rx.text("Show", size="2", weight="medium"),
             rx.el.select(
                 rx.el.option("Everyone", value="all"),
-                rx.el.option(f"No activity for {QUIET_RED_DAYS}+ days", value="quiet"),
+                rx.el.option(
+                    "No activity for " + GroupPageState.quiet_days.to_string() + "+ days",
+                    value="quiet",
+                ),
                 rx.el.option("Needs attention", value="red"),
                 rx.el.option("Keep an eye on", value="amber"),
                 rx.el.option("On track", value="green"),

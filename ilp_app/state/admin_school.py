@@ -45,6 +45,12 @@ class AdminSchoolState(SessionState):
     def ilp_enabled(self) -> bool:
         return self.site.ilp_enabled if self.site is not None else False
 
+    @rx.var
+    def status_days(self) -> str:
+        """The status thresholds as the form shows them ("7-21"), also its key."""
+        site = self.site
+        return f"{site.quiet_amber_days}-{site.quiet_red_days}" if site is not None else ""
+
     # --- loading ---
 
     def _refresh(self, me) -> None:
@@ -218,6 +224,17 @@ class AdminSchoolState(SessionState):
         form = form_data if isinstance(form_data, dict) else {}
         return self._act(
             school_admin.site_rename, name=form.get("name"), success="School name saved."
+        )
+
+    @rx.event
+    @off_loop
+    def set_status_rules(self, form_data: dict):
+        form = form_data if isinstance(form_data, dict) else {}
+        return self._act(
+            school_admin.site_set_status_rules,
+            amber_days=form.get("amber_days"),
+            red_days=form.get("red_days"),
+            success="Status thresholds saved.",
         )
 
     @rx.event

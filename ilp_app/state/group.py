@@ -51,6 +51,8 @@ class GroupPageState(SessionState):
     board_group_id: int = 0
     group_name: str = ""
     rows: list[OverviewRow] = []
+    legend: list[dict[str, str]] = []  # the school's status rules, in words
+    quiet_days: int = 21  # the "no activity for a while" filter's days (the school's red)
     last_updated: str = ""
     sort_key: str = "name"
     filter_key: str = "all"
@@ -66,6 +68,7 @@ class GroupPageState(SessionState):
 
     def _fill(self, data: overview.GroupBoardData) -> None:
         self.rows = data.rows
+        self.legend, self.quiet_days = data.legend, data.quiet_days
 
     def _apply(self, fresh: dict, gone: set[int]) -> None:
         self.rows = _merge(self.rows, "learner_id", fresh, gone)

@@ -65,3 +65,25 @@ def test_sorting_and_filtering_the_overview(new_page):
     assert expected  # the demo school has learners who have been quiet for weeks
     assert len(shown) == len(expected)
     assert all(quiet(c) for c in shown)
+
+
+def test_red_is_rare_says_why_and_the_legend_shows_the_schools_days(new_page):
+    from tests.e2e.conftest import sign_in, wait_for_path
+    from tests.support.axe import assert_accessible
+
+    mentor = new_page({"width": 1400, "height": 900})
+    sign_in(mentor, "mentor@demo.school")
+    wait_for_path(mentor, "/mentor")
+    # The live overview leads the mentor's home, before reviews and the learner list.
+    expect(mentor.locator("main h2").first).to_have_text("Live overview")
+    assert_accessible(mentor)
+    mentor.get_by_role("link", name="Live overview of 8A").click()
+    everyone = cards(mentor)
+    red = [c for c in everyone if "Needs attention" in c]
+    assert len(red) * 3 < len(everyone), (len(red), len(everyone))
+    for card in red:
+        assert re.search(r"No activity (yet|for \d+ (days|weeks?))|goals? behind", card), card
+    mentor.get_by_text("How the status is decided").click()
+    legend = mentor.locator("details.legend")
+    expect(legend.get_by_text(f"no activity for {QUIET_RED_DAYS}+ days")).to_be_visible()
+    assert_accessible(mentor)

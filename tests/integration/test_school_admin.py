@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlmodel import Session
 
 from ilp_app.db.models import (
     AuditEvent,
@@ -118,6 +119,39 @@ def test_the_switch_accepts_only_true_or_false(engine, school, admin, forged):
     with pytest.raises(ValidationFailed, match="Choose on or off"):
         call(school_admin.site_set_ilp_enabled, admin, enabled=forged)
     assert rows(engine, Site, Site.id == school.site.id)[0].ilp_enabled is True
+
+
+# --- the status thresholds -------------------------------------------------------------------
+
+
+def test_the_school_sets_when_the_status_turns_amber_and_red(engine, school, admin):
+    from ilp_app.db.models import AuditEvent
+    from ilp_app.services.reports.overview import site_rules
+
+    call(school_admin.site_set_status_rules, admin, amber_days="10", red_days=30)
+    site = rows(engine, Site, Site.id == school.site.id)[0]
+    assert (site.quiet_amber_days, site.quiet_red_days) == (10, 30)
+    assert call(school_admin.site_settings, admin).quiet_red_days == 30
+    with Session(engine) as s:
+        assert site_rules(s, school.site.id).amber_days == 10
+    assert rows(engine, AuditEvent, AuditEvent.action == "site.status_rules")
+
+
+@pytest.mark.parametrize(
+    ("amber", "red"), [(21, 7), (7, 7), ("", 21), ("7", "x"), ({"d": 7}, 21), (7, 10**20)]
+)
+def test_thresholds_that_make_no_sense_change_nothing(engine, school, admin, amber, red):
+    with pytest.raises(ValidationFailed):
+        call(school_admin.site_set_status_rules, admin, amber_days=amber, red_days=red)
+    site = rows(engine, Site, Site.id == school.site.id)[0]
+    assert (site.quiet_amber_days, site.quiet_red_days) == (7, 21)
+
+
+@pytest.mark.parametrize("who", ["mentor", "teacher", "learner", "parent"])
+def test_only_the_administration_sets_the_thresholds(engine, school, who):
+    with pytest.raises(PermissionDenied):
+        call(school_admin.site_set_status_rules, actor_of(school.id(who)), amber_days=3, red_days=5)
+    assert rows(engine, Site, Site.id == school.site.id)[0].quiet_red_days == 21
 
 
 # --- periods ----------------------------------------------------------------------------------

@@ -413,3 +413,25 @@ def test_demo_acknowledgements_name_versions_and_the_library_has_templates(seede
     assert {a.version for a in acks} >= {2, 3}
     templates = seeded.exec(select(PlanTemplate)).all()
     assert len([t for t in templates if not t.archived]) >= 2 and any(t.archived for t in templates)
+
+
+@pytest.mark.parametrize("today", [date(2026, 12, 2), date(2027, 5, 28)], ids=["autumn", "spring"])
+def test_late_in_a_term_red_is_rare_and_every_red_says_why(session, today):
+    """The demo a school first sees: fewer than a third of a class is red, each with its reasons."""
+    from ilp_app.db.models import Group
+    from ilp_app.services.reports.overview import group_learner_ids, overview_rows
+
+    assert seed_demo(session=session, today=today) is True
+    session.commit()
+    now = datetime.combine(today, time(12), UTC)
+    checked = 0
+    for group in session.exec(select(Group)).all():
+        ids = group_learner_ids(session=session, group_id=group.id)
+        if len(ids) < 10:
+            continue
+        rows = overview_rows(session=session, site_id=group.site_id, learner_ids=ids, now=now)
+        red = [r for r in rows if r.rag == "red"]
+        assert len(red) * 3 < len(rows), (group.name, len(red), len(rows))
+        assert all(r.reasons and not r.reasons[0].startswith("Active") for r in red)
+        checked += 1
+    assert checked

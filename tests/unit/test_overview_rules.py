@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from ilp_app.domain.errors import ValidationFailed
 from ilp_app.domain.overview import (
     QUIET_RED_DAYS,
     RAG_ORDER,
@@ -14,6 +15,8 @@ from ilp_app.domain.overview import (
     is_quiet,
     quiet_label,
     quiet_order,
+    rag_reasons,
+    rag_rules,
     rag_status,
 )
 
@@ -54,14 +57,36 @@ def test_goals_without_tasks_or_dates_are_not_called_behind():
         (6, 0, 4, Rag.GREEN),
         (7, 0, 4, Rag.AMBER),
         (0, 1, 4, Rag.AMBER),
-        (14, 0, 4, Rag.RED),
-        (0, 2, 4, Rag.RED),
+        (20, 0, 4, Rag.AMBER),  # quiet for under three weeks, nothing behind: keep an eye on
+        (21, 0, 4, Rag.RED),
+        (0, 2, 4, Rag.AMBER),  # behind but working: not red
+        (7, 2, 4, Rag.RED),  # behind and quiet for a week: act now
+        (6, 4, 4, Rag.AMBER),
         (None, 0, 4, Rag.RED),
         (3, 0, 0, Rag.GREEN),
     ],
 )
 def test_rag_status(days_quiet, behind, total, expected):
     assert rag_status(days_quiet=days_quiet, goals_behind=behind, goals_total=total) is expected
+
+
+def test_the_school_sets_the_thresholds_and_the_legend_follows():
+    rules = rag_rules("5", 10)
+    assert rag_status(days_quiet=5, goals_behind=0, goals_total=2, rules=rules) is Rag.AMBER
+    assert rag_status(days_quiet=10, goals_behind=0, goals_total=2, rules=rules) is Rag.RED
+    assert rag_status(days_quiet=9, goals_behind=0, goals_total=2, rules=rules) is Rag.AMBER
+    legend = dict(rules.legend())
+    assert "10+ days" in legend[Rag.RED] and "5+ days" in legend[Rag.AMBER]
+    assert rag_reasons(days_quiet=6, goals_behind=0, rules=rules) == ["No activity for 6 days"]
+
+
+@pytest.mark.parametrize(
+    ("amber", "red"),
+    [(7, 7), (10, 5), (0, 5), (5, 121), ("x", 9), (2.5, 9), ({"a": 1}, 9), (None, 9), (10**30, 9)],
+)
+def test_thresholds_that_make_no_sense_are_refused(amber, red):
+    with pytest.raises(ValidationFailed):
+        rag_rules(amber, red)
 
 
 def test_names_for_the_whole_class():

@@ -17,6 +17,7 @@ from ilp_app.db.models import (
     PlanFocusArea,
     PlanLogEntry,
     Reflection,
+    Site,
     Task,
     User,
 )
@@ -25,12 +26,14 @@ from ilp_app.domain.overview import (
     NEVER_ACTIVE,
     RAG_ORDER,
     RECENT_REFLECTION_DAYS,
+    RagRules,
     first_name,
     goal_on_track,
     initials,
     is_quiet,
     quiet_label,
     quiet_order,
+    rag_reasons,
     rag_status,
 )
 from ilp_app.domain.parsing import parse_id
@@ -72,6 +75,7 @@ class OverviewRow:
     quiet: bool = False  # shown by the "no activity for a while" filter
     quiet_order: int = NEVER_ACTIVE  # "quiet longest first" (no plan: no activity)
     status_order: int = 1  # "status": who needs attention first
+    reasons: list[str] = field(default_factory=list)  # why the status, in words
 
 
 @dataclass
@@ -87,6 +91,14 @@ class ProjectorTile:
     total: int = 0
     percent: int = 0
     has_plan: bool = False  # without one, the tile says "No plan yet" rather than zeros
+
+
+def site_rules(session: Session, site_id: int) -> RagRules:
+    """The school's thresholds for the status (its defaults if it never set them)."""
+    site = session.get(Site, site_id)
+    if site is None:
+        return RagRules()
+    return RagRules(amber_days=site.quiet_amber_days, red_days=site.quiet_red_days)
 
 
 def group_authorize(
@@ -133,6 +145,7 @@ def overview_rows(
     if not learner_ids:
         return []
     learners = session.exec(select(User).where(User.id.in_(learner_ids), User.is_active)).all()
+    rules = site_rules(session, site_id)
     period = period_current(session=session, site_id=site_id, today=today)
     plans = {}
     if period is not None:
@@ -210,9 +223,13 @@ def overview_rows(
             row.last_activity = quiet_label(days_quiet)
             row.recent_reflection = plan.id in reflected
             row.rag = rag_status(
-                days_quiet=days_quiet, goals_behind=behind, goals_total=len(goals[plan.id])
+                days_quiet=days_quiet,
+                goals_behind=behind,
+                goals_total=len(goals[plan.id]),
+                rules=rules,
             ).value
-            row.quiet, row.quiet_order = is_quiet(days_quiet), quiet_order(days_quiet)
+            row.reasons = rag_reasons(days_quiet=days_quiet, goals_behind=behind, rules=rules)
+            row.quiet, row.quiet_order = is_quiet(days_quiet, rules), quiet_order(days_quiet)
             row.areas = [
                 AreaProgress(name=a.name, percent=progress_of(by_area[a.id]).percent)
                 for a in areas[plan.id]
@@ -220,6 +237,7 @@ def overview_rows(
         else:
             row.last_activity = "No shared plan"
             row.rag = "amber"
+            row.reasons = ["No shared plan this period"]
         row.status_order = RAG_ORDER[row.rag]
         rows.append(row)
     return sorted(rows, key=lambda r: r.name.casefold())
@@ -293,6 +311,9 @@ class GroupBoardData:
     group_name: str
     rows: list[OverviewRow]
     tiles: list[ProjectorTile]
+    # The school's rules for the status, in words for the legend; the quiet filter's days.
+    legend: list[dict[str, str]] = field(default_factory=list)
+    quiet_days: int = 21
 
 
 def group_board(
@@ -319,8 +340,16 @@ def group_board_rebuild(
             select(User).where(User.id.in_([r.learner_id for r in rows] or [-1]))
         ).all()
     }
+    rules = site_rules(session, group.site_id)
     return GroupBoardData(
-        group_id=group.id, group_name=group.name, rows=rows, tiles=projector_tiles(rows, names)
+        group_id=group.id,
+        group_name=group.name,
+        rows=rows,
+        tiles=projector_tiles(rows, names),
+        legend=[
+            {"rag": rag.value, "label": rag.label, "text": text} for rag, text in rules.legend()
+        ],
+        quiet_days=rules.red_days,
     )
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from ilp_app.db.models import FocusAreaOption, Goal, Period, Plan, Site, Task
 from ilp_app.domain.errors import NotFound, ValidationFailed
+from ilp_app.domain.overview import rag_rules
 from ilp_app.domain.parsing import parse_date, parse_text
 from ilp_app.domain.permissions import Actor
 from ilp_app.domain.plans import MAX_FOCUS_AREA
@@ -83,13 +84,44 @@ class SiteSettings:
     id: int
     name: str
     ilp_enabled: bool
+    quiet_amber_days: int = 7
+    quiet_red_days: int = 21
 
 
 def site_settings(*, session: Session, actor: Actor | None, client_ip: str = "") -> SiteSettings:
     """The school's name and whether it runs ILPs."""
     actor = school_manager(actor, client_ip)
     site = _site(session, actor)
-    return SiteSettings(id=site.id, name=site.name, ilp_enabled=site.ilp_enabled)
+    return SiteSettings(
+        id=site.id,
+        name=site.name,
+        ilp_enabled=site.ilp_enabled,
+        quiet_amber_days=site.quiet_amber_days,
+        quiet_red_days=site.quiet_red_days,
+    )
+
+
+def site_set_status_rules(
+    *,
+    session: Session,
+    actor: Actor | None,
+    amber_days: object,
+    red_days: object,
+    client_ip: str = "",
+) -> None:
+    """When the overview's status turns amber and red (days without activity); see RagRules."""
+    actor = school_manager(actor, client_ip)
+    rules = rag_rules(amber_days, red_days)
+    site = _site(session, actor)
+    before = {"amber_days": site.quiet_amber_days, "red_days": site.quiet_red_days}
+    after = {"amber_days": rules.amber_days, "red_days": rules.red_days}
+    if before == after:
+        return
+    site.quiet_amber_days, site.quiet_red_days = rules.amber_days, rules.red_days
+    session.add(site)
+    _audit(
+        session, actor, "site.status_rules", "site", site.id, client_ip, before=before, after=after
+    )
 
 
 def site_rename(
