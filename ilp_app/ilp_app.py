@@ -42,7 +42,11 @@ log_limits.install()
 app = rx.App(
     stylesheets=["/styles.css"],
     backend_exception_handler=event_failed,
-    head_components=[rx.el.meta(name="color-scheme", content="light dark")],
+    head_components=[
+        rx.el.meta(name="color-scheme", content="light dark"),
+        # Focus back to a dialog's opener; names for file drop zones' inputs.
+        rx.el.script(src="/a11y.js", defer=True),
+    ],
 )
 
 add_routes(app)  # sign-in and file downloads, which check the session cookie themselves

@@ -53,7 +53,7 @@ def chart_figure(
         table_id: the table box's id, for ``aria-controls``.
         expanded: whether the table is shown.
         on_toggle: the event that shows or hides the table.
-        name: the chart's name in the toggle's accessible label ("Show <name> as a table").
+        name: the chart's name, ending the toggle's accessible name ("Show as table: <name>").
         legend: what the marks mean, shown as text under the graphic.
     """
     return rx.el.figure(
@@ -63,12 +63,12 @@ def chart_figure(
         rx.button(
             rx.icon(rx.cond(expanded, "chevron-up", "table"), size=16, aria_hidden="true"),
             rx.cond(expanded, "Hide table", "Show as table"),
+            rx.el.span(rx.cond(expanded, " of ", ": "), name, class_name="visually-hidden"),
             variant="ghost",
             size="2",
             on_click=on_toggle,
             aria_expanded=rx.cond(expanded, "true", "false"),
             aria_controls=table_id,
-            aria_label=rx.cond(expanded, "Hide the table of ", "Show as a table: ") + name,
             min_height="44px",
         ),
         rx.el.div(

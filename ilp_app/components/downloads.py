@@ -27,11 +27,21 @@ def download_link(
     filename: rx.Var | str,
     icon: str = "download",
     on_click=None,
+    hidden_suffix: rx.Var | str = "",
 ) -> rx.Component:
-    """A document request to ``path`` on the backend: the browser downloads the file."""
+    """A document request to ``path`` on the backend: the browser downloads the file.
+
+    ``hidden_suffix`` ends the accessible name without showing ("… about Åsa"), where several
+    such links share one visible label.
+    """
     return rx.el.a(
         rx.icon(icon, size=16, aria_hidden="true"),
         label,
+        *(
+            []
+            if isinstance(hidden_suffix, str) and not hidden_suffix
+            else [rx.el.span(hidden_suffix, class_name="visually-hidden")]
+        ),
         href=BACKEND_ORIGIN + path,
         download=filename,
         reload_document=True,

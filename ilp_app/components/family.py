@@ -94,6 +94,7 @@ def child_card(s: rx.Var) -> rx.Component:
                     rx.link(
                         rx.icon("message-square", size=14, aria_hidden="true"),
                         "Write to the mentor",
+                        rx.el.span(" of ", s.name, class_name="visually-hidden"),
                         href=routes.plan_url(s.plan_id) + "#plan-log",
                         size="2",
                         class_name="tap-link",
@@ -109,6 +110,7 @@ def child_card(s: rx.Var) -> rx.Component:
                 s.plan_id != 0,
                 rx.link(
                     "Full plan",
+                    rx.el.span(" of ", s.name, class_name="visually-hidden"),
                     href=routes.plan_url(s.plan_id),
                     size="2",
                     class_name="tap-link",
@@ -117,6 +119,7 @@ def child_card(s: rx.Var) -> rx.Component:
             rx.link(
                 rx.icon("chart-column", size=14, aria_hidden="true"),
                 "All periods",
+                rx.el.span(" of ", s.name, class_name="visually-hidden"),
                 href=routes.learner_report_url(s.learner_id),
                 size="2",
                 class_name="tap-link",
@@ -125,6 +128,7 @@ def child_card(s: rx.Var) -> rx.Component:
                 "Download everything (zip)",
                 learner_export_url(s.learner_id),
                 filename="ilp-learner-" + s.learner_id.to_string() + ".zip",
+                hidden_suffix=" about " + s.name,
             ),
             wrap="wrap",
             spacing="4",

@@ -71,7 +71,14 @@ def notification_bell() -> rx.Component:
             rx.button(
                 rx.icon("bell", size=18),
                 rx.cond(
-                    unread > 0, rx.badge(unread, color_scheme="red", variant="solid", radius="full")
+                    unread > 0,
+                    rx.badge(
+                        unread,
+                        color_scheme="red",
+                        variant="solid",
+                        high_contrast=True,
+                        radius="full",
+                    ),
                 ),
                 variant="ghost",
                 aria_label=rx.cond(

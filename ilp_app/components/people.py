@@ -35,8 +35,8 @@ def plan_summary(row: rx.Var, no_plan: rx.Component | None = None) -> rx.Compone
             rx.progress(value=row.plan_percent, max=100, aria_label="Plan progress of " + row.name),
             rx.link(
                 "Open plan",
+                rx.el.span(" of ", row.name, class_name="visually-hidden"),
                 href=routes.plan_url(row.plan_id),
-                aria_label="Open the plan of " + row.name,
                 weight="medium",
             ),
             spacing="1",
@@ -89,25 +89,27 @@ def learner_list(rows: rx.Var, no_plan=None) -> rx.Component:
     )
 
 
-def group_badges(groups: rx.Var) -> rx.Component:
-    return rx.hstack(
-        rx.foreach(
-            groups,
-            lambda g: rx.link(
-                rx.badge(
-                    rx.icon("layout-dashboard", size=14),
-                    g.name,
-                    " · ",
-                    g.learner_count,
-                    " learners",
-                    color_scheme=rx.cond(g.kind == "tutor", "indigo", "teal"),
-                    size="2",
-                    variant="soft",
+def group_overview_links(groups: rx.Var) -> rx.Component:
+    """The live overview of each of my groups: the first thing on a staff home, big enough to
+    hit on a classroom screen. Each link's name starts with its visible text."""
+    return rx.el.nav(
+        rx.heading("Live overview", as_="h2", size="4", id="live-overview-heading"),
+        rx.box(
+            rx.foreach(
+                groups,
+                lambda g: rx.link(
+                    rx.icon("layout-dashboard", size=22, aria_hidden="true"),
+                    rx.box(
+                        rx.text("Live overview of ", g.name, weight="bold", size="3"),
+                        rx.text(g.learner_count, " learners", size="2", color_scheme="gray"),
+                    ),
+                    href=routes.group_url(g.id),
+                    class_name="overview-link",
+                    data_kind=g.kind,
                 ),
-                href=routes.group_url(g.id),
-                aria_label="Live overview of " + g.name,
             ),
+            class_name="overview-links",
         ),
-        wrap="wrap",
-        spacing="2",
+        aria_labelledby="live-overview-heading",
+        width="100%",
     )

@@ -215,11 +215,20 @@ def goal_card(goal: rx.Var) -> rx.Component:
 def focus_area_section(area: rx.Var) -> rx.Component:
     return rx.el.section(
         rx.hstack(
-            rx.heading(area.name, as_="h2", size="5"),
+            rx.heading(area.name, as_="h2", size="5", id="area-heading-" + area.id.to_string()),
             rx.spacer(),
             rx.cond(
                 CAN.edit,
                 rx.hstack(
+                    # First in the area, so the keyboard reaches it right after a jump link.
+                    rx.button(
+                        rx.icon("plus", size=16),
+                        "Add a goal",
+                        variant="soft",
+                        size="2",
+                        on_click=PlanState.open_dialog("goal_add", area.id, {}),
+                        aria_label="Add a goal to " + area.name,
+                    ),
                     move_buttons(
                         PlanState.move_focus_area(area.id, "up"),
                         PlanState.move_focus_area(area.id, "down"),
@@ -269,17 +278,10 @@ def focus_area_section(area: rx.Var) -> rx.Component:
         ),
         progress_line(area.completed, area.total, area.percent, "Progress in " + area.name),
         rx.vstack(rx.foreach(area.goals, goal_card), spacing="3", width="100%"),
-        rx.cond(
-            CAN.edit,
-            rx.button(
-                rx.icon("plus", size=16),
-                "Add a goal",
-                variant="soft",
-                on_click=PlanState.open_dialog("goal_add", area.id, {}),
-                aria_label="Add a goal to " + area.name,
-            ),
-        ),
         class_name="focus-area",
+        id="area-" + area.id.to_string(),
+        tab_index=-1,
+        aria_labelledby="area-heading-" + area.id.to_string(),
     )
 
 

@@ -19,10 +19,35 @@ from ilp_app.components.reviews import reviews_section
 from ilp_app.state.plan import PlanState
 
 
+def area_jump_links() -> rx.Component:
+    """Links to each focus area, so a keyboard need not Tab through every goal before it."""
+    return rx.cond(
+        P.focus_areas.length() > 1,
+        rx.el.nav(
+            rx.text("Jump to: ", size="2", color_scheme="gray", as_="span"),
+            rx.foreach(
+                P.focus_areas,
+                # The link also moves focus into the area, so the next Tab is inside it.
+                lambda area: rx.el.a(
+                    area.name,
+                    href="#area-" + area.id.to_string(),
+                    class_name="tap-link rt-Text rt-r-size-2 rt-Link",
+                    on_click=rx.call_script(
+                        "document.getElementById('area-" + area.id.to_string() + "')?.focus()"
+                    ),
+                ),
+            ),
+            aria_label="Focus areas",
+            class_name="jump-links",
+        ),
+    )
+
+
 def plan_body() -> rx.Component:
     return rx.vstack(
         plan_header(),
         other_plans(),
+        area_jump_links(),
         rx.foreach(P.focus_areas, focus_area_section),
         rx.cond(
             (P.focus_areas.length() == 0) & ~CAN.edit, rx.text("No goals yet.", color_scheme="gray")

@@ -411,9 +411,9 @@ def _plan_link(plan_id: rx.Var, name: rx.Var) -> rx.Component:
         plan_id > 0,
         rx.link(
             "Open plan",
+            rx.el.span(" for the review of ", name, class_name="visually-hidden"),
             href=routes.plan_url(plan_id),
             size="2",
-            aria_label="Review: open the plan of " + name,
         ),
     )
 

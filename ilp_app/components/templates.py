@@ -520,9 +520,9 @@ def _plans_made() -> rx.Component:
                     lambda p: rx.hstack(
                         rx.link(
                             p.learner_name,
+                            rx.el.span("'s plan", class_name="visually-hidden"),
                             href=routes.plan_url(p.plan_id),
                             weight="medium",
-                            aria_label="Open the plan of " + p.learner_name,
                         ),
                         rx.text(
                             p.period_name, " · ", p.status_label, size="2", color_scheme="gray"

@@ -51,10 +51,11 @@ def user_card(row: rx.Var) -> rx.Component:
             rx.cond(
                 row.plan_id > 0,
                 rx.link(
-                    "Open plan (support read, recorded)",
+                    "Open plan",
+                    rx.el.span(" of ", row.full_name, class_name="visually-hidden"),
+                    " (support read, recorded)",
                     href=routes.plan_url(row.plan_id),
                     size="2",
-                    aria_label="Open the plan of " + row.full_name,
                 ),
             ),
             rx.hstack(

@@ -67,6 +67,7 @@ def upload_zone() -> rx.Component:
             max_files=1,
             max_size=MAX_UPLOAD_BYTES,
             on_drop_rejected=S.reject_files,
+            custom_attrs={"data-upload-label": "Roster file (OneRoster .zip)"},
             border="1px dashed var(--gray-8)",
             border_radius="8px",
             padding="1.25rem",

@@ -41,8 +41,8 @@ def _plan_links(plan_id: rx.Var, period: rx.Var) -> rx.Component:
         rx.link(
             rx.icon("file-text", size=16, aria_hidden="true"),
             "Open plan",
+            rx.el.span(" for ", period, class_name="visually-hidden"),
             href=routes.plan_url(plan_id),
-            aria_label="Open the plan for " + period,
             weight="medium",
             style={
                 "display": "inline-flex",

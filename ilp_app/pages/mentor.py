@@ -5,7 +5,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.components.live import heartbeat
-from ilp_app.components.people import group_badges, learner_list
+from ilp_app.components.people import group_overview_links, learner_list
 from ilp_app.components.reviews import review_dashboard_section
 from ilp_app.services.live.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.homes import MentorHomeState
@@ -20,10 +20,10 @@ def create_plan_button(row: rx.Var) -> rx.Component:
     return rx.button(
         rx.icon("plus", size=16),
         "Create plan",
+        rx.el.span(" for ", row.name, class_name="visually-hidden"),
         variant="soft",
         size="2",
         on_click=MentorHomeState.create_plan(row.id),
-        aria_label="Create a plan for " + row.name,
     )
 
 
@@ -33,8 +33,8 @@ def page() -> rx.Component:
         loading(
             MentorHomeState.loaded,
             rx.vstack(
+                group_overview_links(MentorHomeState.groups),
                 rx.hstack(
-                    group_badges(MentorHomeState.groups),
                     rx.link(
                         rx.icon("library", size=14),
                         " Plan templates",

@@ -361,6 +361,7 @@ def _import_section() -> rx.Component:
             multiple=False,
             max_size=MAX_PACKAGE_BYTES,
             disabled=S.importing,
+            custom_attrs={"data-upload-label": "CASE package (.json)"},
             border="1px dashed var(--gray-a8)",
             border_radius="8px",
             padding="1rem",

@@ -5,7 +5,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.components.live import heartbeat
-from ilp_app.components.people import group_badges, learner_list
+from ilp_app.components.people import group_overview_links, learner_list
 from ilp_app.services.live.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.homes import TeacherHomeState
 
@@ -20,8 +20,8 @@ def page() -> rx.Component:
         loading(
             TeacherHomeState.loaded,
             rx.vstack(
+                group_overview_links(TeacherHomeState.groups),
                 rx.hstack(
-                    group_badges(TeacherHomeState.groups),
                     rx.link(
                         rx.icon("book-open", size=14),
                         " Objective library",

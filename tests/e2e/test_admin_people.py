@@ -57,9 +57,7 @@ def test_a_learner_the_administrator_connects_appears_on_the_mentors_open_page_a
 
     # She opens his plan (in a second tab of the same sign-in) with her mentor's tools.
     plan = home.context.new_page()
-    plan.goto(
-        ole_card.get_by_role("link", name=f"Open the plan of {LEARNER}").get_attribute("href")
-    )
+    plan.goto(ole_card.get_by_role("link", name=f"Open plan of {LEARNER}").get_attribute("href"))
     wait_for_plan(plan)
     expect(plan.get_by_role("heading", name=LEARNER, level=2)).to_be_visible()
     why = plan.get_by_role("paragraph").filter(has_text="Why you can see this plan:")

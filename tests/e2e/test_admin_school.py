@@ -60,6 +60,6 @@ def test_a_focus_area_the_admin_adds_is_offered_to_the_mentor(new_page):
     mentor = new_page()
     sign_in(mentor, "mentor@demo.school")
     wait_for_path(mentor, "/mentor")
-    mentor.get_by_role("link", name="Open the plan of Åsa", exact=True).click()
+    mentor.get_by_role("link", name="Open plan of Åsa", exact=True).click()
     wait_for_plan(mentor)
     expect(mentor.locator(f'#focus-area-choices option[value="{area}"]')).to_have_count(1)

@@ -54,7 +54,7 @@ def test_a_staff_note_never_reaches_the_family_and_the_capture_would_notice(new_
     mentor_frames = FrameRecorder(mentor)
     sign_in(mentor, "mentor@demo.school")
     wait_for_path(mentor, "/mentor")
-    mentor.get_by_role("link", name="Open the plan of Åsa", exact=True).click()
+    mentor.get_by_role("link", name="Open plan of Åsa", exact=True).click()
     wait_for_plan(mentor)
     mentor.get_by_label("New note").fill(staff_canary)
     mentor.get_by_role("button", name="Save note").click()

@@ -13,7 +13,7 @@ def test_mentor_moves_a_learner_to_the_next_period_and_the_learner_sees_both_pla
     mentor = new_page()
     sign_in(mentor, "mentor@demo.school")
     wait_for_path(mentor, "/mentor")
-    mentor.get_by_role("link", name=re.compile(rf"^Open the plan of {LEARNER}")).click()
+    mentor.get_by_role("link", name=re.compile(rf"^Open plan of {LEARNER}")).click()
     wait_for_plan(mentor)
     old_url = mentor.url
     mentor.get_by_role("button", name="Start the next period").click()
