@@ -1,4 +1,4 @@
-// Two accessibility fixes the components cannot express themselves.
+// Small behaviours the components cannot express themselves.
 //
 // 1. When a dialog closes, focus goes back to the control that opened it (WCAG 2.4.3), not to
 // the top of the page. The app's dialogs are opened by state, not by a Radix trigger, and saving in
@@ -55,8 +55,19 @@
     }
   }
 
+  // 3. A link's secret travels in the URL fragment (never sent to a server or its logs): a
+  // form field marked data-from-fragment takes it, and the address bar drops it.
+  function fillFromFragment() {
+    var field = document.querySelector("input[data-from-fragment]");
+    var secret = window.location.hash.slice(1);
+    if (!field || !secret) return;
+    field.value = decodeURIComponent(secret);
+    history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
+
   new MutationObserver(function () {
     labelUploads();
+    fillFromFragment();
     var open = document.querySelector(DIALOG) !== null;
     if (dialogOpen && !open) {
       setTimeout(restore, 0);

@@ -11,6 +11,7 @@ from ilp_app.pages import (
     admin,
     admin_groups,
     admin_import,
+    admin_mail,
     admin_person,
     admin_privacy,
     admin_school,
@@ -23,12 +24,15 @@ from ilp_app.pages import (
     objectives,
     parent,
     password,
+    password_forgot,
+    password_reset,
     plan,
     projector,
     teacher,
     templates,
 )
 from ilp_app.services.live.live_registry import registry_for
+from ilp_app.services.mail import sender as mail_sender
 from ilp_app.settings import get_settings
 from ilp_app.state import live
 from ilp_app.state.guard import EventGuard, claim_tab, forget_closed_tab
@@ -83,6 +87,7 @@ live.bind(
     )
 )
 app.register_lifespan_task(live.started)
+app.register_lifespan_task(mail_sender.sender_loop)
 # Last of the API transformers: every response, the socket's refusals included, gets the headers.
 headers.install(app)
 
@@ -106,5 +111,8 @@ for module in (
     objectives,
     admin_import,
     admin_privacy,
+    password_forgot,
+    password_reset,
+    admin_mail,
 ):
     app.add_page(module.page, route=module.ROUTE, title=module.TITLE, on_load=module.ON_LOAD)

@@ -7,6 +7,8 @@ from ilp_app.domain.roles import Role
 INDEX = "/"
 LOGIN = "/login"
 PASSWORD = "/account/password"
+PASSWORD_FORGOT = "/password/forgot"
+PASSWORD_RESET = "/password/reset"
 ADMIN = "/admin"
 MENTOR = "/mentor"
 TEACHER = "/teacher"
@@ -23,6 +25,7 @@ ADMIN_PERSON = "/admin/people/[user_id]"
 ADMIN_GROUPS = "/admin/groups"
 ADMIN_IMPORT = "/admin/import"
 ADMIN_PRIVACY = "/admin/privacy"
+ADMIN_MAIL = "/admin/mail"
 
 ROLE_HOMES: dict[Role, str] = {
     Role.ADMINISTRATOR: ADMIN,
@@ -91,6 +94,8 @@ SESSION_COOKIE = "ilp_session"
 SIGN_IN = "/auth/sign-in"
 SIGN_OUT = "/auth/sign-out"
 PASSWORD_CHANGE = "/auth/password"
+AUTH_FORGOT = "/auth/forgot"
+AUTH_RESET = "/auth/reset"
 
 
 def login_url(*, error: str = "", wait_seconds: int = 0) -> str:
@@ -98,6 +103,17 @@ def login_url(*, error: str = "", wait_seconds: int = 0) -> str:
     if not error:
         return LOGIN
     return f"{LOGIN}?error={error}" + (f"&wait={wait_seconds}" if wait_seconds else "")
+
+
+def forgot_url(*, sent: bool = False) -> str:
+    return f"{PASSWORD_FORGOT}?sent=1" if sent else PASSWORD_FORGOT
+
+
+def reset_page_url(*, error: str = "", token: str = "") -> str:
+    """The reset page, with a refusal code; the link's token, if any, goes back in the fragment."""
+    return (f"{PASSWORD_RESET}?error={error}" if error else PASSWORD_RESET) + (
+        f"#{token}" if token else ""
+    )
 
 
 def password_url(*, error: str = "") -> str:

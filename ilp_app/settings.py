@@ -39,6 +39,9 @@ class Settings:
     session_idle_minutes: int
     session_absolute_hours: int
     school_timezone: str = "UTC"
+    # Outgoing mail: smtp://host:port or smtps://user:pass@host:465 ("" keeps mail in the outbox).
+    smtp_url: str = ""
+    mail_from: str = "ILP <no-reply@localhost>"
     #: Reverse proxies in front of the app that append to X-Forwarded-For (0: trust none).
     trusted_proxy_hops: int = 0
 
@@ -111,6 +114,13 @@ def _environment(env: dict[str, str]) -> str:
     return "development"
 
 
+def _smtp_url(env: dict[str, str]) -> str:
+    url = env.get("ILP_SMTP_URL", "").strip()
+    if url and not url.startswith(("smtp://", "smtps://")):
+        raise SettingsError("ILP_SMTP_URL must start with smtp:// or smtps://")
+    return url
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Build settings from an environment mapping (``os.environ`` by default).
 
@@ -157,6 +167,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         session_absolute_hours=_int(env, "ILP_SESSION_ABSOLUTE_HOURS", 12),
         school_timezone=_timezone(env),
         trusted_proxy_hops=_proxy_hops(env),
+        smtp_url=_smtp_url(env),
+        mail_from=env.get("ILP_MAIL_FROM", "").strip() or "ILP <no-reply@localhost>",
     )
 
 

@@ -14,6 +14,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("Objective library", routes.OBJECTIVES, "library"),
     ("Plan templates", routes.TEMPLATES, "layout-template"),
     ("Data protection", routes.ADMIN_PRIVACY, "shield"),
+    ("Sent mail", routes.ADMIN_MAIL, "mail"),
 )
 
 

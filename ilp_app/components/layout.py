@@ -195,3 +195,12 @@ def loading(flag: rx.Var, *children: rx.Component) -> rx.Component:
 
 def empty_note(text: str) -> rx.Component:
     return rx.callout(text, icon="info", color_scheme="gray", variant="surface")
+
+
+def auth_card(content: rx.Component) -> rx.Component:
+    """The signed-out pages' one centred card (sign in, forgotten password, new password)."""
+    return rx.center(
+        rx.card(content, class_name="auth-card", size="3"),
+        min_height="100vh",
+        padding="1rem",
+    )

@@ -600,3 +600,44 @@ class RetentionRule(SQLModel, table=True):
     record_type: str = Field(max_length=40)
     keep_days: int | None = None
     updated_at: datetime = _ts()
+
+
+# --- Mail and account links ---------------------------------------------------------------
+
+
+class OutgoingMail(SQLModel, table=True):
+    """A message in the outbox: written in the transaction that decided to send it, sent later
+    by the mail sender (which retries with backoff), so an event never waits for the mail server.
+    """
+
+    __tablename__ = "outgoing_mail"
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    kind: str = Field(max_length=30)  # "password_reset" | "invitation" | ...
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    text_body: str = Field(max_length=20000)
+    html_body: str = Field(max_length=40000)
+    message_id: str = Field(max_length=200, unique=True)  # the same on every attempt
+    status: str = Field(default="queued", max_length=10, index=True)  # queued|sending|sent|failed
+    attempts: int = 0
+    next_attempt_at: datetime = _ts(index=True)
+    claimed_at: datetime | None = _ts(nullable=True, default=False)
+    sent_at: datetime | None = _ts(nullable=True, default=False)
+    last_error: str = Field(default="", max_length=300)
+    created_at: datetime = _ts()
+
+
+class AccountToken(SQLModel, table=True):
+    """A single-use link into an account (a password reset): only its keyed hash is stored."""
+
+    __tablename__ = "account_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=20)  # "password_reset"
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _ts()
+    expires_at: datetime = _ts(default=False)
+    used_at: datetime | None = _ts(nullable=True, default=False)

@@ -8,6 +8,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.forms import form_error, labelled_input, native_form
+from ilp_app.components.layout import auth_card
 from ilp_app.state.login import LoginState
 
 ROUTE = routes.LOGIN
@@ -16,38 +17,38 @@ ON_LOAD = LoginState.load
 
 
 def page() -> rx.Component:
-    return rx.center(
-        rx.card(
-            native_form(
-                rx.vstack(
-                    rx.hstack(
-                        rx.icon("notebook-pen", size=28, aria_hidden="true"),
-                        rx.heading("Sign in", as_="h1", size="7"),
-                        align="center",
-                    ),
-                    rx.text("Individual Learning Plans", color_scheme="gray", size="2"),
-                    rx.cond(
-                        LoginState.notice != "",
-                        rx.callout(LoginState.notice, icon="info", role="status", width="100%"),
-                    ),
-                    form_error(LoginState.error),
-                    labelled_input("Email", name="email", type_="email", autocomplete="username"),
-                    labelled_input(
-                        "Password",
-                        name="password",
-                        type_="password",
-                        autocomplete="current-password",
-                        max_length=1024,
-                    ),
-                    rx.button("Sign in", type="submit", size="3", width="100%"),
-                    spacing="4",
-                    width="100%",
+    return auth_card(
+        native_form(
+            rx.vstack(
+                rx.hstack(
+                    rx.icon("notebook-pen", size=28, aria_hidden="true"),
+                    rx.heading("Sign in", as_="h1", size="7"),
+                    align="center",
                 ),
-                action=routes.SIGN_IN,
+                rx.text("Individual Learning Plans", color_scheme="gray", size="2"),
+                rx.cond(
+                    LoginState.notice != "",
+                    rx.callout(LoginState.notice, icon="info", role="status", width="100%"),
+                ),
+                form_error(LoginState.error),
+                labelled_input("Email", name="email", type_="email", autocomplete="username"),
+                labelled_input(
+                    "Password",
+                    name="password",
+                    type_="password",
+                    autocomplete="current-password",
+                    max_length=1024,
+                ),
+                rx.button("Sign in", type="submit", size="3", width="100%"),
+                rx.link(
+                    "Forgot your password?",
+                    href=routes.PASSWORD_FORGOT,
+                    size="2",
+                    class_name="tap-link",
+                ),
+                spacing="4",
+                width="100%",
             ),
-            class_name="auth-card",
-            size="3",
+            action=routes.SIGN_IN,
         ),
-        min_height="100vh",
-        padding="1rem",
     )

@@ -11,6 +11,7 @@ from ilp_app import routes
 from ilp_app.domain.passwords import MAX_LENGTH, MIN_LENGTH, MSG_CONTAINS_EMAIL, MSG_TOO_COMMON
 from ilp_app.domain.throttling import throttle_message
 from ilp_app.services.access import auth
+from ilp_app.services.access.password_reset import MSG_LINK_INVALID
 from ilp_app.state.session import MSG_SIGNED_OUT, SessionState
 
 MSG_SESSION_ENDED = "Your session has ended. Please sign in again."
@@ -97,3 +98,28 @@ class PasswordState(SessionState):
         self.error = PASSWORD_ERRORS.get(code, "") if isinstance(code, str) else ""
         self.required = me.actor.must_change_password
         return None
+
+
+RESET_ERRORS = {
+    "link": MSG_LINK_INVALID,
+    "differ": auth.MSG_PASSWORDS_DIFFER,
+    "policy": MSG_PASSWORD_POLICY,
+}
+
+
+class PasswordResetState(SessionState):
+    """The forgotten-password pages: ask for a link, then choose a new password through it."""
+
+    sent: bool = False
+    error: str = ""
+    min_length: int = MIN_LENGTH
+    max_length: int = MAX_LENGTH
+
+    @rx.event
+    def load_forgot(self):
+        self.sent = self.router.page.params.get("sent", "") == "1"
+
+    @rx.event
+    def load_reset(self):
+        code = self.router.page.params.get("error", "")
+        self.error = RESET_ERRORS.get(code, "") if isinstance(code, str) else ""

@@ -12,6 +12,7 @@ message itself, so nothing a request sends is ever reflected onto the page.
 from __future__ import annotations
 
 import asyncio
+import time
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
@@ -21,12 +22,19 @@ from starlette.routing import Route
 from ilp_app import routes
 from ilp_app.domain.client_address import client_address as address_of
 from ilp_app.domain.errors import DomainError, NotSignedIn
-from ilp_app.services.access import auth
+from ilp_app.services.access import auth, password_reset
 from ilp_app.services.uow import unit_of_work
 from ilp_app.settings import get_settings
 
 #: A sign-in or password form is a few hundred bytes; anything far larger is not one.
 MAX_FORM_BYTES = 16 * 1024
+
+#: Asking for a reset link always takes at least this long, whether or not the address exists.
+RESET_ANSWER_FLOOR_S = 0.6
+RESET_ERRORS = {
+    password_reset.MSG_LINK_INVALID: "link",
+    auth.MSG_PASSWORDS_DIFFER: "differ",
+}
 
 PASSWORD_ERRORS = {
     auth.MSG_CURRENT_PASSWORD_WRONG: "current",
@@ -190,9 +198,63 @@ async def password_change(request: Request) -> Response:
     return response
 
 
+def _reset_request(email: object, origin: str, client_ip: str) -> None:
+    with unit_of_work() as s:
+        password_reset.password_reset_request(
+            session=s, email=email, origin=origin, client_ip=client_ip
+        )
+
+
+async def forgot(request: Request) -> Response:
+    """Mail a reset link if the address has an account; the answer never tells which."""
+    if not same_origin(request):
+        return _forbidden()
+    started = time.monotonic()
+    form = await _form(request) or {}
+    await asyncio.to_thread(
+        _reset_request, form.get("email"), request.headers["origin"], client_address(request)
+    )
+    await asyncio.sleep(max(0.0, RESET_ANSWER_FLOOR_S - (time.monotonic() - started)))
+    return _see_other(routes.forgot_url(sent=True))
+
+
+def _reset(form: dict, client_ip: str) -> tuple[str, str]:
+    with unit_of_work() as s:
+        done = password_reset.password_reset_complete(
+            session=s,
+            token=form.get("token"),
+            new_password=form.get("new_password"),
+            confirm_password=form.get("confirm_password"),
+            client_ip=client_ip,
+        )
+        me = auth.current_user(session=s, token=done.token)
+        return done.token, routes.home_url(me.actor.active_role if me else None)
+
+
+async def reset(request: Request) -> Response:
+    """Set a new password through a reset link, then sign in (every other session has ended)."""
+    if not same_origin(request):
+        return _forbidden()
+    form = await _form(request)
+    if form is None:
+        return _see_other(routes.reset_page_url(error="link"))
+    try:
+        token, home = await asyncio.to_thread(_reset, form, client_address(request))
+    except DomainError as error:
+        code = RESET_ERRORS.get(error.message, "policy")
+        # Only a link still worth trying goes back to the page (in the fragment, never logged).
+        keep = form.get("token", "") if code != "link" else ""
+        return _see_other(routes.reset_page_url(error=code, token=keep))
+    response = _see_other(home)
+    _set_session_cookie(response, token)
+    return response
+
+
 def auth_routes() -> list[Route]:
     return [
         Route(routes.SIGN_IN, sign_in, methods=["POST"], name="sign_in"),
         Route(routes.SIGN_OUT, sign_out, methods=["POST"], name="sign_out"),
         Route(routes.PASSWORD_CHANGE, password_change, methods=["POST"], name="password_change"),
+        Route(routes.AUTH_FORGOT, forgot, methods=["POST"], name="password_forgot"),
+        Route(routes.AUTH_RESET, reset, methods=["POST"], name="password_reset"),
     ]

@@ -33,7 +33,7 @@ def _ids(app_db) -> dict[str, int]:
 
 
 PAGES = {
-    None: ["/login"],
+    None: ["/login", "/password/forgot", "/password/forgot?sent=1", "/password/reset"],
     "learner@demo.school": ["/learner", "/learners/{learner}", "/account/password"],
     "parent@demo.school": ["/parent", "/plans/{plan}", "/learners/{learner}"],
     "mentor@demo.school": [
@@ -55,6 +55,7 @@ PAGES = {
         "/admin/privacy",
         "/objectives",
         "/templates",
+        "/admin/mail",
     ],
 }
 

@@ -106,3 +106,12 @@ def test_a_different_reflex_proxy_hops_setting_is_refused():
         load_settings({"REFLEX_TRUSTED_PROXY_HOPS": "1"})
     settings = load_settings({"REFLEX_TRUSTED_PROXY_HOPS": "1", "ILP_TRUSTED_PROXY_HOPS": "1"})
     assert settings.trusted_proxy_hops == 1
+
+
+def test_the_mail_server_is_an_smtp_url_or_nothing():
+    assert load_settings({}).smtp_url == ""
+    assert load_settings({"ILP_SMTP_URL": "smtps://u:p@mail.school.no:465"}).smtp_url.startswith(
+        "smtps://"
+    )
+    with pytest.raises(SettingsError, match="ILP_SMTP_URL"):
+        load_settings({"ILP_SMTP_URL": "http://mail.school.no"})

@@ -138,7 +138,7 @@ def _count_swap(session: Session, row_id: int, old: FailureCount, new: FailureCo
     return result.rowcount == 1
 
 
-def _attempt_claim(
+def attempt_claim(
     session: Session, *, key: str, address: str, now: datetime, policy: ThrottlePolicy
 ) -> timedelta:
     """Count this attempt as a failure before the password is checked, unless it must wait.
@@ -204,7 +204,7 @@ def _attempt_forgive(session: Session, *, key: str, address: str) -> None:
     session.exec(sa.delete(LoginAttempt).where(account, LoginAttempt.failures == 0))
 
 
-def _session_create(
+def session_create(
     session: Session, *, user: User, role: Role, client_ip: str, now: datetime
 ) -> str:
     token = security.token_new()
@@ -245,7 +245,7 @@ def sign_in(
     client_ip = (client_ip or "")[:64]  # stored and counted as the same value
     # Unknown emails are counted too: the answers and their timing must not tell them apart.
     session.commit()  # the claim below may roll back; nothing of the caller's goes with it
-    wait = _attempt_claim(session, key=key, address=client_ip, now=now, policy=DEFAULT_POLICY)
+    wait = attempt_claim(session, key=key, address=client_ip, now=now, policy=DEFAULT_POLICY)
     if wait > timedelta(0):
         audit_record(
             session=session,
@@ -304,7 +304,7 @@ def sign_in(
     if new_hash:
         user.password_hash = new_hash
         session.add(user)
-    token = _session_create(session, user=user, role=role, client_ip=client_ip, now=now)
+    token = session_create(session, user=user, role=role, client_ip=client_ip, now=now)
     audit_record(
         session=session,
         actor_user_id=user.id,
@@ -501,7 +501,7 @@ def password_change(
     sessions_revoke(session=session, user_id=user.id, reason="password_change")
     row = session.get(AuthSession, me.session_id)
     role = parse_role(row.active_role) or default_home_role(me.actor.roles)
-    new_token = _session_create(session, user=user, role=role, client_ip=client_ip, now=now)
+    new_token = session_create(session, user=user, role=role, client_ip=client_ip, now=now)
     audit_record(
         session=session, actor_user_id=user.id, action="auth.password_change", client_ip=client_ip
     )
