@@ -96,6 +96,8 @@ SIGN_OUT = "/auth/sign-out"
 PASSWORD_CHANGE = "/auth/password"
 AUTH_FORGOT = "/auth/forgot"
 AUTH_RESET = "/auth/reset"
+AUTH_OIDC_START = "/auth/oidc/{key}/start"
+AUTH_OIDC_CALLBACK = "/auth/oidc/{key}/callback"
 
 
 def login_url(*, error: str = "", wait_seconds: int = 0) -> str:

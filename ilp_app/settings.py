@@ -20,6 +20,18 @@ DEFAULT_SECRET = "insecure-development-secret-change-me"
 ENVIRONMENTS = ("development", "test", "production")
 
 
+@dataclass(frozen=True)
+class OidcProvider:
+    """A school sign-in provider from ``ILP_OIDC_<KEY>_*`` (Google, Microsoft, Feide or other)."""
+
+    key: str  # lower case, in URLs: /auth/oidc/<key>/start
+    issuer: str
+    client_id: str
+    client_secret: str
+    label: str
+    domains: tuple[str, ...] = ()  # allowed email domains; empty: any
+
+
 class SettingsError(RuntimeError):
     """Raised when the configuration is unsafe or malformed."""
 
@@ -42,6 +54,7 @@ class Settings:
     # Outgoing mail: smtp://host:port or smtps://user:pass@host:465 ("" keeps mail in the outbox).
     smtp_url: str = ""
     mail_from: str = "ILP <no-reply@localhost>"
+    oidc_providers: tuple[OidcProvider, ...] = ()
     #: Reverse proxies in front of the app that append to X-Forwarded-For (0: trust none).
     trusted_proxy_hops: int = 0
 
@@ -121,6 +134,30 @@ def _smtp_url(env: dict[str, str]) -> str:
     return url
 
 
+def _oidc_providers(env: dict[str, str]) -> tuple[OidcProvider, ...]:
+    """Every provider K with ``ILP_OIDC_<K>_ISSUER``; its client id and secret are required."""
+    found = []
+    for name in sorted(env):
+        if not (name.startswith("ILP_OIDC_") and name.endswith("_ISSUER")):
+            continue
+        key = name.removeprefix("ILP_OIDC_").removesuffix("_ISSUER")
+        issuer = env[name].strip().rstrip("/")
+        client_id = env.get(f"ILP_OIDC_{key}_CLIENT_ID", "").strip()
+        secret = env.get(f"ILP_OIDC_{key}_CLIENT_SECRET", "").strip()
+        if not key.replace("_", "").isalnum() or not issuer.startswith(("https://", "http://")):
+            raise SettingsError(f"{name} must name an http(s) issuer under a plain key")
+        if not client_id or not secret:
+            raise SettingsError(f"ILP_OIDC_{key}_CLIENT_ID and _CLIENT_SECRET must be set")
+        domains = tuple(
+            d.strip().lower().lstrip("@")
+            for d in env.get(f"ILP_OIDC_{key}_DOMAINS", "").split(",")
+            if d.strip()
+        )
+        label = env.get(f"ILP_OIDC_{key}_LABEL", "").strip() or f"Sign in with {key.title()}"
+        found.append(OidcProvider(key.lower(), issuer, client_id, secret, label, domains))
+    return tuple(found)
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Build settings from an environment mapping (``os.environ`` by default).
 
@@ -169,6 +206,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         trusted_proxy_hops=_proxy_hops(env),
         smtp_url=_smtp_url(env),
         mail_from=env.get("ILP_MAIL_FROM", "").strip() or "ILP <no-reply@localhost>",
+        oidc_providers=_oidc_providers(env),
     )
 
 

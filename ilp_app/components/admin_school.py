@@ -111,6 +111,33 @@ def name_section() -> rx.Component:
     )
 
 
+def providers_section() -> rx.Component:
+    """Which school accounts people can sign in with (set by the server's ILP_OIDC_* settings)."""
+    return section(
+        "Sign-in with school accounts",
+        rx.cond(
+            S.site.providers.length() > 0,
+            rx.el.ul(
+                rx.foreach(
+                    S.site.providers,
+                    lambda p: rx.el.li(
+                        rx.text(rx.text.strong(p["label"]), " · ", p["issuer"], size="2"),
+                        rx.text("Email domains: ", p["domains"], size="2", color_scheme="gray"),
+                    ),
+                ),
+                class_name="reason-list",
+            ),
+            rx.text(
+                "None: everyone signs in with a password. The server's ILP_OIDC_* settings add "
+                "Google, Microsoft or Feide (see docs/sign-in.md).",
+                size="2",
+            ),
+        ),
+        intro="Nobody gets an account by signing in: the school's accounts are matched once by "
+        "a verified email address, then by the provider's own id.",
+    )
+
+
 def status_section() -> rx.Component:
     """When the overview calls a learner amber or red: the school's two numbers of days."""
     return section(

@@ -641,3 +641,33 @@ class AccountToken(SQLModel, table=True):
     created_at: datetime = _ts()
     expires_at: datetime = _ts(default=False)
     used_at: datetime | None = _ts(nullable=True, default=False)
+
+
+# --- School accounts (OpenID Connect) -----------------------------------------------------
+
+
+class ExternalIdentity(SQLModel, table=True):
+    """A person's account at the school's provider: its issuer and subject, linked once."""
+
+    __tablename__ = "external_identity"
+    __table_args__ = (sa.UniqueConstraint("issuer", "subject", name="uq_external_identity"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    issuer: str = Field(max_length=255)
+    subject: str = Field(max_length=255)
+    created_at: datetime = _ts()
+
+
+class OidcLogin(SQLModel, table=True):
+    """One sign-in started at a provider: what the callback must match, used once."""
+
+    __tablename__ = "oidc_login"
+
+    id: int | None = Field(default=None, primary_key=True)
+    state_hash: str = Field(max_length=64, unique=True)
+    provider: str = Field(max_length=40)
+    nonce: str = Field(max_length=100)
+    code_verifier: str = Field(max_length=128)
+    created_at: datetime = _ts()
+    used_at: datetime | None = _ts(nullable=True, default=False)

@@ -10,6 +10,7 @@ from ilp_app.components.admin_school import (
     ilp_section,
     name_section,
     periods_section,
+    providers_section,
     status_section,
 )
 from ilp_app.components.admin_ui import admin_page
@@ -28,6 +29,7 @@ def page() -> rx.Component:
         periods_section(),
         catalogue_section(),
         status_section(),
+        providers_section(),
         name_section(),
         form_dialog(),
         confirm_dialog(),

@@ -40,6 +40,24 @@ def page() -> rx.Component:
                     max_length=1024,
                 ),
                 rx.button("Sign in", type="submit", size="3", width="100%"),
+                rx.cond(
+                    LoginState.providers.length() > 0,
+                    rx.vstack(
+                        rx.text("or", size="2", color_scheme="gray", align="center", width="100%"),
+                        rx.foreach(
+                            LoginState.providers,
+                            # A plain link: the browser leaves for the school's provider.
+                            lambda p: rx.el.a(
+                                rx.icon("school", size=16, aria_hidden="true"),
+                                p["label"],
+                                href=p["href"],
+                                class_name="provider-button",
+                            ),
+                        ),
+                        spacing="2",
+                        width="100%",
+                    ),
+                ),
                 rx.link(
                     "Forgot your password?",
                     href=routes.PASSWORD_FORGOT,

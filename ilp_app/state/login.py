@@ -11,7 +11,10 @@ from ilp_app import routes
 from ilp_app.domain.passwords import MAX_LENGTH, MIN_LENGTH, MSG_CONTAINS_EMAIL, MSG_TOO_COMMON
 from ilp_app.domain.throttling import throttle_message
 from ilp_app.services.access import auth
+from ilp_app.services.access.oidc import MSG_FAILED as MSG_OIDC_FAILED
+from ilp_app.services.access.oidc import MSG_NO_ACCESS
 from ilp_app.services.access.password_reset import MSG_LINK_INVALID
+from ilp_app.settings import get_settings
 from ilp_app.state.session import MSG_SIGNED_OUT, SessionState
 
 MSG_SESSION_ENDED = "Your session has ended. Please sign in again."
@@ -25,6 +28,8 @@ SIGN_IN_ERRORS = {
     "disabled": auth.MSG_ACCOUNT_DISABLED,
     "no_role": auth.MSG_NO_ROLE,
     "expired": MSG_SESSION_ENDED,
+    "oidc_unknown": MSG_NO_ACCESS,
+    "oidc_failed": MSG_OIDC_FAILED,
 }
 PASSWORD_ERRORS = {
     "current": auth.MSG_CURRENT_PASSWORD_WRONG,
@@ -47,9 +52,15 @@ class LoginState(SessionState):
 
     error: str = ""
     notice: str = ""
+    # The school's sign-in providers: (key, button text); nothing secret.
+    providers: list[dict[str, str]] = []
 
     @rx.event
     def load(self):
+        self.providers = [
+            {"href": routes.url_for(routes.AUTH_OIDC_START, key=p.key), "label": p.label}
+            for p in get_settings().oidc_providers
+        ]
         me = self._current()
         if me is not None:
             target = (

@@ -12,9 +12,11 @@ message itself, so nothing a request sends is ever reflected onto the page.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import time
 from urllib.parse import parse_qsl
 
+import httpx
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -22,7 +24,7 @@ from starlette.routing import Route
 from ilp_app import routes
 from ilp_app.domain.client_address import client_address as address_of
 from ilp_app.domain.errors import DomainError, NotSignedIn
-from ilp_app.services.access import auth, password_reset
+from ilp_app.services.access import auth, oidc, password_reset
 from ilp_app.services.uow import unit_of_work
 from ilp_app.settings import get_settings
 
@@ -250,6 +252,79 @@ async def reset(request: Request) -> Response:
     return response
 
 
+#: The browser's half of a provider sign-in: its state, matched by the callback (10 minutes).
+OIDC_COOKIE = "ilp_oidc_state"
+
+
+def _origin(request: Request) -> str:
+    """Where the browser reached the app, if it is one of the app's public origins."""
+    here = str(request.base_url).rstrip("/")
+    origins = get_settings().public_origins
+    return here if here in origins else origins[0]
+
+
+def _oidc_start(p, origin: str):
+    with unit_of_work() as s:
+        return oidc.oidc_start(session=s, p=p, origin=origin)
+
+
+async def oidc_start(request: Request) -> Response:
+    """Send the browser to the school's provider (a link on the sign-in page)."""
+    p = oidc.provider(request.path_params.get("key"))
+    if p is None:
+        return _see_other(routes.login_url(error="oidc_failed"))
+    try:
+        started = await asyncio.to_thread(_oidc_start, p, _origin(request))
+    except (DomainError, OSError, ValueError, httpx.HTTPError):  # the provider is away or wrong
+        return _see_other(routes.login_url(error="oidc_failed"))
+    response = _see_other(started.url)
+    response.set_cookie(
+        OIDC_COOKIE,
+        started.state,
+        max_age=int(oidc.LOGIN_LIFETIME.total_seconds()),
+        path="/auth/oidc",
+        secure=get_settings().cookie_secure,
+        httponly=True,
+        samesite="lax",  # the provider's redirect back is a top-level GET: the cookie comes along
+    )
+    return response
+
+
+def _oidc_finish(p, state: str, code: str, origin: str, client_ip: str):
+    with unit_of_work() as s:
+        done = oidc.oidc_finish(
+            session=s, p=p, state=state, code=code, origin=origin, client_ip=client_ip
+        )
+        return done.token, routes.home_url(done.home_role)
+
+
+async def oidc_callback(request: Request) -> Response:
+    """The provider sent the browser back with a code: sign in, or say why not."""
+    p = oidc.provider(request.path_params.get("key"))
+    state = request.query_params.get("state", "")
+    expected = request.cookies.get(OIDC_COOKIE, "")
+    if p is None or not state or not hmac.compare_digest(state.encode(), expected.encode()):
+        return _see_other(routes.login_url(error="oidc_failed"))  # not this browser's sign-in
+    try:
+        token, home = await asyncio.to_thread(
+            _oidc_finish,
+            p,
+            state,
+            request.query_params.get("code", ""),
+            _origin(request),
+            client_address(request),
+        )
+    except oidc.OidcRefused as refused:
+        response = _see_other(routes.login_url(error=refused.code))
+    except (DomainError, OSError, ValueError, httpx.HTTPError):
+        response = _see_other(routes.login_url(error="oidc_failed"))
+    else:
+        response = _see_other(home)
+        _set_session_cookie(response, token)
+    response.delete_cookie(OIDC_COOKIE, path="/auth/oidc")
+    return response
+
+
 def auth_routes() -> list[Route]:
     return [
         Route(routes.SIGN_IN, sign_in, methods=["POST"], name="sign_in"),
@@ -257,4 +332,6 @@ def auth_routes() -> list[Route]:
         Route(routes.PASSWORD_CHANGE, password_change, methods=["POST"], name="password_change"),
         Route(routes.AUTH_FORGOT, forgot, methods=["POST"], name="password_forgot"),
         Route(routes.AUTH_RESET, reset, methods=["POST"], name="password_reset"),
+        Route(routes.AUTH_OIDC_START, oidc_start, methods=["GET"], name="oidc_start"),
+        Route(routes.AUTH_OIDC_CALLBACK, oidc_callback, methods=["GET"], name="oidc_callback"),
     ]

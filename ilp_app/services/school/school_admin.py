@@ -8,7 +8,7 @@ trail. Groups and their members are in :mod:`ilp_app.services.school.school_grou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from ilp_app.domain.plans import MAX_FOCUS_AREA
 from ilp_app.services.audit import audit_record
 from ilp_app.services.plans.periods import period_current
 from ilp_app.services.school.school_rows import name_in_use, own_row, school_manager
+from ilp_app.settings import get_settings
 
 MAX_SITE_NAME = 200
 MAX_PERIOD_NAME = 100
@@ -86,6 +87,8 @@ class SiteSettings:
     ilp_enabled: bool
     quiet_amber_days: int = 7
     quiet_red_days: int = 21
+    # The school sign-in providers configured for this server (no secrets): label, issuer, domains.
+    providers: list[dict[str, str]] = field(default_factory=list)
 
 
 def site_settings(*, session: Session, actor: Actor | None, client_ip: str = "") -> SiteSettings:
@@ -98,6 +101,15 @@ def site_settings(*, session: Session, actor: Actor | None, client_ip: str = "")
         ilp_enabled=site.ilp_enabled,
         quiet_amber_days=site.quiet_amber_days,
         quiet_red_days=site.quiet_red_days,
+        providers=[
+            {
+                "label": p.label,
+                "issuer": p.issuer,
+                "domains": ", ".join(p.domains) or "any",
+                "key": p.key,
+            }
+            for p in get_settings().oidc_providers
+        ],
     )
 
 
