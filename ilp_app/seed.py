@@ -9,13 +9,14 @@ every learner's ILPs) are in :mod:`ilp_app.seed_plans`.
 from __future__ import annotations
 
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, select
 
 from ilp_app.db.engine import session_scope
 from ilp_app.db.migrate import upgrade
 from ilp_app.db.models import (
+    AccountToken,
     Enrollment,
     Group,
     Guardianship,
@@ -30,6 +31,8 @@ from ilp_app.security import password_hash
 from ilp_app.seed_context import seed_context
 from ilp_app.seed_lifecycle import seed_lifecycle
 from ilp_app.seed_plans import seed_plans
+from ilp_app.services.access.invitations import invite_user
+from ilp_app.settings import get_settings
 
 DEMO_PASSWORD = "ilp-demo-2026"
 SITE_NAME = "Fjordside International School"
@@ -272,7 +275,29 @@ def seed_demo(*, session: Session, today: date | None = None) -> bool:
         template_author_id=staff["mentor@demo.school"].id,
     )
     seed_context(session=session, site=site, author_by_learner=mentor_of)
+    _seed_invitations(session, site, [parent for parent, _, _ in guardianships], now)
     return True
+
+
+def _seed_invitations(session: Session, site: Site, parents: list[User], now: datetime) -> None:
+    """Two families invited by mail: one link still waiting, one accepted (see "Sent mail").
+
+    Not the demo parent's: the demo accounts keep working with the demo password.
+    """
+    seen: set[int] = set()
+    others = [
+        p
+        for p in parents
+        if p.email != "parent@demo.school" and not (p.id in seen or seen.add(p.id))
+    ]
+    origin = get_settings().public_origins[0]
+    waiting, accepted = others[0], others[1]
+    invite_user(session, waiting, site.name, origin, now - timedelta(days=2))
+    invite_user(session, accepted, site.name, origin, now - timedelta(days=6))
+    session.flush()
+    token = session.exec(select(AccountToken).where(AccountToken.user_id == accepted.id)).one()
+    token.used_at = now - timedelta(days=5)
+    session.add(token)
 
 
 def main() -> None:

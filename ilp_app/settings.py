@@ -210,6 +210,14 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     )
 
 
+def public_origin(candidate: str) -> str:
+    """``candidate`` (where a browser reached the app) if it is one of the public origins, else
+    the first of them: links in mail only ever point at the app's own address."""
+    origins = get_settings().public_origins
+    clean = (candidate or "").rstrip("/")
+    return clean if clean in origins else origins[0]
+
+
 @functools.cache
 def get_settings() -> Settings:
     """The settings of this process, read once."""

@@ -149,6 +149,7 @@ def account_section() -> rx.Component:
             wrap="wrap",
             spacing="1",
         ),
+        invitation_line(),
         rx.cond(
             P.is_self,
             rx.text(
@@ -157,6 +158,17 @@ def account_section() -> rx.Component:
                 color_scheme="gray",
             ),
             rx.hstack(
+                rx.cond(
+                    S.invitation.invited_at != "",
+                    small_button(
+                        "Send a new invitation",
+                        "Send a new invitation to " + P.full_name,
+                        S.send_invitation,
+                    ),
+                    small_button(
+                        "Send invitation", "Send invitation to " + P.full_name, S.send_invitation
+                    ),
+                ),
                 small_button(
                     "Set temporary password",
                     "Set temporary password for " + P.full_name,
@@ -171,6 +183,27 @@ def account_section() -> rx.Component:
                 spacing="2",
             ),
         ),
+    )
+
+
+def invitation_line() -> rx.Component:
+    """Whether the person was invited, accepted, or whose invitation mail was not delivered."""
+    inv = S.invitation
+    return rx.text(
+        rx.cond(
+            inv.accepted_at != "",
+            "Invitation accepted " + inv.accepted_at + ".",
+            rx.cond(
+                inv.invited_at != "",
+                "Invited " + inv.invited_at + "; the link works until " + inv.expires_at + ".",
+                rx.cond(inv.has_signed_in, "Has signed in.", "Not invited yet."),
+            ),
+        ),
+        rx.cond(
+            inv.undelivered,
+            rx.text.strong(" The invitation could not be delivered: check the address."),
+        ),
+        size="2",
     )
 
 

@@ -8,7 +8,7 @@ from ilp_app.components.layout import auth_card
 from ilp_app.state.login import PasswordResetState
 
 ROUTE = routes.PASSWORD_RESET
-TITLE = "Choose a new password · ILP"
+TITLE = "Choose your password · ILP"
 ON_LOAD = PasswordResetState.load_reset
 
 
@@ -16,7 +16,7 @@ def page() -> rx.Component:
     return auth_card(
         native_form(
             rx.vstack(
-                rx.heading("Choose a new password", as_="h1", size="6"),
+                rx.heading("Choose your password", as_="h1", size="6"),
                 rx.text(
                     "Use at least ",
                     PasswordResetState.min_length,

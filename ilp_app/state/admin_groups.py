@@ -9,9 +9,11 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotFound, PermissionDenied
+from ilp_app.services.access import invitations
 from ilp_app.services.school import school_groups
 from ilp_app.services.school.school_groups import Candidate, GroupDetail, GroupRow
 from ilp_app.services.uow import unit_of_work
+from ilp_app.settings import public_origin
 from ilp_app.state.blocking import off_loop
 from ilp_app.state.session import SessionState
 
@@ -155,6 +157,41 @@ class AdminGroupsState(SessionState):
             self._select(result)  # show the new group, ready for its members
         self.close_dialog()
         return [rx.toast.success(success, duration=2500), *self._reload()]
+
+    @rx.event
+    @off_loop
+    def invite_not_signed_in(self):
+        """Invite the open group's learners and their parents who have never signed in."""
+        me = self._current()
+        actor, origin = (me.actor if me else None), public_origin(self.router.page.host)
+        try:
+            with unit_of_work() as s:
+                ids = invitations.not_yet_signed_in(
+                    session=s, actor=actor, group_id=self._selected_id, client_ip=self._client_ip()
+                )
+                result = (
+                    invitations.invite(
+                        session=s,
+                        actor=actor,
+                        user_ids=ids,
+                        origin=origin,
+                        client_ip=self._client_ip(),
+                    )
+                    if ids
+                    else None
+                )
+        except DomainError as error:
+            if me is None or isinstance(error, PermissionDenied):
+                return self._fail(me, error)
+            return rx.toast.error(error.message)
+        if result is None:
+            return rx.toast.info(
+                "Everyone in this group, and their parents, has signed in already."
+            )
+        skipped = f" {len(result.skipped)} could not be invited." if result.skipped else ""
+        return rx.toast.success(
+            f"Invited {result.invited}: each gets a link that works once, within 7 days.{skipped}"
+        )
 
     def _member(self, user_id: object, role: str) -> str:
         """The member's name as loaded (for the message), or "" when the page does not show them."""

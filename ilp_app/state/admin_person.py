@@ -13,10 +13,12 @@ import reflex as rx
 
 from ilp_app.domain.errors import DomainError, PermissionDenied
 from ilp_app.domain.roles import Role
-from ilp_app.services.access import auth
+from ilp_app.services.access import auth, invitations
+from ilp_app.services.access.invitations import InvitationStatus
 from ilp_app.services.school import people_admin, relationships, users
 from ilp_app.services.school.people_admin import PersonDetail
 from ilp_app.services.uow import unit_of_work
+from ilp_app.settings import public_origin
 from ilp_app.state.admin import roles_from_form
 from ilp_app.state.admin_person_links import PersonLinks
 from ilp_app.state.blocking import off_loop
@@ -40,6 +42,7 @@ class AdminPersonState(PersonLinks, SessionState):
     person: PersonDetail | None = None
     details_error: str = ""
     password_open: bool = False
+    invitation: InvitationStatus | None = None
     password_error: str = ""
     busy: bool = False
 
@@ -54,6 +57,9 @@ class AdminPersonState(PersonLinks, SessionState):
     def _fill(self, s, actor) -> None:
         self.person = people_admin.person_detail(
             session=s, actor=actor, user_id=self._person_id, client_ip=self._client_ip()
+        )
+        self.invitation = invitations.invitation_status(
+            session=s, actor=actor, user_id=self._person_id
         )
         self.group_choices = (
             relationships.group_options(session=s, actor=actor) if self.person.is_mentor else []
@@ -170,6 +176,26 @@ class AdminPersonState(PersonLinks, SessionState):
                 "Account enabled."
                 if active is True
                 else "Account disabled and signed out everywhere."
+            ),
+        )[1]
+
+    @rx.event
+    @off_loop
+    def send_invitation(self):
+        """Mail the person a link to choose their password (a new link replaces the old one)."""
+        origin = public_origin(self.router.page.host)
+        return self._change(
+            lambda s, actor: invitations.invite(
+                session=s,
+                actor=actor,
+                user_ids=[self._person_id],
+                origin=origin,
+                client_ip=self._client_ip(),
+            ),
+            lambda result: (
+                "Invitation sent: the link works once, within 7 days."
+                if result.invited
+                else "Not invited: " + "; ".join(result.skipped)
             ),
         )[1]
 

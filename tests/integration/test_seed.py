@@ -435,3 +435,13 @@ def test_late_in_a_term_red_is_rare_and_every_red_says_why(session, today):
         assert all(r.reasons and not r.reasons[0].startswith("Active") for r in red)
         checked += 1
     assert checked
+
+
+def test_the_demo_has_one_invitation_waiting_and_one_accepted(seeded):
+    from ilp_app.db.models import AccountToken, OutgoingMail
+
+    tokens = seeded.exec(select(AccountToken).where(AccountToken.kind == "invitation")).all()
+    assert sorted(t.used_at is not None for t in tokens) == [False, True]
+    assert len(seeded.exec(select(OutgoingMail)).all()) == 2
+    demo_parent = _user(seeded, "parent@demo.school")
+    assert all(t.user_id != demo_parent.id for t in tokens)

@@ -35,6 +35,7 @@ from ilp_app.services.audit import audit_record
 from ilp_app.services.mail.outbox import html_from_text, mail_queue
 
 RESET = "password_reset"
+INVITATION = "invitation"  # made by services.access.invitations; completed here the same way
 LIFETIME = timedelta(minutes=60)
 #: Three requests an hour per address before they wait (each further one doubles the wait).
 POLICY = ThrottlePolicy(pair_free=3, account_free=5, first_delay=timedelta(minutes=5))
@@ -147,7 +148,7 @@ def password_reset_complete(
     client_ip: str = "",
     now: datetime | None = None,
 ) -> ResetDone:
-    """Set a new password through a reset link; every other session of the account ends.
+    """Set a password through a reset link or an invitation; every other session ends.
 
     Raises:
         ValidationFailed: the link is unknown, used or expired (:data:`MSG_LINK_INVALID`), the
@@ -158,7 +159,8 @@ def password_reset_complete(
         raise ValidationFailed(MSG_LINK_INVALID)
     row = session.exec(
         select(AccountToken).where(
-            AccountToken.token_hash == security.token_digest(token), AccountToken.kind == RESET
+            AccountToken.token_hash == security.token_digest(token),
+            AccountToken.kind.in_((RESET, INVITATION)),
         )
     ).first()
     user = session.get(User, row.user_id) if row is not None else None
@@ -208,7 +210,7 @@ def password_reset_complete(
     audit_record(
         session=session,
         actor_user_id=user.id,
-        action="auth.password_reset",
+        action="auth.invitation_accept" if row.kind == INVITATION else "auth.password_reset",
         target_type="user",
         target_id=user.id,
         client_ip=client_ip,
