@@ -72,6 +72,7 @@ def learner_report_url(learner_id) -> str:
 API_REVIEW_ICS = "/api/reviews/{review_id}.ics"
 API_GROUP_CSV = "/api/groups/{group_id}/report.csv"
 API_GROUP_PDF = "/api/groups/{group_id}/plans.pdf"
+API_GROUP_LETTERS = "/api/groups/{group_id}/invitations.pdf"
 API_PLAN_PDF = "/api/plans/{plan_id}.pdf"
 API_PRINT_FILE = "/api/print/{key}.pdf"
 API_LEARNER_EXPORT = "/api/learners/{learner_id}/export.zip"

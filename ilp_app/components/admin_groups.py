@@ -6,8 +6,10 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.admin_ui import TOUCH, dialog_actions, item_list, list_row
+from ilp_app.components.downloads import download_link
 from ilp_app.components.forms import form_error, labelled
 from ilp_app.state.admin_groups import AdminGroupsState as S
+from ilp_app.web.files import group_letters_url
 
 
 def group_badges(g: rx.Var) -> rx.Component:
@@ -222,6 +224,13 @@ def group_detail() -> rx.Component:
                         style=TOUCH,
                         on_click=S.open_dialog("group_edit"),
                         aria_label="Edit group " + g.group.name,
+                    ),
+                    download_link(
+                        "Print invitation letters",
+                        group_letters_url(g.group.id),
+                        filename="invitations.pdf",
+                        icon="printer",
+                        hidden_suffix=" (PDF, for the families of " + g.group.name + ")",
                     ),
                     rx.button(
                         rx.icon("mail", size=16, aria_hidden="true"),

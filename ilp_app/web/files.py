@@ -9,10 +9,12 @@ from starlette.routing import Route
 from ilp_app import routes
 from ilp_app.domain.parsing import parse_id
 from ilp_app.services.access.auth import CurrentUser
+from ilp_app.services.access.invitation_letters import group_invitation_letters
 from ilp_app.services.reports.print_files import PRINT_FILE_PATH, print_file_take
 from ilp_app.services.reports.printing import PLAN_PDF_PATH, group_pdf, plan_pdf
 from ilp_app.services.reports.reports import group_report_csv
 from ilp_app.services.reviews.review_calendar import review_ics
+from ilp_app.settings import public_origin
 from ilp_app.web.download import download, endpoint
 
 REVIEW_ICS_PATH = routes.API_REVIEW_ICS
@@ -63,6 +65,25 @@ def group_pdf_response(token: object, group_id: object, client_ip: str = "") -> 
     )
 
 
+def letters_response(token: object, group_id: object, client_ip: str = "") -> Response:
+    """Printed invitations for a group's families who have not signed in (administrators)."""
+    return download(
+        token,
+        lambda s, me: group_invitation_letters(
+            session=s,
+            actor=me.actor,
+            group_id=group_id,
+            origin=public_origin(""),
+            client_ip=client_ip,
+        ),
+        media_type="application/pdf",
+    )
+
+
+def group_letters_url(group_id) -> str:
+    return routes.url_for(routes.API_GROUP_LETTERS, group_id=group_id)
+
+
 def print_file_response(token: object, key: object, client_ip: str = "") -> Response:
     """A group print rendered in the background, for the same person *and* session that asked for it."""
     return download(
@@ -105,6 +126,12 @@ def file_routes() -> list[Route]:
             endpoint(group_pdf_response, "group_id"),
             methods=["GET"],
             name="group_pdf",
+        ),
+        Route(
+            routes.API_GROUP_LETTERS,
+            endpoint(letters_response, "group_id"),
+            methods=["GET"],
+            name="group_letters",
         ),
         Route(
             PRINT_FILE_PATH,

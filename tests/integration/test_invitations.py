@@ -132,3 +132,36 @@ def test_an_undelivered_invitation_shows_as_such(engine, school, monkeypatch):
         mail_send_due(lambda: Session(engine), SmtpSender(url, "ILP <ilp@test.school>"))
         assert len(inbox.messages) == 1
     assert not status(school, "parent").undelivered
+
+
+def test_printed_letters_carry_a_working_code_for_families_who_never_signed_in(engine, school):
+    import io
+
+    from pypdf import PdfReader
+
+    from ilp_app.services.access import invitation_letters
+
+    admin = actor_of(school.id("admin"))
+    with Session(engine) as s:
+        group_id = school_group(s)
+    with unit_of_work() as s:
+        name, data = invitation_letters.group_invitation_letters(
+            session=s, actor=admin, group_id=group_id, origin=ORIGIN
+        )
+    assert name.endswith(".pdf")
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1  # the one parent of the group's learners
+    text = reader.pages[0].extract_text()
+    assert "Parent Person" in text and "Learner Person" in text
+    assert reader.pages[0].images  # the QR code
+    code = re.search(r"([A-Z2-7]{4}(?:-[A-Z2-7]{2,4}){6})", text).group(1).replace("-", "")
+    assert len(code) == 26
+    accept(code)  # the printed code is the link's secret: it works, once
+    with pytest.raises(ValidationFailed):
+        accept(code)
+    assert rows(engine, OutgoingMail) == []  # a letter, not a mail
+    for who in ("mentor", "teacher", "parent"):
+        with pytest.raises(PermissionDenied), unit_of_work() as s:
+            invitation_letters.group_invitation_letters(
+                session=s, actor=actor_of(school.id(who)), group_id=group_id, origin=ORIGIN
+            )
