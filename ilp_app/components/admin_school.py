@@ -111,6 +111,54 @@ def name_section() -> rx.Component:
     )
 
 
+def quiet_hours_section() -> rx.Component:
+    """When no mail goes to families: held until the morning."""
+    return section(
+        "Quiet hours for family mail",
+        rx.form(
+            rx.flex(
+                rx.box(
+                    text_field(
+                        "No mail from (hour, 0-23)",
+                        "quiet-from",
+                        "quiet_from",
+                        max_length=2,
+                        type_="number",
+                        min=0,
+                        max=23,
+                        default_value=S.site.mail_quiet_from.to_string(),
+                    ),
+                    flex="1",
+                    min_width="12rem",
+                ),
+                rx.box(
+                    text_field(
+                        "Until (hour, 0-23)",
+                        "quiet-until",
+                        "quiet_until",
+                        max_length=2,
+                        type_="number",
+                        min=0,
+                        max=23,
+                        default_value=S.site.mail_quiet_until.to_string(),
+                    ),
+                    flex="1",
+                    min_width="12rem",
+                ),
+                rx.button("Save quiet hours", type="submit", variant="soft", style=TOUCH),
+                align="end",
+                wrap="wrap",
+                spacing="2",
+                width="100%",
+            ),
+            on_submit=S.set_mail_quiet_hours,
+            key=S.quiet_hours,
+            width="100%",
+        ),
+        intro="Mail to families written in these hours waits until the morning (school time).",
+    )
+
+
 def providers_section() -> rx.Component:
     """Which school accounts people can sign in with (set by the server's ILP_OIDC_* settings)."""
     return section(

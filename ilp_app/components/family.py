@@ -6,6 +6,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.downloads import download_link
+from ilp_app.state.family_mail import CADENCE_OPTIONS, FamilyMailState
 from ilp_app.state.plan import PlanState
 from ilp_app.web.files import review_ics_url
 from ilp_app.web.privacy import learner_export_url
@@ -44,6 +45,24 @@ def _status(s: rx.Var) -> rx.Component:
             width="100%",
         ),
         rx.text("There is no shared plan for this period yet.", size="2", color_scheme="gray"),
+    )
+
+
+def mail_choice(s: rx.Var) -> rx.Component:
+    """How often this parent hears about this child by mail."""
+    field_id = "mail-" + s.learner_id.to_string()
+    return rx.hstack(
+        rx.el.label("Mail about ", s.name, html_for=field_id, class_name="field-label"),
+        rx.el.select(
+            *[rx.el.option(o["label"], value=o["value"]) for o in CADENCE_OPTIONS],
+            id=field_id,
+            value=FamilyMailState.choices[s.learner_id.to_string()],
+            on_change=lambda v: FamilyMailState.set_choice(s.learner_id.to_string(), v),
+            class_name="role-select",
+        ),
+        align="center",
+        wrap="wrap",
+        spacing="2",
     )
 
 
@@ -134,6 +153,7 @@ def child_card(s: rx.Var) -> rx.Component:
             spacing="4",
             align="center",
         ),
+        mail_choice(s),
         class_name="child-card",
         aria_labelledby="child-" + s.learner_id.to_string(),
     )

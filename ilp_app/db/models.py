@@ -63,6 +63,9 @@ class Site(SQLModel, table=True):
     # The overview's status: days without activity before a learner is amber, and red.
     quiet_amber_days: int = 7
     quiet_red_days: int = 21
+    # No mail to families between these hours (school time); held until the morning.
+    mail_quiet_from: int = 21
+    mail_quiet_until: int = 7
 
 
 class User(SQLModel, table=True):
@@ -627,6 +630,8 @@ class OutgoingMail(SQLModel, table=True):
     sent_at: datetime | None = _ts(nullable=True, default=False)
     last_error: str = Field(default="", max_length=300)
     created_at: datetime = _ts()
+    # One-click unsubscribe (RFC 8058) for mail a family may stop; "" for account mail.
+    list_unsubscribe: str = Field(default="", max_length=500)
 
 
 class AccountToken(SQLModel, table=True):
@@ -671,3 +676,38 @@ class OidcLogin(SQLModel, table=True):
     code_verifier: str = Field(max_length=128)
     created_at: datetime = _ts()
     used_at: datetime | None = _ts(nullable=True, default=False)
+
+
+# --- Mail to families -----------------------------------------------------------------------
+
+
+class FamilyMailChoice(SQLModel, table=True):
+    """How often a parent hears by mail about one child: instant, daily, weekly or off.
+
+    No row means the default (weekly).
+    """
+
+    __tablename__ = "family_mail_choice"
+    __table_args__ = (sa.UniqueConstraint("parent_id", "learner_id", name="uq_family_mail_choice"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    parent_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    learner_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    cadence: str = Field(default="weekly", max_length=10)
+    updated_at: datetime = _ts()
+
+
+class DigestSent(SQLModel, table=True):
+    """A digest queued for a parent and child for one day or week: never queued twice."""
+
+    __tablename__ = "digest_sent"
+    __table_args__ = (
+        sa.UniqueConstraint("parent_id", "learner_id", "period_key", name="uq_digest_sent"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    parent_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    learner_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    period_key: str = Field(max_length=20)  # "day:2026-12-02" | "week:2026-W49"
+    covered_from: datetime = _ts(default=False)
+    created_at: datetime = _ts()

@@ -11,6 +11,7 @@ from ilp_app.components.admin_school import (
     name_section,
     periods_section,
     providers_section,
+    quiet_hours_section,
     status_section,
 )
 from ilp_app.components.admin_ui import admin_page
@@ -29,6 +30,7 @@ def page() -> rx.Component:
         periods_section(),
         catalogue_section(),
         status_section(),
+        quiet_hours_section(),
         providers_section(),
         name_section(),
         form_dialog(),

@@ -9,11 +9,12 @@ from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.plan_view import plan_or_message
 from ilp_app.services.live.live_registry import PERSONAL_HEARTBEAT_SECONDS
+from ilp_app.state.family_mail import FamilyMailState
 from ilp_app.state.plan import PlanState
 
 ROUTE = routes.PARENT
 TITLE = "My children · ILP"
-ON_LOAD = PlanState.load_family
+ON_LOAD = [PlanState.load_family, FamilyMailState.load]
 
 
 def child_switcher() -> rx.Component:

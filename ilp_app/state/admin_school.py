@@ -46,6 +46,12 @@ class AdminSchoolState(SessionState):
         return self.site.ilp_enabled if self.site is not None else False
 
     @rx.var
+    def quiet_hours(self) -> str:
+        """The quiet hours as the form shows them ("21-7"), also its key."""
+        site = self.site
+        return f"{site.mail_quiet_from}-{site.mail_quiet_until}" if site is not None else ""
+
+    @rx.var
     def status_days(self) -> str:
         """The status thresholds as the form shows them ("7-21"), also its key."""
         site = self.site
@@ -224,6 +230,17 @@ class AdminSchoolState(SessionState):
         form = form_data if isinstance(form_data, dict) else {}
         return self._act(
             school_admin.site_rename, name=form.get("name"), success="School name saved."
+        )
+
+    @rx.event
+    @off_loop
+    def set_mail_quiet_hours(self, form_data: dict):
+        form = form_data if isinstance(form_data, dict) else {}
+        return self._act(
+            school_admin.site_set_mail_quiet_hours,
+            quiet_from=form.get("quiet_from"),
+            quiet_until=form.get("quiet_until"),
+            success="Quiet hours saved.",
         )
 
     @rx.event

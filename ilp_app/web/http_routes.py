@@ -14,11 +14,12 @@ from ilp_app.web import add_transformer
 from ilp_app.web.auth_routes import auth_routes
 from ilp_app.web.files import file_routes
 from ilp_app.web.privacy import privacy_routes
+from ilp_app.web.unsubscribe import unsubscribe_routes
 
 
 def http_routes() -> list[Route]:
     """Sign-in and sign-out, the file downloads and the data-protection archive."""
-    return [*auth_routes(), *file_routes(), *privacy_routes()]
+    return [*auth_routes(), *file_routes(), *privacy_routes(), *unsubscribe_routes()]
 
 
 def add_routes(app) -> None:

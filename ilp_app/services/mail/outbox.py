@@ -40,6 +40,7 @@ class Message:
     html_body: str
     message_id: str
     school: str
+    list_unsubscribe: str = ""
 
 
 def html_from_text(text: str, *, link: str = "", link_text: str = "") -> str:
@@ -67,8 +68,12 @@ def mail_queue(
     text_body: str,
     html_body: str,
     now: datetime | None = None,
+    list_unsubscribe: str = "",
 ) -> int:
-    """Put one message in the outbox (committed, or rolled back, with the caller's change)."""
+    """Put one message in the outbox (committed, or rolled back, with the caller's change).
+
+    ``now`` is also when it may be sent first (the caller moves it past quiet hours).
+    """
     now = now or datetime.now(UTC)
     domain = to_address.rpartition("@")[2] or "localhost"
     row = OutgoingMail(
@@ -81,6 +86,7 @@ def mail_queue(
         message_id=f"<{secrets.token_hex(16)}@ilp.{domain}>",
         next_attempt_at=now,
         created_at=now,
+        list_unsubscribe=list_unsubscribe,
     )
     session.add(row)
     session.flush()
@@ -118,7 +124,16 @@ def _claim(session: Session, now: datetime) -> list[Message]:
         .where(OutgoingMail.id.in_(claimed))
     ).all()
     return [
-        Message(m.id, m.to_address, m.subject, m.text_body, m.html_body, m.message_id, school)
+        Message(
+            m.id,
+            m.to_address,
+            m.subject,
+            m.text_body,
+            m.html_body,
+            m.message_id,
+            school,
+            m.list_unsubscribe,
+        )
         for m, school in rows
     ]
 

@@ -21,6 +21,9 @@ def build(message: Message, mail_from: str) -> EmailMessage:
     mail["Subject"] = message.subject
     mail["Message-ID"] = message.message_id
     mail["Auto-Submitted"] = "auto-generated"
+    if message.list_unsubscribe:  # one click stops it (RFC 8058)
+        mail["List-Unsubscribe"] = f"<{message.list_unsubscribe}>"
+        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.set_content(message.text_body)
     mail.add_alternative(message.html_body, subtype="html")
     return mail

@@ -13,6 +13,7 @@ from ilp_app.domain.errors import NotFound
 from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor
 from ilp_app.services.guard import authorize
+from ilp_app.services.mail.family_mail import family_instant_mail
 from ilp_app.services.outbox import user_notified
 
 #: Repeats of the same kind on the same plan within this window fold into one notification.
@@ -111,9 +112,10 @@ def notify_plan_event(
         text = f"{who} wrote in the plan log of {learner}: “{subject[:120]}”"
     else:
         raise ValueError(f"unknown notification kind {kind!r}")
-    notify_users(
-        session, recipients=recipients - {actor.user_id}, plan=plan, kind=kind, text=text, now=now
-    )
+    recipients -= {actor.user_id}
+    notify_users(session, recipients=recipients, plan=plan, kind=kind, text=text, now=now)
+    # Parents who chose to hear every change get it by mail too (after the quiet hours).
+    family_instant_mail(session, plan=plan, recipients=recipients, text=text, now=now)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from ilp_app.db.models import FocusAreaOption, Goal, Period, Plan, Site, Task
 from ilp_app.domain.errors import NotFound, ValidationFailed
 from ilp_app.domain.overview import rag_rules
-from ilp_app.domain.parsing import parse_date, parse_text
+from ilp_app.domain.parsing import parse_date, parse_text, parse_whole_number
 from ilp_app.domain.permissions import Actor
 from ilp_app.domain.plans import MAX_FOCUS_AREA
 from ilp_app.services.audit import audit_record
@@ -87,6 +87,8 @@ class SiteSettings:
     ilp_enabled: bool
     quiet_amber_days: int = 7
     quiet_red_days: int = 21
+    mail_quiet_from: int = 21
+    mail_quiet_until: int = 7
     # The school sign-in providers configured for this server (no secrets): label, issuer, domains.
     providers: list[dict[str, str]] = field(default_factory=list)
 
@@ -101,6 +103,8 @@ def site_settings(*, session: Session, actor: Actor | None, client_ip: str = "")
         ilp_enabled=site.ilp_enabled,
         quiet_amber_days=site.quiet_amber_days,
         quiet_red_days=site.quiet_red_days,
+        mail_quiet_from=site.mail_quiet_from,
+        mail_quiet_until=site.mail_quiet_until,
         providers=[
             {
                 "label": p.label,
@@ -110,6 +114,38 @@ def site_settings(*, session: Session, actor: Actor | None, client_ip: str = "")
             }
             for p in get_settings().oidc_providers
         ],
+    )
+
+
+def site_set_mail_quiet_hours(
+    *,
+    session: Session,
+    actor: Actor | None,
+    quiet_from: object,
+    quiet_until: object,
+    client_ip: str = "",
+) -> None:
+    """No mail to families from ``quiet_from`` to ``quiet_until`` o'clock (school time)."""
+    actor = school_manager(actor, client_ip)
+    hours = [
+        parse_whole_number(
+            v, minimum=0, maximum=23, message="Quiet hours: a whole hour from 0 to 23."
+        )
+        for v in (quiet_from, quiet_until)
+    ]
+    site = _site(session, actor)
+    before = {"from": site.mail_quiet_from, "until": site.mail_quiet_until}
+    site.mail_quiet_from, site.mail_quiet_until = hours
+    session.add(site)
+    _audit(
+        session,
+        actor,
+        "site.mail_quiet_hours",
+        "site",
+        site.id,
+        client_ip,
+        before=before,
+        after={"from": hours[0], "until": hours[1]},
     )
 
 
