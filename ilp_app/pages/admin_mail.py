@@ -55,6 +55,7 @@ def page() -> rx.Component:
                 "wait here with their text, so you can follow the links while trying the app.",
                 icon="mail-warning",
                 color_scheme="amber",
+                high_contrast=True,
                 width="100%",
             ),
         ),
