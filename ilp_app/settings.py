@@ -30,6 +30,9 @@ class OidcProvider:
     client_secret: str
     label: str
     domains: tuple[str, ...] = ()  # allowed email domains; empty: any
+    roster_claim: str = (
+        ""  # a claim holding the person's roster sourcedId, if the provider sends one
+    )
 
 
 class SettingsError(RuntimeError):
@@ -154,7 +157,10 @@ def _oidc_providers(env: dict[str, str]) -> tuple[OidcProvider, ...]:
             if d.strip()
         )
         label = env.get(f"ILP_OIDC_{key}_LABEL", "").strip() or f"Sign in with {key.title()}"
-        found.append(OidcProvider(key.lower(), issuer, client_id, secret, label, domains))
+        roster_claim = env.get(f"ILP_OIDC_{key}_ROSTER_CLAIM", "").strip()
+        found.append(
+            OidcProvider(key.lower(), issuer, client_id, secret, label, domains, roster_claim)
+        )
     return tuple(found)
 
 

@@ -36,6 +36,15 @@ def status_badges(row: rx.Var) -> rx.Component:
 def user_card(row: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
+            rx.el.label(
+                rx.checkbox(
+                    checked=AdminState.ticked.contains(row.id),
+                    on_change=lambda _: AdminState.toggle_ticked(row.id),
+                ),
+                rx.text("Tick to invite", size="1"),
+                rx.el.span(" ", row.full_name, class_name="visually-hidden"),
+                style={"display": "inline-flex", "gap": "0.4rem", "align_items": "center"},
+            ),
             rx.heading(
                 rx.link(
                     row.full_name,
@@ -209,6 +218,15 @@ def page() -> rx.Component:
                         rx.icon("user-plus", size=16),
                         "New account",
                         on_click=AdminState.open_create,
+                    ),
+                    rx.button(
+                        rx.icon("mail", size=16, aria_hidden="true"),
+                        "Invite the ticked (",
+                        AdminState.ticked.length(),
+                        ")",
+                        variant="soft",
+                        disabled=AdminState.ticked.length() == 0,
+                        on_click=AdminState.invite_ticked,
                     ),
                     align="end",
                     wrap="wrap",

@@ -9,10 +9,11 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.domain.errors import DomainError, PermissionDenied
 from ilp_app.domain.roles import ROLE_LABELS, Role
-from ilp_app.services.access import auth
+from ilp_app.services.access import auth, invitations
 from ilp_app.services.school import people_admin, users
 from ilp_app.services.school.users import UserRow
 from ilp_app.services.uow import unit_of_work
+from ilp_app.settings import public_origin
 from ilp_app.state.blocking import off_loop
 from ilp_app.state.session import SessionState
 
@@ -64,6 +65,7 @@ class AdminState(SessionState):
     busy: bool = False
     create_open: bool = False
     create_error: str = ""
+    ticked: list[int] = []  # accounts ticked for an invitation (only ones the list showed)
     role_choices: list[dict[str, str]] = [{"value": r.value, "label": ROLE_LABELS[r]} for r in Role]
 
     def _refresh(self):
@@ -86,6 +88,36 @@ class AdminState(SessionState):
     def load(self):
         self.query = ""
         return self._refresh()
+
+    @rx.event
+    def toggle_ticked(self, user_id: int):
+        if user_id in self.ticked:
+            self.ticked = [i for i in self.ticked if i != user_id]
+        elif any(r.id == user_id for r in self.rows):
+            self.ticked = [*self.ticked, user_id]
+
+    @rx.event
+    @off_loop
+    def invite_ticked(self):
+        """Mail each ticked person a link to choose their password (7 days, once)."""
+        me = self._current()
+        try:
+            with unit_of_work() as s:
+                result = invitations.invite(
+                    session=s,
+                    actor=me.actor if me else None,
+                    user_ids=list(self.ticked),
+                    origin=public_origin(self.router.page.host),
+                    client_ip=self._client_ip(),
+                )
+        except PermissionDenied as error:
+            self.reset()
+            return self._refusal(me, error)
+        except DomainError as error:
+            return rx.toast.error(error.message)
+        self.ticked = []
+        skipped = f" Not invited: {'; '.join(result.skipped)}." if result.skipped else ""
+        return rx.toast.success(f"Invited {result.invited}.{skipped}")
 
     @rx.event
     @off_loop

@@ -165,3 +165,18 @@ def test_printed_letters_carry_a_working_code_for_families_who_never_signed_in(e
             invitation_letters.group_invitation_letters(
                 session=s, actor=actor_of(school.id(who)), group_id=group_id, origin=ORIGIN
             )
+
+
+async def test_the_accounts_page_invites_only_the_people_it_listed_and_ticked(engine, school):
+    from ilp_app.state.admin import AdminState
+    from tests.support.services import signed_in
+
+    state = await signed_in(AdminState, engine, school.id("admin"), "administrator")
+    await AdminState.event_handlers["load"].fn(state)
+    listed = {r.id for r in state.rows}
+    AdminState.event_handlers["toggle_ticked"].fn(state, school.id("parent"))
+    AdminState.event_handlers["toggle_ticked"].fn(state, 999_999)  # never listed: not ticked
+    assert state.ticked == [school.id("parent")] and school.id("parent") in listed
+    await AdminState.event_handlers["invite_ticked"].fn(state)
+    (mail,) = rows(engine, OutgoingMail)
+    assert mail.to_address == "parent@test.school" and state.ticked == []

@@ -178,3 +178,43 @@ def test_a_domain_rule_keeps_other_domains_out(client, configured, engine, schoo
     claims(configured, "m-2", email="mentor@test.school", email_verified=True)
     answer = sign_in(client, configured, "m-2")
     assert answer.headers["location"] == routes.login_url(error="oidc_unknown")
+
+
+def test_a_roster_id_claim_matches_the_imported_account_once(
+    client, configured, engine, school, monkeypatch
+):
+    monkeypatch.setenv("ILP_OIDC_MOCK_ROSTER_CLAIM", "roster_id")
+    get_settings.cache_clear()
+    with Session(engine) as s:
+        user = s.get(User, school.id("learner2"))
+        user.source_id = "OR-LEARNER-2"
+        s.add(user)
+        s.commit()
+    claims(configured, "feide-77", roster_id="OR-LEARNER-2")  # no email at all
+    answer = sign_in(client, configured, "feide-77")
+    assert answer.headers["location"] == routes.home_url("learner") and session_cookie(answer)
+    (link,) = rows(engine, ExternalIdentity)
+    assert (link.user_id, link.subject) == (school.id("learner2"), "feide-77")
+    claims(configured, "feide-78", roster_id="OR-NOBODY")
+    assert sign_in(client, configured, "feide-78").headers["location"] == routes.login_url(
+        error="oidc_unknown"
+    )
+
+
+def test_no_answer_sends_the_browser_off_the_app_except_to_the_configured_provider(
+    client, configured, school
+):
+    """No open redirect: after signing in the browser goes home; a 'next' parameter is ignored."""
+    claims(configured, "g-9", email="mentor@test.school", email_verified=True)
+    start_answer = client.get(
+        "/auth/oidc/mock/start?next=https://evil.example", follow_redirects=False
+    )
+    assert start_answer.headers["location"].startswith(configured + "/")
+    callback = authorize(start_answer.headers["location"], "g-9") + "&next=https://evil.example"
+    home = client.get(callback, follow_redirects=False).headers["location"]
+    assert home == routes.home_url("mentor")
+    odd = client.get(
+        "/auth/oidc/mock/callback?state=x&code=y&next=//evil.example", follow_redirects=False
+    )
+    location = odd.headers["location"]
+    assert location.startswith("/") and not location.startswith("//")

@@ -208,6 +208,25 @@ def _refuse(session: Session, user_id: int | None, outcome: str, p: OidcProvider
     session.commit()
 
 
+def _by_email(session: Session, p: OidcProvider, claims: dict) -> User | None:
+    """The account with the claims' email, if the provider verified it and its domain is allowed."""
+    email = claims.get("email")
+    if not isinstance(email, str) or claims.get("email_verified") is not True:
+        return None
+    if p.domains and email.rpartition("@")[2].lower() not in p.domains:
+        return None
+    return user_by_email(session=session, email=email_key(email))
+
+
+def _by_roster_id(session: Session, p: OidcProvider, claims: dict) -> User | None:
+    """The one account whose roster sourcedId the provider's ``roster_claim`` names."""
+    value = claims.get(p.roster_claim) if p.roster_claim else None
+    if not isinstance(value, str) or not value or len(value) > 255:
+        return None
+    found = session.exec(select(User).where(User.source_id == value)).all()
+    return found[0] if len(found) == 1 else None
+
+
 def _match(session: Session, p: OidcProvider, claims: dict) -> tuple[User | None, bool]:
     """The account for these claims, and whether the subject is to be linked to it now."""
     identity = session.exec(
@@ -217,13 +236,7 @@ def _match(session: Session, p: OidcProvider, claims: dict) -> tuple[User | None
     ).first()
     if identity is not None:
         return session.get(User, identity.user_id), False
-    email = claims.get("email")
-    if not isinstance(email, str) or claims.get("email_verified") is not True:
-        return None, False
-    domain = email.rpartition("@")[2].lower()
-    if p.domains and domain not in p.domains:
-        return None, False
-    user = user_by_email(session=session, email=email_key(email))
+    user = _by_email(session, p, claims) or _by_roster_id(session, p, claims)
     if user is None:
         return None, False
     already = session.exec(
