@@ -57,6 +57,13 @@ def plan_body() -> rx.Component:
         notes_section(),
         log_section(),
         history_section(),
+        # Another screen changed this plan: said politely, once, to screen readers.
+        rx.el.div(
+            PlanState.live_note,
+            role="status",
+            aria_live="polite",
+            class_name="visually-hidden",
+        ),
         edit_dialog(),
         reopen_confirm(),
         undo_bar(),

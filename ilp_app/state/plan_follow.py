@@ -4,12 +4,14 @@ catches up on anything missed and reopens a page whose state was lost."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 import reflex as rx
 
 from ilp_app import routes
 from ilp_app.domain.errors import DomainError
 from ilp_app.services.live import live_feed
+from ilp_app.services.reviews.review_model import school_tz
 from ilp_app.state import live
 from ilp_app.state.guard import session_checks
 from ilp_app.state.learner_context import LearnerContextState
@@ -22,6 +24,8 @@ class PlanFollow(rx.State, mixin=True):
 
     _channel: str = ""
     _version: int = 0
+    # Said politely to screen readers when another screen changed the plan shown here.
+    live_note: str = ""
 
     async def _watch(self) -> None:
         """Follow changes to the shown plan (after plan_view authorised this viewer), and show its reviews."""
@@ -61,6 +65,8 @@ class PlanFollow(rx.State, mixin=True):
             await asyncio.to_thread(self._show, self._plan_id, me)
         except DomainError:
             self.reset()  # no longer allowed to see it: show nothing rather than stale data
+        else:
+            self.live_note = f"The plan was updated at {datetime.now(school_tz()):%H:%M}."
         for follower in (LearnerContextState, ReviewState, TemplateUpdatesState):
             await asyncio.to_thread((await self.get_state(follower))._follow, item)
         return True

@@ -104,6 +104,8 @@ def test_a_tick_reaches_overview_projector_and_parent_live_and_no_other_family(n
     )
     expect(tile).not_to_have_text(tile_before, timeout=LIVE)
     expect(parent_task).to_contain_text(after, timeout=LIVE)
+    # ... and a screen reader hears, politely, that the plan changed.
+    expect(parent.get_by_role("status").filter(has_text="The plan was updated at")).to_have_count(1)
 
     learner.wait_for_timeout(500)
     assert other_frames.frames, "the other parent's page received nothing at all"
