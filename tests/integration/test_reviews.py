@@ -812,6 +812,12 @@ def test_the_route_is_added_to_a_reflex_app_through_its_api_transformer():
             routes.SIGN_IN,
             routes.SIGN_OUT,
             routes.PASSWORD_CHANGE,
+            routes.AUTH_FORGOT,
+            routes.AUTH_RESET,
+            routes.AUTH_OIDC_START,
+            routes.AUTH_OIDC_CALLBACK,
+            routes.API_GROUP_LETTERS,
+            routes.API_UNSUBSCRIBE,
         ]
     )
     http_routes.add_routes(app)  # an existing transformer is kept
