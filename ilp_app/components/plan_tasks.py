@@ -7,6 +7,7 @@ import reflex as rx
 from ilp_app.components.plan_parts import CAN, P, move_buttons
 from ilp_app.domain.plans import MAX_TASK_TITLE
 from ilp_app.state.plan import PlanState
+from ilp_app.state.plan_tick import TAP_PENDING
 
 
 def _status_icon(status: rx.Var) -> rx.Component:
@@ -27,7 +28,7 @@ def task_status_control(task: rx.Var, *, label_first: bool = False) -> rx.Compon
     ``label_first``: the accessible name starts with the visible status ("Ongoing: Read …").
     """
     color = rx.match(task.status, ("completed", "green"), ("ongoing", "amber"), "gray")
-    saving = PlanState.saving_task == task.id
+    saving = (PlanState.saving_task == task.id) | (TAP_PENDING.value == task.id)
     coming = rx.match(
         task.status,
         ("not_started", "Ongoing · saving…"),
@@ -40,7 +41,8 @@ def task_status_control(task: rx.Var, *, label_first: bool = False) -> rx.Compon
             rx.button(
                 _status_icon(task.status),
                 rx.cond(saving, coming, task.status_label),
-                on_click=PlanState.tick(task.id, task.status),
+                # The browser marks the tap at once; the server saves it and clears the mark.
+                on_click=[TAP_PENDING.set_value(task.id), PlanState.tick(task.id, task.status)],
                 loading=saving,
                 color_scheme=color,
                 variant=rx.cond(task.status == "completed", "solid", "soft"),

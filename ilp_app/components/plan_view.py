@@ -17,6 +17,7 @@ from ilp_app.components.plan_parts import CAN, P
 from ilp_app.components.plan_tasks import reopen_confirm, undo_bar
 from ilp_app.components.reviews import reviews_section
 from ilp_app.state.plan import PlanState
+from ilp_app.state.plan_tick import TAP_PENDING
 
 
 def area_jump_links() -> rx.Component:
@@ -57,6 +58,7 @@ def plan_body() -> rx.Component:
         notes_section(),
         log_section(),
         history_section(),
+        TAP_PENDING,  # the browser's own mark of a tap on its way (see plan_tick)
         # Another screen changed this plan: said politely, once, to screen readers.
         rx.el.div(
             PlanState.live_note,

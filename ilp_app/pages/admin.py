@@ -36,14 +36,15 @@ def status_badges(row: rx.Var) -> rx.Component:
 def user_card(row: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.el.label(
+            rx.hstack(
                 rx.checkbox(
                     checked=AdminState.ticked.contains(row.id),
                     on_change=lambda _: AdminState.toggle_ticked(row.id),
+                    aria_label="Tick to invite " + row.full_name,
                 ),
-                rx.text("Tick to invite", size="1"),
-                rx.el.span(" ", row.full_name, class_name="visually-hidden"),
-                style={"display": "inline-flex", "gap": "0.4rem", "align_items": "center"},
+                rx.text("Tick to invite", size="1", aria_hidden="true"),
+                align="center",
+                spacing="2",
             ),
             rx.heading(
                 rx.link(

@@ -15,12 +15,18 @@ import dataclasses
 import time
 
 import reflex as rx
+from reflex.experimental import ClientStateVar
 
 from ilp_app.domain.errors import DomainError, NotSignedIn
 from ilp_app.domain.plans import TaskStatus
 from ilp_app.services.plans import plan_activity, plan_read
 from ilp_app.state.blocking import perform
 from ilp_app.state.saving import MSG_NOT_SAVED, DatabaseUnavailable, save_with_retries
+
+#: The task the browser has just tapped, set in the browser at the tap (no round trip), so the
+#: button shows "saving…" at once even on a slow or dropped connection; the server clears it
+#: once it has answered the tap (saved, refused, or not reachable).
+TAP_PENDING = ClientStateVar.create("tap_pending", default=0)
 
 #: A second tap on the same task this soon after the first is the same tap.
 DOUBLE_TAP_S = 1.0
@@ -80,9 +86,13 @@ class PlanTicking(rx.State, mixin=True):
             # Only for a task on the plan shown, to someone who may tick it; anything else
             # goes to the services, which refuse it (and record the refusal) as for any tap.
             self.confirm_task, self.confirm_title = task_id, title
+            yield TAP_PENDING.push(0)
             return
-        async for event in self._save_tap(task_id, status):
-            yield event
+        try:
+            async for event in self._save_tap(task_id, status):
+                yield event
+        finally:
+            yield TAP_PENDING.push(0)
 
     @rx.event
     async def confirm_reopen(self):

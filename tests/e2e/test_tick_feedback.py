@@ -87,3 +87,21 @@ def test_a_refused_tap_rolls_back_to_the_real_status(new_page, app_db):
     expect(button(page, title, "ongoing")).to_be_visible()
     assert stored(app_db, title) == "ongoing"
     expect(page.get_by_role("button", name="Undo")).to_have_count(0)
+
+
+def test_a_tap_shows_as_saving_at_once_even_before_the_server_answers(new_page, app_db):
+    """The browser marks the tap itself: with the connection down the button already says
+    where the task is going, marked "saving…", and nothing is claimed as saved."""
+    page = new_page(PHONE)
+    title = learner_task(page, app_db)
+    tap = button(page, title, "not_started")
+    expect(tap).to_be_visible()
+    page.context.set_offline(True)
+    page.wait_for_timeout(1_500)  # the socket has noticed
+    tap.click()
+    expect(tap).to_contain_text("Ongoing · saving…", timeout=1_000)
+    assert stored(app_db, title) == "not_started"  # really not saved yet
+    page.context.set_offline(False)
+    expect(button(page, title, "ongoing")).to_be_visible(timeout=15_000)
+    expect(button(page, title, "ongoing")).not_to_contain_text("saving")
+    assert stored(app_db, title) == "ongoing"
