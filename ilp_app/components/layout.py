@@ -204,3 +204,24 @@ def auth_card(content: rx.Component) -> rx.Component:
         min_height="100vh",
         padding="1rem",
     )
+
+
+def provider_buttons(providers: rx.Var) -> rx.Component:
+    """ "Sign in with …" for each school sign-in provider (plain links: the browser leaves)."""
+    return rx.cond(
+        providers.length() > 0,
+        rx.vstack(
+            rx.text("or", size="2", color_scheme="gray", align="center", width="100%"),
+            rx.foreach(
+                providers,
+                lambda p: rx.el.a(
+                    rx.icon("school", size=16, aria_hidden="true"),
+                    p["label"],
+                    href=p["href"],
+                    class_name="provider-button",
+                ),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+    )

@@ -8,7 +8,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.forms import form_error, labelled_input, native_form
-from ilp_app.components.layout import auth_card
+from ilp_app.components.layout import auth_card, provider_buttons
 from ilp_app.state.login import LoginState
 
 ROUTE = routes.LOGIN
@@ -40,24 +40,7 @@ def page() -> rx.Component:
                     max_length=1024,
                 ),
                 rx.button("Sign in", type="submit", size="3", width="100%"),
-                rx.cond(
-                    LoginState.providers.length() > 0,
-                    rx.vstack(
-                        rx.text("or", size="2", color_scheme="gray", align="center", width="100%"),
-                        rx.foreach(
-                            LoginState.providers,
-                            # A plain link: the browser leaves for the school's provider.
-                            lambda p: rx.el.a(
-                                rx.icon("school", size=16, aria_hidden="true"),
-                                p["label"],
-                                href=p["href"],
-                                class_name="provider-button",
-                            ),
-                        ),
-                        spacing="2",
-                        width="100%",
-                    ),
-                ),
+                provider_buttons(LoginState.providers),
                 rx.link(
                     "Forgot your password?",
                     href=routes.PASSWORD_FORGOT,

@@ -4,7 +4,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.forms import form_error, labelled_input, native_form
-from ilp_app.components.layout import auth_card
+from ilp_app.components.layout import auth_card, provider_buttons
 from ilp_app.state.login import PasswordResetState
 
 ROUTE = routes.PASSWORD_RESET
@@ -44,6 +44,7 @@ def page() -> rx.Component:
                     max_length=PasswordResetState.max_length,
                 ),
                 rx.button("Save and sign in", type="submit", size="3", width="100%"),
+                provider_buttons(PasswordResetState.providers),
                 rx.link(
                     "Ask for a new link",
                     href=routes.PASSWORD_FORGOT,

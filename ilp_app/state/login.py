@@ -47,6 +47,14 @@ def _wait(raw: object) -> timedelta:
     return timedelta(seconds=min(max(seconds, 1), MAX_WAIT_SECONDS))
 
 
+def provider_links() -> list[dict[str, str]]:
+    """The school's sign-in providers as the pages link them: where to start, and the label."""
+    return [
+        {"href": routes.url_for(routes.AUTH_OIDC_START, key=p.key), "label": p.label}
+        for p in get_settings().oidc_providers
+    ]
+
+
 class LoginState(SessionState):
     """What the sign-in page says above its form."""
 
@@ -57,10 +65,7 @@ class LoginState(SessionState):
 
     @rx.event
     def load(self):
-        self.providers = [
-            {"href": routes.url_for(routes.AUTH_OIDC_START, key=p.key), "label": p.label}
-            for p in get_settings().oidc_providers
-        ]
+        self.providers = provider_links()
         me = self._current()
         if me is not None:
             target = (
@@ -130,7 +135,11 @@ class PasswordResetState(SessionState):
     def load_forgot(self):
         self.sent = self.router.page.params.get("sent", "") == "1"
 
+    # An invitation may also be answered by signing in with the school's account.
+    providers: list[dict[str, str]] = []
+
     @rx.event
     def load_reset(self):
+        self.providers = provider_links()
         code = self.router.page.params.get("error", "")
         self.error = RESET_ERRORS.get(code, "") if isinstance(code, str) else ""

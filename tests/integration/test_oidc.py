@@ -218,3 +218,16 @@ def test_no_answer_sends_the_browser_off_the_app_except_to_the_configured_provid
     )
     location = odd.headers["location"]
     assert location.startswith("/") and not location.startswith("//")
+
+
+async def test_the_sign_in_and_invitation_pages_offer_each_configured_provider(configured, engine):
+    import reflex as rx
+
+    from ilp_app.state.login import LoginState, PasswordResetState
+
+    for state_type, load in ((LoginState, "load"), (PasswordResetState, "load_reset")):
+        state = await rx.State().get_state(state_type)
+        state_type.event_handlers[load].fn(state)
+        assert state.providers == [
+            {"href": "/auth/oidc/mock/start", "label": "Sign in with the school"}
+        ]
