@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,8 +34,12 @@ def secure_sqlite_file(path: str | os.PathLike) -> None:
     """
     db = Path(path)
     db.parent.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(OSError):  # a folder we do not own (e.g. /tmp) keeps its mode
-        if db.parent.stat().st_uid == os.getuid():
+    with contextlib.suppress(OSError):
+        info = db.parent.stat()
+        # A folder we do not own, or a shared one (sticky or world-writable, like /tmp, even
+        # when run as root), keeps its mode: closing it would break everyone else's files.
+        shared = info.st_mode & (stat.S_ISVTX | stat.S_IWOTH)
+        if info.st_uid == os.getuid() and not shared:
             db.parent.chmod(0o700)
     for file in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         with contextlib.suppress(FileNotFoundError):

@@ -37,6 +37,18 @@ def test_an_existing_world_readable_database_is_made_private(tmp_path):
     assert (mode(folder), mode(db)) == (0o700, 0o600)
 
 
+def test_a_database_in_a_shared_folder_like_tmp_leaves_the_folder_open_to_others(tmp_path):
+    """Closing a sticky, world-writable folder (as /tmp is) would break every other program's
+    files; the database file itself is still made private."""
+    shared = tmp_path / "shared-tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    db = shared / "ilp.db"
+    upgrade(f"sqlite:///{db}")
+    assert mode(shared) == 0o1777  # with the old rule it became 0o700
+    assert mode(db) == 0o600
+
+
 def test_one_worker_keeps_page_states_in_memory_and_several_in_redis():
     import importlib
 
