@@ -79,7 +79,10 @@ def test_mentor_who_also_teaches_can_switch_to_the_teacher_view(new_page):
     page.get_by_label("View as").select_option("teacher")
     wait_for_path(page, "/teacher")
     expect(page.get_by_role("heading", name="My classes", level=1)).to_be_visible()
-    expect(page.get_by_text(re.compile(r"^Science 8 · \d+ learners$"))).to_be_visible()
+    science = page.get_by_role(
+        "link", name=re.compile(r"^Live overview of Science 8\s+\d+ learners$")
+    )
+    expect(science).to_be_visible()
 
 
 def test_temporary_password_must_be_replaced_at_next_sign_in(new_page):
