@@ -42,17 +42,23 @@ def group_id(db: sa.Engine, name: str = "8A") -> int:
         ).scalar_one()
 
 
+MIN_OPEN_TASKS = 3
+
+
 def learners_of(db: sa.Engine, gid: int) -> list[tuple[int, str]]:
-    """(user id, email) of the learners enrolled in the group who have an active plan."""
+    """(user id, email) of the learners enrolled in the group who have an active plan with
+    tasks left to tick (at least :data:`MIN_OPEN_TASKS`: a lesson taps each a few times)."""
     with db.connect() as c:
         return [
             tuple(r)
             for r in c.execute(
                 sa.text(
-                    'SELECT DISTINCT u.id, u.email FROM "user" u '
+                    'SELECT u.id, u.email FROM "user" u '
                     "JOIN enrollment e ON e.user_id = u.id "
                     "JOIN plan p ON p.learner_id = u.id AND p.status = 'active' "
-                    "WHERE e.group_id = :g AND e.role = 'learner' AND u.is_active ORDER BY u.id"
+                    "JOIN task t ON t.plan_id = p.id AND t.status != 'completed' "
+                    "WHERE e.group_id = :g AND e.role = 'learner' AND u.is_active "
+                    f"GROUP BY u.id, u.email HAVING count(t.id) >= {MIN_OPEN_TASKS} ORDER BY u.id"
                 ),
                 {"g": gid},
             )
