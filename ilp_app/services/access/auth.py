@@ -105,6 +105,7 @@ def user_by_email(*, session: Session, email: str) -> User | None:
 #: Compare-and-set rounds before an attempt gives up; each lost round means another attempt on
 #: the same account was counted first, so a few rounds always settle it.
 CLAIM_ROUNDS = 20
+FORGIVE_TRIES = 3
 
 
 def _rows_ensure(session: Session, rows: list[dict]) -> None:
@@ -285,8 +286,17 @@ def sign_in(
         session.commit()  # the refusal is recorded even though the caller's unit of work fails
         raise SignInRefused(MSG_SIGN_IN_FAILED)
     # The right password is not a guess, even when the account may not sign in (below).
-    _attempt_forgive(session, key=key, address=client_ip)
-    session.commit()
+    for attempt in range(FORGIVE_TRIES):
+        try:
+            _attempt_forgive(session, key=key, address=client_ip)
+            session.commit()
+            break
+        except sa.exc.OperationalError as error:
+            # PostgreSQL ends one of two transactions that wait on each other's counter row
+            # (a deadlock); nothing of it was applied, so forgiving again is safe.
+            session.rollback()
+            if attempt == FORGIVE_TRIES - 1 or "deadlock" not in str(error).lower():
+                raise
     if not user.is_active:
         audit_record(
             session=session,
