@@ -8,16 +8,14 @@ import base64
 import secrets
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from ilp_app import security
-from ilp_app.db.models import AccountToken, AuthSession, Enrollment, Group, Guardianship, Site, User
+from ilp_app.db.models import AuthSession, Enrollment, Group, Guardianship, Site, User
 from ilp_app.domain.errors import NotFound
 from ilp_app.domain.parsing import parse_id
 from ilp_app.pdf.invitation_letter import Letter, letters_pdf
-from ilp_app.services.access.invitations import LIFETIME
-from ilp_app.services.access.password_reset import INVITATION, reset_url
+from ilp_app.services.access.invitations import invitation_replace
+from ilp_app.services.access.password_reset import reset_url
 from ilp_app.services.audit import audit_record
 from ilp_app.services.school.school_rows import school_manager
 
@@ -63,25 +61,8 @@ def group_invitation_letters(
     school = session.get(Site, actor.site_id).name
     letters = []
     for parent in parents:
-        session.exec(
-            sa.update(AccountToken)
-            .where(
-                AccountToken.user_id == parent.id,
-                AccountToken.kind == INVITATION,
-                AccountToken.used_at.is_(None),
-            )
-            .values(used_at=now, expires_at=now)
-        )
         code = letter_code()
-        session.add(
-            AccountToken(
-                user_id=parent.id,
-                kind=INVITATION,
-                token_hash=security.token_digest(code),
-                created_at=now,
-                expires_at=now + LIFETIME,
-            )
-        )
+        invitation_replace(session, parent.id, code, now)
         letters.append(
             Letter(
                 parent_name=parent.display_name,

@@ -62,26 +62,32 @@ def _ids(user_ids: object) -> list[int]:
     return sorted({parse_id(i, what="account") for i in user_ids})
 
 
-def invite_user(session: Session, user: User, school: str, origin: str, now: datetime) -> None:
+def invitation_replace(session: Session, user_id: int, secret: str, now: datetime) -> None:
+    """Make ``secret`` the person's one open invitation (7 days); any earlier link stops working."""
     session.exec(
         sa.update(AccountToken)
         .where(
-            AccountToken.user_id == user.id,
+            AccountToken.user_id == user_id,
             AccountToken.kind == INVITATION,
             AccountToken.used_at.is_(None),
         )
         .values(used_at=now, expires_at=now)
     )
-    token = security.token_new()
     session.add(
         AccountToken(
-            user_id=user.id,
+            user_id=user_id,
             kind=INVITATION,
-            token_hash=security.token_digest(token),
+            token_hash=security.token_digest(secret),
             created_at=now,
             expires_at=now + LIFETIME,
         )
     )
+
+
+def invite_user(session: Session, user: User, school: str, origin: str, now: datetime) -> None:
+    """Mail ``user`` a new invitation link (callers authorise; ``invite`` does)."""
+    token = security.token_new()
+    invitation_replace(session, user.id, token, now)
     link = reset_url(origin, token)
     text = (
         f"Hello {user.display_name},\n\n"
