@@ -22,6 +22,21 @@ def cards(page) -> list[str]:
     return items.all_inner_texts()
 
 
+def settled_cards(page, ordered, timeout_ms: int = 5000) -> list[str]:
+    """The cards once the server has applied the viewer's choice.
+
+    A select shows the new value at once, while the rows follow after the server's answer;
+    reading them in between sees the old order. A sort that never arrives still fails.
+    """
+    waited = 0
+    while True:
+        shown = cards(page)
+        if ordered(shown) or waited >= timeout_ms:
+            return shown
+        page.wait_for_timeout(100)
+        waited += 100
+
+
 def days_quiet(card: str) -> int:
     if "No shared plan" in card or "No activity yet" in card:
         return NEVER
@@ -37,6 +52,10 @@ def quiet(card: str) -> bool:
     return "No shared plan" not in card and days_quiet(card) >= QUIET_RED_DAYS
 
 
+def is_sorted(values: list[int], reverse: bool = False) -> bool:
+    return values == sorted(values, reverse=reverse)
+
+
 def status(card: str) -> int:
     return next(order for label, order in STATUS_ORDER.items() if label in card)
 
@@ -49,19 +68,25 @@ def test_sorting_and_filtering_the_overview(new_page):
 
     mentor.get_by_label("Sort by").select_option(label="Quiet longest first")
     expect(mentor.get_by_label("Sort by")).to_have_value("activity")
-    quiet_first = [days_quiet(c) for c in cards(mentor)]
+    quiet_first = [
+        days_quiet(c)
+        for c in settled_cards(mentor, lambda cs: is_sorted([days_quiet(c) for c in cs], True))
+    ]
     assert quiet_first == sorted(quiet_first, reverse=True)
     assert len(quiet_first) == len(everyone)
 
     mentor.get_by_label("Sort by").select_option(label="Status")
-    statuses = [status(c) for c in cards(mentor)]
+    expect(mentor.get_by_label("Sort by")).to_have_value("status")
+    statuses = [
+        status(c) for c in settled_cards(mentor, lambda cs: is_sorted([status(c) for c in cs]))
+    ]
     assert statuses == sorted(statuses)
 
     mentor.get_by_role("combobox", name=re.compile(r"^Show")).select_option(
         label=f"No activity for {QUIET_RED_DAYS}+ days"
     )
-    shown = cards(mentor)
     expected = [c for c in everyone if quiet(c)]
+    shown = settled_cards(mentor, lambda cs: len(cs) == len(expected))
     assert expected  # the demo school has learners who have been quiet for weeks
     assert len(shown) == len(expected)
     assert all(quiet(c) for c in shown)
