@@ -75,6 +75,12 @@ class PlanState(PlanTicking, PlanEdits, PlanDialogs, PlanFollow, SessionState):
                 client_ip=self._client_ip(),
             )
 
+    def _read_family(self, me) -> list[ChildSummary] | None:
+        """The parent's cards read again (blocking), when this page shows them; else None."""
+        if not self.summaries:
+            return None
+        return _parent_home(me, self._client_ip()).summaries
+
     def _show_page(self, page: PlanPage) -> None:
         if page.plan.id != self._plan_id:
             self.history, self.history_open = [], False

@@ -63,9 +63,12 @@ class PlanFollow(rx.State, mixin=True):
         self._version = version
         try:
             await asyncio.to_thread(self._show, self._plan_id, me)
+            summaries = await asyncio.to_thread(self._read_family, me)
         except DomainError:
             self.reset()  # no longer allowed to see it: show nothing rather than stale data
         else:
+            if summaries is not None:  # a parent's home: the child's card follows too
+                self.summaries = summaries
             self.live_note = f"The plan was updated at {datetime.now(school_tz()):%H:%M}."
         for follower in (LearnerContextState, ReviewState, TemplateUpdatesState):
             await asyncio.to_thread((await self.get_state(follower))._follow, item)
@@ -88,8 +91,10 @@ class PlanFollow(rx.State, mixin=True):
         if version < 0 or version == self._version:
             return None
         me = self._event_user()
+        summaries = None
         try:
             page = await asyncio.to_thread(self._read_page, plan_id, me)
+            summaries = await asyncio.to_thread(self._read_family, me)
         except DomainError as error:
             page = error
         async with self:
@@ -98,6 +103,8 @@ class PlanFollow(rx.State, mixin=True):
             if isinstance(page, DomainError):
                 return self._fail(me, page)
             self._show_page(page)
+            if summaries is not None:
+                self.summaries = summaries
             self._version = version
         return None
 

@@ -113,6 +113,40 @@ def test_a_tick_reaches_overview_projector_and_parent_live_and_no_other_family(n
     assert not other_frames.contains("Åsa")
 
 
+def test_a_parents_card_follows_a_task_completed_on_the_phone(new_page, app_db):
+    """The card that answers "how is my child doing" counts the task as done, live."""
+    title, _ = first_open_task(app_db, unique=True)
+    with app_db.begin() as c:  # one tap from done: the card's count must move
+        c.execute(
+            sa.text(
+                "UPDATE task SET status = 'ongoing' WHERE title = :t AND plan_id IN "
+                "(SELECT p.id FROM plan p JOIN user u ON u.id = p.learner_id "
+                "WHERE u.email = 'learner@demo.school' AND p.status = 'active')"
+            ),
+            {"t": title},
+        )
+    parent = new_page(PHONE)
+    sign_in(parent, "parent@demo.school")
+    wait_for_path(parent, "/parent")
+    parent.get_by_role("radio", name="Åsa").click()
+    expect(parent.get_by_role("listitem").filter(has_text=title)).to_contain_text("Ongoing")
+    card = parent.locator("article.child-card").filter(
+        has=parent.get_by_role("heading", name="Åsa", level=2)
+    )
+    done = re.compile(r"(\d+) of (\d+) tasks done")
+    before = done.search(card.inner_text()).groups()
+
+    learner = new_page(PHONE)
+    sign_in(learner, "learner@demo.school")
+    wait_for_path(learner, "/learner")
+    learner.get_by_role("button", name=f"{title}: Ongoing. Tap to move it on.").click()
+    expect(
+        learner.get_by_role("button", name=f"{title}: Completed. Tap to move it on.")
+    ).to_be_visible()
+
+    expect(card).to_contain_text(f"{int(before[0]) + 1} of {before[1]} tasks done", timeout=LIVE)
+
+
 def test_a_tick_made_offline_is_saved_when_the_connection_returns(new_page, app_db):
     title, status = first_open_task(app_db)
     label = {"not_started": "Not started", "ongoing": "Ongoing"}[status]
