@@ -33,7 +33,10 @@ def test_parent_sees_both_children_and_no_one_else(new_page):
     expect(switcher.get_by_role("radio", name="Åsa")).to_be_visible()
     expect(switcher.get_by_role("radio", name="Ole Ødegård")).to_be_visible()
     switcher.get_by_role("radio", name="Åsa").click()
-    expect(page.get_by_role("heading", name="Åsa", level=2)).to_be_visible()
+    # The plan shown under the cards is now this child's (the child's card has the same heading).
+    expect(
+        page.get_by_role("region", name="Plans").get_by_role("heading", name="Åsa", level=2)
+    ).to_be_visible()
 
 
 def test_wrong_password_shows_an_error_and_stays_signed_out(new_page):

@@ -69,7 +69,10 @@ def test_a_parent_downloads_their_childs_plan_on_a_phone_and_no_other_familys(ne
     sign_in(parent, "parent@demo.school")
     wait_for_path(parent, "/parent")
     parent.get_by_role("radio", name=CHILD).click()
-    expect(parent.get_by_role("heading", name=CHILD, level=2)).to_be_visible()
+    # The plan shown under the cards is now this child's (the child's card has the same heading).
+    expect(
+        parent.get_by_role("region", name="Plans").get_by_role("heading", name=CHILD, level=2)
+    ).to_be_visible()
     link = parent.get_by_role("link", name="Print plan (PDF)")
     link.scroll_into_view_if_needed()
     expect(link).to_be_visible()
