@@ -6,6 +6,8 @@ import contextlib
 import functools
 import os
 import stat
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -139,10 +141,35 @@ def read_scope() -> Iterator[Session]:
             session.rollback()
 
 
+_writers: weakref.WeakKeyDictionary[sa.Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_writers_guard = threading.Lock()
+
+
+@contextmanager
+def _one_writer(engine: sa.Engine) -> Iterator[None]:
+    """On SQLite, the threads of this process take turns to write, in the order they ask.
+
+    SQLite lets one transaction write at a time. A thread that finds the write lock taken
+    sleeps in SQLite's busy handler, in steps that grow to 100 ms, and does not notice when
+    the lock is released meanwhile: under a classroom's taps that added most of a tick's
+    latency. Here a waiting thread wakes as soon as the writer before it has committed. The
+    busy timeout still covers writers in other processes. Re-entrant, so a nested unit of work
+    behaves as before (it waits for SQLite's own lock).
+    """
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    with _writers_guard:
+        lock = _writers.setdefault(engine, threading.RLock())
+    with lock:
+        yield
+
+
 @contextmanager
 def session_scope() -> Iterator[Session]:
     """A unit of work: commits on success, rolls back on any exception."""
-    with Session(get_engine(), expire_on_commit=False) as session:
+    engine = get_engine()
+    with _one_writer(engine), Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
+from ilp_app.db.engine import read_scope
 from ilp_app.services.live import live_feed
 from ilp_app.services.live.live_registry import Viewer, ViewerRegistry
-from ilp_app.services.uow import unit_of_work
 
 log = logging.getLogger("ilp.live")
 
@@ -52,7 +52,8 @@ class _Batch:
 
 
 def _feed(batch: _Batch) -> live_feed.Feed:
-    with unit_of_work() as s:
+    # Only reads: on SQLite it runs beside the taps being saved instead of waiting for them.
+    with read_scope() as s:
         return live_feed.feed_build(
             session=s,
             learner_ids=batch.learners,
