@@ -20,6 +20,18 @@ def open_overview(page) -> None:
     expect(page.get_by_role("heading", name="Group 8A", level=1)).to_be_visible()
 
 
+def tap_on_the_phone(new_page, title: str, label: str, after: str):
+    """The learner signs in on a phone and taps the task, which shows its saved status."""
+    learner = new_page(PHONE)
+    sign_in(learner, "learner@demo.school")
+    wait_for_path(learner, "/learner")
+    learner.get_by_role("button", name=f"{title}: {label}. Tap to move it on.").click()
+    expect(
+        learner.get_by_role("button", name=f"{title}: {after}. Tap to move it on.")
+    ).to_be_visible()
+    return learner
+
+
 def counts(locator) -> tuple[int, int, int]:
     return tuple(int(n) for n in COUNTS.search(locator.inner_text()).groups())
 
@@ -84,13 +96,7 @@ def test_a_tick_reaches_overview_projector_and_parent_live_and_no_other_family(n
     wait_for_path(other_parent, "/parent")
     expect(other_parent.get_by_role("heading", name="Plan log")).to_be_visible()
 
-    learner = new_page(PHONE)
-    sign_in(learner, "learner@demo.school")
-    wait_for_path(learner, "/learner")
-    learner.get_by_role("button", name=f"{title}: {label}. Tap to move it on.").click()
-    expect(
-        learner.get_by_role("button", name=f"{title}: {after}. Tap to move it on.")
-    ).to_be_visible()
+    learner = tap_on_the_phone(new_page, title, label, after)
 
     # No reloads from here on: each screen must change by itself, within two seconds.
     expected = (
@@ -136,13 +142,7 @@ def test_a_parents_card_follows_a_task_completed_on_the_phone(new_page, app_db):
     done = re.compile(r"(\d+) of (\d+) tasks done")
     before = done.search(card.inner_text()).groups()
 
-    learner = new_page(PHONE)
-    sign_in(learner, "learner@demo.school")
-    wait_for_path(learner, "/learner")
-    learner.get_by_role("button", name=f"{title}: Ongoing. Tap to move it on.").click()
-    expect(
-        learner.get_by_role("button", name=f"{title}: Completed. Tap to move it on.")
-    ).to_be_visible()
+    tap_on_the_phone(new_page, title, "Ongoing", "Completed")
 
     expect(card).to_contain_text(f"{int(before[0]) + 1} of {before[1]} tasks done", timeout=LIVE)
 
