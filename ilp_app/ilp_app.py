@@ -14,6 +14,7 @@ from ilp_app.pages import (
     admin_mail,
     admin_person,
     admin_privacy,
+    admin_rules,
     admin_school,
     group,
     index,
@@ -114,5 +115,6 @@ for module in (
     password_forgot,
     password_reset,
     admin_mail,
+    admin_rules,
 ):
     app.add_page(module.page, route=module.ROUTE, title=module.TITLE, on_load=module.ON_LOAD)

@@ -29,6 +29,7 @@ from ilp_app.domain.roles import Role
 from ilp_app.services.plans import plan_edit, plan_read
 from ilp_app.services.school import assignment_rules as svc
 from ilp_app.services.templates import template_apply
+from ilp_app.state.admin_rules import run_rules_after_import
 from tests.support.school import build_school, person_elsewhere
 from tests.support.services import audit, call, count, load_actors, rows
 
@@ -330,3 +331,16 @@ def test_a_rule_whose_template_was_archived_does_not_run(engine, school, actors,
     assert call(svc.rules_apply_active, actors["admin"]).created == []
     assert count(engine, Plan) == 0
     assert audit(engine, action="rule.apply", outcome="failed")
+
+
+def test_a_roster_import_runs_the_active_rules_afterwards(engine, school, actors):
+    _rule(actors, school, **YEAR9)
+    run_rules_after_import(actors["admin"], "")
+    assert count(engine, Plan, Plan.rule_id.is_not(None)) == 5
+
+
+def test_rules_that_cannot_run_after_an_import_leave_the_import_standing(engine, school, actors):
+    _rule(actors, school, **YEAR9)
+    # Only the mentor's refusal is possible here: the hook must not raise into the import.
+    run_rules_after_import(actors["mentor"], "")
+    assert count(engine, Plan) == 0
