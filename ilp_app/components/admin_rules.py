@@ -106,7 +106,7 @@ def rule_fields() -> rx.Component:
             "rule-year",
             rx.el.select(
                 rx.el.option("Any year", value=""),
-                rx.foreach(S.years, lambda y: rx.el.option("Year " + y, value=y)),
+                rx.foreach(S.years, lambda y: rx.el.option(y, value=y)),
                 id="rule-year",
                 name="year_label",
                 default_value=v["year_label"],

@@ -109,7 +109,9 @@ def condition_words(condition: RuleCondition, *, group_name: str = "") -> str:
     """The condition in words, as a preview gives it as the reason ("in year 9, with support …")."""
     parts = []
     if condition.year_label:
-        parts.append(f"in year {condition.year_label}")
+        year = condition.year_label
+        # Schools write "9" or "Year 9"; either reads "in year 9".
+        parts.append(f"in {year}" if year.casefold().startswith("year") else f"in year {year}")
     if condition.group_id is not None:
         parts.append(f"in {group_name or 'the chosen group'}")
     if condition.context_kind:

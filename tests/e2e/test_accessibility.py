@@ -56,6 +56,7 @@ PAGES = {
         "/objectives",
         "/templates",
         "/admin/mail",
+        "/admin/rules",
     ],
 }
 

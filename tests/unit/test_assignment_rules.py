@@ -95,6 +95,7 @@ def test_the_reason_for_a_plan_is_the_condition_in_words():
     assert decision.assign
     assert decision.reason == "In year 9, in 9A, context lists support or additional needs"
     assert condition_words(RuleCondition()) == "every learner"
+    assert condition_words(RuleCondition(year_label="Year 8")) == "in Year 8"
 
 
 @pytest.mark.parametrize("forged", ["", "archived", None, 1, {"status": "active"}])

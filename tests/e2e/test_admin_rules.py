@@ -1,0 +1,50 @@
+"""Plan rules in the browser: the administrator previews the demo rule, then applies it."""
+
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PHONE, sign_in, wait_for_path
+from tests.support.axe import assert_accessible
+
+RULE = "Year 8 career exploration"
+
+
+def _rule_plans(app_db) -> int:
+    with app_db.connect() as c:
+        return c.execute(
+            sa.text("SELECT count(*) FROM plan WHERE rule_id IS NOT NULL")
+        ).scalar_one()
+
+
+def test_the_administrator_previews_and_applies_a_rule(new_page, app_db):
+    admin = new_page(PHONE)
+    sign_in(admin, "admin@demo.school")
+    wait_for_path(admin, "/admin")
+    admin.get_by_role("navigation", name="Administration sections").get_by_role(
+        "link", name="Plan rules"
+    ).click()
+    wait_for_path(admin, "/admin/rules")
+    expect(admin.get_by_text(RULE, exact=True)).to_be_visible()
+
+    admin.get_by_role("button", name=f"Preview rule {RULE}").click()
+    wanted = admin.get_by_role("table", name="Would get a plan")
+    expect(wanted.get_by_role("row")).to_have_count(2)  # the heading row and one learner
+    expect(wanted.get_by_role("cell", name="In Year 8")).to_be_visible()
+    left = admin.get_by_role("table", name="Reached but left as they are")
+    expect(
+        left.get_by_role("cell", name="already has a plan for", exact=False).first
+    ).to_be_visible()
+    assert _rule_plans(app_db) == 0  # a preview writes nothing
+    assert_accessible(admin)
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 375
+
+    admin.get_by_role("button", name="Apply rule").click()
+    expect(admin.get_by_role("status").filter(has_text="Made 1 draft plan")).to_be_visible()
+    assert _rule_plans(app_db) == 1
+    expect(admin.get_by_text("1 plan made")).to_be_visible()
+
+    # Applying again finds nobody left to give a plan to.
+    admin.get_by_role("button", name=f"Preview rule {RULE}").click()
+    expect(admin.get_by_text("would give 0 learners", exact=False)).to_be_visible()
+    expect(admin.get_by_role("button", name="Apply rule")).to_have_count(0)
+    assert _rule_plans(app_db) == 1
