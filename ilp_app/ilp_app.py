@@ -29,6 +29,7 @@ from ilp_app.pages import (
     password_reset,
     plan,
     projector,
+    school_view,
     teacher,
     templates,
 )
@@ -116,5 +117,6 @@ for module in (
     password_reset,
     admin_mail,
     admin_rules,
+    school_view,
 ):
     app.add_page(module.page, route=module.ROUTE, title=module.TITLE, on_load=module.ON_LOAD)

@@ -9,6 +9,7 @@ from ilp_app import routes
 SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("Accounts", routes.ADMIN, "users"),
     ("School", routes.ADMIN_SCHOOL, "school"),
+    ("School view", routes.ADMIN_SCHOOL_VIEW, "chart-column"),
     ("Groups and mentors", routes.ADMIN_GROUPS, "network"),
     ("Roster import", routes.ADMIN_IMPORT, "file-up"),
     ("Objective library", routes.OBJECTIVES, "library"),

@@ -57,6 +57,7 @@ PAGES = {
         "/templates",
         "/admin/mail",
         "/admin/rules",
+        "/admin/school-view",
     ],
 }
 

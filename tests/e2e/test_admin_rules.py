@@ -1,5 +1,7 @@
 """Plan rules in the browser: the administrator previews the demo rule, then applies it."""
 
+import re
+
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
@@ -48,3 +50,28 @@ def test_the_administrator_previews_and_applies_a_rule(new_page, app_db):
     expect(admin.get_by_text("would give 0 learners", exact=False)).to_be_visible()
     expect(admin.get_by_role("button", name="Apply rule")).to_have_count(0)
     assert _rule_plans(app_db) == 1
+
+
+def test_a_figure_of_the_school_view_opens_the_learners_behind_it(new_page):
+    admin = new_page(PHONE)
+    sign_in(admin, "admin@demo.school")
+    wait_for_path(admin, "/admin")
+    admin.get_by_role("navigation", name="Administration sections").get_by_role(
+        "link", name="School view"
+    ).click()
+    wait_for_path(admin, "/admin/school-view")
+    admin.get_by_role("button", name=re.compile(r": Learners of 8A$")).click()
+    learners = admin.get_by_role("list", name="Learners of 8A")
+    expect(learners.get_by_role("listitem").first).to_be_visible()
+    expect(learners.get_by_text("Active plan", exact=False).first).to_be_visible()
+    drafts = admin.get_by_role("button", name=re.compile(r"^\d+: Plans still in draft$"))
+    shown = int(drafts.inner_text())
+    assert shown >= 2  # the demo school's two drafts (and any a rule made since)
+    drafts.click()
+    expect(
+        admin.get_by_role("list", name="Plans still in draft").get_by_role("listitem")
+    ).to_have_count(shown)
+    assert_accessible(admin)
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 375
+    download = admin.get_by_role("link", name="Download the school view (CSV)")
+    expect(download).to_have_attribute("href", "/api/school/view.csv")

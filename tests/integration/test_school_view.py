@@ -20,8 +20,9 @@ from ilp_app.db.models import (
 from ilp_app.domain.errors import NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.domain.roles import Role
 from ilp_app.services.school import school_view as svc
+from ilp_app.web.files import school_view_csv_response
 from tests.support.school import build_school, person_elsewhere
-from tests.support.services import audit, call, load_actors
+from tests.support.services import audit, call, load_actors, token_for
 
 NOW = datetime.now(UTC)
 
@@ -189,3 +190,17 @@ def test_the_csv_holds_every_figure_and_no_cell_runs_as_a_formula(engine, school
     assert ["Plan versions not acknowledged by families", "", "", "1", "", ""] in rows
     assert ["Learners with no activity for 28 days", "", "", "2", "", ""] in rows
     assert audit(engine, action="school.view_export")
+
+
+def test_the_csv_download_is_for_signed_in_administrators_only(engine, school, session):
+    token = {
+        name: token_for(engine, school.id(name), role)
+        for name, role in (("admin", "administrator"), ("mentor", "mentor"))
+    }
+    assert school_view_csv_response(None, None).status_code == 401
+    assert school_view_csv_response("forged-token", None).status_code == 401
+    assert school_view_csv_response(token["mentor"], None).status_code == 403
+    ok = school_view_csv_response(token["admin"], None)
+    assert ok.status_code == 200 and ok.headers["content-type"].startswith("text/csv")
+    assert ok.body.decode("utf-8").startswith("\ufeffFigure,")
+    assert "no-store" in ok.headers["cache-control"]
