@@ -105,6 +105,16 @@ def _plans(site_id: int, period: Period | None, status: PlanStatus):
     )
 
 
+def _active_plan_of(learner_id, site_id: int, period: Period | None):
+    """The join condition to a learner's active plan this period (by its learner and period index)."""
+    return sa.and_(
+        Plan.learner_id == learner_id,
+        Plan.period_id == (period.id if period else -1),
+        Plan.site_id == site_id,
+        Plan.status == PlanStatus.ACTIVE.value,
+    )
+
+
 def _overdue_pairs(site_id: int, now: datetime):
     """(mentor, learner) for every active learner whose last held review is six months old or more."""
     held = select(Review.id).where(
@@ -170,17 +180,16 @@ def school_figures(
     now = now or _now()
     site = actor.site_id
     period = period_current(session=session, site_id=site, today=now.date())
-    active = _plans(site, period, PlanStatus.ACTIVE).subquery()
     groups = session.exec(
         select(
             Group.id,
             Group.name,
             Group.year_label,
             sa.func.count(sa.distinct(Enrollment.user_id)),
-            sa.func.count(sa.distinct(active.c.learner_id)),
+            sa.func.count(sa.distinct(Plan.learner_id)),
         )
         .join(Enrollment, Enrollment.group_id == Group.id)
-        .outerjoin(active, active.c.learner_id == Enrollment.user_id)
+        .outerjoin(Plan, _active_plan_of(Enrollment.user_id, site, period))
         .where(
             Group.site_id == site,
             Group.kind == "tutor",
@@ -242,12 +251,11 @@ def school_list(
     period = period_current(session=session, site_id=site, today=now.date())
     if kind == "group":
         gid = parse_id(key, what="group")
-        active = _plans(site, period, PlanStatus.ACTIVE).subquery()
         rows = session.exec(
-            select(User.id, User.full_name, active.c.id)
+            select(User.id, User.full_name, Plan.id)
             .join(Enrollment, Enrollment.user_id == User.id)
             .join(Group, Group.id == Enrollment.group_id)
-            .outerjoin(active, active.c.learner_id == User.id)
+            .outerjoin(Plan, _active_plan_of(User.id, site, period))
             .where(
                 Group.id == gid,
                 Group.site_id == site,
