@@ -11,8 +11,9 @@ from ilp_app.domain.roles import Role
 from ilp_app.services.access import invitations
 from ilp_app.services.school import account_table as svc
 from ilp_app.services.school import relationships
+from ilp_app.state.admin import AdminState
 from tests.support.school import build_school, person_elsewhere
-from tests.support.services import audit, call, count, load_actors, rows
+from tests.support.services import audit, call, count, load_actors, rows, signed_in
 
 
 @pytest.fixture
@@ -184,3 +185,54 @@ def test_ticked_accounts_are_invited_and_a_foreign_id_is_skipped(engine, school,
     assert result.invited == 1
     assert len(result.skipped) == 2
     assert [m.to_address for m in rows(engine, OutgoingMail)] == ["parent@test.school"]
+
+
+async def test_the_page_filters_sorts_and_pages_on_the_server(engine, school):
+    state = await signed_in(AdminState, engine, school.id("admin"), "administrator")
+    await state.load()
+    assert (len(state.rows), state.total, state.pages) == (50, 68, 2)
+    await state.go_to_page(2)
+    assert (state.page, len(state.rows)) == (2, 18)
+    await state.set_filter("role", "mentor")
+    assert (state.page, state.total) == (1, 2)
+    await state.sort_by("name")  # the sorted column again: the other way round
+    assert [r.full_name for r in state.rows] == ["Mentor2 Person", "Mentor Person"]
+    assert state.mentors and state.filter_groups
+
+
+@pytest.mark.parametrize(
+    ("handler", "args"),
+    [
+        ("set_filter", ("role", "headmaster")),
+        ("set_filter", ("password_hash", "x")),
+        ("set_filter", ("group", {"id": 1})),
+        ("sort_by", ("password_hash",)),
+        ("go_to_page", (3,)),
+        ("go_to_page", ("2",)),
+        ("go_to_page", (True,)),
+    ],
+)
+async def test_a_forged_table_event_gets_a_message_and_changes_nothing(
+    engine, school, handler, args
+):
+    state = await signed_in(AdminState, engine, school.id("admin"), "administrator")
+    await state.load()
+    before = (state.role_filter, state.group_filter, state.sort, state.page, state.total)
+    assert await getattr(state, handler)(*args) is not None  # a message
+    assert (state.role_filter, state.group_filter, state.sort, state.page, state.total) == before
+
+
+async def test_bulk_disable_acts_only_on_rows_the_table_showed(engine, school):
+    state = await signed_in(AdminState, engine, school.id("admin"), "administrator")
+    await state.load()
+    await state.set_filter("role", "parent")
+    state.toggle_ticked(school.id("l0"))  # not on show: not ticked
+    state.tick_page(True)
+    assert sorted(state.ticked) == sorted([school.id("parent"), school.id("parent2")])
+    await state.disable_ticked()
+    assert state.ticked == []
+    assert {u.email for u in rows(engine, User, ~User.is_active)} == {
+        "l3@test.school",
+        "parent@test.school",
+        "parent2@test.school",
+    }

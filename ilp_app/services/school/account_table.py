@@ -18,10 +18,12 @@ from ilp_app.db.models import Enrollment, Group, RoleGrant, User
 from ilp_app.domain.errors import NotFound, ValidationFailed
 from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, UserRef, can
-from ilp_app.domain.roles import ROLE_LABELS, parse_role
+from ilp_app.domain.roles import ROLE_LABELS, Role, parse_role
 from ilp_app.services.access.auth import sessions_revoke
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize, denial
+from ilp_app.services.plans.periods import period_current
+from ilp_app.services.plans.plan_read import plan_summaries
 from ilp_app.services.school.users import MAX_QUERY, MSG_QUERY_TOO_LONG, MSG_USER_NOT_FOUND
 
 PAGE_SIZE = 50
@@ -58,6 +60,7 @@ class AccountRow:
     is_active: bool
     must_change_password: bool
     has_password: bool
+    plan_id: int = 0  # a learner's plan for the current period, for support reads
 
 
 @dataclass
@@ -205,6 +208,13 @@ def account_page(
             .order_by(Group.name)
         ).all():
             groups.setdefault(uid, []).append(name)
+    period = period_current(session=session, site_id=actor.site_id)
+    learner_label = ROLE_LABELS[Role.LEARNER]
+    plans = plan_summaries(
+        session=session,
+        learner_ids=[uid for uid in shown if learner_label in roles.get(uid, [])],
+        period_id=period.id if period else -1,
+    )
     return AccountPage(
         rows=[
             AccountRow(
@@ -216,6 +226,7 @@ def account_page(
                 is_active=bool(active),
                 must_change_password=bool(must_change),
                 has_password=bool(has_password),
+                plan_id=plans[uid].plan_id if uid in plans else 0,
             )
             for uid, name, email, active, must_change, has_password in users
         ],
