@@ -29,9 +29,9 @@ from ilp_app.domain.roles import Role
 from ilp_app.services.plans import plan_edit, plan_read
 from ilp_app.services.school import assignment_rules as svc
 from ilp_app.services.templates import template_apply
-from ilp_app.state.admin_rules import run_rules_after_import
+from ilp_app.state.admin_rules import AdminRulesState, run_rules_after_import
 from tests.support.school import build_school, person_elsewhere
-from tests.support.services import audit, call, count, load_actors, rows
+from tests.support.services import audit, call, count, load_actors, rows, signed_in
 
 
 def _template(session: Session, site_id: int, name: str, *, archived: bool = False) -> int:
@@ -344,3 +344,65 @@ def test_rules_that_cannot_run_after_an_import_leave_the_import_standing(engine,
     # Only the mentor's refusal is possible here: the hook must not raise into the import.
     run_rules_after_import(actors["mentor"], "")
     assert count(engine, Plan) == 0
+
+
+async def _run(state, handler: str, *args) -> list:
+    """Run a background event handler to its end (Reflex refuses a direct call of one)."""
+    fn = type(state).event_handlers[handler].fn
+    return [event async for event in fn(state, *args)]
+
+
+async def test_the_page_applies_only_the_rule_it_previewed(engine, school, actors):
+    draft = _rule(actors, school, status="draft", name="Draft", **YEAR9)
+    shown = _rule(actors, school, name="Support", context_kind="support_needs")
+    state = await signed_in(AdminRulesState, engine, school.id("admin"), "administrator")
+    await state.load()
+    assert [r.name for r in state.rules] == ["Draft", "Support"]
+    await state.preview(shown)
+    assert [r["name"] for r in state.preview_assign] == ["Learner2 Person"]
+    assert count(engine, Plan) == 0
+    await _run(state, "apply_preview")
+    assert state.result.startswith("Made 1 draft plan")
+    assert [p.rule_id for p in rows(engine, Plan)] == [shown]
+    # Previewing the draft and applying it is refused with the reason; nothing is made.
+    await state.preview(draft)
+    events = await _run(state, "apply_preview")
+    assert events and count(engine, Plan) == 1
+
+
+async def test_apply_without_a_preview_does_nothing(engine, school, actors):
+    _rule(actors, school, **YEAR9)
+    state = await signed_in(AdminRulesState, engine, school.id("admin"), "administrator")
+    await state.load()
+    assert await _run(state, "apply_preview") == []
+    assert count(engine, Plan) == 0
+
+
+@pytest.mark.parametrize("forged", ["1 OR 1=1", {"id": 1}, -1, 10**6, None])
+async def test_a_forged_rule_id_previews_nothing(engine, school, actors, forged):
+    _rule(actors, school, **YEAR9)
+    state = await signed_in(AdminRulesState, engine, school.id("admin"), "administrator")
+    await state.load()
+    assert await state.preview(forged) is not None  # a message
+    assert state.preview_assign == [] and state._preview_rule == 0
+
+
+async def test_a_mentor_sending_the_rules_pages_events_is_refused_and_audited(
+    engine, school, actors
+):
+    rule_id = _rule(actors, school, **YEAR9)
+    state = await signed_in(AdminRulesState, engine, school.id("mentor"), "mentor")
+    for event in (
+        state.load(),
+        state.preview(rule_id),
+        state.open_edit(rule_id),
+    ):
+        assert await event  # sent away with a message
+    state.dialog = "add"  # as if the form were open: the server still refuses it
+    await state.submit_rule({"name": "Mine", "template_id": str(school.template)})
+    state._preview_rule = rule_id  # as if a preview were on show
+    await _run(state, "apply_preview")
+    assert count(engine, Plan) == 0
+    assert count(engine, AssignmentRule) == 1
+    assert state.rules == [] and state.preview_assign == []
+    assert len(audit(engine, action="rule.manage", outcome="denied")) >= 4

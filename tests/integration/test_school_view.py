@@ -20,9 +20,10 @@ from ilp_app.db.models import (
 from ilp_app.domain.errors import NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.domain.roles import Role
 from ilp_app.services.school import school_view as svc
+from ilp_app.state.school_view import SchoolViewState
 from ilp_app.web.files import school_view_csv_response
 from tests.support.school import build_school, person_elsewhere
-from tests.support.services import audit, call, load_actors, token_for
+from tests.support.services import audit, call, load_actors, signed_in, token_for
 
 NOW = datetime.now(UTC)
 
@@ -204,3 +205,21 @@ def test_the_csv_download_is_for_signed_in_administrators_only(engine, school, s
     assert ok.status_code == 200 and ok.headers["content-type"].startswith("text/csv")
     assert ok.body.decode("utf-8").startswith("\ufeffFigure,")
     assert "no-store" in ok.headers["cache-control"]
+
+
+async def test_the_page_opens_a_figures_list_and_refuses_a_forged_one(engine, school):
+    state = await signed_in(SchoolViewState, engine, school.id("admin"), "administrator")
+    await state.load()
+    assert [g["count"] for g in state.groups] == ["1 of 1", "2 of 4"]
+    await state.open_list("drafts", "", "Plans still in draft")
+    assert [r["name"] for r in state.list_rows] == ["L1 Person"]
+    for kind, key in (("passwords", ""), ({"kind": 1}, ""), ("group", "9C; --")):
+        assert await state.open_list(kind, key, "x") is not None  # a message
+    assert [r["name"] for r in state.list_rows] == ["L1 Person"]  # unchanged
+
+
+async def test_a_mentor_on_the_school_view_gets_nothing(engine, school):
+    state = await signed_in(SchoolViewState, engine, school.id("mentor"), "mentor")
+    assert await state.load()  # sent away with a message
+    assert await state.open_list("drafts", "", "x")
+    assert state.groups == [] and state.list_rows == [] and state.drafts == 0
