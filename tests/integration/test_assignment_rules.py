@@ -406,3 +406,14 @@ async def test_a_mentor_sending_the_rules_pages_events_is_refused_and_audited(
     assert count(engine, AssignmentRule) == 1
     assert state.rules == [] and state.preview_assign == []
     assert len(audit(engine, action="rule.manage", outcome="denied")) >= 4
+
+
+def test_a_plan_made_by_a_rule_names_the_rule_to_staff_only(engine, school, actors):
+    rule_id = _rule(actors, school, **YEAR9)
+    call(svc.rule_apply, actors["admin"], rule_id=rule_id)
+    (plan,) = rows(engine, Plan, Plan.learner_id == school.id("learner"))
+    assert call(plan_read.plan_view, actors["mentor"], plan_id=plan.id).made_by_rule == "Year 9"
+    assert call(plan_read.plan_view, actors["admin"], plan_id=plan.id).made_by_rule == "Year 9"
+    call(plan_edit.plan_activate, actors["mentor"], plan_id=plan.id)
+    assert call(plan_read.plan_view, actors["parent"], plan_id=plan.id).made_by_rule == ""
+    assert call(plan_read.plan_view, actors["learner"], plan_id=plan.id).made_by_rule == ""
