@@ -417,3 +417,22 @@ def test_a_plan_made_by_a_rule_names_the_rule_to_staff_only(engine, school, acto
     call(plan_edit.plan_activate, actors["mentor"], plan_id=plan.id)
     assert call(plan_read.plan_view, actors["parent"], plan_id=plan.id).made_by_rule == ""
     assert call(plan_read.plan_view, actors["learner"], plan_id=plan.id).made_by_rule == ""
+
+
+async def test_the_rule_form_explains_bad_input_and_saves_a_good_rule(engine, school):
+    state = await signed_in(AdminRulesState, engine, school.id("admin"), "administrator")
+    await state.load()
+    assert {t["label"] for t in state.templates} == {"Year 9 planning", "Support plan"}
+    assert state.years == ["8", "9"]
+    state.open_add()
+    form = {"name": "Nines", "template_id": str(school.archived), "year_label": "9"}
+    await state.submit_rule(form)
+    assert state.dialog == "add" and state.dialog_error == svc.MSG_TEMPLATE_CHOICE
+    assert count(engine, AssignmentRule) == 0
+    await state.submit_rule(form | {"template_id": str(school.template)})
+    assert state.dialog == "" and [r.name for r in state.rules] == ["Nines"]
+    await state.open_edit(state.rules[0].id)
+    assert state.dialog_values["year_label"] == "9"
+    await state.submit_rule(form | {"template_id": str(school.template), "status": "active"})
+    assert [(r.name, r.status) for r in state.rules] == [("Nines", "active")]
+    assert count(engine, AssignmentRule) == 1
