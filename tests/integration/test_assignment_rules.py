@@ -436,3 +436,15 @@ async def test_the_rule_form_explains_bad_input_and_saves_a_good_rule(engine, sc
     await state.submit_rule(form | {"template_id": str(school.template), "status": "active"})
     assert [(r.name, r.status) for r in state.rules] == [("Nines", "active")]
     assert count(engine, AssignmentRule) == 1
+
+
+def test_importing_a_roster_runs_the_active_rules_afterwards(engine, school, actors):
+    from ilp_app.state import admin_import
+    from ilp_app.state.progress import Progress
+    from tests.integration.test_roster_upload_after_sign_out import roster_zip
+
+    _rule(actors, school, **YEAR9)
+    report = admin_import._import(actors["admin"], roster_zip(), "roster.zip", "", Progress())
+    assert report.status == "done"
+    # The import itself made no plan; the rule, run after it, gave year 9 theirs.
+    assert count(engine, Plan, Plan.rule_id.is_not(None)) == 5
