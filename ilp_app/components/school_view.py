@@ -16,7 +16,7 @@ def _figure_button(label, kind: str, key, title) -> rx.Component:
         variant="soft",
         size="2",
         style=TOUCH,
-        on_click=S.open_list(kind, key, title),
+        on_click=S.open_list(kind, key),
         # The visible count first, then what it counts: the name holds the text seen.
         aria_label=label + ": " + title,
     )

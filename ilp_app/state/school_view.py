@@ -1,6 +1,6 @@
 """The school view: whole-school figures for administrators, and the list behind a figure.
 
-The figure a list is opened from is sent by the browser only to *select* it; the service
+The figure a list is opened from is sent by the browser only to *select* it: the service
 authorises and validates it like any other input.
 """
 
@@ -14,6 +14,12 @@ from ilp_app.services.uow import unit_of_work
 from ilp_app.state.blocking import off_loop
 from ilp_app.state.session import SessionState
 
+_TITLES = {
+    "drafts": "Plans still in draft",
+    "unacknowledged": "Plan versions not acknowledged by families",
+    "quiet": "Learners with no activity for 4 weeks",
+}
+
 
 class SchoolViewState(SessionState):
     loaded: bool = False
@@ -25,6 +31,15 @@ class SchoolViewState(SessionState):
     quiet: int = 0
     list_title: str = ""
     list_rows: list[dict[str, str]] = []
+
+    def _title(self, kind: str, key: str) -> str:
+        if kind == "group":
+            name = next((g["group"] for g in self.groups if g["id"] == str(key)), "")
+            return f"Learners of {name}" if name else "Learners of the group"
+        if kind == "overdue":
+            name = next((m["mentor"] for m in self.overdue if m["id"] == str(key)), "")
+            return f"Reviews overdue for {name}" if name else "Reviews overdue"
+        return _TITLES.get(kind, "")
 
     def _fail(self, me, error: DomainError) -> list:
         self.reset()
@@ -63,8 +78,8 @@ class SchoolViewState(SessionState):
 
     @rx.event
     @off_loop
-    def open_list(self, kind: str, key: str, title: str):
-        """Show the learners behind one figure."""
+    def open_list(self, kind: str, key: str):
+        """Show the learners behind one figure (its title is the page's own, never the browser's)."""
         me = self._current()
         try:
             with unit_of_work() as s:
@@ -79,6 +94,6 @@ class SchoolViewState(SessionState):
             return self._fail(me, error)
         except DomainError as error:
             return rx.toast.error(error.message)
-        self.list_title = title[:200] if isinstance(title, str) else ""
+        self.list_title = self._title(kind, key)
         self.list_rows = [{"name": r.name, "detail": r.detail} for r in rows]
         return None

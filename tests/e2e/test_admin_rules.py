@@ -45,6 +45,14 @@ def test_the_administrator_previews_and_applies_a_rule(new_page, app_db):
     assert _rule_plans(app_db) == 1
     expect(admin.get_by_text("1 plan made")).to_be_visible()
 
+    # The plan says which rule made it (the administrator's read is a recorded support read).
+    with app_db.connect() as c:
+        plan_id = c.execute(sa.text("SELECT id FROM plan WHERE rule_id IS NOT NULL")).scalar_one()
+    plan = admin.context.new_page()
+    plan.goto(f"/plans/{plan_id}")
+    expect(plan.get_by_text(f"Made by the rule: {RULE}")).to_be_visible()
+    plan.close()
+
     # Applying again finds nobody left to give a plan to.
     admin.get_by_role("button", name=f"Preview rule {RULE}").click()
     expect(admin.get_by_text("would give 0 learners", exact=False)).to_be_visible()

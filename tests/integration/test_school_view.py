@@ -211,15 +211,19 @@ async def test_the_page_opens_a_figures_list_and_refuses_a_forged_one(engine, sc
     state = await signed_in(SchoolViewState, engine, school.id("admin"), "administrator")
     await state.load()
     assert [g["count"] for g in state.groups] == ["1 of 1", "2 of 4"]
-    await state.open_list("drafts", "", "Plans still in draft")
+    await state.open_list("drafts", "")
     assert [r["name"] for r in state.list_rows] == ["L1 Person"]
+    assert state.list_title == "Plans still in draft"
+    await state.open_list("group", str(school.nine))
+    assert state.list_title == "Learners of 9C" and len(state.list_rows) == 4
+    await state.open_list("drafts", "")
     for kind, key in (("passwords", ""), ({"kind": 1}, ""), ("group", "9C; --")):
-        assert await state.open_list(kind, key, "x") is not None  # a message
+        assert await state.open_list(kind, key) is not None  # a message
     assert [r["name"] for r in state.list_rows] == ["L1 Person"]  # unchanged
 
 
 async def test_a_mentor_on_the_school_view_gets_nothing(engine, school):
     state = await signed_in(SchoolViewState, engine, school.id("mentor"), "mentor")
     assert await state.load()  # sent away with a message
-    assert await state.open_list("drafts", "", "x")
+    assert await state.open_list("drafts", "")
     assert state.groups == [] and state.list_rows == [] and state.drafts == 0
