@@ -448,3 +448,17 @@ def test_importing_a_roster_runs_the_active_rules_afterwards(engine, school, act
     assert report.status == "done"
     # The import itself made no plan; the rule, run after it, gave year 9 theirs.
     assert count(engine, Plan, Plan.rule_id.is_not(None)) == 5
+
+
+def test_two_administrators_applying_a_rule_at_once_make_each_plan_once(engine, school, actors):
+    from concurrent.futures import ThreadPoolExecutor
+
+    rule_id = _rule(actors, school, **YEAR9)
+
+    def apply_once(_):
+        return len(call(svc.rule_apply, actors["admin"], rule_id=rule_id).created)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        made = sorted(pool.map(apply_once, range(2)))
+    assert made == [0, 5]
+    assert count(engine, Plan) == 5
