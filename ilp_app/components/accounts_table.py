@@ -206,6 +206,7 @@ def accounts_table() -> rx.Component:
                 rx.table.row(
                     rx.table.column_header_cell(
                         rx.checkbox(
+                            checked=AdminState.page_all_ticked,
                             on_change=AdminState.tick_page,
                             aria_label="Tick every account on this page",
                         )

@@ -40,6 +40,10 @@ class AccountTable(rx.State, mixin=True):
     def ticked_count(self) -> int:
         return len(self.ticked)
 
+    @rx.var
+    def page_all_ticked(self) -> bool:
+        return bool(self.rows) and all(r.id in self.ticked for r in self.rows)
+
     def _table_query(self) -> account_table.AccountQuery:
         return account_table.account_query(
             text=self.query,
