@@ -15,8 +15,10 @@ import reflex as rx
 
 from ilp_app.domain.assignment_rules import CONTEXT_KIND_LABELS
 from ilp_app.domain.errors import DomainError, NotSignedIn, PermissionDenied
+from ilp_app.services.school import assignment_rule_runs as runs
 from ilp_app.services.school import assignment_rules as service
-from ilp_app.services.school.assignment_rules import RuleRow, RuleRun
+from ilp_app.services.school.assignment_rule_runs import RuleRun
+from ilp_app.services.school.assignment_rules import RuleRow
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.blocking import off_loop
 from ilp_app.state.progress import Progress
@@ -49,7 +51,7 @@ def _rows(rows) -> list[dict[str, str]]:
 
 def _apply(actor, rule_id: int, progress: Progress, client_ip: str) -> RuleRun:
     with unit_of_work() as s:
-        return service.rule_apply(
+        return runs.rule_apply(
             session=s, actor=actor, rule_id=rule_id, progress=progress, client_ip=client_ip
         )
 
@@ -62,7 +64,7 @@ def run_rules_after_import(actor, client_ip: str) -> None:
     """
     try:
         with unit_of_work() as s:
-            run = service.rules_apply_active(session=s, actor=actor, client_ip=client_ip)
+            run = runs.rules_apply_active(session=s, actor=actor, client_ip=client_ip)
     except Exception as exc:
         log.warning("assignment rules after a roster import did not run: %r", exc)
     else:
@@ -218,7 +220,7 @@ class AdminRulesState(SessionState):
         me = self._current()
         try:
             with unit_of_work() as s:
-                found = service.rule_preview(
+                found = runs.rule_preview(
                     session=s,
                     actor=me.actor if me else None,
                     rule_id=rule_id,

@@ -27,6 +27,7 @@ from ilp_app.domain.assignment_rules import REASON_HAS_PLAN, REASON_NO_MENTOR
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
 from ilp_app.domain.roles import Role
 from ilp_app.services.plans import plan_edit, plan_read
+from ilp_app.services.school import assignment_rule_runs as runs
 from ilp_app.services.school import assignment_rules as svc
 from ilp_app.services.templates import template_apply
 from ilp_app.state.admin_rules import AdminRulesState, run_rules_after_import
@@ -99,7 +100,7 @@ NINE_WITH_MENTOR = {"Learner Person", "L0 Person", "L1 Person", "L2 Person", "L3
 
 def test_preview_lists_who_would_get_a_plan_and_why_and_writes_nothing(engine, school, actors):
     rule_id = _rule(actors, school, **YEAR9)
-    preview = call(svc.rule_preview, actors["admin"], rule_id=rule_id)
+    preview = call(runs.rule_preview, actors["admin"], rule_id=rule_id)
     assert {r.name for r in preview.assign} == NINE_WITH_MENTOR
     assert {r.reason for r in preview.assign} == {"In year 9"}
     assert [(r.name, r.reason) for r in preview.skip] == [("Loner Person", REASON_NO_MENTOR)]
@@ -109,7 +110,7 @@ def test_preview_lists_who_would_get_a_plan_and_why_and_writes_nothing(engine, s
 
 def test_applying_makes_draft_plans_that_name_their_rule(engine, school, actors):
     rule_id = _rule(actors, school, **YEAR9)
-    run = call(svc.rule_apply, actors["admin"], rule_id=rule_id)
+    run = call(runs.rule_apply, actors["admin"], rule_id=rule_id)
     assert {r.name for r in run.created} == NINE_WITH_MENTOR
     plans = rows(engine, Plan)
     assert {p.rule_id for p in plans} == {rule_id}
@@ -126,10 +127,10 @@ def test_applying_makes_draft_plans_that_name_their_rule(engine, school, actors)
 
 def test_applying_twice_changes_nothing(engine, school, actors):
     rule_id = _rule(actors, school, **YEAR9)
-    call(svc.rule_apply, actors["admin"], rule_id=rule_id)
+    call(runs.rule_apply, actors["admin"], rule_id=rule_id)
     before = [(p.id, p.learner_id, p.version, p.updated_at) for p in rows(engine, Plan)]
     areas = count(engine, PlanFocusArea)
-    again = call(svc.rule_apply, actors["admin"], rule_id=rule_id)
+    again = call(runs.rule_apply, actors["admin"], rule_id=rule_id)
     assert again.created == []
     assert again.skipped == 6  # five with a plan now, and the learner with no mentor
     assert [(p.id, p.learner_id, p.version, p.updated_at) for p in rows(engine, Plan)] == before
@@ -140,11 +141,11 @@ def test_a_rule_never_touches_an_existing_plan(engine, school, actors):
     own = call(plan_edit.plan_create, actors["mentor"], learner_id=school.id("learner"))
     (before,) = rows(engine, Plan, Plan.id == own)
     rule_id = _rule(actors, school, **YEAR9)
-    preview = call(svc.rule_preview, actors["admin"], rule_id=rule_id)
+    preview = call(runs.rule_preview, actors["admin"], rule_id=rule_id)
     assert ("Learner Person", REASON_HAS_PLAN.format(period="Current")) in {
         (r.name, r.reason) for r in preview.skip
     }
-    run = call(svc.rule_apply, actors["admin"], rule_id=rule_id)
+    run = call(runs.rule_apply, actors["admin"], rule_id=rule_id)
     assert "Learner Person" not in {r.name for r in run.created}
     (after,) = rows(engine, Plan, Plan.id == own)
     assert after.model_dump() == before.model_dump()
@@ -159,29 +160,29 @@ def test_a_context_rule_reaches_only_learners_whose_context_lists_it(engine, sch
         template_id=str(school.support),
         context_kind="support_needs",
     )
-    run = call(svc.rule_apply, actors["admin"], rule_id=rule_id)
+    run = call(runs.rule_apply, actors["admin"], rule_id=rule_id)
     assert [r.learner_id for r in run.created] == [school.id("learner2")]
     assert run.created[0].reason == "Context lists support or additional needs"
 
 
 def test_a_group_rule_reaches_only_its_members(school, actors):
     rule_id = _rule(actors, school, group_id=str(school.eight))
-    preview = call(svc.rule_preview, actors["admin"], rule_id=rule_id)
+    preview = call(runs.rule_preview, actors["admin"], rule_id=rule_id)
     assert [(r.name, r.reason) for r in preview.assign] == [("Learner2 Person", "In 8A")]
 
 
 def test_a_draft_rule_is_previewed_but_not_applied(engine, school, actors):
     rule_id = _rule(actors, school, status="draft", **YEAR9)
-    assert len(call(svc.rule_preview, actors["admin"], rule_id=rule_id).assign) == 5
-    with pytest.raises(ValidationFailed, match=svc.MSG_NOT_ACTIVE):
-        call(svc.rule_apply, actors["admin"], rule_id=rule_id)
+    assert len(call(runs.rule_preview, actors["admin"], rule_id=rule_id).assign) == 5
+    with pytest.raises(ValidationFailed, match=runs.MSG_NOT_ACTIVE):
+        call(runs.rule_apply, actors["admin"], rule_id=rule_id)
     assert count(engine, Plan) == 0
 
 
 def test_active_rules_run_again_for_learners_who_arrived_since(engine, school, actors, session):
     _rule(actors, school, **YEAR9)
     _rule(actors, school, status="draft", name="Everyone")  # drafts never run by themselves
-    first = call(svc.rules_apply_active, actors["admin"])
+    first = call(runs.rules_apply_active, actors["admin"])
     assert len(first.created) == 5
     # A roster import brings a new year 9 learner with a mentor.
     new = User(site_id=school.site.id, email="new@test.school", full_name="New Person")
@@ -191,7 +192,7 @@ def test_active_rules_run_again_for_learners_who_arrived_since(engine, school, a
     session.add(Enrollment(group_id=school.nine, user_id=new.id, role="learner"))
     session.add(MentorAssignment(mentor_id=school.id("mentor"), learner_id=new.id))
     session.commit()
-    second = call(svc.rules_apply_active, actors["admin"])
+    second = call(runs.rules_apply_active, actors["admin"])
     assert [r.learner_id for r in second.created] == [new.id]
     assert count(engine, Plan) == 6
 
@@ -199,7 +200,7 @@ def test_active_rules_run_again_for_learners_who_arrived_since(engine, school, a
 def test_a_learner_two_rules_reach_gets_one_plan_from_the_older_rule(engine, school, actors):
     older = _rule(actors, school, **YEAR9)
     _rule(actors, school, name="All", template_id=str(school.support))
-    call(svc.rules_apply_active, actors["admin"])
+    call(runs.rules_apply_active, actors["admin"])
     plans = rows(engine, Plan, Plan.learner_id == school.id("learner"))
     assert [p.rule_id for p in plans] == [older]
 
@@ -214,9 +215,9 @@ def test_applying_is_all_or_nothing(engine, school, actors, monkeypatch):
             raise RuntimeError("disk full")
         return template_apply.copy_add(session, **kwargs)
 
-    monkeypatch.setattr(svc, "copy_add", failing)
+    monkeypatch.setattr(runs, "copy_add", failing)
     with pytest.raises(RuntimeError):
-        call(svc.rule_apply, actors["admin"], rule_id=rule_id)
+        call(runs.rule_apply, actors["admin"], rule_id=rule_id)
     assert count(engine, Plan) == 0
 
 
@@ -224,7 +225,7 @@ def test_progress_is_reported_per_plan(school, actors):
     rule_id = _rule(actors, school, **YEAR9)
     seen = []
     call(
-        svc.rule_apply, actors["admin"], rule_id=rule_id, progress=lambda d, t: seen.append((d, t))
+        runs.rule_apply, actors["admin"], rule_id=rule_id, progress=lambda d, t: seen.append((d, t))
     )
     assert seen == [(0, 5), (1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
 
@@ -236,9 +237,9 @@ def test_only_administrators_write_preview_or_apply_rules(engine, school, actors
     form = {"name": "Mine", "template_id": str(school.template)}
     for fn, kwargs in (
         (svc.rule_save, {"form": form}),
-        (svc.rule_preview, {"rule_id": rule_id}),
-        (svc.rule_apply, {"rule_id": rule_id}),
-        (svc.rules_apply_active, {}),
+        (runs.rule_preview, {"rule_id": rule_id}),
+        (runs.rule_apply, {"rule_id": rule_id}),
+        (runs.rules_apply_active, {}),
         (svc.rule_list, {}),
     ):
         with pytest.raises(expected):
@@ -264,7 +265,7 @@ def test_another_schools_rule_template_or_group_is_refused(engine, school, actor
         _rule(actors, school, template_id=str(foreign_template))
     with pytest.raises(ValidationFailed, match=svc.MSG_GROUP_CHOICE):
         _rule(actors, school, group_id=str(foreign_group.id))
-    for fn in (svc.rule_preview, svc.rule_apply):
+    for fn in (runs.rule_preview, runs.rule_apply):
         with pytest.raises(NotFound):
             call(fn, admin, rule_id=foreign_rule.id)
     with pytest.raises(NotFound):
@@ -309,7 +310,7 @@ def test_a_forged_form_is_refused(engine, school, actors):
 
 def test_the_rule_list_counts_the_plans_each_rule_made(school, actors):
     rule_id = _rule(actors, school, **YEAR9)
-    call(svc.rule_apply, actors["admin"], rule_id=rule_id)
+    call(runs.rule_apply, actors["admin"], rule_id=rule_id)
     (row,) = call(svc.rule_list, actors["admin"])
     assert (row.name, row.status, row.template_name, row.condition, row.plans_made) == (
         "Year 9",
@@ -327,8 +328,8 @@ def test_a_rule_whose_template_was_archived_does_not_run(engine, school, actors,
     session.add(template)
     session.commit()
     with pytest.raises(ValidationFailed, match=svc.MSG_TEMPLATE_CHOICE):
-        call(svc.rule_apply, actors["admin"], rule_id=rule_id)
-    assert call(svc.rules_apply_active, actors["admin"]).created == []
+        call(runs.rule_apply, actors["admin"], rule_id=rule_id)
+    assert call(runs.rules_apply_active, actors["admin"]).created == []
     assert count(engine, Plan) == 0
     assert audit(engine, action="rule.apply", outcome="failed")
 
@@ -410,7 +411,7 @@ async def test_a_mentor_sending_the_rules_pages_events_is_refused_and_audited(
 
 def test_a_plan_made_by_a_rule_names_the_rule_to_staff_only(engine, school, actors):
     rule_id = _rule(actors, school, **YEAR9)
-    call(svc.rule_apply, actors["admin"], rule_id=rule_id)
+    call(runs.rule_apply, actors["admin"], rule_id=rule_id)
     (plan,) = rows(engine, Plan, Plan.learner_id == school.id("learner"))
     assert call(plan_read.plan_view, actors["mentor"], plan_id=plan.id).made_by_rule == "Year 9"
     assert call(plan_read.plan_view, actors["admin"], plan_id=plan.id).made_by_rule == "Year 9"
@@ -456,7 +457,7 @@ def test_two_administrators_applying_a_rule_at_once_make_each_plan_once(engine, 
     rule_id = _rule(actors, school, **YEAR9)
 
     def apply_once(_):
-        return len(call(svc.rule_apply, actors["admin"], rule_id=rule_id).created)
+        return len(call(runs.rule_apply, actors["admin"], rule_id=rule_id).created)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         made = sorted(pool.map(apply_once, range(2)))

@@ -32,7 +32,7 @@ from ilp_app.domain.roles import Role
 from ilp_app.security import password_verify
 from ilp_app.seed import DEMO_PASSWORD, demo_accounts, demo_periods, seed_demo
 from ilp_app.services.access.actors import actor_load
-from ilp_app.services.school.assignment_rules import rule_preview
+from ilp_app.services.school.assignment_rule_runs import rule_preview
 
 # The accounts the README tells people to sign in with, and the roles each one holds.
 EXPECTED_ROLES = {
