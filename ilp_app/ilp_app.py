@@ -14,6 +14,7 @@ from ilp_app.pages import (
     admin_mail,
     admin_person,
     admin_privacy,
+    admin_rules,
     admin_school,
     group,
     index,
@@ -28,6 +29,7 @@ from ilp_app.pages import (
     password_reset,
     plan,
     projector,
+    school_view,
     teacher,
     templates,
 )
@@ -114,5 +116,7 @@ for module in (
     password_forgot,
     password_reset,
     admin_mail,
+    admin_rules,
+    school_view,
 ):
     app.add_page(module.page, route=module.ROUTE, title=module.TITLE, on_load=module.ON_LOAD)

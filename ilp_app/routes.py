@@ -26,6 +26,8 @@ ADMIN_GROUPS = "/admin/groups"
 ADMIN_IMPORT = "/admin/import"
 ADMIN_PRIVACY = "/admin/privacy"
 ADMIN_MAIL = "/admin/mail"
+ADMIN_RULES = "/admin/rules"
+ADMIN_SCHOOL_VIEW = "/admin/school-view"
 
 ROLE_HOMES: dict[Role, str] = {
     Role.ADMINISTRATOR: ADMIN,
@@ -78,6 +80,7 @@ API_PLAN_PDF = "/api/plans/{plan_id}.pdf"
 API_PRINT_FILE = "/api/print/{key}.pdf"
 API_LEARNER_EXPORT = "/api/learners/{learner_id}/export.zip"
 API_MY_EXPORT = "/api/learners/me/export.zip"
+API_SCHOOL_VIEW_CSV = "/api/school/view.csv"
 
 
 def url_for(pattern: str, **params) -> str:

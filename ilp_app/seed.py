@@ -17,11 +17,13 @@ from ilp_app.db.engine import session_scope
 from ilp_app.db.migrate import upgrade
 from ilp_app.db.models import (
     AccountToken,
+    AssignmentRule,
     Enrollment,
     Group,
     Guardianship,
     MentorAssignment,
     Period,
+    PlanTemplate,
     RoleGrant,
     Site,
     User,
@@ -275,8 +277,29 @@ def seed_demo(*, session: Session, today: date | None = None) -> bool:
         template_author_id=staff["mentor@demo.school"].id,
     )
     seed_context(session=session, site=site, author_by_learner=mentor_of)
+    _seed_rule(session, site, staff["admin@demo.school"].id)
     _seed_invitations(session, site, [parent for parent, _, _ in guardianships], now)
     return True
+
+
+def _seed_rule(session: Session, site: Site, author_id: int) -> None:
+    """One active rule: its preview offers a plan to the learner who has none yet."""
+    session.flush()
+    template = session.exec(
+        select(PlanTemplate).where(
+            PlanTemplate.site_id == site.id, PlanTemplate.name == "Career exploration"
+        )
+    ).one()
+    session.add(
+        AssignmentRule(
+            site_id=site.id,
+            name="Year 8 career exploration",
+            status="active",
+            template_id=template.id,
+            year_label=YEAR_LABEL,
+            created_by_id=author_id,
+        )
+    )
 
 
 def _seed_invitations(session: Session, site: Site, parents: list[User], now: datetime) -> None:

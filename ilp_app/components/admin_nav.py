@@ -9,10 +9,12 @@ from ilp_app import routes
 SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("Accounts", routes.ADMIN, "users"),
     ("School", routes.ADMIN_SCHOOL, "school"),
+    ("School view", routes.ADMIN_SCHOOL_VIEW, "chart-column"),
     ("Groups and mentors", routes.ADMIN_GROUPS, "network"),
     ("Roster import", routes.ADMIN_IMPORT, "file-up"),
     ("Objective library", routes.OBJECTIVES, "library"),
     ("Plan templates", routes.TEMPLATES, "layout-template"),
+    ("Plan rules", routes.ADMIN_RULES, "list-checks"),
     ("Data protection", routes.ADMIN_PRIVACY, "shield"),
     ("Sent mail", routes.ADMIN_MAIL, "mail"),
 )

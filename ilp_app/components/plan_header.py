@@ -106,6 +106,15 @@ def plan_header() -> rx.Component:
                     class_name="why-line",
                 ),
             ),
+            rx.cond(
+                P.made_by_rule != "",
+                rx.text(
+                    rx.text.strong("Made by the rule: "),
+                    P.made_by_rule,
+                    size="2",
+                    color_scheme="gray",
+                ),
+            ),
             progress_line(P.completed, P.total, P.percent, "Progress of the whole plan"),
             rx.hstack(
                 rx.badge(P.not_started, " not started", color_scheme="gray", variant="soft"),

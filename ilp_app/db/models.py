@@ -299,6 +299,8 @@ class Plan(SQLModel, table=True):
     previous_plan_id: int | None = Field(default=None, foreign_key="plan.id")
     template_id: int | None = Field(default=None, foreign_key="plan_template.id")
     template_revision: int = 0
+    # The assignment rule that made this plan, when a rule made it.
+    rule_id: int | None = Field(default=None, foreign_key="assignment_rule.id", index=True)
 
 
 class PlanFocusArea(SQLModel, table=True):
@@ -479,6 +481,30 @@ class TemplateUpdateDecision(SQLModel, table=True):
     decision: str = Field(max_length=10)  # "accepted" | "dismissed"
     decided_by_id: int = Field(foreign_key="user.id")
     decided_at: datetime = _ts()
+
+
+class AssignmentRule(SQLModel, table=True):
+    """An administrator's rule: learners matching a condition get a plan from a template.
+
+    The condition's parts are optional and all must hold: a year, a group, a kind of context
+    item the learner has. Only active rules run after a roster import.
+    """
+
+    __tablename__ = "assignment_rule"
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    name: str = Field(max_length=120)
+    status: str = Field(default="draft", max_length=10)  # "draft" | "active"
+    template_id: int = Field(foreign_key="plan_template.id")
+    year_label: str = Field(default="", max_length=50)
+    # Groups are retired, never deleted: a rule never loses its group and widens to everyone.
+    group_id: int | None = Field(default=None, foreign_key="learner_group.id")
+    context_kind: str = Field(default="", max_length=30)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    last_applied_at: datetime | None = _ts(nullable=True, default=False)
 
 
 class Review(SQLModel, table=True):

@@ -106,6 +106,12 @@ class Action(StrEnum):
     RETENTION_MANAGE = (
         "retention.manage"  # retention periods and running the retention job; target: None
     )
+    RULE_MANAGE = (
+        "rule.manage"  # rules that assign plans: write, preview and apply them; target: None
+    )
+    SCHOOL_VIEW = (
+        "school.view"  # the whole school's figures and the lists behind them; target: None
+    )
 
 
 @dataclass(frozen=True)
@@ -311,6 +317,8 @@ _RULES = {
     Action.LEARNER_EXPORT: _learner_export,
     Action.LEARNER_ERASE: _learner_erase,
     Action.RETENTION_MANAGE: _admin,
+    Action.RULE_MANAGE: _admin,
+    Action.SCHOOL_VIEW: _admin,
     Action.GROUP_VIEW: lambda actor, target: (
         isinstance(target, GroupRef)
         and (actor.has(Role.MENTOR) or actor.has(Role.TEACHER))

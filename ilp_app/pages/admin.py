@@ -3,10 +3,10 @@
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.components.accounts_table import accounts_table, bulk_actions, filters, pager
 from ilp_app.components.admin_nav import admin_nav
 from ilp_app.components.admin_ui import (
     dialog_actions,
-    item_list,
     search_field,
     temporary_password_dialog,
 )
@@ -17,91 +17,6 @@ from ilp_app.state.admin import ROLE_FIELD_PREFIX, AdminState
 ROUTE = routes.ADMIN
 TITLE = "Administration · ILP"
 ON_LOAD = AdminState.load
-
-
-def status_badges(row: rx.Var) -> rx.Component:
-    return rx.hstack(
-        rx.cond(
-            row.is_active,
-            rx.badge("Active", color_scheme="green"),
-            rx.badge("Disabled", color_scheme="red"),
-        ),
-        rx.cond(row.must_change_password, rx.badge("Must change password", color_scheme="amber")),
-        rx.cond(~row.has_password, rx.badge("No password yet", color_scheme="gray")),
-        spacing="1",
-        wrap="wrap",
-    )
-
-
-def user_card(row: rx.Var) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.checkbox(
-                    checked=AdminState.ticked.contains(row.id),
-                    on_change=lambda _: AdminState.toggle_ticked(row.id),
-                    aria_label="Tick to invite " + row.full_name,
-                ),
-                rx.text("Tick to invite", size="1", aria_hidden="true"),
-                align="center",
-                spacing="2",
-            ),
-            rx.heading(
-                rx.link(
-                    row.full_name,
-                    href=routes.admin_person_url(row.id),
-                    aria_label="Manage " + row.full_name,
-                ),
-                as_="h3",
-                size="3",
-            ),
-            rx.text(row.email, size="2", color_scheme="gray", style={"word_break": "break-all"}),
-            rx.text(row.roles, size="2"),
-            status_badges(row),
-            rx.cond(
-                row.plan_id > 0,
-                rx.link(
-                    "Open plan",
-                    rx.el.span(" of ", row.full_name, class_name="visually-hidden"),
-                    " (support read, recorded)",
-                    href=routes.plan_url(row.plan_id),
-                    size="2",
-                ),
-            ),
-            rx.hstack(
-                rx.button(
-                    "Set temporary password",
-                    size="1",
-                    variant="soft",
-                    on_click=AdminState.open_password_dialog(row.id, row.full_name),
-                    aria_label="Set temporary password for " + row.full_name,
-                ),
-                rx.cond(
-                    row.is_active,
-                    rx.button(
-                        "Disable",
-                        size="1",
-                        variant="soft",
-                        color_scheme="red",
-                        on_click=AdminState.set_active(row.id, False),
-                        aria_label="Disable " + row.full_name,
-                    ),
-                    rx.button(
-                        "Enable",
-                        size="1",
-                        variant="soft",
-                        color_scheme="green",
-                        on_click=AdminState.set_active(row.id, True),
-                        aria_label="Enable " + row.full_name,
-                    ),
-                ),
-                wrap="wrap",
-                spacing="2",
-            ),
-            spacing="2",
-        ),
-        role="listitem",
-    )
 
 
 def password_dialog() -> rx.Component:
@@ -220,21 +135,19 @@ def page() -> rx.Component:
                         "New account",
                         on_click=AdminState.open_create,
                     ),
-                    rx.button(
-                        rx.icon("mail", size=16, aria_hidden="true"),
-                        "Invite the ticked (",
-                        AdminState.ticked.length(),
-                        ")",
-                        variant="soft",
-                        disabled=AdminState.ticked.length() == 0,
-                        on_click=AdminState.invite_ticked,
-                    ),
                     align="end",
                     wrap="wrap",
                     spacing="3",
                     width="100%",
                 ),
-                item_list(AdminState.rows, user_card, "No accounts match."),
+                filters(),
+                bulk_actions(),
+                rx.cond(
+                    AdminState.total == 0,
+                    rx.text("No accounts match.", size="2"),
+                    accounts_table(),
+                ),
+                pager(),
                 password_dialog(),
                 create_dialog(),
                 spacing="4",

@@ -10,10 +10,11 @@ from ilp_app import routes
 from ilp_app.domain.errors import DomainError, PermissionDenied
 from ilp_app.domain.roles import ROLE_LABELS, Role
 from ilp_app.services.access import auth, invitations
-from ilp_app.services.school import people_admin, users
-from ilp_app.services.school.users import UserRow
+from ilp_app.services.school import account_table, people_admin, users
+from ilp_app.services.school.account_table import AccountRow
 from ilp_app.services.uow import unit_of_work
 from ilp_app.settings import public_origin
+from ilp_app.state.admin_accounts import AccountTable
 from ilp_app.state.blocking import off_loop
 from ilp_app.state.session import SessionState
 
@@ -55,9 +56,9 @@ def _create(digest: str, form: dict, client_ip: str) -> int:
         )
 
 
-class AdminState(SessionState):
+class AdminState(AccountTable, SessionState):
     loaded: bool = False
-    rows: list[UserRow] = []
+    rows: list[AccountRow] = []
     query: str = ""
     dialog_user_id: int = 0
     dialog_user_name: str = ""
@@ -65,28 +66,34 @@ class AdminState(SessionState):
     busy: bool = False
     create_open: bool = False
     create_error: str = ""
-    ticked: list[int] = []  # accounts ticked for an invitation (only ones the list showed)
+    ticked: list[int] = []  # accounts ticked for a bulk action (only ones the table showed)
     role_choices: list[dict[str, str]] = [{"value": r.value, "label": ROLE_LABELS[r]} for r in Role]
 
     def _refresh(self):
         me = self._current()
         try:
             with unit_of_work() as s:
-                self.rows = users.user_list(
+                found = account_table.account_page(
                     session=s,
                     actor=me.actor if me else None,
-                    query=self.query,
+                    query=self._table_query(),
                     client_ip=self._client_ip(),
                 )
+                if not self.loaded:
+                    self._load_choices(s, me.actor)
         except DomainError as error:
             self.reset()
             return self._refusal(me, error)
+        self.rows, self.total = found.rows, found.total
+        self.page, self.pages = found.page, found.pages
         self.loaded = True
 
     @rx.event
     @off_loop
     def load(self):
-        self.query = ""
+        self.query = self.role_filter = self.group_filter = self.status_filter = ""
+        self.sort, self.descending, self.page, self.ticked = "name", False, 1, []
+        self.loaded = False
         return self._refresh()
 
     @rx.event
@@ -123,6 +130,7 @@ class AdminState(SessionState):
     @off_loop
     def search(self, value: str):
         self.query = value[:100] if isinstance(value, str) else ""
+        self.page = 1
         return self._refresh()
 
     @rx.event

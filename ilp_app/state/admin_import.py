@@ -25,6 +25,7 @@ from ilp_app.services.roster import roster_import as service
 from ilp_app.services.roster.roster_import import ImportRunRow, RosterReport
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import roster_uploads as uploads
+from ilp_app.state.admin_rules import run_rules_after_import
 from ilp_app.state.blocking import off_loop
 from ilp_app.state.progress import Progress
 from ilp_app.state.roster_report import report_view
@@ -52,7 +53,7 @@ def _validate(actor, data: bytes, filename: str, client_ip: str) -> RosterReport
 def _import(actor, data: bytes, filename: str, client_ip: str, progress: Progress) -> RosterReport:
     try:
         with unit_of_work() as s:
-            return service.roster_import(
+            report = service.roster_import(
                 session=s,
                 actor=actor,
                 data=data,
@@ -69,6 +70,8 @@ def _import(actor, data: bytes, filename: str, client_ip: str, progress: Progres
                 session=s, actor=actor, filename=filename, client_ip=client_ip
             )
         raise
+    run_rules_after_import(actor, client_ip)
+    return report
 
 
 def _runs(actor, client_ip: str) -> list[ImportRunRow]:

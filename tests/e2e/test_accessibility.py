@@ -56,6 +56,8 @@ PAGES = {
         "/objectives",
         "/templates",
         "/admin/mail",
+        "/admin/rules",
+        "/admin/school-view",
     ],
 }
 

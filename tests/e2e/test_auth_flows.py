@@ -93,7 +93,7 @@ def test_temporary_password_must_be_replaced_at_next_sign_in(new_page):
     sign_in(admin, "admin@demo.school")
     wait_for_path(admin, "/admin")
     admin.get_by_label("Find an account").fill("Eirik")
-    expect(admin.get_by_role("listitem")).to_have_count(1)
+    expect(admin.get_by_role("table", name="Accounts").get_by_role("rowheader")).to_have_count(1)
     admin.get_by_role("button", name="Set temporary password for Eirik Sæther").click()
     dialog = admin.get_by_role("dialog")
     dialog.get_by_label("Temporary password").fill("fjord-otter-lantern")

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import func, select
 
 from ilp_app.db.models import (
+    AssignmentRule,
     Enrollment,
     Goal,
     GoalRating,
@@ -30,6 +31,8 @@ from ilp_app.domain.plans import clean_url
 from ilp_app.domain.roles import Role
 from ilp_app.security import password_verify
 from ilp_app.seed import DEMO_PASSWORD, demo_accounts, demo_periods, seed_demo
+from ilp_app.services.access.actors import actor_load
+from ilp_app.services.school.assignment_rule_runs import rule_preview
 
 # The accounts the README tells people to sign in with, and the roles each one holds.
 EXPECTED_ROLES = {
@@ -445,3 +448,12 @@ def test_the_demo_has_one_invitation_waiting_and_one_accepted(seeded):
     assert len(seeded.exec(select(OutgoingMail)).all()) == 2
     demo_parent = _user(seeded, "parent@demo.school")
     assert all(t.user_id != demo_parent.id for t in tokens)
+
+
+def test_the_demo_rule_previews_a_plan_for_the_learner_who_has_none(seeded):
+    rule = seeded.exec(select(AssignmentRule)).one()
+    admin = seeded.exec(select(User).where(User.email == "admin@demo.school")).one()
+    actor = actor_load(session=seeded, user=admin, active_role=None)
+    preview = rule_preview(session=seeded, actor=actor, rule_id=rule.id)
+    assert len(preview.assign) == 1
+    assert len(preview.skip) >= 20

@@ -33,17 +33,19 @@ COLUMNS: tuple[tuple[str, Action, object], ...] = (
     ("erase:13", Action.LEARNER_ERASE, LearnerRef(13)),
     ("erase:1", Action.LEARNER_ERASE, LearnerRef(1)),  # the administrator's own account
     ("retention", Action.RETENTION_MANAGE, None),
+    ("rules", Action.RULE_MANAGE, None),
+    ("school-view", Action.SCHOOL_VIEW, None),
 )
 
-#                       sch obj  ctx: 10s 10f 11s 12s 12f 13s 13f  edit 10 99  export 10 11 12 13  erase 13 1  ret
+#                       sch obj  ctx: 10s 10f 11s 12s 12f 13s 13f  edit 10 99  export 10 11 12 13  erase 13 1  ret rul sv
 MATRIX: dict[str, str] = {
-    "administrator": "Y Y  Y Y Y Y Y Y Y  Y Y  Y Y Y Y  Y .  Y",
-    "mentor": ". Y  Y Y . . . . .  Y .  Y . . .  . .  .",
-    "teacher": ". Y  . . Y . . . .  . .  . . . .  . .  .",
-    "parent": ". .  . . . . Y . .  . .  . . Y .  . .  .",
-    "learner": ". .  . . . . . . Y  . .  . . . Y  . .  .",
-    "anonymous": ". .  . . . . . . .  . .  . . . .  . .  .",
-    "must_change_password": ". .  . . . . . . .  . .  . . . .  . .  .",
+    "administrator": "Y Y  Y Y Y Y Y Y Y  Y Y  Y Y Y Y  Y .  Y  Y Y",
+    "mentor": ". Y  Y Y . . . . .  Y .  Y . . .  . .  .  . .",
+    "teacher": ". Y  . . Y . . . .  . .  . . . .  . .  .  . .",
+    "parent": ". .  . . . . Y . .  . .  . . Y .  . .  .  . .",
+    "learner": ". .  . . . . . . Y  . .  . . . Y  . .  .  . .",
+    "anonymous": ". .  . . . . . . .  . .  . . . .  . .  .  . .",
+    "must_change_password": ". .  . . . . . . .  . .  . . . .  . .  .  . .",
 }
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from ilp_app.db.models import (
+    AssignmentRule,
     Goal,
     GoalObjective,
     GoalRating,
@@ -35,6 +36,7 @@ from ilp_app.domain.plans import (
     progress_of,
 )
 from ilp_app.domain.projection import goal_outlook
+from ilp_app.domain.roles import Role
 from ilp_app.services.guard import authorize
 from ilp_app.services.plans.history import AcknowledgementView, plan_acknowledgements
 from ilp_app.services.plans.learner_context import visible_pronouns
@@ -188,6 +190,8 @@ class PlanView:
     log: list[LogView] = field(default_factory=list)
     # For staff: why they can see this learner's plan; empty for the learner and parents.
     why: str = ""
+    # For staff: the school's rule that made this plan, when a rule made it.
+    made_by_rule: str = ""
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -442,7 +446,18 @@ def plan_view(
                 plan.learner_id, []
             )
         ),
+        made_by_rule=_rule_name(session, actor, plan),
     )
+
+
+def _rule_name(session: Session, actor: Actor, plan: Plan) -> str:
+    """The name of the rule that made the plan, for the school's staff (families never see it)."""
+    if plan.rule_id is None:
+        return ""
+    if not (actor.has(Role.ADMINISTRATOR) or actor.is_staff_of(plan.learner_id)):
+        return ""
+    rule = session.get(AssignmentRule, plan.rule_id)
+    return rule.name if rule is not None else ""
 
 
 def _goal_origins(session: Session, goal_ids: list[int]) -> dict[int, tuple[int, str]]:
