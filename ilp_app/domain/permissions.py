@@ -106,6 +106,9 @@ class Action(StrEnum):
     RETENTION_MANAGE = (
         "retention.manage"  # retention periods and running the retention job; target: None
     )
+    PROPOSAL_CREATE = "proposal.create"  # a learner proposes a goal or task; target: PlanRef
+    PROPOSAL_EDIT = "proposal.edit"  # the learner edits or withdraws their own; target: PlanRef
+    PROPOSAL_DECIDE = "proposal.decide"  # accept, accept with changes, decline; target: PlanRef
 
 
 @dataclass(frozen=True)
@@ -311,6 +314,10 @@ _RULES = {
     Action.LEARNER_EXPORT: _learner_export,
     Action.LEARNER_ERASE: _learner_erase,
     Action.RETENTION_MANAGE: _admin,
+    # A learner shapes only their own plan, and only while it is active; a parent never proposes.
+    Action.PROPOSAL_CREATE: _plan_rule(who=Actor.is_learner, statuses=_ACTIVE),
+    Action.PROPOSAL_EDIT: _plan_rule(who=Actor.is_learner, statuses=_ACTIVE),
+    Action.PROPOSAL_DECIDE: _plan_rule(who=Actor.mentors, statuses=_ACTIVE),
     Action.GROUP_VIEW: lambda actor, target: (
         isinstance(target, GroupRef)
         and (actor.has(Role.MENTOR) or actor.has(Role.TEACHER))
