@@ -40,6 +40,7 @@ from ilp_app.services.plans.history import AcknowledgementView, plan_acknowledge
 from ilp_app.services.plans.learner_context import visible_pronouns
 from ilp_app.services.plans.periods import period_current
 from ilp_app.services.plans.plan_access import plan_load
+from ilp_app.services.plans.proposals import ProposalView, added_by_names, proposal_views
 from ilp_app.services.school.relationships import why_lines, why_text
 from ilp_app.settings import get_settings
 
@@ -72,6 +73,7 @@ class TaskView:
     links: list[LinkView] = field(default_factory=list)
     carried: bool = False
     carry_reason: str = ""
+    added_by: str = ""  # the first name of the learner who added it
 
 
 @dataclass
@@ -113,6 +115,7 @@ class GoalView:
     carried_from_period: str = ""
     outlook: str = "unknown"  # on_track | behind | unknown (see domain.projection)
     outlook_label: str = ""
+    added_by: str = ""  # the first name of the learner whose proposal it was
     objectives: list[ObjectiveView] = field(default_factory=list)
     tasks: list[TaskView] = field(default_factory=list)
     ratings: list[RatingView] = field(default_factory=list)
@@ -160,6 +163,7 @@ class Capabilities:
     write_note: bool = False
     acknowledge: bool = False
     next_period: bool = False
+    propose: bool = False
 
 
 @dataclass
@@ -186,6 +190,7 @@ class PlanView:
     acknowledgements: list[AcknowledgementView] = field(default_factory=list)
     notes: list[NoteView] = field(default_factory=list)
     log: list[LogView] = field(default_factory=list)
+    proposals: list[ProposalView] = field(default_factory=list)
     # For staff: why they can see this learner's plan; empty for the learner and parents.
     why: str = ""
 
@@ -209,6 +214,7 @@ def _capabilities(actor: Actor, ref) -> Capabilities:
         write_note=can(actor, Action.NOTE_WRITE, ref),
         acknowledge=can(actor, Action.PLAN_ACKNOWLEDGE, ref),
         next_period=can(actor, Action.PLAN_NEXT_PERIOD, ref),
+        propose=can(actor, Action.PROPOSAL_CREATE, ref),
     )
 
 
@@ -287,6 +293,9 @@ def plan_view(
         },
     )
     learner = session.get(User, plan.learner_id)
+    adders = added_by_names(
+        session, {t.added_by_id for t in tasks} | {g.added_by_id for g in goals}
+    )
 
     links_by_task = defaultdict(list)
     for link in links:
@@ -307,6 +316,7 @@ def plan_view(
                 links=links_by_task[t.id],
                 carried=t.carried_from_task_id is not None,
                 carry_reason=t.carry_reason,
+                added_by=adders.get(t.added_by_id, ""),
             )
         )
     ratings_by_goal = defaultdict(list)
@@ -367,6 +377,7 @@ def plan_view(
                 carried_from_period=origins.get(g.carried_from_goal_id, (0, ""))[1],
                 outlook=outlook.value,
                 outlook_label=outlook.label,
+                added_by=adders.get(g.added_by_id, ""),
                 tasks=tasks_by_goal[g.id],
                 ratings=ratings_by_goal[g.id],
                 reflections=reflections_by_goal[g.id],
@@ -437,6 +448,7 @@ def plan_view(
             )
             for e in log
         ],
+        proposals=proposal_views(session, ctx),
         why=why_text(
             why_lines(session=session, actor=actor, learner_ids=[plan.learner_id]).get(
                 plan.learner_id, []
