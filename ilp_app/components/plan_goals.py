@@ -133,6 +133,10 @@ def goal_card(goal: rx.Var) -> rx.Component:
         rx.vstack(
             rx.heading(goal.statement, as_="h3", size="4"),
             rx.cond(
+                goal.added_by != "",
+                rx.badge("Proposed by ", goal.added_by, variant="soft", color_scheme="teal"),
+            ),
+            rx.cond(
                 goal.success_criteria != "",
                 rx.text(rx.text.strong("Success looks like: "), goal.success_criteria, size="2"),
             ),

@@ -40,7 +40,12 @@ from ilp_app.services.plans.history import AcknowledgementView, plan_acknowledge
 from ilp_app.services.plans.learner_context import visible_pronouns
 from ilp_app.services.plans.periods import period_current
 from ilp_app.services.plans.plan_access import plan_load
-from ilp_app.services.plans.proposals import ProposalView, added_by_names, proposal_views
+from ilp_app.services.plans.proposals import (
+    ProposalView,
+    added_by_names,
+    own_tasks_wait,
+    proposal_views,
+)
 from ilp_app.services.school.relationships import why_lines, why_text
 from ilp_app.settings import get_settings
 
@@ -191,6 +196,7 @@ class PlanView:
     notes: list[NoteView] = field(default_factory=list)
     log: list[LogView] = field(default_factory=list)
     proposals: list[ProposalView] = field(default_factory=list)
+    own_tasks_wait: bool = True  # whether a learner's own task waits for the mentor
     # For staff: why they can see this learner's plan; empty for the learner and parents.
     why: str = ""
 
@@ -449,6 +455,7 @@ def plan_view(
             for e in log
         ],
         proposals=proposal_views(session, ctx),
+        own_tasks_wait=own_tasks_wait(session, plan.site_id),
         why=why_text(
             why_lines(session=session, actor=actor, learner_ids=[plan.learner_id]).get(
                 plan.learner_id, []

@@ -159,8 +159,7 @@ def proposal_task_create(
         what="goal",
     )
     fields = _task_fields(ctx, title, due_date)
-    site = session.get(Site, ctx.plan.site_id)
-    if site is not None and not site.learner_tasks_need_approval:
+    if not own_tasks_wait(session, ctx.plan.site_id):
         task = _task_make(session, ctx, goal, fields, added_by_id=actor.user_id)
         ctx.plan.version += 1
         plan_touch(session, ctx)
@@ -517,3 +516,9 @@ def added_by_names(session: Session, user_ids: set[int]) -> dict[int, str]:
         u.id: first_name(u.preferred_name, u.full_name)
         for u in session.exec(select(User).where(User.id.in_(user_ids))).all()
     }
+
+
+def own_tasks_wait(session: Session, site_id: int) -> bool:
+    """Whether the school has learners' own tasks wait for the mentor (the default)."""
+    site = session.get(Site, site_id)
+    return site is None or site.learner_tasks_need_approval
