@@ -17,6 +17,12 @@ MAX_ANSWER = 1000
 #: A self-rating at or below this asks the learner how they got there and what comes next.
 LOW_RATING = 2
 
+#: What a low self-rating asks when the school's library has fewer than two questions for it.
+LOW_RATING_QUESTIONS = (
+    "How did you get from zero to here?",
+    "What is your next small step?",
+)
+
 MSG_UNKNOWN_SITUATION = "Choose one of the situations in the list."
 MSG_UNKNOWN_KIND = "Choose a prompt (a question) or a sentence starter."
 MSG_TOO_MANY = f"A situation has at most {MAX_PER_SITUATION} prompts and starters."

@@ -25,6 +25,7 @@ from ilp_app.services.school.family import ChildSummary
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.blocking import perform
+from ilp_app.state.plan_coaching import PlanCoaching
 from ilp_app.state.plan_dialogs import PlanDialogs
 from ilp_app.state.plan_edits import PlanEdits
 from ilp_app.state.plan_follow import PlanFollow
@@ -38,7 +39,9 @@ def _parent_home(me, client_ip: str):
         return parent_home(session=s, actor=me.actor if me else None, client_ip=client_ip)
 
 
-class PlanState(PlanTicking, PlanEdits, PlanProposals, PlanDialogs, PlanFollow, SessionState):
+class PlanState(
+    PlanTicking, PlanEdits, PlanProposals, PlanCoaching, PlanDialogs, PlanFollow, SessionState
+):
     loaded: bool = False
     plan: PlanView | None = None
     other_plans: list[PlanListItem] = []
@@ -86,6 +89,8 @@ class PlanState(PlanTicking, PlanEdits, PlanProposals, PlanDialogs, PlanFollow, 
             page.focus_area_choices,
             page.objective_choices,
         )
+        self.reflection_starters = page.reflection_starters
+        self.low_rating_prompts = page.low_rating_prompts
         self.empty_message = ""
         self.loaded = True
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from ilp_app.db.models import CoachingPrompt, Site
+from ilp_app.db.models import CoachingPrompt, GoalRating, Site
 from ilp_app.domain.coaching import DEFAULT_LIBRARY, MAX_PER_SITUATION
 from ilp_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from ilp_app.services.plans import plan_activity, plan_edit, plan_read
+from ilp_app.services.plans.plan_page import plan_page
 from ilp_app.services.school import coaching
 from tests.support.services import audit, call, count, rows
 
@@ -123,3 +125,72 @@ def test_the_learner_task_setting_takes_only_on_or_off(engine, school, actors, f
     assert rows(engine, Site)[0].learner_tasks_need_approval is True
     call(coaching.site_set_learner_tasks_need_approval, actors["admin"], need=False)
     assert call(coaching.learner_tasks_need_approval, actors["admin"]) is False
+
+
+@pytest.fixture
+def goal(school, actors):
+    mentor = actors["mentor"]
+    plan_id = call(plan_edit.plan_create, mentor, learner_id=school.id("learner"))
+    area_id = call(plan_read.plan_view, mentor, plan_id=plan_id).focus_areas[0].id
+    goal_id = call(plan_edit.goal_add, mentor, focus_area_id=area_id, statement="Speak up")
+    call(plan_edit.plan_activate, mentor, plan_id=plan_id)
+    return {"plan_id": plan_id, "goal_id": goal_id}
+
+
+def test_a_low_self_rating_keeps_how_they_got_here_and_the_next_step(engine, actors, goal):
+    call(
+        plan_activity.rating_add,
+        actors["learner"],
+        goal_id=goal["goal_id"],
+        score=2,
+        how_got_here="I answered once in class",
+        next_step="Ask one question on Monday",
+    )
+    stored = rows(engine, GoalRating)[0]
+    assert (stored.score, stored.how_got_here, stored.next_step) == (
+        2,
+        "I answered once in class",
+        "Ask one question on Monday",
+    )
+    # The mentor sees the answers with the goal.
+    view = call(plan_read.plan_view, actors["mentor"], plan_id=goal["plan_id"])
+    shown = view.focus_areas[0].goals[0]
+    assert (shown.self_rating, shown.self_how, shown.self_next) == (
+        2,
+        "I answered once in class",
+        "Ask one question on Monday",
+    )
+
+
+@pytest.mark.parametrize(("who", "score"), [("learner", 4), ("learner", 3), ("mentor", 1)])
+def test_the_low_rating_answers_go_only_with_a_low_self_rating(engine, actors, goal, who, score):
+    with pytest.raises(ValidationFailed, match="1 or 2"):
+        call(
+            plan_activity.rating_add,
+            actors[who],
+            goal_id=goal["goal_id"],
+            score=score,
+            how_got_here="Forged",
+        )
+    assert count(engine, GoalRating) == 0
+
+
+def test_an_oversized_answer_is_refused(engine, actors, goal):
+    with pytest.raises(ValidationFailed, match="at most 1000"):
+        call(
+            plan_activity.rating_add,
+            actors["learner"],
+            goal_id=goal["goal_id"],
+            score=1,
+            next_step="x" * 1001,
+        )
+    assert count(engine, GoalRating) == 0
+
+
+def test_the_learners_plan_page_carries_the_schools_starters(engine, school, actors, goal, library):
+    page = call(plan_page, actors["learner"], plan_id=goal["plan_id"])
+    assert "Something that went well was…" in page.reflection_starters
+    assert len(page.low_rating_prompts) == 2
+    # A parent neither reflects nor rates: no coaching lines travel to their page.
+    parent_page = call(plan_page, actors["parent"], plan_id=goal["plan_id"])
+    assert parent_page.reflection_starters == [] and parent_page.low_rating_prompts == []

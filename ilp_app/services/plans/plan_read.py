@@ -94,6 +94,8 @@ class RatingView:
     score: int
     rater: str
     rated_at: str
+    how_got_here: str = ""
+    next_step: str = ""
 
 
 @dataclass
@@ -121,6 +123,9 @@ class GoalView:
     outlook: str = "unknown"  # on_track | behind | unknown (see domain.projection)
     outlook_label: str = ""
     added_by: str = ""  # the first name of the learner whose proposal it was
+    # With the latest self-assessment, when it was low: how they got there, and what next.
+    self_how: str = ""
+    self_next: str = ""
     objectives: list[ObjectiveView] = field(default_factory=list)
     tasks: list[TaskView] = field(default_factory=list)
     ratings: list[RatingView] = field(default_factory=list)
@@ -333,6 +338,8 @@ def plan_view(
                 score=r.score,
                 rater=names.get(r.rater_id, ""),
                 rated_at=_when(r.rated_at),
+                how_got_here=r.how_got_here,
+                next_step=r.next_step,
             )
         )
     reflections_by_goal = defaultdict(list)
@@ -349,6 +356,10 @@ def plan_view(
     def latest(goal_id: int, kind: str) -> int:
         scores = [r.score for r in ratings_by_goal[goal_id] if r.kind == kind]
         return scores[-1] if scores else 0
+
+    def latest_self(goal_id: int) -> RatingView | None:
+        own = [r for r in ratings_by_goal[goal_id] if r.kind == "self"]
+        return own[-1] if own else None
 
     origins = _goal_origins(
         session, [g.carried_from_goal_id for g in goals if g.carried_from_goal_id]
@@ -384,6 +395,8 @@ def plan_view(
                 outlook=outlook.value,
                 outlook_label=outlook.label,
                 added_by=adders.get(g.added_by_id, ""),
+                self_how=getattr(latest_self(g.id), "how_got_here", ""),
+                self_next=getattr(latest_self(g.id), "next_step", ""),
                 tasks=tasks_by_goal[g.id],
                 ratings=ratings_by_goal[g.id],
                 reflections=reflections_by_goal[g.id],
