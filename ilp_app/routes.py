@@ -26,6 +26,7 @@ ADMIN_GROUPS = "/admin/groups"
 ADMIN_IMPORT = "/admin/import"
 ADMIN_PRIVACY = "/admin/privacy"
 ADMIN_MAIL = "/admin/mail"
+ADMIN_COACHING = "/admin/coaching"
 
 ROLE_HOMES: dict[Role, str] = {
     Role.ADMINISTRATOR: ADMIN,

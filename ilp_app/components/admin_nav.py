@@ -13,6 +13,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("Roster import", routes.ADMIN_IMPORT, "file-up"),
     ("Objective library", routes.OBJECTIVES, "library"),
     ("Plan templates", routes.TEMPLATES, "layout-template"),
+    ("Coaching", routes.ADMIN_COACHING, "message-circle-question"),
     ("Data protection", routes.ADMIN_PRIVACY, "shield"),
     ("Sent mail", routes.ADMIN_MAIL, "mail"),
 )
