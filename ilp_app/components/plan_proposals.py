@@ -185,7 +185,7 @@ def _decide_forms(p: rx.Var) -> rx.Component:
                     size="1",
                     color_scheme="gray",
                 ),
-                rx.button("Accept", type="submit", color_scheme="green"),
+                rx.button("Accept", type="submit"),
                 spacing="2",
                 width="100%",
             ),
@@ -207,7 +207,9 @@ def _decide_forms(p: rx.Var) -> rx.Component:
                         width="100%",
                     ),
                 ),
-                rx.button("Decline", type="submit", variant="soft", color_scheme="red"),
+                rx.button(
+                    "Decline", type="submit", variant="soft", color_scheme="red", high_contrast=True
+                ),
                 spacing="2",
                 width="100%",
             ),
@@ -260,6 +262,7 @@ def _learner_tools(p: rx.Var) -> rx.Component:
                 size="2",
                 variant="soft",
                 color_scheme="red",
+                high_contrast=True,
                 on_click=PlanState.withdraw_proposal(p.id),
                 aria_label="Withdraw my proposal: " + p.text,
             ),

@@ -217,7 +217,7 @@ def test_another_mentor_cannot_decide_and_a_parent_cannot_edit(engine, actors, p
     assert (stored.status, stored.text) == ("pending", "Learn to juggle")
 
 
-@pytest.mark.parametrize("forged", ["abc", -1, 10**12, None, {"id": 1}, [1]])
+@pytest.mark.parametrize("forged", ["abc", -1, 2**31, "9" * 18, 10**30, None, {"id": 1}, [1]])
 def test_forged_proposal_ids_get_a_message_and_change_nothing(engine, actors, plan, forged):
     _propose_goal(actors, plan)
     with pytest.raises((ValidationFailed, NotFound)):
@@ -233,6 +233,8 @@ def test_forged_proposal_ids_get_a_message_and_change_nothing(engine, actors, pl
         {"statement": "x" * 501},
         {"statement": ""},
         {"statement": {"$ne": 1}},
+        {"statement": "Juggle\x00"},
+        {"success_criteria": "Three \ud800balls"},
         {"success_criteria": "y" * 1001},
         {"target_date": "2999-01-01"},
         {"target_date": "not a date"},
