@@ -549,6 +549,9 @@ class Review(SQLModel, table=True):
     created_by_id: int = Field(foreign_key="user.id")
     created_at: datetime = _ts()
     held_at: datetime | None = _ts(nullable=True, default=False)
+    # Asking one thing two ways: "How confident are you about …?" and "Do you plan to …?".
+    confidence_about: str = Field(default="", max_length=200)
+    plan_to: str = Field(default="", max_length=200)
 
 
 class ReviewComment(SQLModel, table=True):
@@ -561,6 +564,24 @@ class ReviewComment(SQLModel, table=True):
     author_id: int = Field(foreign_key="user.id")
     body: str = Field(max_length=2000)
     created_at: datetime = _ts()
+
+
+class ReviewAnswer(SQLModel, table=True):
+    """An answer given before a review: to one of the school's questions (by the learner or a
+    parent), or the learner's confidence (1–5) and intention (yes / not sure / no)."""
+
+    __tablename__ = "review_answer"
+    __table_args__ = (
+        sa.UniqueConstraint("review_id", "author_id", "kind", "question", name="uq_review_answer"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True, ondelete="CASCADE")
+    author_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    kind: str = Field(max_length=12)  # "prep" | "confidence" | "intention"
+    question: str = Field(max_length=300)
+    answer: str = Field(max_length=1000)
+    updated_at: datetime = _ts()
 
 
 class PlanAcknowledgement(SQLModel, table=True):

@@ -127,3 +127,57 @@ def parse_prompt_kind(value: object) -> PromptKind:
 def asks_how_far(kind: str, score: int) -> bool:
     """Whether a rating should ask "how did you get here from zero, and what next?"."""
     return kind == "self" and 1 <= score <= LOW_RATING
+
+
+# --- confidence against intention (asking one thing two ways) ---------------------------------
+
+MAX_CHECK_TOPIC = 200
+#: How many of the school's review questions learner and parents answer before a review.
+PREP_QUESTIONS = 3
+
+MSG_UNKNOWN_INTENTION = "Choose yes, not sure or no."
+MSG_CONFIDENCE_RANGE = "Choose how confident you are, from 1 to 5."
+
+
+class Intention(StrEnum):
+    YES = "yes"
+    NOT_SURE = "not_sure"
+    NO = "no"
+
+    @property
+    def label(self) -> str:
+        return {"yes": "Yes", "not_sure": "Not sure", "no": "No"}[self.value]
+
+
+def parse_intention(value: object) -> Intention:
+    try:
+        return Intention(value)
+    except ValueError:
+        raise ValidationFailed(MSG_UNKNOWN_INTENTION) from None
+
+
+def parse_confidence(value: object) -> int:
+    if isinstance(value, bool):
+        raise ValidationFailed(MSG_CONFIDENCE_RANGE)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or not 1 <= value <= 5:
+        raise ValidationFailed(MSG_CONFIDENCE_RANGE)
+    return value
+
+
+def check_disagreement(confidence: int, intention: Intention | str) -> str:
+    """What the mentor might talk about when the two answers pull apart ("" when they agree).
+
+    Learners often rate their confidence low yet plan to go on, which says they expect to
+    manage; or say they are confident and yet do not plan to go on.
+    """
+    plan = Intention(intention)
+    if confidence <= 2 and plan is Intention.YES:
+        return (
+            "Low confidence, but planning to go on: what makes them expect to manage, and what "
+            "would raise their confidence?"
+        )
+    if confidence >= 4 and plan is Intention.NO:
+        return "Confident, but not planning to go on: what holds them back?"
+    return ""

@@ -1,4 +1,4 @@
-"""learners' proposals, the school's coaching prompts, answers with low self-ratings
+"""learners' proposals, coaching prompts, answers with low self-ratings and before reviews
 
 Revision ID: 0012
 Revises: 0010
@@ -77,9 +77,36 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_coaching_prompt_site_id', 'coaching_prompt', ['site_id'])
+    with op.batch_alter_table('review', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('confidence_about', sa.String(length=200), nullable=False, server_default='')
+        )
+        batch_op.add_column(
+            sa.Column('plan_to', sa.String(length=200), nullable=False, server_default='')
+        )
+    op.create_table(
+        'review_answer',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('review_id', sa.Integer(), nullable=False),
+        sa.Column('author_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=12), nullable=False),
+        sa.Column('question', sa.String(length=300), nullable=False),
+        sa.Column('answer', sa.String(length=1000), nullable=False),
+        sa.Column('updated_at', ilp_app.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['author_id'], ['user.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['review_id'], ['review.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('review_id', 'author_id', 'kind', 'question', name='uq_review_answer'),
+    )
+    op.create_index('ix_review_answer_review_id', 'review_answer', ['review_id'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_review_answer_review_id', table_name='review_answer')
+    op.drop_table('review_answer')
+    with op.batch_alter_table('review', schema=None) as batch_op:
+        batch_op.drop_column('plan_to')
+        batch_op.drop_column('confidence_about')
     op.drop_index('ix_coaching_prompt_site_id', table_name='coaching_prompt')
     op.drop_table('coaching_prompt')
     op.drop_index('ix_proposal_plan_id', table_name='proposal')
