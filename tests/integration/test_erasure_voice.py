@@ -1,16 +1,20 @@
-"""Erasing a learner also leaves nothing of their voice: proposals and the mentor's reasons, the
-answers kept with a low self-rating, and the answers given before a review."""
+"""A learner's voice in their data: proposals and the mentor's reasons, the answers kept with a
+low self-rating, and the answers given before a review are in their archive, and erasing the
+learner leaves nothing of them."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ilp_app.db.models import Proposal, ReviewAnswer
 from ilp_app.services.plans import plan_activity, plan_read, proposals
 from ilp_app.services.privacy.erasure import learner_erase
+from ilp_app.services.privacy.learner_export import learner_export
 from ilp_app.services.reviews import review_prep, reviews
 from ilp_app.services.school.coaching import coaching_defaults_load
 from tests.integration.test_erasure import (  # noqa: F401
@@ -103,3 +107,39 @@ def test_erasure_leaves_nothing_of_the_learners_voice(engine, school, actors, vo
     )
     assert personal_data_found(engine, PERSONAL) == []
     assert count(engine, ReviewAnswer) == 0
+
+
+def _archive(actor, learner_id) -> str:
+    data = call(learner_export, actor, learner_id=learner_id)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return "\n".join(z.read(name).decode("utf-8") for name in z.namelist())
+
+
+def test_the_learners_archive_holds_their_voice(school, actors, voiced):  # noqa: F811
+    text = _archive(actors["learner"], school.id("learner"))
+    for said in (
+        f"{PREFERRED} runs a club",
+        f"Sorry {PREFERRED}, maths stays",
+        f"{PREFERRED} read one page",
+        f"{PREFERRED}'s maths",
+        f"{FULL_NAME} is proud",
+    ):
+        assert said in text
+
+
+def test_a_parents_archive_holds_their_own_review_answers_only(engine, school, actors, voiced):  # noqa: F811
+    call(
+        review_prep.review_prepare,
+        actors["learner"],
+        review_id=_review_id(engine),
+        answers={"answer-1": "LEARNER-ONLY-CANARY"},
+    )
+    parent_text = _archive(actors["parent"], school.id("learner"))
+    assert f"{FULL_NAME} is proud" in parent_text  # the parent's own answer
+    assert "LEARNER-ONLY-CANARY" not in parent_text
+    assert "LEARNER-ONLY-CANARY" in _archive(actors["mentor"], school.id("learner"))
+
+
+def _review_id(engine) -> int:
+    with Session(engine) as s:
+        return s.exec(select(ReviewAnswer.review_id)).first()
