@@ -107,3 +107,33 @@ async def test_a_low_self_rating_asks_first_and_saves_with_the_answers(engine, s
     assert state.low_rating_goal == 0
     await state.rate_self(mine["goal_id"], 4)  # a higher rating is saved at once
     assert count(engine, GoalRating) == 2
+
+
+async def test_the_learner_changes_then_withdraws_a_waiting_proposal(engine, school, plans):
+    mine, _ = plans
+    state = await opened(engine, school, "learner", "learner", mine["plan_id"])
+    await state.propose_task({"goal_id": str(mine["goal_id"]), "title": "Read aloud"})
+    [shown] = state.plan.proposals
+    state.edit_proposal_open(shown.id)
+    assert state.editing_proposal == shown.id
+    await state.edit_proposal({"proposal_id": str(shown.id), "text": "Read aloud twice"})
+    assert state.editing_proposal == 0
+    assert [p.text for p in state.plan.proposals] == ["Read aloud twice"]
+    await state.withdraw_proposal(shown.id)
+    assert state.plan.proposals == []
+    assert rows(engine, Proposal)[0].status == "withdrawn"
+
+
+async def test_the_mentor_accepts_with_a_change_from_the_form(engine, school, plans):
+    mine, _ = plans
+    learner = await opened(engine, school, "learner", "learner", mine["plan_id"])
+    await learner.propose_goal({"focus_area_id": str(mine["area_id"]), "statement": "Juggle"})
+    pid = learner.plan.proposals[0].id
+    mentor = await opened(engine, school, "mentor", "mentor", mine["plan_id"])
+    assert mentor.plan.proposals[0].can_decide
+    await mentor.accept_proposal(
+        {"proposal_id": str(pid), "text": "Juggle three balls", "success_criteria": ""}
+    )
+    assert mentor.plan.proposals[0].status_label == "Accepted with changes"
+    statements = [g.statement for a in mentor.plan.focus_areas for g in a.goals]
+    assert "Juggle three balls" in statements
