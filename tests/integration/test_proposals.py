@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from ilp_app.db.models import Goal, Plan, PlanChange, Proposal, Site, Task
 from ilp_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from ilp_app.domain.proposals import ProposalStep
 from ilp_app.services.plans import notifications, plan_edit, plan_read, proposals
 from ilp_app.services.reports import overview
 from tests.support.services import audit, call, count, rows
@@ -296,3 +297,21 @@ def test_a_target_date_within_the_period_is_kept(engine, school, actors, plan):
     _propose_goal(actors, plan, target_date=day)
     [shown] = call(plan_read.plan_view, actors["mentor"], plan_id=plan["plan_id"]).proposals
     assert shown.target_date == day and shown.can_decide and not shown.can_edit
+
+
+def test_an_edit_that_loses_the_race_to_a_decision_changes_nothing(engine, actors, plan):
+    """The learner's page read the proposal as pending; the mentor accepts it before the edit
+    lands: the edit is refused (compare-and-set), and the accepted wording stays."""
+    pid = _propose_goal(actors, plan)
+    with Session(engine, expire_on_commit=False) as page:
+        stale = page.get(Proposal, pid)  # what the learner's page read: still pending
+        page.commit()
+    call(proposals.proposal_accept, actors["mentor"], proposal_id=pid)
+    with Session(engine) as late:
+        seen = late.merge(stale, load=False)
+        assert seen.status == "pending"
+        with pytest.raises(ValidationFailed, match="already been accepted"):
+            proposals._step(late, seen, ProposalStep.EDIT, text="Too late")
+        late.rollback()
+    stored = rows(engine, Proposal)[0]
+    assert (stored.status, stored.text) == ("accepted", "Learn to juggle")
