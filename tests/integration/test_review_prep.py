@@ -10,8 +10,10 @@ from ilp_app.db.models import Review, ReviewAnswer
 from ilp_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from ilp_app.services.reviews import review_prep, reviews
 from ilp_app.services.school.coaching import coaching_defaults_load
+from ilp_app.state import reviews as review_state_module
+from ilp_app.state.reviews import ReviewState
 from tests.integration.test_reviews import plan_id, review_id, school, set_review  # noqa: F401
-from tests.support.services import call, count, rows
+from tests.support.services import call, count, rows, signed_in
 
 ASKED = {"confidence_about": "passing Year 9 maths", "plan_to": "choose the science track"}
 
@@ -193,3 +195,32 @@ def test_a_review_that_asks_nothing_takes_no_confidence_answer(engine, actors, r
             confidence_about="maths",
             plan_to="",
         )
+
+
+async def _drain(gen) -> list:
+    return [event async for event in gen]
+
+
+async def test_the_review_state_saves_the_familys_answers_and_refuses_another_family(
+    engine,
+    school,  # noqa: F811
+    library,
+    review_id,  # noqa: F811
+    monkeypatch,
+):
+    monkeypatch.setattr(review_state_module.live, "announce", lambda **kw: None)
+    mine = await signed_in(ReviewState, engine, school.id("learner"), "learner")
+    await mine.load_for_learner(school.id("learner"))
+    await _drain(
+        mine.prepare({"review_id": str(review_id), "answer-0": "My first book", "evil": "x"})
+    )
+    assert [a.answer for a in mine.reviews[0].prep.answers] == ["My first book"]
+    other = await signed_in(ReviewState, engine, school.id("parent2"), "parent")
+    await _drain(other.prepare({"review_id": str(review_id), "answer-0": "Sneaky"}))
+    await _drain(
+        other.answer_check({"review_id": str(review_id), "confidence": "1", "intention": "no"})
+    )
+    await _drain(other.set_check({"review_id": str(review_id), "confidence_about": "x"}))
+    await _drain(other.prepare("not a form"))
+    assert [r.answer for r in rows(engine, ReviewAnswer)] == ["My first book"]
+    assert rows(engine, Review)[0].confidence_about == ""
