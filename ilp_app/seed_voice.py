@@ -2,7 +2,9 @@
 
 Åsa (learner@demo.school) has proposed three things in her current plan: a task her mentor
 accepted (so it carries "Added by Åsa"), a task her mentor declined with a reason, and a goal
-still waiting. Each step is in the plan's history, as the services would have written it.
+still waiting. Each step is in the plan's history, as the services would have written it. For
+her next review she and a parent have answered the school's questions, and her confidence and
+plans disagree in the way worth talking about.
 """
 
 from __future__ import annotations
@@ -12,7 +14,19 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
-from ilp_app.db.models import Goal, Plan, PlanChange, PlanFocusArea, Proposal, Site, Task
+from ilp_app.db.models import (
+    Goal,
+    Guardianship,
+    Plan,
+    PlanChange,
+    PlanFocusArea,
+    Proposal,
+    Review,
+    ReviewAnswer,
+    Site,
+    Task,
+)
+from ilp_app.domain.coaching import DEFAULT_LIBRARY, PromptKind, Situation
 from ilp_app.domain.proposals import ProposalKind, ProposalStatus
 from ilp_app.services.school.coaching import coaching_defaults_load
 
@@ -37,8 +51,10 @@ def _change(plan: Plan, actor_id: int, at: datetime, action: str, entity_id: int
 def seed_voice(
     *, session: Session, site: Site, learner_id: int, mentor_id: int, today: date
 ) -> None:
-    """Add the default coaching library and Åsa's proposals; flushes, never commits."""
+    """Add the default coaching library, Åsa's proposals and her review preparation; flushes,
+    never commits."""
     coaching_defaults_load(session, site.id)
+    _review_prep(session, learner_id, today)
     plan = session.exec(
         select(Plan).where(Plan.learner_id == learner_id, Plan.status == "active")
     ).first()
@@ -130,5 +146,51 @@ def seed_voice(
                 plan, learner_id, days[4], "proposal.create", pending.id, {"goal": pending.text}
             ),
         )
+    )
+    session.flush()
+
+
+def _review_prep(session: Session, learner_id: int, today: date) -> None:
+    review = session.exec(
+        select(Review)
+        .where(Review.learner_id == learner_id, Review.status == "scheduled")
+        .order_by(Review.starts_at)
+    ).first()
+    if review is None:
+        return
+    review.confidence_about, review.plan_to = (
+        "the oral presentation in Norwegian",
+        ("present to the whole class this term"),
+    )
+    session.add(review)
+    questions = [
+        text
+        for situation, kind, text in DEFAULT_LIBRARY
+        if situation is Situation.PREPARE_REVIEW and kind is PromptKind.PROMPT
+    ]
+    parent_id = session.exec(
+        select(Guardianship.parent_id).where(Guardianship.learner_id == learner_id)
+    ).first()
+    at = _at(today - timedelta(days=1), 18)
+    rows = [
+        (learner_id, "prep", questions[0], "I read a whole book in Spanish, slowly but all of it."),
+        (learner_id, "prep", questions[1], "Speaking in front of people: I want to get braver."),
+        (learner_id, "confidence", review.confidence_about, "2"),
+        (learner_id, "intention", review.plan_to, "yes"),
+    ]
+    if parent_id:
+        rows.append(
+            (parent_id, "prep", questions[2], "A quiet corner at home to practise out loud.")
+        )
+    session.add_all(
+        ReviewAnswer(
+            review_id=review.id,
+            author_id=author,
+            kind=kind,
+            question=question,
+            answer=answer,
+            updated_at=at,
+        )
+        for author, kind, question, answer in rows
     )
     session.flush()

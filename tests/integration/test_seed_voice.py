@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from ilp_app.db.models import CoachingPrompt, Proposal, Site, Task, User
+from ilp_app.db.models import CoachingPrompt, Proposal, Review, ReviewAnswer, Site, Task, User
 from ilp_app.domain.coaching import DEFAULT_LIBRARY
 from ilp_app.seed import seed_demo
 from ilp_app.services.plans import plan_read
@@ -67,3 +67,13 @@ def test_the_default_coaching_library_is_loaded(seeded):
     coaching = coaching_for_site(seeded, site.id)
     assert "Next time I will try…" in coaching.starters["reflect_goal"]
     assert len(coaching.prompts["rated_low"]) >= 2
+
+
+def test_asas_next_review_is_prepared_and_shows_the_mentor_a_disagreement(seeded):
+    asa = _asa(seeded)
+    review = seeded.exec(
+        select(Review).where(Review.learner_id == asa.id, Review.status == "scheduled")
+    ).first()
+    answers = seeded.exec(select(ReviewAnswer).where(ReviewAnswer.review_id == review.id)).all()
+    assert {a.kind for a in answers} == {"prep", "confidence", "intention"}
+    assert review.confidence_about and review.plan_to
