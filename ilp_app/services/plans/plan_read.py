@@ -40,7 +40,7 @@ from ilp_app.services.plans.history import AcknowledgementView, plan_acknowledge
 from ilp_app.services.plans.learner_context import visible_pronouns
 from ilp_app.services.plans.periods import period_current
 from ilp_app.services.plans.plan_access import plan_load
-from ilp_app.services.plans.proposals import (
+from ilp_app.services.plans.proposal_read import (
     ProposalView,
     added_by_names,
     own_tasks_wait,
