@@ -9,6 +9,7 @@ import uuid
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, sign_in, wait_for_path
+from tests.e2e.test_leaks import FrameRecorder
 from tests.e2e.test_proposals import asa_plan_id
 from tests.support.axe import assert_accessible
 
@@ -52,3 +53,18 @@ def test_the_mentor_sees_the_learners_preparation_and_where_it_disagrees(new_pag
     expect(answers).to_contain_text(answer)
     expect(mentor.get_by_text("Low confidence, but planning to go on").first).to_be_visible()
     assert_accessible(mentor)
+
+    # A parent sees their own answers only: not one frame to their browser holds the learner's.
+    parent = new_page(PHONE)
+    frames = FrameRecorder(parent)
+    sign_in(parent, "parent@demo.school")
+    wait_for_path(parent, "/parent")
+    parent.get_by_role("radio", name="Åsa").click()
+    expect(parent.get_by_role("heading", name="Before the meeting").first).to_be_visible()
+    parent.wait_for_timeout(500)
+    # The parent's own answer (from the demo school) arrives: the capture would notice a leak.
+    own = parent.get_by_role("list", name="Answers before the meeting").first
+    expect(own).to_contain_text("A quiet corner at home to practise out loud.")
+    assert frames.contains("A quiet corner at home to practise out loud.")
+    assert not frames.contains(answer)
+    assert not frames.contains("Low confidence, but planning to go on")
