@@ -13,7 +13,7 @@ from sqlmodel import Session
 from ilp_app.db.models import Goal, Plan, PlanChange, Proposal, Site, Task
 from ilp_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from ilp_app.domain.proposals import ProposalStep
-from ilp_app.services.plans import notifications, plan_edit, plan_read, proposals
+from ilp_app.services.plans import history, notifications, plan_edit, plan_read, proposals
 from ilp_app.services.reports import overview
 from tests.support.services import audit, call, count, rows
 
@@ -315,3 +315,10 @@ def test_an_edit_that_loses_the_race_to_a_decision_changes_nothing(engine, actor
         late.rollback()
     stored = rows(engine, Proposal)[0]
     assert (stored.status, stored.text) == ("accepted", "Learn to juggle")
+
+
+def test_the_plans_history_names_each_step_in_words(engine, actors, plan):
+    pid = _propose_goal(actors, plan)
+    call(proposals.proposal_decline, actors["mentor"], proposal_id=pid, reason="Not yet")
+    steps = [c.what for c in call(history.plan_history, actors["learner"], plan_id=plan["plan_id"])]
+    assert "Made a proposal" in steps and "Declined a proposal" in steps
