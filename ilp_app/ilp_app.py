@@ -9,6 +9,7 @@ from ilp_app import log_limits
 from ilp_app.db.engine import DATABASE_THREADS
 from ilp_app.pages import (
     admin,
+    admin_coaching,
     admin_groups,
     admin_import,
     admin_mail,
@@ -118,5 +119,6 @@ for module in (
     admin_mail,
     admin_rules,
     school_view,
+    admin_coaching,
 ):
     app.add_page(module.page, route=module.ROUTE, title=module.TITLE, on_load=module.ON_LOAD)

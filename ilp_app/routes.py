@@ -28,6 +28,7 @@ ADMIN_PRIVACY = "/admin/privacy"
 ADMIN_MAIL = "/admin/mail"
 ADMIN_RULES = "/admin/rules"
 ADMIN_SCHOOL_VIEW = "/admin/school-view"
+ADMIN_COACHING = "/admin/coaching"
 
 ROLE_HOMES: dict[Role, str] = {
     Role.ADMINISTRATOR: ADMIN,

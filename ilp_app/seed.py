@@ -33,6 +33,7 @@ from ilp_app.security import password_hash
 from ilp_app.seed_context import seed_context
 from ilp_app.seed_lifecycle import seed_lifecycle
 from ilp_app.seed_plans import seed_plans
+from ilp_app.seed_voice import seed_voice
 from ilp_app.services.access.invitations import invite_user
 from ilp_app.settings import get_settings
 
@@ -278,6 +279,10 @@ def seed_demo(*, session: Session, today: date | None = None) -> bool:
     )
     seed_context(session=session, site=site, author_by_learner=mentor_of)
     _seed_rule(session, site, staff["admin@demo.school"].id)
+    asa = learners[next(iter(TUTOR_GROUPS))][0]
+    seed_voice(
+        session=session, site=site, learner_id=asa.id, mentor_id=mentor_of[asa.id], today=today
+    )
     _seed_invitations(session, site, [parent for parent, _, _ in guardianships], now)
     return True
 

@@ -15,6 +15,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("Objective library", routes.OBJECTIVES, "library"),
     ("Plan templates", routes.TEMPLATES, "layout-template"),
     ("Plan rules", routes.ADMIN_RULES, "list-checks"),
+    ("Coaching", routes.ADMIN_COACHING, "message-circle-question"),
     ("Data protection", routes.ADMIN_PRIVACY, "shield"),
     ("Sent mail", routes.ADMIN_MAIL, "mail"),
 )

@@ -5,6 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.components.plan_coaching import (
+    low_rating_answers,
+    low_rating_questions,
+    starter_chips,
+)
 from ilp_app.components.plan_parts import CAN, move_buttons, progress_line
 from ilp_app.components.plan_tasks import task_add_form, task_row
 from ilp_app.domain.plans import MAX_REFLECTION
@@ -14,7 +19,9 @@ from ilp_app.state.plan import PlanState
 # --- goals ---
 
 
-def rating_control(label: str, current: rx.Var, goal: rx.Var, allowed: rx.Var) -> rx.Component:
+def rating_control(
+    label: str, current: rx.Var, goal: rx.Var, allowed: rx.Var, on_rate=PlanState.rate
+) -> rx.Component:
     """A 1–5 scale: buttons for the person who rates, a read-only value for everyone else."""
     return rx.hstack(
         rx.text(label, size="2", weight="medium", min_width="7rem"),
@@ -27,7 +34,7 @@ def rating_control(label: str, current: rx.Var, goal: rx.Var, allowed: rx.Var) -
                         size="2",
                         type="button",
                         variant=rx.cond(current >= n, "solid", "outline"),
-                        on_click=PlanState.rate(goal.id, n),
+                        on_click=on_rate(goal.id, n),
                         aria_label=f"{label} {n} of 5",
                         aria_pressed=rx.cond(current == n, "true", "false"),
                     )
@@ -65,6 +72,7 @@ def reflections(goal: rx.Var) -> rx.Component:
                         html_for="reflection-" + goal.id.to_string(),
                         class_name="field-label",
                     ),
+                    starter_chips(goal),
                     rx.text_area(
                         id="reflection-" + goal.id.to_string(),
                         name="body",
@@ -133,6 +141,10 @@ def goal_card(goal: rx.Var) -> rx.Component:
         rx.vstack(
             rx.heading(goal.statement, as_="h3", size="4"),
             rx.cond(
+                goal.added_by != "",
+                rx.badge("Proposed by ", goal.added_by, variant="soft", color_scheme="teal"),
+            ),
+            rx.cond(
                 goal.success_criteria != "",
                 rx.text(rx.text.strong("Success looks like: "), goal.success_criteria, size="2"),
             ),
@@ -194,7 +206,11 @@ def goal_card(goal: rx.Var) -> rx.Component:
                 rx.foreach(goal.tasks, task_row), role="list", class_name="task-list", width="100%"
             ),
             task_add_form(goal),
-            rating_control("Self-assessment", goal.self_rating, goal, CAN.rate_self),
+            rating_control(
+                "Self-assessment", goal.self_rating, goal, CAN.rate_self, PlanState.rate_self
+            ),
+            low_rating_questions(goal),
+            low_rating_answers(goal),
             rating_control("Mentor rating", goal.mentor_rating, goal, CAN.rate_mentor),
             rx.cond(
                 (goal.reflections.length() > 0) | CAN.reflect,

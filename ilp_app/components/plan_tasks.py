@@ -145,6 +145,10 @@ def task_row(task: rx.Var) -> rx.Component:
                         rx.text("Due ", task.due_date, size="1", color_scheme="gray"),
                     ),
                     rx.cond(
+                        task.added_by != "",
+                        rx.badge("Added by ", task.added_by, variant="soft", color_scheme="teal"),
+                    ),
+                    rx.cond(
                         task.changed_by != "",
                         rx.text(
                             task.status_label,

@@ -14,6 +14,7 @@ from ilp_app.components.plan_goals import add_focus_area_form, focus_area_sectio
 from ilp_app.components.plan_header import other_plans, plan_header
 from ilp_app.components.plan_notes import history_section, log_section, notes_section
 from ilp_app.components.plan_parts import CAN, P
+from ilp_app.components.plan_proposals import proposals_section
 from ilp_app.components.plan_tasks import reopen_confirm, undo_bar
 from ilp_app.components.reviews import reviews_section
 from ilp_app.state.plan import PlanState
@@ -54,6 +55,7 @@ def plan_body() -> rx.Component:
             (P.focus_areas.length() == 0) & ~CAN.edit, rx.text("No goals yet.", color_scheme="gray")
         ),
         add_focus_area_form(),
+        proposals_section(),
         reviews_section(),
         notes_section(),
         log_section(),

@@ -12,6 +12,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.components.downloads import BACKEND_ORIGIN as _BACKEND_ORIGIN
 from ilp_app.components.forms import form_error, labelled
+from ilp_app.components.review_prep import review_prep_block
 from ilp_app.services.reviews.review_model import (
     DURATION_MAX,
     DURATION_MIN,
@@ -263,6 +264,7 @@ def review_card(r: rx.Var) -> rx.Component:
             _where(r),
             _attendees(r),
             rx.cond(r.status != "cancelled", ics_link(r)),
+            review_prep_block(r),
             _comments(r),
             _outcome(r),
             rx.cond(

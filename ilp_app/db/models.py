@@ -66,6 +66,8 @@ class Site(SQLModel, table=True):
     # No mail to families between these hours (school time); held until the morning.
     mail_quiet_from: int = 21
     mail_quiet_until: int = 7
+    # Whether a task a learner adds under one of their goals waits for the mentor (or is added).
+    learner_tasks_need_approval: bool = True
 
 
 class User(SQLModel, table=True):
@@ -325,6 +327,8 @@ class Goal(SQLModel, table=True):
     updated_at: datetime = _ts()
     carried_from_goal_id: int | None = Field(default=None, foreign_key="goal.id")
     template_item_id: int | None = Field(default=None, foreign_key="template_item.id")
+    # The learner whose accepted proposal it was; None for a goal staff wrote.
+    added_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class GoalObjective(SQLModel, table=True):
@@ -348,6 +352,9 @@ class GoalRating(SQLModel, table=True):
     kind: str = Field(max_length=10)  # "self" | "mentor"
     score: int
     rated_at: datetime = _ts()
+    # Asked when a learner rates themselves 1 or 2 (coaching: from zero to here, and what next).
+    how_got_here: str = Field(default="", max_length=1000)
+    next_step: str = Field(default="", max_length=1000)
 
 
 class Task(SQLModel, table=True):
@@ -364,6 +371,48 @@ class Task(SQLModel, table=True):
     carried_from_task_id: int | None = Field(default=None, foreign_key="task.id")
     carry_reason: str = Field(default="", max_length=500)  # why it was not done in the last period
     template_item_id: int | None = Field(default=None, foreign_key="template_item.id")
+    # The learner who added it (their own task, or their accepted proposal); None for staff.
+    added_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class Proposal(SQLModel, table=True):
+    """A learner's proposal of a goal (under a focus area) or a task (under one of their goals).
+
+    What the learner wrote is kept as written; what the mentor accepted is the goal or task made
+    from it (``result_id``), so "accepted with changes" can show both.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    author_id: int = Field(foreign_key="user.id")
+    kind: str = Field(max_length=10)  # "goal" | "task"
+    focus_area_id: int | None = Field(
+        default=None, foreign_key="plan_focus_area.id", ondelete="CASCADE"
+    )
+    goal_id: int | None = Field(default=None, foreign_key="goal.id", ondelete="CASCADE")
+    text: str = Field(max_length=500)  # the goal's statement or the task's title
+    success_criteria: str = Field(default="", max_length=1000)
+    target_date: date | None = None  # a goal's target date or a task's due date
+    status: str = Field(default="pending", max_length=20)
+    decline_reason: str = Field(default="", max_length=300)
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = _ts(nullable=True, default=False)
+    result_id: int | None = None  # the goal or task made from it
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class CoachingPrompt(SQLModel, table=True):
+    """One of the school's coaching prompts or sentence starters for a situation."""
+
+    __tablename__ = "coaching_prompt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    situation: str = Field(max_length=20)  # see domain.coaching.Situation
+    kind: str = Field(max_length=10)  # "prompt" | "starter"
+    text: str = Field(max_length=300)
+    position: int = 0
 
 
 class TaskLink(SQLModel, table=True):
@@ -526,6 +575,9 @@ class Review(SQLModel, table=True):
     created_by_id: int = Field(foreign_key="user.id")
     created_at: datetime = _ts()
     held_at: datetime | None = _ts(nullable=True, default=False)
+    # Asking one thing two ways: "How confident are you about …?" and "Do you plan to …?".
+    confidence_about: str = Field(default="", max_length=200)
+    plan_to: str = Field(default="", max_length=200)
 
 
 class ReviewComment(SQLModel, table=True):
@@ -538,6 +590,24 @@ class ReviewComment(SQLModel, table=True):
     author_id: int = Field(foreign_key="user.id")
     body: str = Field(max_length=2000)
     created_at: datetime = _ts()
+
+
+class ReviewAnswer(SQLModel, table=True):
+    """An answer given before a review: to one of the school's questions (by the learner or a
+    parent), or the learner's confidence (1–5) and intention (yes / not sure / no)."""
+
+    __tablename__ = "review_answer"
+    __table_args__ = (
+        sa.UniqueConstraint("review_id", "author_id", "kind", "question", name="uq_review_answer"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True, ondelete="CASCADE")
+    author_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    kind: str = Field(max_length=12)  # "prep" | "confidence" | "intention"
+    question: str = Field(max_length=300)
+    answer: str = Field(max_length=1000)
+    updated_at: datetime = _ts()
 
 
 class PlanAcknowledgement(SQLModel, table=True):

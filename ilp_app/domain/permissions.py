@@ -112,6 +112,12 @@ class Action(StrEnum):
     SCHOOL_VIEW = (
         "school.view"  # the whole school's figures and the lists behind them; target: None
     )
+    PROPOSAL_CREATE = "proposal.create"  # a learner proposes a goal or task; target: PlanRef
+    PROPOSAL_EDIT = "proposal.edit"  # the learner edits or withdraws their own; target: PlanRef
+    PROPOSAL_DECIDE = "proposal.decide"  # accept, accept with changes, decline; target: PlanRef
+    REVIEW_PREPARE = "review.prepare"  # answer the school's questions before a review; LearnerRef
+    REVIEW_CHECK = "review.check"  # the learner's confidence and intention; target: LearnerRef
+    REVIEW_PREP_VIEW = "review.prep_view"  # everyone's preparation answers; target: LearnerRef
 
 
 @dataclass(frozen=True)
@@ -319,6 +325,22 @@ _RULES = {
     Action.RETENTION_MANAGE: _admin,
     Action.RULE_MANAGE: _admin,
     Action.SCHOOL_VIEW: _admin,
+    # A learner shapes only their own plan, and only while it is active; a parent never proposes.
+    Action.PROPOSAL_CREATE: _plan_rule(who=Actor.is_learner, statuses=_ACTIVE),
+    Action.PROPOSAL_EDIT: _plan_rule(who=Actor.is_learner, statuses=_ACTIVE),
+    Action.PROPOSAL_DECIDE: _plan_rule(who=Actor.mentors, statuses=_ACTIVE),
+    # Before a review the family prepares; only staff read everyone's answers (a parent's
+    # answers are not shown to the learner, nor the learner's to a parent).
+    Action.REVIEW_PREPARE: lambda actor, target: (
+        isinstance(target, LearnerRef) and actor.is_family_of(target.learner_id)
+    ),
+    Action.REVIEW_CHECK: lambda actor, target: (
+        isinstance(target, LearnerRef) and actor.is_learner(target.learner_id)
+    ),
+    Action.REVIEW_PREP_VIEW: lambda actor, target: (
+        isinstance(target, LearnerRef)
+        and (actor.has(Role.ADMINISTRATOR) or actor.is_staff_of(target.learner_id))
+    ),
     Action.GROUP_VIEW: lambda actor, target: (
         isinstance(target, GroupRef)
         and (actor.has(Role.MENTOR) or actor.has(Role.TEACHER))

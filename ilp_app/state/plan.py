@@ -25,9 +25,11 @@ from ilp_app.services.school.family import ChildSummary
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.blocking import perform
+from ilp_app.state.plan_coaching import PlanCoaching
 from ilp_app.state.plan_dialogs import PlanDialogs
 from ilp_app.state.plan_edits import PlanEdits
 from ilp_app.state.plan_follow import PlanFollow
+from ilp_app.state.plan_proposals import PlanProposals
 from ilp_app.state.plan_tick import PlanTicking
 from ilp_app.state.session import SessionState
 
@@ -37,7 +39,9 @@ def _parent_home(me, client_ip: str):
         return parent_home(session=s, actor=me.actor if me else None, client_ip=client_ip)
 
 
-class PlanState(PlanTicking, PlanEdits, PlanDialogs, PlanFollow, SessionState):
+class PlanState(
+    PlanTicking, PlanEdits, PlanProposals, PlanCoaching, PlanDialogs, PlanFollow, SessionState
+):
     loaded: bool = False
     plan: PlanView | None = None
     other_plans: list[PlanListItem] = []
@@ -58,6 +62,7 @@ class PlanState(PlanTicking, PlanEdits, PlanDialogs, PlanFollow, SessionState):
     # The open refused last: (plan id as asked, session digest, the message shown).
     _refused_open: tuple[str, str, str] = ("", "", "")
     _outbox: tuple[set[int], set[int]] = (set(), set())
+    _last_ok: bool = False  # whether the last change through _act was saved
 
     visibility_options: list[dict[str, str]] = [
         {"value": v.value, "label": NOTE_VISIBILITY_LABELS[v]} for v in NoteVisibility
@@ -90,6 +95,8 @@ class PlanState(PlanTicking, PlanEdits, PlanDialogs, PlanFollow, SessionState):
             page.focus_area_choices,
             page.objective_choices,
         )
+        self.reflection_starters = page.reflection_starters
+        self.low_rating_prompts = page.low_rating_prompts
         self.empty_message = ""
         self.loaded = True
 
@@ -220,9 +227,11 @@ class PlanState(PlanTicking, PlanEdits, PlanDialogs, PlanFollow, SessionState):
         What the change touched is kept for :meth:`_announce`, which tells the other screens.
         """
         me = self._current()
+        self._last_ok = False
         try:
             service, kwargs = call()
             _, self._outbox = perform(me, service, self._client_ip(), **kwargs)
+            self._last_ok = True
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 return self._fail(me, error)

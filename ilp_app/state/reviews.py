@@ -29,6 +29,7 @@ from ilp_app.services.reviews.review_model import ReviewDashboard, ReviewPanel, 
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.blocking import off_loop, perform
+from ilp_app.state.review_prep import ReviewPrepEvents
 from ilp_app.state.session import SessionState
 
 ATTENDEE_FIELD_PREFIX = "attendee-"
@@ -46,7 +47,7 @@ def _attendee_ids(form: dict) -> list[str]:
     ]
 
 
-class ReviewState(SessionState):
+class ReviewState(ReviewPrepEvents, SessionState):
     learner_name: str = ""
     reviews: list[ReviewView] = []
     attendee_choices: list[

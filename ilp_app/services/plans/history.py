@@ -40,6 +40,12 @@ ACTION_LABELS = {
     "note.visibility": "Changed who can see a note",
     "note.delete": "Deleted a note",
     "template.update": "Took an update from the template",
+    "proposal.create": "Made a proposal",
+    "proposal.edit": "Edited a proposal",
+    "proposal.withdraw": "Withdrew a proposal",
+    "proposal.accept": "Accepted a proposal",
+    "proposal.accept_changed": "Accepted a proposal with changes",
+    "proposal.decline": "Declined a proposal",
 }
 
 

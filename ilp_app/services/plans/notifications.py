@@ -27,6 +27,9 @@ class Kind:
     REFLECTION = "reflection"
     PLAN_CHANGED = "plan_changed"
     LOG_POST = "log_post"
+    PROPOSAL = "proposal"  # a learner proposed a goal or task: their mentors decide
+    PROPOSAL_DECIDED = "proposal_decided"  # the mentor decided: the learner hears
+    LEARNER_TASK = "learner_task"  # a learner added a task of their own (no approval needed)
 
 
 def _mentors(session: Session, learner_id: int) -> set[int]:
@@ -88,7 +91,8 @@ def notify_plan_event(
 
     A learner's completed task or reflection goes to their mentors; a change by staff (an edit or
     a log post) goes to the learner and parents; a post by the learner or a parent goes to the
-    mentors.
+    mentors. A learner's proposal (or own task) goes to their mentors, and the mentor's decision
+    to the learner.
     """
     now = datetime.now(UTC)
     learner_id = plan.learner_id
@@ -102,6 +106,12 @@ def notify_plan_event(
             _mentors(session, learner_id),
             f"{learner} wrote a reflection on “{subject}”.",
         )
+    elif kind == Kind.PROPOSAL:
+        recipients, text = _mentors(session, learner_id), f"{learner} proposed “{subject}”."
+    elif kind == Kind.LEARNER_TASK:
+        recipients, text = _mentors(session, learner_id), f"{learner} added a task: “{subject}”."
+    elif kind == Kind.PROPOSAL_DECIDED:
+        recipients, text = {learner_id}, f"{who} decided on your proposal “{subject}”."
     elif kind == Kind.PLAN_CHANGED:
         recipients, text = family, f"{who} updated the plan of {learner}."
     elif kind == Kind.LOG_POST:

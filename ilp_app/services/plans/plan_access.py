@@ -36,6 +36,9 @@ WRITE_ACTIONS = frozenset(
         Action.NOTE_WRITE,
         Action.PLAN_NEXT_PERIOD,
         Action.PLAN_ACKNOWLEDGE,
+        Action.PROPOSAL_CREATE,
+        Action.PROPOSAL_EDIT,
+        Action.PROPOSAL_DECIDE,
     }
 )
 

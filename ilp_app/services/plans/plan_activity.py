@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from ilp_app.db.models import Goal, GoalRating, PlanLogEntry, PlanNote, Reflection, Task, User
+from ilp_app.domain.coaching import MAX_ANSWER, asks_how_far
 from ilp_app.domain.errors import ValidationFailed
 from ilp_app.domain.parsing import parse_rating, parse_text
 from ilp_app.domain.permissions import Action, Actor, NoteRef
@@ -30,6 +31,7 @@ from ilp_app.services.plans.notifications import Kind, notify_plan_event
 from ilp_app.services.plans.plan_access import child_load, plan_load, plan_touch
 
 MSG_NOT_ONE_TAP = "Only the last tap on a task can be undone."
+MSG_ANSWERS_ONLY_LOW = "These questions go with a self-assessment of 1 or 2."
 
 
 class TaskChangedElsewhere(ValidationFailed):
@@ -195,9 +197,20 @@ def reflection_add(
 
 
 def rating_add(
-    *, session: Session, actor: Actor | None, goal_id: object, score: object, client_ip: str = ""
+    *,
+    session: Session,
+    actor: Actor | None,
+    goal_id: object,
+    score: object,
+    how_got_here: object = "",
+    next_step: object = "",
+    client_ip: str = "",
 ) -> str:
-    """Rate a goal 1–5: a self-assessment from the learner, or the mentor's rating. Returns the kind."""
+    """Rate a goal 1–5: a self-assessment from the learner, or the mentor's rating. Returns the kind.
+
+    A learner who rates themselves low may say how they got there from zero and what their next
+    small step is; the answers are kept with the rating.
+    """
     if actor is None:
         authorize(actor, Action.RATING_SELF, None, client_ip=client_ip)
     goal, ctx = child_load(
@@ -214,13 +227,25 @@ def rating_add(
     else:
         kind, action = "mentor", Action.RATING_MENTOR
     plan_load(session=session, actor=actor, plan_id=ctx.plan.id, action=action, client_ip=client_ip)
+    value = parse_rating(score)
+    answers = {
+        "how_got_here": parse_text(
+            how_got_here, field="How you got here", max_length=MAX_ANSWER, required=False
+        ),
+        "next_step": parse_text(
+            next_step, field="Your next small step", max_length=MAX_ANSWER, required=False
+        ),
+    }
+    if any(answers.values()) and not asks_how_far(kind, value):
+        raise ValidationFailed(MSG_ANSWERS_ONLY_LOW)
     session.add(
         GoalRating(
             goal_id=goal.id,
             plan_id=ctx.plan.id,
             rater_id=actor.user_id,
             kind=kind,
-            score=parse_rating(score),
+            score=value,
+            **answers,
         )
     )
     plan_touch(session, ctx)

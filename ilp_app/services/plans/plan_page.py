@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
+from ilp_app.domain.coaching import LOW_RATING_QUESTIONS, Situation
 from ilp_app.domain.permissions import Actor
 from ilp_app.services.plans import plan_edit, plan_read
 from ilp_app.services.plans.plan_read import PlanListItem, PlanView
+from ilp_app.services.school.coaching import coaching_for_site
 from ilp_app.services.school.objectives import objective_choices
 
 
@@ -23,6 +25,9 @@ class PlanPage:
     focus_area_choices: list[str] = field(default_factory=list)
     # Each: id, label, code, statement, path, and the lower-cased text a filter searches.
     objective_choices: list[dict[str, str]] = field(default_factory=list)
+    # The school's coaching lines, for the learner who reflects and rates themselves.
+    reflection_starters: list[str] = field(default_factory=list)
+    low_rating_prompts: list[str] = field(default_factory=list)
 
 
 def plan_page(
@@ -40,6 +45,12 @@ def plan_page(
             if p.plan_id != plan.id
         ],
     )
+    if plan.can.reflect or plan.can.rate_self:
+        library = coaching_for_site(session, actor.site_id)
+        page.reflection_starters = library.starters[Situation.REFLECT_GOAL.value]
+        asked = library.prompts[Situation.RATED_LOW.value][:2]
+        # The two answers are kept as "how I got here" and "my next step": always two questions.
+        page.low_rating_prompts = [*asked, *LOW_RATING_QUESTIONS[len(asked) :]]
     if plan.can.edit:
         page.focus_area_choices = plan_edit.focus_area_options(session=session, actor=actor)
         # Archived objectives only where a goal of this plan still links to them.

@@ -42,6 +42,12 @@ from ilp_app.services.plans.history import AcknowledgementView, plan_acknowledge
 from ilp_app.services.plans.learner_context import visible_pronouns
 from ilp_app.services.plans.periods import period_current
 from ilp_app.services.plans.plan_access import plan_load
+from ilp_app.services.plans.proposal_read import (
+    ProposalView,
+    added_by_names,
+    own_tasks_wait,
+    proposal_views,
+)
 from ilp_app.services.school.relationships import why_lines, why_text
 from ilp_app.settings import get_settings
 
@@ -74,6 +80,7 @@ class TaskView:
     links: list[LinkView] = field(default_factory=list)
     carried: bool = False
     carry_reason: str = ""
+    added_by: str = ""  # the first name of the learner who added it
 
 
 @dataclass
@@ -89,6 +96,8 @@ class RatingView:
     score: int
     rater: str
     rated_at: str
+    how_got_here: str = ""
+    next_step: str = ""
 
 
 @dataclass
@@ -115,6 +124,10 @@ class GoalView:
     carried_from_period: str = ""
     outlook: str = "unknown"  # on_track | behind | unknown (see domain.projection)
     outlook_label: str = ""
+    added_by: str = ""  # the first name of the learner whose proposal it was
+    # With the latest self-assessment, when it was low: how they got there, and what next.
+    self_how: str = ""
+    self_next: str = ""
     objectives: list[ObjectiveView] = field(default_factory=list)
     tasks: list[TaskView] = field(default_factory=list)
     ratings: list[RatingView] = field(default_factory=list)
@@ -162,6 +175,7 @@ class Capabilities:
     write_note: bool = False
     acknowledge: bool = False
     next_period: bool = False
+    propose: bool = False
 
 
 @dataclass
@@ -188,6 +202,8 @@ class PlanView:
     acknowledgements: list[AcknowledgementView] = field(default_factory=list)
     notes: list[NoteView] = field(default_factory=list)
     log: list[LogView] = field(default_factory=list)
+    proposals: list[ProposalView] = field(default_factory=list)
+    own_tasks_wait: bool = True  # whether a learner's own task waits for the mentor
     # For staff: why they can see this learner's plan; empty for the learner and parents.
     why: str = ""
     # For staff: the school's rule that made this plan, when a rule made it.
@@ -213,6 +229,7 @@ def _capabilities(actor: Actor, ref) -> Capabilities:
         write_note=can(actor, Action.NOTE_WRITE, ref),
         acknowledge=can(actor, Action.PLAN_ACKNOWLEDGE, ref),
         next_period=can(actor, Action.PLAN_NEXT_PERIOD, ref),
+        propose=can(actor, Action.PROPOSAL_CREATE, ref),
     )
 
 
@@ -291,6 +308,9 @@ def plan_view(
         },
     )
     learner = session.get(User, plan.learner_id)
+    adders = added_by_names(
+        session, {t.added_by_id for t in tasks} | {g.added_by_id for g in goals}
+    )
 
     links_by_task = defaultdict(list)
     for link in links:
@@ -311,6 +331,7 @@ def plan_view(
                 links=links_by_task[t.id],
                 carried=t.carried_from_task_id is not None,
                 carry_reason=t.carry_reason,
+                added_by=adders.get(t.added_by_id, ""),
             )
         )
     ratings_by_goal = defaultdict(list)
@@ -321,6 +342,8 @@ def plan_view(
                 score=r.score,
                 rater=names.get(r.rater_id, ""),
                 rated_at=_when(r.rated_at),
+                how_got_here=r.how_got_here,
+                next_step=r.next_step,
             )
         )
     reflections_by_goal = defaultdict(list)
@@ -337,6 +360,10 @@ def plan_view(
     def latest(goal_id: int, kind: str) -> int:
         scores = [r.score for r in ratings_by_goal[goal_id] if r.kind == kind]
         return scores[-1] if scores else 0
+
+    def latest_self(goal_id: int) -> RatingView | None:
+        own = [r for r in ratings_by_goal[goal_id] if r.kind == "self"]
+        return own[-1] if own else None
 
     origins = _goal_origins(
         session, [g.carried_from_goal_id for g in goals if g.carried_from_goal_id]
@@ -371,6 +398,9 @@ def plan_view(
                 carried_from_period=origins.get(g.carried_from_goal_id, (0, ""))[1],
                 outlook=outlook.value,
                 outlook_label=outlook.label,
+                added_by=adders.get(g.added_by_id, ""),
+                self_how=getattr(latest_self(g.id), "how_got_here", ""),
+                self_next=getattr(latest_self(g.id), "next_step", ""),
                 tasks=tasks_by_goal[g.id],
                 ratings=ratings_by_goal[g.id],
                 reflections=reflections_by_goal[g.id],
@@ -441,6 +471,8 @@ def plan_view(
             )
             for e in log
         ],
+        proposals=proposal_views(session, ctx),
+        own_tasks_wait=own_tasks_wait(session, plan.site_id),
         why=why_text(
             why_lines(session=session, actor=actor, learner_ids=[plan.learner_id]).get(
                 plan.learner_id, []

@@ -33,6 +33,7 @@ from ilp_app.db.models import (
     Enrollment,
     FocusAreaOption,
     Goal,
+    GoalRating,
     Guardianship,
     ImportRun,
     LearnerContextItem,
@@ -45,8 +46,10 @@ from ilp_app.db.models import (
     PlanFocusArea,
     PlanLogEntry,
     PlanNote,
+    Proposal,
     Reflection,
     Review,
+    ReviewAnswer,
     ReviewComment,
     RoleGrant,
     Task,
@@ -255,6 +258,14 @@ def _anonymise_plans(
     session.exec(sa.update(Task).where(in_plans(Task)).values(title=ERASED, carry_reason=""))
     session.exec(sa.delete(TaskLink).where(in_plans(TaskLink)))
     session.exec(sa.update(Reflection).where(in_plans(Reflection)).values(body=ERASED))
+    session.exec(
+        sa.update(Proposal)
+        .where(in_plans(Proposal))
+        .values(text=ERASED, success_criteria="", decline_reason="")
+    )
+    session.exec(
+        sa.update(GoalRating).where(in_plans(GoalRating)).values(how_got_here="", next_step="")
+    )
     session.exec(sa.update(PlanNote).where(in_plans(PlanNote)).values(body=ERASED))
     session.exec(sa.update(PlanChange).where(in_plans(PlanChange)).values(before="", after=""))
     session.exec(sa.delete(Notification).where(Notification.plan_id.in_(plan_ids)))
@@ -294,12 +305,14 @@ def _anonymise_reviews(session: Session, review_ids: list[int], family: set[int]
     session.exec(
         sa.update(ReviewComment).where(ReviewComment.review_id.in_(review_ids)).values(body=ERASED)
     )
+    session.exec(sa.delete(ReviewAnswer).where(ReviewAnswer.review_id.in_(review_ids)))
     for review in session.exec(select(Review).where(Review.id.in_(review_ids))).all():
         review.summary = ERASED if review.summary else ""
         review.decisions = ERASED if review.decisions else ""
         review.new_targets = ERASED if review.new_targets else ""
         review.location = ""
         review.online_url = ""
+        review.confidence_about = review.plan_to = ""
         review.attendee_ids = ",".join(
             str(uid) for uid in ids_in_text(review.attendee_ids) if uid not in family
         )
@@ -355,6 +368,7 @@ def _erase(session: Session, learner: User, plan_ids: list[int], review_ids: lis
     )
     if review_ids:
         session.exec(sa.delete(ReviewComment).where(ReviewComment.review_id.in_(review_ids)))
+        session.exec(sa.delete(ReviewAnswer).where(ReviewAnswer.review_id.in_(review_ids)))
         session.exec(sa.delete(Review).where(Review.id.in_(review_ids)))
     plans_delete(session, plan_ids)
     for model, column in (

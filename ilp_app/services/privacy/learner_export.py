@@ -64,9 +64,10 @@ profile.json        The learner (names, pronouns, email, school, groups), their 
                     their parents or guardians.
 plans/*.json        One file per plan, named after the period's start date and name: focus
                     areas, goals with success criteria and learning objectives, tasks with
-                    links, ratings, reflections, the plan log, notes, acknowledgements and the
-                    plan's history of changes.
-reviews.json        Review meetings: when, where, who attended, the outcome and comments.
+                    links, ratings, reflections, the learner's proposals, the plan log,
+                    notes, acknowledgements and the plan's history of changes.
+reviews.json        Review meetings: when, where, who attended, the outcome and comments,
+                    and the answers given before the meeting.
 context.json        Facts about the learner shown beside the plan (prior attainment,
                     support needs and others).
 
@@ -139,6 +140,7 @@ def _plan_document(view: PlanView, history) -> dict:
                         "success_criteria": goal.success_criteria,
                         "target_date": _day(goal.target_date),
                         "carried_from_period": goal.carried_from_period or None,
+                        "proposed_by": goal.added_by or None,
                         "learning_objectives": [
                             {"code": o.code, "statement": o.statement} for o in goal.objectives
                         ],
@@ -152,6 +154,7 @@ def _plan_document(view: PlanView, history) -> dict:
                                 "status_changed_at": _iso(task.changed_at),
                                 "carried_over": task.carried,
                                 "carry_reason": task.carry_reason,
+                                "added_by": task.added_by or None,
                                 "links": [
                                     {"title": link.title, "url": link.url} for link in task.links
                                 ],
@@ -164,6 +167,8 @@ def _plan_document(view: PlanView, history) -> dict:
                                 "score": r.score,
                                 "rated_by": r.rater,
                                 "rated_at": _iso(r.rated_at),
+                                "how_i_got_here": r.how_got_here or None,
+                                "my_next_step": r.next_step or None,
                             }
                             for r in goal.ratings
                         ],
@@ -185,6 +190,22 @@ def _plan_document(view: PlanView, history) -> dict:
         "log": [
             {"id": e.id, "author": e.author, "text": e.body, "written_at": _iso(e.created_at)}
             for e in view.log
+        ],
+        "proposals": [
+            {
+                "id": p.id,
+                "kind": p.kind,
+                "under": p.under,
+                "text": p.text,
+                "success_criteria": p.success_criteria,
+                "date": _day(p.target_date),
+                "status": p.status,
+                "accepted_as": p.accepted_as or None,
+                "decline_reason": p.decline_reason or None,
+                "proposed_by": p.author,
+                "proposed_at": _iso(p.created_at),
+            }
+            for p in view.proposals
         ],
         "notes": [
             {
@@ -239,6 +260,16 @@ def _reviews_document(reviews: list[ReviewView]) -> dict:
                     }
                     for c in r.comments
                 ],
+                "before_the_meeting": {
+                    "answers": [
+                        {"author": a.author, "question": a.question, "answer": a.answer}
+                        for a in r.prep.answers
+                    ],
+                    "confident_about": r.prep.confidence_about or None,
+                    "confidence": r.prep.confidence or None,
+                    "plan_to": r.prep.plan_to or None,
+                    "intention": r.prep.intention or None,
+                },
             }
             for r in reviews
         ]

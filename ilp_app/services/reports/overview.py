@@ -16,6 +16,7 @@ from ilp_app.db.models import (
     Plan,
     PlanFocusArea,
     PlanLogEntry,
+    Proposal,
     Reflection,
     Site,
     Task,
@@ -244,7 +245,8 @@ def overview_rows(
 
 
 def _last_learner_activity(session: Session, plans: dict[int, Plan], tasks) -> dict[int, datetime]:
-    """Per plan, the latest thing its learner did: a tick, a reflection, a self-rating or a log post."""
+    """Per plan, the latest thing its learner did: a tick, a reflection, a self-rating, a log post
+    or a step of one of their proposals."""
     learner_of = {p.id: p.learner_id for p in plans.values()}
     plan_ids = list(learner_of)
     latest: dict[int, datetime] = {}
@@ -278,6 +280,19 @@ def _last_learner_activity(session: Session, plans: dict[int, Plan], tasks) -> d
     ).all():
         if author == learner_of[plan_id]:
             seen(plan_id, at)
+    # A proposal counts when made, edited or withdrawn; once decided, its updated_at is the
+    # mentor's, so only its making counts then.
+    for plan_id, author, made, updated, decided in session.exec(
+        select(
+            Proposal.plan_id,
+            Proposal.author_id,
+            Proposal.created_at,
+            Proposal.updated_at,
+            Proposal.decided_at,
+        ).where(Proposal.plan_id.in_(plan_ids))
+    ).all():
+        if author == learner_of[plan_id]:
+            seen(plan_id, made if decided else updated)
     return latest
 
 

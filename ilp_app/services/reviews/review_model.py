@@ -32,6 +32,7 @@ from ilp_app.domain.plans import MAX_LOG_ENTRY, clean_url
 from ilp_app.domain.roles import Role
 from ilp_app.services.guard import authorize
 from ilp_app.services.plans.periods import period_current
+from ilp_app.services.reviews.review_prep_model import ReviewPrep
 from ilp_app.settings import get_settings
 
 
@@ -130,6 +131,7 @@ class ReviewView:
     can_manage: bool  # the viewer may record the outcome or cancel (the mentor, while scheduled)
     attendees: list[PersonView] = field(default_factory=list)
     comments: list[CommentView] = field(default_factory=list)
+    prep: ReviewPrep = field(default_factory=ReviewPrep)  # the answers given before it
 
 
 @dataclass

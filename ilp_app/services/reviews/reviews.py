@@ -73,6 +73,7 @@ from ilp_app.services.reviews.review_model import (
     to_school_time,
     when_label,
 )
+from ilp_app.services.reviews.review_prep import review_preps
 from ilp_app.settings import get_settings
 
 
@@ -391,6 +392,7 @@ def _views(
         u.id: u.display_name
         for u in session.exec(select(User).where(User.id.in_(list(people) or [-1]))).all()
     }
+    preps = review_preps(session, actor, learner.id, reviews, now)
     views = []
     for r in reviews:
         status = ReviewStatus(r.status)
@@ -435,6 +437,7 @@ def _views(
                     )
                     for c in comments[r.id]
                 ],
+                prep=preps[r.id],
             )
         )
     return views
