@@ -10,6 +10,7 @@ from ilp_app import routes
 from ilp_app.domain.parsing import parse_id
 from ilp_app.services.access.auth import CurrentUser
 from ilp_app.services.access.invitation_letters import group_invitation_letters
+from ilp_app.services.evidence.evidence import evidence_file
 from ilp_app.services.reports.print_files import PRINT_FILE_PATH, print_file_take
 from ilp_app.services.reports.printing import PLAN_PDF_PATH, group_pdf, plan_pdf
 from ilp_app.services.reports.reports import group_report_csv
@@ -95,6 +96,20 @@ def print_file_response(token: object, key: object, client_ip: str = "") -> Resp
     )
 
 
+def evidence_response(token: object, evidence_id: object, client_ip: str = "") -> Response:
+    """One piece of evidence, for someone who may see it (a parent only once it is approved).
+
+    Always an attachment, never cached, never sniffed: the stored file was checked by content
+    when it arrived, and the browser is told not to guess otherwise.
+    """
+    return download(
+        token,
+        lambda s, me: evidence_file(
+            session=s, actor=me.actor, evidence_id=evidence_id, client_ip=client_ip
+        ),
+    )
+
+
 GROUP_CSV_PATH = routes.API_GROUP_CSV
 
 
@@ -132,6 +147,12 @@ def file_routes() -> list[Route]:
             endpoint(letters_response, "group_id"),
             methods=["GET"],
             name="group_letters",
+        ),
+        Route(
+            routes.API_EVIDENCE_FILE,
+            endpoint(evidence_response, "evidence_id"),
+            methods=["GET"],
+            name="evidence_file",
         ),
         Route(
             PRINT_FILE_PATH,

@@ -1,0 +1,414 @@
+"""Evidence of learning: attach, approve, remove, list and download.
+
+Every call loads the plan on the server and asks the permissions module; an id from the browser
+only selects. Families are given a piece only once the mentor has approved it, so the list a
+parent's page receives never holds a pending piece, not even its title. Nothing about evidence
+goes into the plan's history (families read it); the audit trail records each change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from ilp_app import routes
+from ilp_app.db.models import Evidence, Goal, Plan, ShowcaseItem, Task, User
+from ilp_app.domain.errors import NotFound, ValidationFailed
+from ilp_app.domain.evidence import (
+    EVIDENCE_KIND_LABELS,
+    MAX_EVIDENCE_PER_PLAN,
+    MAX_EVIDENCE_TITLE,
+    MSG_CHOOSE_GOAL,
+    MSG_EVIDENCE_NOT_FOUND,
+    MSG_TOO_MANY,
+    PDF,
+    SERVED_MEDIA_TYPES,
+    EvidenceKind,
+    check_pdf,
+    check_size,
+    sniff,
+)
+from ilp_app.domain.parsing import parse_id, parse_text
+from ilp_app.domain.permissions import Action, Actor, EvidenceRef, can
+from ilp_app.domain.plans import clean_url
+from ilp_app.services.audit import audit_record
+from ilp_app.services.evidence import storage
+from ilp_app.services.evidence.images import photo_clean
+from ilp_app.services.guard import authorize
+from ilp_app.services.plans.plan_access import PlanContext, plan_load, plan_ref, plan_touch
+
+
+def evidence_url(evidence_id) -> str:
+    """Where a piece's file is downloaded (``evidence_id`` may be a number or a frontend var)."""
+    return routes.url_for(routes.API_EVIDENCE_FILE, evidence_id=evidence_id)
+
+
+@dataclass
+class EvidenceItem:
+    """One piece as a page shows it to the person looking (never the stored file name)."""
+
+    id: int
+    goal_id: int
+    goal: str
+    task: str
+    kind: str
+    kind_label: str
+    title: str
+    url: str  # a link's address, or the authorised download of a file
+    added_by: str
+    created_at: str
+    approved: bool
+    in_showcase: bool
+    can_approve: bool
+    can_remove: bool
+    can_showcase: bool
+
+
+@dataclass
+class EvidenceTarget:
+    """A goal or task evidence may be attached to: ``value`` is "g<goal id>" or "t<task id>"."""
+
+    value: str
+    label: str
+
+
+def _target(session: Session, ctx: PlanContext, target: object) -> tuple[int, int | None]:
+    """(goal id, task id or None) from "g12" / "t34", both of this plan."""
+    if not isinstance(target, str) or len(target) < 2 or target[0] not in "gt":
+        raise ValidationFailed(MSG_CHOOSE_GOAL)
+    rid = parse_id(target[1:], what="goal")
+    if target[0] == "g":
+        goal = session.get(Goal, rid)
+        if goal is None or goal.plan_id != ctx.plan.id:
+            raise ValidationFailed(MSG_CHOOSE_GOAL)
+        return goal.id, None
+    task = session.get(Task, rid)
+    if task is None or task.plan_id != ctx.plan.id:
+        raise ValidationFailed(MSG_CHOOSE_GOAL)
+    return task.goal_id, task.id
+
+
+def _room(session: Session, plan_id: int) -> None:
+    held = session.exec(
+        select(sa.func.count()).select_from(Evidence).where(Evidence.plan_id == plan_id)
+    ).one()
+    if held >= MAX_EVIDENCE_PER_PLAN:
+        raise ValidationFailed(MSG_TOO_MANY)
+
+
+def used_bytes(session: Session, owner_id: int) -> int:
+    """What one person's evidence files take in all."""
+    total = session.exec(
+        select(sa.func.coalesce(sa.func.sum(Evidence.size_bytes), 0)).where(
+            Evidence.owner_id == owner_id
+        )
+    ).one()
+    return int(total or 0)
+
+
+def _add(session: Session, ctx: PlanContext, row: Evidence) -> int:
+    session.add(row)
+    session.flush()
+    plan_touch(session, ctx)
+    audit_record(
+        session=session,
+        actor_user_id=ctx.actor.user_id,
+        action="evidence.add",
+        target_type="evidence",
+        target_id=row.id,
+        detail={"plan": ctx.plan.id, "kind": row.kind},
+    )
+    return row.id
+
+
+def evidence_add_file(
+    *,
+    session: Session,
+    actor: Actor | None,
+    plan_id: object,
+    target: object,
+    title: object,
+    data: object,
+    client_ip: str = "",
+) -> int:
+    """Attach a photo, PDF or audio clip to a goal or task of an active plan.
+
+    The file is recognised by its content; a photo is re-encoded without its metadata. It
+    counts against the plan owner's quota.
+
+    Raises:
+        PermissionDenied: not the learner or their mentor, or the plan is not active.
+        ValidationFailed: no goal chosen, an empty or long title, an unknown or forged file,
+            too large, over the quota.
+    """
+    ctx = plan_load(
+        session=session,
+        actor=actor,
+        plan_id=plan_id,
+        action=Action.EVIDENCE_ADD,
+        client_ip=client_ip,
+        for_update=True,
+    )
+    goal_id, task_id = _target(session, ctx, target)
+    clean_title = parse_text(title, field="Title", max_length=MAX_EVIDENCE_TITLE)
+    if not isinstance(data, bytes):
+        raise ValidationFailed("Choose a file to add.")
+    owner = ctx.plan.learner_id
+    check_size(len(data), used=used_bytes(session, owner))
+    kind = sniff(data)
+    if kind.kind is EvidenceKind.PHOTO:
+        data, kind = photo_clean(data)
+        check_size(len(data), used=used_bytes(session, owner))
+    elif kind is PDF:
+        check_pdf(data)
+    _room(session, ctx.plan.id)
+    name = storage.file_store(data)
+    try:
+        return _add(
+            session,
+            ctx,
+            Evidence(
+                plan_id=ctx.plan.id,
+                goal_id=goal_id,
+                task_id=task_id,
+                owner_id=owner,
+                kind=kind.kind.value,
+                title=clean_title,
+                storage_name=name,
+                media_type=kind.media_type,
+                size_bytes=len(data),
+                added_by_id=ctx.actor.user_id,
+            ),
+        )
+    except Exception:
+        storage.file_delete(name)
+        raise
+
+
+def evidence_add_link(
+    *,
+    session: Session,
+    actor: Actor | None,
+    plan_id: object,
+    target: object,
+    title: object,
+    url: object,
+    client_ip: str = "",
+) -> int:
+    """Attach a link (http or https only) to a goal or task of an active plan."""
+    ctx = plan_load(
+        session=session,
+        actor=actor,
+        plan_id=plan_id,
+        action=Action.EVIDENCE_ADD,
+        client_ip=client_ip,
+    )
+    goal_id, task_id = _target(session, ctx, target)
+    clean_title = parse_text(title, field="Title", max_length=MAX_EVIDENCE_TITLE)
+    address = clean_url(url)
+    _room(session, ctx.plan.id)
+    return _add(
+        session,
+        ctx,
+        Evidence(
+            plan_id=ctx.plan.id,
+            goal_id=goal_id,
+            task_id=task_id,
+            owner_id=ctx.plan.learner_id,
+            kind=EvidenceKind.LINK.value,
+            title=clean_title,
+            url=address,
+            added_by_id=ctx.actor.user_id,
+        ),
+    )
+
+
+def evidence_ref(plan: Plan, row: Evidence) -> EvidenceRef:
+    return EvidenceRef(
+        plan=plan_ref(plan), added_by_id=row.added_by_id, approved=row.approved_at is not None
+    )
+
+
+def _piece(
+    session: Session, actor: Actor | None, evidence_id: object, action: Action, client_ip: str
+) -> tuple[Evidence, PlanContext]:
+    """The piece and its plan, if ``actor`` may see it and do ``action`` on it (refusals audited)."""
+    if actor is None:
+        authorize(actor, action, None, client_ip=client_ip)
+    row = session.get(Evidence, parse_id(evidence_id, what="evidence"))
+    if row is None:
+        raise NotFound(MSG_EVIDENCE_NOT_FOUND)
+    ctx = plan_load(
+        session=session,
+        actor=actor,
+        plan_id=row.plan_id,
+        action=Action.PLAN_VIEW,
+        client_ip=client_ip,
+    )
+    ref = evidence_ref(ctx.plan, row)
+    authorize(actor, Action.EVIDENCE_VIEW, ref, client_ip=client_ip)
+    authorize(actor, action, ref, client_ip=client_ip)
+    return row, ctx
+
+
+def evidence_approve(
+    *, session: Session, actor: Actor | None, evidence_id: object, client_ip: str = ""
+) -> None:
+    """The mentor shows the piece to the family."""
+    row, ctx = _piece(session, actor, evidence_id, Action.EVIDENCE_APPROVE, client_ip)
+    if row.approved_at is None:
+        row.approved_at, row.approved_by_id = datetime.now(UTC), ctx.actor.user_id
+        session.add(row)
+        plan_touch(session, ctx)
+        audit_record(
+            session=session,
+            actor_user_id=ctx.actor.user_id,
+            action="evidence.approve",
+            target_type="evidence",
+            target_id=row.id,
+        )
+
+
+def evidence_remove(
+    *, session: Session, actor: Actor | None, evidence_id: object, client_ip: str = ""
+) -> None:
+    """Delete a piece (its adder, or the mentor), its file and its place in the showcase."""
+    row, ctx = _piece(session, actor, evidence_id, Action.EVIDENCE_REMOVE, client_ip)
+    session.exec(
+        sa.delete(ShowcaseItem).where(
+            ShowcaseItem.kind == "evidence", ShowcaseItem.ref_id == row.id
+        )
+    )
+    name = row.storage_name
+    session.delete(row)
+    plan_touch(session, ctx)
+    audit_record(
+        session=session,
+        actor_user_id=ctx.actor.user_id,
+        action="evidence.remove",
+        target_type="evidence",
+        target_id=row.id,
+    )
+    session.flush()
+    if name:
+        storage.file_delete(name)
+
+
+def evidence_rows(session: Session, actor: Actor, plan: Plan) -> list[Evidence]:
+    """The plan's pieces ``actor`` may see, goal by goal, oldest first."""
+    rows = session.exec(
+        select(Evidence).where(Evidence.plan_id == plan.id).order_by(Evidence.id)
+    ).all()
+    return [r for r in rows if can(actor, Action.EVIDENCE_VIEW, evidence_ref(plan, r))]
+
+
+def evidence_list(
+    *, session: Session, actor: Actor | None, plan_id: object, client_ip: str = ""
+) -> list[EvidenceItem]:
+    """What the person looking may see of a plan's evidence, with what they may do to each."""
+    ctx = plan_load(
+        session=session,
+        actor=actor,
+        plan_id=plan_id,
+        action=Action.PLAN_VIEW,
+        client_ip=client_ip,
+    )
+    rows = evidence_rows(session, ctx.actor, ctx.plan)
+    goals = {
+        g.id: g.statement
+        for g in session.exec(select(Goal).where(Goal.plan_id == ctx.plan.id)).all()
+    }
+    tasks = {
+        t.id: t.title for t in session.exec(select(Task).where(Task.plan_id == ctx.plan.id)).all()
+    }
+    people = {
+        u.id: (u.preferred_name or u.full_name.split(" ")[0])
+        for u in session.exec(
+            select(User).where(User.id.in_({r.added_by_id for r in rows if r.added_by_id}))
+        ).all()
+    }
+    shown = set(
+        session.exec(
+            select(ShowcaseItem.ref_id).where(
+                ShowcaseItem.kind == "evidence",
+                ShowcaseItem.ref_id.in_([r.id for r in rows] or [-1]),
+            )
+        ).all()
+    )
+    items = []
+    for r in rows:
+        ref = evidence_ref(ctx.plan, r)
+        link = r.kind == EvidenceKind.LINK.value
+        items.append(
+            EvidenceItem(
+                id=r.id,
+                goal_id=r.goal_id,
+                goal=goals.get(r.goal_id, ""),
+                task=tasks.get(r.task_id, "") if r.task_id else "",
+                kind=r.kind,
+                kind_label=EVIDENCE_KIND_LABELS.get(EvidenceKind(r.kind), r.kind),
+                title=r.title,
+                url=r.url if link else evidence_url(r.id),
+                added_by=people.get(r.added_by_id, ""),
+                created_at=r.created_at.strftime("%Y-%m-%d"),
+                approved=r.approved_at is not None,
+                in_showcase=r.id in shown,
+                can_approve=r.approved_at is None and can(actor, Action.EVIDENCE_APPROVE, ref),
+                can_remove=can(actor, Action.EVIDENCE_REMOVE, ref),
+                can_showcase=r.approved_at is not None
+                and can(actor, Action.SHOWCASE_EDIT, ref.plan),
+            )
+        )
+    return items
+
+
+def evidence_targets(
+    *, session: Session, actor: Actor | None, plan_id: object, client_ip: str = ""
+) -> list[EvidenceTarget]:
+    """The goals and tasks evidence may be attached to, for someone who may attach it."""
+    ctx = plan_load(
+        session=session,
+        actor=actor,
+        plan_id=plan_id,
+        action=Action.PLAN_VIEW,
+        client_ip=client_ip,
+    )
+    if not can(actor, Action.EVIDENCE_ADD, ctx.ref):
+        return []
+    goals = session.exec(
+        select(Goal).where(Goal.plan_id == ctx.plan.id).order_by(Goal.focus_area_id, Goal.position)
+    ).all()
+    tasks = session.exec(
+        select(Task).where(Task.plan_id == ctx.plan.id).order_by(Task.position)
+    ).all()
+    out = []
+    for goal in goals:
+        out.append(EvidenceTarget(value=f"g{goal.id}", label=f"Goal: {goal.statement}"[:150]))
+        out.extend(
+            EvidenceTarget(value=f"t{t.id}", label=f"Task: {t.title}"[:150])
+            for t in tasks
+            if t.goal_id == goal.id
+        )
+    return out
+
+
+def evidence_file(
+    *, session: Session, actor: Actor | None, evidence_id: object, client_ip: str = ""
+) -> tuple[str, bytes, str]:
+    """(file name, bytes, media type) of a piece, for someone who may see it.
+
+    Raises:
+        NotSignedIn, PermissionDenied: refused (audited); a parent and a pending piece included.
+        NotFound: no such piece, a link (no file), or its file is gone.
+    """
+    row, _ = _piece(session, actor, evidence_id, Action.EVIDENCE_VIEW, client_ip)
+    if not row.storage_name or row.media_type not in SERVED_MEDIA_TYPES:
+        raise NotFound(MSG_EVIDENCE_NOT_FOUND)
+    data = storage.file_read(row.storage_name)
+    if data is None:
+        raise NotFound(MSG_EVIDENCE_NOT_FOUND)
+    extension = row.media_type.rsplit("/", 1)[-1].replace("jpeg", "jpg").replace("mpeg", "mp3")
+    return f"evidence-{row.id}.{extension}", data, row.media_type
