@@ -15,6 +15,7 @@ from ilp_app.pages import (
     admin_person,
     admin_privacy,
     admin_school,
+    evidence,
     group,
     index,
     learner,
@@ -28,6 +29,8 @@ from ilp_app.pages import (
     password_reset,
     plan,
     projector,
+    showcase,
+    showcase_present,
     teacher,
     templates,
 )
@@ -114,5 +117,8 @@ for module in (
     password_forgot,
     password_reset,
     admin_mail,
+    evidence,
+    showcase,
+    showcase_present,
 ):
     app.add_page(module.page, route=module.ROUTE, title=module.TITLE, on_load=module.ON_LOAD)
