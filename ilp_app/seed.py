@@ -29,6 +29,7 @@ from ilp_app.db.models import (
 from ilp_app.domain.roles import Role
 from ilp_app.security import password_hash
 from ilp_app.seed_context import seed_context
+from ilp_app.seed_evidence import seed_evidence
 from ilp_app.seed_lifecycle import seed_lifecycle
 from ilp_app.seed_plans import seed_plans
 from ilp_app.services.access.invitations import invite_user
@@ -275,6 +276,7 @@ def seed_demo(*, session: Session, today: date | None = None) -> bool:
         template_author_id=staff["mentor@demo.school"].id,
     )
     seed_context(session=session, site=site, author_by_learner=mentor_of)
+    seed_evidence(session=session, today_at=now)
     _seed_invitations(session, site, [parent for parent, _, _ in guardianships], now)
     return True
 
