@@ -13,12 +13,10 @@ from ilp_app.state.showcase import ShowcaseState as S
 _TAP = {"min_height": "44px"}
 
 
-def _check(label: rx.Var, checked: rx.Var, on_change, name: str) -> rx.Component:
-    return rx.el.label(
-        rx.checkbox(checked=checked, on_change=on_change, size="3"),
-        rx.el.span(label),
-        rx.el.span(" (", name, ")", class_name="visually-hidden"),
-        style={**_TAP, "display": "flex", "gap": "0.6rem", "align_items": "center"},
+def _check(label: rx.Var, checked: rx.Var, on_change) -> rx.Component:
+    return rx.box(
+        rx.checkbox(label, checked=checked, on_change=on_change, size="3"),
+        style={**_TAP, "display": "flex", "align_items": "center"},
     )
 
 
@@ -26,9 +24,7 @@ def goal_choice(goal) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                _check(
-                    goal.statement, goal.chosen, lambda _v: S.toggle("goal", goal.goal_id), "goal"
-                ),
+                _check(goal.statement, goal.chosen, lambda _v: S.toggle("goal", goal.goal_id)),
                 rx.spacer(),
                 rx.cond(
                     goal.chosen,
@@ -60,9 +56,7 @@ def goal_choice(goal) -> rx.Component:
                     rx.text("Reflections", weight="bold", size="2"),
                     rx.foreach(
                         goal.reflections,
-                        lambda r: _check(
-                            r.text, r.chosen, lambda _v: S.toggle("reflection", r.id), "reflection"
-                        ),
+                        lambda r: _check(r.text, r.chosen, lambda _v: S.toggle("reflection", r.id)),
                     ),
                     spacing="1",
                     padding_left="1.5rem",
@@ -74,9 +68,7 @@ def goal_choice(goal) -> rx.Component:
                     rx.text("Approved evidence", weight="bold", size="2"),
                     rx.foreach(
                         goal.evidence,
-                        lambda e: _check(
-                            e.text, e.chosen, lambda _v: S.toggle("evidence", e.id), "evidence"
-                        ),
+                        lambda e: _check(e.text, e.chosen, lambda _v: S.toggle("evidence", e.id)),
                     ),
                     spacing="1",
                     padding_left="1.5rem",
