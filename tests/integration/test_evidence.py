@@ -298,3 +298,26 @@ def test_a_task_target_attaches_to_its_goal_and_is_audited(engine, actors, plan)
     assert (row.goal_id, row.task_id) == (plan["goal_id"], plan["task_id"])
     assert count(engine, AuditEvent, AuditEvent.action == "evidence.add") == 1
     assert evidence_id == row.id
+
+
+@pytest.mark.parametrize("mode", ["anonymise", "erase"])
+def test_erasing_the_learner_deletes_their_evidence_files_and_showcase(
+    engine, school, actors, plan, evidence_folder, mode
+):
+    from ilp_app.db.models import Showcase
+    from ilp_app.services.evidence import showcase
+    from ilp_app.services.privacy.erasure import learner_erase
+
+    evidence_id = add_file(actors, plan, png(), title="Poster of Learner Person")
+    call(service.evidence_approve, actors["mentor"], evidence_id=evidence_id)
+    call(
+        showcase.showcase_save,
+        actors["learner"],
+        plan_id=plan["plan_id"],
+        closing_reflection="About me",
+        shared=False,
+    )
+    assert any(evidence_folder.iterdir())
+    call(learner_erase, actors["admin"], learner_id=school.id("learner"), mode=mode)
+    assert count(engine, Evidence) == 0 and count(engine, Showcase) == 0
+    assert not any(evidence_folder.iterdir())

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from ilp_app import routes
-from ilp_app.db.models import Evidence, Goal, Plan, ShowcaseItem, Task, User
+from ilp_app.db.models import Evidence, Goal, Plan, Showcase, ShowcaseItem, Task, User
 from ilp_app.domain.errors import NotFound, ValidationFailed
 from ilp_app.domain.evidence import (
     EVIDENCE_KIND_LABELS,
@@ -412,3 +412,25 @@ def evidence_file(
         raise NotFound(MSG_EVIDENCE_NOT_FOUND)
     extension = row.media_type.rsplit("/", 1)[-1].replace("jpeg", "jpg").replace("mpeg", "mp3")
     return f"evidence-{row.id}.{extension}", data, row.media_type
+
+
+def evidence_purge(session: Session, plan_ids: list[int]) -> int:
+    """Delete every piece of evidence and showcase of these plans, their files included.
+
+    For erasure and retention: plan rows cascade to their evidence, but the files on disk would
+    stay behind. The files go at once (a rolled-back erasure loses a file rather than keeping
+    personal data). Returns how many pieces went.
+    """
+    if not plan_ids:
+        return 0
+    names = session.exec(select(Evidence.storage_name).where(Evidence.plan_id.in_(plan_ids))).all()
+    count = session.exec(
+        select(sa.func.count()).select_from(Evidence).where(Evidence.plan_id.in_(plan_ids))
+    ).one()
+    session.exec(sa.delete(Showcase).where(Showcase.plan_id.in_(plan_ids)))
+    session.exec(sa.delete(Evidence).where(Evidence.plan_id.in_(plan_ids)))
+    session.flush()
+    for name in names:
+        if name:
+            storage.file_delete(name)
+    return int(count)
