@@ -76,8 +76,10 @@ M4A = FileType(EvidenceKind.AUDIO, "audio/mp4", "m4a")
 OGG = FileType(EvidenceKind.AUDIO, "audio/ogg", "ogg")
 WAV = FileType(EvidenceKind.AUDIO, "audio/wav", "wav")
 
-#: Every media type a stored file may be served as; anything else in the database is not served.
-SERVED_MEDIA_TYPES = frozenset(t.media_type for t in (JPEG, PNG, WEBP, PDF, MP3, M4A, OGG, WAV))
+#: Every media type a stored file may be served as (with its file extension); anything else in
+#: the database is not served.
+MEDIA_EXTENSIONS = {t.media_type: t.extension for t in (JPEG, PNG, WEBP, PDF, MP3, M4A, OGG, WAV)}
+SERVED_MEDIA_TYPES = frozenset(MEDIA_EXTENSIONS)
 
 _M4A_BRANDS = (b"M4A ", b"M4B ", b"mp42", b"isom", b"iso2", b"mp41")
 # A PDF that runs code, opens other files or carries files of its own is not evidence.

@@ -321,3 +321,25 @@ def test_erasing_the_learner_deletes_their_evidence_files_and_showcase(
     call(learner_erase, actors["admin"], learner_id=school.id("learner"), mode=mode)
     assert count(engine, Evidence) == 0 and count(engine, Showcase) == 0
     assert not any(evidence_folder.iterdir())
+
+
+def test_the_familys_archive_holds_approved_evidence_only_and_the_learners_everything(
+    school, actors, plan
+):
+    from ilp_app.services.privacy.learner_export import learner_export
+
+    approved = add_file(actors, plan, png(), title="Approved poster")
+    call(service.evidence_approve, actors["mentor"], evidence_id=approved)
+    add_file(actors, plan, png(), title="PENDING-canary")
+
+    def archive(who):
+        data = call(learner_export, actors[who], learner_id=school.id("learner"))
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return {name: z.read(name) for name in z.namelist()}
+
+    parents = archive("parent")
+    assert b"PENDING-canary" not in b"".join(parents.values())
+    assert parents[f"evidence/{approved}.jpg"].startswith(b"\xff\xd8\xff")  # saved again as JPEG
+    learners = archive("learner")
+    assert b"PENDING-canary" in learners["evidence.json"]
+    assert len([n for n in learners if n.startswith("evidence/")]) == 2

@@ -21,6 +21,7 @@ from ilp_app.domain.evidence import (
     EVIDENCE_KIND_LABELS,
     MAX_EVIDENCE_PER_PLAN,
     MAX_EVIDENCE_TITLE,
+    MEDIA_EXTENSIONS,
     MSG_CHOOSE_GOAL,
     MSG_EVIDENCE_NOT_FOUND,
     MSG_TOO_MANY,
@@ -410,8 +411,7 @@ def evidence_file(
     data = storage.file_read(row.storage_name)
     if data is None:
         raise NotFound(MSG_EVIDENCE_NOT_FOUND)
-    extension = row.media_type.rsplit("/", 1)[-1].replace("jpeg", "jpg").replace("mpeg", "mp3")
-    return f"evidence-{row.id}.{extension}", data, row.media_type
+    return f"evidence-{row.id}.{MEDIA_EXTENSIONS[row.media_type]}", data, row.media_type
 
 
 def evidence_purge(session: Session, plan_ids: list[int]) -> int:
