@@ -157,3 +157,30 @@ def test_a_forged_save_changes_nothing(actors, plan):
         )
     with pytest.raises(PermissionDenied):
         call(showcase.showcase_view, actors["parent"], plan_id=plan["plan_id"])
+
+
+@pytest.mark.parametrize(
+    ("part", "ref_id"),
+    [("bogus", 1), ("goal", "abc"), ("goal", 999), ("reflection", {"id": 1}), (None, 1)],
+)
+def test_forged_choices_get_a_message_and_change_nothing(actors, plan, part, ref_id):
+    with pytest.raises(ValidationFailed):
+        toggle(actors["learner"], plan, part, ref_id)
+    assert call(showcase.showcase_view, actors["learner"], plan_id=plan["plan_id"]).slides == []
+
+
+def test_a_goal_of_another_plan_cannot_be_chosen(school, actors, plan):
+    mentor2 = actors["mentor2"]
+    other = call(plan_edit.plan_create, mentor2, learner_id=school.id("learner2"))
+    area = call(plan_read.plan_view, mentor2, plan_id=other).focus_areas[0].id
+    foreign = call(
+        plan_edit.goal_add,
+        mentor2,
+        focus_area_id=area,
+        statement="Foreign goal",
+        success_criteria="",
+        target_date="",
+        objective_ids=[],
+    )
+    with pytest.raises(ValidationFailed):
+        toggle(actors["learner"], plan, "goal", foreign)

@@ -91,11 +91,19 @@ def test_evidence_and_showcase_permissions(who, action, target, allowed):
     assert can(ACTORS[who], action, target) is allowed
 
 
-@pytest.mark.parametrize("action", [Action.EVIDENCE_VIEW, Action.EVIDENCE_APPROVE])
-def test_a_forged_target_is_refused(action):
-    forged = EvidenceRef(plan=A, added_by_id=L, approved="yes")  # not a bool
-    assert not can(ACTORS["parent"], Action.EVIDENCE_VIEW, forged)
-    assert not can(ACTORS["mentor"], action, PlanRef(plan_id=5, learner_id=L, status="active"))
+@pytest.mark.parametrize(
+    ("who", "action", "target"),
+    [
+        ("parent", Action.EVIDENCE_VIEW, EvidenceRef(plan=A, added_by_id=L, approved="yes")),
+        ("mentor", Action.EVIDENCE_APPROVE, EvidenceRef(plan=A, added_by_id=L, approved=1)),
+        ("mentor", Action.EVIDENCE_ADD, PlanRef(plan_id=5, learner_id=L, status="active")),
+        ("learner", Action.SHOWCASE_EDIT, PlanRef(plan_id=5, learner_id=L, status="active")),
+        ("parent", Action.SHOWCASE_VIEW, ShowcaseRef(plan=A, shared="true")),
+        ("mentor", Action.EVIDENCE_VIEW, A),  # a plan is not a piece of evidence
+    ],
+)
+def test_a_forged_target_is_refused(who, action, target):
+    assert not can(ACTORS[who], action, target)
 
 
 # --- what a file is ---
