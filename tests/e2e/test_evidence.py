@@ -134,3 +134,42 @@ def test_the_showcase_is_presented_full_screen_at_1920_by_1080(browser, base_url
         expect(page.get_by_role("heading", level=2)).to_have_text(first_goal)
     finally:
         context.close()
+
+
+def test_a_learner_uploads_a_photo_from_a_phone_and_a_forged_one_is_refused(new_page, tmp_path):
+    import io
+
+    from PIL import Image
+
+    photo = tmp_path / "talk.jpg"
+    image, exif = Image.new("RGB", (120, 90), (30, 120, 200)), Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(0x8825)[2] = (59.0, 54.0, 42.0)  # GPS latitude
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    photo.write_bytes(out.getvalue())
+    forged = tmp_path / "holiday.png"
+    forged.write_text("<!doctype html><script>alert(document.cookie)</script>")
+    title = f"PHOTO-{uuid.uuid4().hex[:12]}"
+
+    learner = new_page(PHONE)
+    sign_in(learner, "learner@demo.school")
+    wait_for_path(learner, "/learner")
+    open_evidence(learner)
+    upload = learner.locator("input[type=file]")
+
+    learner.get_by_label("Title").fill("Forged photo")
+    upload.set_input_files(str(forged))
+    learner.get_by_role("button", name="Add the file").click()
+    expect(learner.get_by_role("alert")).to_contain_text("That file is not a photo")
+    expect(learner.get_by_role("heading", name="Forged photo")).to_have_count(0)
+
+    learner.get_by_label("Title").fill(title)
+    upload.set_input_files(str(photo))
+    learner.get_by_role("button", name="Add the file").click()
+    expect(learner.get_by_role("heading", name=title)).to_be_visible()
+    assert photo_loaded(learner, title)
+    source = learner.get_by_role("img", name=title).get_attribute("src")
+    stored = learner.request.get(source).body()
+    assert stored[:3] == b"\xff\xd8\xff"
+    assert b"PhoneMaker" not in stored and b"Exif" not in stored
