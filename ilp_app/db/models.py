@@ -723,7 +723,8 @@ class Evidence(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
     goal_id: int = Field(foreign_key="goal.id", index=True, ondelete="CASCADE")
-    task_id: int | None = Field(default=None, foreign_key="task.id", ondelete="CASCADE")
+    # A deleted task leaves its evidence on the goal.
+    task_id: int | None = Field(default=None, foreign_key="task.id", ondelete="SET NULL")
     # The plan's owner, whose quota the file counts against.
     owner_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=10)  # photo | pdf | audio | link

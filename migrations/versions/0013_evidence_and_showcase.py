@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column('approved_at', ilp_app.db.models.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(['plan_id'], ['plan.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['goal_id'], ['goal.id'], ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['task_id'], ['task.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['task_id'], ['task.id'], ondelete='SET NULL'),
         sa.ForeignKeyConstraint(['owner_id'], ['user.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['added_by_id'], ['user.id'], ondelete='SET NULL'),
         sa.ForeignKeyConstraint(['approved_by_id'], ['user.id'], ondelete='SET NULL'),

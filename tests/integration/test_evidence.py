@@ -343,3 +343,19 @@ def test_the_familys_archive_holds_approved_evidence_only_and_the_learners_every
     learners = archive("learner")
     assert b"PENDING-canary" in learners["evidence.json"]
     assert len([n for n in learners if n.startswith("evidence/")]) == 2
+
+
+def test_deleting_a_task_keeps_its_evidence_on_the_goal(engine, actors, plan):
+    add_file(actors, plan, png(), target=f"t{plan['task_id']}")
+    call(plan_edit.task_delete, actors["mentor"], task_id=plan["task_id"])
+    (row,) = rows(engine, Evidence)
+    assert (row.goal_id, row.task_id) == (plan["goal_id"], None)
+
+
+def test_deleting_a_goal_deletes_its_evidence_and_their_files(
+    engine, actors, plan, evidence_folder
+):
+    add_file(actors, plan, png())
+    call(plan_edit.goal_delete, actors["mentor"], goal_id=plan["goal_id"])
+    assert count(engine, Evidence) == 0
+    assert not any(evidence_folder.iterdir())

@@ -414,23 +414,33 @@ def evidence_file(
     return f"evidence-{row.id}.{MEDIA_EXTENSIONS[row.media_type]}", data, row.media_type
 
 
-def evidence_purge(session: Session, plan_ids: list[int]) -> int:
-    """Delete every piece of evidence and showcase of these plans, their files included.
+def evidence_purge(
+    session: Session, plan_ids: list[int] | None = None, *, goal_ids: list[int] | None = None
+) -> int:
+    """Delete the evidence of these plans (with their showcases) or of these goals, files included.
 
-    For erasure and retention: plan rows cascade to their evidence, but the files on disk would
-    stay behind. The files go at once (a rolled-back erasure loses a file rather than keeping
+    For erasure, retention and deleted goals: the rows would cascade, but the files on disk would
+    stay behind. The files go at once (a rolled-back deletion loses a file rather than keeping
     personal data). Returns how many pieces went.
     """
-    if not plan_ids:
+    if plan_ids:
+        where = Evidence.plan_id.in_(plan_ids)
+    elif goal_ids:
+        where = Evidence.goal_id.in_(goal_ids)
+    else:
         return 0
-    names = session.exec(select(Evidence.storage_name).where(Evidence.plan_id.in_(plan_ids))).all()
-    count = session.exec(
-        select(sa.func.count()).select_from(Evidence).where(Evidence.plan_id.in_(plan_ids))
-    ).one()
-    session.exec(sa.delete(Showcase).where(Showcase.plan_id.in_(plan_ids)))
-    session.exec(sa.delete(Evidence).where(Evidence.plan_id.in_(plan_ids)))
+    pieces = session.exec(select(Evidence.id, Evidence.storage_name).where(where)).all()
+    if plan_ids:
+        session.exec(sa.delete(Showcase).where(Showcase.plan_id.in_(plan_ids)))
+    if pieces:
+        session.exec(
+            sa.delete(ShowcaseItem).where(
+                ShowcaseItem.kind == "evidence", ShowcaseItem.ref_id.in_([i for i, _ in pieces])
+            )
+        )
+    session.exec(sa.delete(Evidence).where(where))
     session.flush()
-    for name in names:
+    for _, name in pieces:
         if name:
             storage.file_delete(name)
-    return int(count)
+    return len(pieces)
