@@ -19,6 +19,7 @@ from ilp_app.services.evidence import evidence as service
 from ilp_app.services.evidence import showcase
 from ilp_app.services.evidence.evidence import EvidenceItem, EvidenceTarget
 from ilp_app.services.uow import unit_of_work
+from ilp_app.state import live
 from ilp_app.state.blocking import off_loop, perform
 from ilp_app.state.session import SessionState
 
@@ -98,16 +99,24 @@ class EvidenceState(SessionState):
         """One change through the services (blocking), then the list as it now is."""
         me = self._current()
         try:
-            perform(me, service_fn, self._client_ip(), **kwargs)
+            _, touched = perform(me, service_fn, self._client_ip(), **kwargs)
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 self.reset()
                 return self._refusal(me, error)
             self.error = error.message
             return [rx.toast.error(error.message), *(self._show(me) or [])]
+        self._announce(touched)
         self.error = ""
         shown = self._show(me) or []
         return [rx.toast.success(success, duration=2500), *shown] if success else shown
+
+    def _announce(self, touched: tuple[set[int], set[int]]) -> None:
+        """Tell the open plan pages and inboxes a committed change touched (bells ring live)."""
+        learners, users = touched
+        live.announce(
+            learner_ids=learners, user_ids=users, skip_client=self.router.session.client_token
+        )
 
     @rx.event
     @off_loop
@@ -183,7 +192,7 @@ class EvidenceState(SessionState):
         events: list = []
         if not message:
             try:
-                await asyncio.to_thread(
+                _, touched = await asyncio.to_thread(
                     perform,
                     me,
                     service.evidence_add_file,
@@ -193,6 +202,7 @@ class EvidenceState(SessionState):
                     title=title,
                     data=b"".join(parts),
                 )
+                self._announce(touched)
             except (ValidationFailed, DomainError) as error:
                 message = error.message
             except Exception as exc:  # nothing was committed

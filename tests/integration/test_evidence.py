@@ -359,3 +359,21 @@ def test_deleting_a_goal_deletes_its_evidence_and_their_files(
     call(plan_edit.goal_delete, actors["mentor"], goal_id=plan["goal_id"])
     assert count(engine, Evidence) == 0
     assert not any(evidence_folder.iterdir())
+
+
+def test_the_mentor_is_told_of_new_evidence_and_the_family_once_it_is_approved(
+    engine, school, actors, plan
+):
+    from ilp_app.db.models import Notification
+
+    evidence_id = add_file(actors, plan, png(), title="Poster to approve")
+
+    def told(name):
+        found = rows(engine, Notification, Notification.user_id == school.id(name))
+        return [n.text for n in found if n.kind == "evidence"]
+
+    assert told("mentor") == ["Learner Person added evidence to approve: “Poster to approve”"]
+    assert told("parent") == [] and told("mentor2") == []
+    call(service.evidence_approve, actors["mentor"], evidence_id=evidence_id)
+    assert told("parent") == ["Mentor Person approved evidence: “Poster to approve”"]
+    assert told("learner") == ["Mentor Person approved evidence: “Poster to approve”"]

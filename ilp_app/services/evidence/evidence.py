@@ -15,7 +15,17 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from ilp_app import routes
-from ilp_app.db.models import Evidence, Goal, Plan, Showcase, ShowcaseItem, Task, User
+from ilp_app.db.models import (
+    Evidence,
+    Goal,
+    Guardianship,
+    MentorAssignment,
+    Plan,
+    Showcase,
+    ShowcaseItem,
+    Task,
+    User,
+)
 from ilp_app.domain.errors import NotFound, ValidationFailed
 from ilp_app.domain.evidence import (
     EVIDENCE_KIND_LABELS,
@@ -39,7 +49,11 @@ from ilp_app.services.audit import audit_record
 from ilp_app.services.evidence import storage
 from ilp_app.services.evidence.images import photo_clean
 from ilp_app.services.guard import authorize
+from ilp_app.services.plans.notifications import notify_users
 from ilp_app.services.plans.plan_access import PlanContext, plan_load, plan_ref, plan_touch
+
+#: The notifications' kind: a piece waiting for approval (to mentors), or approved (to family).
+NOTIFY_KIND = "evidence"
 
 
 def evidence_url(evidence_id) -> str:
@@ -110,10 +124,38 @@ def used_bytes(session: Session, owner_id: int) -> int:
     return int(total or 0)
 
 
+def _display_name(session: Session, user_id: int) -> str:
+    user = session.get(User, user_id)
+    return user.display_name if user else ""
+
+
+def _tell(session: Session, ctx: PlanContext, recipients: set[int], text: str) -> None:
+    """A notification about this plan for ``recipients`` (never the person acting)."""
+    notify_users(
+        session,
+        recipients=recipients - {ctx.actor.user_id},
+        plan=ctx.plan,
+        kind=NOTIFY_KIND,
+        text=text,
+        now=datetime.now(UTC),
+    )
+
+
 def _add(session: Session, ctx: PlanContext, row: Evidence) -> int:
     session.add(row)
     session.flush()
     plan_touch(session, ctx)
+    if ctx.actor.user_id == ctx.plan.learner_id:
+        # The mentor approves what the family will see: tell them something is waiting.
+        mentors = set(
+            session.exec(
+                select(MentorAssignment.mentor_id).where(
+                    MentorAssignment.learner_id == ctx.plan.learner_id
+                )
+            ).all()
+        )
+        learner = _display_name(session, ctx.plan.learner_id)
+        _tell(session, ctx, mentors, f"{learner} added evidence to approve: “{row.title}”")
     audit_record(
         session=session,
         actor_user_id=ctx.actor.user_id,
@@ -264,6 +306,12 @@ def evidence_approve(
         row.approved_at, row.approved_by_id = datetime.now(UTC), ctx.actor.user_id
         session.add(row)
         plan_touch(session, ctx)
+        lid = ctx.plan.learner_id
+        parents = session.exec(
+            select(Guardianship.parent_id).where(Guardianship.learner_id == lid)
+        ).all()
+        who = _display_name(session, ctx.actor.user_id)
+        _tell(session, ctx, {lid, *parents}, f"{who} approved evidence: “{row.title}”")
         audit_record(
             session=session,
             actor_user_id=ctx.actor.user_id,
