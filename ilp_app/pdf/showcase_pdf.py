@@ -6,12 +6,16 @@ it never holds anything the owner did not choose or the reader may not see.
 
 from __future__ import annotations
 
+import io
+
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from PIL import Image
 
 from ilp_app.pdf.plan_pdf import FONT, FONT_DIR
 
 _FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+_PHOTO_MAX_MM = 120
 _KIND = {"photo": "Photo", "pdf": "PDF", "audio": "Audio clip", "link": "Link"}
 
 
@@ -21,8 +25,24 @@ def _lines(pdf: FPDF, text: str, *, size: float, style: str = "", space: float =
     pdf.ln(space)
 
 
-def render_showcase(view) -> bytes:
-    """The PDF of a :class:`ilp_app.services.evidence.showcase.ShowcaseView`."""
+def _photo(pdf: FPDF, data: bytes) -> None:
+    """A photo at most half a page high, on this page if it fits."""
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+    page_width = pdf.w - pdf.l_margin - pdf.r_margin
+    shown_height = min(_PHOTO_MAX_MM, page_width * height / width)
+    if pdf.get_y() + shown_height > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    pdf.image(io.BytesIO(data), h=shown_height, w=shown_height * width / height)
+    pdf.ln(4)
+
+
+def render_showcase(view, photos: dict[int, bytes] | None = None) -> bytes:
+    """The PDF of a :class:`ilp_app.services.evidence.showcase.ShowcaseView`.
+
+    ``photos`` holds the bytes of the photos among the slides' evidence, by evidence id.
+    """
+    photos = photos or {}
     pdf = FPDF(format="A4")
     for style, name in _FILES.items():
         pdf.add_font(FONT, style, FONT_DIR / name)
@@ -50,6 +70,8 @@ def render_showcase(view) -> bytes:
             for piece in slide.evidence:
                 address = f" ({piece.url})" if piece.kind == "link" else ""
                 _lines(pdf, f"{_KIND.get(piece.kind, '')}: {piece.title}{address}", size=12)
+                if piece.id in photos:
+                    _photo(pdf, photos[piece.id])
     if view.closing_reflection:
         pdf.add_page()
         _lines(pdf, "Looking back", size=20, style="B", space=4)

@@ -144,6 +144,8 @@ def test_the_family_sees_it_only_once_shared(engine, school, actors, plan, clien
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Speak up in class" in text and "I grew braver this year." in text
     assert "SECRET" not in text and "Pending video" not in text
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert sum(len(page.images) for page in pages) == 1  # the approved photo, on its slide
 
 
 def test_a_forged_save_changes_nothing(actors, plan):

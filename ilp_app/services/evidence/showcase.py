@@ -27,6 +27,7 @@ from ilp_app.domain.evidence import MAX_CLOSING_REFLECTION, MSG_NOT_APPROVED, Sh
 from ilp_app.domain.parsing import parse_id, parse_text
 from ilp_app.domain.permissions import Action, Actor, ShowcaseRef, can
 from ilp_app.services.audit import audit_record
+from ilp_app.services.evidence import storage
 from ilp_app.services.evidence.evidence import evidence_ref, evidence_url
 from ilp_app.services.guard import authorize
 from ilp_app.services.plans.plan_access import PlanContext, plan_load
@@ -366,4 +367,11 @@ def showcase_pdf(
     from ilp_app.pdf.showcase_pdf import render_showcase
 
     view = showcase_view(session=session, actor=actor, plan_id=plan_id, client_ip=client_ip)
-    return f"showcase-{view.plan_id}.pdf", render_showcase(view)
+    # Only pieces already in the view (which the reader may see) are read from disk.
+    shown = [e.id for slide in view.slides for e in slide.evidence if e.kind == "photo"]
+    photos = {}
+    for row in session.exec(select(Evidence).where(Evidence.id.in_(shown or [-1]))).all():
+        data = storage.file_read(row.storage_name)
+        if data is not None:
+            photos[row.id] = data
+    return f"showcase-{view.plan_id}.pdf", render_showcase(view, photos=photos)
