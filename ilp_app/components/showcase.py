@@ -142,7 +142,12 @@ def slide_body(slide, *, large: bool = False) -> rx.Component:
         rx.heading(slide.statement, as_="h2", size=heading_size),
         rx.cond(
             slide.success_criteria != "",
-            rx.text("Success looks like: ", slide.success_criteria, size="5" if large else "3"),
+            rx.text(
+                "Success looks like: ",
+                slide.success_criteria,
+                class_name="slide-success" if large else "",
+                size="3",
+            ),
         ),
         rx.foreach(
             slide.reflections,
