@@ -8,6 +8,7 @@ chosen goal, large type, arrow keys and the on-screen buttons, nothing scrolling
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from playwright.sync_api import expect
@@ -17,7 +18,7 @@ from tests.e2e.conftest import PHONE, sign_in, wait_for_path
 from tests.e2e.test_leaks import FrameRecorder
 from tests.support.axe import assert_accessible
 
-EVIDENCE_PATH = r"/plans/\d+/evidence"
+EVIDENCE_STATE = "ilp_app___state___evidence____evidence_state"
 
 
 def open_evidence(page) -> None:
@@ -26,10 +27,18 @@ def open_evidence(page) -> None:
     expect(page.get_by_role("heading", name="Evidence so far")).to_be_visible()
 
 
+def choose_asa(parent) -> None:
+    """On the parent's home, show Åsa's plan (and wait for it: the links follow the child shown)."""
+    parent.get_by_role("radio", name="Åsa").click()
+    expect(parent.get_by_role("link", name=re.compile(r"^All plans of Åsa"))).to_be_visible()
+
+
 def photo_loaded(page, title: str) -> bool:
+    """Whether the photo named ``title`` arrived and decoded (lazy images load once in view)."""
     image = page.get_by_role("img", name=title)
+    image.scroll_into_view_if_needed()
     expect(image).to_be_visible()
-    return image.evaluate("img => img.complete && img.naturalWidth > 0")
+    return image.evaluate("img => img.decode().then(() => img.naturalWidth > 0, () => false)")
 
 
 def test_a_parent_never_receives_unapproved_evidence(new_page):
@@ -39,7 +48,7 @@ def test_a_parent_never_receives_unapproved_evidence(new_page):
     parent_frames = FrameRecorder(parent)
     sign_in(parent, "parent@demo.school")
     wait_for_path(parent, "/parent")
-    parent.get_by_role("radio", name="Åsa").click()
+    choose_asa(parent)
     open_evidence(parent)
     # The approved photo is served to the family through the authorised download.
     assert photo_loaded(parent, PHOTO_TITLE)
@@ -173,3 +182,39 @@ def test_a_learner_uploads_a_photo_from_a_phone_and_a_forged_one_is_refused(new_
     stored = learner.request.get(source).body()
     assert stored[:3] == b"\xff\xd8\xff"
     assert b"PhoneMaker" not in stored and b"Exif" not in stored
+
+
+def test_a_parent_forging_an_approval_over_the_socket_changes_nothing_and_is_audited(
+    new_page, app_db
+):
+    import sqlalchemy as sa
+
+    from tests.e2e.test_forged_events import SocketTap, denials
+
+    with app_db.connect() as c:
+        pending_id = c.execute(
+            sa.text("SELECT id FROM evidence WHERE title = :t"), {"t": PENDING_TITLE}
+        ).scalar_one()
+    page = new_page(PHONE)
+    tap = SocketTap(page)
+    frames = FrameRecorder(page)
+    sign_in(page, "parent@demo.school")
+    wait_for_path(page, "/parent")
+    choose_asa(page)
+    open_evidence(page)
+    template = tap.events()[-1]
+    session_state = next(e["name"] for e in tap.events() if "session_state." in e["name"])
+    prefix = session_state[: session_state.index("session_state.") + len("session_state")]
+    before = denials(app_db)
+
+    tap.forge(template, f"{prefix}.{EVIDENCE_STATE}.approve", {"evidence_id": pending_id})
+    expect(page.get_by_text("You do not have access").first).to_be_visible()
+
+    with app_db.connect() as c:
+        approved = c.execute(
+            sa.text("SELECT approved_at FROM evidence WHERE id = :id"), {"id": pending_id}
+        ).scalar_one()
+    assert approved is None
+    new = denials(app_db)[len(before) :]
+    assert [action for _, action, _ in new] == ["evidence.view"]
+    assert not frames.contains(PENDING_TITLE)
