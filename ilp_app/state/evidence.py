@@ -16,8 +16,9 @@ import reflex as rx
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.evidence import MAX_EVIDENCE_BYTES, MSG_ONE_FILE, MSG_TOO_LARGE
 from ilp_app.services.evidence import evidence as service
+from ilp_app.services.evidence import evidence_read as reader
 from ilp_app.services.evidence import showcase
-from ilp_app.services.evidence.evidence import EvidenceItem, EvidenceTarget
+from ilp_app.services.evidence.evidence_read import EvidenceItem, EvidenceTarget
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.blocking import off_loop, perform
@@ -32,8 +33,8 @@ _MAX_FIELD = 2000  # what a text box may hold before the service gives its own m
 def _page(me, plan_id: object, client_ip: str) -> tuple[list[EvidenceItem], list[EvidenceTarget]]:
     with unit_of_work() as s:
         actor = me.actor if me else None
-        items = service.evidence_list(session=s, actor=actor, plan_id=plan_id, client_ip=client_ip)
-        targets = service.evidence_targets(session=s, actor=actor, plan_id=plan_id)
+        items = reader.evidence_list(session=s, actor=actor, plan_id=plan_id, client_ip=client_ip)
+        targets = reader.evidence_targets(session=s, actor=actor, plan_id=plan_id)
         return items, targets
 
 

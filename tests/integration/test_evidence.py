@@ -30,6 +30,7 @@ from ilp_app.domain.evidence import (
     MSG_UNKNOWN_TYPE,
 )
 from ilp_app.services.evidence import evidence as service
+from ilp_app.services.evidence import evidence_read as reader
 from ilp_app.services.evidence import storage
 from ilp_app.services.plans import plan_edit, plan_read
 from ilp_app.settings import get_settings
@@ -145,7 +146,7 @@ def test_a_photos_exif_with_gps_is_stripped(engine, school, actors, plan, client
     evidence_id = add_file(actors, plan, original)
     response = get(
         client,
-        service.evidence_url(evidence_id),
+        reader.evidence_url(evidence_id),
         token_for(engine, school.id("learner"), "learner"),
     )
     assert response.status_code == 200
@@ -233,17 +234,17 @@ def test_evidence_is_hidden_from_families_until_the_mentor_approves_it(
 ):
     evidence_id = add_file(actors, plan, png(), title="Unapproved poster")
     parent = actors["parent"]
-    assert call(service.evidence_list, parent, plan_id=plan["plan_id"]) == []
-    path = service.evidence_url(evidence_id)
+    assert call(reader.evidence_list, parent, plan_id=plan["plan_id"]) == []
+    path = reader.evidence_url(evidence_id)
     parent_token = token_for(engine, school.id("parent"), "parent")
     refused = get(client, path, parent_token)
     assert refused.status_code == 403 and b"PNG" not in refused.content
     assert audit(engine, action="evidence.view", outcome="denied")
-    mentor_view = call(service.evidence_list, actors["mentor"], plan_id=plan["plan_id"])
+    mentor_view = call(reader.evidence_list, actors["mentor"], plan_id=plan["plan_id"])
     assert [(i.title, i.can_approve) for i in mentor_view] == [("Unapproved poster", True)]
 
     call(service.evidence_approve, actors["mentor"], evidence_id=evidence_id)
-    (shown,) = call(service.evidence_list, parent, plan_id=plan["plan_id"])
+    (shown,) = call(reader.evidence_list, parent, plan_id=plan["plan_id"])
     assert shown.title == "Unapproved poster" and shown.approved
     assert get(client, path, parent_token).status_code == 200
 
@@ -261,13 +262,13 @@ def test_another_family_cannot_download_even_approved_evidence(
 ):
     evidence_id = add_file(actors, plan, png())
     call(service.evidence_approve, actors["mentor"], evidence_id=evidence_id)
-    path = service.evidence_url(evidence_id)
+    path = reader.evidence_url(evidence_id)
     for name, role in (("parent2", "parent"), ("learner2", "learner"), ("mentor2", "mentor")):
         response = get(client, path, token_for(engine, school.id(name), role))
         assert response.status_code == 403, name
         assert b"PNG" not in response.content
     assert get(client, path, None).status_code == 401
-    assert get(client, service.evidence_url("../../etc/passwd"), None).status_code in (401, 404)
+    assert get(client, reader.evidence_url("../../etc/passwd"), None).status_code in (401, 404)
     ok = get(client, path, token_for(engine, school.id("parent"), "parent"))
     assert ok.status_code == 200
     assert ok.headers["cache-control"] == "no-store"

@@ -28,7 +28,7 @@ from ilp_app.domain.parsing import parse_id, parse_text
 from ilp_app.domain.permissions import Action, Actor, ShowcaseRef, can
 from ilp_app.services.audit import audit_record
 from ilp_app.services.evidence import storage
-from ilp_app.services.evidence.evidence import evidence_ref, evidence_url
+from ilp_app.services.evidence.evidence_read import evidence_ref, evidence_url
 from ilp_app.services.guard import authorize
 from ilp_app.services.plans.plan_access import PlanContext, plan_load
 

@@ -39,7 +39,7 @@ from ilp_app.domain.roles import Role
 from ilp_app.services.access.actors import user_roles
 from ilp_app.services.audit import audit_record
 from ilp_app.services.evidence import storage
-from ilp_app.services.evidence.evidence import evidence_rows
+from ilp_app.services.evidence.evidence_read import evidence_rows
 from ilp_app.services.evidence.showcase import showcase_view
 from ilp_app.services.guard import authorize
 from ilp_app.services.plans.history import plan_history
