@@ -124,7 +124,7 @@ def test_only_the_owner_composes(actors, plan, who):
 def test_the_family_sees_it_only_once_shared(engine, school, actors, plan, client):
     learner, parent = actors["learner"], actors["parent"]
     toggle(learner, plan, "evidence", plan["approved"])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=showcase.MSG_NOT_SHARED):
         call(showcase.showcase_view, parent, plan_id=plan["plan_id"])
     path = routes.url_for(routes.API_SHOWCASE_PDF, plan_id=plan["plan_id"])
     client.cookies.set(routes.SESSION_COOKIE, token_for(engine, school.id("parent"), "parent"))
@@ -137,8 +137,9 @@ def test_the_family_sees_it_only_once_shared(engine, school, actors, plan, clien
         shared=True,
     )
     assert call(showcase.showcase_view, parent, plan_id=plan["plan_id"]).slides
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as other_family:
         call(showcase.showcase_view, actors["parent2"], plan_id=plan["plan_id"])
+    assert str(other_family.value) != showcase.MSG_NOT_SHARED  # tells them nothing
     response = client.get(path)
     assert response.status_code == 200
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)

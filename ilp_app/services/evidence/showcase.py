@@ -22,17 +22,18 @@ from ilp_app.db.models import (
     ShowcaseItem,
     User,
 )
-from ilp_app.domain.errors import ValidationFailed
+from ilp_app.domain.errors import MSG_DENIED, ValidationFailed
 from ilp_app.domain.evidence import MAX_CLOSING_REFLECTION, MSG_NOT_APPROVED, ShowcasePart, move
 from ilp_app.domain.parsing import parse_id, parse_text
 from ilp_app.domain.permissions import Action, Actor, ShowcaseRef, can
 from ilp_app.services.audit import audit_record
 from ilp_app.services.evidence import storage
 from ilp_app.services.evidence.evidence_read import evidence_ref, evidence_url
-from ilp_app.services.guard import authorize
+from ilp_app.services.guard import denial
 from ilp_app.services.plans.plan_access import PlanContext, plan_load
 
 MSG_NOT_IN_PLAN = "That is not part of this plan."
+MSG_NOT_SHARED = "This showcase has not been shared with the family yet."
 
 
 @dataclass
@@ -102,7 +103,11 @@ def _view_context(
     )
     row = _showcase(session, ctx.plan.id, create=False)
     ref = ShowcaseRef(plan=ctx.ref, shared=bool(row and row.shared_with_family))
-    authorize(actor, Action.SHOWCASE_VIEW, ref, client_ip=client_ip)
+    if not can(actor, Action.SHOWCASE_VIEW, ref):
+        # A parent may follow the plan's "Showcase" link before it is shared: say so plainly.
+        family = ctx.actor.parents(ctx.plan.learner_id)
+        message = MSG_NOT_SHARED if family else MSG_DENIED
+        raise denial(actor, Action.SHOWCASE_VIEW, ctx.ref, client_ip=client_ip, message=message)
     return ctx, row
 
 
