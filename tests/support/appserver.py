@@ -55,21 +55,22 @@ def prepare_database(url: str, evidence_dir: Path | None = None) -> None:
     """Migrate and seed the demo school into ``url``.
 
     The demo's evidence files go to ``evidence_dir`` (the server's, when it is started by
-    :func:`running_app`), never into the project's own ``data/`` folder.
+    :func:`running_app`), never into the project's own ``data/`` folder; without one they are
+    written to a temporary folder and dropped.
     """
-    folder = evidence_dir or Path(tempfile.mkdtemp(prefix="ilp-e2e-evidence-"))
-    subprocess.run(
-        [sys.executable, "-m", "ilp_app.seed"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        env={
-            **os.environ,
-            "ILP_DATABASE_URL": url,
-            "ILP_ENV": "test",
-            "ILP_EVIDENCE_DIR": str(folder),
-        },
-    )
+    with tempfile.TemporaryDirectory(prefix="ilp-e2e-evidence-") as scratch:
+        subprocess.run(
+            [sys.executable, "-m", "ilp_app.seed"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            env={
+                **os.environ,
+                "ILP_DATABASE_URL": url,
+                "ILP_ENV": "test",
+                "ILP_EVIDENCE_DIR": str(evidence_dir or scratch),
+            },
+        )
 
 
 @dataclass(frozen=True)
