@@ -17,6 +17,7 @@ from ilp_app.pages import (
     admin_privacy,
     admin_rules,
     admin_school,
+    evidence,
     group,
     index,
     learner,
@@ -31,6 +32,8 @@ from ilp_app.pages import (
     plan,
     projector,
     school_view,
+    showcase,
+    showcase_present,
     teacher,
     templates,
 )
@@ -120,5 +123,8 @@ for module in (
     admin_rules,
     school_view,
     admin_coaching,
+    evidence,
+    showcase,
+    showcase_present,
 ):
     app.add_page(module.page, route=module.ROUTE, title=module.TITLE, on_load=module.ON_LOAD)

@@ -15,6 +15,9 @@ TEACHER = "/teacher"
 LEARNER = "/learner"
 PARENT = "/parent"
 PLAN = "/plans/[plan_id]"
+EVIDENCE = "/plans/[plan_id]/evidence"
+SHOWCASE = "/plans/[plan_id]/showcase"
+SHOWCASE_PRESENT = "/plans/[plan_id]/showcase/present"
 GROUP = "/groups/[group_id]"
 PROJECTOR = "/groups/[group_id]/projector"
 TEMPLATES = "/templates"
@@ -52,6 +55,19 @@ def plan_url(plan_id) -> str:
     return f"/plans/{plan_id}"
 
 
+def evidence_page_url(plan_id) -> str:
+    """A plan's evidence of learning (``plan_id`` may be a number or a frontend var)."""
+    return f"/plans/{plan_id}/evidence"
+
+
+def showcase_url(plan_id) -> str:
+    return f"/plans/{plan_id}/showcase"
+
+
+def showcase_present_url(plan_id) -> str:
+    return f"/plans/{plan_id}/showcase/present"
+
+
 def group_url(group_id) -> str:
     return f"/groups/{group_id}"
 
@@ -82,6 +98,8 @@ API_PRINT_FILE = "/api/print/{key}.pdf"
 API_LEARNER_EXPORT = "/api/learners/{learner_id}/export.zip"
 API_MY_EXPORT = "/api/learners/me/export.zip"
 API_SCHOOL_VIEW_CSV = "/api/school/view.csv"
+API_EVIDENCE_FILE = "/api/evidence/{evidence_id}"
+API_SHOWCASE_PDF = "/api/plans/{plan_id}/showcase.pdf"
 
 
 def url_for(pattern: str, **params) -> str:

@@ -31,6 +31,7 @@ from ilp_app.db.models import (
 from ilp_app.domain.roles import Role
 from ilp_app.security import password_hash
 from ilp_app.seed_context import seed_context
+from ilp_app.seed_evidence import seed_evidence
 from ilp_app.seed_lifecycle import seed_lifecycle
 from ilp_app.seed_plans import seed_plans
 from ilp_app.seed_voice import seed_voice
@@ -283,6 +284,7 @@ def seed_demo(*, session: Session, today: date | None = None) -> bool:
     seed_voice(
         session=session, site=site, learner_id=asa.id, mentor_id=mentor_of[asa.id], today=today
     )
+    seed_evidence(session=session, today_at=now)
     _seed_invitations(session, site, [parent for parent, _, _ in guardianships], now)
     return True
 

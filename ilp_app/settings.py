@@ -60,6 +60,8 @@ class Settings:
     oidc_providers: tuple[OidcProvider, ...] = ()
     #: Reverse proxies in front of the app that append to X-Forwarded-For (0: trust none).
     trusted_proxy_hops: int = 0
+    #: Where evidence files are kept: private to the app's account, never a public folder.
+    evidence_dir: str = str(PROJECT_ROOT / "data" / "evidence")
 
     @property
     def is_production(self) -> bool:
@@ -213,6 +215,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         smtp_url=_smtp_url(env),
         mail_from=env.get("ILP_MAIL_FROM", "").strip() or "ILP <no-reply@localhost>",
         oidc_providers=_oidc_providers(env),
+        evidence_dir=env.get("ILP_EVIDENCE_DIR", "").strip()
+        or str(PROJECT_ROOT / "data" / "evidence"),
     )
 
 

@@ -13,6 +13,13 @@ from ilp_app.components.plan_parts import CAN, P, progress_line
 from ilp_app.services.reports.printing import plan_pdf_url
 from ilp_app.state.plan import PlanState
 
+_LINK_STYLE = {
+    "display": "inline-flex",
+    "align_items": "center",
+    "gap": "0.35rem",
+    "min_height": "44px",
+}
+
 
 def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
     return rx.badge(
@@ -135,6 +142,24 @@ def plan_header() -> rx.Component:
             acknowledgement_block(),
             download_link(
                 "Print plan (PDF)", plan_pdf_url(P.id), filename="plan.pdf", icon="printer"
+            ),
+            rx.hstack(
+                rx.link(
+                    rx.icon("images", size=16, aria_hidden="true"),
+                    "Evidence of learning",
+                    href=routes.evidence_page_url(P.id),
+                    size="2",
+                    style=_LINK_STYLE,
+                ),
+                rx.link(
+                    rx.icon("presentation", size=16, aria_hidden="true"),
+                    "Showcase",
+                    href=routes.showcase_url(P.id),
+                    size="2",
+                    style=_LINK_STYLE,
+                ),
+                spacing="5",
+                wrap="wrap",
             ),
             rx.link(
                 rx.icon("chart-column", size=16, aria_hidden="true"),

@@ -807,3 +807,53 @@ class DigestSent(SQLModel, table=True):
     period_key: str = Field(max_length=20)  # "day:2026-12-02" | "week:2026-W49"
     covered_from: datetime = _ts(default=False)
     created_at: datetime = _ts()
+
+
+class Evidence(SQLModel, table=True):
+    """A photo, PDF, audio clip or link showing learning towards a goal (or one of its tasks).
+
+    A file's bytes live outside the database and outside every public folder, under the random
+    ``storage_name``; they are served only through the authorised download.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    goal_id: int = Field(foreign_key="goal.id", index=True, ondelete="CASCADE")
+    # A deleted task leaves its evidence on the goal.
+    task_id: int | None = Field(default=None, foreign_key="task.id", ondelete="SET NULL")
+    # The plan's owner, whose quota the file counts against.
+    owner_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=10)  # photo | pdf | audio | link
+    title: str = Field(max_length=120)
+    url: str = Field(default="", max_length=2000)
+    storage_name: str = Field(default="", max_length=64)
+    media_type: str = Field(default="", max_length=40)
+    size_bytes: int = 0
+    added_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = _ts()
+    approved_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    approved_at: datetime | None = _ts(nullable=True, default=False)
+
+
+class Showcase(SQLModel, table=True):
+    """The year-end showcase of one plan, composed by its owner."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", unique=True, ondelete="CASCADE")
+    closing_reflection: str = Field(default="", max_length=3000)
+    shared_with_family: bool = False
+    updated_at: datetime = _ts()
+
+
+class ShowcaseItem(SQLModel, table=True):
+    """One thing the owner chose: a goal (a slide), or a reflection or evidence shown on it."""
+
+    __tablename__ = "showcase_item"
+    __table_args__ = (sa.UniqueConstraint("showcase_id", "kind", "ref_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    showcase_id: int = Field(foreign_key="showcase.id", index=True, ondelete="CASCADE")
+    goal_id: int = Field(foreign_key="goal.id", ondelete="CASCADE")
+    kind: str = Field(max_length=12)  # goal | reflection | evidence
+    ref_id: int
+    position: int = 0

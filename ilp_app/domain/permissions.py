@@ -54,6 +54,10 @@ class Actor:
     def is_family_of(self, learner_id: int) -> bool:
         return self.is_learner(learner_id) or self.parents(learner_id)
 
+    def owns(self, owner_id: int) -> bool:
+        """Whether the plan of ``owner_id`` is this person's own (a learner's, or a staff member's)."""
+        return owner_id == self.user_id
+
 
 class Action(StrEnum):
     HOME_VIEW = "home.view"  # target: Role
@@ -118,6 +122,12 @@ class Action(StrEnum):
     REVIEW_PREPARE = "review.prepare"  # answer the school's questions before a review; LearnerRef
     REVIEW_CHECK = "review.check"  # the learner's confidence and intention; target: LearnerRef
     REVIEW_PREP_VIEW = "review.prep_view"  # everyone's preparation answers; target: LearnerRef
+    EVIDENCE_ADD = "evidence.add"  # attach a file or link to a goal or task; target: PlanRef
+    EVIDENCE_VIEW = "evidence.view"  # see (and download) one piece; target: EvidenceRef
+    EVIDENCE_APPROVE = "evidence.approve"  # show it to the family; target: EvidenceRef
+    EVIDENCE_REMOVE = "evidence.remove"  # target: EvidenceRef
+    SHOWCASE_EDIT = "showcase.edit"  # compose, reorder, share one's showcase; target: PlanRef
+    SHOWCASE_VIEW = "showcase.view"  # read or present it, print it; target: ShowcaseRef
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,23 @@ class ContextItemRef:
 
     learner_id: int
     visibility: str
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    """A piece of evidence: the plan it belongs to, who added it, and whether it is approved."""
+
+    plan: PlanRef
+    added_by_id: int | None
+    approved: bool
+
+
+@dataclass(frozen=True)
+class ShowcaseRef:
+    """A plan's showcase, and whether its owner has shared it with their family."""
+
+    plan: PlanRef
+    shared: bool
 
 
 @dataclass(frozen=True)
@@ -271,6 +298,65 @@ def _learner_erase(actor: Actor, target: object) -> bool:
     )
 
 
+def _evidence(target: object) -> EvidenceRef | None:
+    ok = isinstance(target, EvidenceRef) and _plan(target.plan) is not None
+    return target if ok and isinstance(target.approved, bool) else None
+
+
+def _evidence_add(actor: Actor, target: object) -> bool:
+    plan = _plan(target)
+    if plan is None or plan.status is not PlanStatus.ACTIVE:
+        return False
+    return actor.is_learner(plan.learner_id) or actor.mentors(plan.learner_id)
+
+
+def _evidence_view(actor: Actor, target: object) -> bool:
+    piece = _evidence(target)
+    if piece is None or not _plan_view(actor, piece.plan):
+        return False
+    lid = piece.plan.learner_id
+    # A parent sees a piece only once the mentor has approved it; staff and the learner always.
+    if actor.has(Role.ADMINISTRATOR) or actor.is_staff_of(lid) or actor.is_learner(lid):
+        return True
+    return piece.approved and actor.parents(lid)
+
+
+def _evidence_approve(actor: Actor, target: object) -> bool:
+    piece = _evidence(target)
+    return (
+        piece is not None
+        and piece.plan.status is PlanStatus.ACTIVE
+        and actor.mentors(piece.plan.learner_id)
+    )
+
+
+def _evidence_remove(actor: Actor, target: object) -> bool:
+    piece = _evidence(target)
+    if piece is None or piece.plan.status is not PlanStatus.ACTIVE:
+        return False
+    lid = piece.plan.learner_id
+    own = piece.added_by_id == actor.user_id and _evidence_add(actor, piece.plan)
+    return own or actor.mentors(lid)
+
+
+def _showcase_edit(actor: Actor, target: object) -> bool:
+    # Only the plan's owner composes their showcase: a learner, or a staff member with a plan.
+    plan = _plan(target)
+    return plan is not None and plan.status is PlanStatus.ACTIVE and actor.owns(plan.learner_id)
+
+
+def _showcase_view(actor: Actor, target: object) -> bool:
+    if not isinstance(target, ShowcaseRef) or _plan(target.plan) is None:
+        return False
+    plan = target.plan
+    if actor.owns(plan.learner_id) and plan.status is not PlanStatus.DRAFT:
+        return True
+    lid = plan.learner_id
+    if actor.has(Role.ADMINISTRATOR) or actor.is_staff_of(lid):
+        return True
+    return target.shared is True and actor.parents(lid) and plan.status is not PlanStatus.DRAFT
+
+
 _RULES = {
     Action.HOME_VIEW: lambda actor, target: isinstance(target, Role) and actor.has(target),
     Action.ACCOUNT_MANAGE: lambda actor, target: True,
@@ -341,6 +427,12 @@ _RULES = {
         isinstance(target, LearnerRef)
         and (actor.has(Role.ADMINISTRATOR) or actor.is_staff_of(target.learner_id))
     ),
+    Action.EVIDENCE_ADD: _evidence_add,
+    Action.EVIDENCE_VIEW: _evidence_view,
+    Action.EVIDENCE_APPROVE: _evidence_approve,
+    Action.EVIDENCE_REMOVE: _evidence_remove,
+    Action.SHOWCASE_EDIT: _showcase_edit,
+    Action.SHOWCASE_VIEW: _showcase_view,
     Action.GROUP_VIEW: lambda actor, target: (
         isinstance(target, GroupRef)
         and (actor.has(Role.MENTOR) or actor.has(Role.TEACHER))

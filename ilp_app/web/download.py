@@ -45,8 +45,10 @@ def refusal(status: int, text: str) -> Response:
     return PlainTextResponse(text, status_code=status, headers=NO_STORE)
 
 
-def download(token: object, produce, *, media_type: str) -> Response:
+def download(token: object, produce, *, media_type: str = "") -> Response:
     """Run ``produce(session, me) -> (filename, bytes)`` for whoever holds the session ``token``.
+
+    Without ``media_type``, ``produce`` names the type itself: ``(filename, bytes, media_type)``.
 
     200 with the file; 401 without a valid session; 403 when the person may not see it (audited);
     404 when it does not exist. Refusals carry a fixed text only, and nothing is cached.
@@ -56,7 +58,9 @@ def download(token: object, produce, *, media_type: str) -> Response:
             me = auth.current_user(session=s, token=token)
             if me is None:
                 return refusal(401, "Please sign in.")
-            filename, data = produce(s, me)
+            produced = produce(s, me)
+            filename, data = produced[:2]
+            media_type = media_type or produced[2]
     except NotSignedIn:
         return refusal(401, "Please sign in.")
     except PermissionDenied:

@@ -10,6 +10,8 @@ from ilp_app import routes
 from ilp_app.domain.parsing import parse_id
 from ilp_app.services.access.auth import CurrentUser
 from ilp_app.services.access.invitation_letters import group_invitation_letters
+from ilp_app.services.evidence.evidence import evidence_file
+from ilp_app.services.evidence.showcase import showcase_pdf
 from ilp_app.services.reports.print_files import PRINT_FILE_PATH, print_file_take
 from ilp_app.services.reports.printing import PLAN_PDF_PATH, group_pdf, plan_pdf
 from ilp_app.services.reports.reports import group_report_csv
@@ -96,6 +98,29 @@ def print_file_response(token: object, key: object, client_ip: str = "") -> Resp
     )
 
 
+def evidence_response(token: object, evidence_id: object, client_ip: str = "") -> Response:
+    """One piece of evidence, for someone who may see it (a parent only once it is approved).
+
+    Always an attachment, never cached, never sniffed: the stored file was checked by content
+    when it arrived, and the browser is told not to guess otherwise.
+    """
+    return download(
+        token,
+        lambda s, me: evidence_file(
+            session=s, actor=me.actor, evidence_id=evidence_id, client_ip=client_ip
+        ),
+    )
+
+
+def showcase_pdf_response(token: object, plan_id: object, client_ip: str = "") -> Response:
+    """A showcase as a PDF, for whoever may see it (a family once the owner shares it)."""
+    return download(
+        token,
+        lambda s, me: showcase_pdf(session=s, actor=me.actor, plan_id=plan_id, client_ip=client_ip),
+        media_type="application/pdf",
+    )
+
+
 GROUP_CSV_PATH = routes.API_GROUP_CSV
 
 
@@ -152,6 +177,18 @@ def file_routes() -> list[Route]:
             endpoint(letters_response, "group_id"),
             methods=["GET"],
             name="group_letters",
+        ),
+        Route(
+            routes.API_EVIDENCE_FILE,
+            endpoint(evidence_response, "evidence_id"),
+            methods=["GET"],
+            name="evidence_file",
+        ),
+        Route(
+            routes.API_SHOWCASE_PDF,
+            endpoint(showcase_pdf_response, "plan_id"),
+            methods=["GET"],
+            name="showcase_pdf",
         ),
         Route(
             PRINT_FILE_PATH,

@@ -34,8 +34,20 @@ def _ids(app_db) -> dict[str, int]:
 
 PAGES = {
     None: ["/login", "/password/forgot", "/password/forgot?sent=1", "/password/reset"],
-    "learner@demo.school": ["/learner", "/learners/{learner}", "/account/password"],
-    "parent@demo.school": ["/parent", "/plans/{plan}", "/learners/{learner}"],
+    "learner@demo.school": [
+        "/learner",
+        "/learners/{learner}",
+        "/account/password",
+        "/plans/{plan}/evidence",
+        "/plans/{plan}/showcase",
+        "/plans/{plan}/showcase/present",
+    ],
+    "parent@demo.school": [
+        "/parent",
+        "/plans/{plan}",
+        "/learners/{learner}",
+        "/plans/{plan}/evidence",
+    ],
     "mentor@demo.school": [
         "/mentor",
         "/plans/{plan}",
@@ -44,6 +56,8 @@ PAGES = {
         "/templates",
         "/objectives",
         "/learners/{learner}",
+        "/plans/{plan}/evidence",
+        "/plans/{plan}/showcase",
     ],
     "teacher.math@demo.school": ["/teacher", "/groups/{class}"],
     "admin@demo.school": [

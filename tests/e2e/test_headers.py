@@ -44,6 +44,9 @@ PAGE_PATHS = [
     routes.projector_url(1),
     routes.admin_person_url(1),
     routes.learner_report_url(1),
+    routes.evidence_page_url(1),
+    routes.showcase_url(1),
+    routes.showcase_present_url(1),
 ]
 
 

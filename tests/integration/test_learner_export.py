@@ -252,6 +252,7 @@ def test_archive_holds_the_documented_files_as_valid_json(school, actors, learne
         "profile.json",
         "reviews.json",
         "context.json",
+        "evidence.json",
         f"plans/{current}-current.json",
         f"plans/{upcoming}-next.json",
     }
@@ -265,6 +266,7 @@ def test_archive_holds_the_documented_files_as_valid_json(school, actors, learne
                 "plans/",
                 "reviews.json",
                 "context.json",
+                "evidence.json",
                 "schema_version",
                 "ISO 8601",
             ):

@@ -818,6 +818,8 @@ def test_the_route_is_added_to_a_reflex_app_through_its_api_transformer():
             routes.AUTH_OIDC_CALLBACK,
             routes.API_GROUP_LETTERS,
             routes.API_UNSUBSCRIBE,
+            routes.API_EVIDENCE_FILE,
+            routes.API_SHOWCASE_PDF,
         ]
     )
     http_routes.add_routes(app)  # an existing transformer is kept

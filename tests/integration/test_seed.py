@@ -457,3 +457,23 @@ def test_the_demo_rule_previews_a_plan_for_the_learner_who_has_none(seeded):
     preview = rule_preview(session=seeded, actor=actor, rule_id=rule.id)
     assert len(preview.assign) == 1
     assert len(preview.skip) >= 20
+
+
+def test_asa_has_approved_photo_evidence_a_pending_piece_and_a_showcase_in_progress(seeded):
+    from ilp_app.db.models import Evidence, Showcase, ShowcaseItem
+    from ilp_app.seed_evidence import PENDING_TITLE, PHOTO_TITLE
+    from ilp_app.services.evidence import storage
+
+    session = seeded
+    asa = _user(session, "learner@demo.school")
+    pieces = {e.title: e for e in session.exec(select(Evidence).where(Evidence.owner_id == asa.id))}
+    photo = pieces[PHOTO_TITLE]
+    assert photo.kind == "photo" and photo.approved_at is not None
+    assert storage.file_read(photo.storage_name)[:3] == b"\xff\xd8\xff"
+    assert pieces[PENDING_TITLE].approved_at is None
+    showcase = session.exec(select(Showcase).where(Showcase.plan_id == photo.plan_id)).one()
+    assert not showcase.shared_with_family and showcase.closing_reflection
+    parts = session.exec(
+        select(ShowcaseItem.kind).where(ShowcaseItem.showcase_id == showcase.id)
+    ).all()
+    assert parts.count("goal") == 2 and "evidence" in parts

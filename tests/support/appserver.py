@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -50,15 +51,26 @@ def _wait_http(url: str, proc: subprocess.Popen, log_path: Path, timeout: float)
     )
 
 
-def prepare_database(url: str) -> None:
-    """Migrate and seed the demo school into ``url``."""
-    subprocess.run(
-        [sys.executable, "-m", "ilp_app.seed"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        env={**os.environ, "ILP_DATABASE_URL": url, "ILP_ENV": "test"},
-    )
+def prepare_database(url: str, evidence_dir: Path | None = None) -> None:
+    """Migrate and seed the demo school into ``url``.
+
+    The demo's evidence files go to ``evidence_dir`` (the server's, when it is started by
+    :func:`running_app`), never into the project's own ``data/`` folder; without one they are
+    written to a temporary folder and dropped.
+    """
+    with tempfile.TemporaryDirectory(prefix="ilp-e2e-evidence-") as scratch:
+        subprocess.run(
+            [sys.executable, "-m", "ilp_app.seed"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            env={
+                **os.environ,
+                "ILP_DATABASE_URL": url,
+                "ILP_ENV": "test",
+                "ILP_EVIDENCE_DIR": str(evidence_dir or scratch),
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -133,8 +145,9 @@ def running_app(
     project = project_copy(workdir)
     port = port or free_port()
     db_url = database_url or f"sqlite:///{workdir / 'e2e.db'}"
+    evidence_dir = workdir / "evidence"
     if database_url is None:
-        prepare_database(db_url)
+        prepare_database(db_url, evidence_dir)
     base = f"http://localhost:{port}"
     env = {
         **os.environ,
@@ -142,6 +155,7 @@ def running_app(
         "ILP_SECRET_KEY": secrets.token_urlsafe(48),
         "ILP_DATABASE_URL": db_url,
         "ILP_PUBLIC_ORIGINS": f"{base},http://127.0.0.1:{port}",
+        "ILP_EVIDENCE_DIR": str(evidence_dir),
         "PATH": f"{ROOT / '.tools' / 'node_modules' / '.bin'}:{VENV_BIN}:{os.environ.get('PATH', '')}",
         **(extra_env or {}),
     }

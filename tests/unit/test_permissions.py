@@ -77,12 +77,14 @@ CELLS = matrix_cells(MATRIX, COLUMNS)
 def test_matrix_covers_every_action_and_every_role_home():
     from tests.unit.test_admin_permissions import COLUMNS as ADMIN_COLUMNS
     from tests.unit.test_coaching_rules import COLUMNS as COACHING_COLUMNS
+    from tests.unit.test_evidence_rules import COLUMNS as EVIDENCE_COLUMNS
     from tests.unit.test_plan_permissions import COLUMNS as PLAN_COLUMNS
     from tests.unit.test_proposal_rules import COLUMNS as PROPOSAL_COLUMNS
 
     covered = {action for _, action, _ in COLUMNS} | {action for _, action, _ in PLAN_COLUMNS}
     covered |= {action for _, action, _ in ADMIN_COLUMNS}
     covered |= {action for _, action, _ in PROPOSAL_COLUMNS + COACHING_COLUMNS}
+    covered |= {action for _, action, _ in EVIDENCE_COLUMNS}
     assert covered == set(Action)
     assert {t for _, a, t in COLUMNS if a is Action.HOME_VIEW} == set(Role)
 

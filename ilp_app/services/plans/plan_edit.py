@@ -37,6 +37,7 @@ from ilp_app.domain.plans import (
 )
 from ilp_app.domain.roles import Role
 from ilp_app.services.audit import audit_record
+from ilp_app.services.evidence.evidence import evidence_purge
 from ilp_app.services.guard import authorize
 from ilp_app.services.plans.history import history_record
 from ilp_app.services.plans.notifications import Kind, notify_plan_event
@@ -322,6 +323,7 @@ def goals_delete(session: Session, goal_ids: list[int]) -> None:
     # Explicit deletes: SQLite only cascades with foreign keys on, and the ORM does not know the cascade.
     if not goal_ids:
         return
+    evidence_purge(session, goal_ids=goal_ids)  # its files too, not only the rows
     task_ids = list(session.exec(select(Task.id).where(Task.goal_id.in_(goal_ids))).all())
     if task_ids:
         session.exec(sa.delete(TaskLink).where(TaskLink.task_id.in_(task_ids)))

@@ -63,6 +63,7 @@ from ilp_app.domain.roles import Role
 from ilp_app.services.access.actors import user_roles
 from ilp_app.services.access.auth import email_key
 from ilp_app.services.audit import audit_record
+from ilp_app.services.evidence.evidence import evidence_purge
 from ilp_app.services.guard import authorize
 from ilp_app.services.outbox import learner_changed
 from ilp_app.services.privacy.retention import plans_delete
@@ -257,6 +258,8 @@ def _anonymise_plans(
     )
     session.exec(sa.update(Task).where(in_plans(Task)).values(title=ERASED, carry_reason=""))
     session.exec(sa.delete(TaskLink).where(in_plans(TaskLink)))
+    # Photos, recordings, links and the showcase are the learner's own: none is kept.
+    evidence_purge(session, plan_ids)
     session.exec(sa.update(Reflection).where(in_plans(Reflection)).values(body=ERASED))
     session.exec(
         sa.update(Proposal)

@@ -27,15 +27,20 @@ from ilp_app.db.models import (
     Guardianship,
     LearnerContextItem,
     MentorAssignment,
+    Plan,
     Site,
     User,
 )
-from ilp_app.domain.errors import NotFound
+from ilp_app.domain.errors import NotFound, PermissionDenied
+from ilp_app.domain.evidence import MEDIA_EXTENSIONS
 from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, ContextItemRef, LearnerRef, can
 from ilp_app.domain.roles import Role
 from ilp_app.services.access.actors import user_roles
 from ilp_app.services.audit import audit_record
+from ilp_app.services.evidence import storage
+from ilp_app.services.evidence.evidence_read import evidence_rows
+from ilp_app.services.evidence.showcase import showcase_view
 from ilp_app.services.guard import authorize
 from ilp_app.services.plans.history import plan_history
 from ilp_app.services.plans.plan_read import PlanView, plan_view, plans_of_learner
@@ -70,13 +75,17 @@ reviews.json        Review meetings: when, where, who attended, the outcome and 
                     and the answers given before the meeting.
 context.json        Facts about the learner shown beside the plan (prior attainment,
                     support needs and others).
+evidence.json       Evidence of learning (photos, PDFs, audio clips and links on goals and
+                    tasks) and each plan's year-end showcase: what was chosen for it and the
+                    closing reflection. Files are under evidence/, named in "file".
 
 What is left out
 ----------------
 Each note in a plan has a visibility chosen by its author: private (the author only),
 staff, or family. Notes, history entries about notes, and context items the person who
 downloaded the archive may not see are not in it. Parents and learners see a plan once
-the mentor has shared it; plans still being prepared are only in staff's archives.
+the mentor has shared it; plans still being prepared are only in staff's archives. Parents
+see evidence once the mentor has approved it, and a showcase once the learner shares it.
 
 Conventions
 -----------
@@ -355,6 +364,57 @@ def _requested_as(actor: Actor, learner_id: int) -> str:
     return "administrator"
 
 
+def _evidence_document(
+    session: Session, actor: Actor, plan_ids: list[int], client_ip: str
+) -> tuple[dict, dict[str, bytes]]:
+    """Evidence and showcases of the plans, as ``actor`` may see them, and the files they name."""
+    pieces, showcases, files = [], [], {}
+    for plan_id in plan_ids:
+        plan = session.get(Plan, plan_id)
+        for row in evidence_rows(session, actor, plan):
+            name = None
+            if row.storage_name:
+                data = storage.file_read(row.storage_name)
+                if data is not None:
+                    extension = MEDIA_EXTENSIONS.get(row.media_type, "bin")
+                    name = f"evidence/{row.id}.{extension}"
+                    files[name] = data
+            pieces.append(
+                {
+                    "id": row.id,
+                    "plan_id": row.plan_id,
+                    "goal_id": row.goal_id,
+                    "task_id": row.task_id,
+                    "kind": row.kind,
+                    "title": row.title,
+                    "url": row.url or None,
+                    "file": name,
+                    "added_at": _stamp(row.created_at),
+                    "approved_at": _stamp(row.approved_at),
+                }
+            )
+        try:
+            view = showcase_view(session=session, actor=actor, plan_id=plan_id, client_ip=client_ip)
+        except PermissionDenied:
+            continue
+        showcases.append(
+            {
+                "plan_id": plan_id,
+                "shared_with_family": view.shared,
+                "goals": [
+                    {
+                        "goal_id": slide.goal_id,
+                        "reflections": slide.reflections,
+                        "evidence_ids": [e.id for e in slide.evidence],
+                    }
+                    for slide in view.slides
+                ],
+                "closing_reflection": view.closing_reflection,
+            }
+        )
+    return {"evidence": pieces, "showcases": showcases}, files
+
+
 def _json(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -419,6 +479,11 @@ def learner_export(
     )
     files["reviews.json"] = _json(_reviews_document(reviews))
     files["context.json"] = _json(_context_document(session, reader, lid))
+    evidence_doc, evidence_files = _evidence_document(
+        session, reader, [p.plan_id for p in plans], client_ip
+    )
+    files["evidence.json"] = _json(evidence_doc)
+    files.update(evidence_files)
 
     manifest = {
         "format": FORMAT,

@@ -38,6 +38,7 @@ from ilp_app.domain.permissions import Action, Actor
 from ilp_app.domain.plans import PlanStatus
 from ilp_app.services.access.auth import session_policy
 from ilp_app.services.audit import audit_record
+from ilp_app.services.evidence.evidence import evidence_purge
 from ilp_app.services.guard import authorize
 
 BATCH_SIZE = 500
@@ -175,6 +176,7 @@ def plans_delete(session: Session, plan_ids: list[int]) -> None:
     """
     if not plan_ids:
         return
+    evidence_purge(session, plan_ids)  # the rows would cascade; their files would not
     goals = select(Goal.id).where(Goal.plan_id.in_(plan_ids))
     tasks = select(Task.id).where(Task.plan_id.in_(plan_ids))
     session.exec(
