@@ -47,6 +47,7 @@ def _agenda_row(task: rx.Var) -> rx.Component:
                     spacing="2",
                     wrap="wrap",
                     align="center",
+                    width="100%",  # a long goal line is cut to the row, not the text's width
                 ),
                 spacing="1",
                 flex="1",

@@ -171,6 +171,7 @@ def task_row(task: rx.Var) -> rx.Component:
                             "Carried over from the last period",
                             variant="soft",
                             color_scheme="violet",
+                            white_space="normal",  # wraps on a narrow phone
                         ),
                         rx.cond(
                             task.carry_reason != "",
@@ -183,6 +184,7 @@ def task_row(task: rx.Var) -> rx.Component:
                         ),
                         rx.cond(CAN.tick, carry_reason_form(task)),
                         spacing="1",
+                        width="100%",
                     ),
                 ),
                 rx.foreach(

@@ -31,6 +31,8 @@ def test_my_tasks_come_first_with_the_overdue_one_on_top(new_page, app_db):
         expect(first_heading).to_have_text("My tasks")
         mine = my_tasks.get_by_role("listitem").filter(has_text=title)
         expect(mine).to_contain_text("Overdue by 3 days")
+        # Nothing on the phone scrolls sideways (a carried-over task's reason form once did).
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         label = {"not_started": "Not started", "ongoing": "Ongoing"}[status]
         expect(
             mine.get_by_role("button", name=f"{label}: {title}. Tap to move it on.")
