@@ -54,7 +54,7 @@ def plan_body() -> rx.Component:
             (P.focus_areas.length() == 0) & ~CAN.edit, rx.text("No goals yet.", color_scheme="gray")
         ),
         add_focus_area_form(),
-        reviews_section(),
+        rx.cond(~P.staff, reviews_section()),
         notes_section(),
         log_section(),
         history_section(),

@@ -120,6 +120,8 @@ class Period(SQLModel, table=True):
     ends_on: date
     source_id: str | None = Field(default=None, max_length=255)
     retired_at: datetime | None = _ts(nullable=True, default=False)
+    # "term" (learners' plans) or "school_year" (staff plans); periods overlap only across kinds.
+    kind: str = Field(default="term", max_length=20)
 
 
 class Group(SQLModel, table=True):
@@ -154,6 +156,17 @@ class MentorAssignment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     mentor_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     learner_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    created_at: datetime = _ts()
+
+
+class SupervisorAssignment(SQLModel, table=True):
+    """A staff member's supervisor, who mentors their own (staff) plan. One per staff member."""
+
+    __tablename__ = "supervisor_assignment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    supervisor_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    staff_id: int = Field(foreign_key="user.id", unique=True, ondelete="CASCADE")
     created_at: datetime = _ts()
 
 
@@ -299,6 +312,9 @@ class Plan(SQLModel, table=True):
     previous_plan_id: int | None = Field(default=None, foreign_key="plan.id")
     template_id: int | None = Field(default=None, foreign_key="plan_template.id")
     template_revision: int = 0
+    # "learner", or "staff": a staff member's own plan (``learner_id`` is then that staff member),
+    # read only by them, their supervisor and administrators.
+    kind: str = Field(default="learner", max_length=10, index=True)
 
 
 class PlanFocusArea(SQLModel, table=True):

@@ -314,7 +314,12 @@ def _own_note(
     authorize(
         actor,
         Action.NOTE_EDIT,
-        NoteRef(ctx.plan.learner_id, note.author_id, NoteVisibility(note.visibility)),
+        NoteRef(
+            ctx.plan.learner_id,
+            note.author_id,
+            NoteVisibility(note.visibility),
+            staff=ctx.ref.staff,
+        ),
         client_ip=client_ip,
     )
     return note, ctx

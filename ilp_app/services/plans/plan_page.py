@@ -35,7 +35,7 @@ def plan_page(
         other_plans=[
             p
             for p in plan_read.plans_of_learner(
-                session=session, actor=actor, learner_id=plan.learner_id
+                session=session, actor=actor, learner_id=plan.learner_id, staff=plan.staff
             )
             if p.plan_id != plan.id
         ],

@@ -26,9 +26,11 @@ from ilp_app.db.models import (
 )
 from ilp_app.domain.agenda import agenda_key, due_of
 from ilp_app.domain.parsing import parse_id
-from ilp_app.domain.permissions import Action, Actor, LearnerRef, NoteRef, PlanRef, can
+from ilp_app.domain.permissions import Action, Actor, LearnerRef, NoteRef, StaffRef, can
 from ilp_app.domain.plans import (
     NOTE_VISIBILITY_LABELS,
+    PLAN_KIND_LEARNER,
+    PLAN_KIND_STAFF,
     NoteVisibility,
     PlanStatus,
     TaskStatus,
@@ -39,7 +41,7 @@ from ilp_app.services.guard import authorize
 from ilp_app.services.plans.history import AcknowledgementView, plan_acknowledgements
 from ilp_app.services.plans.learner_context import visible_pronouns
 from ilp_app.services.plans.periods import period_current
-from ilp_app.services.plans.plan_access import plan_load
+from ilp_app.services.plans.plan_access import plan_load, plan_ref
 from ilp_app.services.school.relationships import why_lines, why_text
 from ilp_app.settings import get_settings
 
@@ -188,6 +190,9 @@ class PlanView:
     log: list[LogView] = field(default_factory=list)
     # For staff: why they can see this learner's plan; empty for the learner and parents.
     why: str = ""
+    # A staff member's own plan (``learner_id`` is then the staff member): no learner context,
+    # reviews or families beside it.
+    staff: bool = False
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -259,7 +264,9 @@ def plan_view(
         if can(
             actor,
             Action.NOTE_VIEW,
-            NoteRef(plan.learner_id, n.author_id, NoteVisibility(n.visibility)),
+            NoteRef(
+                plan.learner_id, n.author_id, NoteVisibility(n.visibility), staff=ctx.ref.staff
+            ),
         )
     ]
     objectives = defaultdict(list)
@@ -437,12 +444,23 @@ def plan_view(
             )
             for e in log
         ],
-        why=why_text(
+        why=_staff_why(actor, plan.learner_id)
+        if ctx.ref.staff
+        else why_text(
             why_lines(session=session, actor=actor, learner_ids=[plan.learner_id]).get(
                 plan.learner_id, []
             )
         ),
+        staff=ctx.ref.staff,
     )
+
+
+def _staff_why(actor: Actor, staff_id: int) -> str:
+    if actor.supervises(staff_id):
+        return "You are their supervisor."
+    if actor.user_id == staff_id:
+        return ""
+    return "You read this staff plan for support; the read is recorded."
 
 
 def _goal_origins(session: Session, goal_ids: list[int]) -> dict[int, tuple[int, str]]:
@@ -518,15 +536,28 @@ class PlanListItem:
 
 
 def plans_of_learner(
-    *, session: Session, actor: Actor | None, learner_id: object, client_ip: str = ""
+    *,
+    session: Session,
+    actor: Actor | None,
+    learner_id: object,
+    client_ip: str = "",
+    staff: bool = False,
 ) -> list[PlanListItem]:
-    """Every plan of a learner the actor may see, newest period first."""
+    """Every plan of a learner the actor may see, newest period first.
+
+    With ``staff``, the staff plans of a member of staff instead (for them, their supervisor
+    and administrators); a learner's list never holds a staff plan, nor the other way round.
+    """
     lid = parse_id(learner_id, what="learner")
-    authorize(actor, Action.LEARNER_VIEW, LearnerRef(lid), client_ip=client_ip)
+    if staff:
+        authorize(actor, Action.STAFF_PLANS_VIEW, StaffRef(lid), client_ip=client_ip)
+    else:
+        authorize(actor, Action.LEARNER_VIEW, LearnerRef(lid), client_ip=client_ip)
+    kind = PLAN_KIND_STAFF if staff else PLAN_KIND_LEARNER
     rows = session.exec(
         select(Plan, Period)
         .join(Period, Period.id == Plan.period_id)
-        .where(Plan.learner_id == lid)
+        .where(Plan.learner_id == lid, Plan.kind == kind)
         .order_by(Period.starts_on.desc())
     ).all()
     return [
@@ -541,7 +572,7 @@ def plans_of_learner(
         if can(
             actor,
             Action.PLAN_VIEW,
-            PlanRef(plan_id=p.id, learner_id=p.learner_id, status=PlanStatus(p.status)),
+            plan_ref(p),
         )
     ]
 
