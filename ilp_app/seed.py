@@ -31,6 +31,7 @@ from ilp_app.security import password_hash
 from ilp_app.seed_context import seed_context
 from ilp_app.seed_lifecycle import seed_lifecycle
 from ilp_app.seed_plans import seed_plans
+from ilp_app.seed_staff import seed_staff_plans
 from ilp_app.services.access.invitations import invite_user
 from ilp_app.settings import get_settings
 
@@ -52,6 +53,12 @@ STAFF: tuple[tuple[str, str, tuple[Role, ...], str], ...] = (
     ("teacher.math@demo.school", "Carlos Herrera", (Role.TEACHER,), "Teacher of Mathematics 8"),
     ("teacher.norwegian@demo.school", "Solveig Brekke", (Role.TEACHER,), "Teacher of Norwegian 8"),
     ("teacher.spanish@demo.school", "Elena Vázquez", (Role.TEACHER,), "Teacher of Spanish 8"),
+    (
+        "head@demo.school",
+        "Henrik Aasen",
+        (Role.TEACHER,),
+        "Head of department; supervisor of Ingrid and Carlos (My staff)",
+    ),
 )
 
 # Tutor groups: name -> mentor email.
@@ -275,6 +282,7 @@ def seed_demo(*, session: Session, today: date | None = None) -> bool:
         template_author_id=staff["mentor@demo.school"].id,
     )
     seed_context(session=session, site=site, author_by_learner=mentor_of)
+    seed_staff_plans(session=session, site=site, terms=(past, current, upcoming), staff=staff)
     _seed_invitations(session, site, [parent for parent, _, _ in guardianships], now)
     return True
 

@@ -7,13 +7,15 @@ from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.people import group_overview_links, learner_list
 from ilp_app.components.reviews import review_dashboard_section
+from ilp_app.components.staff_plans import staff_sections
 from ilp_app.services.live.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.homes import MentorHomeState
 from ilp_app.state.reviews import ReviewState
+from ilp_app.state.staff_plans import StaffPlansState
 
 ROUTE = routes.MENTOR
 TITLE = "My learners · ILP"
-ON_LOAD = [MentorHomeState.load, ReviewState.load_dashboard]
+ON_LOAD = [MentorHomeState.load, ReviewState.load_dashboard, StaffPlansState.load]
 
 
 def create_plan_button(row: rx.Var) -> rx.Component:
@@ -52,6 +54,7 @@ def page() -> rx.Component:
                     align="center",
                 ),
                 review_dashboard_section(),
+                staff_sections(),
                 rx.el.label(
                     rx.text("Find a learner", size="2", weight="medium"),
                     rx.input(

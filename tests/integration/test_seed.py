@@ -37,6 +37,7 @@ EXPECTED_ROLES = {
     "mentor@demo.school": {Role.MENTOR, Role.TEACHER},
     "mentor2@demo.school": {Role.MENTOR},
     "teacher.math@demo.school": {Role.TEACHER},
+    "head@demo.school": {Role.TEACHER},
     "learner@demo.school": {Role.LEARNER},
     "parent@demo.school": {Role.PARENT},
 }
@@ -196,7 +197,9 @@ def test_names_keep_their_diacritics(seeded):
 
 def test_current_period_contains_today(seeded):
     today = date.today()
-    past, current, upcoming = seeded.exec(select(Period).order_by(Period.starts_on)).all()
+    past, current, upcoming = seeded.exec(
+        select(Period).where(Period.kind == "term").order_by(Period.starts_on)
+    ).all()
     assert past.ends_on < current.starts_on < current.ends_on < upcoming.starts_on
     # In a holiday the current period is the one about to start.
     assert current.starts_on <= today <= current.ends_on or past.ends_on < today < current.starts_on
@@ -223,7 +226,9 @@ def test_periods_follow_the_semester_that_contains_or_follows_today(today, past,
 
 
 def _periods(session) -> tuple[Period, Period]:
-    past, current, _upcoming = session.exec(select(Period).order_by(Period.starts_on)).all()
+    past, current, _upcoming = session.exec(
+        select(Period).where(Period.kind == "term").order_by(Period.starts_on)
+    ).all()
     return past, current
 
 
@@ -317,7 +322,14 @@ def test_past_plans_are_locked(seeded):
 
 
 def _all_plans(session) -> list[tuple[Plan, Period]]:
-    return list(session.exec(select(Plan, Period).join(Period, Period.id == Plan.period_id)))
+    """The learners' plans (staff plans have a structure of their own)."""
+    return list(
+        session.exec(
+            select(Plan, Period)
+            .join(Period, Period.id == Plan.period_id)
+            .where(Plan.kind == "learner")
+        )
+    )
 
 
 def test_every_plan_follows_the_five_steps(seeded):
@@ -445,3 +457,25 @@ def test_the_demo_has_one_invitation_waiting_and_one_accepted(seeded):
     assert len(seeded.exec(select(OutgoingMail)).all()) == 2
     demo_parent = _user(seeded, "parent@demo.school")
     assert all(t.user_id != demo_parent.id for t in tokens)
+
+
+def test_demo_has_two_staff_plans_supervised_by_the_head_of_department(seeded):
+    from ilp_app.db.models import SupervisorAssignment
+
+    head = _user(seeded, "head@demo.school")
+    staff_plans = seeded.exec(select(Plan).where(Plan.kind == "staff")).all()
+    owners = {seeded.get(User, p.learner_id).email for p in staff_plans}
+    assert owners == {"mentor@demo.school", "teacher.math@demo.school"}
+    assert {p.status for p in staff_plans} == {"active", "draft"}
+    years = {p.period_id for p in staff_plans}
+    assert [seeded.get(Period, y).kind for y in years] == ["school_year"]
+    supervisors = seeded.exec(select(SupervisorAssignment)).all()
+    assert {s.supervisor_id for s in supervisors} == {head.id}
+    assert {s.staff_id for s in supervisors} == {p.learner_id for p in staff_plans}
+    # Staff never enrol as learners.
+    assert not seeded.exec(
+        select(Enrollment).where(
+            Enrollment.user_id.in_([p.learner_id for p in staff_plans]),
+            Enrollment.role == "learner",
+        )
+    ).first()

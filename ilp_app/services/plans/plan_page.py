@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from ilp_app.domain.permissions import Actor
+from ilp_app.domain.plans import STAFF_FOCUS_AREAS
 from ilp_app.services.plans import plan_edit, plan_read
 from ilp_app.services.plans.plan_read import PlanListItem, PlanView
 from ilp_app.services.school.objectives import objective_choices
@@ -40,7 +41,10 @@ def plan_page(
             if p.plan_id != plan.id
         ],
     )
-    if plan.can.edit:
+    if plan.can.edit and plan.staff:
+        # A staff plan offers its own structure, not the learners' catalogue or objectives.
+        page.focus_area_choices = list(STAFF_FOCUS_AREAS)
+    elif plan.can.edit:
         page.focus_area_choices = plan_edit.focus_area_options(session=session, actor=actor)
         # Archived objectives only where a goal of this plan still links to them.
         linked = [o.id for a in plan.focus_areas for g in a.goals for o in g.objectives]
