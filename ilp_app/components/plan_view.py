@@ -12,7 +12,12 @@ import reflex as rx
 from ilp_app.components.plan_dialog import edit_dialog
 from ilp_app.components.plan_goals import add_focus_area_form, focus_area_section
 from ilp_app.components.plan_header import other_plans, plan_header
-from ilp_app.components.plan_notes import history_section, log_section, notes_section
+from ilp_app.components.plan_notes import (
+    handover_section,
+    history_section,
+    log_section,
+    notes_section,
+)
 from ilp_app.components.plan_parts import CAN, P
 from ilp_app.components.plan_tasks import reopen_confirm, undo_bar
 from ilp_app.components.reviews import reviews_section
@@ -47,6 +52,7 @@ def area_jump_links() -> rx.Component:
 def plan_body() -> rx.Component:
     return rx.vstack(
         plan_header(),
+        handover_section(),
         other_plans(),
         area_jump_links(),
         rx.foreach(P.focus_areas, focus_area_section),

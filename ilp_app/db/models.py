@@ -425,6 +425,8 @@ class PlanNote(SQLModel, table=True):
     visibility: str = Field(default="staff", max_length=10)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+    # A handover note for the learner's next mentor: always "staff", pinned on their plans.
+    handover: bool = False
 
 
 # --- Notifications ---------------------------------------------------------------------------

@@ -127,6 +127,9 @@ class Action(StrEnum):
     RETENTION_MANAGE = (
         "retention.manage"  # retention periods and running the retention job; target: None
     )
+    HANDOVER_WRITE = (
+        "handover.write"  # a handover note for the learner's next mentor; target: PlanRef
+    )
     STAFF_PLANS_VIEW = "staff_plans.view"  # a staff member's own plans; target: StaffRef
     STAFF_PLAN_CREATE = "staff_plan.create"  # start a staff plan; target: StaffRef
     SUPERVISOR_CONNECT = (
@@ -408,6 +411,8 @@ _RULES = {
     ),
     Action.NOTE_VIEW: _note_view,
     Action.NOTE_EDIT: _note_edit,
+    # Only the learner's mentor hands over, on a learner's open plan (never on a staff plan).
+    Action.HANDOVER_WRITE: _plan_rule(who=Actor.mentors, statuses=_OPEN),
     Action.PLAN_NEXT_PERIOD: _plan_rule(
         who=Actor.mentors, statuses=_ACTIVE, staff_who=Actor.supervises
     ),

@@ -1,4 +1,4 @@
-"""staff plans: supervisors, plan kinds, school-year periods
+"""staff plans (supervisors, plan kinds, school-year periods) and handover notes
 
 Revision ID: 0014
 Revises: 0010
@@ -26,6 +26,10 @@ def upgrade() -> None:
             sa.Column('kind', sa.String(length=10), nullable=False, server_default='learner')
         )
         batch_op.create_index('ix_plan_kind', ['kind'], unique=False)
+    with op.batch_alter_table('plan_note', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('handover', sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     op.create_table(
         'supervisor_assignment',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -45,6 +49,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_supervisor_assignment_supervisor_id', table_name='supervisor_assignment')
     op.drop_table('supervisor_assignment')
+    with op.batch_alter_table('plan_note', schema=None) as batch_op:
+        batch_op.drop_column('handover')
     with op.batch_alter_table('plan', schema=None) as batch_op:
         batch_op.drop_index('ix_plan_kind')
         batch_op.drop_column('kind')

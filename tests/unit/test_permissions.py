@@ -76,12 +76,14 @@ CELLS = matrix_cells(MATRIX, COLUMNS)
 
 def test_matrix_covers_every_action_and_every_role_home():
     from tests.unit.test_admin_permissions import COLUMNS as ADMIN_COLUMNS
+    from tests.unit.test_handover_permissions import COLUMNS as HANDOVER_COLUMNS
     from tests.unit.test_plan_permissions import COLUMNS as PLAN_COLUMNS
     from tests.unit.test_staff_plan_permissions import COLUMNS as STAFF_COLUMNS
 
     covered = {action for _, action, _ in COLUMNS} | {action for _, action, _ in PLAN_COLUMNS}
     covered |= {action for _, action, _ in ADMIN_COLUMNS}
     covered |= {action for _, action, _ in STAFF_COLUMNS}
+    covered |= {action for _, action, _ in HANDOVER_COLUMNS}
     assert covered == set(Action)
     assert {t for _, a, t in COLUMNS if a is Action.HOME_VIEW} == set(Role)
 

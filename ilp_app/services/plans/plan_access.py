@@ -39,6 +39,7 @@ WRITE_ACTIONS = frozenset(
         Action.RATING_MENTOR,
         Action.LOG_POST,
         Action.NOTE_WRITE,
+        Action.HANDOVER_WRITE,
         Action.PLAN_NEXT_PERIOD,
         Action.PLAN_ACKNOWLEDGE,
     }

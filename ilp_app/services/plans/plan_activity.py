@@ -25,6 +25,7 @@ from ilp_app.domain.plans import (
 )
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
+from ilp_app.services.plans.handover import handover_visibility_check
 from ilp_app.services.plans.history import history_record
 from ilp_app.services.plans.notifications import Kind, notify_plan_event
 from ilp_app.services.plans.plan_access import child_load, plan_load, plan_touch
@@ -336,6 +337,7 @@ def note_set_visibility(
     """Change who may read a note; the change is audited with before and after."""
     note, ctx = _own_note(session, actor, note_id, client_ip)
     vis = parse_visibility(visibility)
+    handover_visibility_check(note, vis)
     if vis.value == note.visibility:
         return
     before = note.visibility

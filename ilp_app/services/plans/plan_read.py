@@ -38,6 +38,7 @@ from ilp_app.domain.plans import (
 )
 from ilp_app.domain.projection import goal_outlook
 from ilp_app.services.guard import authorize
+from ilp_app.services.plans.handover import HandoverView, handover_notes
 from ilp_app.services.plans.history import AcknowledgementView, plan_acknowledgements
 from ilp_app.services.plans.learner_context import visible_pronouns
 from ilp_app.services.plans.periods import period_current
@@ -162,6 +163,7 @@ class Capabilities:
     write_note: bool = False
     acknowledge: bool = False
     next_period: bool = False
+    handover: bool = False
 
 
 @dataclass
@@ -193,6 +195,8 @@ class PlanView:
     # A staff member's own plan (``learner_id`` is then the staff member): no learner context,
     # reviews or families beside it.
     staff: bool = False
+    # Handover notes from the learner's earlier mentors, pinned first (staff only).
+    handovers: list[HandoverView] = field(default_factory=list)
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -214,6 +218,7 @@ def _capabilities(actor: Actor, ref) -> Capabilities:
         write_note=can(actor, Action.NOTE_WRITE, ref),
         acknowledge=can(actor, Action.PLAN_ACKNOWLEDGE, ref),
         next_period=can(actor, Action.PLAN_NEXT_PERIOD, ref),
+        handover=can(actor, Action.HANDOVER_WRITE, ref),
     )
 
 
@@ -261,7 +266,8 @@ def plan_view(
             .where(PlanNote.plan_id == pid)
             .order_by(PlanNote.created_at.desc(), PlanNote.id.desc())
         ).all()
-        if can(
+        if not n.handover  # pinned apart, see handover_notes
+        and can(
             actor,
             Action.NOTE_VIEW,
             NoteRef(
@@ -452,6 +458,7 @@ def plan_view(
             )
         ),
         staff=ctx.ref.staff,
+        handovers=handover_notes(session=session, ctx=ctx),
     )
 
 
