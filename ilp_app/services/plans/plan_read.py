@@ -504,7 +504,7 @@ def plan_summaries(
     stmt = (
         select(Plan, Period)
         .join(Period, Period.id == Plan.period_id)
-        .where(Plan.learner_id.in_(learner_ids))
+        .where(Plan.learner_id.in_(learner_ids), Plan.kind == PLAN_KIND_LEARNER)
     )
     if period_id is not None:
         stmt = stmt.where(Plan.period_id == period_id)
