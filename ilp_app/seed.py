@@ -32,6 +32,7 @@ from ilp_app.seed_context import seed_context
 from ilp_app.seed_lifecycle import seed_lifecycle
 from ilp_app.seed_plans import seed_plans
 from ilp_app.seed_staff import seed_staff_plans
+from ilp_app.seed_transitions import seed_transition_year
 from ilp_app.services.access.invitations import invite_user
 from ilp_app.settings import get_settings
 
@@ -49,7 +50,12 @@ STAFF: tuple[tuple[str, str, tuple[Role, ...], str], ...] = (
         (Role.MENTOR, Role.TEACHER),
         "Mentor of 8A; teacher of Science 8",
     ),
-    ("mentor2@demo.school", "Tomasz Nowak", (Role.MENTOR,), "Mentor of 8B"),
+    (
+        "mentor2@demo.school",
+        "Tomasz Nowak",
+        (Role.MENTOR,),
+        "Mentor of 8B and 9A (Year 9: a transition template is suggested)",
+    ),
     ("teacher.math@demo.school", "Carlos Herrera", (Role.TEACHER,), "Teacher of Mathematics 8"),
     ("teacher.norwegian@demo.school", "Solveig Brekke", (Role.TEACHER,), "Teacher of Norwegian 8"),
     ("teacher.spanish@demo.school", "Elena Vázquez", (Role.TEACHER,), "Teacher of Spanish 8"),
@@ -283,6 +289,13 @@ def seed_demo(*, session: Session, today: date | None = None) -> bool:
     )
     seed_context(session=session, site=site, author_by_learner=mentor_of)
     seed_staff_plans(session=session, site=site, terms=(past, current, upcoming), staff=staff)
+    seed_transition_year(
+        session=session,
+        site=site,
+        mentor=staff["mentor2@demo.school"],
+        add_user=add_user,
+        author_id=staff["mentor@demo.school"].id,
+    )
     _seed_invitations(session, site, [parent for parent, _, _ in guardianships], now)
     return True
 

@@ -66,6 +66,20 @@ class Site(SQLModel, table=True):
     # No mail to families between these hours (school time); held until the morning.
     mail_quiet_from: int = 21
     mail_quiet_until: int = 7
+    # False until the school first edits its transition years: until then the defaults apply.
+    transition_years_set: bool = False
+
+
+class TransitionYear(SQLModel, table=True):
+    """A year the school marks as a transition year, with why (shown with its suggestions)."""
+
+    __tablename__ = "transition_year"
+    __table_args__ = (sa.UniqueConstraint("site_id", "year_label"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    year_label: str = Field(max_length=50)  # a group year, e.g. "Year 9"
+    reason: str = Field(max_length=200)
 
 
 class User(SQLModel, table=True):

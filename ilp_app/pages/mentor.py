@@ -19,13 +19,44 @@ ON_LOAD = [MentorHomeState.load, ReviewState.load_dashboard, StaffPlansState.loa
 
 
 def create_plan_button(row: rx.Var) -> rx.Component:
-    return rx.button(
+    """Create a plan, offering first the template suggested for the learner's year, with why."""
+    plain = rx.button(
         rx.icon("plus", size=16),
         "Create plan",
         rx.el.span(" for ", row.name, class_name="visually-hidden"),
         variant="soft",
         size="2",
         on_click=MentorHomeState.create_plan(row.id),
+    )
+    return rx.cond(
+        row.suggested_template_id > 0,
+        rx.vstack(
+            rx.text(
+                rx.text.strong("Suggested: "),
+                row.suggested_template,
+                ". ",
+                row.suggestion_reason,
+                size="2",
+            ),
+            rx.hstack(
+                rx.button(
+                    rx.icon("sparkles", size=16),
+                    "Create plan from ",
+                    row.suggested_template,
+                    rx.el.span(" for ", row.name, class_name="visually-hidden"),
+                    size="2",
+                    on_click=MentorHomeState.create_from_template(
+                        row.id, row.suggested_template_id
+                    ),
+                ),
+                plain,
+                wrap="wrap",
+                spacing="2",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        plain,
     )
 
 

@@ -1,4 +1,4 @@
-"""staff plans (supervisors, plan kinds, school-year periods) and handover notes
+"""staff plans (supervisors, plan kinds, school-year periods), handover notes, transition years
 
 Revision ID: 0014
 Revises: 0010
@@ -17,6 +17,23 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('site', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                'transition_years_set', sa.Boolean(), nullable=False, server_default=sa.false()
+            )
+        )
+    op.create_table(
+        'transition_year',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('site_id', sa.Integer(), nullable=False),
+        sa.Column('year_label', sa.String(length=50), nullable=False),
+        sa.Column('reason', sa.String(length=200), nullable=False),
+        sa.ForeignKeyConstraint(['site_id'], ['site.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('site_id', 'year_label'),
+    )
+    op.create_index('ix_transition_year_site_id', 'transition_year', ['site_id'])
     with op.batch_alter_table('period', schema=None) as batch_op:
         batch_op.add_column(
             sa.Column('kind', sa.String(length=20), nullable=False, server_default='term')
@@ -56,3 +73,7 @@ def downgrade() -> None:
         batch_op.drop_column('kind')
     with op.batch_alter_table('period', schema=None) as batch_op:
         batch_op.drop_column('kind')
+    op.drop_index('ix_transition_year_site_id', table_name='transition_year')
+    op.drop_table('transition_year')
+    with op.batch_alter_table('site', schema=None) as batch_op:
+        batch_op.drop_column('transition_years_set')
