@@ -13,7 +13,7 @@ from ilp_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from ilp_app.domain.plans import PERIOD_KIND_SCHOOL_YEAR, STAFF_FOCUS_AREAS
 from ilp_app.domain.roles import Role
 from ilp_app.services.live import live_feed
-from ilp_app.services.plans import plan_activity, plan_edit, plan_page, plan_read
+from ilp_app.services.plans import lifecycle, plan_activity, plan_edit, plan_page, plan_read
 from ilp_app.services.reports import overview
 from ilp_app.services.school import directory, relationships, school_admin
 from ilp_app.services.staff import staff_plans
@@ -326,3 +326,29 @@ def test_the_plan_page_lists_only_the_staff_members_other_staff_plans(setup):
     page = call(plan_page.plan_page, actor_of(school.id("head")), plan_id=plan_id)
     assert page.plan.staff and page.other_plans == []
     assert page.focus_area_choices == list(STAFF_FOCUS_AREAS) and page.objective_choices == []
+
+
+def test_the_staff_member_rates_reflects_and_ticks_and_the_supervisor_rates_as_mentor(setup):
+    school, _, _ = setup
+    plan_id = _staff_plan(school)
+    teacher, head = actor_of(school.id("teacher")), actor_of(school.id("head"))
+    view = call(plan_read.plan_view, teacher, plan_id=plan_id)
+    goal = view.focus_areas[0].goals[0]
+    assert call(plan_activity.rating_add, teacher, goal_id=goal.id, score=3) == "self"
+    assert call(plan_activity.rating_add, head, goal_id=goal.id, score=4) == "mentor"
+    call(plan_activity.reflection_add, teacher, goal_id=goal.id, body="Comment banks save time.")
+    call(
+        plan_activity.task_advance,
+        teacher,
+        task_id=goal.tasks[0].id,
+        expected_status="not_started",
+    )
+    for who in (teacher, head):
+        call(lifecycle.plan_acknowledge, who, plan_id=plan_id)
+    after = call(plan_read.plan_view, head, plan_id=plan_id)
+    goal = after.focus_areas[0].goals[0]
+    assert (goal.self_rating, goal.mentor_rating) == (3, 4)
+    assert goal.tasks[0].status == "ongoing"
+    assert {a.role for a in after.acknowledgements} == {"staff member", "supervisor"}
+    with pytest.raises(PermissionDenied):  # the supervisor does not reflect for them
+        call(plan_activity.reflection_add, head, goal_id=goal.id, body="Not mine to write")

@@ -404,7 +404,12 @@ def plan_acknowledge(
         client_ip=client_ip,
     )
     lid = ctx.plan.learner_id
-    role = "mentor" if actor.mentors(lid) else ("learner" if actor.is_learner(lid) else "parent")
+    if ctx.ref.staff:
+        role = "supervisor" if actor.supervises(lid) else "staff member"
+    else:
+        role = (
+            "mentor" if actor.mentors(lid) else ("learner" if actor.is_learner(lid) else "parent")
+        )
     exists = session.exec(
         select(PlanAcknowledgement.id).where(
             PlanAcknowledgement.plan_id == ctx.plan.id,

@@ -210,7 +210,9 @@ def rating_add(
         client_ip=client_ip,
         what="goal",
     )
-    if actor.is_learner(ctx.plan.learner_id):
+    lid = ctx.plan.learner_id
+    # On a staff plan the staff member rates themselves, and their supervisor rates as mentor.
+    if actor.is_learner(lid) or (ctx.ref.staff and actor.is_self_staff(lid)):
         kind, action = "self", Action.RATING_SELF
     else:
         kind, action = "mentor", Action.RATING_MENTOR
