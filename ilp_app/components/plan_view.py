@@ -49,9 +49,35 @@ def area_jump_links() -> rx.Component:
     )
 
 
+def template_suggestion() -> rx.Component:
+    """For whoever edits the plan: the template for the learner's year, a transition year's
+    first with why, to bring into the plan (for instance one just continued into a new period)."""
+    s = PlanState.suggestion
+    return rx.cond(
+        CAN.edit & (s.template_id > 0),
+        rx.callout.root(
+            rx.callout.icon(rx.icon("sparkles", size=16)),
+            rx.vstack(
+                rx.text(rx.text.strong("Suggested: "), s.name, ". ", s.reason, size="2"),
+                rx.button(
+                    "Add its focus areas to this plan",
+                    size="2",
+                    variant="soft",
+                    on_click=PlanState.add_suggested_template(s.template_id),
+                ),
+                spacing="2",
+            ),
+            color_scheme="blue",
+            variant="surface",
+            width="100%",
+        ),
+    )
+
+
 def plan_body() -> rx.Component:
     return rx.vstack(
         plan_header(),
+        template_suggestion(),
         handover_section(),
         other_plans(),
         area_jump_links(),

@@ -12,6 +12,7 @@ import reflex as rx
 
 from ilp_app.domain.errors import DomainError
 from ilp_app.services.plans import handover, history, lifecycle, plan_activity, plan_edit
+from ilp_app.services.templates import template_suggest
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.blocking import off_loop
 
@@ -68,6 +69,16 @@ class PlanEdits(rx.State, mixin=True):
                 {"plan_id": self._plan_id, "body": f.get("body")},
             ),
             success="Handover note saved: the next mentor finds it pinned here.",
+        )
+
+    @rx.event
+    async def add_suggested_template(self, template_id: int):
+        """Bring the template suggested for the learner's year into this plan."""
+        return await self._perform(
+            template_suggest.template_add_to_plan,
+            plan_id=self._plan_id,
+            template_id=template_id,
+            success="The template's focus areas were added.",
         )
 
     @rx.event

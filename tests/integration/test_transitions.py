@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from ilp_app.db.models import Group, Plan, PlanTemplate, Site, TransitionYear
-from ilp_app.domain.errors import PermissionDenied, ValidationFailed
+from ilp_app.db.models import Group, Plan, PlanTemplate, Site, TemplateItem, TransitionYear
+from ilp_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from ilp_app.services.plans import lifecycle, plan_edit, plan_page, plan_read
 from ilp_app.services.school import directory, transitions
-from ilp_app.services.templates import template_apply
+from ilp_app.services.templates import template_apply, template_suggest
 from ilp_app.services.templates import templates as template_service
 from tests.support.school import build_school
 from tests.support.services import actor_of, audit, call, count, rows
@@ -137,3 +138,87 @@ def test_a_template_names_a_year_of_the_schools_groups_not_free_text(engine, set
         year_label="  year 9 ",
     )
     assert rows(engine, PlanTemplate, PlanTemplate.id == template_id)[0].year_label == "Year 9"
+
+
+def _with_areas(session, template_id: int, *names: str) -> None:
+    for position, name in enumerate(names):
+        area = TemplateItem(template_id=template_id, kind="area", position=position, text=name)
+        session.add(area)
+        session.flush()
+        goal = TemplateItem(
+            template_id=template_id, parent_id=area.id, kind="goal", text=f"A goal for {name}"
+        )
+        session.add(goal)
+    session.commit()
+
+
+def test_a_plan_continued_into_the_next_period_suggests_the_years_template_to_add(
+    engine, session, setup
+):
+    school, template_id = setup
+    _with_areas(session, template_id, "Career matching", "Programme choice")
+    mentor = actor_of(school.id("mentor"))
+    plan_id = call(plan_edit.plan_create, mentor, learner_id=school.id("learner"))
+    area = call(plan_read.plan_view, mentor, plan_id=plan_id).focus_areas[0].id
+    call(plan_edit.goal_add, mentor, focus_area_id=area, statement="Read more")
+    call(plan_edit.plan_activate, mentor, plan_id=plan_id)
+    moved = call(lifecycle.plan_next_period, mentor, plan_id=plan_id)
+    page = call(plan_page.plan_page, mentor, plan_id=moved.plan_id)
+    assert page.suggestion is not None and page.suggestion.template_id == template_id
+    assert page.suggestion.reason.startswith(WHY_9) and page.suggestion.transition
+    # Those who cannot change the plan are offered nothing.
+    for who in ("teacher", "parent", "learner"):
+        assert (
+            call(plan_page.plan_page, actor_of(school.id(who)), plan_id=moved.plan_id).suggestion
+            is None
+        )
+    before = call(plan_read.plan_view, mentor, plan_id=moved.plan_id)
+    added = call(
+        template_suggest.template_add_to_plan,
+        mentor,
+        plan_id=moved.plan_id,
+        template_id=template_id,
+    )
+    after = call(plan_read.plan_view, mentor, plan_id=moved.plan_id)
+    assert added == 2 and after.version == before.version + 1
+    assert [a.name for a in after.focus_areas][-2:] == ["Career matching", "Programme choice"]
+    assert call(plan_page.plan_page, mentor, plan_id=moved.plan_id).suggestion is None
+
+
+def test_adding_a_template_is_refused_to_others_and_for_foreign_or_oversized_templates(
+    engine, session, setup
+):
+    school, template_id = setup
+    _with_areas(session, template_id, "One", "Two", "Three")
+    mentor = actor_of(school.id("mentor"))
+    plan_id = call(plan_edit.plan_create, mentor, learner_id=school.id("learner"))
+    for who in ("teacher", "parent", "learner", "mentor2"):
+        with pytest.raises(PermissionDenied):
+            call(
+                template_suggest.template_add_to_plan,
+                actor_of(school.id(who)),
+                plan_id=plan_id,
+                template_id=template_id,
+            )
+    elsewhere = Site(name="Other School")
+    session.add(elsewhere)
+    session.flush()
+    foreign = PlanTemplate(site_id=elsewhere.id, name="Theirs", year_label="Year 9")
+    session.add(foreign)
+    session.commit()
+    with pytest.raises(NotFound):
+        call(
+            template_suggest.template_add_to_plan,
+            mentor,
+            plan_id=plan_id,
+            template_id=foreign.id,
+        )
+    # The new plan has four focus areas; three more would pass the limit of six.
+    with pytest.raises(ValidationFailed):
+        call(
+            template_suggest.template_add_to_plan, mentor, plan_id=plan_id, template_id=template_id
+        )
+    for forged in ("x", {"id": template_id}, -1):
+        with pytest.raises(ValidationFailed):
+            call(template_suggest.template_add_to_plan, mentor, plan_id=plan_id, template_id=forged)
+    assert len(call(plan_read.plan_view, mentor, plan_id=plan_id).focus_areas) == 4

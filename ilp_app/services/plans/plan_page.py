@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
+from ilp_app.db.models import Plan
 from ilp_app.domain.permissions import Actor
 from ilp_app.domain.plans import STAFF_FOCUS_AREAS
 from ilp_app.services.plans import plan_edit, plan_read
 from ilp_app.services.plans.plan_read import PlanListItem, PlanView
 from ilp_app.services.school.objectives import objective_choices
+from ilp_app.services.templates.template_suggest import PlanSuggestion, plan_suggestion
 
 
 @dataclass
@@ -24,6 +26,8 @@ class PlanPage:
     focus_area_choices: list[str] = field(default_factory=list)
     # Each: id, label, code, statement, path, and the lower-cased text a filter searches.
     objective_choices: list[dict[str, str]] = field(default_factory=list)
+    # For whoever edits a learner's plan: the template for the learner's year, and why.
+    suggestion: PlanSuggestion | None = None
 
 
 def plan_page(
@@ -41,6 +45,8 @@ def plan_page(
             if p.plan_id != plan.id
         ],
     )
+    if plan.can.edit and not plan.staff:
+        page.suggestion = plan_suggestion(session=session, plan=session.get(Plan, plan.id))
     if plan.can.edit and plan.staff:
         # A staff plan offers its own structure, not the learners' catalogue or objectives.
         page.focus_area_choices = list(STAFF_FOCUS_AREAS)
