@@ -222,3 +222,12 @@ def test_adding_a_template_is_refused_to_others_and_for_foreign_or_oversized_tem
         with pytest.raises(ValidationFailed):
             call(template_suggest.template_add_to_plan, mentor, plan_id=plan_id, template_id=forged)
     assert len(call(plan_read.plan_view, mentor, plan_id=plan_id).focus_areas) == 4
+
+
+def test_outside_a_transition_year_the_plan_page_suggests_nothing(session, setup):
+    school, template_id = setup
+    admin = actor_of(school.id("admin"))
+    call(transitions.transition_year_remove, admin, year_label="Year 9")
+    mentor = actor_of(school.id("mentor"))
+    plan_id = call(plan_edit.plan_create, mentor, learner_id=school.id("learner"))
+    assert call(plan_page.plan_page, mentor, plan_id=plan_id).suggestion is None

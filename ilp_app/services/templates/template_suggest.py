@@ -42,15 +42,18 @@ class PlanSuggestion:
 
 
 def plan_suggestion(*, session: Session, plan: Plan) -> PlanSuggestion | None:
-    """For whoever may edit this learner's plan: the template to bring in first, unless the plan
-    was made from it already. Callers authorise the plan first."""
+    """For whoever may edit this learner's plan, in a transition year only: the year's template to
+    bring in, unless the plan was made from it already. Callers authorise the plan first.
+
+    (A plan page in any other year stays as it is: the home offers a year's templates when a
+    plan is created.)"""
     if plan.kind != PLAN_KIND_LEARNER:
         return None
     found = template_suggestions(
         session=session, site_id=plan.site_id, learner_ids=[plan.learner_id]
     )
     for s in found.get(plan.learner_id, []):
-        if s.template_id != plan.template_id:
+        if s.transition and s.template_id != plan.template_id:
             return PlanSuggestion(s.template_id, s.name, s.reason, s.transition)
     return None
 
