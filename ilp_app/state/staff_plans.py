@@ -25,10 +25,9 @@ class StaffPlansState(SessionState):
     my_staff: list[StaffPlanRow] = []
 
     def _failed(self, me, error: DomainError) -> list:
+        """Refused with the page it sits on: the same single message (one toast id) and way home."""
         self.reset()
-        if me is None or isinstance(error, NotSignedIn):
-            return self._refusal(me, error)
-        return [rx.toast.error(error.message)]
+        return self._refusal(me, error)
 
     @rx.event
     @off_loop
