@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, sign_in, wait_for_path, wait_for_plan
+from tests.e2e.test_forged_events import SocketTap
 from tests.support.axe import assert_accessible
 
 
@@ -87,3 +88,35 @@ def test_a_parent_a_learner_and_a_colleague_are_refused(new_page, app_db, email,
             {"p": str(plan_id), "e": email},
         ).scalar_one()
     assert denied >= 1
+
+
+STAFF_PLANS_STATE = "ilp_app___state___staff_plans____staff_plans_state"
+
+
+def test_a_colleague_forging_a_start_of_someone_elses_staff_plan_is_refused(new_page, app_db):
+    with app_db.connect() as c:
+        head_id = c.execute(
+            sa.text("SELECT id FROM \"user\" WHERE email = 'head@demo.school'")
+        ).scalar_one()
+    page = new_page(PHONE)
+    tap = SocketTap(page)
+    sign_in(page, "teacher.math@demo.school")
+    wait_for_path(page, "/teacher")
+    expect(page.get_by_role("region", name="My own plan")).to_be_visible()
+    template = tap.events()[-1]
+    session_state = next(e["name"] for e in tap.events() if "session_state." in e["name"])
+    prefix = session_state[: session_state.index("session_state.") + len("session_state")]
+    tap.forge(template, f"{prefix}.{STAFF_PLANS_STATE}.start_plan_for", {"staff_id": head_id})
+    expect(page.get_by_text("You do not have access").first).to_be_visible()
+    with app_db.connect() as c:
+        plans = c.execute(
+            sa.text("SELECT count(*) FROM plan WHERE learner_id = :h"), {"h": head_id}
+        ).scalar_one()
+        denied = c.execute(
+            sa.text(
+                "SELECT count(*) FROM auditevent WHERE action = 'staff_plan.create' "
+                "AND outcome = 'denied' AND target_id = :h"
+            ),
+            {"h": str(head_id)},
+        ).scalar_one()
+    assert (plans, denied) == (0, 1)
