@@ -34,6 +34,8 @@ from ilp_app.seed_context import seed_context
 from ilp_app.seed_evidence import seed_evidence
 from ilp_app.seed_lifecycle import seed_lifecycle
 from ilp_app.seed_plans import seed_plans
+from ilp_app.seed_staff import seed_staff_plans
+from ilp_app.seed_transitions import seed_transition_year
 from ilp_app.seed_voice import seed_voice
 from ilp_app.services.access.invitations import invite_user
 from ilp_app.settings import get_settings
@@ -52,10 +54,21 @@ STAFF: tuple[tuple[str, str, tuple[Role, ...], str], ...] = (
         (Role.MENTOR, Role.TEACHER),
         "Mentor of 8A; teacher of Science 8",
     ),
-    ("mentor2@demo.school", "Tomasz Nowak", (Role.MENTOR,), "Mentor of 8B"),
+    (
+        "mentor2@demo.school",
+        "Tomasz Nowak",
+        (Role.MENTOR,),
+        "Mentor of 8B and 9A (Year 9: a transition template is suggested)",
+    ),
     ("teacher.math@demo.school", "Carlos Herrera", (Role.TEACHER,), "Teacher of Mathematics 8"),
     ("teacher.norwegian@demo.school", "Solveig Brekke", (Role.TEACHER,), "Teacher of Norwegian 8"),
     ("teacher.spanish@demo.school", "Elena Vázquez", (Role.TEACHER,), "Teacher of Spanish 8"),
+    (
+        "head@demo.school",
+        "Henrik Aasen",
+        (Role.TEACHER,),
+        "Head of department; supervisor of Ingrid and Carlos (My staff)",
+    ),
 )
 
 # Tutor groups: name -> mentor email.
@@ -285,6 +298,14 @@ def seed_demo(*, session: Session, today: date | None = None) -> bool:
         session=session, site=site, learner_id=asa.id, mentor_id=mentor_of[asa.id], today=today
     )
     seed_evidence(session=session, today_at=now)
+    seed_staff_plans(session=session, site=site, terms=(past, current, upcoming), staff=staff)
+    seed_transition_year(
+        session=session,
+        site=site,
+        mentor=staff["mentor2@demo.school"],
+        add_user=add_user,
+        author_id=staff["mentor@demo.school"].id,
+    )
     _seed_invitations(session, site, [parent for parent, _, _ in guardianships], now)
     return True
 

@@ -256,6 +256,7 @@ def period_item(p: rx.Var) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.text(p.name, weight="bold"),
+                rx.badge(p.kind_label, color_scheme="gray", variant="outline"),
                 period_badges(p),
                 spacing="2",
                 wrap="wrap",
@@ -318,8 +319,9 @@ def periods_section() -> rx.Component:
             style=TOUCH,
             on_click=S.open_dialog("period_add", 0),
         ),
-        intro="Plans are made for the period that contains today (in a break, the next one). Periods may not "
-        "overlap, and one that plans use cannot be deleted.",
+        intro="Plans are made for the period that contains today (in a break, the next one): learners' "
+        "plans for a term, staff plans for a school year. Periods of a kind may not overlap, and one "
+        "that plans use cannot be deleted.",
     )
 
 
@@ -471,8 +473,27 @@ def period_fields() -> rx.Component:
             type_="date",
             default_value=S.dialog_values["ends_on"],
         ),
+        rx.cond(S.dialog == "period_add", period_kind_field()),
         spacing="3",
         width="100%",
+    )
+
+
+def period_kind_field() -> rx.Component:
+    """A new period is a term (learners' plans) or a school year (staff plans)."""
+    return labelled(
+        "Kind of period",
+        "period-kind",
+        rx.el.select(
+            rx.el.option("Term: learners' plans", value="term"),
+            rx.el.option("School year: staff plans", value="school_year"),
+            id="period-kind",
+            name="kind",
+            default_value="term",
+            class_name="role-select",
+            style={"width": "100%"},
+        ),
+        hint="Terms may not overlap each other; a school year may hold terms.",
     )
 
 

@@ -92,7 +92,10 @@ def plan_header() -> rx.Component:
     return rx.card(
         rx.vstack(
             learner_context_header(
-                P.learner_id, P.learner_name, status_badge(P.status, P.status_label)
+                P.learner_id,
+                P.learner_name,
+                status_badge(P.status, P.status_label),
+                rx.cond(P.staff, rx.badge("Staff plan", color_scheme="indigo", variant="soft")),
             ),
             rx.text(
                 P.period_name,
@@ -140,8 +143,12 @@ def plan_header() -> rx.Component:
                 ),
             ),
             acknowledgement_block(),
-            download_link(
-                "Print plan (PDF)", plan_pdf_url(P.id), filename="plan.pdf", icon="printer"
+            # A staff plan is not a learner's record: no printed family copy or learner report.
+            rx.cond(
+                ~P.staff,
+                download_link(
+                    "Print plan (PDF)", plan_pdf_url(P.id), filename="plan.pdf", icon="printer"
+                ),
             ),
             rx.hstack(
                 rx.link(
@@ -161,18 +168,21 @@ def plan_header() -> rx.Component:
                 spacing="5",
                 wrap="wrap",
             ),
-            rx.link(
-                rx.icon("chart-column", size=16, aria_hidden="true"),
-                "All plans of ",
-                P.learner_name,
-                href=routes.learner_report_url(P.learner_id),
-                size="2",
-                style={
-                    "display": "inline-flex",
-                    "align_items": "center",
-                    "gap": "0.35rem",
-                    "min_height": "44px",
-                },
+            rx.cond(
+                ~P.staff,
+                rx.link(
+                    rx.icon("chart-column", size=16, aria_hidden="true"),
+                    "All plans of ",
+                    P.learner_name,
+                    href=routes.learner_report_url(P.learner_id),
+                    size="2",
+                    style={
+                        "display": "inline-flex",
+                        "align_items": "center",
+                        "gap": "0.35rem",
+                        "min_height": "44px",
+                    },
+                ),
             ),
             rx.cond(
                 CAN.next_period,
@@ -186,10 +196,17 @@ def plan_header() -> rx.Component:
             rx.cond(
                 CAN.activate,
                 rx.hstack(
-                    rx.text("Only staff see this draft.", size="2"),
+                    rx.text(
+                        rx.cond(
+                            P.staff,
+                            "Draft: the staff member and you shape it before it starts.",
+                            "Only staff see this draft.",
+                        ),
+                        size="2",
+                    ),
                     rx.button(
                         rx.icon("send", size=16),
-                        "Share with learner and parents",
+                        rx.cond(P.staff, "Start this plan", "Share with learner and parents"),
                         on_click=PlanState.activate,
                     ),
                     align="center",

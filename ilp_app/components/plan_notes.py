@@ -99,6 +99,67 @@ def notes_section() -> rx.Component:
     )
 
 
+def handover_item(note: rx.Var) -> rx.Component:
+    return rx.box(
+        rx.text(
+            rx.text.strong(note.author),
+            " · ",
+            note.created_at,
+            " · ",
+            note.period_name,
+            size="1",
+            color_scheme="gray",
+        ),
+        rx.text(note.body, size="2", white_space="pre-wrap", margin_top="0.25rem"),
+        class_name="note",
+        role="listitem",
+    )
+
+
+def handover_section() -> rx.Component:
+    """Pinned first for staff: what the learner's earlier mentors handed over, and for the
+    mentor, a note for whoever mentors the learner next (staff only)."""
+    return rx.cond(
+        (P.handovers.length() > 0) | CAN.handover,
+        rx.el.section(
+            rx.heading("Handover notes", as_="h2", size="5", id="handover-heading"),
+            rx.text(
+                "From a learner's mentor to the next one, when the learner moves to a new tutor "
+                "group or mentor. Staff only.",
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.box(
+                rx.foreach(P.handovers, handover_item),
+                role="list",
+                aria_label="Handover notes",
+                width="100%",
+            ),
+            rx.cond(
+                CAN.handover,
+                rx.form(
+                    rx.vstack(
+                        area_field(
+                            "Handover note for the next mentor",
+                            "body",
+                            max_length=MAX_NOTE,
+                            prefix="handover-",
+                            rows="3",
+                        ),
+                        rx.button("Save handover note", type="submit", variant="soft"),
+                        spacing="2",
+                        width="100%",
+                    ),
+                    on_submit=PlanState.add_handover,
+                    reset_on_submit=True,
+                ),
+            ),
+            class_name="focus-area",
+            aria_labelledby="handover-heading",
+        ),
+    )
+
+
 def log_section() -> rx.Component:
     return rx.el.section(
         rx.heading("Plan log", as_="h2", size="5"),

@@ -12,7 +12,12 @@ import reflex as rx
 from ilp_app.components.plan_dialog import edit_dialog
 from ilp_app.components.plan_goals import add_focus_area_form, focus_area_section
 from ilp_app.components.plan_header import other_plans, plan_header
-from ilp_app.components.plan_notes import history_section, log_section, notes_section
+from ilp_app.components.plan_notes import (
+    handover_section,
+    history_section,
+    log_section,
+    notes_section,
+)
 from ilp_app.components.plan_parts import CAN, P
 from ilp_app.components.plan_proposals import proposals_section
 from ilp_app.components.plan_tasks import reopen_confirm, undo_bar
@@ -45,9 +50,36 @@ def area_jump_links() -> rx.Component:
     )
 
 
+def template_suggestion() -> rx.Component:
+    """For whoever edits the plan: the template for the learner's year, a transition year's
+    first with why, to bring into the plan (for instance one just continued into a new period)."""
+    s = PlanState.suggestion
+    return rx.cond(
+        CAN.edit & (s.template_id > 0),
+        rx.callout.root(
+            rx.callout.icon(rx.icon("sparkles", size=16)),
+            rx.vstack(
+                rx.text(rx.text.strong("Suggested: "), s.name, ". ", s.reason, size="2"),
+                rx.button(
+                    "Add its focus areas to this plan",
+                    size="2",
+                    variant="soft",
+                    on_click=PlanState.add_suggested_template(s.template_id),
+                ),
+                spacing="2",
+            ),
+            color_scheme="blue",
+            variant="surface",
+            width="100%",
+        ),
+    )
+
+
 def plan_body() -> rx.Component:
     return rx.vstack(
         plan_header(),
+        template_suggestion(),
+        handover_section(),
         other_plans(),
         area_jump_links(),
         rx.foreach(P.focus_areas, focus_area_section),
@@ -56,7 +88,7 @@ def plan_body() -> rx.Component:
         ),
         add_focus_area_form(),
         proposals_section(),
-        reviews_section(),
+        rx.cond(~P.staff, reviews_section()),
         notes_section(),
         log_section(),
         history_section(),

@@ -10,6 +10,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.forms import form_error, labelled
+from ilp_app.components.transitions import template_year_field
 from ilp_app.domain.plans import (
     MAX_FOCUS_AREA,
     MAX_GOAL_STATEMENT,
@@ -22,7 +23,6 @@ from ilp_app.domain.templates import (
     MAX_OBJECTIVE_CODES_TEXT,
     MAX_TEMPLATE_DESCRIPTION,
     MAX_TEMPLATE_NAME,
-    MAX_YEAR_LABEL,
 )
 from ilp_app.state.template_updates import TemplateUpdatesState
 from ilp_app.state.templates import TemplateLibraryState
@@ -102,15 +102,7 @@ def _meta_fields(prefix: str, values=None) -> rx.Component:
             max_length=MAX_TEMPLATE_DESCRIPTION,
             default=get("description"),
         ),
-        _text(
-            "Year or grade",
-            "year_label",
-            prefix=prefix,
-            max_length=MAX_YEAR_LABEL,
-            required=False,
-            default=get("year_label"),
-            placeholder="e.g. Year 8",
-        ),
+        template_year_field(prefix, get("year_label")),
     )
 
 

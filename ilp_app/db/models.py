@@ -68,6 +68,20 @@ class Site(SQLModel, table=True):
     mail_quiet_until: int = 7
     # Whether a task a learner adds under one of their goals waits for the mentor (or is added).
     learner_tasks_need_approval: bool = True
+    # False until the school first edits its transition years: until then the defaults apply.
+    transition_years_set: bool = False
+
+
+class TransitionYear(SQLModel, table=True):
+    """A year the school marks as a transition year, with why (shown with its suggestions)."""
+
+    __tablename__ = "transition_year"
+    __table_args__ = (sa.UniqueConstraint("site_id", "year_label"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    year_label: str = Field(max_length=50)  # a group year, e.g. "Year 9"
+    reason: str = Field(max_length=200)
 
 
 class User(SQLModel, table=True):
@@ -122,6 +136,8 @@ class Period(SQLModel, table=True):
     ends_on: date
     source_id: str | None = Field(default=None, max_length=255)
     retired_at: datetime | None = _ts(nullable=True, default=False)
+    # "term" (learners' plans) or "school_year" (staff plans); periods overlap only across kinds.
+    kind: str = Field(default="term", max_length=20)
 
 
 class Group(SQLModel, table=True):
@@ -156,6 +172,17 @@ class MentorAssignment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     mentor_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     learner_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    created_at: datetime = _ts()
+
+
+class SupervisorAssignment(SQLModel, table=True):
+    """A staff member's supervisor, who mentors their own (staff) plan. One per staff member."""
+
+    __tablename__ = "supervisor_assignment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    supervisor_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    staff_id: int = Field(foreign_key="user.id", unique=True, ondelete="CASCADE")
     created_at: datetime = _ts()
 
 
@@ -303,6 +330,9 @@ class Plan(SQLModel, table=True):
     template_revision: int = 0
     # The assignment rule that made this plan, when a rule made it.
     rule_id: int | None = Field(default=None, foreign_key="assignment_rule.id", index=True)
+    # "learner", or "staff": a staff member's own plan (``learner_id`` is then that staff member),
+    # read only by them, their supervisor and administrators.
+    kind: str = Field(default="learner", max_length=10, index=True)
 
 
 class PlanFocusArea(SQLModel, table=True):
@@ -460,6 +490,8 @@ class PlanNote(SQLModel, table=True):
     visibility: str = Field(default="staff", max_length=10)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+    # A handover note for the learner's next mentor: always "staff", pinned on their plans.
+    handover: bool = False
 
 
 # --- Notifications ---------------------------------------------------------------------------

@@ -28,6 +28,8 @@ class Actor:
     taught_learner_ids: frozenset[int] = field(default_factory=frozenset)
     child_ids: frozenset[int] = field(default_factory=frozenset)
     staff_group_ids: frozenset[int] = field(default_factory=frozenset)
+    # The staff members whose supervisor this person is (they mentor those staff plans).
+    supervisee_ids: frozenset[int] = field(default_factory=frozenset)
     must_change_password: bool = False
     # Whether the actor's site runs ILPs; when it does not, only administration stays open.
     ilp_enabled: bool = True
@@ -57,6 +59,25 @@ class Actor:
     def owns(self, owner_id: int) -> bool:
         """Whether the plan of ``owner_id`` is this person's own (a learner's, or a staff member's)."""
         return owner_id == self.user_id
+
+    # Staff plans: a staff member's own plan, mentored by their supervisor.
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+    def supervises(self, staff_id: int) -> bool:
+        return self.is_staff and staff_id in self.supervisee_ids
+
+    def is_self_staff(self, staff_id: int) -> bool:
+        return self.is_staff and staff_id == self.user_id
+
+    def is_in_staff_plan(self, staff_id: int) -> bool:
+        """The staff member themselves or their supervisor: the two people a staff plan is for."""
+        return self.is_self_staff(staff_id) or self.supervises(staff_id)
+
+
+#: The roles that make someone a member of staff (who may have a staff plan and supervise one).
+STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.MENTOR, Role.TEACHER})
 
 
 class Action(StrEnum):
@@ -128,6 +149,14 @@ class Action(StrEnum):
     EVIDENCE_REMOVE = "evidence.remove"  # target: EvidenceRef
     SHOWCASE_EDIT = "showcase.edit"  # compose, reorder, share one's showcase; target: PlanRef
     SHOWCASE_VIEW = "showcase.view"  # read or present it, print it; target: ShowcaseRef
+    HANDOVER_WRITE = (
+        "handover.write"  # a handover note for the learner's next mentor; target: PlanRef
+    )
+    STAFF_PLANS_VIEW = "staff_plans.view"  # a staff member's own plans; target: StaffRef
+    STAFF_PLAN_CREATE = "staff_plan.create"  # start a staff plan; target: StaffRef
+    SUPERVISOR_CONNECT = (
+        "supervisor.connect"  # connect or disconnect a supervisor; target: SupervisionRef
+    )
 
 
 @dataclass(frozen=True)
@@ -141,12 +170,32 @@ class LearnerRef:
 
 
 @dataclass(frozen=True)
+class StaffRef:
+    """A staff member as the owner of staff plans."""
+
+    staff_id: int
+
+
+@dataclass(frozen=True)
+class SupervisionRef:
+    """A supervisor for a staff member, as an administrator would connect them."""
+
+    supervisor_id: int
+    staff_id: int
+
+
+@dataclass(frozen=True)
 class PlanRef:
-    """A plan as the rules see it: whose it is and where it is in its life."""
+    """A plan as the rules see it: whose it is and where it is in its life.
+
+    ``staff`` marks a staff member's own plan: ``learner_id`` is then that staff member, and only
+    the staff plan rules apply (never those of learners, teachers or families).
+    """
 
     plan_id: int
     learner_id: int
     status: PlanStatus
+    staff: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,10 +233,26 @@ class NoteRef:
     learner_id: int
     author_id: int
     visibility: NoteVisibility
+    staff: bool = False  # a note on a staff plan (``learner_id`` is the staff member)
 
 
 def _plan(target: object) -> PlanRef | None:
-    return target if isinstance(target, PlanRef) and isinstance(target.status, PlanStatus) else None
+    ok = (
+        isinstance(target, PlanRef)
+        and isinstance(target.status, PlanStatus)
+        and isinstance(target.staff, bool)
+    )
+    return target if ok else None
+
+
+def _learner_plan(target: object) -> PlanRef | None:
+    plan = _plan(target)
+    return plan if plan is not None and not plan.staff else None
+
+
+def _staff_plan(target: object) -> PlanRef | None:
+    plan = _plan(target)
+    return plan if plan is not None and plan.staff else None
 
 
 def _plan_view(actor: Actor, target: object) -> bool:
@@ -195,16 +260,26 @@ def _plan_view(actor: Actor, target: object) -> bool:
     if plan is None:
         return False
     lid = plan.learner_id
+    if plan.staff:
+        # The staff member, their supervisor, and administrators for support (audited).
+        return actor.has(Role.ADMINISTRATOR) or actor.is_in_staff_plan(lid)
     if actor.has(Role.ADMINISTRATOR) or actor.is_staff_of(lid):
         return True
     # Families see a plan once the mentor has made it active, and keep seeing it once locked.
     return actor.is_family_of(lid) and plan.status is not PlanStatus.DRAFT
 
 
-def _plan_rule(*, who, statuses: frozenset[PlanStatus]):
+def _plan_rule(*, who, statuses: frozenset[PlanStatus], staff_who=None):
+    """A rule over a plan in ``statuses``: ``who`` decides on learners' plans, ``staff_who`` on
+    staff plans (None: nobody may do it on a staff plan)."""
+
     def rule(actor: Actor, target: object) -> bool:
         plan = _plan(target)
-        return plan is not None and plan.status in statuses and who(actor, plan.learner_id)
+        if plan is None or plan.status not in statuses:
+            return False
+        if plan.staff:
+            return staff_who is not None and staff_who(actor, plan.learner_id)
+        return who(actor, plan.learner_id)
 
     return rule
 
@@ -218,14 +293,35 @@ def _log_post(actor: Actor, target: object) -> bool:
     if plan is None or plan.status is PlanStatus.LOCKED:
         return False
     lid = plan.learner_id
+    if plan.staff:
+        return actor.is_in_staff_plan(lid)
     if actor.is_staff_of(lid):
         return True
     return actor.is_family_of(lid) and plan.status is PlanStatus.ACTIVE
 
 
-def _note_view(actor: Actor, target: object) -> bool:
-    if not isinstance(target, NoteRef) or not isinstance(target.visibility, NoteVisibility):
+def _note_ok(target: object) -> bool:
+    return (
+        isinstance(target, NoteRef)
+        and isinstance(target.visibility, NoteVisibility)
+        and isinstance(target.staff, bool)
+    )
+
+
+def _staff_note_view(actor: Actor, target: NoteRef) -> bool:
+    sid = target.learner_id
+    if target.author_id == actor.user_id and actor.is_in_staff_plan(sid):
+        return True
+    if target.visibility is NoteVisibility.PRIVATE:
         return False
+    return actor.is_in_staff_plan(sid) or actor.has(Role.ADMINISTRATOR)
+
+
+def _note_view(actor: Actor, target: object) -> bool:
+    if not _note_ok(target):
+        return False
+    if target.staff:
+        return _staff_note_view(actor, target)
     if target.author_id == actor.user_id and actor.is_staff_of(target.learner_id):
         return True
     if target.visibility is NoteVisibility.PRIVATE:
@@ -237,10 +333,27 @@ def _note_view(actor: Actor, target: object) -> bool:
 
 
 def _note_edit(actor: Actor, target: object) -> bool:
+    if not _note_ok(target) or target.author_id != actor.user_id:
+        return False
+    if target.staff:
+        return actor.is_in_staff_plan(target.learner_id)
+    return actor.is_staff_of(target.learner_id)
+
+
+def _staff_plans_view(actor: Actor, target: object) -> bool:
+    if not isinstance(target, StaffRef):
+        return False
+    return actor.has(Role.ADMINISTRATOR) or actor.is_in_staff_plan(target.staff_id)
+
+
+def _supervisor_connect(actor: Actor, target: object) -> bool:
+    # Nobody supervises themselves, and an administrator never picks their own supervisor:
+    # another administrator does, so a staff plan always has a second pair of eyes.
     return (
-        isinstance(target, NoteRef)
-        and target.author_id == actor.user_id
-        and actor.is_staff_of(target.learner_id)
+        actor.has(Role.ADMINISTRATOR)
+        and isinstance(target, SupervisionRef)
+        and target.supervisor_id != target.staff_id
+        and actor.user_id != target.staff_id
     )
 
 
@@ -368,21 +481,43 @@ _RULES = {
         isinstance(target, LearnerRef) and actor.mentors(target.learner_id)
     ),
     Action.PLAN_VIEW: _plan_view,
-    Action.PLAN_EDIT: _plan_rule(who=Actor.mentors, statuses=_OPEN),
-    Action.PLAN_ACTIVATE: _plan_rule(who=Actor.mentors, statuses=frozenset({PlanStatus.DRAFT})),
-    Action.TASK_PROGRESS: _plan_rule(
-        who=lambda a, lid: a.is_learner(lid) or a.mentors(lid), statuses=_ACTIVE
+    # On a staff plan the staff member shapes their own goals with their supervisor, who
+    # activates it, rates it as its mentor and starts the next school year from it.
+    Action.PLAN_EDIT: _plan_rule(
+        who=Actor.mentors, statuses=_OPEN, staff_who=Actor.is_in_staff_plan
     ),
-    Action.REFLECTION_WRITE: _plan_rule(who=Actor.is_learner, statuses=_ACTIVE),
-    Action.RATING_SELF: _plan_rule(who=Actor.is_learner, statuses=_ACTIVE),
-    Action.RATING_MENTOR: _plan_rule(who=Actor.mentors, statuses=_ACTIVE),
+    Action.PLAN_ACTIVATE: _plan_rule(
+        who=Actor.mentors, statuses=frozenset({PlanStatus.DRAFT}), staff_who=Actor.supervises
+    ),
+    Action.TASK_PROGRESS: _plan_rule(
+        who=lambda a, lid: a.is_learner(lid) or a.mentors(lid),
+        statuses=_ACTIVE,
+        staff_who=Actor.is_in_staff_plan,
+    ),
+    Action.REFLECTION_WRITE: _plan_rule(
+        who=Actor.is_learner, statuses=_ACTIVE, staff_who=Actor.is_self_staff
+    ),
+    Action.RATING_SELF: _plan_rule(
+        who=Actor.is_learner, statuses=_ACTIVE, staff_who=Actor.is_self_staff
+    ),
+    Action.RATING_MENTOR: _plan_rule(
+        who=Actor.mentors, statuses=_ACTIVE, staff_who=Actor.supervises
+    ),
     Action.LOG_POST: _log_post,
-    Action.NOTE_WRITE: _plan_rule(who=Actor.is_staff_of, statuses=_OPEN),
+    Action.NOTE_WRITE: _plan_rule(
+        who=Actor.is_staff_of, statuses=_OPEN, staff_who=Actor.is_in_staff_plan
+    ),
     Action.NOTE_VIEW: _note_view,
     Action.NOTE_EDIT: _note_edit,
-    Action.PLAN_NEXT_PERIOD: _plan_rule(who=Actor.mentors, statuses=_ACTIVE),
+    # Only the learner's mentor hands over, on a learner's open plan (never on a staff plan).
+    Action.HANDOVER_WRITE: _plan_rule(who=Actor.mentors, statuses=_OPEN),
+    Action.PLAN_NEXT_PERIOD: _plan_rule(
+        who=Actor.mentors, statuses=_ACTIVE, staff_who=Actor.supervises
+    ),
     Action.PLAN_ACKNOWLEDGE: _plan_rule(
-        who=lambda a, lid: a.mentors(lid) or a.is_family_of(lid), statuses=_ACTIVE
+        who=lambda a, lid: a.mentors(lid) or a.is_family_of(lid),
+        statuses=_ACTIVE,
+        staff_who=Actor.is_in_staff_plan,
     ),
     Action.TEMPLATE_MANAGE: lambda actor, target: (
         actor.has(Role.MENTOR) or actor.has(Role.ADMINISTRATOR)
@@ -433,6 +568,11 @@ _RULES = {
     Action.EVIDENCE_REMOVE: _evidence_remove,
     Action.SHOWCASE_EDIT: _showcase_edit,
     Action.SHOWCASE_VIEW: _showcase_view,
+    Action.STAFF_PLANS_VIEW: _staff_plans_view,
+    Action.STAFF_PLAN_CREATE: lambda actor, target: (
+        isinstance(target, StaffRef) and actor.is_in_staff_plan(target.staff_id)
+    ),
+    Action.SUPERVISOR_CONNECT: _supervisor_connect,
     Action.GROUP_VIEW: lambda actor, target: (
         isinstance(target, GroupRef)
         and (actor.has(Role.MENTOR) or actor.has(Role.TEACHER))
@@ -487,12 +627,16 @@ def can(actor: Actor | None, action: Action, target: object = None) -> bool:
     return bool(rule and rule(actor, target))
 
 
-def is_support_read(actor: Actor, learner_id: int) -> bool:
-    """Whether ``actor`` reads this learner only as an administrator, for support.
+def is_support_read(actor: Actor, learner_id: int, *, staff: bool = False) -> bool:
+    """Whether ``actor`` reads this learner (or, with ``staff``, this staff member's own plan)
+    only as an administrator, for support.
 
     Such a read is allowed (the rules above grant it) but is always put on record; a person who
-    is also the learner's staff or family reads them as that, unrecorded.
+    is also the learner's staff or family, or the staff member or their supervisor, reads them
+    as that, unrecorded.
     """
+    if staff:
+        return actor.has(Role.ADMINISTRATOR) and not actor.is_in_staff_plan(learner_id)
     return actor.has(Role.ADMINISTRATOR) and not (
         actor.is_staff_of(learner_id) or actor.is_family_of(learner_id)
     )

@@ -181,3 +181,18 @@ def progress_of(statuses: Iterable[TaskStatus | str]) -> Progress:
         ongoing=counts[TaskStatus.ONGOING],
         completed=counts[TaskStatus.COMPLETED],
     )
+
+
+# --- Staff plans ---------------------------------------------------------------------------
+
+#: ``Plan.kind`` of a learner's plan and of a staff member's own plan.
+PLAN_KIND_LEARNER = "learner"
+PLAN_KIND_STAFF = "staff"
+
+#: ``Period.kind``: learners' plans follow terms, staff plans the school year.
+PERIOD_KIND_TERM = "term"
+PERIOD_KIND_SCHOOL_YEAR = "school_year"
+PERIOD_KIND_LABELS = {PERIOD_KIND_TERM: "Term", PERIOD_KIND_SCHOOL_YEAR: "School year"}
+
+#: The structure a staff plan starts with: the staff plan's own template.
+STAFF_FOCUS_AREAS: tuple[str, ...] = ("Professional goals", "Bucket list", "Observations")

@@ -12,11 +12,13 @@ from ilp_app.components.admin_ui import (
 )
 from ilp_app.components.forms import form_error, labelled, labelled_input
 from ilp_app.components.layout import app_shell, loading
+from ilp_app.components.staff_plans import staff_sections
 from ilp_app.state.admin import ROLE_FIELD_PREFIX, AdminState
+from ilp_app.state.staff_plans import StaffPlansState
 
 ROUTE = routes.ADMIN
 TITLE = "Administration · ILP"
-ON_LOAD = AdminState.load
+ON_LOAD = [AdminState.load, StaffPlansState.load]
 
 
 def password_dialog() -> rx.Component:
@@ -125,6 +127,7 @@ def create_dialog() -> rx.Component:
 def page() -> rx.Component:
     return app_shell(
         admin_nav(),
+        staff_sections(),
         loading(
             AdminState.loaded,
             rx.vstack(

@@ -12,12 +12,14 @@ from ilp_app.components.admin_nav import admin_nav
 from ilp_app.components.admin_ui import TOUCH, temporary_password_dialog
 from ilp_app.components.forms import form_error, labelled, labelled_input
 from ilp_app.components.layout import app_shell, empty_note, loading
+from ilp_app.components.staff_plans import supervisor_section
 from ilp_app.pages.admin import pronoun_audience_select, role_checkboxes
 from ilp_app.state.admin_person import AdminPersonState as S
+from ilp_app.state.admin_supervisor import AdminSupervisorState
 
 ROUTE = routes.ADMIN_PERSON
 TITLE = "Person · Administration · ILP"
-ON_LOAD = S.load
+ON_LOAD = [S.load, AdminSupervisorState.load]
 
 P = S.person
 
@@ -490,6 +492,7 @@ def person_page() -> rx.Component:
             rx.cond(P.is_mentor, mentor_section()),
             rx.cond(P.is_learner, learner_section()),
             rx.cond(P.is_parent, parent_section()),
+            supervisor_section(),
             groups_section(),
             class_name="person-sections",
             style={

@@ -15,11 +15,13 @@ from ilp_app.components.admin_school import (
     status_section,
 )
 from ilp_app.components.admin_ui import admin_page
+from ilp_app.components.transitions import transitions_section
 from ilp_app.state.admin_school import AdminSchoolState
+from ilp_app.state.transitions import AdminTransitionsState
 
 ROUTE = routes.ADMIN_SCHOOL
 TITLE = "School settings · ILP"
-ON_LOAD = AdminSchoolState.load
+ON_LOAD = [AdminSchoolState.load, AdminTransitionsState.load]
 
 
 def page() -> rx.Component:
@@ -28,6 +30,7 @@ def page() -> rx.Component:
         AdminSchoolState.loaded,
         ilp_section(),
         periods_section(),
+        transitions_section(),
         catalogue_section(),
         status_section(),
         quiet_hours_section(),

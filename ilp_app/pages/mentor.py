@@ -7,23 +7,56 @@ from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.people import group_overview_links, learner_list
 from ilp_app.components.reviews import review_dashboard_section
+from ilp_app.components.staff_plans import staff_sections
 from ilp_app.services.live.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.homes import MentorHomeState
 from ilp_app.state.reviews import ReviewState
+from ilp_app.state.staff_plans import StaffPlansState
 
 ROUTE = routes.MENTOR
 TITLE = "My learners · ILP"
-ON_LOAD = [MentorHomeState.load, ReviewState.load_dashboard]
+ON_LOAD = [MentorHomeState.load, ReviewState.load_dashboard, StaffPlansState.load]
 
 
 def create_plan_button(row: rx.Var) -> rx.Component:
-    return rx.button(
+    """Create a plan, offering first the template suggested for the learner's year, with why."""
+    plain = rx.button(
         rx.icon("plus", size=16),
         "Create plan",
         rx.el.span(" for ", row.name, class_name="visually-hidden"),
         variant="soft",
         size="2",
         on_click=MentorHomeState.create_plan(row.id),
+    )
+    return rx.cond(
+        row.suggested_template_id > 0,
+        rx.vstack(
+            rx.text(
+                rx.text.strong("Suggested: "),
+                row.suggested_template,
+                ". ",
+                row.suggestion_reason,
+                size="2",
+            ),
+            rx.hstack(
+                rx.button(
+                    rx.icon("sparkles", size=16),
+                    "Create plan from ",
+                    row.suggested_template,
+                    rx.el.span(" for ", row.name, class_name="visually-hidden"),
+                    size="2",
+                    on_click=MentorHomeState.create_from_template(
+                        row.id, row.suggested_template_id
+                    ),
+                ),
+                plain,
+                wrap="wrap",
+                spacing="2",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        plain,
     )
 
 
@@ -52,6 +85,7 @@ def page() -> rx.Component:
                     align="center",
                 ),
                 review_dashboard_section(),
+                staff_sections(),
                 rx.el.label(
                     rx.text("Find a learner", size="2", weight="medium"),
                     rx.input(

@@ -10,10 +10,11 @@ from ilp_app.components.templates import save_as_template_form, template_updates
 from ilp_app.services.live.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.plan import PlanState
 from ilp_app.state.template_updates import TemplateUpdatesState
+from ilp_app.state.transitions import SchoolYearsState
 
 ROUTE = routes.PLAN
 TITLE = "Learning plan · ILP"
-ON_LOAD = [PlanState.load, TemplateUpdatesState.load]
+ON_LOAD = [PlanState.load, TemplateUpdatesState.load, SchoolYearsState.load]
 
 
 def page() -> rx.Component:

@@ -6,12 +6,14 @@ from ilp_app import routes
 from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.people import group_overview_links, learner_list
+from ilp_app.components.staff_plans import staff_sections
 from ilp_app.services.live.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.homes import TeacherHomeState
+from ilp_app.state.staff_plans import StaffPlansState
 
 ROUTE = routes.TEACHER
 TITLE = "My classes · ILP"
-ON_LOAD = TeacherHomeState.load
+ON_LOAD = [TeacherHomeState.load, StaffPlansState.load]
 
 
 def page() -> rx.Component:
@@ -32,6 +34,7 @@ def page() -> rx.Component:
                     spacing="3",
                     align="center",
                 ),
+                staff_sections(),
                 rx.el.label(
                     rx.text("Find a learner", size="2", weight="medium"),
                     rx.input(

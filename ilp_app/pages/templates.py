@@ -11,11 +11,12 @@ from ilp_app.components.templates import (
     template_list,
 )
 from ilp_app.state.templates import TemplateLibraryState
+from ilp_app.state.transitions import SchoolYearsState
 
 # The integrator moves this into routes.py (as routes.TEMPLATES) and registers the page.
 ROUTE = routes.TEMPLATES
 TITLE = "Plan templates · ILP"
-ON_LOAD = TemplateLibraryState.load
+ON_LOAD = [TemplateLibraryState.load, SchoolYearsState.load]
 
 
 def page() -> rx.Component:

@@ -10,6 +10,8 @@ from ilp_app.domain.permissions import (
     LearnerRef,
     NoteRef,
     PlanRef,
+    StaffRef,
+    SupervisionRef,
     UserRef,
     can,
 )
@@ -26,6 +28,8 @@ def _describe(target: object) -> tuple[str, object]:
         return "learner_context", target.learner_id
     if isinstance(target, UserRef):
         return "user", target.user_id
+    if isinstance(target, StaffRef | SupervisionRef):
+        return "staff", target.staff_id
     if target is None:
         return "", None
     return type(target).__name__.lower(), getattr(target, "value", None) or str(target)

@@ -198,6 +198,7 @@ class AdminSchoolState(SessionState):
                 name=form.get("name"),
                 starts_on=form.get("starts_on"),
                 ends_on=form.get("ends_on"),
+                kind=form.get("kind"),
                 in_dialog=True,
                 success="Period added.",
             )

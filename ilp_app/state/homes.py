@@ -12,6 +12,7 @@ from ilp_app.services.live import live_feed
 from ilp_app.services.plans import plan_edit
 from ilp_app.services.school import directory
 from ilp_app.services.school.directory import GroupRow, LearnerRow
+from ilp_app.services.templates import template_apply
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.blocking import off_loop
@@ -120,6 +121,29 @@ class MentorHomeState(StaffHomeState):
                 return self._refusal(me, error)
             return rx.toast.error(error.message)
         return rx.redirect(routes.plan_url(plan_id))
+
+    @rx.event
+    @off_loop
+    def create_from_template(self, learner_id: int, template_id: int):
+        """Start a mentee's plan from the template suggested for their year, then open it."""
+        me = self._current()
+        try:
+            with unit_of_work() as s:
+                summary = template_apply.template_apply(
+                    session=s,
+                    actor=me.actor if me else None,
+                    template_id=template_id,
+                    learner_ids=[learner_id],
+                    client_ip=self._client_ip(),
+                )
+        except DomainError as error:
+            if me is None:
+                return self._refusal(me, error)
+            return rx.toast.error(error.message)
+        if not summary.created:
+            reasons = "; ".join(s.reason for s in summary.skipped) or "no plan was made."
+            return rx.toast.error(f"Not made: {reasons}")
+        return rx.redirect(routes.plan_url(summary.created[0].plan_id))
 
 
 class TeacherHomeState(StaffHomeState):

@@ -22,6 +22,7 @@ from ilp_app.services.plans.plan_page import PlanPage, plan_page
 from ilp_app.services.plans.plan_read import AgendaTask, PlanListItem, PlanView
 from ilp_app.services.school.directory import LearnerRow, parent_home
 from ilp_app.services.school.family import ChildSummary
+from ilp_app.services.templates.template_suggest import PlanSuggestion
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.blocking import perform
@@ -56,6 +57,7 @@ class PlanState(
     objective_choices: list[dict[str, str]] = []
     history: list[ChangeView] = []
     history_open: bool = False
+    suggestion: PlanSuggestion | None = None  # a template for the learner's year, for editors
 
     _plan_id: int = 0
     _open_refused: bool = False  # this page's open was refused: the beat must not open it again
@@ -97,6 +99,7 @@ class PlanState(
         )
         self.reflection_starters = page.reflection_starters
         self.low_rating_prompts = page.low_rating_prompts
+        self.suggestion = page.suggestion
         self.empty_message = ""
         self.loaded = True
 

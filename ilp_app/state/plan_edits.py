@@ -11,7 +11,8 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError
-from ilp_app.services.plans import history, lifecycle, plan_activity, plan_edit
+from ilp_app.services.plans import handover, history, lifecycle, plan_activity, plan_edit
+from ilp_app.services.templates import template_suggest
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.blocking import off_loop
 
@@ -57,6 +58,27 @@ class PlanEdits(rx.State, mixin=True):
                 },
             ),
             success="Note saved.",
+        )
+
+    @rx.event
+    async def add_handover(self, form_data: dict):
+        return await self._perform_form(
+            form_data,
+            lambda f: (
+                handover.handover_note_add,
+                {"plan_id": self._plan_id, "body": f.get("body")},
+            ),
+            success="Handover note saved: the next mentor finds it pinned here.",
+        )
+
+    @rx.event
+    async def add_suggested_template(self, template_id: int):
+        """Bring the template suggested for the learner's year into this plan."""
+        return await self._perform(
+            template_suggest.template_add_to_plan,
+            plan_id=self._plan_id,
+            template_id=template_id,
+            success="The template's focus areas were added.",
         )
 
     @rx.event

@@ -30,8 +30,10 @@ class PlanFollow(rx.State, mixin=True):
     async def _watch(self) -> None:
         """Follow changes to the shown plan (after plan_view authorised this viewer), and show its reviews."""
         learner_id = self.plan.learner_id if self.plan is not None else 0
+        # A staff plan has no learner context or reviews: they are never asked for (nor refused).
+        learner_only = 0 if self.plan is not None and self.plan.staff else learner_id
         context_state = await self.get_state(LearnerContextState)
-        await asyncio.to_thread(context_state._show_learner, learner_id)
+        await asyncio.to_thread(context_state._show_learner, learner_only)
         watching = live_feed.channel(live_feed.PLAN, learner_id) if learner_id else ""
         if watching != self._channel:
             await live.leave(self, self._channel)
@@ -39,11 +41,11 @@ class PlanFollow(rx.State, mixin=True):
         if watching:
             self._version = await live.join(self, watching)
         review_state = await self.get_state(ReviewState)
-        if not learner_id:  # no plan on screen: nothing of the learner shown before stays beside it
+        if not learner_only:  # no learner's plan on screen: nothing shown before stays beside it
             review_state._clear()
             return
         try:
-            await asyncio.to_thread(review_state._load, learner_id)
+            await asyncio.to_thread(review_state._load, learner_only)
         except DomainError:
             review_state._clear()
 

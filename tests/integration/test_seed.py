@@ -40,6 +40,7 @@ EXPECTED_ROLES = {
     "mentor@demo.school": {Role.MENTOR, Role.TEACHER},
     "mentor2@demo.school": {Role.MENTOR},
     "teacher.math@demo.school": {Role.TEACHER},
+    "head@demo.school": {Role.TEACHER},
     "learner@demo.school": {Role.LEARNER},
     "parent@demo.school": {Role.PARENT},
 }
@@ -148,10 +149,11 @@ def test_learner_has_two_parents(seeded):
 
 def test_tutor_groups_have_12_to_15_learners_each_with_a_mentor(seeded):
     tutor_groups = seeded.exec(select(Group).where(Group.kind == "tutor")).all()
-    assert {g.name for g in tutor_groups} == {"8A", "8B"}
+    # 9A is the small Year 9 group that shows a transition year's suggestion.
+    assert {g.name for g in tutor_groups} == {"8A", "8B", "9A"}
     for group in tutor_groups:
         learners = _members(seeded, group, "learner")
-        assert 12 <= len(learners) <= 15, group.name
+        assert 12 <= len(learners) <= 15 or group.name == "9A", group.name
         (mentor,) = _members(seeded, group, "teacher")
         assert Role.MENTOR in _roles(seeded, mentor)
         mentored = set(
@@ -159,7 +161,7 @@ def test_tutor_groups_have_12_to_15_learners_each_with_a_mentor(seeded):
                 select(MentorAssignment.learner_id).where(MentorAssignment.mentor_id == mentor.id)
             )
         )
-        assert mentored == {learner.id for learner in learners}
+        assert {learner.id for learner in learners} <= mentored
     assert _members(seeded, _group(seeded, "8A"), "teacher")[0].email == "mentor@demo.school"
     assert _members(seeded, _group(seeded, "8B"), "teacher")[0].email == "mentor2@demo.school"
     learner = _user(seeded, "learner@demo.school")
@@ -199,7 +201,9 @@ def test_names_keep_their_diacritics(seeded):
 
 def test_current_period_contains_today(seeded):
     today = date.today()
-    past, current, upcoming = seeded.exec(select(Period).order_by(Period.starts_on)).all()
+    past, current, upcoming = seeded.exec(
+        select(Period).where(Period.kind == "term").order_by(Period.starts_on)
+    ).all()
     assert past.ends_on < current.starts_on < current.ends_on < upcoming.starts_on
     # In a holiday the current period is the one about to start.
     assert current.starts_on <= today <= current.ends_on or past.ends_on < today < current.starts_on
@@ -226,7 +230,9 @@ def test_periods_follow_the_semester_that_contains_or_follows_today(today, past,
 
 
 def _periods(session) -> tuple[Period, Period]:
-    past, current, _upcoming = session.exec(select(Period).order_by(Period.starts_on)).all()
+    past, current, _upcoming = session.exec(
+        select(Period).where(Period.kind == "term").order_by(Period.starts_on)
+    ).all()
     return past, current
 
 
@@ -320,7 +326,14 @@ def test_past_plans_are_locked(seeded):
 
 
 def _all_plans(session) -> list[tuple[Plan, Period]]:
-    return list(session.exec(select(Plan, Period).join(Period, Period.id == Plan.period_id)))
+    """The learners' plans (staff plans have a structure of their own)."""
+    return list(
+        session.exec(
+            select(Plan, Period)
+            .join(Period, Period.id == Plan.period_id)
+            .where(Plan.kind == "learner")
+        )
+    )
 
 
 def test_every_plan_follows_the_five_steps(seeded):
@@ -477,3 +490,40 @@ def test_asa_has_approved_photo_evidence_a_pending_piece_and_a_showcase_in_progr
         select(ShowcaseItem.kind).where(ShowcaseItem.showcase_id == showcase.id)
     ).all()
     assert parts.count("goal") == 2 and "evidence" in parts
+
+
+def test_demo_has_two_staff_plans_supervised_by_the_head_of_department(seeded):
+    from ilp_app.db.models import SupervisorAssignment
+
+    head = _user(seeded, "head@demo.school")
+    staff_plans = seeded.exec(select(Plan).where(Plan.kind == "staff")).all()
+    owners = {seeded.get(User, p.learner_id).email for p in staff_plans}
+    assert owners == {"mentor@demo.school", "teacher.math@demo.school"}
+    assert {p.status for p in staff_plans} == {"active", "draft"}
+    years = {p.period_id for p in staff_plans}
+    assert [seeded.get(Period, y).kind for y in years] == ["school_year"]
+    supervisors = seeded.exec(select(SupervisorAssignment)).all()
+    assert {s.supervisor_id for s in supervisors} == {head.id}
+    assert {s.staff_id for s in supervisors} == {p.learner_id for p in staff_plans}
+    # Staff never enrol as learners.
+    assert not seeded.exec(
+        select(Enrollment).where(
+            Enrollment.user_id.in_([p.learner_id for p in staff_plans]),
+            Enrollment.role == "learner",
+        )
+    ).first()
+
+
+def test_demo_year_9_learners_are_offered_the_transition_template_first(seeded):
+    from ilp_app.services.access.actors import actor_load
+    from ilp_app.services.school.directory import mentor_home
+
+    tomasz = _user(seeded, "mentor2@demo.school")
+    actor = actor_load(session=seeded, user=tomasz, active_role=Role.MENTOR)
+    rows = {r.name: r for r in mentor_home(session=seeded, actor=actor).learners}
+    for name in ("Nora Vik", "Emil Strand"):
+        assert rows[name].plan_id == 0
+        assert rows[name].suggested_template == "Year 9: upper-secondary planning"
+        assert rows[name].suggestion_reason.startswith("Year 9 starts upper-secondary planning")
+    # 8B is in Year 8, not a transition year: no transition suggestion there.
+    assert all("upper-secondary" not in r.suggestion_reason for n, r in rows.items() if r.plan_id)

@@ -47,7 +47,10 @@ def school(session):
     school = build_school(session, learners=30)
     group = session.exec(select(Group)).one()
     group.kind = "tutor"  # the mentor's tutor group: 9C holds the learner and l0..l29
+    group.year_label = "Year 9"
     session.add(group)
+    # A template names a year the school's groups are in.
+    session.add(Group(site_id=school.site.id, name="8A", kind="tutor", year_label="Year 8"))
     session.commit()
     school.group_id = group.id
     return school

@@ -78,13 +78,17 @@ def test_matrix_covers_every_action_and_every_role_home():
     from tests.unit.test_admin_permissions import COLUMNS as ADMIN_COLUMNS
     from tests.unit.test_coaching_rules import COLUMNS as COACHING_COLUMNS
     from tests.unit.test_evidence_rules import COLUMNS as EVIDENCE_COLUMNS
+    from tests.unit.test_handover_permissions import COLUMNS as HANDOVER_COLUMNS
     from tests.unit.test_plan_permissions import COLUMNS as PLAN_COLUMNS
     from tests.unit.test_proposal_rules import COLUMNS as PROPOSAL_COLUMNS
+    from tests.unit.test_staff_plan_permissions import COLUMNS as STAFF_COLUMNS
 
     covered = {action for _, action, _ in COLUMNS} | {action for _, action, _ in PLAN_COLUMNS}
     covered |= {action for _, action, _ in ADMIN_COLUMNS}
     covered |= {action for _, action, _ in PROPOSAL_COLUMNS + COACHING_COLUMNS}
     covered |= {action for _, action, _ in EVIDENCE_COLUMNS}
+    covered |= {action for _, action, _ in STAFF_COLUMNS}
+    covered |= {action for _, action, _ in HANDOVER_COLUMNS}
     assert covered == set(Action)
     assert {t for _, a, t in COLUMNS if a is Action.HOME_VIEW} == set(Role)
 

@@ -17,13 +17,14 @@ from ilp_app.db.models import (
     MentorAssignment,
     RoleGrant,
     Site,
+    SupervisorAssignment,
     User,
 )
-from ilp_app.domain.permissions import Actor
+from ilp_app.domain.permissions import STAFF_ROLES, Actor
 from ilp_app.domain.roles import Role, parse_role
 
 # What each row of the relationship query names.
-_ROLE, _MENTEE, _MENTEE_GROUP, _TEACHER_GROUP, _TAUGHT, _CHILD, _SITE = range(7)
+_ROLE, _MENTEE, _MENTEE_GROUP, _TEACHER_GROUP, _TAUGHT, _CHILD, _SITE, _SUPERVISEE = range(8)
 
 
 def user_roles(*, session: Session, user_id: int) -> frozenset[Role]:
@@ -33,7 +34,8 @@ def user_roles(*, session: Session, user_id: int) -> frozenset[Role]:
 
 def _relationships() -> sa.CompoundSelect:
     """(kind, number, text) rows: roles, mentees and their tutor groups, taught groups and
-    learners, children, and whether the site runs ILPs. Each kind is used only with its role.
+    learners, children, whether the site runs ILPs, and the staff one supervises. Each kind is
+    used only with its role.
 
     Built once, with the person and their site as bound parameters.
     """
@@ -73,6 +75,9 @@ def _relationships() -> sa.CompoundSelect:
         sa.select(kind(_SITE), sa.case((Site.ilp_enabled, 1), else_=0), no_text).where(
             Site.id == site_id
         ),
+        sa.select(kind(_SUPERVISEE), SupervisorAssignment.staff_id, no_text).where(
+            SupervisorAssignment.supervisor_id == uid
+        ),
     )
 
 
@@ -84,7 +89,7 @@ def actor_load(*, session: Session, user: User, active_role: Role | None) -> Act
 
     ``user`` is a ``User`` or a row with its ``id``, ``site_id`` and ``must_change_password``.
     """
-    found: dict[int, set] = {k: set() for k in range(7)}
+    found: dict[int, set] = {k: set() for k in range(8)}
     for k, number, text in session.connection().execute(
         _RELATIONSHIPS, {"uid": user.id, "site": user.site_id}
     ):
@@ -103,6 +108,7 @@ def actor_load(*, session: Session, user: User, active_role: Role | None) -> Act
         taught_learner_ids=frozenset(found[_TAUGHT]) if teacher else frozenset(),
         child_ids=frozenset(found[_CHILD]) if Role.PARENT in roles else frozenset(),
         staff_group_ids=frozenset(staff_groups),
+        supervisee_ids=frozenset(found[_SUPERVISEE]) if roles & STAFF_ROLES else frozenset(),
         must_change_password=user.must_change_password,
         ilp_enabled=1 in found[_SITE],
     )

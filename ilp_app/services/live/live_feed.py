@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from ilp_app.db.models import Group
-from ilp_app.domain.permissions import Action, Actor, GroupRef, LearnerRef, can
+from ilp_app.domain.permissions import Action, Actor, GroupRef, LearnerRef, StaffRef, can
 from ilp_app.services.plans import notifications
 from ilp_app.services.reports import overview
 from ilp_app.services.reports.overview import OverviewRow, ProjectorTile
@@ -51,7 +51,10 @@ def channel_allowed(actor: Actor | None, name: str) -> bool:
     if kind in (GROUP, PROJECTOR):
         return can(actor, Action.GROUP_VIEW, GroupRef(ident))
     if kind == PLAN:
-        return can(actor, Action.LEARNER_VIEW, LearnerRef(ident))
+        # A learner's plans, or a staff member's own (followed by them and their supervisor).
+        return can(actor, Action.LEARNER_VIEW, LearnerRef(ident)) or can(
+            actor, Action.STAFF_PLANS_VIEW, StaffRef(ident)
+        )
     return actor.user_id == ident  # one's own inbox and roster
 
 

@@ -136,7 +136,12 @@ def plan_history(
         if r.note_author_id is not None and not can(
             actor,
             Action.NOTE_VIEW,
-            NoteRef(ctx.plan.learner_id, r.note_author_id, NoteVisibility(r.note_visibility)),
+            NoteRef(
+                ctx.plan.learner_id,
+                r.note_author_id,
+                NoteVisibility(r.note_visibility),
+                staff=ctx.ref.staff,
+            ),
         ):
             continue
         views.append(

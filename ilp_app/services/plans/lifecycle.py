@@ -58,7 +58,10 @@ class NextPeriodResult:
 
 
 def _next_period_of(session: Session, period: Period) -> Period:
-    periods = session.exec(select(Period).where(Period.site_id == period.site_id)).all()
+    # A term's plan moves on to the next term, a staff plan to the next school year.
+    periods = session.exec(
+        select(Period).where(Period.site_id == period.site_id, Period.kind == period.kind)
+    ).all()
     lines = {p.id: p for p in periods}
     found = next_period(
         [PeriodLine(p.id, p.starts_on, p.ends_on) for p in periods],
@@ -401,7 +404,12 @@ def plan_acknowledge(
         client_ip=client_ip,
     )
     lid = ctx.plan.learner_id
-    role = "mentor" if actor.mentors(lid) else ("learner" if actor.is_learner(lid) else "parent")
+    if ctx.ref.staff:
+        role = "supervisor" if actor.supervises(lid) else "staff member"
+    else:
+        role = (
+            "mentor" if actor.mentors(lid) else ("learner" if actor.is_learner(lid) else "parent")
+        )
     exists = session.exec(
         select(PlanAcknowledgement.id).where(
             PlanAcknowledgement.plan_id == ctx.plan.id,

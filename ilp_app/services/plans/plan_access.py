@@ -16,7 +16,12 @@ from ilp_app.db.models import Period, Plan
 from ilp_app.domain.errors import NotFound
 from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, PlanRef, can, is_support_read
-from ilp_app.domain.plans import MSG_PLAN_LOCKED, MSG_PLAN_NOT_ACTIVE, PlanStatus
+from ilp_app.domain.plans import (
+    MSG_PLAN_LOCKED,
+    MSG_PLAN_NOT_ACTIVE,
+    PLAN_KIND_STAFF,
+    PlanStatus,
+)
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize, denial
 from ilp_app.services.outbox import learner_changed
@@ -34,6 +39,7 @@ WRITE_ACTIONS = frozenset(
         Action.RATING_MENTOR,
         Action.LOG_POST,
         Action.NOTE_WRITE,
+        Action.HANDOVER_WRITE,
         Action.PLAN_NEXT_PERIOD,
         Action.PLAN_ACKNOWLEDGE,
         Action.PROPOSAL_CREATE,
@@ -52,7 +58,12 @@ class PlanContext:
 
 
 def plan_ref(plan: Plan) -> PlanRef:
-    return PlanRef(plan_id=plan.id, learner_id=plan.learner_id, status=PlanStatus(plan.status))
+    return PlanRef(
+        plan_id=plan.id,
+        learner_id=plan.learner_id,
+        status=PlanStatus(plan.status),
+        staff=plan.kind == PLAN_KIND_STAFF,
+    )
 
 
 def plan_load(
@@ -89,7 +100,7 @@ def plan_load(
         if message:
             raise denial(actor, action, ref, client_ip=client_ip, message=message)
         authorize(actor, action, ref, client_ip=client_ip)
-    if action is Action.PLAN_VIEW and is_support_read(actor, plan.learner_id):
+    if action is Action.PLAN_VIEW and is_support_read(actor, plan.learner_id, staff=ref.staff):
         # Administrators read plans for support only; every such read is on record.
         audit_record(
             session=session,

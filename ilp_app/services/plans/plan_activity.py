@@ -26,6 +26,7 @@ from ilp_app.domain.plans import (
 )
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
+from ilp_app.services.plans.handover import handover_visibility_check
 from ilp_app.services.plans.history import history_record
 from ilp_app.services.plans.notifications import Kind, notify_plan_event
 from ilp_app.services.plans.plan_access import child_load, plan_load, plan_touch
@@ -222,7 +223,9 @@ def rating_add(
         client_ip=client_ip,
         what="goal",
     )
-    if actor.is_learner(ctx.plan.learner_id):
+    lid = ctx.plan.learner_id
+    # On a staff plan the staff member rates themselves, and their supervisor rates as mentor.
+    if actor.is_learner(lid) or (ctx.ref.staff and actor.is_self_staff(lid)):
         kind, action = "self", Action.RATING_SELF
     else:
         kind, action = "mentor", Action.RATING_MENTOR
@@ -339,7 +342,12 @@ def _own_note(
     authorize(
         actor,
         Action.NOTE_EDIT,
-        NoteRef(ctx.plan.learner_id, note.author_id, NoteVisibility(note.visibility)),
+        NoteRef(
+            ctx.plan.learner_id,
+            note.author_id,
+            NoteVisibility(note.visibility),
+            staff=ctx.ref.staff,
+        ),
         client_ip=client_ip,
     )
     return note, ctx
@@ -356,6 +364,7 @@ def note_set_visibility(
     """Change who may read a note; the change is audited with before and after."""
     note, ctx = _own_note(session, actor, note_id, client_ip)
     vis = parse_visibility(visibility)
+    handover_visibility_check(note, vis)
     if vis.value == note.visibility:
         return
     before = note.visibility

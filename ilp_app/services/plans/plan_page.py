@@ -10,12 +10,15 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
+from ilp_app.db.models import Plan
 from ilp_app.domain.coaching import LOW_RATING_QUESTIONS, Situation
 from ilp_app.domain.permissions import Actor
+from ilp_app.domain.plans import STAFF_FOCUS_AREAS
 from ilp_app.services.plans import plan_edit, plan_read
 from ilp_app.services.plans.plan_read import PlanListItem, PlanView
 from ilp_app.services.school.coaching import coaching_for_site
 from ilp_app.services.school.objectives import objective_choices
+from ilp_app.services.templates.template_suggest import PlanSuggestion, plan_suggestion
 
 
 @dataclass
@@ -28,6 +31,8 @@ class PlanPage:
     # The school's coaching lines, for the learner who reflects and rates themselves.
     reflection_starters: list[str] = field(default_factory=list)
     low_rating_prompts: list[str] = field(default_factory=list)
+    # For whoever edits a learner's plan: the template for the learner's year, and why.
+    suggestion: PlanSuggestion | None = None
 
 
 def plan_page(
@@ -40,7 +45,7 @@ def plan_page(
         other_plans=[
             p
             for p in plan_read.plans_of_learner(
-                session=session, actor=actor, learner_id=plan.learner_id
+                session=session, actor=actor, learner_id=plan.learner_id, staff=plan.staff
             )
             if p.plan_id != plan.id
         ],
@@ -51,7 +56,12 @@ def plan_page(
         asked = library.prompts[Situation.RATED_LOW.value][:2]
         # The two answers are kept as "how I got here" and "my next step": always two questions.
         page.low_rating_prompts = [*asked, *LOW_RATING_QUESTIONS[len(asked) :]]
-    if plan.can.edit:
+    if plan.can.edit and not plan.staff:
+        page.suggestion = plan_suggestion(session=session, plan=session.get(Plan, plan.id))
+    if plan.can.edit and plan.staff:
+        # A staff plan offers its own structure, not the learners' catalogue or objectives.
+        page.focus_area_choices = list(STAFF_FOCUS_AREAS)
+    elif plan.can.edit:
         page.focus_area_choices = plan_edit.focus_area_options(session=session, actor=actor)
         # Archived objectives only where a goal of this plan still links to them.
         linked = [o.id for a in plan.focus_areas for g in a.goals for o in g.objectives]

@@ -27,9 +27,11 @@ from ilp_app.db.models import (
 )
 from ilp_app.domain.agenda import agenda_key, due_of
 from ilp_app.domain.parsing import parse_id
-from ilp_app.domain.permissions import Action, Actor, LearnerRef, NoteRef, PlanRef, can
+from ilp_app.domain.permissions import Action, Actor, LearnerRef, NoteRef, StaffRef, can
 from ilp_app.domain.plans import (
     NOTE_VISIBILITY_LABELS,
+    PLAN_KIND_LEARNER,
+    PLAN_KIND_STAFF,
     NoteVisibility,
     PlanStatus,
     TaskStatus,
@@ -38,10 +40,11 @@ from ilp_app.domain.plans import (
 from ilp_app.domain.projection import goal_outlook
 from ilp_app.domain.roles import Role
 from ilp_app.services.guard import authorize
+from ilp_app.services.plans.handover import HandoverView, handover_notes
 from ilp_app.services.plans.history import AcknowledgementView, plan_acknowledgements
 from ilp_app.services.plans.learner_context import visible_pronouns
 from ilp_app.services.plans.periods import period_current
-from ilp_app.services.plans.plan_access import plan_load
+from ilp_app.services.plans.plan_access import plan_load, plan_ref
 from ilp_app.services.plans.proposal_read import (
     ProposalView,
     added_by_names,
@@ -176,6 +179,7 @@ class Capabilities:
     acknowledge: bool = False
     next_period: bool = False
     propose: bool = False
+    handover: bool = False
 
 
 @dataclass
@@ -208,6 +212,11 @@ class PlanView:
     why: str = ""
     # For staff: the school's rule that made this plan, when a rule made it.
     made_by_rule: str = ""
+    # A staff member's own plan (``learner_id`` is then the staff member): no learner context,
+    # reviews or families beside it.
+    staff: bool = False
+    # Handover notes from the learner's earlier mentors, pinned first (staff only).
+    handovers: list[HandoverView] = field(default_factory=list)
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -230,6 +239,7 @@ def _capabilities(actor: Actor, ref) -> Capabilities:
         acknowledge=can(actor, Action.PLAN_ACKNOWLEDGE, ref),
         next_period=can(actor, Action.PLAN_NEXT_PERIOD, ref),
         propose=can(actor, Action.PROPOSAL_CREATE, ref),
+        handover=can(actor, Action.HANDOVER_WRITE, ref),
     )
 
 
@@ -277,10 +287,13 @@ def plan_view(
             .where(PlanNote.plan_id == pid)
             .order_by(PlanNote.created_at.desc(), PlanNote.id.desc())
         ).all()
-        if can(
+        if not n.handover  # pinned apart, see handover_notes
+        and can(
             actor,
             Action.NOTE_VIEW,
-            NoteRef(plan.learner_id, n.author_id, NoteVisibility(n.visibility)),
+            NoteRef(
+                plan.learner_id, n.author_id, NoteVisibility(n.visibility), staff=ctx.ref.staff
+            ),
         )
     ]
     objectives = defaultdict(list)
@@ -473,12 +486,16 @@ def plan_view(
         ],
         proposals=proposal_views(session, ctx),
         own_tasks_wait=own_tasks_wait(session, plan.site_id),
-        why=why_text(
+        why=_staff_why(actor, plan.learner_id)
+        if ctx.ref.staff
+        else why_text(
             why_lines(session=session, actor=actor, learner_ids=[plan.learner_id]).get(
                 plan.learner_id, []
             )
         ),
         made_by_rule=_rule_name(session, actor, plan),
+        staff=ctx.ref.staff,
+        handovers=handover_notes(session=session, ctx=ctx),
     )
 
 
@@ -490,6 +507,14 @@ def _rule_name(session: Session, actor: Actor, plan: Plan) -> str:
         return ""
     rule = session.get(AssignmentRule, plan.rule_id)
     return rule.name if rule is not None else ""
+
+
+def _staff_why(actor: Actor, staff_id: int) -> str:
+    if actor.supervises(staff_id):
+        return "You are their supervisor."
+    if actor.user_id == staff_id:
+        return ""
+    return "You read this staff plan for support; the read is recorded."
 
 
 def _goal_origins(session: Session, goal_ids: list[int]) -> dict[int, tuple[int, str]]:
@@ -526,7 +551,7 @@ def plan_summaries(
     stmt = (
         select(Plan, Period)
         .join(Period, Period.id == Plan.period_id)
-        .where(Plan.learner_id.in_(learner_ids))
+        .where(Plan.learner_id.in_(learner_ids), Plan.kind == PLAN_KIND_LEARNER)
     )
     if period_id is not None:
         stmt = stmt.where(Plan.period_id == period_id)
@@ -565,15 +590,28 @@ class PlanListItem:
 
 
 def plans_of_learner(
-    *, session: Session, actor: Actor | None, learner_id: object, client_ip: str = ""
+    *,
+    session: Session,
+    actor: Actor | None,
+    learner_id: object,
+    client_ip: str = "",
+    staff: bool = False,
 ) -> list[PlanListItem]:
-    """Every plan of a learner the actor may see, newest period first."""
+    """Every plan of a learner the actor may see, newest period first.
+
+    With ``staff``, the staff plans of a member of staff instead (for them, their supervisor
+    and administrators); a learner's list never holds a staff plan, nor the other way round.
+    """
     lid = parse_id(learner_id, what="learner")
-    authorize(actor, Action.LEARNER_VIEW, LearnerRef(lid), client_ip=client_ip)
+    if staff:
+        authorize(actor, Action.STAFF_PLANS_VIEW, StaffRef(lid), client_ip=client_ip)
+    else:
+        authorize(actor, Action.LEARNER_VIEW, LearnerRef(lid), client_ip=client_ip)
+    kind = PLAN_KIND_STAFF if staff else PLAN_KIND_LEARNER
     rows = session.exec(
         select(Plan, Period)
         .join(Period, Period.id == Plan.period_id)
-        .where(Plan.learner_id == lid)
+        .where(Plan.learner_id == lid, Plan.kind == kind)
         .order_by(Period.starts_on.desc())
     ).all()
     return [
@@ -588,7 +626,7 @@ def plans_of_learner(
         if can(
             actor,
             Action.PLAN_VIEW,
-            PlanRef(plan_id=p.id, learner_id=p.learner_id, status=PlanStatus(p.status)),
+            plan_ref(p),
         )
     ]
 

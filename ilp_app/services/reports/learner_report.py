@@ -176,7 +176,8 @@ def learner_overview(
     rows = session.exec(
         select(Plan.id, Plan.status, Period.id, Period.name, Period.starts_on, Period.ends_on)
         .join(Period, Period.id == Plan.period_id)
-        .where(Plan.learner_id == lid, Plan.site_id == actor.site_id)
+        # A learner's record: a staff member's own plans are never part of it.
+        .where(Plan.learner_id == lid, Plan.site_id == actor.site_id, Plan.kind == "learner")
         .order_by(Period.starts_on, Plan.id)
     ).all()
     plans = [

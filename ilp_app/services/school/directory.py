@@ -17,6 +17,7 @@ from ilp_app.services.plans.periods import period_current
 from ilp_app.services.plans.plan_read import plan_summaries
 from ilp_app.services.school.family import ChildSummary, family_summaries
 from ilp_app.services.school.relationships import why_lines, why_text
+from ilp_app.services.school.transitions import template_suggestions
 
 MSG_ILP_SWITCHED_OFF = (
     "Individual learning plans are switched off at {school}. Ask the school office."
@@ -57,6 +58,10 @@ class LearnerRow:
     plan_percent: int = 0
     # For staff: why they can see this learner ("You are their mentor · ..."); empty for families.
     why: str = ""
+    # For their mentor, when they have no plan yet: the template to start from, and why.
+    suggested_template_id: int = 0
+    suggested_template: str = ""
+    suggestion_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,29 @@ def with_why(*, session: Session, actor: Actor, rows: list[LearnerRow]) -> list[
     return [replace(r, why=why_text(lines.get(r.id, []))) for r in rows]
 
 
+def with_suggestions(*, session: Session, actor: Actor, rows: list[LearnerRow]) -> list[LearnerRow]:
+    """For learners without a plan this period whose plan the actor makes: the template to start
+    from, a transition year's first, with why ("Year 9 starts upper-secondary planning")."""
+    open_rows = [
+        r for r in rows if not r.plan_id and can(actor, Action.TEMPLATE_APPLY, LearnerRef(r.id))
+    ]
+    found = template_suggestions(
+        session=session, site_id=actor.site_id, learner_ids=[r.id for r in open_rows]
+    )
+    result = []
+    for row in rows:
+        if found.get(row.id):
+            first = found[row.id][0]
+            row = replace(
+                row,
+                suggested_template_id=first.template_id,
+                suggested_template=first.name,
+                suggestion_reason=first.reason,
+            )
+        result.append(row)
+    return result
+
+
 def _group_rows(session: Session, group_ids: list[int]) -> list[GroupRow]:
     if not group_ids:
         return []
@@ -198,6 +226,7 @@ def mentor_home(*, session: Session, actor: Actor | None, client_ip: str = "") -
         rows=learner_rows(session=session, learner_ids=actor.mentee_ids, actor=actor),
     )
     learners = with_why(session=session, actor=actor, rows=learners)
+    learners = with_suggestions(session=session, actor=actor, rows=learners)
     group_ids = session.exec(
         select(Enrollment.group_id)
         .join(Group, Group.id == Enrollment.group_id)

@@ -21,6 +21,7 @@ from ilp_app.domain.permissions import Action, Actor
 from ilp_app.domain.roles import Role, parse_role
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize, denial
+from ilp_app.services.plans.handover import handover_ask
 
 MAX_BULK = 500
 MAX_LABEL = 50
@@ -177,6 +178,20 @@ def mentor_connect(
     learners = _learners(session, actor, learner_ids)
     if mentor.id in learners:
         raise ValidationFailed(MSG_SELF)
+    already = set(
+        session.exec(
+            select(MentorAssignment.learner_id).where(
+                MentorAssignment.mentor_id == mentor.id,
+                MentorAssignment.learner_id.in_(sorted(learners)),
+            )
+        ).all()
+    )
+    # The mentors they have now are asked for a handover note while they can still write it.
+    handover_ask(
+        session,
+        new_mentor=mentor,
+        learner_ids=[lid for lid in sorted(learners) if lid not in already],
+    )
     now = datetime.now(UTC)
     added = _insert_missing(
         session,

@@ -19,7 +19,12 @@ from ilp_app.domain.errors import NotFound, ValidationFailed
 from ilp_app.domain.overview import rag_rules
 from ilp_app.domain.parsing import parse_date, parse_text, parse_whole_number
 from ilp_app.domain.permissions import Actor
-from ilp_app.domain.plans import MAX_FOCUS_AREA
+from ilp_app.domain.plans import (
+    MAX_FOCUS_AREA,
+    PERIOD_KIND_LABELS,
+    PERIOD_KIND_SCHOOL_YEAR,
+    PERIOD_KIND_TERM,
+)
 from ilp_app.services.audit import audit_record
 from ilp_app.services.plans.periods import period_current
 from ilp_app.services.school.school_rows import name_in_use, own_row, school_manager
@@ -32,6 +37,7 @@ MAX_AREA_DESCRIPTION = 300
 MSG_CHOOSE_ON_OFF = "Choose on or off."
 MSG_PERIOD_NOT_FOUND = "That period does not exist."
 MSG_PERIOD_ORDER = "The period must end after it starts."
+MSG_PERIOD_KIND = "Choose whether the period is a term or a school year."
 MSG_PERIOD_OVERLAP = (
     "{name} overlaps {other} ({starts} to {ends}). Periods may not overlap: plans are made for the one "
     "period that contains today."
@@ -225,6 +231,7 @@ class PeriodRow:
     current: bool
     imported: bool
     retired: bool
+    kind_label: str = "Term"
 
 
 def _plan_counts(session: Session, site_id: int) -> dict[int, int]:
@@ -244,7 +251,14 @@ def period_list(*, session: Session, actor: Actor | None, client_ip: str = "") -
         select(Period).where(Period.site_id == actor.site_id).order_by(Period.starts_on, Period.id)
     ).all()
     counts = _plan_counts(session, actor.site_id)
-    current = period_current(session=session, site_id=actor.site_id)
+    current_ids = {
+        p.id
+        for p in (
+            period_current(session=session, site_id=actor.site_id, kind=kind)
+            for kind in (PERIOD_KIND_TERM, PERIOD_KIND_SCHOOL_YEAR)
+        )
+        if p is not None
+    }
     return [
         PeriodRow(
             id=p.id,
@@ -252,9 +266,10 @@ def period_list(*, session: Session, actor: Actor | None, client_ip: str = "") -
             starts_on=p.starts_on.isoformat(),
             ends_on=p.ends_on.isoformat(),
             plans=counts.get(p.id, 0),
-            current=current is not None and current.id == p.id,
+            current=p.id in current_ids,
             imported=bool(p.source_id),
             retired=p.retired_at is not None,
+            kind_label=PERIOD_KIND_LABELS.get(p.kind, p.kind),
         )
         for p in periods
     ]
@@ -270,11 +285,21 @@ def _period_values(name: object, starts_on: object, ends_on: object) -> tuple[st
 
 
 def _check_no_overlap(
-    session: Session, site_id: int, name: str, start: date, end: date, except_id: int | None = None
+    session: Session,
+    site_id: int,
+    name: str,
+    start: date,
+    end: date,
+    except_id: int | None = None,
+    kind: str = PERIOD_KIND_TERM,
 ) -> None:
-    """Periods never share a day: "the current period" (and "the next one") must be unambiguous."""
+    """Periods of a kind never share a day: "the current period" (and "the next one") must be
+    unambiguous. A school year holds terms, so periods of different kinds may overlap."""
     stmt = select(Period).where(
-        Period.site_id == site_id, Period.starts_on <= end, Period.ends_on >= start
+        Period.site_id == site_id,
+        Period.starts_on <= end,
+        Period.ends_on >= start,
+        Period.kind == kind,
     )
     if except_id is not None:
         stmt = stmt.where(Period.id != except_id)
@@ -301,14 +326,20 @@ def period_create(
     name: object,
     starts_on: object,
     ends_on: object,
+    kind: object = PERIOD_KIND_TERM,
     client_ip: str = "",
 ) -> int:
-    """Add a period (its name and first and last day); it may not overlap another."""
+    """Add a period (its name, first and last day, and whether it is a term or a school year);
+    it may not overlap another of its kind."""
     actor = school_manager(actor, client_ip)
     clean, start, end = _period_values(name, starts_on, ends_on)
+    if kind in (None, ""):
+        kind = PERIOD_KIND_TERM
+    if not isinstance(kind, str) or kind not in PERIOD_KIND_LABELS:
+        raise ValidationFailed(MSG_PERIOD_KIND)
     _site(session, actor, lock=True)
-    _check_no_overlap(session, actor.site_id, clean, start, end)
-    period = Period(site_id=actor.site_id, name=clean, starts_on=start, ends_on=end)
+    _check_no_overlap(session, actor.site_id, clean, start, end, kind=kind)
+    period = Period(site_id=actor.site_id, name=clean, starts_on=start, ends_on=end, kind=kind)
     session.add(period)
     session.flush()
     _audit(
@@ -321,6 +352,7 @@ def period_create(
         name=clean,
         starts_on=start.isoformat(),
         ends_on=end.isoformat(),
+        kind=kind,
     )
     return period.id
 
@@ -364,7 +396,9 @@ def period_edit(
     period = _own_period(session, actor, period_id)
     clean, start, end = _period_values(name, starts_on, ends_on)
     _site(session, actor, lock=True)
-    _check_no_overlap(session, actor.site_id, clean, start, end, except_id=period.id)
+    _check_no_overlap(
+        session, actor.site_id, clean, start, end, except_id=period.id, kind=period.kind
+    )
     outside = _dates_outside(session, period.id, start, end)
     if outside:
         raise ValidationFailed(

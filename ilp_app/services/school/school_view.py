@@ -32,7 +32,7 @@ from ilp_app.db.models import (
 from ilp_app.domain.errors import ValidationFailed
 from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor
-from ilp_app.domain.plans import PlanStatus
+from ilp_app.domain.plans import PLAN_KIND_LEARNER, PlanStatus
 from ilp_app.domain.roles import Role
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
@@ -99,6 +99,7 @@ def _learners(site_id: int):
 
 def _plans(site_id: int, period: Period | None, status: PlanStatus):
     return select(Plan.id, Plan.learner_id, Plan.version).where(
+        Plan.kind == PLAN_KIND_LEARNER,  # staff members' own plans are not the school's learners'
         Plan.site_id == site_id,
         Plan.period_id == (period.id if period else -1),
         Plan.status == status.value,
@@ -108,6 +109,7 @@ def _plans(site_id: int, period: Period | None, status: PlanStatus):
 def _active_plan_of(learner_id, site_id: int, period: Period | None):
     """The join condition to a learner's active plan this period (by its learner and period index)."""
     return sa.and_(
+        Plan.kind == PLAN_KIND_LEARNER,
         Plan.learner_id == learner_id,
         Plan.period_id == (period.id if period else -1),
         Plan.site_id == site_id,

@@ -26,6 +26,7 @@ from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
 from ilp_app.services.plans import plan_read
 from ilp_app.services.plans.plan_edit import MSG_TOO_MANY_AREAS
+from ilp_app.services.school.transitions import group_year
 from ilp_app.services.templates.template_store import (
     children_by_parent,
     item_drafts,
@@ -130,6 +131,8 @@ def template_from_plan(
     """
     authorize(actor, Action.TEMPLATE_MANAGE, None, client_ip=client_ip)
     clean = rules.clean_template_meta(name, description, year_label)
+    # The year a template suits is one the school's groups are in, not free text.
+    clean = (*clean[:2], group_year(clean[2], session=session, site_id=actor.site_id))
     view = plan_read.plan_view(session=session, actor=actor, plan_id=plan_id, client_ip=client_ip)
     learner = session.get(User, view.learner_id)
     drafts = rules.template_items_from_plan(
@@ -283,9 +286,10 @@ def template_update_meta(
 ) -> None:
     """Rename a template, or change its description or intended year (not a structural change)."""
     template = template_load(session, actor, template_id, client_ip=client_ip)
-    template.name, template.description, template.year_label = rules.clean_template_meta(
-        name, description, year_label
-    )
+    clean_name, clean_description, year = rules.clean_template_meta(name, description, year_label)
+    # A group year (or the one it had, if its groups have gone since).
+    year = group_year(year, session=session, site_id=actor.site_id, keep=template.year_label)
+    template.name, template.description, template.year_label = clean_name, clean_description, year
     template.updated_at = utc_now()
     session.add(template)
     audit_record(

@@ -1,0 +1,133 @@
+"""Transition years: the School page's section, and the year select of a template."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ilp_app.components.forms import labelled
+from ilp_app.domain.transitions import MAX_REASON
+from ilp_app.state.transitions import AdminTransitionsState as T
+from ilp_app.state.transitions import SchoolYearsState
+
+
+def transition_row(row: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.text(row.year_label, weight="bold"),
+            rx.text(row.reason, size="2", color_scheme="gray"),
+            spacing="0",
+            flex="1",
+            min_width="12rem",
+        ),
+        rx.button(
+            "Remove",
+            size="2",
+            variant="soft",
+            color_scheme="red",
+            on_click=T.remove(row.year_label),
+            aria_label="Remove " + row.year_label + " as a transition year",
+        ),
+        align="center",
+        wrap="wrap",
+        spacing="2",
+        width="100%",
+        role="listitem",
+    )
+
+
+def transitions_section() -> rx.Component:
+    return rx.el.section(
+        rx.card(
+            rx.vstack(
+                rx.heading("Transition years", as_="h2", size="5"),
+                rx.text(
+                    "In these years a learner's plan matters most. When a mentor makes a plan for "
+                    "a learner in one, the templates made for that year are suggested first, "
+                    "with the reason below.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                rx.cond(
+                    T.defaults,
+                    rx.text(
+                        "These are the usual ones (sixth grade, eighth to ninth, twelfth) until "
+                        "you change them.",
+                        size="1",
+                        color_scheme="gray",
+                    ),
+                ),
+                rx.vstack(
+                    rx.foreach(T.rows, transition_row),
+                    role="list",
+                    aria_label="Transition years",
+                    spacing="2",
+                    width="100%",
+                ),
+                rx.cond(
+                    T.year_choices.length() > 0,
+                    rx.form(
+                        rx.vstack(
+                            labelled(
+                                "Year",
+                                "transition-year",
+                                rx.el.select(
+                                    rx.foreach(T.year_choices, lambda y: rx.el.option(y, value=y)),
+                                    id="transition-year",
+                                    name="year_label",
+                                    class_name="role-select",
+                                    style={"width": "100%"},
+                                ),
+                                hint="The years the school's groups are in.",
+                            ),
+                            labelled(
+                                "Why it is a transition year",
+                                "transition-reason",
+                                rx.input(
+                                    id="transition-reason",
+                                    name="reason",
+                                    max_length=MAX_REASON,
+                                    required=True,
+                                    width="100%",
+                                    placeholder="e.g. Year 9 starts upper-secondary planning.",
+                                ),
+                            ),
+                            rx.button("Save transition year", type="submit", variant="soft"),
+                            spacing="2",
+                            width="100%",
+                        ),
+                        on_submit=T.save,
+                        reset_on_submit=True,
+                        width="100%",
+                    ),
+                    rx.text(
+                        "Give the groups a year (Groups page) to choose transition years from.",
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            width="100%",
+        ),
+        aria_label="Transition years",
+    )
+
+
+def template_year_field(prefix: str, default=None) -> rx.Component:
+    """The year a template suits: one the school's groups are in, or none."""
+    field_id = f"{prefix}year_label"
+    return labelled(
+        "Year it suits",
+        field_id,
+        rx.el.select(
+            rx.el.option("Any year", value=""),
+            rx.foreach(SchoolYearsState.years, lambda y: rx.el.option(y, value=y)),
+            id=field_id,
+            name="year_label",
+            default_value=default if default is not None else "",
+            class_name="role-select",
+            style={"width": "100%"},
+        ),
+        hint="Templates for a transition year are suggested first for its learners.",
+    )

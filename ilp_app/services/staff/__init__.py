@@ -1,0 +1,1 @@
+"""Staff plans: a staff member's own plan, and the supervisor who mentors it."""

@@ -1,0 +1,85 @@
+"""A staff member's supervisor, on the administrator's person page.
+
+The person is the one the page loaded from its URL (kept server-side); the services check the
+administrator, the two people, and that nobody supervises themselves, on every change.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ilp_app.domain.errors import DomainError, PermissionDenied
+from ilp_app.domain.parsing import form_mapping
+from ilp_app.domain.permissions import Action, can
+from ilp_app.services.staff import staff_plans
+from ilp_app.services.staff.staff_plans import SupervisionView
+from ilp_app.services.uow import unit_of_work
+from ilp_app.state.blocking import off_loop
+from ilp_app.state.session import SessionState
+
+
+class AdminSupervisorState(SessionState):
+    view: SupervisionView | None = None
+    _staff_id: int = 0
+
+    def _read(self, me) -> None:
+        with unit_of_work() as s:
+            self.view = staff_plans.supervision_view(
+                session=s,
+                actor=me.actor if me else None,
+                staff_id=self._staff_id,
+                client_ip=self._client_ip(),
+            )
+
+    @rx.event
+    @off_loop
+    def load(self):
+        """/admin/people/[user_id]: whether they are staff, and who supervises them."""
+        self.reset()
+        me = self._current()
+        try:
+            self._staff_id = int(self.user_id) if str(self.user_id).isdigit() else 0
+            self._read(me)
+        except DomainError:
+            # The person page itself says why it was refused; nothing of theirs is kept here.
+            self.reset()
+        return None
+
+    def _change(self, service, success: str, **kwargs):
+        me = self._current()
+        try:
+            with unit_of_work() as s:
+                service(
+                    session=s,
+                    actor=me.actor if me else None,
+                    staff_id=self._staff_id,
+                    client_ip=self._client_ip(),
+                    **kwargs,
+                )
+            self._read(me)
+        except PermissionDenied as error:
+            if me is None or not can(me.actor, Action.SCHOOL_MANAGE):
+                self.reset()
+                return self._refusal(me, error)
+            return rx.toast.error(error.message)  # e.g. an administrator's own supervisor
+        except DomainError as error:
+            return rx.toast.error(error.message)
+        return rx.toast.success(success)
+
+    @rx.event
+    @off_loop
+    def connect(self, form_data: dict):
+        try:
+            form = form_mapping(form_data)
+        except DomainError as error:
+            return rx.toast.error(error.message)
+        return self._change(
+            staff_plans.supervisor_connect,
+            "Supervisor connected.",
+            supervisor_id=form.get("supervisor_id"),
+        )
+
+    @rx.event
+    @off_loop
+    def disconnect(self):
+        return self._change(staff_plans.supervisor_disconnect, "Supervisor disconnected.")
