@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.components.i18n import t
 from ilp_app.components.plan_parts import CAN, move_buttons, progress_line
 from ilp_app.components.plan_tasks import task_add_form, task_row
 from ilp_app.domain.plans import MAX_REFLECTION
@@ -37,7 +38,9 @@ def rating_control(label: str, current: rx.Var, goal: rx.Var, allowed: rx.Var) -
                 role="group",
                 aria_label=label,
             ),
-            rx.text(rx.cond(current > 0, current.to_string() + " / 5", "not rated yet"), size="2"),
+            rx.text(
+                rx.cond(current > 0, current.to_string() + " / 5", t("not rated yet")), size="2"
+            ),
         ),
         align="center",
         wrap="wrap",
@@ -61,7 +64,7 @@ def reflections(goal: rx.Var) -> rx.Component:
                 rx.el.input(type="hidden", name="goal_id", value=goal.id),
                 rx.vstack(
                     rx.el.label(
-                        "My reflection",
+                        t("My reflection"),
                         html_for="reflection-" + goal.id.to_string(),
                         class_name="field-label",
                     ),
@@ -70,11 +73,11 @@ def reflections(goal: rx.Var) -> rx.Component:
                         name="body",
                         required=True,
                         max_length=MAX_REFLECTION,
-                        placeholder="What went well? What will I try next?",
+                        placeholder=t("What went well? What will I try next?"),
                         rows="3",
                         width="100%",
                     ),
-                    rx.button("Save reflection", type="submit", variant="soft"),
+                    rx.button(t("Save reflection"), type="submit", variant="soft"),
                     spacing="2",
                     width="100%",
                 ),
@@ -99,7 +102,7 @@ def goal_editor_tools(goal: rx.Var) -> rx.Component:
             ),
             rx.button(
                 rx.icon("pencil", size=14),
-                "Edit goal",
+                t("Edit goal"),
                 size="1",
                 variant="soft",
                 on_click=PlanState.open_dialog(
@@ -115,7 +118,7 @@ def goal_editor_tools(goal: rx.Var) -> rx.Component:
             ),
             rx.button(
                 rx.icon("trash-2", size=14),
-                "Delete",
+                t("Delete"),
                 size="1",
                 variant="soft",
                 color_scheme="red",
@@ -134,17 +137,17 @@ def goal_card(goal: rx.Var) -> rx.Component:
             rx.heading(goal.statement, as_="h3", size="4"),
             rx.cond(
                 goal.success_criteria != "",
-                rx.text(rx.text.strong("Success looks like: "), goal.success_criteria, size="2"),
+                rx.text(rx.text.strong(t("Success looks like: ")), goal.success_criteria, size="2"),
             ),
             rx.cond(
                 goal.target_date != "",
-                rx.text("Target date: ", goal.target_date, size="2", color_scheme="gray"),
+                rx.text(t("Target date: "), goal.target_date, size="2", color_scheme="gray"),
             ),
             rx.cond(
                 goal.carried_from_plan_id > 0,
                 rx.link(
                     rx.icon("history", size=14),
-                    " Continues a goal from ",
+                    t(" Continues a goal from "),
                     goal.carried_from_period,
                     href=routes.plan_url(goal.carried_from_plan_id),
                     size="2",
@@ -184,7 +187,7 @@ def goal_card(goal: rx.Var) -> rx.Component:
                     ),
                 ),
                 rx.tooltip(
-                    rx.icon("info", size=14, aria_label="How this is worked out"),
+                    rx.icon("info", size=14, aria_label=t("How this is worked out")),
                     content=PROJECTION_RULE,
                 ),
                 align="center",
@@ -198,7 +201,7 @@ def goal_card(goal: rx.Var) -> rx.Component:
             rating_control("Mentor rating", goal.mentor_rating, goal, CAN.rate_mentor),
             rx.cond(
                 (goal.reflections.length() > 0) | CAN.reflect,
-                rx.heading("Reflections", as_="h4", size="3", margin_top="0.5rem"),
+                rx.heading(t("Reflections"), as_="h4", size="3", margin_top="0.5rem"),
             ),
             reflections(goal),
             goal_editor_tools(goal),
@@ -223,7 +226,7 @@ def focus_area_section(area: rx.Var) -> rx.Component:
                     # First in the area, so the keyboard reaches it right after a jump link.
                     rx.button(
                         rx.icon("plus", size=16),
-                        "Add a goal",
+                        t("Add a goal"),
                         variant="soft",
                         size="2",
                         on_click=PlanState.open_dialog("goal_add", area.id, {}),
@@ -252,15 +255,15 @@ def focus_area_section(area: rx.Var) -> rx.Component:
                             )
                         ),
                         rx.alert_dialog.content(
-                            rx.alert_dialog.title("Remove ", area.name, "?"),
-                            rx.alert_dialog.description("Its goals and tasks are removed too."),
+                            rx.alert_dialog.title(t("Remove "), area.name, "?"),
+                            rx.alert_dialog.description(t("Its goals and tasks are removed too.")),
                             rx.hstack(
                                 rx.alert_dialog.cancel(
-                                    rx.button("Keep it", variant="soft", color_scheme="gray")
+                                    rx.button(t("Keep it"), variant="soft", color_scheme="gray")
                                 ),
                                 rx.alert_dialog.action(
                                     rx.button(
-                                        "Remove",
+                                        t("Remove"),
                                         color_scheme="red",
                                         on_click=PlanState.delete_focus_area(area.id),
                                     )
@@ -290,14 +293,16 @@ def add_focus_area_form() -> rx.Component:
         CAN.edit,
         rx.form(
             rx.hstack(
-                rx.el.label("New focus area", html_for="new-focus-area", class_name="field-label"),
+                rx.el.label(
+                    t("New focus area"), html_for="new-focus-area", class_name="field-label"
+                ),
                 rx.input(
                     id="new-focus-area",
                     name="name",
                     list="focus-area-choices",
                     required=True,
                     max_length=80,
-                    placeholder="e.g. Social competence",
+                    placeholder=t("e.g. Social competence"),
                     flex="1",
                     min_width="12rem",
                 ),
@@ -305,7 +310,7 @@ def add_focus_area_form() -> rx.Component:
                     rx.foreach(PlanState.focus_area_choices, lambda c: rx.el.option(value=c)),
                     id="focus-area-choices",
                 ),
-                rx.button("Add focus area", type="submit", variant="soft"),
+                rx.button(t("Add focus area"), type="submit", variant="soft"),
                 align="center",
                 wrap="wrap",
                 spacing="2",

@@ -8,6 +8,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.downloads import download_link
+from ilp_app.components.i18n import t
 from ilp_app.components.learner_context import learner_context_header
 from ilp_app.components.plan_parts import CAN, P, progress_line
 from ilp_app.services.reports.printing import plan_pdf_url
@@ -27,19 +28,19 @@ def acknowledgement_block() -> rx.Component:
     """Who signed which version; a new version never waits for signatures of an older one."""
     return rx.vstack(
         rx.hstack(
-            rx.badge("Version ", P.version, variant="outline"),
+            rx.badge(t("Version "), P.version, variant="outline"),
             rx.cond(
                 CAN.acknowledge,
                 rx.cond(
                     P.acknowledged_current,
                     rx.badge(
                         rx.icon("check", size=12),
-                        "You acknowledged this version",
+                        t("You acknowledged this version"),
                         color_scheme="green",
                     ),
                     rx.button(
                         rx.icon("pen-line", size=14),
-                        "Acknowledge this version",
+                        t("Acknowledge this version"),
                         size="2",
                         on_click=PlanState.acknowledge,
                     ),
@@ -52,7 +53,9 @@ def acknowledgement_block() -> rx.Component:
         rx.cond(
             P.acknowledgements.length() > 0,
             rx.el.details(
-                rx.el.summary("Who acknowledged which version (", P.acknowledgements.length(), ")"),
+                rx.el.summary(
+                    t("Who acknowledged which version ("), P.acknowledgements.length(), ")"
+                ),
                 rx.el.ul(
                     rx.foreach(
                         P.acknowledgements,
@@ -61,11 +64,11 @@ def acknowledgement_block() -> rx.Component:
                                 a.who,
                                 " (",
                                 a.role,
-                                ") acknowledged version ",
+                                t(") acknowledged version "),
                                 a.version,
-                                " on ",
+                                t(" on "),
                                 a.at,
-                                rx.cond(a.current, " — current", " — an earlier version"),
+                                rx.cond(a.current, t(" — current"), t(" — an earlier version")),
                                 size="1",
                                 color_scheme="gray",
                             )
@@ -99,7 +102,7 @@ def plan_header() -> rx.Component:
             rx.cond(
                 P.why != "",
                 rx.text(
-                    rx.text.strong("Why you can see this plan: "),
+                    rx.text.strong(t("Why you can see this plan: ")),
                     P.why,
                     size="2",
                     color_scheme="gray",
@@ -108,16 +111,18 @@ def plan_header() -> rx.Component:
             ),
             progress_line(P.completed, P.total, P.percent, "Progress of the whole plan"),
             rx.hstack(
-                rx.badge(P.not_started, " not started", color_scheme="gray", variant="soft"),
-                rx.badge(P.ongoing, " ongoing", color_scheme="amber", variant="soft"),
-                rx.badge(P.completed, " completed", color_scheme="green", variant="soft"),
+                rx.badge(P.not_started, t(" not started"), color_scheme="gray", variant="soft"),
+                rx.badge(P.ongoing, t(" ongoing"), color_scheme="amber", variant="soft"),
+                rx.badge(P.completed, t(" completed"), color_scheme="green", variant="soft"),
                 wrap="wrap",
                 spacing="2",
             ),
             rx.cond(
                 P.status == "locked",
                 rx.callout(
-                    "This plan belongs to a finished period and is locked: it can be read, not changed.",
+                    t(
+                        "This plan belongs to a finished period and is locked: it can be read, not changed."
+                    ),
                     icon="lock",
                     color_scheme="gray",
                     width="100%",
@@ -125,11 +130,11 @@ def plan_header() -> rx.Component:
             ),
             acknowledgement_block(),
             download_link(
-                "Print plan (PDF)", plan_pdf_url(P.id), filename="plan.pdf", icon="printer"
+                t("Print plan (PDF)"), plan_pdf_url(P.id), filename="plan.pdf", icon="printer"
             ),
             rx.link(
                 rx.icon("chart-column", size=16, aria_hidden="true"),
-                "All plans of ",
+                t("All plans of "),
                 P.learner_name,
                 href=routes.learner_report_url(P.learner_id),
                 size="2",
@@ -144,7 +149,7 @@ def plan_header() -> rx.Component:
                 CAN.next_period,
                 rx.button(
                     rx.icon("calendar-arrow-up", size=16),
-                    "Start the next period",
+                    t("Start the next period"),
                     variant="soft",
                     on_click=PlanState.open_dialog("next_period", 0, {}),
                 ),
@@ -152,10 +157,10 @@ def plan_header() -> rx.Component:
             rx.cond(
                 CAN.activate,
                 rx.hstack(
-                    rx.text("Only staff see this draft.", size="2"),
+                    rx.text(t("Only staff see this draft."), size="2"),
                     rx.button(
                         rx.icon("send", size=16),
-                        "Share with learner and parents",
+                        t("Share with learner and parents"),
                         on_click=PlanState.activate,
                     ),
                     align="center",
@@ -174,7 +179,7 @@ def other_plans() -> rx.Component:
     return rx.cond(
         PlanState.other_plans.length() > 0,
         rx.el.nav(
-            rx.text("Other periods: ", size="2", as_="span"),
+            rx.text(t("Other periods: "), size="2", as_="span"),
             rx.foreach(
                 PlanState.other_plans,
                 lambda p: rx.link(
@@ -187,6 +192,6 @@ def other_plans() -> rx.Component:
                     margin_right="0.75rem",
                 ),
             ),
-            aria_label="Other plans of this learner",
+            aria_label=t("Other plans of this learner"),
         ),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ilp_app.components.i18n import t
 from ilp_app.components.plan_parts import CAN, P, area_field
 from ilp_app.domain.plans import MAX_LOG_ENTRY, MAX_NOTE
 from ilp_app.state.plan import PlanState
@@ -35,11 +36,11 @@ def note_item(note: rx.Var) -> rx.Component:
                     ),
                     value=note.visibility,
                     on_change=lambda v: PlanState.set_note_visibility(note.id, v),
-                    aria_label="Who can see this note",
+                    aria_label=t("Who can see this note"),
                     class_name="role-select",
                 ),
                 rx.button(
-                    "Delete",
+                    t("Delete"),
                     size="1",
                     variant="ghost",
                     color_scheme="red",
@@ -59,7 +60,7 @@ def notes_section() -> rx.Component:
     return rx.cond(
         (P.notes.length() > 0) | CAN.write_note,
         rx.el.section(
-            rx.heading("Notes", as_="h2", size="5"),
+            rx.heading(t("Notes"), as_="h2", size="5"),
             rx.box(rx.foreach(P.notes, note_item), role="list", width="100%"),
             rx.cond(
                 CAN.write_note,
@@ -68,7 +69,7 @@ def notes_section() -> rx.Component:
                         area_field("New note", "body", max_length=MAX_NOTE, prefix="note-"),
                         rx.hstack(
                             rx.el.label(
-                                "Who can see it",
+                                t("Who can see it"),
                                 html_for="note-visibility",
                                 class_name="field-label",
                             ),
@@ -82,7 +83,7 @@ def notes_section() -> rx.Component:
                                 default_value="staff",
                                 class_name="role-select",
                             ),
-                            rx.button("Save note", type="submit", variant="soft"),
+                            rx.button(t("Save note"), type="submit", variant="soft"),
                             align="center",
                             wrap="wrap",
                             spacing="2",
@@ -101,9 +102,11 @@ def notes_section() -> rx.Component:
 
 def log_section() -> rx.Component:
     return rx.el.section(
-        rx.heading("Plan log", as_="h2", size="5"),
+        rx.heading(t("Plan log"), as_="h2", size="5"),
         rx.text(
-            "A conversation about this plan between the mentor, teachers, the learner and parents.",
+            t(
+                "A conversation about this plan between the mentor, teachers, the learner and parents."
+            ),
             size="2",
             color_scheme="gray",
         ),
@@ -133,7 +136,7 @@ def log_section() -> rx.Component:
                         prefix="log-",
                         rows="2",
                     ),
-                    rx.button("Post", type="submit", variant="soft"),
+                    rx.button(t("Post"), type="submit", variant="soft"),
                     spacing="2",
                     width="100%",
                 ),
@@ -148,7 +151,7 @@ def log_section() -> rx.Component:
 
 def history_section() -> rx.Component:
     return rx.el.section(
-        rx.heading("History", as_="h2", size="5"),
+        rx.heading(t("History"), as_="h2", size="5"),
         rx.cond(
             PlanState.history_open,
             rx.box(
@@ -161,17 +164,17 @@ def history_section() -> rx.Component:
                             c.who,
                             " · ",
                             c.at,
-                            " · version ",
+                            t(" · version "),
                             c.version,
                             size="2",
                         ),
                         rx.cond(
                             c.before != "",
-                            rx.text("Before: ", c.before, size="1", color_scheme="gray"),
+                            rx.text(t("Before: "), c.before, size="1", color_scheme="gray"),
                         ),
                         rx.cond(
                             c.after != "",
-                            rx.text("After: ", c.after, size="1", color_scheme="gray"),
+                            rx.text(t("After: "), c.after, size="1", color_scheme="gray"),
                         ),
                         class_name="log-entry",
                         role="listitem",
@@ -181,7 +184,7 @@ def history_section() -> rx.Component:
                 width="100%",
             ),
             rx.button(
-                "Show the history of changes", variant="soft", on_click=PlanState.load_history
+                t("Show the history of changes"), variant="soft", on_click=PlanState.load_history
             ),
         ),
         class_name="focus-area",

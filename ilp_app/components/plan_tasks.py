@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ilp_app.components.i18n import t
 from ilp_app.components.plan_parts import CAN, P, move_buttons
 from ilp_app.domain.plans import MAX_TASK_TITLE
 from ilp_app.state.plan import PlanState
@@ -58,7 +59,7 @@ def task_status_control(task: rx.Var, *, label_first: bool = False) -> rx.Compon
             ),
             rx.cond(
                 PlanState.unsaved_task == task.id,
-                rx.text("Not saved — try again", color_scheme="red", size="2", role="alert"),
+                rx.text(t("Not saved — try again"), color_scheme="red", size="2", role="alert"),
             ),
             align="center",
             spacing="2",
@@ -83,11 +84,11 @@ def carry_reason_form(task: rx.Var) -> rx.Component:
                 default_value=task.carry_reason,
                 max_length=500,
                 size="1",
-                placeholder="Why it wasn't done (optional)",
+                placeholder=t("Why it wasn't done (optional)"),
                 aria_label="Why it wasn't done: " + task.title,
                 flex="1",
             ),
-            rx.button("Save", size="1", variant="soft", type="submit"),
+            rx.button(t("Save"), size="1", variant="soft", type="submit"),
             width="100%",
             spacing="1",
         ),
@@ -142,13 +143,13 @@ def task_row(task: rx.Var) -> rx.Component:
                 rx.hstack(
                     rx.cond(
                         task.due_date != "",
-                        rx.text("Due ", task.due_date, size="1", color_scheme="gray"),
+                        rx.text(t("Due "), task.due_date, size="1", color_scheme="gray"),
                     ),
                     rx.cond(
                         task.changed_by != "",
                         rx.text(
                             task.status_label,
-                            " by ",
+                            t(" by "),
                             task.changed_by,
                             ", ",
                             task.changed_at,
@@ -164,14 +165,14 @@ def task_row(task: rx.Var) -> rx.Component:
                     rx.vstack(
                         rx.badge(
                             rx.icon("history", size=12),
-                            "Carried over from the last period",
+                            t("Carried over from the last period"),
                             variant="soft",
                             color_scheme="violet",
                         ),
                         rx.cond(
                             task.carry_reason != "",
                             rx.text(
-                                "Why it wasn't done: ",
+                                t("Why it wasn't done: "),
                                 task.carry_reason,
                                 size="1",
                                 color_scheme="gray",
@@ -228,7 +229,7 @@ def task_add_form(goal: rx.Var) -> rx.Component:
             rx.el.input(type="hidden", name="goal_id", value=goal.id),
             rx.hstack(
                 rx.el.label(
-                    "New task for: ",
+                    t("New task for: "),
                     goal.statement,
                     html_for="new-task-" + goal.id.to_string(),
                     class_name="visually-hidden",
@@ -236,7 +237,7 @@ def task_add_form(goal: rx.Var) -> rx.Component:
                 rx.input(
                     id="new-task-" + goal.id.to_string(),
                     name="title",
-                    placeholder="Add a task…",
+                    placeholder=t("Add a task…"),
                     required=True,
                     max_length=MAX_TASK_TITLE,
                     flex="1",
@@ -245,12 +246,12 @@ def task_add_form(goal: rx.Var) -> rx.Component:
                 rx.input(
                     name="due_date",
                     type="date",
-                    aria_label="Due date (optional)",
+                    aria_label=t("Due date (optional)"),
                     width="10rem",
                     min=P.period_starts,
                     max=P.period_ends,
                 ),
-                rx.button("Add task", type="submit", variant="soft"),
+                rx.button(t("Add task"), type="submit", variant="soft"),
                 wrap="wrap",
                 width="100%",
                 spacing="2",
@@ -268,12 +269,12 @@ def reopen_confirm() -> rx.Component:
         rx.alert_dialog.content(
             rx.alert_dialog.title("Start “" + PlanState.confirm_title + "” again?"),
             rx.alert_dialog.description(
-                "It is marked Completed. Starting again moves it back to Not started.", size="2"
+                t("It is marked Completed. Starting again moves it back to Not started."), size="2"
             ),
             rx.hstack(
                 rx.alert_dialog.cancel(
                     rx.button(
-                        "Keep it completed",
+                        t("Keep it completed"),
                         variant="soft",
                         color_scheme="gray",
                         on_click=PlanState.cancel_reopen,
@@ -281,7 +282,7 @@ def reopen_confirm() -> rx.Component:
                 ),
                 rx.alert_dialog.action(
                     rx.button(
-                        "Start again", color_scheme="amber", on_click=PlanState.confirm_reopen
+                        t("Start again"), color_scheme="amber", on_click=PlanState.confirm_reopen
                     )
                 ),
                 spacing="3",
@@ -301,7 +302,7 @@ def undo_bar() -> rx.Component:
             PlanState.undo_task != 0,
             rx.hstack(
                 rx.text(PlanState.undo_text, size="2", flex="1"),
-                rx.button("Undo", size="2", variant="solid", on_click=PlanState.undo),
+                rx.button(t("Undo"), size="2", variant="solid", on_click=PlanState.undo),
                 align="center",
                 spacing="3",
                 padding="0.6rem 0.9rem",

@@ -12,6 +12,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.components.downloads import BACKEND_ORIGIN as _BACKEND_ORIGIN
 from ilp_app.components.forms import form_error, labelled
+from ilp_app.components.i18n import t
 from ilp_app.services.reviews.review_model import (
     DURATION_MAX,
     DURATION_MIN,
@@ -50,7 +51,7 @@ def _text_block(label: str, value: rx.Var) -> rx.Component:
 def ics_link(r: rx.Var) -> rx.Component:
     return rx.el.a(
         rx.icon("calendar-plus", size=16, aria_hidden="true"),
-        "Download invitation (.ics)",
+        t("Download invitation (.ics)"),
         href=_BACKEND_ORIGIN + review_ics_url(r.id),
         download="review-" + r.id.to_string() + ".ics",
         # A document request, not client-side routing: the browser downloads the file.
@@ -67,11 +68,11 @@ def ics_link(r: rx.Var) -> rx.Component:
 
 def _where(r: rx.Var) -> rx.Component:
     return rx.vstack(
-        rx.cond(r.location != "", rx.text(rx.text.strong("Place: "), r.location, size="2")),
+        rx.cond(r.location != "", rx.text(rx.text.strong(t("Place: ")), r.location, size="2")),
         rx.cond(
             r.online_url != "",
             rx.text(
-                rx.text.strong("Online: "),
+                rx.text.strong(t("Online: ")),
                 rx.link(
                     r.online_url,
                     href=r.online_url,
@@ -89,7 +90,7 @@ def _where(r: rx.Var) -> rx.Component:
 
 def _attendees(r: rx.Var) -> rx.Component:
     return rx.box(
-        rx.text(rx.text.strong("Attending"), size="2"),
+        rx.text(rx.text.strong(t("Attending")), size="2"),
         rx.el.ul(
             rx.foreach(
                 r.attendees,
@@ -107,7 +108,7 @@ def _comments(r: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.cond(
             (r.comments.length() > 0) | r.can_comment,
-            rx.heading("Comments before the meeting", as_="h4", size="3"),
+            rx.heading(t("Comments before the meeting"), as_="h4", size="3"),
         ),
         rx.box(
             rx.foreach(
@@ -131,7 +132,7 @@ def _comments(r: rx.Var) -> rx.Component:
                 rx.el.input(type="hidden", name="review_id", value=r.id),
                 rx.vstack(
                     labelled(
-                        "Your comment for the meeting",
+                        t("Your comment for the meeting"),
                         field_id,
                         rx.text_area(
                             id=field_id,
@@ -139,11 +140,11 @@ def _comments(r: rx.Var) -> rx.Component:
                             required=True,
                             max_length=MAX_COMMENT,
                             rows="3",
-                            placeholder="What would you like to talk about?",
+                            placeholder=t("What would you like to talk about?"),
                             width="100%",
                         ),
                     ),
-                    rx.button("Add comment", type="submit", variant="soft"),
+                    rx.button(t("Add comment"), type="submit", variant="soft"),
                     spacing="2",
                     width="100%",
                 ),
@@ -161,11 +162,11 @@ def _outcome(r: rx.Var) -> rx.Component:
     return rx.cond(
         r.status == "held",
         rx.vstack(
-            rx.heading("Outcome", as_="h4", size="3"),
+            rx.heading(t("Outcome"), as_="h4", size="3"),
             _text_block("Summary", r.summary),
             _text_block("Decisions", r.decisions),
             _text_block("New targets", r.new_targets),
-            rx.text("Recorded ", r.held_at, size="1", color_scheme="gray"),
+            rx.text(t("Recorded "), r.held_at, size="1", color_scheme="gray"),
             spacing="2",
             width="100%",
         ),
@@ -192,7 +193,7 @@ def _outcome_form(r: rx.Var) -> rx.Component:
 
     return rx.el.details(
         rx.el.summary(
-            "Record the outcome",
+            t("Record the outcome"),
             class_name="field-label",
             style={"cursor": "pointer", "min_height": "44px"},
         ),
@@ -203,9 +204,11 @@ def _outcome_form(r: rx.Var) -> rx.Component:
                 area("Decisions", "decisions", False),
                 area("New targets", "new_targets", False),
                 rx.text(
-                    "The outcome is also written into the plan log.", size="1", color_scheme="gray"
+                    t("The outcome is also written into the plan log."),
+                    size="1",
+                    color_scheme="gray",
                 ),
-                rx.button("Record outcome", type="submit"),
+                rx.button(t("Record outcome"), type="submit"),
                 spacing="2",
                 width="100%",
             ),
@@ -221,7 +224,7 @@ def _cancel_button(r: rx.Var) -> rx.Component:
         rx.alert_dialog.trigger(
             rx.button(
                 rx.icon("calendar-x", size=14),
-                "Cancel review",
+                t("Cancel review"),
                 size="2",
                 variant="soft",
                 color_scheme="red",
@@ -229,13 +232,15 @@ def _cancel_button(r: rx.Var) -> rx.Component:
             )
         ),
         rx.alert_dialog.content(
-            rx.alert_dialog.title("Cancel the review on ", r.day, "?"),
-            rx.alert_dialog.description("The learner and parents see that it was cancelled."),
+            rx.alert_dialog.title(t("Cancel the review on "), r.day, "?"),
+            rx.alert_dialog.description(t("The learner and parents see that it was cancelled.")),
             rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.cancel(
+                    rx.button(t("Keep it"), variant="soft", color_scheme="gray")
+                ),
                 rx.alert_dialog.action(
                     rx.button(
-                        "Cancel review", color_scheme="red", on_click=ReviewState.cancel(r.id)
+                        t("Cancel review"), color_scheme="red", on_click=ReviewState.cancel(r.id)
                     )
                 ),
                 justify="end",
@@ -258,7 +263,7 @@ def review_card(r: rx.Var) -> rx.Component:
                 spacing="2",
             ),
             rx.text(
-                r.starts_at, " · ", r.duration_minutes, " minutes", size="1", color_scheme="gray"
+                r.starts_at, " · ", r.duration_minutes, t(" minutes"), size="1", color_scheme="gray"
             ),
             _where(r),
             _attendees(r),
@@ -287,10 +292,10 @@ def schedule_form() -> rx.Component:
         rx.card(
             rx.form(
                 rx.vstack(
-                    rx.heading("Schedule a review", as_="h3", size="4"),
+                    rx.heading(t("Schedule a review"), as_="h3", size="4"),
                     form_error(ReviewState.error),
                     labelled(
-                        "Date and time",
+                        t("Date and time"),
                         "review-starts-at",
                         rx.input(
                             id="review-starts-at",
@@ -303,7 +308,7 @@ def schedule_form() -> rx.Component:
                         hint="Times are in " + ReviewState.time_zone + ".",
                     ),
                     labelled(
-                        "Duration (minutes)",
+                        t("Duration (minutes)"),
                         "review-duration",
                         rx.input(
                             id="review-duration",
@@ -318,18 +323,18 @@ def schedule_form() -> rx.Component:
                         ),
                     ),
                     labelled(
-                        "Place",
+                        t("Place"),
                         "review-location",
                         rx.input(
                             id="review-location",
                             name="location",
                             max_length=MAX_LOCATION,
-                            placeholder="e.g. Room 204",
+                            placeholder=t("e.g. Room 204"),
                             width="100%",
                         ),
                     ),
                     labelled(
-                        "Online meeting link",
+                        t("Online meeting link"),
                         "review-online-url",
                         rx.input(
                             id="review-online-url",
@@ -339,10 +344,10 @@ def schedule_form() -> rx.Component:
                             placeholder="https://…",
                             width="100%",
                         ),
-                        hint="Give a place, an online link, or both.",
+                        hint=t("Give a place, an online link, or both."),
                     ),
                     rx.el.fieldset(
-                        rx.el.legend("Who attends", class_name="field-label"),
+                        rx.el.legend(t("Who attends"), class_name="field-label"),
                         rx.box(
                             rx.foreach(
                                 ReviewState.attendee_choices,
@@ -362,7 +367,9 @@ def schedule_form() -> rx.Component:
                         ),
                         class_name="objective-fieldset",
                     ),
-                    rx.button(rx.icon("calendar-plus", size=16), "Schedule review", type="submit"),
+                    rx.button(
+                        rx.icon("calendar-plus", size=16), t("Schedule review"), type="submit"
+                    ),
                     spacing="3",
                     width="100%",
                 ),
@@ -379,15 +386,15 @@ def schedule_form() -> rx.Component:
 def reviews_section() -> rx.Component:
     """Review meetings of the learner whose plan is shown (loaded by the plan state with the plan)."""
     section = rx.el.section(
-        rx.heading("Review meetings", as_="h2", size="5", id="reviews-heading"),
+        rx.heading(t("Review meetings"), as_="h2", size="5", id="reviews-heading"),
         rx.text(
-            "The mentor meets the learner and parents at least twice a year to review the plan.",
+            t("The mentor meets the learner and parents at least twice a year to review the plan."),
             size="2",
             color_scheme="gray",
         ),
         rx.cond(
             ReviewState.reviews.length() == 0,
-            rx.text("No review meetings yet.", size="2", color_scheme="gray"),
+            rx.text(t("No review meetings yet."), size="2", color_scheme="gray"),
         ),
         rx.box(
             rx.foreach(ReviewState.reviews, review_card),
@@ -410,8 +417,8 @@ def _plan_link(plan_id: rx.Var, name: rx.Var) -> rx.Component:
     return rx.cond(
         plan_id > 0,
         rx.link(
-            "Open plan",
-            rx.el.span(" for the review of ", name, class_name="visually-hidden"),
+            t("Open plan"),
+            rx.el.span(t(" for the review of "), name, class_name="visually-hidden"),
             href=routes.plan_url(plan_id),
             size="2",
         ),
@@ -422,7 +429,7 @@ def _due_row(row: rx.Var) -> rx.Component:
     return rx.box(
         rx.text(row.learner_name, weight="medium"),
         rx.text(
-            rx.cond(row.last_review != "", "Last review " + row.last_review, "Never reviewed"),
+            rx.cond(row.last_review != "", "Last review " + row.last_review, t("Never reviewed")),
             rx.cond(row.next_review != "", " · next on " + row.next_review, ""),
             size="2",
             color_scheme="gray",
@@ -437,7 +444,7 @@ def _upcoming_row(row: rx.Var) -> rx.Component:
     return rx.box(
         rx.text(rx.text.strong(row.starts_at), " · ", row.learner_name, size="2"),
         rx.cond(row.location != "", rx.text(row.location, size="2", color_scheme="gray")),
-        rx.cond(row.online_url != "", rx.text("Online meeting", size="2", color_scheme="gray")),
+        rx.cond(row.online_url != "", rx.text(t("Online meeting"), size="2", color_scheme="gray")),
         _plan_link(row.plan_id, row.learner_name),
         class_name="log-entry",
         role="listitem",

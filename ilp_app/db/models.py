@@ -66,6 +66,8 @@ class Site(SQLModel, table=True):
     # No mail to families between these hours (school time); held until the morning.
     mail_quiet_from: int = 21
     mail_quiet_until: int = 7
+    # The language of people who have chosen none and whose browser asks for none we speak.
+    default_language: str = Field(default="en", max_length=10)
 
 
 class User(SQLModel, table=True):
@@ -91,6 +93,8 @@ class User(SQLModel, table=True):
     retired_at: datetime | None = _ts(nullable=True, default=False)
     # Set when an administrator erased (anonymised) the person's personal data.
     erased_at: datetime | None = _ts(nullable=True, default=False)
+    # The language the person chose ("en", "nb", "nn"); "" until they choose one.
+    language: str = Field(default="", max_length=10)
 
     @property
     def display_name(self) -> str:

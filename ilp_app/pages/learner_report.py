@@ -12,6 +12,7 @@ from ilp_app.components.charts import (
     week_columns,
 )
 from ilp_app.components.downloads import download_link
+from ilp_app.components.i18n import t
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.services.reports.printing import plan_pdf_url
 from ilp_app.state.learner_report import LearnerReportState as S
@@ -40,8 +41,8 @@ def _plan_links(plan_id: rx.Var, period: rx.Var) -> rx.Component:
     return rx.flex(
         rx.link(
             rx.icon("file-text", size=16, aria_hidden="true"),
-            "Open plan",
-            rx.el.span(" for ", period, class_name="visually-hidden"),
+            t("Open plan"),
+            rx.el.span(t(" for "), period, class_name="visually-hidden"),
             href=routes.plan_url(plan_id),
             weight="medium",
             style={
@@ -97,30 +98,30 @@ def present_section() -> rx.Component:
                     _muted(p.starts_on, " – ", p.ends_on),
                     rx.text(
                         p.completed,
-                        " of ",
+                        t(" of "),
                         p.total,
-                        " tasks completed (",
+                        t(" tasks completed ("),
                         p.percent,
                         "%) · ",
                         p.ongoing,
-                        " ongoing · ",
+                        t(" ongoing · "),
                         p.not_started,
-                        " not started",
+                        t(" not started"),
                         size="2",
                     ),
                     rx.progress(
                         value=p.percent,
                         max=100,
-                        aria_label="Progress of the plan now",
+                        aria_label=t("Progress of the plan now"),
                         width="100%",
                     ),
                     rx.text(
                         p.goals,
-                        " goals: ",
+                        t(" goals: "),
                         p.goals_on_track,
-                        " on track for their target date, ",
+                        t(" on track for their target date, "),
                         p.goals_behind,
-                        " behind",
+                        t(" behind"),
                         size="2",
                     ),
                     _plan_links(p.plan_id, p.period_name),
@@ -146,7 +147,7 @@ def _review_item(r: rx.Var) -> rx.Component:
         rx.cond(
             r.online_url != "",
             rx.link(
-                "Online meeting link",
+                t("Online meeting link"),
                 href=r.online_url,
                 is_external=True,
                 rel="noopener noreferrer",
@@ -178,7 +179,7 @@ def _goal_ahead_item(g: rx.Var) -> rx.Component:
 def ahead_section() -> rx.Component:
     return _section(
         "Ahead",
-        rx.heading("Upcoming reviews", as_="h3", size="3"),
+        rx.heading(t("Upcoming reviews"), as_="h3", size="3"),
         rx.cond(
             OV.reviews_ahead.length() > 0,
             rx.el.ul(
@@ -187,7 +188,7 @@ def ahead_section() -> rx.Component:
             ),
             _muted("No review meeting is scheduled."),
         ),
-        rx.heading("Goals and their target dates", as_="h3", size="3"),
+        rx.heading(t("Goals and their target dates"), as_="h3", size="3"),
         rx.cond(
             OV.goals_ahead.length() > 0,
             rx.el.ul(
@@ -207,7 +208,7 @@ def _achievement(a: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.hstack(
             rx.text(a.statement, size="2", style={"overflow_wrap": "anywhere"}),
-            rx.cond(a.achieved, rx.badge("Achieved", color_scheme="green", variant="soft")),
+            rx.cond(a.achieved, rx.badge(t("Achieved"), color_scheme="green", variant="soft")),
             wrap="wrap",
             spacing="2",
             align="center",
@@ -244,21 +245,21 @@ def _period_card(row: rx.Var) -> rx.Component:
             _muted(row.starts_on, " – ", row.ends_on),
             rx.text(
                 row.completed,
-                " of ",
+                t(" of "),
                 row.total,
-                " tasks completed (",
+                t(" tasks completed ("),
                 row.percent,
                 "%) · ",
                 row.goals_achieved,
-                " of ",
+                t(" of "),
                 row.goals,
-                " goals with every task done",
+                t(" goals with every task done"),
                 size="2",
             ),
             rx.cond(
                 row.achievements.length() > 0,
                 rx.box(
-                    rx.heading("What was achieved", as_="h4", size="2"),
+                    rx.heading(t("What was achieved"), as_="h4", size="2"),
                     rx.el.ul(
                         rx.foreach(row.achievements, _achievement),
                         style={"margin": "0.25rem 0 0", "padding_left": "1.1rem"},
@@ -301,7 +302,7 @@ def _open(key: str) -> rx.Var:
 
 def tasks_chart() -> rx.Component:
     return chart_figure(
-        caption="Tasks completed per period",
+        caption=t("Tasks completed per period"),
         summary=OV.tasks_summary,
         name="tasks completed per period",
         graphic=period_bars(OV.task_bars),
@@ -369,7 +370,7 @@ def charts_section() -> rx.Component:
         "Progress in charts",
         rx.card(tasks_chart(), width="100%"),
         rx.cond(OV.activity_period != "", rx.card(activity_chart(), width="100%")),
-        rx.heading("Self-rating and mentor rating per goal", as_="h3", size="4"),
+        rx.heading(t("Self-rating and mentor rating per goal"), as_="h3", size="4"),
         rx.cond(
             OV.rating_series.length() > 0,
             rx.box(
@@ -402,5 +403,5 @@ def page() -> rx.Component:
                 rx.callout(S.message, icon="info", color_scheme="gray", variant="surface"),
             ),
         ),
-        heading=rx.cond(S.has_overview, "Overview of " + OV.learner_name, "Learner overview"),
+        heading=rx.cond(S.has_overview, "Overview of " + OV.learner_name, t("Learner overview")),
     )

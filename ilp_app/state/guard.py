@@ -14,6 +14,9 @@ In order, for each event:
    state is emptied *before* the event runs, so the hydrate snapshot never carries someone
    else's page.
 
+4. **Language.** The tab follows the language the person reads (:class:`LocaleState`), and
+   text built during the event is built in it.
+
 The person found is kept for the event (:data:`ilp_app.state.session.current_event_user`), so
 handlers do not look the session up a second time.
 """
@@ -33,6 +36,7 @@ from reflex.state import StateUpdate
 from reflex_base.event import Event
 
 from ilp_app.services.access.auth import CurrentUser
+from ilp_app.state.locale import LocaleState
 from ilp_app.state.session import SessionState, current_event_user, session_lookup
 from ilp_app.web.socket_gate import SESSION_HEADER
 
@@ -196,6 +200,8 @@ class EventGuard(Middleware):
             session_state._owner = owner
         session_state._digest = digest if me is not None else ""
         current_event_user.set((session_state._digest, me))
+        # The person's language for this event: the tab's words, and any text the server builds.
+        (await state.get_state(LocaleState))._follow(me)
         return None
 
     def _too_fast(self, client: str) -> StateUpdate | None:

@@ -11,6 +11,7 @@ from ilp_app.db.models import PlanAcknowledgement, PlanChange, User
 from ilp_app.domain.lifecycle import changed_fields
 from ilp_app.domain.permissions import Action, Actor, NoteRef, can
 from ilp_app.domain.plans import NoteVisibility
+from ilp_app.i18n.formatting import format_moment
 from ilp_app.services.plans.plan_access import PlanContext, plan_load
 
 _MAX = 6000
@@ -135,7 +136,7 @@ def plan_history(
             continue
         views.append(
             ChangeView(
-                at=r.at.strftime("%Y-%m-%d %H:%M UTC"),
+                at=format_moment(r.at),
                 who=names.get(r.actor_id, ""),
                 what=ACTION_LABELS.get(r.action, r.action),
                 version=r.version,
@@ -160,7 +161,7 @@ def plan_acknowledgements(*, session: Session, plan: PlanContext) -> list[Acknow
             who=user.display_name,
             role=ack.role,
             version=ack.version,
-            at=ack.at.strftime("%Y-%m-%d %H:%M UTC"),
+            at=format_moment(ack.at),
             current=ack.version == plan.plan.version,
         )
         for ack, user in rows
