@@ -15,11 +15,13 @@ from ilp_app.components.admin_school import (
     status_section,
 )
 from ilp_app.components.admin_ui import admin_page
+from ilp_app.components.school_language import language_section
 from ilp_app.state.admin_school import AdminSchoolState
+from ilp_app.state.school_language import SchoolLanguageState
 
 ROUTE = routes.ADMIN_SCHOOL
 TITLE = "School settings · ILP"
-ON_LOAD = AdminSchoolState.load
+ON_LOAD = [AdminSchoolState.load, SchoolLanguageState.load]
 
 
 def page() -> rx.Component:
@@ -30,6 +32,7 @@ def page() -> rx.Component:
         periods_section(),
         catalogue_section(),
         status_section(),
+        language_section(),
         quiet_hours_section(),
         providers_section(),
         name_section(),

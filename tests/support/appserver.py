@@ -51,9 +51,10 @@ def _wait_http(url: str, proc: subprocess.Popen, log_path: Path, timeout: float)
 
 
 def prepare_database(url: str) -> None:
-    """Migrate and seed the demo school into ``url``."""
+    """Migrate and seed the demo school into ``url``, every account reading English (the
+    browser tests find elements by their English names; the language tests choose theirs)."""
     subprocess.run(
-        [sys.executable, "-m", "ilp_app.seed"],
+        [sys.executable, "-m", "ilp_app.seed", "--english"],
         cwd=ROOT,
         check=True,
         capture_output=True,
