@@ -35,6 +35,19 @@ def t(msgid: str) -> rx.Var[str]:
     ).to(str)
 
 
+def tv(msgid: rx.Var) -> rx.Var[str]:
+    """A msgid held in a var (an option's English label from a state) in the tab's language.
+
+    The label must be marked for the catalogue where it is defined (``N_("Only me")``).
+    """
+    catalog = LocaleState.catalog
+    return rx.Var(
+        _js_expr=f"({catalog}?.[{msgid}] || {msgid})",
+        _var_type=str,
+        _var_data=_data(catalog, msgid),
+    ).to(str)
+
+
 def _plural_index_js() -> str:
     """A JS function (lang, n) -> plural form index, from each catalogue's Plural-Forms header.
 
@@ -65,6 +78,30 @@ def tn(singular: str, plural: str, n: rx.Var | int) -> rx.Var[str]:
         f"return s.replaceAll('%(num)d', String(n)); }})({catalog}, {lang}, {count})"
     )
     return rx.Var(_js_expr=expr, _var_type=str, _var_data=_data(catalog, lang, count)).to(str)
+
+
+def _intl_locales() -> str:
+    return json.dumps(
+        {code: lang.babel_locale.replace("_", "-") for code, lang in LANGUAGES.items()}
+    )
+
+
+def local_day(iso_day: rx.Var) -> rx.Var[str]:
+    """A calendar day from a view model ("2026-11-27", also a form value) as the tab's language
+    writes it: "27. nov. 2026" / "27 Nov 2026" (the same CLDR patterns Babel uses on the server).
+
+    A day has no time zone: it is written as that day, wherever the browser is. Anything that is
+    not an ISO day is shown as it is.
+    """
+    lang = LocaleState.lang
+    expr = (
+        f"((d, lang) => {{ const m = /^(\\d{{4}})-(\\d{{2}})-(\\d{{2}})$/.exec(d ?? ''); "
+        f"if (!m) return d ?? ''; "
+        f"return new Intl.DateTimeFormat({_intl_locales()}[lang] ?? 'en-GB', "
+        f"{{day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC'}})"
+        f".format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]))); }})({iso_day}, {lang})"
+    )
+    return rx.Var(_js_expr=expr, _var_type=str, _var_data=_data(iso_day, lang)).to(str)
 
 
 class _DocumentLanguage(rx.Fragment):

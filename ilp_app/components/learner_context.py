@@ -10,14 +10,14 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.components.forms import form_error, labelled
-from ilp_app.components.i18n import t
+from ilp_app.components.i18n import t, tv
 from ilp_app.services.plans.learner_context import MAX_LABEL, MAX_VALUE
 from ilp_app.state.learner_context import LearnerContextState as C
 
 
 def _select(field_id: str, name: str, options: rx.Var, default: rx.Var) -> rx.Component:
     return rx.el.select(
-        rx.foreach(options, lambda o: rx.el.option(o["label"], value=o["value"])),
+        rx.foreach(options, lambda o: rx.el.option(tv(o["label"]), value=o["value"])),
         id=field_id,
         name=name,
         default_value=default,
@@ -130,7 +130,7 @@ def _pronouns_control() -> rx.Component:
             ),
             rx.el.select(
                 rx.foreach(
-                    C.visibility_options, lambda o: rx.el.option(o["label"], value=o["value"])
+                    C.visibility_options, lambda o: rx.el.option(tv(o["label"]), value=o["value"])
                 ),
                 id="context-pronouns-visibility",
                 value=C.pronouns_visibility,

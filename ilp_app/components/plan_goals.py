@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app import routes
-from ilp_app.components.i18n import t
+from ilp_app.components.i18n import local_day, t, tn
 from ilp_app.components.plan_parts import CAN, move_buttons, progress_line
 from ilp_app.components.plan_tasks import task_add_form, task_row
 from ilp_app.domain.plans import MAX_REFLECTION
@@ -15,7 +15,7 @@ from ilp_app.state.plan import PlanState
 # --- goals ---
 
 
-def rating_control(label: str, current: rx.Var, goal: rx.Var, allowed: rx.Var) -> rx.Component:
+def rating_control(label: rx.Var, current: rx.Var, goal: rx.Var, allowed: rx.Var) -> rx.Component:
     """A 1–5 scale: buttons for the person who rates, a read-only value for everyone else."""
     return rx.hstack(
         rx.text(label, size="2", weight="medium", min_width="7rem"),
@@ -29,7 +29,7 @@ def rating_control(label: str, current: rx.Var, goal: rx.Var, allowed: rx.Var) -
                         type="button",
                         variant=rx.cond(current >= n, "solid", "outline"),
                         on_click=PlanState.rate(goal.id, n),
-                        aria_label=f"{label} {n} of 5",
+                        aria_label=label + " " + tn("%(num)d of 5", "%(num)d of 5", n),
                         aria_pressed=rx.cond(current == n, "true", "false"),
                     )
                     for n in range(1, 6)
@@ -141,7 +141,9 @@ def goal_card(goal: rx.Var) -> rx.Component:
             ),
             rx.cond(
                 goal.target_date != "",
-                rx.text(t("Target date: "), goal.target_date, size="2", color_scheme="gray"),
+                rx.text(
+                    t("Target date: "), local_day(goal.target_date), size="2", color_scheme="gray"
+                ),
             ),
             rx.cond(
                 goal.carried_from_plan_id > 0,
@@ -197,8 +199,8 @@ def goal_card(goal: rx.Var) -> rx.Component:
                 rx.foreach(goal.tasks, task_row), role="list", class_name="task-list", width="100%"
             ),
             task_add_form(goal),
-            rating_control("Self-assessment", goal.self_rating, goal, CAN.rate_self),
-            rating_control("Mentor rating", goal.mentor_rating, goal, CAN.rate_mentor),
+            rating_control(t("Self-assessment"), goal.self_rating, goal, CAN.rate_self),
+            rating_control(t("Mentor rating"), goal.mentor_rating, goal, CAN.rate_mentor),
             rx.cond(
                 (goal.reflections.length() > 0) | CAN.reflect,
                 rx.heading(t("Reflections"), as_="h4", size="3", margin_top="0.5rem"),

@@ -8,7 +8,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.downloads import download_link
-from ilp_app.components.i18n import t
+from ilp_app.components.i18n import local_day, t
 from ilp_app.components.learner_context import learner_context_header
 from ilp_app.components.plan_parts import CAN, P, progress_line
 from ilp_app.services.reports.printing import plan_pdf_url
@@ -93,9 +93,9 @@ def plan_header() -> rx.Component:
             rx.text(
                 P.period_name,
                 " · ",
-                P.period_starts,
+                local_day(P.period_starts),
                 " – ",
-                P.period_ends,
+                local_day(P.period_ends),
                 size="2",
                 color_scheme="gray",
             ),

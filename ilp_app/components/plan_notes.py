@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ilp_app.components.i18n import t
+from ilp_app.components.i18n import t, tv
 from ilp_app.components.plan_parts import CAN, P, area_field
 from ilp_app.domain.plans import MAX_LOG_ENTRY, MAX_NOTE
 from ilp_app.state.plan import PlanState
@@ -32,7 +32,7 @@ def note_item(note: rx.Var) -> rx.Component:
                 rx.el.select(
                     rx.foreach(
                         PlanState.visibility_options,
-                        lambda o: rx.el.option(o["label"], value=o["value"]),
+                        lambda o: rx.el.option(tv(o["label"]), value=o["value"]),
                     ),
                     value=note.visibility,
                     on_change=lambda v: PlanState.set_note_visibility(note.id, v),
@@ -76,7 +76,7 @@ def notes_section() -> rx.Component:
                             rx.el.select(
                                 rx.foreach(
                                     PlanState.visibility_options,
-                                    lambda o: rx.el.option(o["label"], value=o["value"]),
+                                    lambda o: rx.el.option(tv(o["label"]), value=o["value"]),
                                 ),
                                 id="note-visibility",
                                 name="visibility",
@@ -130,7 +130,7 @@ def log_section() -> rx.Component:
             rx.form(
                 rx.vstack(
                     area_field(
-                        "Write in the log",
+                        t("Write in the log"),
                         "body",
                         max_length=MAX_LOG_ENTRY,
                         prefix="log-",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ilp_app.components.i18n import t
+from ilp_app.components.i18n import local_day, t
 from ilp_app.components.plan_parts import CAN, P, move_buttons
 from ilp_app.domain.plans import MAX_TASK_TITLE
 from ilp_app.state.plan import PlanState
@@ -143,7 +143,7 @@ def task_row(task: rx.Var) -> rx.Component:
                 rx.hstack(
                     rx.cond(
                         task.due_date != "",
-                        rx.text(t("Due "), task.due_date, size="1", color_scheme="gray"),
+                        rx.text(t("Due "), local_day(task.due_date), size="1", color_scheme="gray"),
                     ),
                     rx.cond(
                         task.changed_by != "",

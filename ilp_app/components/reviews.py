@@ -12,7 +12,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.components.downloads import BACKEND_ORIGIN as _BACKEND_ORIGIN
 from ilp_app.components.forms import form_error, labelled
-from ilp_app.components.i18n import t
+from ilp_app.components.i18n import local_day, t
 from ilp_app.services.reviews.review_model import (
     DURATION_MAX,
     DURATION_MIN,
@@ -35,7 +35,7 @@ def _status_badge(r: rx.Var) -> rx.Component:
     )
 
 
-def _text_block(label: str, value: rx.Var) -> rx.Component:
+def _text_block(label: str | rx.Var, value: rx.Var) -> rx.Component:
     return rx.cond(
         value != "",
         rx.box(
@@ -163,9 +163,9 @@ def _outcome(r: rx.Var) -> rx.Component:
         r.status == "held",
         rx.vstack(
             rx.heading(t("Outcome"), as_="h4", size="3"),
-            _text_block("Summary", r.summary),
-            _text_block("Decisions", r.decisions),
-            _text_block("New targets", r.new_targets),
+            _text_block(t("Summary"), r.summary),
+            _text_block(t("Decisions"), r.decisions),
+            _text_block(t("New targets"), r.new_targets),
             rx.text(t("Recorded "), r.held_at, size="1", color_scheme="gray"),
             spacing="2",
             width="100%",
@@ -176,7 +176,7 @@ def _outcome(r: rx.Var) -> rx.Component:
 def _outcome_form(r: rx.Var) -> rx.Component:
     rid = r.id.to_string()
 
-    def area(label: str, name: str, required: bool) -> rx.Component:
+    def area(label: str | rx.Var, name: str, required: bool) -> rx.Component:
         field_id = "review-" + name + "-" + rid
         return labelled(
             label,
@@ -200,9 +200,9 @@ def _outcome_form(r: rx.Var) -> rx.Component:
         rx.form(
             rx.el.input(type="hidden", name="review_id", value=r.id),
             rx.vstack(
-                area("Summary", "summary", True),
-                area("Decisions", "decisions", False),
-                area("New targets", "new_targets", False),
+                area(t("Summary"), "summary", True),
+                area(t("Decisions"), "decisions", False),
+                area(t("New targets"), "new_targets", False),
                 rx.text(
                     t("The outcome is also written into the plan log."),
                     size="1",
@@ -232,7 +232,7 @@ def _cancel_button(r: rx.Var) -> rx.Component:
             )
         ),
         rx.alert_dialog.content(
-            rx.alert_dialog.title(t("Cancel the review on "), r.day, "?"),
+            rx.alert_dialog.title(t("Cancel the review on "), local_day(r.day), "?"),
             rx.alert_dialog.description(t("The learner and parents see that it was cancelled.")),
             rx.hstack(
                 rx.alert_dialog.cancel(
@@ -256,7 +256,7 @@ def review_card(r: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading(r.day, " ", r.time, "–", r.ends_time, as_="h3", size="4"),
+                rx.heading(local_day(r.day), " ", r.time, "–", r.ends_time, as_="h3", size="4"),
                 _status_badge(r),
                 align="center",
                 wrap="wrap",
@@ -429,7 +429,11 @@ def _due_row(row: rx.Var) -> rx.Component:
     return rx.box(
         rx.text(row.learner_name, weight="medium"),
         rx.text(
-            rx.cond(row.last_review != "", "Last review " + row.last_review, t("Never reviewed")),
+            rx.cond(
+                row.last_review != "",
+                t("Last review ") + local_day(row.last_review),
+                t("Never reviewed"),
+            ),
             rx.cond(row.next_review != "", " · next on " + row.next_review, ""),
             size="2",
             color_scheme="gray",

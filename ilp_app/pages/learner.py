@@ -41,7 +41,7 @@ def my_overview_link() -> rx.Component:
 def my_data_link() -> rx.Component:
     """Everything the school holds about me, as a zip of JSON files."""
     return download_link(
-        "Download everything about " + SessionState.user_name + " (zip)",
+        t("Download everything about ") + SessionState.user_name + t(" (zip)"),
         MY_EXPORT_URL,
         filename="my-ilp-data.zip",
     )

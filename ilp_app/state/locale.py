@@ -14,7 +14,7 @@ import asyncio
 import logging
 
 import reflex as rx
-from reflex_base.registry import RegistrationContext
+from reflex.state import OnLoadInternalState
 
 from ilp_app.i18n import LANGUAGES, N_, active_language, choose_language, gettext, negotiate
 from ilp_app.i18n.languages import direction
@@ -84,7 +84,8 @@ class LocaleState(rx.State):
                 return rx.toast.error(gettext(MSG_NOT_SAVED))
         self._tab_choice = language
         self._show(language)
-        return RegistrationContext.get().app.get_load_events(self.router.url.path)
+        # Reflex's own "run this page's on_load handlers" (what a navigation runs).
+        return OnLoadInternalState.on_load_internal
 
     def _save(self, me: CurrentUser, language: str) -> None:
         with unit_of_work() as s:

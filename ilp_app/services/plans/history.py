@@ -11,6 +11,7 @@ from ilp_app.db.models import PlanAcknowledgement, PlanChange, User
 from ilp_app.domain.lifecycle import changed_fields
 from ilp_app.domain.permissions import Action, Actor, NoteRef, can
 from ilp_app.domain.plans import NoteVisibility
+from ilp_app.domain.roles import parse_role
 from ilp_app.i18n.formatting import format_moment
 from ilp_app.services.plans.plan_access import PlanContext, plan_load
 
@@ -159,7 +160,7 @@ def plan_acknowledgements(*, session: Session, plan: PlanContext) -> list[Acknow
         AcknowledgementView(
             user_id=user.id,
             who=user.display_name,
-            role=ack.role,
+            role=role.label if (role := parse_role(ack.role)) else ack.role,
             version=ack.version,
             at=format_moment(ack.at),
             current=ack.version == plan.plan.version,

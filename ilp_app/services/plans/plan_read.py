@@ -28,7 +28,6 @@ from ilp_app.domain.agenda import agenda_key, due_of
 from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, LearnerRef, NoteRef, PlanRef, can
 from ilp_app.domain.plans import (
-    NOTE_VISIBILITY_LABELS,
     NoteVisibility,
     PlanStatus,
     TaskStatus,
@@ -431,7 +430,7 @@ def plan_view(
                 author=names.get(n.author_id, ""),
                 body=n.body,
                 visibility=n.visibility,
-                visibility_label=NOTE_VISIBILITY_LABELS[NoteVisibility(n.visibility)],
+                visibility_label=NoteVisibility(n.visibility).label,
                 created_at=_when(n.created_at),
                 can_edit=n.author_id == actor.user_id and caps.write_note,
             )

@@ -30,6 +30,8 @@ from ilp_app.domain.parsing import parse_id, parse_whole_number
 from ilp_app.domain.permissions import Action, Actor, LearnerRef
 from ilp_app.domain.plans import MAX_LOG_ENTRY, clean_url
 from ilp_app.domain.roles import Role
+from ilp_app.i18n import N_, gettext
+from ilp_app.i18n.formatting import format_moment
 from ilp_app.services.guard import authorize
 from ilp_app.services.plans.periods import period_current
 from ilp_app.settings import get_settings
@@ -78,7 +80,14 @@ class ReviewStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"scheduled": "Scheduled", "held": "Held", "cancelled": "Cancelled"}[self.value]
+        return gettext(REVIEW_STATUS_LABELS[self.value])
+
+
+REVIEW_STATUS_LABELS = {
+    "scheduled": N_("Scheduled"),
+    "held": N_("Held"),
+    "cancelled": N_("Cancelled"),
+}
 
 
 class ReviewKind:
@@ -185,14 +194,9 @@ def to_school_time(moment: datetime) -> datetime:
     return moment.astimezone(school_tz())
 
 
-def _zone_label(moment: datetime) -> str:
-    return to_school_time(moment).tzname() or "UTC"
-
-
 def when_label(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    return f"{to_school_time(moment):%Y-%m-%d %H:%M} {_zone_label(moment)}"
+    """A meeting time as the reader reads it, in the school's zone: "11 Dec 2026, 13:30"."""
+    return format_moment(moment)
 
 
 def parse_start(value: object, *, now: datetime) -> datetime:
