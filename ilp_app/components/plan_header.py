@@ -189,7 +189,7 @@ def other_plans() -> rx.Component:
                     ")",
                     href=routes.plan_url(p.plan_id),
                     size="2",
-                    margin_right="0.75rem",
+                    margin_inline_end="0.75rem",
                 ),
             ),
             aria_label=t("Other plans of this learner"),

@@ -184,7 +184,7 @@ def ahead_section() -> rx.Component:
             OV.reviews_ahead.length() > 0,
             rx.el.ul(
                 rx.foreach(OV.reviews_ahead, _review_item),
-                style={"margin": "0", "padding_left": "1.1rem"},
+                style={"margin": "0", "padding_inline_start": "1.1rem"},
             ),
             _muted("No review meeting is scheduled."),
         ),
@@ -193,7 +193,7 @@ def ahead_section() -> rx.Component:
             OV.goals_ahead.length() > 0,
             rx.el.ul(
                 rx.foreach(OV.goals_ahead, _goal_ahead_item),
-                style={"margin": "0", "padding_left": "1.1rem"},
+                style={"margin": "0", "padding_inline_start": "1.1rem"},
             ),
             _muted("No goal has a target date ahead."),
         ),
@@ -262,7 +262,7 @@ def _period_card(row: rx.Var) -> rx.Component:
                     rx.heading(t("What was achieved"), as_="h4", size="2"),
                     rx.el.ul(
                         rx.foreach(row.achievements, _achievement),
-                        style={"margin": "0.25rem 0 0", "padding_left": "1.1rem"},
+                        style={"margin": "0.25rem 0 0", "padding_inline_start": "1.1rem"},
                     ),
                     width="100%",
                 ),

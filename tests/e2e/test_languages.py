@@ -104,6 +104,7 @@ def test_a_parent_reads_nynorsk_while_the_learner_reads_bokmal(
     learner = new_page(PHONE)
     sign_in(learner, LEARNER)
     wait_for_path(learner, "/learner")
+    expect(learner.get_by_role("heading", name="My plan", level=1)).to_be_visible()
     _choose_in_account_menu(learner, "Norsk bokmål")
     expect(learner.get_by_role("heading", name="Min plan", level=1)).to_be_visible()
 
