@@ -26,9 +26,10 @@ class Rag(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"red": "Needs attention", "amber": "Keep an eye on", "green": "On track"}[
-            self.value
-        ]
+        return gettext(RAG_LABELS[self.value])
+
+
+RAG_LABELS = {"red": N_("Needs attention"), "amber": N_("Keep an eye on"), "green": N_("On track")}
 
 
 @dataclass(frozen=True)
