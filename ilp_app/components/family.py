@@ -6,7 +6,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.downloads import download_link
-from ilp_app.components.i18n import t
+from ilp_app.components.i18n import t, tf
 from ilp_app.state.family_mail import CADENCE_OPTIONS, FamilyMailState
 from ilp_app.state.plan import PlanState
 from ilp_app.web.files import review_ics_url
@@ -41,7 +41,7 @@ def _status(s: rx.Var) -> rx.Component:
             rx.progress(
                 value=s.percent,
                 max=100,
-                aria_label="Progress of " + s.name + "'s plan",
+                aria_label=tf("Progress of %(name)s's plan", name=s.name),
                 width="100%",
             ),
             spacing="2",

@@ -35,6 +35,21 @@ def t(msgid: str) -> rx.Var[str]:
     ).to(str)
 
 
+def tf(msgid: str, **values: rx.Var | str) -> rx.Var[str]:
+    """A whole sentence with named parts filled in the browser, so a translation may put them
+    where its language needs them: ``tf("Progress of %(name)s's plan", name=child.name)``.
+    """
+    text = t(msgid)
+    for key, value in values.items():
+        part = value if isinstance(value, rx.Var) else rx.Var.create(value)
+        text = rx.Var(
+            _js_expr=f"({text}).replaceAll({json.dumps(f'%({key})s')}, String({part}))",
+            _var_type=str,
+            _var_data=_data(text, part),
+        ).to(str)
+    return text
+
+
 def tv(msgid: rx.Var) -> rx.Var[str]:
     """A msgid held in a var (an option's English label from a state) in the tab's language.
 

@@ -27,7 +27,7 @@ def brand() -> rx.Component:
     return rx.link(
         rx.hstack(
             rx.icon("notebook-pen", size=22, aria_hidden="true"),
-            rx.text("ILP", weight="bold", size="4"),
+            rx.text(t("ILP"), weight="bold", size="4"),
             align="center",
             spacing="2",
         ),

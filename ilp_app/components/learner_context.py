@@ -168,7 +168,7 @@ def _editor_item(item: rx.Var) -> rx.Component:
                 variant="soft",
                 type="button",
                 on_click=C.start_edit(item.id),
-                aria_label="Edit: " + item.heading,
+                aria_label=t("Edit: ") + item.heading,
             ),
             rx.button(
                 rx.icon("trash-2", size=14),
@@ -178,7 +178,7 @@ def _editor_item(item: rx.Var) -> rx.Component:
                 color_scheme="red",
                 type="button",
                 on_click=C.remove_item(item.id),
-                aria_label="Remove: " + item.heading,
+                aria_label=t("Remove: ") + item.heading,
             ),
             spacing="2",
             margin_top="0.25rem",

@@ -35,7 +35,9 @@ def plan_summary(row: rx.Var, no_plan: rx.Component | None = None) -> rx.Compone
                 spacing="2",
                 align="center",
             ),
-            rx.progress(value=row.plan_percent, max=100, aria_label="Plan progress of " + row.name),
+            rx.progress(
+                value=row.plan_percent, max=100, aria_label=t("Plan progress of ") + row.name
+            ),
             rx.link(
                 t("Open plan"),
                 rx.el.span(t(" of "), row.name, class_name="visually-hidden"),
@@ -65,16 +67,16 @@ def learner_card(row: rx.Var, no_plan=None) -> rx.Component:
             rx.cond(
                 row.name != row.full_name, rx.text(row.full_name, size="2", color_scheme="gray")
             ),
-            detail_line("Group", row.groups),
-            detail_line("Mentor", row.mentors),
-            detail_line("Parents", row.guardians),
-            detail_line("Why you see them", row.why),
+            detail_line(t("Group"), row.groups),
+            detail_line(t("Mentor"), row.mentors),
+            detail_line(t("Parents"), row.guardians),
+            detail_line(t("Why you see them"), row.why),
             plan_summary(row, no_plan(row) if no_plan else None),
             rx.link(
                 t("All plans and progress"),
                 href=routes.learner_report_url(row.id),
                 size="2",
-                aria_label="All plans and progress of " + row.name,
+                aria_label=t("All plans and progress of ") + row.name,
             ),
             spacing="1",
         ),

@@ -96,7 +96,7 @@ def _goal_fields() -> rx.Component:
     values = PlanState.dialog_values
     return rx.fragment(
         area_field(
-            "Goal",
+            t("Goal"),
             "statement",
             default=values["statement"],
             max_length=MAX_GOAL_STATEMENT,
@@ -104,7 +104,7 @@ def _goal_fields() -> rx.Component:
             rows="2",
         ),
         area_field(
-            "What success looks like",
+            t("What success looks like"),
             "success_criteria",
             default=values["success_criteria"],
             max_length=MAX_SUCCESS_CRITERIA,
@@ -138,7 +138,7 @@ def _dialog_fields() -> rx.Component:
             "task_edit",
             rx.fragment(
                 text_field(
-                    "Task",
+                    t("Task"),
                     "title",
                     default=values["title"],
                     max_length=MAX_TASK_TITLE,
@@ -161,9 +161,11 @@ def _dialog_fields() -> rx.Component:
         (
             "link_add",
             rx.fragment(
-                text_field("Link title", "title", max_length=MAX_LINK_TITLE, prefix="dialog-link-"),
                 text_field(
-                    "Address (https://…)",
+                    t("Link title"), "title", max_length=MAX_LINK_TITLE, prefix="dialog-link-"
+                ),
+                text_field(
+                    t("Address (https://…)"),
                     "url",
                     max_length=MAX_URL,
                     type_="url",
@@ -174,7 +176,7 @@ def _dialog_fields() -> rx.Component:
         (
             "area_rename",
             text_field(
-                "Focus area", "name", default=values["name"], max_length=80, prefix="dialog-"
+                t("Focus area"), "name", default=values["name"], max_length=80, prefix="dialog-"
             ),
         ),
         ("next_period", _next_period_fields()),
@@ -216,7 +218,7 @@ def _next_period_fields() -> rx.Component:
                                 max_length=500,
                                 size="1",
                                 placeholder=t("Why it wasn't done (optional)"),
-                                aria_label="Why it wasn't done: " + task.title,
+                                aria_label=t("Why it wasn't done: ") + task.title,
                                 margin_inline_start="1.5rem",
                                 margin_top="0.25rem",
                             ),

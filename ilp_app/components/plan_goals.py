@@ -123,7 +123,7 @@ def goal_editor_tools(goal: rx.Var) -> rx.Component:
                 variant="soft",
                 color_scheme="red",
                 on_click=PlanState.delete_goal(goal.id),
-                aria_label="Delete goal: " + goal.statement,
+                aria_label=t("Delete goal: ") + goal.statement,
             ),
             spacing="2",
             wrap="wrap",
@@ -179,7 +179,7 @@ def goal_card(goal: rx.Var) -> rx.Component:
                     class_name="visually-hidden",
                 ),
             ),
-            progress_line(goal.completed, goal.total, goal.percent, "Progress of this goal"),
+            progress_line(goal.completed, goal.total, goal.percent, t("Progress of this goal")),
             rx.hstack(
                 rx.badge(
                     goal.outlook_label,
@@ -232,7 +232,7 @@ def focus_area_section(area: rx.Var) -> rx.Component:
                         variant="soft",
                         size="2",
                         on_click=PlanState.open_dialog("goal_add", area.id, {}),
-                        aria_label="Add a goal to " + area.name,
+                        aria_label=t("Add a goal to ") + area.name,
                     ),
                     move_buttons(
                         PlanState.move_focus_area(area.id, "up"),
@@ -244,7 +244,7 @@ def focus_area_section(area: rx.Var) -> rx.Component:
                         size="1",
                         variant="ghost",
                         on_click=PlanState.open_dialog("area_rename", area.id, {"name": area.name}),
-                        aria_label="Rename focus area: " + area.name,
+                        aria_label=t("Rename focus area: ") + area.name,
                     ),
                     rx.alert_dialog.root(
                         rx.alert_dialog.trigger(
@@ -253,7 +253,7 @@ def focus_area_section(area: rx.Var) -> rx.Component:
                                 size="1",
                                 variant="ghost",
                                 color_scheme="red",
-                                aria_label="Remove focus area: " + area.name,
+                                aria_label=t("Remove focus area: ") + area.name,
                             )
                         ),
                         rx.alert_dialog.content(
@@ -281,7 +281,7 @@ def focus_area_section(area: rx.Var) -> rx.Component:
             align="center",
             width="100%",
         ),
-        progress_line(area.completed, area.total, area.percent, "Progress in " + area.name),
+        progress_line(area.completed, area.total, area.percent, t("Progress in ") + area.name),
         rx.vstack(rx.foreach(area.goals, goal_card), spacing="3", width="100%"),
         class_name="focus-area",
         id="area-" + area.id.to_string(),

@@ -109,7 +109,7 @@ def plan_header() -> rx.Component:
                     class_name="why-line",
                 ),
             ),
-            progress_line(P.completed, P.total, P.percent, "Progress of the whole plan"),
+            progress_line(P.completed, P.total, P.percent, t("Progress of the whole plan")),
             rx.hstack(
                 rx.badge(P.not_started, t(" not started"), color_scheme="gray", variant="soft"),
                 rx.badge(P.ongoing, t(" ongoing"), color_scheme="amber", variant="soft"),

@@ -66,7 +66,7 @@ def notes_section() -> rx.Component:
                 CAN.write_note,
                 rx.form(
                     rx.vstack(
-                        area_field("New note", "body", max_length=MAX_NOTE, prefix="note-"),
+                        area_field(t("New note"), "body", max_length=MAX_NOTE, prefix="note-"),
                         rx.hstack(
                             rx.el.label(
                                 t("Who can see it"),

@@ -82,14 +82,14 @@ def move_buttons(on_up, on_down, what: rx.Var) -> rx.Component:
             size="1",
             variant="ghost",
             on_click=on_up,
-            aria_label="Move up: " + what,
+            aria_label=t("Move up: ") + what,
         ),
         rx.icon_button(
             rx.icon("arrow-down", size=14),
             size="1",
             variant="ghost",
             on_click=on_down,
-            aria_label="Move down: " + what,
+            aria_label=t("Move down: ") + what,
         ),
         spacing="1",
     )

@@ -51,9 +51,9 @@ def task_status_control(task: rx.Var, *, label_first: bool = False) -> rx.Compon
                 size="3",
                 class_name="tick-button",
                 aria_label=(
-                    task.status_label + ": " + task.title + ". Tap to move it on."
+                    task.status_label + ": " + task.title + t(". Tap to move it on.")
                     if label_first
-                    else task.title + ": " + task.status_label + ". Tap to move it on."
+                    else task.title + ": " + task.status_label + t(". Tap to move it on.")
                 ),
                 aria_busy=saving,
             ),
@@ -85,7 +85,7 @@ def carry_reason_form(task: rx.Var) -> rx.Component:
                 max_length=500,
                 size="1",
                 placeholder=t("Why it wasn't done (optional)"),
-                aria_label="Why it wasn't done: " + task.title,
+                aria_label=t("Why it wasn't done: ") + task.title,
                 flex="1",
             ),
             rx.button(t("Save"), size="1", variant="soft", type="submit"),
@@ -111,14 +111,14 @@ def task_editor_tools(task: rx.Var) -> rx.Component:
                 on_click=PlanState.open_dialog(
                     "task_edit", task.id, {"title": task.title, "due_date": task.due_date}
                 ),
-                aria_label="Edit task: " + task.title,
+                aria_label=t("Edit task: ") + task.title,
             ),
             rx.icon_button(
                 rx.icon("link", size=14),
                 size="1",
                 variant="ghost",
                 on_click=PlanState.open_dialog("link_add", task.id, {}),
-                aria_label="Add a link to: " + task.title,
+                aria_label=t("Add a link to: ") + task.title,
             ),
             rx.icon_button(
                 rx.icon("trash-2", size=14),
@@ -126,7 +126,7 @@ def task_editor_tools(task: rx.Var) -> rx.Component:
                 variant="ghost",
                 color_scheme="red",
                 on_click=PlanState.delete_task(task.id),
-                aria_label="Delete task: " + task.title,
+                aria_label=t("Delete task: ") + task.title,
             ),
             spacing="1",
             wrap="wrap",
@@ -201,7 +201,7 @@ def task_row(task: rx.Var) -> rx.Component:
                                 variant="ghost",
                                 color_scheme="red",
                                 on_click=PlanState.delete_link(link.id),
-                                aria_label="Remove link: " + link.title,
+                                aria_label=t("Remove link: ") + link.title,
                             ),
                         ),
                         align="center",
@@ -267,7 +267,7 @@ def reopen_confirm() -> rx.Component:
     """Moving a completed task back to Not started asks first."""
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
-            rx.alert_dialog.title("Start “" + PlanState.confirm_title + "” again?"),
+            rx.alert_dialog.title(t("Start “") + PlanState.confirm_title + t("” again?")),
             rx.alert_dialog.description(
                 t("It is marked Completed. Starting again moves it back to Not started."), size="2"
             ),

@@ -305,7 +305,7 @@ def schedule_form() -> rx.Component:
                             min=ReviewState.earliest_start,
                             width="100%",
                         ),
-                        hint="Times are in " + ReviewState.time_zone + ".",
+                        hint=t("Times are in ") + ReviewState.time_zone + ".",
                     ),
                     labelled(
                         t("Duration (minutes)"),
@@ -434,7 +434,7 @@ def _due_row(row: rx.Var) -> rx.Component:
                 t("Last review ") + local_day(row.last_review),
                 t("Never reviewed"),
             ),
-            rx.cond(row.next_review != "", " · next on " + row.next_review, ""),
+            rx.cond(row.next_review != "", t(" · next on ") + row.next_review, ""),
             size="2",
             color_scheme="gray",
         ),
@@ -456,11 +456,18 @@ def _upcoming_row(row: rx.Var) -> rx.Component:
 
 
 def _list_section(
-    title: str, section_id: str, rows: rx.Var, row, empty: str, intro: str = ""
+    title: str | rx.Var,
+    section_id: str,
+    rows: rx.Var,
+    row,
+    empty: str | rx.Var,
+    intro: str | rx.Var = "",
 ) -> rx.Component:
     return rx.el.section(
         rx.heading(title, as_="h2", size="5", id=section_id),
-        rx.text(intro, size="2", color_scheme="gray") if intro else rx.fragment(),
+        rx.text(intro, size="2", color_scheme="gray")
+        if isinstance(intro, rx.Var) or intro
+        else rx.fragment(),
         rx.cond(
             rows.length() == 0,
             rx.text(empty, size="2", color_scheme="gray"),
@@ -478,24 +485,24 @@ def review_dashboard_section() -> rx.Component:
         board,
         rx.vstack(
             _list_section(
-                "Reviews due",
+                t("Reviews due"),
                 "reviews-due-heading",
                 board.overdue,
                 _due_row,
-                "Every learner has had a review in the last 6 months.",
-                intro="Learners with no review in the last 6 months.",
+                t("Every learner has had a review in the last 6 months."),
+                intro=t("Learners with no review in the last 6 months."),
             ),
             _list_section(
-                "Upcoming reviews",
+                t("Upcoming reviews"),
                 "reviews-upcoming-heading",
                 board.upcoming,
                 _upcoming_row,
-                "No review meetings are scheduled.",
+                t("No review meetings are scheduled."),
             ),
             rx.cond(
                 board.awaiting_outcome.length() > 0,
                 _list_section(
-                    "Outcome to record",
+                    t("Outcome to record"),
                     "reviews-outcome-heading",
                     board.awaiting_outcome,
                     _upcoming_row,

@@ -115,7 +115,7 @@ def learner_row(row: rx.Var) -> rx.Component:
                         rx.progress(
                             value=row.percent,
                             max=100,
-                            aria_label="Progress of " + row.name,
+                            aria_label=t("Progress of ") + row.name,
                             flex="1",
                         ),
                         rx.text(row.percent, "%", weight="bold"),
@@ -363,7 +363,7 @@ def controls() -> rx.Component:
             rx.el.select(
                 rx.el.option(t("Everyone"), value="all"),
                 rx.el.option(
-                    "No activity for " + GroupPageState.quiet_days.to_string() + "+ days",
+                    t("No activity for ") + GroupPageState.quiet_days.to_string() + t("+ days"),
                     value="quiet",
                 ),
                 rx.el.option(t("Needs attention"), value="red"),
@@ -435,7 +435,7 @@ def page() -> rx.Component:
         ),
         heading=rx.cond(
             GroupPageState.group_name != "",
-            "Group " + GroupPageState.group_name,
+            t("Group ") + GroupPageState.group_name,
             t("Group overview"),
         ),
     )

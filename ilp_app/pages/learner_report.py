@@ -53,7 +53,10 @@ def _plan_links(plan_id: rx.Var, period: rx.Var) -> rx.Component:
             },
         ),
         download_link(
-            "Print " + period + " (PDF)", plan_pdf_url(plan_id), filename="plan.pdf", icon="printer"
+            t("Print ") + period + t(" (PDF)"),
+            plan_pdf_url(plan_id),
+            filename="plan.pdf",
+            icon="printer",
         ),
         wrap="wrap",
         align="center",
@@ -83,7 +86,7 @@ def _section(title: str, *children, label_id: str) -> rx.Component:
 def present_section() -> rx.Component:
     p = OV.present
     return _section(
-        "Now",
+        t("Now"),
         rx.cond(
             OV.present,
             rx.card(
@@ -130,7 +133,7 @@ def present_section() -> rx.Component:
                 ),
                 width="100%",
             ),
-            _muted("There is no plan for this period to show yet."),
+            _muted(t("There is no plan for this period to show yet.")),
         ),
         label_id="now",
     )
@@ -161,7 +164,7 @@ def _goal_ahead_item(g: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.text(g.statement, size="2", weight="medium", style={"overflow_wrap": "anywhere"}),
         _muted(
-            "Target ",
+            t("Target "),
             g.target_date,
             " (in ",
             g.days_left,
@@ -178,7 +181,7 @@ def _goal_ahead_item(g: rx.Var) -> rx.Component:
 
 def ahead_section() -> rx.Component:
     return _section(
-        "Ahead",
+        t("Ahead"),
         rx.heading(t("Upcoming reviews"), as_="h3", size="3"),
         rx.cond(
             OV.reviews_ahead.length() > 0,
@@ -186,7 +189,7 @@ def ahead_section() -> rx.Component:
                 rx.foreach(OV.reviews_ahead, _review_item),
                 style={"margin": "0", "padding_inline_start": "1.1rem"},
             ),
-            _muted("No review meeting is scheduled."),
+            _muted(t("No review meeting is scheduled.")),
         ),
         rx.heading(t("Goals and their target dates"), as_="h3", size="3"),
         rx.cond(
@@ -195,7 +198,7 @@ def ahead_section() -> rx.Component:
                 rx.foreach(OV.goals_ahead, _goal_ahead_item),
                 style={"margin": "0", "padding_inline_start": "1.1rem"},
             ),
-            _muted("No goal has a target date ahead."),
+            _muted(t("No goal has a target date ahead.")),
         ),
         label_id="ahead",
     )
@@ -219,11 +222,13 @@ def _achievement(a: rx.Var) -> rx.Component:
             a.total,
             " tasks completed",
             rx.cond(
-                a.final_self > 0, " · final self-rating " + a.final_self.to_string() + " of 5", ""
+                a.final_self > 0,
+                t(" · final self-rating ") + a.final_self.to_string() + t(" of 5"),
+                "",
             ),
             rx.cond(
                 a.final_mentor > 0,
-                " · final mentor rating " + a.final_mentor.to_string() + " of 5",
+                t(" · final mentor rating ") + a.final_mentor.to_string() + t(" of 5"),
                 "",
             ),
         ),
@@ -278,7 +283,7 @@ def _period_card(row: rx.Var) -> rx.Component:
 
 def periods_section() -> rx.Component:
     return _section(
-        "Plans by period",
+        t("Plans by period"),
         rx.cond(
             OV.periods.length() > 0,
             rx.box(
@@ -287,7 +292,7 @@ def periods_section() -> rx.Component:
                 class_name="card-grid",
                 width="100%",
             ),
-            _muted("No plan has been shared yet."),
+            _muted(t("No plan has been shared yet.")),
         ),
         label_id="periods",
     )
@@ -310,7 +315,7 @@ def tasks_chart() -> rx.Component:
         expanded=_open("tasks"),
         on_toggle=S.toggle_table("tasks"),
         table=data_table(
-            "Tasks completed per period",
+            t("Tasks completed per period"),
             ["Period", "Completed", "Tasks", "Done"],
             OV.task_bars,
             lambda b: [b.label, b.completed, b.total, b.percent.to_string() + "%"],
@@ -320,7 +325,7 @@ def tasks_chart() -> rx.Component:
 
 def activity_chart() -> rx.Component:
     return chart_figure(
-        caption="Activity per week in " + OV.activity_period,
+        caption=t("Activity per week in ") + OV.activity_period,
         summary=OV.activity_summary,
         name="activity per week",
         graphic=week_columns(OV.activity),
@@ -328,10 +333,10 @@ def activity_chart() -> rx.Component:
         expanded=_open("activity"),
         on_toggle=S.toggle_table("activity"),
         legend=_muted(
-            "Each column is one week: tasks completed, reflections and log posts together."
+            t("Each column is one week: tasks completed, reflections and log posts together.")
         ),
         table=data_table(
-            "Activity per week",
+            t("Activity per week"),
             ["Week of", "Tasks completed", "Reflections", "Log posts", "Total"],
             OV.activity,
             lambda w: [w.week_of, w.completions, w.reflections, w.log_entries, w.total],
@@ -348,14 +353,14 @@ def rating_chart(series: rx.Var) -> rx.Component:
         chart_figure(
             caption=series.statement,
             summary=series.summary,
-            name="the ratings of " + series.statement,
+            name=t("the ratings of ") + series.statement,
             graphic=rating_lines(series),
             legend=rating_legend(),
             table_id="table-ratings-" + series.goal_id.to_string(),
             expanded=_open("ratings"),
             on_toggle=S.toggle_table("ratings"),
             table=data_table(
-                "Ratings of " + series.statement,
+                t("Ratings of ") + series.statement,
                 ["Date", "Self-rating", "Mentor rating"],
                 series.rows,
                 lambda r: [r.day, _score(r.self_score), _score(r.mentor_score)],
@@ -367,7 +372,7 @@ def rating_chart(series: rx.Var) -> rx.Component:
 
 def charts_section() -> rx.Component:
     return _section(
-        "Progress in charts",
+        t("Progress in charts"),
         rx.card(tasks_chart(), width="100%"),
         rx.cond(OV.activity_period != "", rx.card(activity_chart(), width="100%")),
         rx.heading(t("Self-rating and mentor rating per goal"), as_="h3", size="4"),
@@ -376,7 +381,7 @@ def charts_section() -> rx.Component:
             rx.box(
                 rx.foreach(OV.rating_series, rating_chart), class_name="card-grid", width="100%"
             ),
-            _muted("No goal has been rated yet."),
+            _muted(t("No goal has been rated yet.")),
         ),
         label_id="charts",
     )
@@ -403,5 +408,5 @@ def page() -> rx.Component:
                 rx.callout(S.message, icon="info", color_scheme="gray", variant="surface"),
             ),
         ),
-        heading=rx.cond(S.has_overview, "Overview of " + OV.learner_name, t("Learner overview")),
+        heading=rx.cond(S.has_overview, t("Overview of ") + OV.learner_name, t("Learner overview")),
     )

@@ -13,6 +13,7 @@ from tests.e2e.conftest import PHONE, sign_in, wait_for_path
 from tests.support.axe import assert_accessible
 
 LEARNER, PARENT = "learner@demo.school", "parent@demo.school"
+MENTOR = "mentor@demo.school"
 
 
 @pytest.fixture
@@ -21,8 +22,8 @@ def languages_restored(app_db):
     yield
     with app_db.begin() as conn:
         conn.execute(
-            sa.text("UPDATE \"user\" SET language = '' WHERE email IN (:a, :b)"),
-            {"a": LEARNER, "b": PARENT},
+            sa.text("UPDATE \"user\" SET language = '' WHERE email IN (:a, :b, :c)"),
+            {"a": LEARNER, "b": PARENT, "c": MENTOR},
         )
 
 
@@ -125,3 +126,55 @@ def test_a_parent_reads_nynorsk_while_the_learner_reads_bokmal(
     expect(learner.get_by_role("heading", name="Min plan", level=1)).to_be_visible()
     expect(learner.locator("html")).to_have_attribute("lang", "nb")
     assert (_language_of(app_db, LEARNER), _language_of(app_db, PARENT)) == ("nb", "nn")
+
+
+def _english_phrases(code: str) -> list[re.Pattern]:
+    """Phrases of the English catalogue that read differently in ``code`` (two words or more,
+    so a plan's own English content does not count by a single shared word)."""
+    from babel.messages.pofile import read_po
+
+    from ilp_app.i18n.compile import po_path
+
+    with open(po_path(code), "rb") as fp:
+        catalogue = read_po(fp, locale=code)
+    phrases = []
+    for m in catalogue:
+        if not m.id or not isinstance(m.id, str):
+            continue
+        text = m.id.strip(" :(")
+        if "%" in text or "{" in text or len(text.split()) < 2 or m.string.strip(" :(") == text:
+            continue
+        phrases.append(re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])"))
+    return phrases
+
+
+def _english_left(page, phrases) -> list[str]:
+    shown = page.locator("body").inner_text()
+    return sorted({p.pattern for p in phrases if p.search(shown)})
+
+
+@pytest.mark.parametrize(
+    ("email", "code", "paths"),
+    [
+        (LEARNER, "nb", ["/learner"]),
+        (PARENT, "nn", ["/parent"]),
+        (MENTOR, "nb", ["/mentor"]),
+    ],
+)
+def test_no_english_is_left_on_the_translated_pages(
+    new_page, app_db, languages_restored, email, code, paths
+):
+    with app_db.begin() as conn:
+        conn.execute(
+            sa.text('UPDATE "user" SET language = :c WHERE email = :e'), {"c": code, "e": email}
+        )
+    phrases = _english_phrases(code)
+    page = new_page(PHONE)
+    sign_in(page, email)
+    for path in paths:
+        wait_for_path(page, path)
+        expect(page.locator("html")).to_have_attribute("lang", code)
+        expect(page.locator("main h1")).to_be_visible()
+        page.wait_for_timeout(500)  # the page's data, after its heading
+        assert _english_left(page, phrases) == []
+        assert_accessible(page)
