@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -17,6 +16,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
+from ilp_app.domain.parsing import parse_day_text
 from ilp_app.i18n.languages import LANGUAGES, SOURCE_LANGUAGE
 from ilp_app.i18n.runtime import N_, active_language, gettext, ngettext
 from ilp_app.settings import get_settings
@@ -110,26 +110,11 @@ def format_number(value: float, *, language: str | None = None) -> str:
     return format_decimal(value, locale=_locale(language))
 
 
-_LOCAL_DAY = re.compile(r"^\s*(\d{1,2})\s*[./]\s*(\d{1,2})\s*[./]\s*(\d{4})\s*$")
-_ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
-
-
 def parse_day(text: object) -> date | None:
     """A typed date: ISO ("2026-11-27", what a date input sends) or day first ("27.11.2026",
     "27/11/2026", as Norwegian and British schools write it). None when it is not a real date.
     """
-    if not isinstance(text, str) or len(text) > 40:
-        return None
-    iso = _ISO_DAY.match(text)
-    local = _LOCAL_DAY.match(text)
-    try:
-        if iso:
-            return date(int(iso[1]), int(iso[2]), int(iso[3]))
-        if local:
-            return date(int(local[3]), int(local[2]), int(local[1]))
-    except ValueError:
-        return None
-    return None
+    return parse_day_text(text)
 
 
 def _in(language: str | None, message: str) -> str:
