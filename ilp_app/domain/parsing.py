@@ -49,7 +49,7 @@ MSG_TEXT_REQUIRED = "{field} is required."
 MSG_TEXT_TOO_LONG = "{field} can be at most {max_length} characters (it has {length})."
 MSG_TEXT_UNSAVABLE = "{field} contains a character that cannot be saved."
 MSG_DATE_REQUIRED = "{field} is required, as a date like 2026-10-31."
-MSG_DATE_FORMAT = "{field} must be a date like 2026-10-31."
+MSG_DATE_FORMAT = "{field} must be a date like 2026-10-31 or 31.10.2026."
 MSG_FORM = "The form could not be read. Please try again."
 
 # fullmatch, not match with "$": "$" also matches before a final newline ("12\n").
