@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 
 import reflex as rx
+from reflex_base.components.component import field
 from reflex_base.utils.imports import ImportVar
 from reflex_base.vars.base import VarData
 
@@ -121,27 +122,35 @@ def local_day(iso_day: rx.Var) -> rx.Var[str]:
 
 class _DocumentLanguage(rx.Fragment):
     """Keeps ``<html lang>`` and ``<html dir>`` on the tab's language (screen readers,
-    hyphenation, right-to-left layout)."""
+    hyphenation, right-to-left layout), and the window title in it."""
+
+    # Read by the hook only: never rendered as a prop of the fragment.
+    page_title: rx.Var[str] = field(default=rx.Var.create(""), is_javascript_property=False)
 
     def add_imports(self):
         return {"react": [ImportVar(tag="useEffect")]}
 
     def add_hooks(self) -> list[str | rx.Var]:
-        lang, dir_ = LocaleState.lang, LocaleState.dir
+        lang, dir_, title = LocaleState.lang, LocaleState.dir, self.page_title
+        # English keeps each page's own compiled title; another language titles the window with
+        # the page's translated heading.
         return [
             rx.Var(
                 _js_expr=(
                     f"useEffect(() => {{ document.documentElement.lang = {lang}; "
-                    f"document.documentElement.dir = {dir_}; }}, [{lang}, {dir_}])"
+                    f"document.documentElement.dir = {dir_}; "
+                    f"if ({lang} !== 'en' && {title}) document.title = {title} + ' · ILP'; }}, "
+                    f"[{lang}, {dir_}, {title}])"
                 ),
-                _var_data=_data(lang, dir_),
+                _var_data=_data(lang, dir_, title),
             )
         ]
 
 
-def document_language() -> rx.Component:
-    """Put once on every page (the page frames do)."""
-    return _DocumentLanguage.create()
+def document_language(title: str | rx.Var = "") -> rx.Component:
+    """Put once on every page (the page frames do), with the page's heading as ``title``."""
+    title_var = title if isinstance(title, rx.Var) else rx.Var.create(title)
+    return _DocumentLanguage.create(page_title=title_var)
 
 
 def language_menu_items() -> list[rx.Component]:

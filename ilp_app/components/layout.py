@@ -184,7 +184,7 @@ def ilp_off_notice() -> rx.Component:
 def app_shell(*children: rx.Component, heading: str | rx.Var) -> rx.Component:
     """A signed-in page: header, a main landmark with the page heading, then content."""
     return rx.box(
-        document_language(),
+        document_language(heading),
         skip_link(),
         header_bar(),
         rx.el.main(

@@ -87,6 +87,7 @@ def test_account_menu_switch_changes_the_page_at_once_and_is_kept(
     expect(page.get_by_role("heading", name="Mine oppgaver")).to_be_visible()
     expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "nb")
+    expect(page).to_have_title("Min plan · ILP")
     # Text the server builds follows too: task statuses and due dates.
     expect(page.locator("main")).to_contain_text(re.compile(r"Ikke startet|Pågår|Fullført"))
     expect(page.locator("main")).not_to_contain_text("UTC")
