@@ -12,6 +12,12 @@ from ilp_app.state.plan import PlanState
 from ilp_app.web.files import review_ics_url
 from ilp_app.web.privacy import learner_export_url
 
+
+def _cadence_option(option: dict[str, str]) -> rx.Component:
+    label = option["label"]  # marked where it is defined (CADENCES)
+    return rx.el.option(t(label), value=option["value"])
+
+
 FULL_PLAN_ID = "full-plan"
 
 
@@ -57,7 +63,7 @@ def mail_choice(s: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.el.label(t("Mail about "), s.name, html_for=field_id, class_name="field-label"),
         rx.el.select(
-            *[rx.el.option(o["label"], value=o["value"]) for o in CADENCE_OPTIONS],
+            *[_cadence_option(o) for o in CADENCE_OPTIONS],
             id=field_id,
             value=FamilyMailState.choices[s.learner_id.to_string()],
             on_change=lambda v: FamilyMailState.set_choice(s.learner_id.to_string(), v),

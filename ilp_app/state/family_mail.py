@@ -46,4 +46,6 @@ class FamilyMailState(SessionState):
         except DomainError as error:
             return rx.toast.error(error.message)
         self._read(me)
-        return rx.toast.success(gettext("Saved: ") + CADENCES[cadence] + ".", duration=2000)
+        return rx.toast.success(
+            gettext("Saved: ") + gettext(CADENCES[cadence]) + ".", duration=2000
+        )
