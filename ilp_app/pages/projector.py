@@ -6,7 +6,7 @@ Only first names (or initials), progress and task counts: no notes, ratings, sta
 import reflex as rx
 
 from ilp_app import routes
-from ilp_app.components.i18n import t
+from ilp_app.components.i18n import document_language, t
 from ilp_app.components.live import freshness, heartbeat
 from ilp_app.state.group import ProjectorPageState
 
@@ -59,7 +59,7 @@ def tile(tile_: rx.Var) -> rx.Component:
     )
 
 
-def key_chip(css: str, label: str) -> rx.Component:
+def key_chip(css: str, label: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.box(class_name=f"count key-chip {css}"),
         rx.text(label, class_name="key-label"),
@@ -70,11 +70,12 @@ def key_chip(css: str, label: str) -> rx.Component:
 
 def page() -> rx.Component:
     return rx.el.main(
+        document_language(ProjectorPageState.group_name),
         rx.hstack(
             rx.heading(ProjectorPageState.group_name, as_="h1", class_name="projector-title"),
-            key_chip("count-done", "completed"),
-            key_chip("count-ongoing", "ongoing"),
-            key_chip("count-todo", "not started"),
+            key_chip("count-done", t("completed")),
+            key_chip("count-ongoing", t("ongoing")),
+            key_chip("count-todo", t("not started")),
             rx.spacer(),
             freshness(ProjectorPageState.last_updated, size="4"),
             heartbeat(ProjectorPageState.heartbeat),
