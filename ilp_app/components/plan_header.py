@@ -63,7 +63,7 @@ def acknowledgement_block() -> rx.Component:
                             rx.text(
                                 a.who,
                                 " (",
-                                a.role,
+                                a.role_label,
                                 t(") acknowledged version "),
                                 a.version,
                                 t(" on "),

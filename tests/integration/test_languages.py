@@ -112,3 +112,32 @@ async def test_a_signed_out_choice_stays_in_the_tab_and_is_stored_for_nobody(eng
     # It is this tab's browser choice until the person chooses one of their own.
     await guard_event(tab, digest=tab._digest)
     assert locale.lang == "nb"
+
+
+@pytest.mark.parametrize(
+    ("own", "school_default", "subject", "greeting"),
+    [
+        ("nn", "en", "Du er invitert til ILP", "Hei, Parent Person!"),
+        ("", "nb", "Du er invitert til ILP", "Hei, Parent Person!"),
+        ("", "en", "You are invited to ILP", "Hello Parent Person,"),
+    ],
+)
+def test_an_invitation_is_written_in_the_persons_language_else_the_schools(
+    engine, school, own, school_default, subject, greeting
+):
+    from datetime import UTC, datetime
+
+    from ilp_app.db.models import OutgoingMail
+    from ilp_app.services.access.invitations import invite_user
+    from tests.support.services import rows
+
+    with Session(engine, expire_on_commit=False) as s:
+        user = s.get(User, school.id("parent"))
+        user.language = own
+        s.get(Site, school.site.id).default_language = school_default
+        s.commit()
+        invite_user(s, user, "Test School", "https://ilp.example", datetime.now(UTC))
+        s.commit()
+    (mail,) = rows(engine, OutgoingMail)
+    assert mail.subject == subject
+    assert mail.text_body.startswith(greeting) and "https://ilp.example/" in mail.text_body

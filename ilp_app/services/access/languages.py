@@ -11,7 +11,7 @@ from sqlmodel import Session
 from ilp_app.db.models import Site, User
 from ilp_app.domain.errors import NotFound, ValidationFailed
 from ilp_app.domain.permissions import Action, Actor, UserRef
-from ilp_app.i18n import N_, parse_language
+from ilp_app.i18n import N_, choose_language, parse_language
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
 from ilp_app.services.school.school_rows import school_manager
@@ -25,6 +25,15 @@ def _language(value: object) -> str:
     if code is None or code != value:
         raise ValidationFailed(MSG_UNKNOWN_LANGUAGE)
     return code
+
+
+def mail_language(*, session: Session, user: User) -> str:
+    """The language a mail to ``user`` is written in: theirs, else their school's default.
+
+    A mail has no browser to ask, so Accept-Language plays no part.
+    """
+    site = session.get(Site, user.site_id)
+    return choose_language(chosen=user.language, school=site.default_language if site else "")
 
 
 def language_choose(

@@ -96,10 +96,11 @@ class ChangeView:
 class AcknowledgementView:
     user_id: int
     who: str
-    role: str
+    role: str  # "mentor", "learner", "parent" (the export keeps it)
     version: int
     at: str
     current: bool
+    role_label: str = ""  # as the reader reads it ("Kontaktlærer")
 
 
 def _pretty(raw: str) -> str:
@@ -160,7 +161,8 @@ def plan_acknowledgements(*, session: Session, plan: PlanContext) -> list[Acknow
         AcknowledgementView(
             user_id=user.id,
             who=user.display_name,
-            role=role.label if (role := parse_role(ack.role)) else ack.role,
+            role=ack.role,
+            role_label=role.label if (role := parse_role(ack.role)) else ack.role,
             version=ack.version,
             at=format_moment(ack.at),
             current=ack.version == plan.plan.version,
