@@ -45,14 +45,24 @@ class RagRules:
     red_days: int = QUIET_RED_DAYS
 
     def legend(self) -> tuple[tuple[Rag, str], ...]:
-        a, r = self.amber_days, self.red_days
+        days = {"amber": self.amber_days, "red": self.red_days}
         return (
-            (Rag.GREEN, f"On track: active in the last {a} days and no goal behind."),
-            (Rag.AMBER, f"Keep an eye on: no activity for {a}+ days, or a goal behind."),
+            (
+                Rag.GREEN,
+                gettext("On track: active in the last %(amber)d days and no goal behind.") % days,
+            ),
+            (
+                Rag.AMBER,
+                gettext("Keep an eye on: no activity for %(amber)d+ days, or a goal behind.")
+                % days,
+            ),
             (
                 Rag.RED,
-                f"Needs attention: no activity for {r}+ days, or for {a}+ days with half "
-                "the goals or more behind.",
+                gettext(
+                    "Needs attention: no activity for %(red)d+ days, or for %(amber)d+ days "
+                    "with half the goals or more behind."
+                )
+                % days,
             ),
         )
 

@@ -47,7 +47,9 @@ def visible_rows() -> Var:
 
 
 def rag_badge(row: rx.Var) -> rx.Component:
-    label = rx.match(row.rag, ("red", "Needs attention"), ("amber", "Keep an eye on"), "On track")
+    label = rx.match(
+        row.rag, ("red", t("Needs attention")), ("amber", t("Keep an eye on")), t("On track")
+    )
     return rx.badge(
         rx.match(
             row.rag,

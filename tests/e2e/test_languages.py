@@ -13,7 +13,7 @@ from tests.e2e.conftest import PHONE, sign_in, wait_for_path
 from tests.support.axe import assert_accessible
 
 LEARNER, PARENT = "learner@demo.school", "parent@demo.school"
-MENTOR = "mentor@demo.school"
+MENTOR, TEACHER = "mentor@demo.school", "teacher.math@demo.school"
 
 
 @pytest.fixture
@@ -22,8 +22,8 @@ def languages_restored(app_db):
     yield
     with app_db.begin() as conn:
         conn.execute(
-            sa.text("UPDATE \"user\" SET language = '' WHERE email IN (:a, :b, :c)"),
-            {"a": LEARNER, "b": PARENT, "c": MENTOR},
+            sa.text("UPDATE \"user\" SET language = '' WHERE email IN (:a, :b, :c, :d)"),
+            {"a": LEARNER, "b": PARENT, "c": MENTOR, "d": TEACHER},
         )
 
 
@@ -159,7 +159,8 @@ def _english_left(page, phrases) -> list[str]:
     [
         (LEARNER, "nb", ["/learner"]),
         (PARENT, "nn", ["/parent"]),
-        (MENTOR, "nb", ["/mentor"]),
+        (MENTOR, "nb", ["/mentor", "group", "projector"]),
+        (TEACHER, "nn", ["/teacher"]),
     ],
 )
 def test_no_english_is_left_on_the_translated_pages(
@@ -169,10 +170,16 @@ def test_no_english_is_left_on_the_translated_pages(
         conn.execute(
             sa.text('UPDATE "user" SET language = :c WHERE email = :e'), {"c": code, "e": email}
         )
+        group_id = conn.execute(
+            sa.text("SELECT id FROM learner_group WHERE name = '8A'")
+        ).scalar_one()
     phrases = _english_phrases(code)
     page = new_page(PHONE)
     sign_in(page, email)
     for path in paths:
+        if path in ("group", "projector"):
+            path = f"/groups/{group_id}" + ("/projector" if path == "projector" else "")
+            page.goto(path)
         wait_for_path(page, path)
         expect(page.locator("html")).to_have_attribute("lang", code)
         expect(page.locator("main h1")).to_be_visible()
