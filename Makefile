@@ -24,7 +24,7 @@ LOCALE := ilp_app/locale
 
 ## messages: after changing text: extract every marked string, update en/nb/nn, compile (.mo)
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k t -k tn:1,2 --add-location=file --sort-by-file \
+	$(BIN)/pybabel extract -F babel.cfg -k t -k tn:1,2 -k tf --add-location=file --sort-by-file \
 		--project=ILP --copyright-holder="ILP contributors" -o $(LOCALE)/messages.pot .
 	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python -m ilp_app.i18n.compile

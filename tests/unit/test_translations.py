@@ -15,7 +15,7 @@ from ilp_app.i18n.compile import mo_path, po_path
 from ilp_app.i18n.runtime import LOCALE_DIR, client_catalogue, translations
 
 TRANSLATED = [code for code in LANGUAGES if code != SOURCE_LANGUAGE]
-KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None, "t": None, "tn": (1, 2)}
+KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None, "t": None, "tn": (1, 2), "tf": None}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
 
 
