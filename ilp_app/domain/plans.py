@@ -88,9 +88,9 @@ MAX_FOCUS_AREAS = 6
 MSG_PLAN_LOCKED = (
     "This plan is locked: it belongs to a finished period and can no longer be changed."
 )
-MSG_PLAN_NOT_ACTIVE = "This plan is not active yet; your mentor is still preparing it."
+MSG_PLAN_NOT_ACTIVE = N_("This plan is not active yet; your mentor is still preparing it.")
 MSG_BAD_TRANSITION = "A plan cannot go from {src} to {dst}."
-MSG_TASK_CHANGED = "This task was just changed somewhere else; here is its current status."
+MSG_TASK_CHANGED = N_("This task was just changed somewhere else; here is its current status.")
 
 
 def next_task_status(current: TaskStatus) -> TaskStatus:

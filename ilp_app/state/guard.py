@@ -35,6 +35,7 @@ from reflex.middleware import Middleware
 from reflex.state import StateUpdate
 from reflex_base.event import Event
 
+from ilp_app.i18n import N_, gettext
 from ilp_app.services.access.auth import CurrentUser
 from ilp_app.state.locale import LocaleState
 from ilp_app.state.session import SessionState, current_event_user, session_lookup
@@ -56,8 +57,8 @@ LOOKUP_PATIENCE_SECONDS = 1.0
 #: keeps working until the database answers again; never longer than this.
 KNOWN_SESSION_SECONDS = 60.0
 
-MSG_TOO_LARGE = "That was too large to send. Nothing was changed."
-MSG_TOO_FAST = "Too many actions at once. Wait a moment, then try again."
+MSG_TOO_LARGE = N_("That was too large to send. Nothing was changed.")
+MSG_TOO_FAST = N_("Too many actions at once. Wait a moment, then try again.")
 
 
 @dataclass
@@ -167,7 +168,7 @@ def _payload_size(payload: object) -> int:
 
 
 def _refuse(message: str) -> StateUpdate:
-    return StateUpdate(events=Event.from_event_type(rx.toast.error(message)))
+    return StateUpdate(events=Event.from_event_type(rx.toast.error(gettext(message))))
 
 
 #: The session checks of this worker: the guard's before each event, and each live push's.

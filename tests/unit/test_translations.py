@@ -136,3 +136,18 @@ def test_the_browser_catalogue_holds_translations_and_plural_forms_only():
     assert nb["Sign out"] == "Logg ut"
     assert nb["%(num)d task\x00%(num)d tasks"] == "%(num)d oppgave\x00%(num)d oppgaver"
     assert "" not in nb  # no header
+
+
+def test_a_refusal_reads_in_the_language_it_is_shown_in():
+    from ilp_app.domain.errors import MSG_DENIED, PermissionDenied
+    from ilp_app.services.plans.plan_activity import MSG_NOT_ONE_TAP
+
+    error = PermissionDenied(MSG_DENIED)
+    assert error.message == "You do not have access to that."
+    with use_language("nn"):
+        assert error.message == "Du har ikkje tilgang til det."
+        assert str(error) == MSG_DENIED  # logs stay English
+    with use_language("nb"):
+        from ilp_app.domain.errors import ValidationFailed
+
+        assert ValidationFailed(MSG_NOT_ONE_TAP).message.startswith("Bare det siste trykket")
