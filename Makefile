@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 # bun is installed from npm into .tools/ (no root needed) when it is not already on PATH.
 export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run serve test install install-dev bun lint test-fast test-e2e bench clean
+.PHONY: run serve test install install-dev bun lint test-fast test-e2e bench clean messages compile-messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,24 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
+LOCALE := ilp_app/locale
+
+## messages: after changing text: extract every marked string, update en/nb/nn, compile (.mo)
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k t -k tn:1,2 -k tf --add-location=file --sort-by-file \
+		--project=ILP --copyright-holder="ILP contributors" -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python -m ilp_app.i18n.compile
+
+## compile-messages: the .mo files from the committed .po files (make install and make run do it)
+compile-messages: $(VENV)/.installed
+	$(BIN)/python -m ilp_app.i18n.compile
+
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed bun
+install: $(VENV)/.installed bun compile-messages
 install-dev: $(VENV)/.installed-dev bun $(AXE)
 
 # axe-core checks every page in the browser tests (pinned; installed from npm like bun).
@@ -39,6 +52,7 @@ bun:
 run: install
 	$(BIN)/python -m ilp_app.seed
 	ILP_ENV=$${ILP_ENV:-development} ILP_FRONTEND_PORT=$(PORT) ILP_BACKEND_PORT=$(PORT) \
+		ILP_SCHOOL_TIMEZONE=$${ILP_SCHOOL_TIMEZONE:-Europe/Oslo} \
 		$(BIN)/reflex run --env prod --single-port --backend-host $(HOST) \
 		--frontend-port $(PORT) --backend-port $(PORT)
 

@@ -8,6 +8,7 @@ every learner's ILPs) are in :mod:`ilp_app.seed_plans`.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
 
@@ -70,6 +71,15 @@ STAFF: tuple[tuple[str, str, tuple[Role, ...], str], ...] = (
         "Head of department; supervisor of Ingrid and Carlos (My staff)",
     ),
 )
+
+# The school writes Bokmål; the families below chose their language, staff read English, and
+# everyone else follows their browser (then the school's Bokmål).
+SCHOOL_LANGUAGE = "nb"
+CHOSEN_LANGUAGES: dict[str, str] = {
+    **{email: "en" for email, *_ in STAFF},
+    "learner@demo.school": "nb",
+    "parent@demo.school": "nn",
+}
 
 # Tutor groups: name -> mentor email.
 TUTOR_GROUPS: dict[str, str] = {"8A": "mentor@demo.school", "8B": "mentor2@demo.school"}
@@ -175,12 +185,14 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     ]
 
 
-def seed_demo(*, session: Session, today: date | None = None) -> bool:
+def seed_demo(*, session: Session, today: date | None = None, english: bool = False) -> bool:
     """Load the demo school into an empty database.
 
     Args:
         session: where to add the rows; the caller commits.
         today: the date the periods are placed around (default: today).
+        english: every account and the school read English (the browser tests are written
+            in English); otherwise the demo's languages (:data:`CHOSEN_LANGUAGES`).
 
     Returns:
         True if the school was loaded; False if the database already had accounts, in which
@@ -193,7 +205,12 @@ def seed_demo(*, session: Session, today: date | None = None) -> bool:
     hashed = password_hash(DEMO_PASSWORD)  # one hash for all: argon2 costs ~20 ms each
     taken: set[str] = set()
 
-    site = Site(name=SITE_NAME, ilp_enabled=True, created_at=now)
+    site = Site(
+        name=SITE_NAME,
+        ilp_enabled=True,
+        created_at=now,
+        default_language="en" if english else SCHOOL_LANGUAGE,
+    )
     session.add(site)
     session.flush()
     # The next semester exists (without plans) so mentors can move learners into it.
@@ -222,6 +239,8 @@ def seed_demo(*, session: Session, today: date | None = None) -> bool:
             created_at=now,
             updated_at=now,
         )
+        if not english:
+            user.language = CHOSEN_LANGUAGES.get(user.email, "")
         taken.add(user.email)
         session.add(user)
         session.flush()
@@ -355,7 +374,7 @@ def main() -> None:
     """Bring the configured database up to date, load the demo school and print the accounts."""
     upgrade()
     with session_scope() as session:
-        loaded = seed_demo(session=session)
+        loaded = seed_demo(session=session, english="--english" in sys.argv[1:])
     print(
         "Loaded the demo school."
         if loaded

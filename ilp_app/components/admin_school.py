@@ -9,12 +9,14 @@ from ilp_app.components.forms import form_error, labelled
 from ilp_app.state.admin_school import AdminSchoolState as S
 
 
-def section(title: str, *children: rx.Component, intro: str = "") -> rx.Component:
+def section(title: str | rx.Var, *children: rx.Component, intro: str | rx.Var = "") -> rx.Component:
     return rx.el.section(
         rx.card(
             rx.vstack(
                 rx.heading(title, as_="h2", size="5"),
-                rx.text(intro, size="2", color_scheme="gray") if intro else rx.fragment(),
+                rx.text(intro, size="2", color_scheme="gray")
+                if isinstance(intro, rx.Var) or intro
+                else rx.fragment(),
                 *children,
                 spacing="3",
                 width="100%",

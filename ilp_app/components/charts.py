@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from ilp_app.components.i18n import t
 from ilp_app.domain.learner_report import (
     CHART_HEIGHT,
     CHART_WIDTH,
@@ -62,8 +63,8 @@ def chart_figure(
         legend if legend is not None else rx.fragment(),
         rx.button(
             rx.icon(rx.cond(expanded, "chevron-up", "table"), size=16, aria_hidden="true"),
-            rx.cond(expanded, "Hide table", "Show as table"),
-            rx.el.span(rx.cond(expanded, " of ", ": "), name, class_name="visually-hidden"),
+            rx.cond(expanded, t("Hide table"), t("Show as table")),
+            rx.el.span(rx.cond(expanded, t(" of "), ": "), name, class_name="visually-hidden"),
             variant="ghost",
             size="2",
             on_click=on_toggle,
@@ -117,7 +118,7 @@ def period_bars(rows: rx.Var) -> rx.Component:
                     ),
                     rx.text(
                         r.completed,
-                        " of ",
+                        t(" of "),
                         r.total,
                         " (",
                         r.percent,
@@ -286,13 +287,13 @@ def rating_legend() -> rx.Component:
     return rx.hstack(
         rx.hstack(
             swatch(SELF_COLOUR, "50%"),
-            rx.text("Self-rating (solid line, dots)", size="1"),
+            rx.text(t("Self-rating (solid line, dots)"), size="1"),
             align="center",
             spacing="1",
         ),
         rx.hstack(
             swatch(MENTOR_COLOUR, "0"),
-            rx.text("Mentor rating (dashed line, squares)", size="1"),
+            rx.text(t("Mentor rating (dashed line, squares)"), size="1"),
             align="center",
             spacing="1",
         ),

@@ -7,6 +7,8 @@ from reflex.constants import Dirs
 from reflex.vars.base import VarData
 from reflex_base.utils.imports import ImportVar
 
+from ilp_app.components.i18n import t
+
 # Where the backend answers, as the browser sees it. In production (one port) this is the page's
 # own origin; in development the backend has a port of its own, which a relative link would miss.
 BACKEND_ORIGIN = rx.Var(
@@ -63,9 +65,11 @@ def render_progress(done: rx.Var, total: rx.Var, *, label: str, running: rx.Var)
             rx.cond(
                 running,
                 rx.cond(
-                    total > 0, rx.fragment("Rendering ", done, " of ", total, "…"), "Preparing…"
+                    total > 0,
+                    rx.fragment(t("Rendering "), done, t(" of "), total, "…"),
+                    t("Preparing…"),
                 ),
-                rx.fragment(done, " of ", total, " plans ready."),
+                rx.fragment(done, t(" of "), total, t(" plans ready.")),
             ),
             size="2",
             aria_live="polite",

@@ -6,10 +6,17 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.downloads import download_link
+from ilp_app.components.i18n import t, tf
 from ilp_app.state.family_mail import CADENCE_OPTIONS, FamilyMailState
 from ilp_app.state.plan import PlanState
 from ilp_app.web.files import review_ics_url
 from ilp_app.web.privacy import learner_export_url
+
+
+def _cadence_option(option: dict[str, str]) -> rx.Component:
+    label = option["label"]  # marked where it is defined (CADENCES)
+    return rx.el.option(t(label), value=option["value"])
+
 
 FULL_PLAN_ID = "full-plan"
 
@@ -25,7 +32,9 @@ def _status(s: rx.Var) -> rx.Component:
                     size="3",
                     variant="soft",
                 ),
-                rx.text(s.completed, " of ", s.total, " tasks done", size="2", weight="medium"),
+                rx.text(
+                    s.completed, t(" of "), s.total, t(" tasks done"), size="2", weight="medium"
+                ),
                 align="center",
                 spacing="2",
                 wrap="wrap",
@@ -33,18 +42,18 @@ def _status(s: rx.Var) -> rx.Component:
             rx.el.ul(
                 rx.foreach(s.reasons, lambda r: rx.el.li(rx.text(r, size="2"))),
                 class_name="reason-list",
-                aria_label="Why",
+                aria_label=t("Why"),
             ),
             rx.progress(
                 value=s.percent,
                 max=100,
-                aria_label="Progress of " + s.name + "'s plan",
+                aria_label=tf("Progress of %(name)s's plan", name=s.name),
                 width="100%",
             ),
             spacing="2",
             width="100%",
         ),
-        rx.text("There is no shared plan for this period yet.", size="2", color_scheme="gray"),
+        rx.text(t("There is no shared plan for this period yet."), size="2", color_scheme="gray"),
     )
 
 
@@ -52,9 +61,9 @@ def mail_choice(s: rx.Var) -> rx.Component:
     """How often this parent hears about this child by mail."""
     field_id = "mail-" + s.learner_id.to_string()
     return rx.hstack(
-        rx.el.label("Mail about ", s.name, html_for=field_id, class_name="field-label"),
+        rx.el.label(t("Mail about "), s.name, html_for=field_id, class_name="field-label"),
         rx.el.select(
-            *[rx.el.option(o["label"], value=o["value"]) for o in CADENCE_OPTIONS],
+            *[_cadence_option(o) for o in CADENCE_OPTIONS],
             id=field_id,
             value=FamilyMailState.choices[s.learner_id.to_string()],
             on_change=lambda v: FamilyMailState.set_choice(s.learner_id.to_string(), v),
@@ -76,24 +85,24 @@ def child_card(s: rx.Var) -> rx.Component:
                 rx.icon("bell-dot", size=14, aria_hidden="true"),
                 " ",
                 s.updates,
-                rx.cond(s.updates == 1, " new update", " new updates"),
-                " since you last looked",
+                rx.cond(s.updates == 1, t(" new update"), t(" new updates")),
+                t(" since you last looked"),
                 size="2",
             ),
-            rx.text("Nothing new since you last looked", size="2", color_scheme="gray"),
+            rx.text(t("Nothing new since you last looked"), size="2", color_scheme="gray"),
         ),
         rx.cond(
             s.review_id != 0,
             rx.hstack(
                 rx.text(
-                    "Next review: ",
+                    t("Next review: "),
                     rx.text.strong(s.review_when),
                     rx.cond(s.review_where != "", ", " + s.review_where, ""),
                     size="2",
                 ),
                 rx.link(
                     rx.icon("calendar-plus", size=14, aria_hidden="true"),
-                    "Add to calendar",
+                    t("Add to calendar"),
                     href=review_ics_url(s.review_id),
                     size="2",
                     class_name="tap-link",
@@ -102,18 +111,18 @@ def child_card(s: rx.Var) -> rx.Component:
                 align="center",
                 spacing="2",
             ),
-            rx.text("No review meeting planned yet", size="2", color_scheme="gray"),
+            rx.text(t("No review meeting planned yet"), size="2", color_scheme="gray"),
         ),
         rx.cond(
             s.mentors != "",
             rx.hstack(
-                rx.text("Mentor: ", rx.text.strong(s.mentors), size="2"),
+                rx.text(t("Mentor: "), rx.text.strong(s.mentors), size="2"),
                 rx.cond(
                     s.plan_id != 0,
                     rx.link(
                         rx.icon("message-square", size=14, aria_hidden="true"),
-                        "Write to the mentor",
-                        rx.el.span(" of ", s.name, class_name="visually-hidden"),
+                        t("Write to the mentor"),
+                        rx.el.span(t(" of "), s.name, class_name="visually-hidden"),
                         href=routes.plan_url(s.plan_id) + "#plan-log",
                         size="2",
                         class_name="tap-link",
@@ -128,8 +137,8 @@ def child_card(s: rx.Var) -> rx.Component:
             rx.cond(
                 s.plan_id != 0,
                 rx.link(
-                    "Full plan",
-                    rx.el.span(" of ", s.name, class_name="visually-hidden"),
+                    t("Full plan"),
+                    rx.el.span(t(" of "), s.name, class_name="visually-hidden"),
                     href=routes.plan_url(s.plan_id),
                     size="2",
                     class_name="tap-link",
@@ -137,14 +146,14 @@ def child_card(s: rx.Var) -> rx.Component:
             ),
             rx.link(
                 rx.icon("chart-column", size=14, aria_hidden="true"),
-                "All periods",
-                rx.el.span(" of ", s.name, class_name="visually-hidden"),
+                t("All periods"),
+                rx.el.span(t(" of "), s.name, class_name="visually-hidden"),
                 href=routes.learner_report_url(s.learner_id),
                 size="2",
                 class_name="tap-link",
             ),
             download_link(
-                "Download everything (zip)",
+                t("Download everything (zip)"),
                 learner_export_url(s.learner_id),
                 filename="ilp-learner-" + s.learner_id.to_string() + ".zip",
                 hidden_suffix=" about " + s.name,

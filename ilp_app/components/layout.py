@@ -6,6 +6,13 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.forms import native_form
+from ilp_app.components.i18n import (
+    document_language,
+    language_menu_items,
+    language_switch,
+    t,
+    tn,
+)
 from ilp_app.components.live import heartbeat
 from ilp_app.services.live.live_registry import INBOX_HEARTBEAT_SECONDS
 from ilp_app.state.inbox import InboxState
@@ -13,20 +20,20 @@ from ilp_app.state.session import SessionState
 
 
 def skip_link() -> rx.Component:
-    return rx.el.a("Skip to content", href="#main", class_name="skip-link")
+    return rx.el.a(t("Skip to content"), href="#main", class_name="skip-link")
 
 
 def brand() -> rx.Component:
     return rx.link(
         rx.hstack(
             rx.icon("notebook-pen", size=22, aria_hidden="true"),
-            rx.text("ILP", weight="bold", size="4"),
+            rx.text(t("ILP"), weight="bold", size="4"),
             align="center",
             spacing="2",
         ),
         href=routes.INDEX,
         underline="none",
-        aria_label="ILP home",
+        aria_label=t("ILP home"),
     )
 
 
@@ -35,7 +42,7 @@ def role_switcher() -> rx.Component:
     return rx.cond(
         SessionState.role_options.length() > 1,
         rx.el.label(
-            rx.text("View as", size="2", as_="span", class_name="visually-hidden"),
+            rx.text(t("View as"), size="2", as_="span", class_name="visually-hidden"),
             rx.el.select(
                 rx.foreach(
                     SessionState.role_options,
@@ -43,7 +50,7 @@ def role_switcher() -> rx.Component:
                 ),
                 value=SessionState.active_role,
                 on_change=SessionState.switch_role,
-                aria_label="View as",
+                aria_label=t("View as"),
                 class_name="role-select",
             ),
         ),
@@ -57,7 +64,7 @@ def notification_bell() -> rx.Component:
         rx.text(n.text, size="2", weight=rx.cond(n.unread, "bold", "regular")),
         rx.text(
             n.created_at,
-            rx.cond(n.count > 1, " · " + n.count.to_string() + " times", ""),
+            rx.cond(n.count > 1, " · " + tn("%(num)d time", "%(num)d times", n.count), ""),
             size="1",
             color_scheme="gray",
         ),
@@ -82,23 +89,28 @@ def notification_bell() -> rx.Component:
                 ),
                 variant="ghost",
                 aria_label=rx.cond(
-                    unread > 0, "Notifications, " + unread.to_string() + " unread", "Notifications"
+                    unread > 0,
+                    tn("Notifications, %(num)d unread", "Notifications, %(num)d unread", unread),
+                    t("Notifications"),
                 ),
             ),
         ),
         rx.popover.content(
             rx.hstack(
-                rx.heading("Notifications", size="3", as_="h2"),
+                rx.heading(t("Notifications"), size="3", as_="h2"),
                 rx.spacer(),
                 rx.button(
-                    "Mark all as read", size="1", variant="soft", on_click=InboxState.mark_all_read
+                    t("Mark all as read"),
+                    size="1",
+                    variant="soft",
+                    on_click=InboxState.mark_all_read,
                 ),
                 align="center",
                 width="100%",
             ),
             rx.cond(
                 InboxState.items.length() == 0,
-                rx.text("Nothing yet.", size="2", color_scheme="gray"),
+                rx.text(t("Nothing yet."), size="2", color_scheme="gray"),
                 rx.vstack(
                     rx.foreach(InboxState.items, item),
                     spacing="1",
@@ -115,7 +127,7 @@ def notification_bell() -> rx.Component:
 def sign_out_button() -> rx.Component:
     """A form posting to the sign-out route: only an HTTP response can clear the session cookie."""
     return native_form(
-        rx.button("Sign out", type="submit", variant="soft", size="2"),
+        rx.button(t("Sign out"), type="submit", variant="soft", size="2"),
         action=routes.SIGN_OUT,
     )
 
@@ -131,11 +143,15 @@ def header_bar() -> rx.Component:
             rx.menu.root(
                 rx.menu.trigger(
                     rx.button(
-                        rx.icon("circle-user", size=18), variant="ghost", aria_label="Account menu"
+                        rx.icon("circle-user", size=18),
+                        variant="ghost",
+                        aria_label=t("Account menu"),
                     ),
                 ),
                 rx.menu.content(
-                    rx.menu.item("Change password", on_click=rx.redirect(routes.PASSWORD)),
+                    rx.menu.item(t("Change password"), on_click=rx.redirect(routes.PASSWORD)),
+                    rx.menu.separator(),
+                    *language_menu_items(),
                 ),
             ),
             sign_out_button(),
@@ -168,6 +184,7 @@ def ilp_off_notice() -> rx.Component:
 def app_shell(*children: rx.Component, heading: str | rx.Var) -> rx.Component:
     """A signed-in page: header, a main landmark with the page heading, then content."""
     return rx.box(
+        document_language(heading),
         skip_link(),
         header_bar(),
         rx.el.main(
@@ -188,19 +205,26 @@ def loading(flag: rx.Var, *children: rx.Component) -> rx.Component:
         rx.cond(
             SessionState.ilp_notice != "",
             rx.fragment(),  # refused, with the reason above: nothing is coming
-            rx.center(rx.spinner(size="3"), padding="3rem", aria_label="Loading"),
+            rx.center(rx.spinner(size="3"), padding="3rem", aria_label=t("Loading")),
         ),
     )
 
 
-def empty_note(text: str) -> rx.Component:
+def empty_note(text: str | rx.Var) -> rx.Component:
     return rx.callout(text, icon="info", color_scheme="gray", variant="surface")
 
 
 def auth_card(content: rx.Component) -> rx.Component:
     """The signed-out pages' one centred card (sign in, forgotten password, new password)."""
     return rx.center(
-        rx.card(content, class_name="auth-card", size="3"),
+        document_language(),
+        rx.vstack(
+            rx.card(content, class_name="auth-card", size="3"),
+            # Before signing in, the choice holds for this tab; the browser's language until then.
+            language_switch(id_prefix="auth-lang"),
+            align="center",
+            spacing="3",
+        ),
         min_height="100vh",
         padding="1rem",
     )
@@ -211,7 +235,7 @@ def provider_buttons(providers: rx.Var) -> rx.Component:
     return rx.cond(
         providers.length() > 0,
         rx.vstack(
-            rx.text("or", size="2", color_scheme="gray", align="center", width="100%"),
+            rx.text(t("or"), size="2", color_scheme="gray", align="center", width="100%"),
             rx.foreach(
                 providers,
                 lambda p: rx.el.a(

@@ -10,13 +10,14 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.components.forms import form_error, labelled
+from ilp_app.components.i18n import t, tv
 from ilp_app.services.plans.learner_context import MAX_LABEL, MAX_VALUE
 from ilp_app.state.learner_context import LearnerContextState as C
 
 
 def _select(field_id: str, name: str, options: rx.Var, default: rx.Var) -> rx.Component:
     return rx.el.select(
-        rx.foreach(options, lambda o: rx.el.option(o["label"], value=o["value"])),
+        rx.foreach(options, lambda o: rx.el.option(tv(o["label"]), value=o["value"])),
         id=field_id,
         name=name,
         default_value=default,
@@ -33,14 +34,14 @@ def pronouns_badge(pronouns: rx.Var, visibility: rx.Var) -> rx.Component:
             visibility == "staff",
             rx.badge(
                 rx.icon("eye-off", size=12, aria_hidden="true"),
-                rx.el.span("Pronouns, shared with staff only: ", class_name="visually-hidden"),
+                rx.el.span(t("Pronouns, shared with staff only: "), class_name="visually-hidden"),
                 pronouns,
                 variant="soft",
                 color_scheme="orange",
-                title="Pronouns shared with staff only",
+                title=t("Pronouns shared with staff only"),
             ),
             rx.badge(
-                rx.el.span("Pronouns: ", class_name="visually-hidden"),
+                rx.el.span(t("Pronouns: "), class_name="visually-hidden"),
                 pronouns,
                 variant="soft",
                 color_scheme="gray",
@@ -52,7 +53,7 @@ def pronouns_badge(pronouns: rx.Var, visibility: rx.Var) -> rx.Component:
 def staff_only_badge() -> rx.Component:
     return rx.badge(
         rx.icon("eye-off", size=12, aria_hidden="true"),
-        "Staff only",
+        t("Staff only"),
         color_scheme="orange",
         variant="soft",
         size="1",
@@ -68,7 +69,7 @@ def groups_line() -> rx.Component:
                 C.groups,
                 lambda g: rx.el.li(rx.text(g.summary, size="2", color_scheme="gray", as_="span")),
             ),
-            aria_label="Groups",
+            aria_label=t("Groups"),
             style={
                 "display": "flex",
                 "flex_wrap": "wrap",
@@ -107,7 +108,7 @@ def context_items() -> rx.Component:
         C.items.length() > 0,
         rx.el.dl(
             rx.foreach(C.items, context_item_row),
-            aria_label="About the learner",
+            aria_label=t("About the learner"),
             style={"margin": "0", "width": "100%"},
         ),
     )
@@ -121,7 +122,7 @@ def _pronouns_control() -> rx.Component:
         C.pronouns != "",
         rx.hstack(
             rx.el.label(
-                "Who sees the pronouns (",
+                t("Who sees the pronouns ("),
                 C.pronouns,
                 ")",
                 html_for="context-pronouns-visibility",
@@ -129,7 +130,7 @@ def _pronouns_control() -> rx.Component:
             ),
             rx.el.select(
                 rx.foreach(
-                    C.visibility_options, lambda o: rx.el.option(o["label"], value=o["value"])
+                    C.visibility_options, lambda o: rx.el.option(tv(o["label"]), value=o["value"])
                 ),
                 id="context-pronouns-visibility",
                 value=C.pronouns_visibility,
@@ -162,22 +163,22 @@ def _editor_item(item: rx.Var) -> rx.Component:
         rx.hstack(
             rx.button(
                 rx.icon("pencil", size=14),
-                "Edit",
+                t("Edit"),
                 size="1",
                 variant="soft",
                 type="button",
                 on_click=C.start_edit(item.id),
-                aria_label="Edit: " + item.heading,
+                aria_label=t("Edit: ") + item.heading,
             ),
             rx.button(
                 rx.icon("trash-2", size=14),
-                "Remove",
+                t("Remove"),
                 size="1",
                 variant="soft",
                 color_scheme="red",
                 type="button",
                 on_click=C.remove_item(item.id),
-                aria_label="Remove: " + item.heading,
+                aria_label=t("Remove: ") + item.heading,
             ),
             spacing="2",
             margin_top="0.25rem",
@@ -192,16 +193,18 @@ def _item_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.heading(
-                rx.cond(C.edit_item_id > 0, "Change the item", "Add an item"), as_="h3", size="3"
+                rx.cond(C.edit_item_id > 0, t("Change the item"), t("Add an item")),
+                as_="h3",
+                size="3",
             ),
             form_error(C.form_error),
             labelled(
-                "Kind of information",
+                t("Kind of information"),
                 "context-kind",
                 _select("context-kind", "kind", C.kind_options, values["kind"]),
             ),
             labelled(
-                "Label",
+                t("Label"),
                 "context-label",
                 rx.input(
                     id="context-label",
@@ -210,10 +213,10 @@ def _item_form() -> rx.Component:
                     max_length=MAX_LABEL,
                     width="100%",
                 ),
-                hint="Required for “Other”, e.g. “Interests”; optional otherwise.",
+                hint=t("Required for “Other”, e.g. “Interests”; optional otherwise."),
             ),
             labelled(
-                "Details",
+                t("Details"),
                 "context-value",
                 rx.text_area(
                     id="context-value",
@@ -226,7 +229,7 @@ def _item_form() -> rx.Component:
                 ),
             ),
             labelled(
-                "Who can see it",
+                t("Who can see it"),
                 "context-visibility",
                 _select(
                     "context-visibility", "visibility", C.visibility_options, values["visibility"]
@@ -236,14 +239,14 @@ def _item_form() -> rx.Component:
                 rx.cond(
                     C.edit_item_id > 0,
                     rx.button(
-                        "Cancel change",
+                        t("Cancel change"),
                         type="button",
                         variant="soft",
                         color_scheme="gray",
                         on_click=C.cancel_edit,
                     ),
                 ),
-                rx.button("Save item", type="submit"),
+                rx.button(t("Save item"), type="submit"),
                 justify="end",
                 width="100%",
                 spacing="2",
@@ -260,9 +263,9 @@ def _item_form() -> rx.Component:
 def edit_context_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Edit context: ", C.display_name),
+            rx.dialog.title(t("Edit context: "), C.display_name),
             rx.dialog.description(
-                "What staff should know, and what the learner and parents also see.",
+                t("What staff should know, and what the learner and parents also see."),
                 size="2",
                 color_scheme="gray",
             ),
@@ -271,13 +274,13 @@ def edit_context_dialog() -> rx.Component:
                 rx.box(
                     rx.foreach(C.items, _editor_item),
                     role="list",
-                    aria_label="Context items",
+                    aria_label=t("Context items"),
                     width="100%",
                 ),
                 _item_form(),
                 rx.hstack(
                     rx.button(
-                        "Done",
+                        t("Done"),
                         variant="soft",
                         color_scheme="gray",
                         type="button",
@@ -327,7 +330,7 @@ def learner_context_header(
                     C.can_edit,
                     rx.button(
                         rx.icon("user-pen", size=14),
-                        "Edit context",
+                        t("Edit context"),
                         size="1",
                         variant="soft",
                         on_click=C.open_editor,

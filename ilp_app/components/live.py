@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex_components_core.core.banner import has_connection_errors
 
+from ilp_app.components.i18n import t
 from ilp_app.services.live.live_registry import HEARTBEAT_SECONDS
 
 
@@ -25,7 +26,7 @@ def freshness(last_updated: rx.Var, *, size: str = "2") -> rx.Component:
     return rx.cond(
         has_connection_errors,
         rx.callout(
-            "Reconnecting… Last updated " + last_updated,
+            t("Reconnecting… Last updated ") + last_updated,
             icon="wifi-off",
             color_scheme="amber",
             role="status",
@@ -33,7 +34,7 @@ def freshness(last_updated: rx.Var, *, size: str = "2") -> rx.Component:
             class_name="live-stale",
         ),
         rx.text(
-            "Updated " + last_updated,
+            t("Updated ") + last_updated,
             size=size,
             color_scheme="gray",
             role="status",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ilp_app.components.i18n import t, tn
 from ilp_app.components.plan_parts import CAN
 from ilp_app.components.plan_tasks import task_status_control
 from ilp_app.state.plan import PlanState
@@ -67,7 +68,13 @@ def my_tasks() -> rx.Component:
         PlanState.has_plan & CAN.tick,
         rx.el.section(
             rx.hstack(
-                rx.heading("My tasks", as_="h2", size="5", id="my-tasks-heading"),
+                rx.heading(t("My tasks"), as_="h2", size="5", id="my-tasks-heading"),
+                rx.badge(
+                    tn("%(num)d task", "%(num)d tasks", PlanState.agenda.length()),
+                    variant="soft",
+                    color_scheme="gray",
+                    class_name="task-count",
+                ),
                 rx.spacer(),
                 rx.el.label(
                     rx.switch(
@@ -75,7 +82,7 @@ def my_tasks() -> rx.Component:
                         on_change=PlanState.set_agenda_by_goal,
                         size="2",
                     ),
-                    rx.text("Group by goal", size="2"),
+                    rx.text(t("Group by goal"), size="2"),
                     style={"display": "inline-flex", "gap": "0.5rem", "align_items": "center"},
                 ),
                 align="center",
@@ -89,10 +96,10 @@ def my_tasks() -> rx.Component:
                     class_name="agenda-list",
                     aria_labelledby="my-tasks-heading",
                 ),
-                rx.text("Every task is done. Well done!", size="2", color_scheme="gray"),
+                rx.text(t("Every task is done. Well done!"), size="2", color_scheme="gray"),
             ),
             rx.link(
-                "See my whole plan",
+                t("See my whole plan"),
                 href=f"#{WHOLE_PLAN_ID}",
                 size="2",
                 style={"display": "inline-flex", "min_height": "44px", "align_items": "center"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.components.i18n import t
 
 
 def detail_line(label: str, value: rx.Var) -> rx.Component:
@@ -27,15 +28,19 @@ def plan_summary(row: rx.Var, no_plan: rx.Component | None = None) -> rx.Compone
                     ),
                     variant="soft",
                 ),
-                rx.text(row.plan_completed, " of ", row.plan_total, " tasks completed", size="2"),
+                rx.text(
+                    row.plan_completed, t(" of "), row.plan_total, t(" tasks completed"), size="2"
+                ),
                 wrap="wrap",
                 spacing="2",
                 align="center",
             ),
-            rx.progress(value=row.plan_percent, max=100, aria_label="Plan progress of " + row.name),
+            rx.progress(
+                value=row.plan_percent, max=100, aria_label=t("Plan progress of ") + row.name
+            ),
             rx.link(
-                "Open plan",
-                rx.el.span(" of ", row.name, class_name="visually-hidden"),
+                t("Open plan"),
+                rx.el.span(t(" of "), row.name, class_name="visually-hidden"),
                 href=routes.plan_url(row.plan_id),
                 weight="medium",
             ),
@@ -44,7 +49,7 @@ def plan_summary(row: rx.Var, no_plan: rx.Component | None = None) -> rx.Compone
         ),
         no_plan
         if no_plan is not None
-        else rx.text("No plan for this period yet.", size="2", color_scheme="gray"),
+        else rx.text(t("No plan for this period yet."), size="2", color_scheme="gray"),
     )
 
 
@@ -62,16 +67,16 @@ def learner_card(row: rx.Var, no_plan=None) -> rx.Component:
             rx.cond(
                 row.name != row.full_name, rx.text(row.full_name, size="2", color_scheme="gray")
             ),
-            detail_line("Group", row.groups),
-            detail_line("Mentor", row.mentors),
-            detail_line("Parents", row.guardians),
-            detail_line("Why you see them", row.why),
+            detail_line(t("Group"), row.groups),
+            detail_line(t("Mentor"), row.mentors),
+            detail_line(t("Parents"), row.guardians),
+            detail_line(t("Why you see them"), row.why),
             plan_summary(row, no_plan(row) if no_plan else None),
             rx.link(
-                "All plans and progress",
+                t("All plans and progress"),
                 href=routes.learner_report_url(row.id),
                 size="2",
-                aria_label="All plans and progress of " + row.name,
+                aria_label=t("All plans and progress of ") + row.name,
             ),
             spacing="1",
         ),
@@ -93,15 +98,15 @@ def group_overview_links(groups: rx.Var) -> rx.Component:
     """The live overview of each of my groups: the first thing on a staff home, big enough to
     hit on a classroom screen. Each link's name starts with its visible text."""
     return rx.el.nav(
-        rx.heading("Live overview", as_="h2", size="4", id="live-overview-heading"),
+        rx.heading(t("Live overview"), as_="h2", size="4", id="live-overview-heading"),
         rx.box(
             rx.foreach(
                 groups,
                 lambda g: rx.link(
                     rx.icon("layout-dashboard", size=22, aria_hidden="true"),
                     rx.box(
-                        rx.text("Live overview of ", g.name, weight="bold", size="3"),
-                        rx.text(g.learner_count, " learners", size="2", color_scheme="gray"),
+                        rx.text(t("Live overview of "), g.name, weight="bold", size="3"),
+                        rx.text(g.learner_count, t(" learners"), size="2", color_scheme="gray"),
                     ),
                     href=routes.group_url(g.id),
                     class_name="overview-link",

@@ -8,6 +8,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.forms import form_error, labelled
+from ilp_app.components.i18n import t
 from ilp_app.components.plan_parts import P, area_field, text_field
 from ilp_app.domain.plans import (
     MAX_GOAL_STATEMENT,
@@ -30,16 +31,16 @@ def _objective_checkboxes() -> rx.Component:
     return rx.cond(
         PlanState.objective_choices.length() > 0,
         rx.el.fieldset(
-            rx.el.legend("Learning objectives", class_name="field-label"),
+            rx.el.legend(t("Learning objectives"), class_name="field-label"),
             labelled(
-                "Find by code or words",
+                t("Find by code or words"),
                 "dialog-objective-filter",
                 rx.el.input(
                     id="dialog-objective-filter",
                     type="search",
                     form="objective-filter",
                     max_length=100,
-                    placeholder="e.g. OC.2 or presentation",
+                    placeholder=t("e.g. OC.2 or presentation"),
                     class_name="role-select",
                     on_change=PlanState.filter_objectives.debounce(200),
                     style={"width": "100%"},
@@ -64,7 +65,7 @@ def _objective_checkboxes() -> rx.Component:
                                 "display": "block",
                                 "font_size": "0.75rem",
                                 "color": "var(--gray-11)",
-                                "padding_left": "1.4rem",
+                                "padding_inline_start": "1.4rem",
                             },
                         ),
                         class_name="checkbox-line",
@@ -81,7 +82,10 @@ def _objective_checkboxes() -> rx.Component:
                 class_name="objective-list",
             ),
             rx.link(
-                "Browse the objective library", href=routes.OBJECTIVES, size="1", is_external=True
+                t("Browse the objective library"),
+                href=routes.OBJECTIVES,
+                size="1",
+                is_external=True,
             ),
             class_name="objective-fieldset",
         ),
@@ -92,7 +96,7 @@ def _goal_fields() -> rx.Component:
     values = PlanState.dialog_values
     return rx.fragment(
         area_field(
-            "Goal",
+            t("Goal"),
             "statement",
             default=values["statement"],
             max_length=MAX_GOAL_STATEMENT,
@@ -100,7 +104,7 @@ def _goal_fields() -> rx.Component:
             rows="2",
         ),
         area_field(
-            "What success looks like",
+            t("What success looks like"),
             "success_criteria",
             default=values["success_criteria"],
             max_length=MAX_SUCCESS_CRITERIA,
@@ -109,7 +113,7 @@ def _goal_fields() -> rx.Component:
             rows="2",
         ),
         labelled(
-            "Target date",
+            t("Target date"),
             "dialog-target_date",
             rx.input(
                 id="dialog-target_date",
@@ -134,14 +138,14 @@ def _dialog_fields() -> rx.Component:
             "task_edit",
             rx.fragment(
                 text_field(
-                    "Task",
+                    t("Task"),
                     "title",
                     default=values["title"],
                     max_length=MAX_TASK_TITLE,
                     prefix="dialog-",
                 ),
                 labelled(
-                    "Due date",
+                    t("Due date"),
                     "dialog-due_date",
                     rx.input(
                         id="dialog-due_date",
@@ -157,9 +161,11 @@ def _dialog_fields() -> rx.Component:
         (
             "link_add",
             rx.fragment(
-                text_field("Link title", "title", max_length=MAX_LINK_TITLE, prefix="dialog-link-"),
                 text_field(
-                    "Address (https://…)",
+                    t("Link title"), "title", max_length=MAX_LINK_TITLE, prefix="dialog-link-"
+                ),
+                text_field(
+                    t("Address (https://…)"),
                     "url",
                     max_length=MAX_URL,
                     type_="url",
@@ -170,7 +176,7 @@ def _dialog_fields() -> rx.Component:
         (
             "area_rename",
             text_field(
-                "Focus area", "name", default=values["name"], max_length=80, prefix="dialog-"
+                t("Focus area"), "name", default=values["name"], max_length=80, prefix="dialog-"
             ),
         ),
         ("next_period", _next_period_fields()),
@@ -182,8 +188,10 @@ def _next_period_fields() -> rx.Component:
     """Choose the goals to carry; unfinished tasks move with them, each with an optional reason."""
     return rx.vstack(
         rx.text(
-            "This plan will be locked. Completed tasks stay here; the unfinished tasks of the goals you "
-            "carry move to the new plan.",
+            t(
+                "This plan will be locked. Completed tasks stay here; the unfinished tasks of the goals you "
+                "carry move to the new plan."
+            ),
             size="2",
         ),
         rx.foreach(
@@ -197,7 +205,7 @@ def _next_period_fields() -> rx.Component:
                             name=CARRY_GOAL_PREFIX + goal.id.to_string(),
                             default_checked=(goal.completed < goal.total) | (goal.total == 0),
                         ),
-                        " Carry forward: ",
+                        t(" Carry forward: "),
                         goal.statement,
                         class_name="checkbox-line",
                     ),
@@ -209,9 +217,9 @@ def _next_period_fields() -> rx.Component:
                                 name=REASON_PREFIX + task.id.to_string(),
                                 max_length=500,
                                 size="1",
-                                placeholder="Why it wasn't done (optional)",
-                                aria_label="Why it wasn't done: " + task.title,
-                                margin_left="1.5rem",
+                                placeholder=t("Why it wasn't done (optional)"),
+                                aria_label=t("Why it wasn't done: ") + task.title,
+                                margin_inline_start="1.5rem",
                                 margin_top="0.25rem",
                             ),
                         ),
@@ -247,13 +255,13 @@ def edit_dialog() -> rx.Component:
                     _dialog_fields(),
                     rx.hstack(
                         rx.button(
-                            "Cancel",
+                            t("Cancel"),
                             variant="soft",
                             color_scheme="gray",
                             type="button",
                             on_click=PlanState.close_dialog,
                         ),
-                        rx.button("Save", type="submit"),
+                        rx.button(t("Save"), type="submit"),
                         justify="end",
                         width="100%",
                         spacing="2",

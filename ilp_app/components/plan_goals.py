@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.components.i18n import local_day, t, tn
 from ilp_app.components.plan_coaching import (
     low_rating_answers,
     low_rating_questions,
@@ -20,7 +21,7 @@ from ilp_app.state.plan import PlanState
 
 
 def rating_control(
-    label: str, current: rx.Var, goal: rx.Var, allowed: rx.Var, on_rate=PlanState.rate
+    label: rx.Var, current: rx.Var, goal: rx.Var, allowed: rx.Var, on_rate=PlanState.rate
 ) -> rx.Component:
     """A 1–5 scale: buttons for the person who rates, a read-only value for everyone else."""
     return rx.hstack(
@@ -35,7 +36,7 @@ def rating_control(
                         type="button",
                         variant=rx.cond(current >= n, "solid", "outline"),
                         on_click=on_rate(goal.id, n),
-                        aria_label=f"{label} {n} of 5",
+                        aria_label=label + " " + tn("%(num)d of 5", "%(num)d of 5", n),
                         aria_pressed=rx.cond(current == n, "true", "false"),
                     )
                     for n in range(1, 6)
@@ -44,7 +45,9 @@ def rating_control(
                 role="group",
                 aria_label=label,
             ),
-            rx.text(rx.cond(current > 0, current.to_string() + " / 5", "not rated yet"), size="2"),
+            rx.text(
+                rx.cond(current > 0, current.to_string() + " / 5", t("not rated yet")), size="2"
+            ),
         ),
         align="center",
         wrap="wrap",
@@ -68,7 +71,7 @@ def reflections(goal: rx.Var) -> rx.Component:
                 rx.el.input(type="hidden", name="goal_id", value=goal.id),
                 rx.vstack(
                     rx.el.label(
-                        "My reflection",
+                        t("My reflection"),
                         html_for="reflection-" + goal.id.to_string(),
                         class_name="field-label",
                     ),
@@ -78,11 +81,11 @@ def reflections(goal: rx.Var) -> rx.Component:
                         name="body",
                         required=True,
                         max_length=MAX_REFLECTION,
-                        placeholder="What went well? What will I try next?",
+                        placeholder=t("What went well? What will I try next?"),
                         rows="3",
                         width="100%",
                     ),
-                    rx.button("Save reflection", type="submit", variant="soft"),
+                    rx.button(t("Save reflection"), type="submit", variant="soft"),
                     spacing="2",
                     width="100%",
                 ),
@@ -107,7 +110,7 @@ def goal_editor_tools(goal: rx.Var) -> rx.Component:
             ),
             rx.button(
                 rx.icon("pencil", size=14),
-                "Edit goal",
+                t("Edit goal"),
                 size="1",
                 variant="soft",
                 on_click=PlanState.open_dialog(
@@ -123,12 +126,12 @@ def goal_editor_tools(goal: rx.Var) -> rx.Component:
             ),
             rx.button(
                 rx.icon("trash-2", size=14),
-                "Delete",
+                t("Delete"),
                 size="1",
                 variant="soft",
                 color_scheme="red",
                 on_click=PlanState.delete_goal(goal.id),
-                aria_label="Delete goal: " + goal.statement,
+                aria_label=t("Delete goal: ") + goal.statement,
             ),
             spacing="2",
             wrap="wrap",
@@ -146,17 +149,19 @@ def goal_card(goal: rx.Var) -> rx.Component:
             ),
             rx.cond(
                 goal.success_criteria != "",
-                rx.text(rx.text.strong("Success looks like: "), goal.success_criteria, size="2"),
+                rx.text(rx.text.strong(t("Success looks like: ")), goal.success_criteria, size="2"),
             ),
             rx.cond(
                 goal.target_date != "",
-                rx.text("Target date: ", goal.target_date, size="2", color_scheme="gray"),
+                rx.text(
+                    t("Target date: "), local_day(goal.target_date), size="2", color_scheme="gray"
+                ),
             ),
             rx.cond(
                 goal.carried_from_plan_id > 0,
                 rx.link(
                     rx.icon("history", size=14),
-                    " Continues a goal from ",
+                    t(" Continues a goal from "),
                     goal.carried_from_period,
                     href=routes.plan_url(goal.carried_from_plan_id),
                     size="2",
@@ -186,7 +191,7 @@ def goal_card(goal: rx.Var) -> rx.Component:
                     class_name="visually-hidden",
                 ),
             ),
-            progress_line(goal.completed, goal.total, goal.percent, "Progress of this goal"),
+            progress_line(goal.completed, goal.total, goal.percent, t("Progress of this goal")),
             rx.hstack(
                 rx.badge(
                     goal.outlook_label,
@@ -196,7 +201,7 @@ def goal_card(goal: rx.Var) -> rx.Component:
                     ),
                 ),
                 rx.tooltip(
-                    rx.icon("info", size=14, aria_label="How this is worked out"),
+                    rx.icon("info", size=14, aria_label=t("How this is worked out")),
                     content=PROJECTION_RULE,
                 ),
                 align="center",
@@ -207,14 +212,14 @@ def goal_card(goal: rx.Var) -> rx.Component:
             ),
             task_add_form(goal),
             rating_control(
-                "Self-assessment", goal.self_rating, goal, CAN.rate_self, PlanState.rate_self
+                t("Self-assessment"), goal.self_rating, goal, CAN.rate_self, PlanState.rate_self
             ),
             low_rating_questions(goal),
             low_rating_answers(goal),
-            rating_control("Mentor rating", goal.mentor_rating, goal, CAN.rate_mentor),
+            rating_control(t("Mentor rating"), goal.mentor_rating, goal, CAN.rate_mentor),
             rx.cond(
                 (goal.reflections.length() > 0) | CAN.reflect,
-                rx.heading("Reflections", as_="h4", size="3", margin_top="0.5rem"),
+                rx.heading(t("Reflections"), as_="h4", size="3", margin_top="0.5rem"),
             ),
             reflections(goal),
             goal_editor_tools(goal),
@@ -239,11 +244,11 @@ def focus_area_section(area: rx.Var) -> rx.Component:
                     # First in the area, so the keyboard reaches it right after a jump link.
                     rx.button(
                         rx.icon("plus", size=16),
-                        "Add a goal",
+                        t("Add a goal"),
                         variant="soft",
                         size="2",
                         on_click=PlanState.open_dialog("goal_add", area.id, {}),
-                        aria_label="Add a goal to " + area.name,
+                        aria_label=t("Add a goal to ") + area.name,
                     ),
                     move_buttons(
                         PlanState.move_focus_area(area.id, "up"),
@@ -255,7 +260,7 @@ def focus_area_section(area: rx.Var) -> rx.Component:
                         size="1",
                         variant="ghost",
                         on_click=PlanState.open_dialog("area_rename", area.id, {"name": area.name}),
-                        aria_label="Rename focus area: " + area.name,
+                        aria_label=t("Rename focus area: ") + area.name,
                     ),
                     rx.alert_dialog.root(
                         rx.alert_dialog.trigger(
@@ -264,19 +269,19 @@ def focus_area_section(area: rx.Var) -> rx.Component:
                                 size="1",
                                 variant="ghost",
                                 color_scheme="red",
-                                aria_label="Remove focus area: " + area.name,
+                                aria_label=t("Remove focus area: ") + area.name,
                             )
                         ),
                         rx.alert_dialog.content(
-                            rx.alert_dialog.title("Remove ", area.name, "?"),
-                            rx.alert_dialog.description("Its goals and tasks are removed too."),
+                            rx.alert_dialog.title(t("Remove "), area.name, "?"),
+                            rx.alert_dialog.description(t("Its goals and tasks are removed too.")),
                             rx.hstack(
                                 rx.alert_dialog.cancel(
-                                    rx.button("Keep it", variant="soft", color_scheme="gray")
+                                    rx.button(t("Keep it"), variant="soft", color_scheme="gray")
                                 ),
                                 rx.alert_dialog.action(
                                     rx.button(
-                                        "Remove",
+                                        t("Remove"),
                                         color_scheme="red",
                                         on_click=PlanState.delete_focus_area(area.id),
                                     )
@@ -292,7 +297,7 @@ def focus_area_section(area: rx.Var) -> rx.Component:
             align="center",
             width="100%",
         ),
-        progress_line(area.completed, area.total, area.percent, "Progress in " + area.name),
+        progress_line(area.completed, area.total, area.percent, t("Progress in ") + area.name),
         rx.vstack(rx.foreach(area.goals, goal_card), spacing="3", width="100%"),
         class_name="focus-area",
         id="area-" + area.id.to_string(),
@@ -306,14 +311,16 @@ def add_focus_area_form() -> rx.Component:
         CAN.edit,
         rx.form(
             rx.hstack(
-                rx.el.label("New focus area", html_for="new-focus-area", class_name="field-label"),
+                rx.el.label(
+                    t("New focus area"), html_for="new-focus-area", class_name="field-label"
+                ),
                 rx.input(
                     id="new-focus-area",
                     name="name",
                     list="focus-area-choices",
                     required=True,
                     max_length=80,
-                    placeholder="e.g. Social competence",
+                    placeholder=t("e.g. Social competence"),
                     flex="1",
                     min_width="12rem",
                 ),
@@ -321,7 +328,7 @@ def add_focus_area_form() -> rx.Component:
                     rx.foreach(PlanState.focus_area_choices, lambda c: rx.el.option(value=c)),
                     id="focus-area-choices",
                 ),
-                rx.button("Add focus area", type="submit", variant="soft"),
+                rx.button(t("Add focus area"), type="submit", variant="soft"),
                 align="center",
                 wrap="wrap",
                 spacing="2",

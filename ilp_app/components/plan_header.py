@@ -8,6 +8,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.downloads import download_link
+from ilp_app.components.i18n import local_day, t
 from ilp_app.components.learner_context import learner_context_header
 from ilp_app.components.plan_parts import CAN, P, progress_line
 from ilp_app.services.reports.printing import plan_pdf_url
@@ -34,19 +35,19 @@ def acknowledgement_block() -> rx.Component:
     """Who signed which version; a new version never waits for signatures of an older one."""
     return rx.vstack(
         rx.hstack(
-            rx.badge("Version ", P.version, variant="outline"),
+            rx.badge(t("Version "), P.version, variant="outline"),
             rx.cond(
                 CAN.acknowledge,
                 rx.cond(
                     P.acknowledged_current,
                     rx.badge(
                         rx.icon("check", size=12),
-                        "You acknowledged this version",
+                        t("You acknowledged this version"),
                         color_scheme="green",
                     ),
                     rx.button(
                         rx.icon("pen-line", size=14),
-                        "Acknowledge this version",
+                        t("Acknowledge this version"),
                         size="2",
                         on_click=PlanState.acknowledge,
                     ),
@@ -59,7 +60,9 @@ def acknowledgement_block() -> rx.Component:
         rx.cond(
             P.acknowledgements.length() > 0,
             rx.el.details(
-                rx.el.summary("Who acknowledged which version (", P.acknowledgements.length(), ")"),
+                rx.el.summary(
+                    t("Who acknowledged which version ("), P.acknowledgements.length(), ")"
+                ),
                 rx.el.ul(
                     rx.foreach(
                         P.acknowledgements,
@@ -67,12 +70,12 @@ def acknowledgement_block() -> rx.Component:
                             rx.text(
                                 a.who,
                                 " (",
-                                a.role,
-                                ") acknowledged version ",
+                                a.role_label,
+                                t(") acknowledged version "),
                                 a.version,
-                                " on ",
+                                t(" on "),
                                 a.at,
-                                rx.cond(a.current, " — current", " — an earlier version"),
+                                rx.cond(a.current, t(" — current"), t(" — an earlier version")),
                                 size="1",
                                 color_scheme="gray",
                             )
@@ -100,16 +103,16 @@ def plan_header() -> rx.Component:
             rx.text(
                 P.period_name,
                 " · ",
-                P.period_starts,
+                local_day(P.period_starts),
                 " – ",
-                P.period_ends,
+                local_day(P.period_ends),
                 size="2",
                 color_scheme="gray",
             ),
             rx.cond(
                 P.why != "",
                 rx.text(
-                    rx.text.strong("Why you can see this plan: "),
+                    rx.text.strong(t("Why you can see this plan: ")),
                     P.why,
                     size="2",
                     color_scheme="gray",
@@ -119,24 +122,26 @@ def plan_header() -> rx.Component:
             rx.cond(
                 P.made_by_rule != "",
                 rx.text(
-                    rx.text.strong("Made by the rule: "),
+                    rx.text.strong(t("Made by the rule: ")),
                     P.made_by_rule,
                     size="2",
                     color_scheme="gray",
                 ),
             ),
-            progress_line(P.completed, P.total, P.percent, "Progress of the whole plan"),
+            progress_line(P.completed, P.total, P.percent, t("Progress of the whole plan")),
             rx.hstack(
-                rx.badge(P.not_started, " not started", color_scheme="gray", variant="soft"),
-                rx.badge(P.ongoing, " ongoing", color_scheme="amber", variant="soft"),
-                rx.badge(P.completed, " completed", color_scheme="green", variant="soft"),
+                rx.badge(P.not_started, t(" not started"), color_scheme="gray", variant="soft"),
+                rx.badge(P.ongoing, t(" ongoing"), color_scheme="amber", variant="soft"),
+                rx.badge(P.completed, t(" completed"), color_scheme="green", variant="soft"),
                 wrap="wrap",
                 spacing="2",
             ),
             rx.cond(
                 P.status == "locked",
                 rx.callout(
-                    "This plan belongs to a finished period and is locked: it can be read, not changed.",
+                    t(
+                        "This plan belongs to a finished period and is locked: it can be read, not changed."
+                    ),
                     icon="lock",
                     color_scheme="gray",
                     width="100%",
@@ -147,20 +152,20 @@ def plan_header() -> rx.Component:
             rx.cond(
                 ~P.staff,
                 download_link(
-                    "Print plan (PDF)", plan_pdf_url(P.id), filename="plan.pdf", icon="printer"
+                    t("Print plan (PDF)"), plan_pdf_url(P.id), filename="plan.pdf", icon="printer"
                 ),
             ),
             rx.hstack(
                 rx.link(
                     rx.icon("images", size=16, aria_hidden="true"),
-                    "Evidence of learning",
+                    t("Evidence of learning"),
                     href=routes.evidence_page_url(P.id),
                     size="2",
                     style=_LINK_STYLE,
                 ),
                 rx.link(
                     rx.icon("presentation", size=16, aria_hidden="true"),
-                    "Showcase",
+                    t("Showcase"),
                     href=routes.showcase_url(P.id),
                     size="2",
                     style=_LINK_STYLE,
@@ -172,7 +177,7 @@ def plan_header() -> rx.Component:
                 ~P.staff,
                 rx.link(
                     rx.icon("chart-column", size=16, aria_hidden="true"),
-                    "All plans of ",
+                    t("All plans of "),
                     P.learner_name,
                     href=routes.learner_report_url(P.learner_id),
                     size="2",
@@ -188,7 +193,7 @@ def plan_header() -> rx.Component:
                 CAN.next_period,
                 rx.button(
                     rx.icon("calendar-arrow-up", size=16),
-                    "Start the next period",
+                    t("Start the next period"),
                     variant="soft",
                     on_click=PlanState.open_dialog("next_period", 0, {}),
                 ),
@@ -199,14 +204,14 @@ def plan_header() -> rx.Component:
                     rx.text(
                         rx.cond(
                             P.staff,
-                            "Draft: the staff member and you shape it before it starts.",
-                            "Only staff see this draft.",
+                            t("Draft: the staff member and you shape it before it starts."),
+                            t("Only staff see this draft."),
                         ),
                         size="2",
                     ),
                     rx.button(
                         rx.icon("send", size=16),
-                        rx.cond(P.staff, "Start this plan", "Share with learner and parents"),
+                        rx.cond(P.staff, t("Start this plan"), t("Share with learner and parents")),
                         on_click=PlanState.activate,
                     ),
                     align="center",
@@ -225,7 +230,7 @@ def other_plans() -> rx.Component:
     return rx.cond(
         PlanState.other_plans.length() > 0,
         rx.el.nav(
-            rx.text("Other periods: ", size="2", as_="span"),
+            rx.text(t("Other periods: "), size="2", as_="span"),
             rx.foreach(
                 PlanState.other_plans,
                 lambda p: rx.link(
@@ -235,9 +240,9 @@ def other_plans() -> rx.Component:
                     ")",
                     href=routes.plan_url(p.plan_id),
                     size="2",
-                    margin_right="0.75rem",
+                    margin_inline_end="0.75rem",
                 ),
             ),
-            aria_label="Other plans of this learner",
+            aria_label=t("Other plans of this learner"),
         ),
     )

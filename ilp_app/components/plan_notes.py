@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ilp_app.components.i18n import t, tv
 from ilp_app.components.plan_parts import CAN, P, area_field
 from ilp_app.domain.plans import MAX_LOG_ENTRY, MAX_NOTE
 from ilp_app.state.plan import PlanState
@@ -31,15 +32,15 @@ def note_item(note: rx.Var) -> rx.Component:
                 rx.el.select(
                     rx.foreach(
                         PlanState.visibility_options,
-                        lambda o: rx.el.option(o["label"], value=o["value"]),
+                        lambda o: rx.el.option(tv(o["label"]), value=o["value"]),
                     ),
                     value=note.visibility,
                     on_change=lambda v: PlanState.set_note_visibility(note.id, v),
-                    aria_label="Who can see this note",
+                    aria_label=t("Who can see this note"),
                     class_name="role-select",
                 ),
                 rx.button(
-                    "Delete",
+                    t("Delete"),
                     size="1",
                     variant="ghost",
                     color_scheme="red",
@@ -59,30 +60,30 @@ def notes_section() -> rx.Component:
     return rx.cond(
         (P.notes.length() > 0) | CAN.write_note,
         rx.el.section(
-            rx.heading("Notes", as_="h2", size="5"),
+            rx.heading(t("Notes"), as_="h2", size="5"),
             rx.box(rx.foreach(P.notes, note_item), role="list", width="100%"),
             rx.cond(
                 CAN.write_note,
                 rx.form(
                     rx.vstack(
-                        area_field("New note", "body", max_length=MAX_NOTE, prefix="note-"),
+                        area_field(t("New note"), "body", max_length=MAX_NOTE, prefix="note-"),
                         rx.hstack(
                             rx.el.label(
-                                "Who can see it",
+                                t("Who can see it"),
                                 html_for="note-visibility",
                                 class_name="field-label",
                             ),
                             rx.el.select(
                                 rx.foreach(
                                     PlanState.visibility_options,
-                                    lambda o: rx.el.option(o["label"], value=o["value"]),
+                                    lambda o: rx.el.option(tv(o["label"]), value=o["value"]),
                                 ),
                                 id="note-visibility",
                                 name="visibility",
                                 default_value="staff",
                                 class_name="role-select",
                             ),
-                            rx.button("Save note", type="submit", variant="soft"),
+                            rx.button(t("Save note"), type="submit", variant="soft"),
                             align="center",
                             wrap="wrap",
                             spacing="2",
@@ -162,9 +163,11 @@ def handover_section() -> rx.Component:
 
 def log_section() -> rx.Component:
     return rx.el.section(
-        rx.heading("Plan log", as_="h2", size="5"),
+        rx.heading(t("Plan log"), as_="h2", size="5"),
         rx.text(
-            "A conversation about this plan between the mentor, teachers, the learner and parents.",
+            t(
+                "A conversation about this plan between the mentor, teachers, the learner and parents."
+            ),
             size="2",
             color_scheme="gray",
         ),
@@ -188,13 +191,13 @@ def log_section() -> rx.Component:
             rx.form(
                 rx.vstack(
                     area_field(
-                        "Write in the log",
+                        t("Write in the log"),
                         "body",
                         max_length=MAX_LOG_ENTRY,
                         prefix="log-",
                         rows="2",
                     ),
-                    rx.button("Post", type="submit", variant="soft"),
+                    rx.button(t("Post"), type="submit", variant="soft"),
                     spacing="2",
                     width="100%",
                 ),
@@ -209,7 +212,7 @@ def log_section() -> rx.Component:
 
 def history_section() -> rx.Component:
     return rx.el.section(
-        rx.heading("History", as_="h2", size="5"),
+        rx.heading(t("History"), as_="h2", size="5"),
         rx.cond(
             PlanState.history_open,
             rx.box(
@@ -222,17 +225,17 @@ def history_section() -> rx.Component:
                             c.who,
                             " · ",
                             c.at,
-                            " · version ",
+                            t(" · version "),
                             c.version,
                             size="2",
                         ),
                         rx.cond(
                             c.before != "",
-                            rx.text("Before: ", c.before, size="1", color_scheme="gray"),
+                            rx.text(t("Before: "), c.before, size="1", color_scheme="gray"),
                         ),
                         rx.cond(
                             c.after != "",
-                            rx.text("After: ", c.after, size="1", color_scheme="gray"),
+                            rx.text(t("After: "), c.after, size="1", color_scheme="gray"),
                         ),
                         class_name="log-entry",
                         role="listitem",
@@ -242,7 +245,7 @@ def history_section() -> rx.Component:
                 width="100%",
             ),
             rx.button(
-                "Show the history of changes", variant="soft", on_click=PlanState.load_history
+                t("Show the history of changes"), variant="soft", on_click=PlanState.load_history
             ),
         ),
         class_name="focus-area",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.components.forms import labelled
+from ilp_app.components.i18n import t
 from ilp_app.state.plan import PlanState
 
 P = PlanState.plan
@@ -67,7 +68,7 @@ def area_field(
 
 def progress_line(completed: rx.Var, total: rx.Var, percent: rx.Var, label: str) -> rx.Component:
     return rx.vstack(
-        rx.text(completed, " of ", total, " tasks completed", size="2", color_scheme="gray"),
+        rx.text(completed, t(" of "), total, t(" tasks completed"), size="2", color_scheme="gray"),
         rx.progress(value=percent, max=100, aria_label=label, width="100%"),
         spacing="1",
         width="100%",
@@ -81,14 +82,14 @@ def move_buttons(on_up, on_down, what: rx.Var) -> rx.Component:
             size="1",
             variant="ghost",
             on_click=on_up,
-            aria_label="Move up: " + what,
+            aria_label=t("Move up: ") + what,
         ),
         rx.icon_button(
             rx.icon("arrow-down", size=14),
             size="1",
             variant="ghost",
             on_click=on_down,
-            aria_label="Move down: " + what,
+            aria_label=t("Move down: ") + what,
         ),
         spacing="1",
     )

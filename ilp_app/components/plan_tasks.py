@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ilp_app.components.i18n import local_day, t
 from ilp_app.components.plan_parts import CAN, P, move_buttons
 from ilp_app.domain.plans import MAX_TASK_TITLE
 from ilp_app.state.plan import PlanState
@@ -50,15 +51,15 @@ def task_status_control(task: rx.Var, *, label_first: bool = False) -> rx.Compon
                 size="3",
                 class_name="tick-button",
                 aria_label=(
-                    task.status_label + ": " + task.title + ". Tap to move it on."
+                    task.status_label + ": " + task.title + t(". Tap to move it on.")
                     if label_first
-                    else task.title + ": " + task.status_label + ". Tap to move it on."
+                    else task.title + ": " + task.status_label + t(". Tap to move it on.")
                 ),
                 aria_busy=saving,
             ),
             rx.cond(
                 PlanState.unsaved_task == task.id,
-                rx.text("Not saved — try again", color_scheme="red", size="2", role="alert"),
+                rx.text(t("Not saved — try again"), color_scheme="red", size="2", role="alert"),
             ),
             align="center",
             spacing="2",
@@ -83,11 +84,11 @@ def carry_reason_form(task: rx.Var) -> rx.Component:
                 default_value=task.carry_reason,
                 max_length=500,
                 size="1",
-                placeholder="Why it wasn't done (optional)",
-                aria_label="Why it wasn't done: " + task.title,
+                placeholder=t("Why it wasn't done (optional)"),
+                aria_label=t("Why it wasn't done: ") + task.title,
                 flex="1",
             ),
-            rx.button("Save", size="1", variant="soft", type="submit"),
+            rx.button(t("Save"), size="1", variant="soft", type="submit"),
             width="100%",
             spacing="1",
         ),
@@ -110,14 +111,14 @@ def task_editor_tools(task: rx.Var) -> rx.Component:
                 on_click=PlanState.open_dialog(
                     "task_edit", task.id, {"title": task.title, "due_date": task.due_date}
                 ),
-                aria_label="Edit task: " + task.title,
+                aria_label=t("Edit task: ") + task.title,
             ),
             rx.icon_button(
                 rx.icon("link", size=14),
                 size="1",
                 variant="ghost",
                 on_click=PlanState.open_dialog("link_add", task.id, {}),
-                aria_label="Add a link to: " + task.title,
+                aria_label=t("Add a link to: ") + task.title,
             ),
             rx.icon_button(
                 rx.icon("trash-2", size=14),
@@ -125,7 +126,7 @@ def task_editor_tools(task: rx.Var) -> rx.Component:
                 variant="ghost",
                 color_scheme="red",
                 on_click=PlanState.delete_task(task.id),
-                aria_label="Delete task: " + task.title,
+                aria_label=t("Delete task: ") + task.title,
             ),
             spacing="1",
             wrap="wrap",
@@ -142,7 +143,7 @@ def task_row(task: rx.Var) -> rx.Component:
                 rx.hstack(
                     rx.cond(
                         task.due_date != "",
-                        rx.text("Due ", task.due_date, size="1", color_scheme="gray"),
+                        rx.text(t("Due "), local_day(task.due_date), size="1", color_scheme="gray"),
                     ),
                     rx.cond(
                         task.added_by != "",
@@ -152,7 +153,7 @@ def task_row(task: rx.Var) -> rx.Component:
                         task.changed_by != "",
                         rx.text(
                             task.status_label,
-                            " by ",
+                            t(" by "),
                             task.changed_by,
                             ", ",
                             task.changed_at,
@@ -168,7 +169,7 @@ def task_row(task: rx.Var) -> rx.Component:
                     rx.vstack(
                         rx.badge(
                             rx.icon("history", size=12),
-                            "Carried over from the last period",
+                            t("Carried over from the last period"),
                             variant="soft",
                             color_scheme="violet",
                             white_space="normal",  # wraps on a narrow phone
@@ -176,7 +177,7 @@ def task_row(task: rx.Var) -> rx.Component:
                         rx.cond(
                             task.carry_reason != "",
                             rx.text(
-                                "Why it wasn't done: ",
+                                t("Why it wasn't done: "),
                                 task.carry_reason,
                                 size="1",
                                 color_scheme="gray",
@@ -206,7 +207,7 @@ def task_row(task: rx.Var) -> rx.Component:
                                 variant="ghost",
                                 color_scheme="red",
                                 on_click=PlanState.delete_link(link.id),
-                                aria_label="Remove link: " + link.title,
+                                aria_label=t("Remove link: ") + link.title,
                             ),
                         ),
                         align="center",
@@ -234,7 +235,7 @@ def task_add_form(goal: rx.Var) -> rx.Component:
             rx.el.input(type="hidden", name="goal_id", value=goal.id),
             rx.hstack(
                 rx.el.label(
-                    "New task for: ",
+                    t("New task for: "),
                     goal.statement,
                     html_for="new-task-" + goal.id.to_string(),
                     class_name="visually-hidden",
@@ -242,7 +243,7 @@ def task_add_form(goal: rx.Var) -> rx.Component:
                 rx.input(
                     id="new-task-" + goal.id.to_string(),
                     name="title",
-                    placeholder="Add a task…",
+                    placeholder=t("Add a task…"),
                     required=True,
                     max_length=MAX_TASK_TITLE,
                     flex="1",
@@ -251,12 +252,12 @@ def task_add_form(goal: rx.Var) -> rx.Component:
                 rx.input(
                     name="due_date",
                     type="date",
-                    aria_label="Due date (optional)",
+                    aria_label=t("Due date (optional)"),
                     width="10rem",
                     min=P.period_starts,
                     max=P.period_ends,
                 ),
-                rx.button("Add task", type="submit", variant="soft"),
+                rx.button(t("Add task"), type="submit", variant="soft"),
                 wrap="wrap",
                 width="100%",
                 spacing="2",
@@ -272,14 +273,14 @@ def reopen_confirm() -> rx.Component:
     """Moving a completed task back to Not started asks first."""
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
-            rx.alert_dialog.title("Start “" + PlanState.confirm_title + "” again?"),
+            rx.alert_dialog.title(t("Start “") + PlanState.confirm_title + t("” again?")),
             rx.alert_dialog.description(
-                "It is marked Completed. Starting again moves it back to Not started.", size="2"
+                t("It is marked Completed. Starting again moves it back to Not started."), size="2"
             ),
             rx.hstack(
                 rx.alert_dialog.cancel(
                     rx.button(
-                        "Keep it completed",
+                        t("Keep it completed"),
                         variant="soft",
                         color_scheme="gray",
                         on_click=PlanState.cancel_reopen,
@@ -287,7 +288,7 @@ def reopen_confirm() -> rx.Component:
                 ),
                 rx.alert_dialog.action(
                     rx.button(
-                        "Start again", color_scheme="amber", on_click=PlanState.confirm_reopen
+                        t("Start again"), color_scheme="amber", on_click=PlanState.confirm_reopen
                     )
                 ),
                 spacing="3",
@@ -307,7 +308,7 @@ def undo_bar() -> rx.Component:
             PlanState.undo_task != 0,
             rx.hstack(
                 rx.text(PlanState.undo_text, size="2", flex="1"),
-                rx.button("Undo", size="2", variant="solid", on_click=PlanState.undo),
+                rx.button(t("Undo"), size="2", variant="solid", on_click=PlanState.undo),
                 align="center",
                 spacing="3",
                 padding="0.6rem 0.9rem",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ilp_app.components.i18n import t
 from ilp_app.components.plan_dialog import edit_dialog
 from ilp_app.components.plan_goals import add_focus_area_form, focus_area_section
 from ilp_app.components.plan_header import other_plans, plan_header
@@ -31,7 +32,7 @@ def area_jump_links() -> rx.Component:
     return rx.cond(
         P.focus_areas.length() > 1,
         rx.el.nav(
-            rx.text("Jump to: ", size="2", color_scheme="gray", as_="span"),
+            rx.text(t("Jump to: "), size="2", color_scheme="gray", as_="span"),
             rx.foreach(
                 P.focus_areas,
                 # The link also moves focus into the area, so the next Tab is inside it.
@@ -44,7 +45,7 @@ def area_jump_links() -> rx.Component:
                     ),
                 ),
             ),
-            aria_label="Focus areas",
+            aria_label=t("Focus areas"),
             class_name="jump-links",
         ),
     )
@@ -84,7 +85,8 @@ def plan_body() -> rx.Component:
         area_jump_links(),
         rx.foreach(P.focus_areas, focus_area_section),
         rx.cond(
-            (P.focus_areas.length() == 0) & ~CAN.edit, rx.text("No goals yet.", color_scheme="gray")
+            (P.focus_areas.length() == 0) & ~CAN.edit,
+            rx.text(t("No goals yet."), color_scheme="gray"),
         ),
         add_focus_area_form(),
         proposals_section(),

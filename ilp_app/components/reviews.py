@@ -12,6 +12,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.components.downloads import BACKEND_ORIGIN as _BACKEND_ORIGIN
 from ilp_app.components.forms import form_error, labelled
+from ilp_app.components.i18n import local_day, t
 from ilp_app.components.review_prep import review_prep_block
 from ilp_app.services.reviews.review_model import (
     DURATION_MAX,
@@ -35,7 +36,7 @@ def _status_badge(r: rx.Var) -> rx.Component:
     )
 
 
-def _text_block(label: str, value: rx.Var) -> rx.Component:
+def _text_block(label: str | rx.Var, value: rx.Var) -> rx.Component:
     return rx.cond(
         value != "",
         rx.box(
@@ -51,7 +52,7 @@ def _text_block(label: str, value: rx.Var) -> rx.Component:
 def ics_link(r: rx.Var) -> rx.Component:
     return rx.el.a(
         rx.icon("calendar-plus", size=16, aria_hidden="true"),
-        "Download invitation (.ics)",
+        t("Download invitation (.ics)"),
         href=_BACKEND_ORIGIN + review_ics_url(r.id),
         download="review-" + r.id.to_string() + ".ics",
         # A document request, not client-side routing: the browser downloads the file.
@@ -68,11 +69,11 @@ def ics_link(r: rx.Var) -> rx.Component:
 
 def _where(r: rx.Var) -> rx.Component:
     return rx.vstack(
-        rx.cond(r.location != "", rx.text(rx.text.strong("Place: "), r.location, size="2")),
+        rx.cond(r.location != "", rx.text(rx.text.strong(t("Place: ")), r.location, size="2")),
         rx.cond(
             r.online_url != "",
             rx.text(
-                rx.text.strong("Online: "),
+                rx.text.strong(t("Online: ")),
                 rx.link(
                     r.online_url,
                     href=r.online_url,
@@ -90,7 +91,7 @@ def _where(r: rx.Var) -> rx.Component:
 
 def _attendees(r: rx.Var) -> rx.Component:
     return rx.box(
-        rx.text(rx.text.strong("Attending"), size="2"),
+        rx.text(rx.text.strong(t("Attending")), size="2"),
         rx.el.ul(
             rx.foreach(
                 r.attendees,
@@ -108,7 +109,7 @@ def _comments(r: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.cond(
             (r.comments.length() > 0) | r.can_comment,
-            rx.heading("Comments before the meeting", as_="h4", size="3"),
+            rx.heading(t("Comments before the meeting"), as_="h4", size="3"),
         ),
         rx.box(
             rx.foreach(
@@ -132,7 +133,7 @@ def _comments(r: rx.Var) -> rx.Component:
                 rx.el.input(type="hidden", name="review_id", value=r.id),
                 rx.vstack(
                     labelled(
-                        "Your comment for the meeting",
+                        t("Your comment for the meeting"),
                         field_id,
                         rx.text_area(
                             id=field_id,
@@ -140,11 +141,11 @@ def _comments(r: rx.Var) -> rx.Component:
                             required=True,
                             max_length=MAX_COMMENT,
                             rows="3",
-                            placeholder="What would you like to talk about?",
+                            placeholder=t("What would you like to talk about?"),
                             width="100%",
                         ),
                     ),
-                    rx.button("Add comment", type="submit", variant="soft"),
+                    rx.button(t("Add comment"), type="submit", variant="soft"),
                     spacing="2",
                     width="100%",
                 ),
@@ -162,11 +163,11 @@ def _outcome(r: rx.Var) -> rx.Component:
     return rx.cond(
         r.status == "held",
         rx.vstack(
-            rx.heading("Outcome", as_="h4", size="3"),
-            _text_block("Summary", r.summary),
-            _text_block("Decisions", r.decisions),
-            _text_block("New targets", r.new_targets),
-            rx.text("Recorded ", r.held_at, size="1", color_scheme="gray"),
+            rx.heading(t("Outcome"), as_="h4", size="3"),
+            _text_block(t("Summary"), r.summary),
+            _text_block(t("Decisions"), r.decisions),
+            _text_block(t("New targets"), r.new_targets),
+            rx.text(t("Recorded "), r.held_at, size="1", color_scheme="gray"),
             spacing="2",
             width="100%",
         ),
@@ -176,7 +177,7 @@ def _outcome(r: rx.Var) -> rx.Component:
 def _outcome_form(r: rx.Var) -> rx.Component:
     rid = r.id.to_string()
 
-    def area(label: str, name: str, required: bool) -> rx.Component:
+    def area(label: str | rx.Var, name: str, required: bool) -> rx.Component:
         field_id = "review-" + name + "-" + rid
         return labelled(
             label,
@@ -193,20 +194,22 @@ def _outcome_form(r: rx.Var) -> rx.Component:
 
     return rx.el.details(
         rx.el.summary(
-            "Record the outcome",
+            t("Record the outcome"),
             class_name="field-label",
             style={"cursor": "pointer", "min_height": "44px"},
         ),
         rx.form(
             rx.el.input(type="hidden", name="review_id", value=r.id),
             rx.vstack(
-                area("Summary", "summary", True),
-                area("Decisions", "decisions", False),
-                area("New targets", "new_targets", False),
+                area(t("Summary"), "summary", True),
+                area(t("Decisions"), "decisions", False),
+                area(t("New targets"), "new_targets", False),
                 rx.text(
-                    "The outcome is also written into the plan log.", size="1", color_scheme="gray"
+                    t("The outcome is also written into the plan log."),
+                    size="1",
+                    color_scheme="gray",
                 ),
-                rx.button("Record outcome", type="submit"),
+                rx.button(t("Record outcome"), type="submit"),
                 spacing="2",
                 width="100%",
             ),
@@ -222,7 +225,7 @@ def _cancel_button(r: rx.Var) -> rx.Component:
         rx.alert_dialog.trigger(
             rx.button(
                 rx.icon("calendar-x", size=14),
-                "Cancel review",
+                t("Cancel review"),
                 size="2",
                 variant="soft",
                 color_scheme="red",
@@ -230,13 +233,15 @@ def _cancel_button(r: rx.Var) -> rx.Component:
             )
         ),
         rx.alert_dialog.content(
-            rx.alert_dialog.title("Cancel the review on ", r.day, "?"),
-            rx.alert_dialog.description("The learner and parents see that it was cancelled."),
+            rx.alert_dialog.title(t("Cancel the review on "), local_day(r.day), "?"),
+            rx.alert_dialog.description(t("The learner and parents see that it was cancelled.")),
             rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.cancel(
+                    rx.button(t("Keep it"), variant="soft", color_scheme="gray")
+                ),
                 rx.alert_dialog.action(
                     rx.button(
-                        "Cancel review", color_scheme="red", on_click=ReviewState.cancel(r.id)
+                        t("Cancel review"), color_scheme="red", on_click=ReviewState.cancel(r.id)
                     )
                 ),
                 justify="end",
@@ -252,14 +257,14 @@ def review_card(r: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading(r.day, " ", r.time, "–", r.ends_time, as_="h3", size="4"),
+                rx.heading(local_day(r.day), " ", r.time, "–", r.ends_time, as_="h3", size="4"),
                 _status_badge(r),
                 align="center",
                 wrap="wrap",
                 spacing="2",
             ),
             rx.text(
-                r.starts_at, " · ", r.duration_minutes, " minutes", size="1", color_scheme="gray"
+                r.starts_at, " · ", r.duration_minutes, t(" minutes"), size="1", color_scheme="gray"
             ),
             _where(r),
             _attendees(r),
@@ -289,10 +294,10 @@ def schedule_form() -> rx.Component:
         rx.card(
             rx.form(
                 rx.vstack(
-                    rx.heading("Schedule a review", as_="h3", size="4"),
+                    rx.heading(t("Schedule a review"), as_="h3", size="4"),
                     form_error(ReviewState.error),
                     labelled(
-                        "Date and time",
+                        t("Date and time"),
                         "review-starts-at",
                         rx.input(
                             id="review-starts-at",
@@ -302,10 +307,10 @@ def schedule_form() -> rx.Component:
                             min=ReviewState.earliest_start,
                             width="100%",
                         ),
-                        hint="Times are in " + ReviewState.time_zone + ".",
+                        hint=t("Times are in ") + ReviewState.time_zone + ".",
                     ),
                     labelled(
-                        "Duration (minutes)",
+                        t("Duration (minutes)"),
                         "review-duration",
                         rx.input(
                             id="review-duration",
@@ -320,18 +325,18 @@ def schedule_form() -> rx.Component:
                         ),
                     ),
                     labelled(
-                        "Place",
+                        t("Place"),
                         "review-location",
                         rx.input(
                             id="review-location",
                             name="location",
                             max_length=MAX_LOCATION,
-                            placeholder="e.g. Room 204",
+                            placeholder=t("e.g. Room 204"),
                             width="100%",
                         ),
                     ),
                     labelled(
-                        "Online meeting link",
+                        t("Online meeting link"),
                         "review-online-url",
                         rx.input(
                             id="review-online-url",
@@ -341,10 +346,10 @@ def schedule_form() -> rx.Component:
                             placeholder="https://…",
                             width="100%",
                         ),
-                        hint="Give a place, an online link, or both.",
+                        hint=t("Give a place, an online link, or both."),
                     ),
                     rx.el.fieldset(
-                        rx.el.legend("Who attends", class_name="field-label"),
+                        rx.el.legend(t("Who attends"), class_name="field-label"),
                         rx.box(
                             rx.foreach(
                                 ReviewState.attendee_choices,
@@ -364,7 +369,9 @@ def schedule_form() -> rx.Component:
                         ),
                         class_name="objective-fieldset",
                     ),
-                    rx.button(rx.icon("calendar-plus", size=16), "Schedule review", type="submit"),
+                    rx.button(
+                        rx.icon("calendar-plus", size=16), t("Schedule review"), type="submit"
+                    ),
                     spacing="3",
                     width="100%",
                 ),
@@ -381,15 +388,15 @@ def schedule_form() -> rx.Component:
 def reviews_section() -> rx.Component:
     """Review meetings of the learner whose plan is shown (loaded by the plan state with the plan)."""
     section = rx.el.section(
-        rx.heading("Review meetings", as_="h2", size="5", id="reviews-heading"),
+        rx.heading(t("Review meetings"), as_="h2", size="5", id="reviews-heading"),
         rx.text(
-            "The mentor meets the learner and parents at least twice a year to review the plan.",
+            t("The mentor meets the learner and parents at least twice a year to review the plan."),
             size="2",
             color_scheme="gray",
         ),
         rx.cond(
             ReviewState.reviews.length() == 0,
-            rx.text("No review meetings yet.", size="2", color_scheme="gray"),
+            rx.text(t("No review meetings yet."), size="2", color_scheme="gray"),
         ),
         rx.box(
             rx.foreach(ReviewState.reviews, review_card),
@@ -412,8 +419,8 @@ def _plan_link(plan_id: rx.Var, name: rx.Var) -> rx.Component:
     return rx.cond(
         plan_id > 0,
         rx.link(
-            "Open plan",
-            rx.el.span(" for the review of ", name, class_name="visually-hidden"),
+            t("Open plan"),
+            rx.el.span(t(" for the review of "), name, class_name="visually-hidden"),
             href=routes.plan_url(plan_id),
             size="2",
         ),
@@ -424,8 +431,12 @@ def _due_row(row: rx.Var) -> rx.Component:
     return rx.box(
         rx.text(row.learner_name, weight="medium"),
         rx.text(
-            rx.cond(row.last_review != "", "Last review " + row.last_review, "Never reviewed"),
-            rx.cond(row.next_review != "", " · next on " + row.next_review, ""),
+            rx.cond(
+                row.last_review != "",
+                t("Last review ") + local_day(row.last_review),
+                t("Never reviewed"),
+            ),
+            rx.cond(row.next_review != "", t(" · next on ") + row.next_review, ""),
             size="2",
             color_scheme="gray",
         ),
@@ -439,7 +450,7 @@ def _upcoming_row(row: rx.Var) -> rx.Component:
     return rx.box(
         rx.text(rx.text.strong(row.starts_at), " · ", row.learner_name, size="2"),
         rx.cond(row.location != "", rx.text(row.location, size="2", color_scheme="gray")),
-        rx.cond(row.online_url != "", rx.text("Online meeting", size="2", color_scheme="gray")),
+        rx.cond(row.online_url != "", rx.text(t("Online meeting"), size="2", color_scheme="gray")),
         _plan_link(row.plan_id, row.learner_name),
         class_name="log-entry",
         role="listitem",
@@ -447,11 +458,18 @@ def _upcoming_row(row: rx.Var) -> rx.Component:
 
 
 def _list_section(
-    title: str, section_id: str, rows: rx.Var, row, empty: str, intro: str = ""
+    title: str | rx.Var,
+    section_id: str,
+    rows: rx.Var,
+    row,
+    empty: str | rx.Var,
+    intro: str | rx.Var = "",
 ) -> rx.Component:
     return rx.el.section(
         rx.heading(title, as_="h2", size="5", id=section_id),
-        rx.text(intro, size="2", color_scheme="gray") if intro else rx.fragment(),
+        rx.text(intro, size="2", color_scheme="gray")
+        if isinstance(intro, rx.Var) or intro
+        else rx.fragment(),
         rx.cond(
             rows.length() == 0,
             rx.text(empty, size="2", color_scheme="gray"),
@@ -469,24 +487,24 @@ def review_dashboard_section() -> rx.Component:
         board,
         rx.vstack(
             _list_section(
-                "Reviews due",
+                t("Reviews due"),
                 "reviews-due-heading",
                 board.overdue,
                 _due_row,
-                "Every learner has had a review in the last 6 months.",
-                intro="Learners with no review in the last 6 months.",
+                t("Every learner has had a review in the last 6 months."),
+                intro=t("Learners with no review in the last 6 months."),
             ),
             _list_section(
-                "Upcoming reviews",
+                t("Upcoming reviews"),
                 "reviews-upcoming-heading",
                 board.upcoming,
                 _upcoming_row,
-                "No review meetings are scheduled.",
+                t("No review meetings are scheduled."),
             ),
             rx.cond(
                 board.awaiting_outcome.length() > 0,
                 _list_section(
-                    "Outcome to record",
+                    t("Outcome to record"),
                     "reviews-outcome-heading",
                     board.awaiting_outcome,
                     _upcoming_row,

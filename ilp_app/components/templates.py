@@ -445,7 +445,7 @@ def _task_row(task: rx.Var) -> rx.Component:
             spacing="2",
             wrap="wrap",
         ),
-        rx.box(rx.foreach(task.links, _link_row), role="list", padding_left="1rem"),
+        rx.box(rx.foreach(task.links, _link_row), role="list", padding_inline_start="1rem"),
         class_name="task-row",
         role="listitem",
     )

@@ -82,6 +82,8 @@ class TransitionYear(SQLModel, table=True):
     site_id: int = Field(foreign_key="site.id", index=True)
     year_label: str = Field(max_length=50)  # a group year, e.g. "Year 9"
     reason: str = Field(max_length=200)
+    # The language of people who have chosen none and whose browser asks for none we speak.
+    default_language: str = Field(default="en", max_length=10)
 
 
 class User(SQLModel, table=True):
@@ -107,6 +109,8 @@ class User(SQLModel, table=True):
     retired_at: datetime | None = _ts(nullable=True, default=False)
     # Set when an administrator erased (anonymised) the person's personal data.
     erased_at: datetime | None = _ts(nullable=True, default=False)
+    # The language the person chose ("en", "nb", "nn"); "" until they choose one.
+    language: str = Field(default="", max_length=10)
 
     @property
     def display_name(self) -> str:

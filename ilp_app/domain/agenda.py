@@ -6,8 +6,11 @@ and where it sorts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+
+from ilp_app.i18n.runtime import gettext, ngettext
 
 #: Sorts after every dated task: a task with no due date.
 NO_DATE = date.max
@@ -22,21 +25,33 @@ class Due:
     day: date  # NO_DATE when the task has none
 
 
-def due_of(due: date | None, today: date) -> Due:
-    """How a task's due date reads on ``today``; an unfinished task past it is overdue."""
+def _english_day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def due_of(
+    due: date | None, today: date, *, write_day: Callable[[date], str] = _english_day
+) -> Due:
+    """How a task's due date reads on ``today``; an unfinished task past it is overdue.
+
+    ``write_day`` writes a date in the reader's language (Babel, outside the domain).
+    """
     if due is None:
         return Due(overdue=False, text="", day=NO_DATE)
     days = (due - today).days
     if days < 0:
         late = -days
-        return Due(True, f"Overdue by {late} day{'s' if late != 1 else ''}", due)
+        text = ngettext("Overdue by %(num)d day", "Overdue by %(num)d days", late)
+        return Due(True, text % {"num": late}, due)
     if days == 0:
-        return Due(False, "Due today", due)
+        return Due(False, gettext("Due today"), due)
     if days == 1:
-        return Due(False, "Due tomorrow", due)
+        return Due(False, gettext("Due tomorrow"), due)
     if days < 7:
-        return Due(False, f"Due in {days} days", due)
-    return Due(False, f"Due {due.day} {due:%b %Y}", due)
+        return Due(
+            False, ngettext("Due in %(num)d day", "Due in %(num)d days", days) % {"num": days}, due
+        )
+    return Due(False, gettext("Due %(day)s") % {"day": write_day(due)}, due)
 
 
 def agenda_key(due: Due, position: int) -> tuple[date, int]:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from ilp_app.i18n.runtime import N_, gettext
+
 
 class DomainError(Exception):
     """Base class: ``str(error)`` is a message a user can read."""
 
     def __init__(self, message: str):
         super().__init__(message)
-        self.message = message
+        self._message = message
+
+    @property
+    def message(self) -> str:
+        """The message in the language of the person being served (English without a translation)."""
+        return gettext(self._message)
 
 
 class ValidationFailed(DomainError):
@@ -35,5 +42,5 @@ class NotFound(DomainError):
     """The thing asked for does not exist (or the actor may not know it exists)."""
 
 
-MSG_DENIED = "You do not have access to that."
-MSG_NOT_SIGNED_IN = "Please sign in again."
+MSG_DENIED = N_("You do not have access to that.")
+MSG_NOT_SIGNED_IN = N_("Please sign in again.")

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from ilp_app.domain.errors import ValidationFailed
 from ilp_app.domain.parsing import parse_whole_number
+from ilp_app.i18n.runtime import N_, gettext, ngettext
 
 #: Slack before a goal counts as behind: progress may trail the calendar by this many points.
 ON_TRACK_SLACK = 20
@@ -25,9 +26,10 @@ class Rag(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"red": "Needs attention", "amber": "Keep an eye on", "green": "On track"}[
-            self.value
-        ]
+        return gettext(RAG_LABELS[self.value])
+
+
+RAG_LABELS = {"red": N_("Needs attention"), "amber": N_("Keep an eye on"), "green": N_("On track")}
 
 
 @dataclass(frozen=True)
@@ -43,14 +45,24 @@ class RagRules:
     red_days: int = QUIET_RED_DAYS
 
     def legend(self) -> tuple[tuple[Rag, str], ...]:
-        a, r = self.amber_days, self.red_days
+        days = {"amber": self.amber_days, "red": self.red_days}
         return (
-            (Rag.GREEN, f"On track: active in the last {a} days and no goal behind."),
-            (Rag.AMBER, f"Keep an eye on: no activity for {a}+ days, or a goal behind."),
+            (
+                Rag.GREEN,
+                gettext("On track: active in the last %(amber)d days and no goal behind.") % days,
+            ),
+            (
+                Rag.AMBER,
+                gettext("Keep an eye on: no activity for %(amber)d+ days, or a goal behind.")
+                % days,
+            ),
             (
                 Rag.RED,
-                f"Needs attention: no activity for {r}+ days, or for {a}+ days with half "
-                "the goals or more behind.",
+                gettext(
+                    "Needs attention: no activity for %(red)d+ days, or for %(amber)d+ days "
+                    "with half the goals or more behind."
+                )
+                % days,
             ),
         )
 
@@ -145,19 +157,19 @@ def first_name(preferred: str, full: str) -> str:
 
 def quiet_label(days: int | None) -> str:
     if days is None:
-        return "No activity yet"
+        return gettext("No activity yet")
     if days == 0:
-        return "Today"
+        return gettext("Today")
     if days == 1:
-        return "Yesterday"
-    return f"{days} days ago"
+        return gettext("Yesterday")
+    return ngettext("%(num)d day ago", "%(num)d days ago", days) % {"num": days}
 
 
 #: How a family reads the status of their child's plan (the same rule as the staff's colours).
 FAMILY_WORDS: dict[str, str] = {
-    Rag.GREEN: "Going well",
-    Rag.AMBER: "Worth a look",
-    Rag.RED: "Needs support",
+    Rag.GREEN: N_("Going well"),
+    Rag.AMBER: N_("Worth a look"),
+    Rag.RED: N_("Needs support"),
 }
 
 
@@ -167,18 +179,30 @@ def rag_reasons(
     """Why a plan has its status, in words ("No activity for 3 weeks", "2 goals behind")."""
     reasons = []
     if days_quiet is None:
-        reasons.append("No activity yet")
+        reasons.append(gettext("No activity yet"))
     elif days_quiet >= rules.amber_days:
         weeks = days_quiet // 7
         reasons.append(
-            f"No activity for {weeks} week{'s' if weeks != 1 else ''}"
+            ngettext("No activity for %(num)d week", "No activity for %(num)d weeks", weeks)
+            % {"num": weeks}
             if days_quiet >= 14
-            else f"No activity for {days_quiet} days"
+            else ngettext("No activity for %(num)d day", "No activity for %(num)d days", days_quiet)
+            % {"num": days_quiet}
         )
     if goals_behind:
         reasons.append(
-            f"{goals_behind} goals behind their target date"
-            if goals_behind != 1
-            else "1 goal behind its target date"
+            ngettext(
+                "%(num)d goal behind its target date",
+                "%(num)d goals behind their target date",
+                goals_behind,
+            )
+            % {"num": goals_behind}
         )
-    return reasons or [f"Active in the last {rules.amber_days} days, and no goal behind"]
+    return reasons or [
+        ngettext(
+            "Active in the last %(num)d day, and no goal behind",
+            "Active in the last %(num)d days, and no goal behind",
+            rules.amber_days,
+        )
+        % {"num": rules.amber_days}
+    ]

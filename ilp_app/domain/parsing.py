@@ -49,13 +49,15 @@ MSG_TEXT_REQUIRED = "{field} is required."
 MSG_TEXT_TOO_LONG = "{field} can be at most {max_length} characters (it has {length})."
 MSG_TEXT_UNSAVABLE = "{field} contains a character that cannot be saved."
 MSG_DATE_REQUIRED = "{field} is required, as a date like 2026-10-31."
-MSG_DATE_FORMAT = "{field} must be a date like 2026-10-31."
+MSG_DATE_FORMAT = "{field} must be a date like 2026-10-31 or 31.10.2026."
 MSG_FORM = "The form could not be read. Please try again."
 
 # fullmatch, not match with "$": "$" also matches before a final newline ("12\n").
 _ID_TEXT = re.compile(r"[1-9][0-9]{0,9}")
 _NUMBER_TEXT = re.compile(rf"[0-9]{{1,{MAX_NUMBER_DIGITS}}}")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: A day written day first, as Norwegian and British schools write it: 27.11.2026, 27/11/2026.
+_LOCAL_DATE_TEXT = re.compile(r"([0-9]{1,2})[./]([0-9]{1,2})[./]([0-9]{4})")
 # NUL is refused by PostgreSQL text columns; a lone surrogate cannot be encoded as UTF-8.
 _UNSAVABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -135,7 +137,8 @@ def parse_rating(value: object) -> int:
 
 
 def parse_date(value: object, *, field: str, required: bool = False) -> date | None:
-    """A calendar date: a ``date``, or text ``YYYY-MM-DD`` as a date input sends it.
+    """A calendar date: a ``date``, text ``YYYY-MM-DD`` as a date input sends it, or the local
+    form typed where a browser shows a plain text field (``27.11.2026``, ``27/11/2026``).
 
     Args:
         value: The date; None or blank text when left empty.
@@ -154,12 +157,27 @@ def parse_date(value: object, *, field: str, required: bool = False) -> date | N
         return None
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    if isinstance(value, str) and _DATE_TEXT.fullmatch(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:  # 2026-02-30
-            pass
-    raise ValidationFailed(MSG_DATE_FORMAT.format(field=field))
+    day = parse_day_text(value)
+    if day is None:
+        raise ValidationFailed(MSG_DATE_FORMAT.format(field=field))
+    return day
+
+
+def parse_day_text(value: object) -> date | None:
+    """``YYYY-MM-DD`` or day first (``27.11.2026``, ``27/11/2026``) as a date; None otherwise
+    (including impossible days such as 30 February, and anything longer than a date)."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    text = value.strip()
+    try:
+        if _DATE_TEXT.fullmatch(text):
+            return date.fromisoformat(text)
+        local = _LOCAL_DATE_TEXT.fullmatch(text)
+        if local:
+            return date(int(local[3]), int(local[2]), int(local[1]))
+    except ValueError:  # 2026-02-30, 31.02.2026
+        return None
+    return None
 
 
 def parse_text(value: object, *, field: str, max_length: int, required: bool = True) -> str:

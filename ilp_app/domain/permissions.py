@@ -83,6 +83,7 @@ STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.MENTOR, Role.TEACHER})
 class Action(StrEnum):
     HOME_VIEW = "home.view"  # target: Role
     ACCOUNT_MANAGE = "account.manage"  # own password, role switch; target: None
+    LANGUAGE_CHOOSE = "language.choose"  # the language one reads; target: UserRef (oneself)
     ADMIN_CONSOLE_VIEW = "admin.view"  # target: None
     USER_LIST = "user.list"  # target: None
     USER_MANAGE = "user.manage"  # disable, enable, temporary password; target: UserRef
@@ -473,6 +474,10 @@ def _showcase_view(actor: Actor, target: object) -> bool:
 _RULES = {
     Action.HOME_VIEW: lambda actor, target: isinstance(target, Role) and actor.has(target),
     Action.ACCOUNT_MANAGE: lambda actor, target: True,
+    # Only one's own: a parent chooses theirs, never their child's (nor an administrator anyone's).
+    Action.LANGUAGE_CHOOSE: lambda actor, target: (
+        isinstance(target, UserRef) and target.user_id == actor.user_id
+    ),
     Action.ADMIN_CONSOLE_VIEW: lambda actor, target: actor.has(Role.ADMINISTRATOR),
     Action.USER_LIST: lambda actor, target: actor.has(Role.ADMINISTRATOR),
     Action.USER_MANAGE: _user_manage,
@@ -587,13 +592,14 @@ _RULES = {
 }
 
 #: Actions still open to someone who must first replace a temporary password.
-_OPEN_BEFORE_PASSWORD_CHANGE = frozenset({Action.ACCOUNT_MANAGE})
+_OPEN_BEFORE_PASSWORD_CHANGE = frozenset({Action.ACCOUNT_MANAGE, Action.LANGUAGE_CHOOSE})
 
 #: Actions open at a site that has ILPs switched off: the account, and running the school.
 _OPEN_WHEN_ILP_DISABLED = frozenset(
     {
         Action.HOME_VIEW,
         Action.ACCOUNT_MANAGE,
+        Action.LANGUAGE_CHOOSE,
         Action.ADMIN_CONSOLE_VIEW,
         Action.USER_LIST,
         Action.USER_MANAGE,

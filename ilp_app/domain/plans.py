@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from ilp_app.domain.errors import ValidationFailed
 from ilp_app.domain.parsing import parse_date, parse_id, parse_text
+from ilp_app.i18n.runtime import N_, gettext
 
 
 class PlanStatus(StrEnum):
@@ -19,7 +20,10 @@ class PlanStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"draft": "Draft", "active": "Active", "locked": "Locked"}[self.value]
+        return gettext(PLAN_STATUS_LABELS[self.value])
+
+
+PLAN_STATUS_LABELS = {"draft": N_("Draft"), "active": N_("Active"), "locked": N_("Locked")}
 
 
 class TaskStatus(StrEnum):
@@ -29,13 +33,13 @@ class TaskStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return TASK_STATUS_LABELS[self]
+        return gettext(TASK_STATUS_LABELS[self])
 
 
 TASK_STATUS_LABELS = {
-    TaskStatus.NOT_STARTED: "Not started",
-    TaskStatus.ONGOING: "Ongoing",
-    TaskStatus.COMPLETED: "Completed",
+    TaskStatus.NOT_STARTED: N_("Not started"),
+    TaskStatus.ONGOING: N_("Ongoing"),
+    TaskStatus.COMPLETED: N_("Completed"),
 }
 
 #: One tap moves a task along this cycle (a completed task taps back to "not started").
@@ -59,13 +63,13 @@ class NoteVisibility(StrEnum):
 
     @property
     def label(self) -> str:
-        return NOTE_VISIBILITY_LABELS[self]
+        return gettext(NOTE_VISIBILITY_LABELS[self])
 
 
 NOTE_VISIBILITY_LABELS = {
-    NoteVisibility.PRIVATE: "Only me",
-    NoteVisibility.STAFF: "Staff",
-    NoteVisibility.FAMILY: "Learner and parents",
+    NoteVisibility.PRIVATE: N_("Only me"),
+    NoteVisibility.STAFF: N_("Staff"),
+    NoteVisibility.FAMILY: N_("Learner and parents"),
 }
 DEFAULT_NOTE_VISIBILITY = NoteVisibility.STAFF
 
@@ -84,9 +88,9 @@ MAX_FOCUS_AREAS = 6
 MSG_PLAN_LOCKED = (
     "This plan is locked: it belongs to a finished period and can no longer be changed."
 )
-MSG_PLAN_NOT_ACTIVE = "This plan is not active yet; your mentor is still preparing it."
+MSG_PLAN_NOT_ACTIVE = N_("This plan is not active yet; your mentor is still preparing it.")
 MSG_BAD_TRANSITION = "A plan cannot go from {src} to {dst}."
-MSG_TASK_CHANGED = "This task was just changed somewhere else; here is its current status."
+MSG_TASK_CHANGED = N_("This task was just changed somewhere else; here is its current status.")
 
 
 def next_task_status(current: TaskStatus) -> TaskStatus:

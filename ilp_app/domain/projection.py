@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 
+from ilp_app.i18n.runtime import N_, gettext
+
 GOOD_RATING = 4
 
 PROJECTION_RULE = (
@@ -23,11 +25,14 @@ class Outlook(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "on_track": "On track for the target date",
-            "behind": "Behind for the target date",
-            "unknown": "Not enough data yet",
-        }[self.value]
+        return gettext(OUTLOOK_LABELS[self.value])
+
+
+OUTLOOK_LABELS = {
+    "on_track": N_("On track for the target date"),
+    "behind": N_("Behind for the target date"),
+    "unknown": N_("Not enough data yet"),
+}
 
 
 def _reaches(points: Sequence[tuple[date, float]], goal_value: float, target: date) -> bool:

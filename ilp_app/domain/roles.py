@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from ilp_app.i18n.runtime import N_, gettext
+
 
 class Role(StrEnum):
     ADMINISTRATOR = "administrator"
@@ -14,15 +16,15 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        return gettext(ROLE_LABELS[self])
 
 
 ROLE_LABELS: dict[Role, str] = {
-    Role.ADMINISTRATOR: "Administrator",
-    Role.MENTOR: "Mentor",
-    Role.TEACHER: "Teacher",
-    Role.LEARNER: "Learner",
-    Role.PARENT: "Parent",
+    Role.ADMINISTRATOR: N_("Administrator"),
+    Role.MENTOR: N_("Mentor"),
+    Role.TEACHER: N_("Teacher"),
+    Role.LEARNER: N_("Learner"),
+    Role.PARENT: N_("Parent"),
 }
 
 #: Which home a person with several roles lands on first: the most specific work first.

@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ilp_app.i18n.runtime import ngettext
+
 
 @dataclass(frozen=True)
 class ThrottlePolicy:
@@ -107,7 +109,14 @@ def throttle_message(wait: timedelta) -> str:
     """What a refused person reads: when to try again, and nothing about the account."""
     seconds = max(1, math.ceil(wait.total_seconds()))
     if seconds < 60:
-        amount, unit = seconds, "second"
-    else:
-        amount, unit = math.ceil(seconds / 60), "minute"
-    return f"Too many failed sign-ins. Try again in {amount} {unit}{'' if amount == 1 else 's'}."
+        return ngettext(
+            "Too many failed sign-ins. Try again in %(num)d second.",
+            "Too many failed sign-ins. Try again in %(num)d seconds.",
+            seconds,
+        ) % {"num": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext(
+        "Too many failed sign-ins. Try again in %(num)d minute.",
+        "Too many failed sign-ins. Try again in %(num)d minutes.",
+        minutes,
+    ) % {"num": minutes}

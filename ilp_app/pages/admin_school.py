@@ -15,13 +15,15 @@ from ilp_app.components.admin_school import (
     status_section,
 )
 from ilp_app.components.admin_ui import admin_page
+from ilp_app.components.school_language import language_section
 from ilp_app.components.transitions import transitions_section
 from ilp_app.state.admin_school import AdminSchoolState
+from ilp_app.state.school_language import SchoolLanguageState
 from ilp_app.state.transitions import AdminTransitionsState
 
 ROUTE = routes.ADMIN_SCHOOL
 TITLE = "School settings · ILP"
-ON_LOAD = [AdminSchoolState.load, AdminTransitionsState.load]
+ON_LOAD = [AdminSchoolState.load, AdminTransitionsState.load, SchoolLanguageState.load]
 
 
 def page() -> rx.Component:
@@ -33,6 +35,7 @@ def page() -> rx.Component:
         transitions_section(),
         catalogue_section(),
         status_section(),
+        language_section(),
         quiet_hours_section(),
         providers_section(),
         name_section(),

@@ -5,6 +5,7 @@ from reflex.vars.base import Var
 
 from ilp_app import routes
 from ilp_app.components.downloads import download_link, render_progress
+from ilp_app.components.i18n import t
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.components.live import freshness, heartbeat
 from ilp_app.domain.overview import ON_TRACK_RULE
@@ -46,7 +47,9 @@ def visible_rows() -> Var:
 
 
 def rag_badge(row: rx.Var) -> rx.Component:
-    label = rx.match(row.rag, ("red", "Needs attention"), ("amber", "Keep an eye on"), "On track")
+    label = rx.match(
+        row.rag, ("red", t("Needs attention")), ("amber", t("Keep an eye on")), t("On track")
+    )
     return rx.badge(
         rx.match(
             row.rag,
@@ -87,7 +90,9 @@ def learner_row(row: rx.Var) -> rx.Component:
                 rx.heading(row.name, as_="h2", size="4"),
                 rx.spacer(),
                 rx.cond(
-                    row.plan_id > 0, rag_badge(row), rx.badge("No shared plan", color_scheme="gray")
+                    row.plan_id > 0,
+                    rag_badge(row),
+                    rx.badge(t("No shared plan"), color_scheme="gray"),
                 ),
                 align="center",
                 width="100%",
@@ -112,7 +117,7 @@ def learner_row(row: rx.Var) -> rx.Component:
                         rx.progress(
                             value=row.percent,
                             max=100,
-                            aria_label="Progress of " + row.name,
+                            aria_label=t("Progress of ") + row.name,
                             flex="1",
                         ),
                         rx.text(row.percent, "%", weight="bold"),
@@ -121,20 +126,25 @@ def learner_row(row: rx.Var) -> rx.Component:
                     ),
                     rx.hstack(
                         rx.badge(
-                            row.not_started, " not started", color_scheme="gray", variant="soft"
+                            row.not_started, t(" not started"), color_scheme="gray", variant="soft"
                         ),
-                        rx.badge(row.ongoing, " ongoing", color_scheme="amber", variant="soft"),
-                        rx.badge(row.completed, " completed", color_scheme="green", variant="soft"),
+                        rx.badge(row.ongoing, t(" ongoing"), color_scheme="amber", variant="soft"),
+                        rx.badge(
+                            row.completed, t(" completed"), color_scheme="green", variant="soft"
+                        ),
                         rx.badge(
                             row.goals_on_track,
-                            " goals on track",
+                            t(" goals on track"),
                             color_scheme="green",
                             variant="outline",
                         ),
                         rx.cond(
                             row.goals_behind > 0,
                             rx.badge(
-                                row.goals_behind, " behind", color_scheme="red", variant="outline"
+                                row.goals_behind,
+                                t(" behind"),
+                                color_scheme="red",
+                                variant="outline",
                             ),
                         ),
                         wrap="wrap",
@@ -143,18 +153,20 @@ def learner_row(row: rx.Var) -> rx.Component:
                     area_bars(row),
                     rx.hstack(
                         rx.text(
-                            "Last activity: ", row.last_activity, size="2", color_scheme="gray"
+                            t("Last activity: "), row.last_activity, size="2", color_scheme="gray"
                         ),
                         rx.text(
                             rx.cond(
-                                row.recent_reflection, "Reflected recently", "No recent reflection"
+                                row.recent_reflection,
+                                t("Reflected recently"),
+                                t("No recent reflection"),
                             ),
                             size="2",
                             color_scheme="gray",
                         ),
                         rx.link(
-                            "Open plan",
-                            rx.el.span(" of ", row.name, class_name="visually-hidden"),
+                            t("Open plan"),
+                            rx.el.span(t(" of "), row.name, class_name="visually-hidden"),
                             href=routes.plan_url(row.plan_id),
                             size="2",
                         ),
@@ -176,7 +188,7 @@ def learner_row(row: rx.Var) -> rx.Component:
 def legend() -> rx.Component:
     """The school's own thresholds, as the board was built with them."""
     return rx.el.details(
-        rx.el.summary("How the status is decided"),
+        rx.el.summary(t("How the status is decided")),
         rx.vstack(
             rx.foreach(
                 GroupPageState.legend,
@@ -196,7 +208,7 @@ def legend() -> rx.Component:
             ),
             rx.text(ON_TRACK_RULE, size="2", color_scheme="gray"),
             rx.text(
-                "Your school's administrator sets the days on the School page.",
+                t("Your school's administrator sets the days on the School page."),
                 size="2",
                 color_scheme="gray",
             ),
@@ -212,24 +224,28 @@ def move_group_button() -> rx.Component:
         rx.alert_dialog.trigger(
             rx.button(
                 rx.icon("calendar-arrow-up", size=16),
-                "Start the next period for the group",
+                t("Start the next period for the group"),
                 variant="soft",
                 loading=GroupPageState.moving,
             )
         ),
         rx.alert_dialog.content(
             rx.alert_dialog.title(
-                "Start the next period for everyone in ", GroupPageState.group_name, "?"
+                t("Start the next period for everyone in "), GroupPageState.group_name, "?"
             ),
             rx.alert_dialog.description(
-                "Each of your learners gets a plan for the next period with the goals that still have "
-                "unfinished work; their current plans are locked. It happens for everyone or, if anything "
-                "fails, for no one."
+                t(
+                    "Each of your learners gets a plan for the next period with the goals that still have "
+                    "unfinished work; their current plans are locked. It happens for everyone or, if anything "
+                    "fails, for no one."
+                )
             ),
             rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Not now", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.cancel(
+                    rx.button(t("Not now"), variant="soft", color_scheme="gray")
+                ),
                 rx.alert_dialog.action(
-                    rx.button("Start the next period", on_click=GroupPageState.move_group)
+                    rx.button(t("Start the next period"), on_click=GroupPageState.move_group)
                 ),
                 justify="end",
                 spacing="2",
@@ -244,7 +260,9 @@ def move_summary() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.foreach(GroupPageState.move_summary, lambda line: rx.text(line, size="2")),
-                rx.button("Close", size="1", variant="soft", on_click=GroupPageState.close_summary),
+                rx.button(
+                    t("Close"), size="1", variant="soft", on_click=GroupPageState.close_summary
+                ),
                 spacing="1",
             ),
             role="status",
@@ -256,7 +274,7 @@ def move_summary() -> rx.Component:
 def print_group_button() -> rx.Component:
     return rx.button(
         rx.icon("printer", size=16),
-        "Print group",
+        t("Print group"),
         variant="soft",
         loading=GroupPrintState.print_status == "rendering",
         on_click=GroupPrintState.print_group,
@@ -274,7 +292,7 @@ def print_panel() -> rx.Component:
                 render_progress(
                     GroupPrintState.print_done,
                     GroupPrintState.print_total,
-                    label="Rendering the group's plans",
+                    label=t("Rendering the group's plans"),
                     running=rendering,
                 ),
                 rx.match(
@@ -283,7 +301,7 @@ def print_panel() -> rx.Component:
                         "ready",
                         rx.hstack(
                             download_link(
-                                "Download the group PDF",
+                                t("Download the group PDF"),
                                 GroupPrintState.print_url,
                                 filename=GroupPrintState.print_filename,
                                 icon="file-down",
@@ -301,7 +319,7 @@ def print_panel() -> rx.Component:
                     ),
                     (
                         "taken",
-                        rx.text("Downloaded. Print the group again for another copy.", size="2"),
+                        rx.text(t("Downloaded. Print the group again for another copy."), size="2"),
                     ),
                     rx.fragment(),
                 ),
@@ -322,7 +340,7 @@ def print_panel() -> rx.Component:
                 width="100%",
             ),
             role="region",
-            aria_label="Group print",
+            aria_label=t("Group print"),
             width="100%",
         ),
     )
@@ -331,29 +349,29 @@ def print_panel() -> rx.Component:
 def controls() -> rx.Component:
     return rx.hstack(
         rx.el.label(
-            rx.text("Sort by", size="2", weight="medium"),
+            rx.text(t("Sort by"), size="2", weight="medium"),
             rx.el.select(
-                rx.el.option("Name", value="name"),
-                rx.el.option("Progress (lowest first)", value="progress"),
-                rx.el.option("Quiet longest first", value="activity"),
-                rx.el.option("Status", value="status"),
+                rx.el.option(t("Name"), value="name"),
+                rx.el.option(t("Progress (lowest first)"), value="progress"),
+                rx.el.option(t("Quiet longest first"), value="activity"),
+                rx.el.option(t("Status"), value="status"),
                 value=GroupPageState.sort_key,
                 on_change=GroupPageState.set_sort,
                 class_name="role-select",
             ),
         ),
         rx.el.label(
-            rx.text("Show", size="2", weight="medium"),
+            rx.text(t("Show"), size="2", weight="medium"),
             rx.el.select(
-                rx.el.option("Everyone", value="all"),
+                rx.el.option(t("Everyone"), value="all"),
                 rx.el.option(
-                    "No activity for " + GroupPageState.quiet_days.to_string() + "+ days",
+                    t("No activity for ") + GroupPageState.quiet_days.to_string() + t("+ days"),
                     value="quiet",
                 ),
-                rx.el.option("Needs attention", value="red"),
-                rx.el.option("Keep an eye on", value="amber"),
-                rx.el.option("On track", value="green"),
-                rx.el.option("No shared plan", value="no-plan"),
+                rx.el.option(t("Needs attention"), value="red"),
+                rx.el.option(t("Keep an eye on"), value="amber"),
+                rx.el.option(t("On track"), value="green"),
+                rx.el.option(t("No shared plan"), value="no-plan"),
                 value=GroupPageState.filter_key,
                 on_change=GroupPageState.set_filter,
                 class_name="role-select",
@@ -362,14 +380,14 @@ def controls() -> rx.Component:
         rx.spacer(),
         print_group_button(),
         download_link(
-            "Export as CSV",
+            t("Export as CSV"),
             group_csv_url(GroupPageState.board_group_id),
             filename="group-" + GroupPageState.group_name + "-report.csv",
             icon="sheet",
         ),
         rx.cond(GroupPageState.can_move, move_group_button()),
         rx.link(
-            rx.button(rx.icon("presentation", size=16), "Projector view", variant="soft"),
+            rx.button(rx.icon("presentation", size=16), t("Projector view"), variant="soft"),
             href=routes.projector_url(GroupPageState.board_group_id),
         ),
         wrap="wrap",
@@ -388,7 +406,7 @@ def page() -> rx.Component:
                 rx.hstack(
                     rx.text(
                         GroupPageState.rows.length(),
-                        " learners · updates live",
+                        t(" learners · updates live"),
                         size="2",
                         color_scheme="gray",
                     ),
@@ -403,7 +421,8 @@ def page() -> rx.Component:
                 move_summary(),
                 legend(),
                 rx.cond(
-                    rows.length() == 0, rx.text("Nobody matches this filter.", color_scheme="gray")
+                    rows.length() == 0,
+                    rx.text(t("Nobody matches this filter."), color_scheme="gray"),
                 ),
                 rx.box(
                     rx.foreach(rows, learner_row),
@@ -417,6 +436,8 @@ def page() -> rx.Component:
             ),
         ),
         heading=rx.cond(
-            GroupPageState.group_name != "", "Group " + GroupPageState.group_name, "Group overview"
+            GroupPageState.group_name != "",
+            t("Group ") + GroupPageState.group_name,
+            t("Group overview"),
         ),
     )

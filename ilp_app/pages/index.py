@@ -3,6 +3,7 @@
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.components.i18n import document_language, t
 from ilp_app.state.login import LoginState
 
 ROUTE = routes.INDEX
@@ -12,8 +13,9 @@ ON_LOAD = LoginState.route_home
 
 def page() -> rx.Component:
     return rx.center(
+        document_language(),
         rx.spinner(size="3"),
-        rx.link("Sign in", href=routes.LOGIN),
+        rx.link(t("Sign in"), href=routes.LOGIN),
         min_height="60vh",
         direction="column",
         spacing="3",

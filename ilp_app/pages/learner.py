@@ -4,6 +4,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.downloads import download_link
+from ilp_app.components.i18n import t
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.my_tasks import WHOLE_PLAN_ID, my_tasks
@@ -24,7 +25,7 @@ def my_overview_link() -> rx.Component:
         PlanState.has_plan,
         rx.link(
             rx.icon("chart-column", size=16, aria_hidden="true"),
-            "All my plans and progress",
+            t("All my plans and progress"),
             href=routes.learner_report_url(PlanState.plan.learner_id),
             size="2",
             style={
@@ -40,7 +41,7 @@ def my_overview_link() -> rx.Component:
 def my_data_link() -> rx.Component:
     """Everything the school holds about me, as a zip of JSON files."""
     return download_link(
-        "Download everything about " + SessionState.user_name + " (zip)",
+        t("Download everything about ") + SessionState.user_name + t(" (zip)"),
         MY_EXPORT_URL,
         filename="my-ilp-data.zip",
     )
@@ -61,5 +62,5 @@ def page() -> rx.Component:
                 style={"scroll_margin_top": "4rem"},
             ),
         ),
-        heading="My plan",
+        heading=t("My plan"),
     )

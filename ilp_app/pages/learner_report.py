@@ -12,6 +12,7 @@ from ilp_app.components.charts import (
     week_columns,
 )
 from ilp_app.components.downloads import download_link
+from ilp_app.components.i18n import t
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.services.reports.printing import plan_pdf_url
 from ilp_app.state.learner_report import LearnerReportState as S
@@ -40,8 +41,8 @@ def _plan_links(plan_id: rx.Var, period: rx.Var) -> rx.Component:
     return rx.flex(
         rx.link(
             rx.icon("file-text", size=16, aria_hidden="true"),
-            "Open plan",
-            rx.el.span(" for ", period, class_name="visually-hidden"),
+            t("Open plan"),
+            rx.el.span(t(" for "), period, class_name="visually-hidden"),
             href=routes.plan_url(plan_id),
             weight="medium",
             style={
@@ -52,7 +53,10 @@ def _plan_links(plan_id: rx.Var, period: rx.Var) -> rx.Component:
             },
         ),
         download_link(
-            "Print " + period + " (PDF)", plan_pdf_url(plan_id), filename="plan.pdf", icon="printer"
+            t("Print ") + period + t(" (PDF)"),
+            plan_pdf_url(plan_id),
+            filename="plan.pdf",
+            icon="printer",
         ),
         wrap="wrap",
         align="center",
@@ -82,7 +86,7 @@ def _section(title: str, *children, label_id: str) -> rx.Component:
 def present_section() -> rx.Component:
     p = OV.present
     return _section(
-        "Now",
+        t("Now"),
         rx.cond(
             OV.present,
             rx.card(
@@ -97,30 +101,30 @@ def present_section() -> rx.Component:
                     _muted(p.starts_on, " – ", p.ends_on),
                     rx.text(
                         p.completed,
-                        " of ",
+                        t(" of "),
                         p.total,
-                        " tasks completed (",
+                        t(" tasks completed ("),
                         p.percent,
                         "%) · ",
                         p.ongoing,
-                        " ongoing · ",
+                        t(" ongoing · "),
                         p.not_started,
-                        " not started",
+                        t(" not started"),
                         size="2",
                     ),
                     rx.progress(
                         value=p.percent,
                         max=100,
-                        aria_label="Progress of the plan now",
+                        aria_label=t("Progress of the plan now"),
                         width="100%",
                     ),
                     rx.text(
                         p.goals,
-                        " goals: ",
+                        t(" goals: "),
                         p.goals_on_track,
-                        " on track for their target date, ",
+                        t(" on track for their target date, "),
                         p.goals_behind,
-                        " behind",
+                        t(" behind"),
                         size="2",
                     ),
                     _plan_links(p.plan_id, p.period_name),
@@ -129,7 +133,7 @@ def present_section() -> rx.Component:
                 ),
                 width="100%",
             ),
-            _muted("There is no plan for this period to show yet."),
+            _muted(t("There is no plan for this period to show yet.")),
         ),
         label_id="now",
     )
@@ -146,7 +150,7 @@ def _review_item(r: rx.Var) -> rx.Component:
         rx.cond(
             r.online_url != "",
             rx.link(
-                "Online meeting link",
+                t("Online meeting link"),
                 href=r.online_url,
                 is_external=True,
                 rel="noopener noreferrer",
@@ -160,7 +164,7 @@ def _goal_ahead_item(g: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.text(g.statement, size="2", weight="medium", style={"overflow_wrap": "anywhere"}),
         _muted(
-            "Target ",
+            t("Target "),
             g.target_date,
             " (in ",
             g.days_left,
@@ -177,24 +181,24 @@ def _goal_ahead_item(g: rx.Var) -> rx.Component:
 
 def ahead_section() -> rx.Component:
     return _section(
-        "Ahead",
-        rx.heading("Upcoming reviews", as_="h3", size="3"),
+        t("Ahead"),
+        rx.heading(t("Upcoming reviews"), as_="h3", size="3"),
         rx.cond(
             OV.reviews_ahead.length() > 0,
             rx.el.ul(
                 rx.foreach(OV.reviews_ahead, _review_item),
-                style={"margin": "0", "padding_left": "1.1rem"},
+                style={"margin": "0", "padding_inline_start": "1.1rem"},
             ),
-            _muted("No review meeting is scheduled."),
+            _muted(t("No review meeting is scheduled.")),
         ),
-        rx.heading("Goals and their target dates", as_="h3", size="3"),
+        rx.heading(t("Goals and their target dates"), as_="h3", size="3"),
         rx.cond(
             OV.goals_ahead.length() > 0,
             rx.el.ul(
                 rx.foreach(OV.goals_ahead, _goal_ahead_item),
-                style={"margin": "0", "padding_left": "1.1rem"},
+                style={"margin": "0", "padding_inline_start": "1.1rem"},
             ),
-            _muted("No goal has a target date ahead."),
+            _muted(t("No goal has a target date ahead.")),
         ),
         label_id="ahead",
     )
@@ -207,7 +211,7 @@ def _achievement(a: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.hstack(
             rx.text(a.statement, size="2", style={"overflow_wrap": "anywhere"}),
-            rx.cond(a.achieved, rx.badge("Achieved", color_scheme="green", variant="soft")),
+            rx.cond(a.achieved, rx.badge(t("Achieved"), color_scheme="green", variant="soft")),
             wrap="wrap",
             spacing="2",
             align="center",
@@ -218,11 +222,13 @@ def _achievement(a: rx.Var) -> rx.Component:
             a.total,
             " tasks completed",
             rx.cond(
-                a.final_self > 0, " · final self-rating " + a.final_self.to_string() + " of 5", ""
+                a.final_self > 0,
+                t(" · final self-rating ") + a.final_self.to_string() + t(" of 5"),
+                "",
             ),
             rx.cond(
                 a.final_mentor > 0,
-                " · final mentor rating " + a.final_mentor.to_string() + " of 5",
+                t(" · final mentor rating ") + a.final_mentor.to_string() + t(" of 5"),
                 "",
             ),
         ),
@@ -244,24 +250,24 @@ def _period_card(row: rx.Var) -> rx.Component:
             _muted(row.starts_on, " – ", row.ends_on),
             rx.text(
                 row.completed,
-                " of ",
+                t(" of "),
                 row.total,
-                " tasks completed (",
+                t(" tasks completed ("),
                 row.percent,
                 "%) · ",
                 row.goals_achieved,
-                " of ",
+                t(" of "),
                 row.goals,
-                " goals with every task done",
+                t(" goals with every task done"),
                 size="2",
             ),
             rx.cond(
                 row.achievements.length() > 0,
                 rx.box(
-                    rx.heading("What was achieved", as_="h4", size="2"),
+                    rx.heading(t("What was achieved"), as_="h4", size="2"),
                     rx.el.ul(
                         rx.foreach(row.achievements, _achievement),
-                        style={"margin": "0.25rem 0 0", "padding_left": "1.1rem"},
+                        style={"margin": "0.25rem 0 0", "padding_inline_start": "1.1rem"},
                     ),
                     width="100%",
                 ),
@@ -277,7 +283,7 @@ def _period_card(row: rx.Var) -> rx.Component:
 
 def periods_section() -> rx.Component:
     return _section(
-        "Plans by period",
+        t("Plans by period"),
         rx.cond(
             OV.periods.length() > 0,
             rx.box(
@@ -286,7 +292,7 @@ def periods_section() -> rx.Component:
                 class_name="card-grid",
                 width="100%",
             ),
-            _muted("No plan has been shared yet."),
+            _muted(t("No plan has been shared yet.")),
         ),
         label_id="periods",
     )
@@ -301,7 +307,7 @@ def _open(key: str) -> rx.Var:
 
 def tasks_chart() -> rx.Component:
     return chart_figure(
-        caption="Tasks completed per period",
+        caption=t("Tasks completed per period"),
         summary=OV.tasks_summary,
         name="tasks completed per period",
         graphic=period_bars(OV.task_bars),
@@ -309,7 +315,7 @@ def tasks_chart() -> rx.Component:
         expanded=_open("tasks"),
         on_toggle=S.toggle_table("tasks"),
         table=data_table(
-            "Tasks completed per period",
+            t("Tasks completed per period"),
             ["Period", "Completed", "Tasks", "Done"],
             OV.task_bars,
             lambda b: [b.label, b.completed, b.total, b.percent.to_string() + "%"],
@@ -319,7 +325,7 @@ def tasks_chart() -> rx.Component:
 
 def activity_chart() -> rx.Component:
     return chart_figure(
-        caption="Activity per week in " + OV.activity_period,
+        caption=t("Activity per week in ") + OV.activity_period,
         summary=OV.activity_summary,
         name="activity per week",
         graphic=week_columns(OV.activity),
@@ -327,10 +333,10 @@ def activity_chart() -> rx.Component:
         expanded=_open("activity"),
         on_toggle=S.toggle_table("activity"),
         legend=_muted(
-            "Each column is one week: tasks completed, reflections and log posts together."
+            t("Each column is one week: tasks completed, reflections and log posts together.")
         ),
         table=data_table(
-            "Activity per week",
+            t("Activity per week"),
             ["Week of", "Tasks completed", "Reflections", "Log posts", "Total"],
             OV.activity,
             lambda w: [w.week_of, w.completions, w.reflections, w.log_entries, w.total],
@@ -347,14 +353,14 @@ def rating_chart(series: rx.Var) -> rx.Component:
         chart_figure(
             caption=series.statement,
             summary=series.summary,
-            name="the ratings of " + series.statement,
+            name=t("the ratings of ") + series.statement,
             graphic=rating_lines(series),
             legend=rating_legend(),
             table_id="table-ratings-" + series.goal_id.to_string(),
             expanded=_open("ratings"),
             on_toggle=S.toggle_table("ratings"),
             table=data_table(
-                "Ratings of " + series.statement,
+                t("Ratings of ") + series.statement,
                 ["Date", "Self-rating", "Mentor rating"],
                 series.rows,
                 lambda r: [r.day, _score(r.self_score), _score(r.mentor_score)],
@@ -366,16 +372,16 @@ def rating_chart(series: rx.Var) -> rx.Component:
 
 def charts_section() -> rx.Component:
     return _section(
-        "Progress in charts",
+        t("Progress in charts"),
         rx.card(tasks_chart(), width="100%"),
         rx.cond(OV.activity_period != "", rx.card(activity_chart(), width="100%")),
-        rx.heading("Self-rating and mentor rating per goal", as_="h3", size="4"),
+        rx.heading(t("Self-rating and mentor rating per goal"), as_="h3", size="4"),
         rx.cond(
             OV.rating_series.length() > 0,
             rx.box(
                 rx.foreach(OV.rating_series, rating_chart), class_name="card-grid", width="100%"
             ),
-            _muted("No goal has been rated yet."),
+            _muted(t("No goal has been rated yet.")),
         ),
         label_id="charts",
     )
@@ -402,5 +408,5 @@ def page() -> rx.Component:
                 rx.callout(S.message, icon="info", color_scheme="gray", variant="surface"),
             ),
         ),
-        heading=rx.cond(S.has_overview, "Overview of " + OV.learner_name, "Learner overview"),
+        heading=rx.cond(S.has_overview, t("Overview of ") + OV.learner_name, t("Learner overview")),
     )

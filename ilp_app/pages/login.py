@@ -8,6 +8,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.forms import form_error, labelled_input, native_form
+from ilp_app.components.i18n import t
 from ilp_app.components.layout import auth_card, provider_buttons
 from ilp_app.state.login import LoginState
 
@@ -22,27 +23,27 @@ def page() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.icon("notebook-pen", size=28, aria_hidden="true"),
-                    rx.heading("Sign in", as_="h1", size="7"),
+                    rx.heading(t("Sign in"), as_="h1", size="7"),
                     align="center",
                 ),
-                rx.text("Individual Learning Plans", color_scheme="gray", size="2"),
+                rx.text(t("Individual Learning Plans"), color_scheme="gray", size="2"),
                 rx.cond(
                     LoginState.notice != "",
                     rx.callout(LoginState.notice, icon="info", role="status", width="100%"),
                 ),
                 form_error(LoginState.error),
-                labelled_input("Email", name="email", type_="email", autocomplete="username"),
+                labelled_input(t("Email"), name="email", type_="email", autocomplete="username"),
                 labelled_input(
-                    "Password",
+                    t("Password"),
                     name="password",
                     type_="password",
                     autocomplete="current-password",
                     max_length=1024,
                 ),
-                rx.button("Sign in", type="submit", size="3", width="100%"),
+                rx.button(t("Sign in"), type="submit", size="3", width="100%"),
                 provider_buttons(LoginState.providers),
                 rx.link(
-                    "Forgot your password?",
+                    t("Forgot your password?"),
                     href=routes.PASSWORD_FORGOT,
                     size="2",
                     class_name="tap-link",

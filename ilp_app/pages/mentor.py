@@ -3,6 +3,7 @@
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.components.i18n import t
 from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.people import group_overview_links, learner_list
@@ -22,8 +23,8 @@ def create_plan_button(row: rx.Var) -> rx.Component:
     """Create a plan, offering first the template suggested for the learner's year, with why."""
     plain = rx.button(
         rx.icon("plus", size=16),
-        "Create plan",
-        rx.el.span(" for ", row.name, class_name="visually-hidden"),
+        t("Create plan"),
+        rx.el.span(t(" for "), row.name, class_name="visually-hidden"),
         variant="soft",
         size="2",
         on_click=MentorHomeState.create_plan(row.id),
@@ -70,13 +71,13 @@ def page() -> rx.Component:
                 rx.hstack(
                     rx.link(
                         rx.icon("library", size=14),
-                        " Plan templates",
+                        t(" Plan templates"),
                         href=routes.TEMPLATES,
                         size="2",
                     ),
                     rx.link(
                         rx.icon("book-open", size=14),
-                        " Objective library",
+                        t(" Objective library"),
                         href=routes.OBJECTIVES,
                         size="2",
                     ),
@@ -87,9 +88,9 @@ def page() -> rx.Component:
                 review_dashboard_section(),
                 staff_sections(),
                 rx.el.label(
-                    rx.text("Find a learner", size="2", weight="medium"),
+                    rx.text(t("Find a learner"), size="2", weight="medium"),
                     rx.input(
-                        placeholder="Name or group",
+                        placeholder=t("Name or group"),
                         value=MentorHomeState.query,
                         on_change=MentorHomeState.set_query.debounce(200),
                         type="search",
@@ -102,7 +103,9 @@ def page() -> rx.Component:
                 rx.cond(
                     MentorHomeState.learners.length() == 0,
                     empty_note(
-                        "No learners are connected to you yet. An administrator connects learners to mentors."
+                        t(
+                            "No learners are connected to you yet. An administrator connects learners to mentors."
+                        )
                     ),
                     learner_list(MentorHomeState.visible_learners, no_plan=create_plan_button),
                 ),
@@ -110,5 +113,5 @@ def page() -> rx.Component:
                 width="100%",
             ),
         ),
-        heading="My learners",
+        heading=t("My learners"),
     )

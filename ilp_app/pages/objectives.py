@@ -183,7 +183,7 @@ def _tree_row(row: rx.Var) -> rx.Component:
             width="100%",
         ),
         style={
-            "padding_left": row.indent,
+            "padding_inline_start": row.indent,
             "padding_top": "0.4rem",
             "padding_bottom": "0.4rem",
             "border_bottom": "1px solid var(--gray-a4)",
@@ -319,7 +319,7 @@ def _report() -> rx.Component:
                         ),
                         style={
                             "margin": "0",
-                            "padding_left": "1.2rem",
+                            "padding_inline_start": "1.2rem",
                             "max_height": "16rem",
                             "overflow_y": "auto",
                         },
@@ -402,7 +402,7 @@ def _import_section() -> rx.Component:
                             rx.text(r.started_at, " · ", r.filename, " · ", r.summary, size="2")
                         ),
                     ),
-                    style={"padding_left": "1.2rem"},
+                    style={"padding_inline_start": "1.2rem"},
                 ),
             ),
         ),

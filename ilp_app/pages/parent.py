@@ -5,6 +5,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.family import FULL_PLAN_ID, child_cards
+from ilp_app.components.i18n import t
 from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.plan_view import plan_or_message
@@ -27,7 +28,7 @@ def child_switcher() -> rx.Component:
             ),
             value=PlanState.child_id.to_string(),
             on_change=PlanState.select_child,
-            aria_label="Choose a child",
+            aria_label=t("Choose a child"),
             size="3",
         ),
     )
@@ -41,13 +42,13 @@ def page() -> rx.Component:
             rx.cond(
                 PlanState.children.length() == 0,
                 empty_note(
-                    "No children are linked to your account yet. Ask the school to link them."
+                    t("No children are linked to your account yet. Ask the school to link them.")
                 ),
                 rx.vstack(
                     child_cards(),
                     rx.el.section(
                         rx.heading(
-                            rx.cond(PlanState.children.length() > 1, "Plans", "The plan"),
+                            rx.cond(PlanState.children.length() > 1, t("Plans"), t("The plan")),
                             as_="h2",
                             size="4",
                             id=FULL_PLAN_ID + "-heading",
@@ -63,5 +64,5 @@ def page() -> rx.Component:
                 ),
             ),
         ),
-        heading="My children",
+        heading=t("My children"),
     )

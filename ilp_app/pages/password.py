@@ -4,6 +4,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.forms import form_error, labelled_input, native_form
+from ilp_app.components.i18n import t
 from ilp_app.components.layout import app_shell
 from ilp_app.state.login import PasswordState
 
@@ -20,42 +21,46 @@ def page() -> rx.Component:
                     rx.cond(
                         PasswordState.required,
                         rx.callout(
-                            "Your password was reset by an administrator. Choose a new one to continue.",
+                            t(
+                                "Your password was reset by an administrator. Choose a new one to continue."
+                            ),
                             icon="key-round",
                             color_scheme="amber",
                             width="100%",
                         ),
                     ),
                     rx.text(
-                        "Use at least ",
+                        t("Use at least "),
                         PasswordState.min_length,
-                        " characters. A short sentence you can "
-                        "remember works well; common passwords are refused.",
+                        t(
+                            " characters. A short sentence you can "
+                            "remember works well; common passwords are refused."
+                        ),
                         size="2",
                         color_scheme="gray",
                     ),
                     form_error(PasswordState.error),
                     labelled_input(
-                        "Current password",
+                        t("Current password"),
                         name="current_password",
                         type_="password",
                         autocomplete="current-password",
                     ),
                     labelled_input(
-                        "New password",
+                        t("New password"),
                         name="new_password",
                         type_="password",
                         autocomplete="new-password",
                         max_length=PasswordState.max_length,
                     ),
                     labelled_input(
-                        "Repeat new password",
+                        t("Repeat new password"),
                         name="confirm_password",
                         type_="password",
                         autocomplete="new-password",
                         max_length=PasswordState.max_length,
                     ),
-                    rx.button("Change password", type="submit", size="3"),
+                    rx.button(t("Change password"), type="submit", size="3"),
                     spacing="4",
                     width="100%",
                 ),
@@ -63,5 +68,5 @@ def page() -> rx.Component:
             ),
             max_width="28rem",
         ),
-        heading="Change password",
+        heading=t("Change password"),
     )

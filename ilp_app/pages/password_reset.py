@@ -4,6 +4,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.forms import form_error, labelled_input, native_form
+from ilp_app.components.i18n import t
 from ilp_app.components.layout import auth_card, provider_buttons
 from ilp_app.state.login import PasswordResetState
 
@@ -16,12 +17,14 @@ def page() -> rx.Component:
     return auth_card(
         native_form(
             rx.vstack(
-                rx.heading("Choose your password", as_="h1", size="6"),
+                rx.heading(t("Choose your password"), as_="h1", size="6"),
                 rx.text(
-                    "Use at least ",
+                    t("Use at least "),
                     PasswordResetState.min_length,
-                    " characters. A short sentence you can remember works well; common "
-                    "passwords are refused. Your other devices will be signed out.",
+                    t(
+                        " characters. A short sentence you can remember works well; common "
+                        "passwords are refused. Your other devices will be signed out."
+                    ),
                     size="2",
                     color_scheme="gray",
                 ),
@@ -30,23 +33,23 @@ def page() -> rx.Component:
                 # a server sees, and it is posted with the form.
                 rx.el.input(type="hidden", name="token", custom_attrs={"data-from-fragment": ""}),
                 labelled_input(
-                    "New password",
+                    t("New password"),
                     name="new_password",
                     type_="password",
                     autocomplete="new-password",
                     max_length=PasswordResetState.max_length,
                 ),
                 labelled_input(
-                    "Repeat new password",
+                    t("Repeat new password"),
                     name="confirm_password",
                     type_="password",
                     autocomplete="new-password",
                     max_length=PasswordResetState.max_length,
                 ),
-                rx.button("Save and sign in", type="submit", size="3", width="100%"),
+                rx.button(t("Save and sign in"), type="submit", size="3", width="100%"),
                 provider_buttons(PasswordResetState.providers),
                 rx.link(
-                    "Ask for a new link",
+                    t("Ask for a new link"),
                     href=routes.PASSWORD_FORGOT,
                     size="2",
                     class_name="tap-link",

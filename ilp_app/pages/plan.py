@@ -3,6 +3,7 @@
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.components.i18n import t
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.plan_view import plan_or_message
@@ -30,5 +31,5 @@ def page() -> rx.Component:
                 width="100%",
             ),
         ),
-        heading="Learning plan",
+        heading=t("Learning plan"),
     )

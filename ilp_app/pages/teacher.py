@@ -3,6 +3,7 @@
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.components.i18n import t
 from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.people import group_overview_links, learner_list
@@ -26,7 +27,7 @@ def page() -> rx.Component:
                 rx.hstack(
                     rx.link(
                         rx.icon("book-open", size=14),
-                        " Objective library",
+                        t(" Objective library"),
                         href=routes.OBJECTIVES,
                         size="2",
                     ),
@@ -36,9 +37,9 @@ def page() -> rx.Component:
                 ),
                 staff_sections(),
                 rx.el.label(
-                    rx.text("Find a learner", size="2", weight="medium"),
+                    rx.text(t("Find a learner"), size="2", weight="medium"),
                     rx.input(
-                        placeholder="Name or group",
+                        placeholder=t("Name or group"),
                         value=TeacherHomeState.query,
                         on_change=TeacherHomeState.set_query.debounce(200),
                         type="search",
@@ -50,12 +51,12 @@ def page() -> rx.Component:
                 ),
                 rx.cond(
                     TeacherHomeState.learners.length() == 0,
-                    empty_note("You are not teaching any group yet."),
+                    empty_note(t("You are not teaching any group yet.")),
                     learner_list(TeacherHomeState.visible_learners),
                 ),
                 spacing="4",
                 width="100%",
             ),
         ),
-        heading="My classes",
+        heading=t("My classes"),
     )

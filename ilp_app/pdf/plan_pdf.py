@@ -37,16 +37,19 @@ from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from ilp_app.i18n import N_, gettext
+
 FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 FONT = "DejaVu"
 #: The whole committed files, added as fallback fonts only by documents that need them.
 FALLBACK_FONT = "DejaVuAll"
 
-TASK_HEADINGS = ("Task", "Status", "Due date")
-SIGNATURE_ROLES = ("Mentor", "Parent/guardian", "Learner")
+TASK_HEADINGS = (N_("Task"), N_("Status"), N_("Due date"))
+#: Bokmål: "Kontaktlærer", "Foresatt", "Elev".
+SIGNATURE_ROLES = (N_("Mentor"), N_("Parent/guardian"), N_("Learner"))
 RATING_MAX = 5
-NOTHING_TO_PRINT = "There are no plans to print."
-LEFT_OUT_HEADING = "Not in this file"
+NOTHING_TO_PRINT = N_("There are no plans to print.")
+LEFT_OUT_HEADING = N_("Not in this file")
 
 _BODY_PT = 10
 _SMALL_PT = 8.5
@@ -223,7 +226,7 @@ class _PlanDocument(FPDF):
         self.set_auto_page_break(True, margin=_MARGIN_MM + 5)
         self.alias_nb_pages()
         self.current: PrintablePlan | None = None
-        self.set_title("Individual Learning Plan")
+        self.set_title(gettext("Individual Learning Plan"))
         self.set_creator("ILP")
 
     def prepare_for(self, texts: Iterable[str]) -> None:
@@ -273,12 +276,17 @@ class _PlanDocument(FPDF):
         self.set_y(-_MARGIN_MM)
         self.set_font(FONT, "", _SMALL_PT)
         self.set_text_color(80)
-        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="C")
+        self.cell(
+            0,
+            5,
+            gettext("Page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"},
+            align="C",
+        )
         self.set_text_color(0)
 
 
 def _rating(score: int) -> str:
-    return f"{score}/{RATING_MAX}" if score else "not rated"
+    return f"{score}/{RATING_MAX}" if score else gettext("not rated")
 
 
 def _wrap(pdf: _PlanDocument, text: str, cell_width: float) -> list[str]:
@@ -347,7 +355,7 @@ def _keep_space(pdf: _PlanDocument, height: float) -> None:
 
 
 def _title(pdf: _PlanDocument, plan: PrintablePlan) -> None:
-    _para(pdf, "Individual Learning Plan", size=16, style="B")
+    _para(pdf, gettext("Individual Learning Plan"), size=16, style="B")
     pdf.ln(1)
     name = plan.learner_name + (
         f" ({plan.learner_pronouns})" if plan.learner_pronouns.strip() else ""
@@ -359,7 +367,7 @@ def _title(pdf: _PlanDocument, plan: PrintablePlan) -> None:
         if plan.period_starts or plan.period_ends
         else ""
     )
-    _para(pdf, f"Period: {plan.period_name}{dates}")
+    _para(pdf, gettext("Period: %(period)s") % {"period": plan.period_name + dates})
     pdf.ln(3)
 
 
@@ -367,7 +375,7 @@ def _task_headings(pdf: _PlanDocument, widths: list[float]) -> None:
     pdf.set_font(FONT, "B", _BODY_PT)
     pdf.set_fill_color(230)
     for heading, width in zip(TASK_HEADINGS, widths, strict=True):
-        pdf.cell(width, _LINE_MM + 2 * _CELL_PAD_MM, heading, fill=True)
+        pdf.cell(width, _LINE_MM + 2 * _CELL_PAD_MM, gettext(heading), fill=True)
     pdf.ln()
     pdf.set_font(FONT, "", _BODY_PT)
 
@@ -406,15 +414,24 @@ def _goal(pdf: _PlanDocument, goal: PrintableGoal) -> None:
     _keep_space(pdf, 25)
     _para(pdf, goal.statement, style="B", indent=2)
     if goal.success_criteria:
-        _para(pdf, f"Success criteria: {goal.success_criteria}", indent=2)
+        _para(
+            pdf,
+            gettext("Success criteria: %(text)s") % {"text": goal.success_criteria},
+            indent=2,
+        )
     facts = [
-        f"Target date: {goal.target_date or '–'}",
-        f"Self rating: {_rating(goal.self_rating)}",
-        f"Mentor rating: {_rating(goal.mentor_rating)}",
+        gettext("Target date: %(day)s") % {"day": goal.target_date or "–"},
+        gettext("Self rating: %(rating)s") % {"rating": _rating(goal.self_rating)},
+        gettext("Mentor rating: %(rating)s") % {"rating": _rating(goal.mentor_rating)},
     ]
     _para(pdf, " · ".join(facts), size=_SMALL_PT + 0.5, indent=2)
     if goal.objective_codes:
-        _para(pdf, "Objectives: " + ", ".join(goal.objective_codes), size=_SMALL_PT + 0.5, indent=2)
+        _para(
+            pdf,
+            gettext("Objectives: %(codes)s") % {"codes": ", ".join(goal.objective_codes)},
+            size=_SMALL_PT + 0.5,
+            indent=2,
+        )
     pdf.ln(1)
     if goal.tasks:
         _task_table(pdf, goal.tasks)
@@ -429,7 +446,7 @@ def _goal(pdf: _PlanDocument, goal: PrintableGoal) -> None:
 def _signatures(pdf: _PlanDocument) -> None:
     _keep_space(pdf, _SIGNATURE_BLOCK_MM)
     pdf.ln(4)
-    _para(pdf, "Signatures", size=12, style="B")
+    _para(pdf, gettext("Signatures"), size=12, style="B")
     pdf.ln(4)
     pdf.set_font(FONT, "", _BODY_PT)
     for role in SIGNATURE_ROLES:
@@ -438,9 +455,9 @@ def _signatures(pdf: _PlanDocument) -> None:
         pdf.line(pdf.l_margin + 35, y, pdf.l_margin + 120, y)
         pdf.line(pdf.l_margin + 140, y, pdf.w - pdf.r_margin, y)
         pdf.set_xy(pdf.l_margin, y - 5)
-        pdf.cell(35, 5, role)
+        pdf.cell(35, 5, gettext(role))
         pdf.set_x(pdf.l_margin + 125)
-        pdf.cell(15, 5, "Date")
+        pdf.cell(15, 5, gettext("Date"))
         pdf.set_xy(pdf.l_margin, y + 4)
 
 
@@ -453,13 +470,13 @@ def _plan(pdf: _PlanDocument, plan: PrintablePlan) -> None:
         _para(pdf, area.name, size=12.5, style="B")
         pdf.ln(1)
         if not area.goals:
-            _para(pdf, "No goals yet.", indent=2)
+            _para(pdf, gettext("No goals yet."), indent=2)
             pdf.ln(2)
         for goal in area.goals:
             _goal(pdf, goal)
     if plan.notes:
         _keep_space(pdf, 20)
-        _para(pdf, "Notes for the learner and family", size=12.5, style="B")
+        _para(pdf, gettext("Notes for the learner and family"), size=12.5, style="B")
         pdf.ln(1)
         for note in plan.notes:
             _para(pdf, note.date, size=_SMALL_PT + 0.5, style="B", indent=2)
@@ -471,7 +488,7 @@ def _plan(pdf: _PlanDocument, plan: PrintablePlan) -> None:
 def _left_out(pdf: _PlanDocument, lines: Iterable[str]) -> None:
     pdf.current = None
     pdf.add_page()
-    _para(pdf, LEFT_OUT_HEADING, size=13, style="B")
+    _para(pdf, gettext(LEFT_OUT_HEADING), size=13, style="B")
     pdf.ln(2)
     for line in lines:
         _para(pdf, line)
@@ -498,7 +515,7 @@ class PlanDocument:
         left_out = list(left_out)
         if not self.plan_count and not left_out:
             self._pdf.add_page()
-            _para(self._pdf, NOTHING_TO_PRINT)
+            _para(self._pdf, gettext(NOTHING_TO_PRINT))
         if left_out:
             self._pdf.prepare_for(left_out)
             _left_out(self._pdf, left_out)

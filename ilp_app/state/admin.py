@@ -9,6 +9,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.domain.errors import DomainError, PermissionDenied
 from ilp_app.domain.roles import ROLE_LABELS, Role
+from ilp_app.i18n import gettext
 from ilp_app.services.access import auth, invitations
 from ilp_app.services.school import account_table, people_admin, users
 from ilp_app.services.school.account_table import AccountRow
@@ -226,5 +227,5 @@ class AdminState(AccountTable, SessionState):
         self.busy = False
         self.create_open = False
         self.create_error = ""
-        yield rx.toast.success("Account created.")
+        yield rx.toast.success(gettext("Account created."))
         yield rx.redirect(routes.admin_person_url(user_id))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotFound, PermissionDenied
+from ilp_app.i18n import N_, gettext
 from ilp_app.services.access import invitations
 from ilp_app.services.school import school_groups
 from ilp_app.services.school.school_groups import Candidate, GroupDetail, GroupRow
@@ -156,7 +157,7 @@ class AdminGroupsState(SessionState):
         if service is school_groups.group_create:
             self._select(result)  # show the new group, ready for its members
         self.close_dialog()
-        return [rx.toast.success(success, duration=2500), *self._reload()]
+        return [rx.toast.success(gettext(success), duration=2500), *self._reload()]
 
     @rx.event
     @off_loop
@@ -273,14 +274,14 @@ class AdminGroupsState(SessionState):
         fields = {k: form_data.get(k, "") for k in ("name", "kind", "year_label", "course")}
         if self.dialog == "group_add":
             return self._change(
-                school_groups.group_create, in_dialog=True, success="Group added.", **fields
+                school_groups.group_create, in_dialog=True, success=N_("Group added."), **fields
             )
         if self.dialog == "group_edit" and self.selected is not None:
             return self._change(
                 school_groups.group_edit,
                 group_id=self.selected.group.id,
                 in_dialog=True,
-                success="Group saved.",
+                success=N_("Group saved."),
                 **fields,
             )
         return self.close_dialog()

@@ -13,6 +13,7 @@ import reflex as rx
 
 from ilp_app.domain.errors import DomainError, PermissionDenied
 from ilp_app.domain.roles import Role
+from ilp_app.i18n import gettext
 from ilp_app.services.access import auth, invitations
 from ilp_app.services.access.invitations import InvitationStatus
 from ilp_app.services.school import people_admin, relationships, users
@@ -157,7 +158,7 @@ class AdminPersonState(PersonLinks, SessionState):
             self.details_error = error.message
             return None
         self.details_error = ""
-        return rx.toast.success("Changes saved." if changed else "Nothing to change.")
+        return rx.toast.success(gettext("Changes saved.") if changed else "Nothing to change.")
 
     # --- the account: disable, enable, temporary password ---
 

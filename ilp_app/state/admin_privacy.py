@@ -12,6 +12,7 @@ import asyncio
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, PermissionDenied
+from ilp_app.i18n import gettext
 from ilp_app.services.access import auth
 from ilp_app.services.privacy import erasure, retention
 from ilp_app.services.privacy.erasure import ErasureResult, LearnerMatch
@@ -161,7 +162,7 @@ class AdminPrivacyState(SessionState):
         async with self:
             self.running = False
             self.run_result = lines
-        yield rx.toast.success("Retention applied.")
+        yield rx.toast.success(gettext("Retention applied."))
 
     @rx.event
     def open_dialog(self, learner_id: int, mode: str):
@@ -171,7 +172,7 @@ class AdminPrivacyState(SessionState):
             else None
         )
         if match is None or mode not in MODES:
-            return rx.toast.error("Find the learner again, then choose what to do.")
+            return rx.toast.error(gettext("Find the learner again, then choose what to do."))
         self.dialog_mode, self.dialog_learner_id, self.dialog_learner_name = (
             mode,
             match.id,

@@ -11,6 +11,7 @@ import reflex as rx
 
 from ilp_app.domain.errors import DomainError, PermissionDenied, ValidationFailed
 from ilp_app.domain.parsing import form_mapping
+from ilp_app.i18n import N_, gettext
 from ilp_app.services.school import school_admin
 from ilp_app.services.school.school_admin import FocusAreaRow, PeriodRow, SiteSettings
 from ilp_app.services.uow import unit_of_work
@@ -111,7 +112,7 @@ class AdminSchoolState(SessionState):
             self._refresh(me)
         except DomainError as error:
             return False, self._fail(me, error)
-        return True, [rx.toast.success(success, duration=2500)]
+        return True, [rx.toast.success(gettext(success), duration=2500)]
 
     def _act(self, service, **kwargs) -> list:
         return self._change(service, **kwargs)[1]
@@ -170,7 +171,7 @@ class AdminSchoolState(SessionState):
                 school_admin.site_set_ilp_enabled,
                 enabled=wanted,
                 in_dialog=True,
-                success="ILPs are switched on."
+                success=N_("ILPs are switched on.")
                 if wanted
                 else "ILPs are switched off. Only the administration stays open.",
             )
@@ -179,7 +180,7 @@ class AdminSchoolState(SessionState):
                 school_admin.period_delete,
                 period_id=self.dialog_target,
                 in_dialog=True,
-                success="Period deleted.",
+                success=N_("Period deleted."),
             )
         return self.close_dialog()
 
@@ -200,7 +201,7 @@ class AdminSchoolState(SessionState):
                 ends_on=form.get("ends_on"),
                 kind=form.get("kind"),
                 in_dialog=True,
-                success="Period added.",
+                success=N_("Period added."),
             )
         if self.dialog == "period_edit":
             return self._act(
@@ -210,7 +211,7 @@ class AdminSchoolState(SessionState):
                 starts_on=form.get("starts_on"),
                 ends_on=form.get("ends_on"),
                 in_dialog=True,
-                success="Period saved.",
+                success=N_("Period saved."),
             )
         if self.dialog == "area_edit":
             return self._act(
@@ -219,7 +220,7 @@ class AdminSchoolState(SessionState):
                 name=form.get("name"),
                 description=form.get("description", ""),
                 in_dialog=True,
-                success="Focus area saved.",
+                success=N_("Focus area saved."),
             )
         return self.close_dialog()
 
@@ -230,7 +231,7 @@ class AdminSchoolState(SessionState):
     def rename_site(self, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
         return self._act(
-            school_admin.site_rename, name=form.get("name"), success="School name saved."
+            school_admin.site_rename, name=form.get("name"), success=N_("School name saved.")
         )
 
     @rx.event
@@ -241,7 +242,7 @@ class AdminSchoolState(SessionState):
             school_admin.site_set_mail_quiet_hours,
             quiet_from=form.get("quiet_from"),
             quiet_until=form.get("quiet_until"),
-            success="Quiet hours saved.",
+            success=N_("Quiet hours saved."),
         )
 
     @rx.event
@@ -252,7 +253,7 @@ class AdminSchoolState(SessionState):
             school_admin.site_set_status_rules,
             amber_days=form.get("amber_days"),
             red_days=form.get("red_days"),
-            success="Status thresholds saved.",
+            success=N_("Status thresholds saved."),
         )
 
     @rx.event
@@ -263,7 +264,7 @@ class AdminSchoolState(SessionState):
             school_admin.focus_area_option_add,
             name=form.get("name"),
             description=form.get("description", ""),
-            success="Focus area added.",
+            success=N_("Focus area added."),
         )
         if saved:
             self.form_key += (
@@ -278,7 +279,7 @@ class AdminSchoolState(SessionState):
             school_admin.focus_area_option_move,
             option_id=option_id,
             direction=direction,
-            success="Order saved.",
+            success=N_("Order saved."),
         )
 
     @rx.event
@@ -288,7 +289,7 @@ class AdminSchoolState(SessionState):
             school_admin.focus_area_option_set_archived,
             option_id=option_id,
             archived=archived,
-            success="Archived: mentors are no longer offered it."
+            success=N_("Archived: mentors are no longer offered it.")
             if archived is True
             else "Restored: mentors are offered it again.",
         )

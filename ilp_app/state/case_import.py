@@ -13,6 +13,7 @@ import reflex as rx
 from ilp_app.domain.case_package import MAX_PACKAGE_BYTES
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.permissions import Action, can
+from ilp_app.i18n import gettext
 from ilp_app.services.school import case_import
 from ilp_app.services.school.case_import import CaseImportResult, FindingView, ImportRunRow
 from ilp_app.services.uow import unit_of_work
@@ -89,9 +90,9 @@ class CaseImporting(rx.State, mixin=True):
                 rx.clear_selected_files(UPLOAD_ID),
             ]
             events.append(
-                rx.toast.success("Package imported.")
+                rx.toast.success(gettext("Package imported."))
                 if result.status == "done"
-                else rx.toast.error("The package was not imported.")
+                else rx.toast.error(gettext("The package was not imported."))
             )
         yield events
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, PermissionDenied
+from ilp_app.i18n import gettext
 from ilp_app.services.mail.family_mail import CADENCES, family_choice_set, family_choices
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.blocking import off_loop
@@ -45,4 +46,6 @@ class FamilyMailState(SessionState):
         except DomainError as error:
             return rx.toast.error(error.message)
         self._read(me)
-        return rx.toast.success("Saved: " + CADENCES[cadence] + ".", duration=2000)
+        return rx.toast.success(
+            gettext("Saved: ") + gettext(CADENCES[cadence]) + ".", duration=2000
+        )

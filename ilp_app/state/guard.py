@@ -14,6 +14,9 @@ In order, for each event:
    state is emptied *before* the event runs, so the hydrate snapshot never carries someone
    else's page.
 
+4. **Language.** The tab follows the language the person reads (:class:`LocaleState`), and
+   text built during the event is built in it.
+
 The person found is kept for the event (:data:`ilp_app.state.session.current_event_user`), so
 handlers do not look the session up a second time.
 """
@@ -32,7 +35,9 @@ from reflex.middleware import Middleware
 from reflex.state import StateUpdate
 from reflex_base.event import Event
 
+from ilp_app.i18n import N_, gettext
 from ilp_app.services.access.auth import CurrentUser
+from ilp_app.state.locale import LocaleState
 from ilp_app.state.session import SessionState, current_event_user, session_lookup
 from ilp_app.web.socket_gate import SESSION_HEADER
 
@@ -52,8 +57,8 @@ LOOKUP_PATIENCE_SECONDS = 1.0
 #: keeps working until the database answers again; never longer than this.
 KNOWN_SESSION_SECONDS = 60.0
 
-MSG_TOO_LARGE = "That was too large to send. Nothing was changed."
-MSG_TOO_FAST = "Too many actions at once. Wait a moment, then try again."
+MSG_TOO_LARGE = N_("That was too large to send. Nothing was changed.")
+MSG_TOO_FAST = N_("Too many actions at once. Wait a moment, then try again.")
 
 
 @dataclass
@@ -163,7 +168,7 @@ def _payload_size(payload: object) -> int:
 
 
 def _refuse(message: str) -> StateUpdate:
-    return StateUpdate(events=Event.from_event_type(rx.toast.error(message)))
+    return StateUpdate(events=Event.from_event_type(rx.toast.error(gettext(message))))
 
 
 #: The session checks of this worker: the guard's before each event, and each live push's.
@@ -196,6 +201,8 @@ class EventGuard(Middleware):
             session_state._owner = owner
         session_state._digest = digest if me is not None else ""
         current_event_user.set((session_state._digest, me))
+        # The person's language for this event: the tab's words, and any text the server builds.
+        (await state.get_state(LocaleState))._follow(me)
         return None
 
     def _too_fast(self, client: str) -> StateUpdate | None:

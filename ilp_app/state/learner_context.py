@@ -15,6 +15,7 @@ import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.parsing import form_mapping
+from ilp_app.i18n import N_, gettext
 from ilp_app.services.access.auth import CurrentUser
 from ilp_app.services.plans import learner_context as context
 from ilp_app.services.plans.learner_context import ContextGroup, ContextHeader, ContextItemView
@@ -151,7 +152,7 @@ class LearnerContextState(SessionState):
                 return None, False
             return rx.toast.error(error.message), False
         self._show_learner(learner_id, me)
-        return rx.toast.success(success, duration=1500), True
+        return rx.toast.success(gettext(success), duration=1500), True
 
     def _announce(self) -> None:
         """Tell the other screens showing this learner's plan (this one already shows the change)."""
@@ -213,7 +214,7 @@ class LearnerContextState(SessionState):
                 self._change,
                 context.context_item_update,
                 item_id=self.edit_item_id,
-                success="Item saved.",
+                success=N_("Item saved."),
                 in_form=True,
                 **fields,
             )
@@ -221,7 +222,7 @@ class LearnerContextState(SessionState):
             events, changed = await asyncio.to_thread(
                 self._change,
                 context.context_item_add,
-                success="Item added.",
+                success=N_("Item added."),
                 in_form=True,
                 **fields,
             )
@@ -236,7 +237,7 @@ class LearnerContextState(SessionState):
         if item_id == self.edit_item_id:
             self._reset_form()
         events, changed = await asyncio.to_thread(
-            self._change, context.context_item_remove, item_id=item_id, success="Item removed."
+            self._change, context.context_item_remove, item_id=item_id, success=N_("Item removed.")
         )
         yield events
         if changed:
@@ -248,7 +249,7 @@ class LearnerContextState(SessionState):
             self._change,
             context.pronouns_visibility_set,
             visibility=visibility,
-            success="Saved who sees the pronouns.",
+            success=N_("Saved who sees the pronouns."),
         )
         yield events
         if changed:

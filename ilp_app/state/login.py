@@ -10,6 +10,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.domain.passwords import MAX_LENGTH, MIN_LENGTH, MSG_CONTAINS_EMAIL, MSG_TOO_COMMON
 from ilp_app.domain.throttling import throttle_message
+from ilp_app.i18n import N_, gettext
 from ilp_app.services.access import auth
 from ilp_app.services.access.oidc import MSG_FAILED as MSG_OIDC_FAILED
 from ilp_app.services.access.oidc import MSG_NO_ACCESS
@@ -17,7 +18,7 @@ from ilp_app.services.access.password_reset import MSG_LINK_INVALID
 from ilp_app.settings import get_settings
 from ilp_app.state.session import MSG_SIGNED_OUT, SessionState
 
-MSG_SESSION_ENDED = "Your session has ended. Please sign in again."
+MSG_SESSION_ENDED = N_("Your session has ended. Please sign in again.")
 MSG_PASSWORD_POLICY = (
     f"That password cannot be used. Use at least {MIN_LENGTH} characters. "
     f"{MSG_TOO_COMMON} {MSG_CONTAINS_EMAIL}"
@@ -76,11 +77,11 @@ class LoginState(SessionState):
             return rx.redirect(target)
         params = self.router.page.params
         code = params.get("error", "")
-        self.notice = MSG_SIGNED_OUT if code == "signed_out" else ""
+        self.notice = gettext(MSG_SIGNED_OUT) if code == "signed_out" else ""
         if code == "throttled":
             self.error = throttle_message(_wait(params.get("wait")))
         else:
-            self.error = SIGN_IN_ERRORS.get(code, "") if isinstance(code, str) else ""
+            self.error = gettext(SIGN_IN_ERRORS.get(code, "")) if isinstance(code, str) else ""
         return None
 
     @rx.event

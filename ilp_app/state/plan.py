@@ -15,6 +15,7 @@ from ilp_app.domain.parsing import form_mapping, parse_id
 from ilp_app.domain.permissions import Action
 from ilp_app.domain.plans import NOTE_VISIBILITY_LABELS, NoteVisibility
 from ilp_app.domain.roles import Role
+from ilp_app.i18n import gettext
 from ilp_app.services.guard import authorize
 from ilp_app.services.plans import plan_read
 from ilp_app.services.plans.history import ChangeView
@@ -169,7 +170,7 @@ class PlanState(
         if not plan_id:
             self.reset()
             self.loaded = True
-            self.empty_message = "Your mentor has not shared a plan with you yet."
+            self.empty_message = gettext("Your mentor has not shared a plan with you yet.")
             return False
         self._show(plan_id, me)
         return True
@@ -212,7 +213,7 @@ class PlanState(
                 self.plan = None
                 self.other_plans = []
                 self.loaded = True
-                self.empty_message = "There is no shared plan for this child yet."
+                self.empty_message = gettext("There is no shared plan for this child yet.")
                 return None
             return self._show(plan_id, me)
         except DomainError as error:
@@ -248,7 +249,7 @@ class PlanState(
             self._show(self._plan_id, me)
         except DomainError as error:
             return self._fail(me, error)
-        return [rx.toast.success(success, duration=1500)] if success else []
+        return [rx.toast.success(gettext(success), duration=1500)] if success else []
 
     async def _perform(self, service, *, success: str = "", **kwargs) -> list:
         """One change through ``service``, then the other screens watching are told."""

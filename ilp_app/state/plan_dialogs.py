@@ -14,6 +14,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.domain.errors import DomainError, NotSignedIn
 from ilp_app.domain.parsing import form_mapping
+from ilp_app.i18n import gettext
 from ilp_app.services.plans import lifecycle, plan_edit
 from ilp_app.state.blocking import perform
 
@@ -142,4 +143,4 @@ class PlanDialogs(rx.State, mixin=True):
         except DomainError as error:
             return self._fail(me, error)
         self._announce()
-        return rx.toast.success("Saved.", duration=1500)
+        return rx.toast.success(gettext("Saved."), duration=1500)

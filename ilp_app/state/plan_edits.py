@@ -11,6 +11,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError
+from ilp_app.i18n import N_
 from ilp_app.services.plans import handover, history, lifecycle, plan_activity, plan_edit
 from ilp_app.services.templates import template_suggest
 from ilp_app.services.uow import unit_of_work
@@ -23,7 +24,7 @@ class PlanEdits(rx.State, mixin=True):
     @rx.event
     async def rate(self, goal_id: int, score: int):
         return await self._perform(
-            plan_activity.rating_add, goal_id=goal_id, score=score, success="Rating saved."
+            plan_activity.rating_add, goal_id=goal_id, score=score, success=N_("Rating saved.")
         )
 
     @rx.event
@@ -34,7 +35,7 @@ class PlanEdits(rx.State, mixin=True):
                 plan_activity.reflection_add,
                 {"goal_id": f.get("goal_id"), "body": f.get("body")},
             ),
-            success="Reflection saved.",
+            success=N_("Reflection saved."),
         )
 
     @rx.event
@@ -42,7 +43,7 @@ class PlanEdits(rx.State, mixin=True):
         return await self._perform_form(
             form_data,
             lambda f: (plan_activity.log_post, {"plan_id": self._plan_id, "body": f.get("body")}),
-            success="Posted.",
+            success=N_("Posted."),
         )
 
     @rx.event
@@ -57,7 +58,7 @@ class PlanEdits(rx.State, mixin=True):
                     "visibility": f.get("visibility", ""),
                 },
             ),
-            success="Note saved.",
+            success=N_("Note saved."),
         )
 
     @rx.event
@@ -87,13 +88,13 @@ class PlanEdits(rx.State, mixin=True):
             plan_activity.note_set_visibility,
             note_id=note_id,
             visibility=visibility,
-            success="Visibility changed.",
+            success=N_("Visibility changed."),
         )
 
     @rx.event
     async def delete_note(self, note_id: int):
         return await self._perform(
-            plan_activity.note_delete, note_id=note_id, success="Note deleted."
+            plan_activity.note_delete, note_id=note_id, success=N_("Note deleted.")
         )
 
     @rx.event
@@ -101,7 +102,7 @@ class PlanEdits(rx.State, mixin=True):
         return await self._perform(
             plan_edit.plan_activate,
             plan_id=self._plan_id,
-            success="The plan is shared with the learner and parents.",
+            success=N_("The plan is shared with the learner and parents."),
         )
 
     @rx.event
@@ -109,7 +110,7 @@ class PlanEdits(rx.State, mixin=True):
         return await self._perform_form(
             form_data,
             lambda f: (plan_edit.focus_area_add, {"plan_id": self._plan_id, "name": f.get("name")}),
-            success="Focus area added.",
+            success=N_("Focus area added."),
         )
 
     @rx.event
@@ -121,7 +122,9 @@ class PlanEdits(rx.State, mixin=True):
     @rx.event
     async def delete_focus_area(self, focus_area_id: int):
         return await self._perform(
-            plan_edit.focus_area_delete, focus_area_id=focus_area_id, success="Focus area removed."
+            plan_edit.focus_area_delete,
+            focus_area_id=focus_area_id,
+            success=N_("Focus area removed."),
         )
 
     @rx.event
@@ -130,7 +133,9 @@ class PlanEdits(rx.State, mixin=True):
 
     @rx.event
     async def delete_goal(self, goal_id: int):
-        return await self._perform(plan_edit.goal_delete, goal_id=goal_id, success="Goal removed.")
+        return await self._perform(
+            plan_edit.goal_delete, goal_id=goal_id, success=N_("Goal removed.")
+        )
 
     @rx.event
     async def add_task(self, form_data: dict):
@@ -144,7 +149,7 @@ class PlanEdits(rx.State, mixin=True):
                     "due_date": f.get("due_date", ""),
                 },
             ),
-            success="Task added.",
+            success=N_("Task added."),
         )
 
     @rx.event
@@ -153,18 +158,22 @@ class PlanEdits(rx.State, mixin=True):
 
     @rx.event
     async def delete_task(self, task_id: int):
-        return await self._perform(plan_edit.task_delete, task_id=task_id, success="Task removed.")
+        return await self._perform(
+            plan_edit.task_delete, task_id=task_id, success=N_("Task removed.")
+        )
 
     @rx.event
     async def delete_link(self, link_id: int):
-        return await self._perform(plan_edit.link_delete, link_id=link_id, success="Link removed.")
+        return await self._perform(
+            plan_edit.link_delete, link_id=link_id, success=N_("Link removed.")
+        )
 
     @rx.event
     async def acknowledge(self):
         return await self._perform(
             lifecycle.plan_acknowledge,
             plan_id=self._plan_id,
-            success="Thank you: your acknowledgement of this version is recorded.",
+            success=N_("Thank you: your acknowledgement of this version is recorded."),
         )
 
     @rx.event
@@ -175,7 +184,7 @@ class PlanEdits(rx.State, mixin=True):
                 lifecycle.task_reason_set,
                 {"task_id": f.get("task_id"), "reason": f.get("reason", "")},
             ),
-            success="Saved.",
+            success=N_("Saved."),
         )
 
     @rx.event

@@ -19,6 +19,7 @@ from reflex.experimental import ClientStateVar
 
 from ilp_app.domain.errors import DomainError, NotSignedIn
 from ilp_app.domain.plans import TaskStatus
+from ilp_app.i18n import gettext
 from ilp_app.services.plans import plan_activity, plan_read
 from ilp_app.state.blocking import perform
 from ilp_app.state.saving import MSG_NOT_SAVED, DatabaseUnavailable, save_with_retries
@@ -129,7 +130,7 @@ class PlanTicking(rx.State, mixin=True):
             return
         except DatabaseUnavailable:
             self.saving_task, self.unsaved_task = 0, task_id if isinstance(task_id, int) else 0
-            yield rx.toast.error(MSG_NOT_SAVED)
+            yield rx.toast.error(gettext(MSG_NOT_SAVED))
             return
         self.saving_task = 0
         self._last_tap = (result.task_id, str(status), time.monotonic())

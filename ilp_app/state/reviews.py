@@ -22,6 +22,7 @@ import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.parsing import form_mapping
+from ilp_app.i18n import N_, gettext
 from ilp_app.services.access.auth import CurrentUser
 from ilp_app.services.reviews import reviews
 from ilp_app.services.reviews.review_dashboard import review_dashboard
@@ -191,7 +192,7 @@ class ReviewState(ReviewPrepEvents, SessionState):
             return
         self.error = ""
         await asyncio.to_thread(self._follow, self._learner_id)
-        yield rx.toast.success(success, duration=2000)
+        yield rx.toast.success(gettext(success), duration=2000)
         skip = "" if plan_changed else self.router.session.client_token
         live.announce(learner_ids=learners, user_ids=users, skip_client=skip)
 
@@ -205,7 +206,7 @@ class ReviewState(ReviewPrepEvents, SessionState):
             return
         async for event in self._run(
             reviews.review_schedule,
-            success="Review scheduled.",
+            success=N_("Review scheduled."),
             form_error=True,
             learner_id=self._learner_id,
             starts_at=form.get("starts_at"),
@@ -223,7 +224,7 @@ class ReviewState(ReviewPrepEvents, SessionState):
         form = form_data if isinstance(form_data, dict) else {}
         async for event in self._run(
             reviews.review_comment_add,
-            success="Comment added.",
+            success=N_("Comment added."),
             review_id=form.get("review_id"),
             body=form.get("body"),
         ):
@@ -234,7 +235,7 @@ class ReviewState(ReviewPrepEvents, SessionState):
         form = form_data if isinstance(form_data, dict) else {}
         async for event in self._run(
             reviews.review_record_outcome,
-            success="Outcome recorded and written into the plan log.",
+            success=N_("Outcome recorded and written into the plan log."),
             plan_changed=True,
             review_id=form.get("review_id"),
             summary=form.get("summary"),
@@ -246,7 +247,7 @@ class ReviewState(ReviewPrepEvents, SessionState):
     @rx.event
     async def cancel(self, review_id: int):
         async for event in self._run(
-            reviews.review_cancel, success="Review cancelled.", review_id=review_id
+            reviews.review_cancel, success=N_("Review cancelled."), review_id=review_id
         ):
             yield event
 

@@ -16,9 +16,11 @@ import reflex as rx
 import sqlalchemy.exc
 from reflex_base.event import EventSpec
 
+from ilp_app.i18n import N_, gettext
+
 log = logging.getLogger("ilp.saving")
 
-MSG_NOT_SAVED = "Not saved — try again. The connection to the school's server was interrupted."
+MSG_NOT_SAVED = N_("Not saved — try again. The connection to the school's server was interrupted.")
 #: Pauses between tries; the whole attempt gives up after about eight seconds.
 RETRY_DELAYS = (0.5, 1.5, 3.0, 3.0)
 
@@ -48,7 +50,7 @@ async def save_with_retries(fn, *args, delays=RETRY_DELAYS):
 MSG_SERVER_TROUBLE = (
     "Not saved — try again. The school's server could not reach its storage for a moment."
 )
-MSG_UNEXPECTED = "Something went wrong on our side. Nothing was changed; please try again."
+MSG_UNEXPECTED = N_("Something went wrong on our side. Nothing was changed; please try again.")
 
 
 def is_outage(exception: BaseException) -> bool:
@@ -77,4 +79,4 @@ def event_failed(exception: Exception) -> EventSpec:
         log.warning("an event failed during a storage outage: %r", exception)
         return rx.toast.error(MSG_SERVER_TROUBLE)
     log.error("an event failed", exc_info=exception)
-    return rx.toast.error(MSG_UNEXPECTED)
+    return rx.toast.error(gettext(MSG_UNEXPECTED))

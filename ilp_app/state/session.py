@@ -18,6 +18,7 @@ from ilp_app import routes
 from ilp_app.db.engine import read_scope
 from ilp_app.domain.errors import DomainError, NotSignedIn
 from ilp_app.domain.roles import ROLE_LABELS, Role, parse_role
+from ilp_app.i18n import N_, gettext
 from ilp_app.services.access import auth
 from ilp_app.services.access.auth import CurrentUser
 from ilp_app.services.school import directory
@@ -26,9 +27,10 @@ from ilp_app.state.blocking import off_loop
 
 log = logging.getLogger("ilp.state")
 
-MSG_SIGNED_OUT = "You have been signed out."
+MSG_SIGNED_OUT = N_("You have been signed out.")
 REFUSAL_TOAST_ID = "ilp-refusal"
-MSG_UNEXPECTED = "Something went wrong on our side. Nothing was changed; please try again."
+MSG_NO_ACCESS_PAGE = N_("You do not have access to that page.")
+MSG_UNEXPECTED = N_("Something went wrong on our side. Nothing was changed; please try again.")
 
 #: The person the guard found for the event being handled: (session digest, person or None).
 current_event_user: contextvars.ContextVar[tuple[str, CurrentUser | None] | None] = (
@@ -106,7 +108,9 @@ class SessionState(rx.State):
         self.user_name = me.display_name
         self.active_role = me.actor.active_role.value if me.actor.active_role else ""
         self.role_options = [
-            {"value": r.value, "label": ROLE_LABELS[r]} for r in Role if r in me.actor.roles
+            {"value": r.value, "label": gettext(ROLE_LABELS[r])}
+            for r in Role
+            if r in me.actor.roles
         ]
         if me.actor.ilp_enabled or me.actor.active_role is Role.ADMINISTRATOR:
             self.ilp_notice = ""
@@ -129,7 +133,7 @@ class SessionState(rx.State):
             with unit_of_work() as s:
                 self.ilp_notice = directory.ilp_switched_off_message(session=s, actor=me.actor)
             return []
-        message = error.message if error else "You do not have access to that page."
+        message = error.message if error else gettext(MSG_NO_ACCESS_PAGE)
         # One id for every refusal: a page asked twice (a reconnect runs its on_load again)
         # shows the message once, not stacked.
         return [
@@ -139,7 +143,7 @@ class SessionState(rx.State):
 
     def _unexpected(self, exc: Exception) -> list:
         log.exception("unexpected error in %s", type(self).__name__, exc_info=exc)
-        return [rx.toast.error(MSG_UNEXPECTED)]
+        return [rx.toast.error(gettext(MSG_UNEXPECTED))]
 
     async def _reset_page_states(self) -> None:
         """Empty every page state of this client; the identity and the session cookie are left as they are.

@@ -11,6 +11,7 @@ import asyncio
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn, PermissionDenied
+from ilp_app.i18n import gettext
 from ilp_app.services.templates import template_updates as updates_service
 from ilp_app.services.templates.template_updates import TemplateUpdateView
 from ilp_app.services.uow import unit_of_work
@@ -78,7 +79,7 @@ class TemplateUpdatesState(SessionState):
                 template_item_id=template_item_id,
                 revision=revision,
             )
-            events = [rx.toast.success(success, duration=1500)]
+            events = [rx.toast.success(gettext(success), duration=1500)]
         except DomainError as error:
             if me is None or isinstance(error, NotSignedIn):
                 self.reset()

@@ -11,6 +11,7 @@ import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.parsing import form_mapping
+from ilp_app.i18n import N_, gettext
 from ilp_app.services.templates import template_apply as apply_service
 from ilp_app.services.templates import template_updates as updates_service
 from ilp_app.services.templates import templates as template_service
@@ -132,13 +133,15 @@ class TemplateLibraryState(TemplateApplying, SessionState):
             if me is None or isinstance(error, NotSignedIn):
                 return None, self._fail(me, error)
             return None, [rx.toast.error(error.message)]
-        return result, [rx.toast.success(success, duration=2000)] if success else []
+        return result, [rx.toast.success(gettext(success), duration=2000)] if success else []
 
     @rx.event
     @off_loop
     def duplicate(self, template_id: int):
         new_id, events = self._act(
-            template_service.template_duplicate, template_id=template_id, success="Template copied."
+            template_service.template_duplicate,
+            template_id=template_id,
+            success=N_("Template copied."),
         )
         if new_id:
             events = [*events, TemplateLibraryState.open_template(new_id)]
@@ -148,7 +151,9 @@ class TemplateLibraryState(TemplateApplying, SessionState):
     @off_loop
     def archive(self, template_id: int):
         return self._act(
-            template_service.template_archive, template_id=template_id, success="Template archived."
+            template_service.template_archive,
+            template_id=template_id,
+            success=N_("Template archived."),
         )[1]
 
     @rx.event
@@ -157,7 +162,7 @@ class TemplateLibraryState(TemplateApplying, SessionState):
         return self._act(
             template_service.template_unarchive,
             template_id=template_id,
-            success="Template restored.",
+            success=N_("Template restored."),
         )[1]
 
     @rx.event
@@ -169,7 +174,7 @@ class TemplateLibraryState(TemplateApplying, SessionState):
             template_service.template_item_remove,
             template_id=self.selected.id,
             item_id=item_id,
-            success="Removed from the template.",
+            success=N_("Removed from the template."),
         )[1]
 
     @rx.event
@@ -269,4 +274,4 @@ class TemplateLibraryState(TemplateApplying, SessionState):
             self.dialog_error = error.message
             return None
         self.dialog, self.dialog_target, self.dialog_values, self.dialog_error = "", 0, {}, ""
-        return rx.toast.success("Saved.", duration=1500)
+        return rx.toast.success(gettext("Saved."), duration=1500)

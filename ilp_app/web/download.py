@@ -8,6 +8,7 @@ Answers are never cached, and a refusal says nothing about what was asked for.
 
 from __future__ import annotations
 
+import contextvars
 import re
 import unicodedata
 from urllib.parse import quote
@@ -17,6 +18,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from ilp_app import routes
 from ilp_app.domain.errors import NotFound, NotSignedIn, PermissionDenied, ValidationFailed
+from ilp_app.i18n import choose_language, negotiate, use_language
 from ilp_app.services.access import auth
 from ilp_app.services.uow import unit_of_work
 
@@ -45,10 +47,17 @@ def refusal(status: int, text: str) -> Response:
     return PlainTextResponse(text, status_code=status, headers=NO_STORE)
 
 
+#: The language the request's browser asks for (``Accept-Language``), for a reader who chose none.
+_browser_language: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "browser_language", default=""
+)
+
+
 def download(token: object, produce, *, media_type: str = "") -> Response:
     """Run ``produce(session, me) -> (filename, bytes)`` for whoever holds the session ``token``.
 
     Without ``media_type``, ``produce`` names the type itself: ``(filename, bytes, media_type)``.
+    The file is written in the reader's language (their choice, their browser's, the school's).
 
     200 with the file; 401 without a valid session; 403 when the person may not see it (audited);
     404 when it does not exist. Refusals carry a fixed text only, and nothing is cached.
@@ -58,7 +67,11 @@ def download(token: object, produce, *, media_type: str = "") -> Response:
             me = auth.current_user(session=s, token=token)
             if me is None:
                 return refusal(401, "Please sign in.")
-            produced = produce(s, me)
+            language = choose_language(
+                chosen=me.language, browser=_browser_language.get(), school=me.school_language
+            )
+            with use_language(language):
+                produced = produce(s, me)
             filename, data = produced[:2]
             media_type = media_type or produced[2]
     except NotSignedIn:
@@ -79,6 +92,7 @@ def endpoint(respond, param: str):
 
     def answer(request: Request) -> Response:
         client_ip = request.client.host if request.client else ""
+        _browser_language.set(negotiate(request.headers.get("accept-language", "")) or "")
         return respond(
             request.cookies.get(routes.SESSION_COOKIE),
             request.path_params.get(param),

@@ -171,3 +171,33 @@ def test_the_school_sets_its_quiet_hours_and_only_the_administration_can(engine,
             )
     with pytest.raises(PermissionDenied):
         call(school_admin.site_set_mail_quiet_hours, actors["mentor"], quiet_from=1, quiet_until=2)
+
+
+@pytest.mark.parametrize(
+    ("parent_language", "school_language", "subject", "phrase"),
+    [
+        ("nn", "en", "Den vekelege ILP-oppsummeringa di", "Fullførte oppgåver (1):"),
+        ("", "nb", "Din ukentlige ILP-oppsummering", "Fullførte oppgaver (1):"),
+        ("en", "nb", "Your weekly ILP summary", "Tasks completed (1):"),
+    ],
+)
+def test_a_summary_is_written_in_the_parents_language_else_the_schools(
+    engine, session, school, plan, parent_language, school_language, subject, phrase
+):
+    from ilp_app.db.models import User
+
+    pid, task = plan
+    parent = session.get(User, school.id("parent"))
+    parent.language = parent_language
+    site = session.get(Site, school.site.id)
+    site.default_language = school_language
+    session.add_all([parent, site])
+    session.commit()
+    actors = load_actors(session, school)
+    call(plan_activity.task_advance, actors["learner"], task_id=task, expected_status="not_started")
+    call(plan_activity.task_advance, actors["learner"], task_id=task, expected_status="ongoing")
+    with unit_of_work() as s:
+        family_mail.digests_queue(session=s, now=datetime.now(UTC))
+    (digest,) = [m for m in family_mails(engine) if m.kind == family_mail.KIND_DIGEST]
+    assert digest.subject == subject
+    assert phrase in digest.text_body and "Read a chapter" in digest.text_body  # content as written

@@ -660,3 +660,20 @@ def test_pdf_route_is_served_at_the_plan_pdf_path():
         route.matches({"type": "http", "path": "/api/plans/7.pdf", "method": "GET"})[0].name
         == "FULL"
     )
+
+
+def test_the_pdf_prints_in_the_language_of_the_person_printing(session, school, plan_id):
+    parent = session.get(User, school.id("parent"))
+    parent.language = "nb"
+    session.add(parent)
+    session.commit()
+    response = pdf_response(_token(session, school.id("parent"), "parent"), plan_id)
+    text = flat("\n".join(pages_text(response.body)))
+    # The signature block as a Norwegian school writes it.
+    for word in ("Underskrifter", "Kontaktlærer", "Foresatt", "Elev", "Dato"):
+        assert word in text
+    assert "Individuell læringsplan" in text and "Egenvurdering: 3/5" in text
+    assert "Signatures" not in text and "Parent/guardian" not in text
+    # The mentor, who chose no language, prints in English: each reads their own.
+    english = pdf_response(_token(session, school.id("mentor"), "mentor"), plan_id)
+    assert "Parent/guardian" in flat("\n".join(pages_text(english.body)))

@@ -265,7 +265,7 @@ def test_a_learner_cannot_tick_a_task_in_another_learners_plan(school, engine, a
         (plan_edit.goal_add, {"statement": "   "}, "required"),
         (plan_edit.goal_add, {"statement": {"$gt": ""}}, "must be text"),
         (plan_edit.goal_add, {"statement": "Ok", "target_date": "2001-01-01"}, "within the period"),
-        (plan_edit.goal_add, {"statement": "Ok", "target_date": "31/12/2026"}, "date like"),
+        (plan_edit.goal_add, {"statement": "Ok", "target_date": "12/31/2026"}, "date like"),
         (plan_edit.goal_add, {"statement": "Ok", "objective_ids": ["999999"]}, "does not exist"),
     ],
     ids=["too-long", "blank", "dict", "outside-period", "bad-date", "foreign-objective"],

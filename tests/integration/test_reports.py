@@ -43,7 +43,7 @@ def test_the_teacher_exports_one_row_per_learner(setup):
     assert filename == "group-9C-report.csv"
     assert rows[0][:3] == ["Learner", "Plan", "Completed"]
     assert len(rows) == 1 + 3
-    with_plan = next(r for r in rows[1:] if r[1] == "active")
+    with_plan = next(r for r in rows[1:] if r[1] == "Active")
     assert with_plan[5] == "1" and with_plan[2] == "0"
 
 

@@ -527,3 +527,24 @@ def test_demo_year_9_learners_are_offered_the_transition_template_first(seeded):
         assert rows[name].suggestion_reason.startswith("Year 9 starts upper-secondary planning")
     # 8B is in Year 8, not a transition year: no transition suggestion there.
     assert all("upper-secondary" not in r.suggestion_reason for n, r in rows.items() if r.plan_id)
+
+
+def test_the_demo_families_read_norwegian_and_staff_english(seeded):
+    from ilp_app.db.models import Site
+    from ilp_app.seed import STAFF
+
+    language = {u.email: u.language for u in seeded.exec(select(User)).all()}
+    assert seeded.exec(select(Site)).one().default_language == "nb"
+    assert language["parent@demo.school"] == "nn"
+    assert language["learner@demo.school"] == "nb"
+    assert {language[email] for email, *_ in STAFF} == {"en"}
+    # Everyone else follows their browser, then the school's Bokmål.
+    assert sum(1 for v in language.values() if v == "") > 20
+
+
+def test_the_browser_tests_school_reads_english(session):
+    from ilp_app.db.models import Site
+
+    assert seed_demo(session=session, english=True) is True
+    assert {u.language for u in session.exec(select(User)).all()} == {""}
+    assert session.exec(select(Site)).one().default_language == "en"

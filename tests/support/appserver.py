@@ -52,7 +52,8 @@ def _wait_http(url: str, proc: subprocess.Popen, log_path: Path, timeout: float)
 
 
 def prepare_database(url: str, evidence_dir: Path | None = None) -> None:
-    """Migrate and seed the demo school into ``url``.
+    """Migrate and seed the demo school into ``url``, every account reading English (the
+    browser tests find elements by their English names; the language tests choose theirs).
 
     The demo's evidence files go to ``evidence_dir`` (the server's, when it is started by
     :func:`running_app`), never into the project's own ``data/`` folder; without one they are
@@ -60,7 +61,7 @@ def prepare_database(url: str, evidence_dir: Path | None = None) -> None:
     """
     with tempfile.TemporaryDirectory(prefix="ilp-e2e-evidence-") as scratch:
         subprocess.run(
-            [sys.executable, "-m", "ilp_app.seed"],
+            [sys.executable, "-m", "ilp_app.seed", "--english"],
             cwd=ROOT,
             check=True,
             capture_output=True,

@@ -14,6 +14,7 @@ from ilp_app import security
 from ilp_app.db.models import AuditEvent, AuthSession, User
 from ilp_app.services.access.actors import actor_load
 from ilp_app.services.uow import unit_of_work
+from ilp_app.state import locale as _locale  # noqa: F401  (in every tab tree, as in the app)
 
 
 def call(fn, actor, **kwargs):

@@ -182,9 +182,13 @@ def test_a_rating_refuses_every_forged_value_with_its_message(raw):
         (" 2026-10-31 ", date(2026, 10, 31)),
         ("2028-02-29", date(2028, 2, 29)),
         (date(2026, 1, 2), date(2026, 1, 2)),
+        # The local form, typed where a browser shows a text field.
+        ("31/12/2026", date(2026, 12, 31)),
+        ("31.12.2026", date(2026, 12, 31)),
+        ("5.1.2027", date(2027, 1, 5)),
     ],
 )
-def test_a_date_is_yyyy_mm_dd(raw, expected):
+def test_a_date_is_yyyy_mm_dd_or_day_first(raw, expected):
     assert parse_date(raw, field="Target date") == expected
 
 
@@ -199,7 +203,10 @@ def test_a_date_is_yyyy_mm_dd(raw, expected):
         "2026-W44-6",
         "2026-10-31T00:00",
         "2026-10-31 10:00",
-        "31/12/2026",
+        "12/31/2026",  # month first is not read
+        "31.02.2026",
+        "31.12.26",
+        "٣١.١٢.٢٠٢٦",
         "٢٠٢٦-١٠-٣١",
         "2026-1-5",
         "+2026-10-31",

@@ -56,18 +56,23 @@ COLUMNS: tuple[tuple[str, Action, object], ...] = (
     ("learner:12", Action.LEARNER_VIEW, LearnerRef(12)),  # the parent's child
     ("learner:13", Action.LEARNER_VIEW, LearnerRef(13)),  # the learner themselves
     ("learner:99", Action.LEARNER_VIEW, LearnerRef(99)),  # nobody's
+    ("lang:1", Action.LANGUAGE_CHOOSE, UserRef(1)),  # the administrator's own language
+    ("lang:4", Action.LANGUAGE_CHOOSE, UserRef(4)),  # the parent's own
+    ("lang:12", Action.LANGUAGE_CHOOSE, UserRef(12)),  # the parent's child's
+    ("lang:13", Action.LANGUAGE_CHOOSE, UserRef(13)),  # the learner's own
+    ("lang:5", Action.LANGUAGE_CHOOSE, UserRef(5)),  # before replacing a temporary password
 )
 
 # Y = allowed, . = denied; one character per column above, in the same order.
-#                                 homes  acct adm list mg1 mg13 l10 l11 l12 l13 l99
+#                                 homes  acct adm list mg1 mg13 l10 l11 l12 l13 l99  lang: 1 4 12 13 5
 MATRIX: dict[str, str] = {
-    "administrator": "Y . . . .  Y    Y   Y    .   Y    Y   Y   Y   Y   Y",
-    "mentor": ". Y . . .  Y    .   .    .   .    Y   .   .   .   .",
-    "teacher": ". . Y . .  Y    .   .    .   .    .   Y   .   .   .",
-    "parent": ". . . . Y  Y    .   .    .   .    .   .   Y   .   .",
-    "learner": ". . . Y .  Y    .   .    .   .    .   .   .   Y   .",
-    "anonymous": ". . . . .  .    .   .    .   .    .   .   .   .   .",
-    "must_change_password": ". . . . .  Y    .   .    .   .    .   .   .   .   .",
+    "administrator": "Y . . . .  Y    Y   Y    .   Y    Y   Y   Y   Y   Y    Y . . . .",
+    "mentor": ". Y . . .  Y    .   .    .   .    Y   .   .   .   .    . . . . .",
+    "teacher": ". . Y . .  Y    .   .    .   .    .   Y   .   .   .    . . . . .",
+    "parent": ". . . . Y  Y    .   .    .   .    .   .   Y   .   .    . Y . . .",
+    "learner": ". . . Y .  Y    .   .    .   .    .   .   .   Y   .    . . . Y .",
+    "anonymous": ". . . . .  .    .   .    .   .    .   .   .   .   .    . . . . .",
+    "must_change_password": ". . . . .  Y    .   .    .   .    .   .   .   .   .    . . . . Y",
 }
 
 
@@ -143,6 +148,7 @@ FORGED_TARGETS = {
     Action.LEARNER_VIEW: ["10", {"learner_id": 10}, 10, UserRef(10), [10], None, True],
     Action.USER_MANAGE: ["13", {"user_id": 13}, 13, LearnerRef(13), [13], None, True],
     Action.HOME_VIEW: ["administrator", "mentor", {"role": "administrator"}, 0, None],
+    Action.LANGUAGE_CHOOSE: ["1", "2", {"user_id": 2}, 2, LearnerRef(2), [2], None, True],
 }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from ilp_app import security
-from ilp_app.db.models import ANY_ADDRESS, AuthSession, LoginAttempt, User
+from ilp_app.db.models import ANY_ADDRESS, AuthSession, LoginAttempt, Site, User
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.passwords import password_problems
 from ilp_app.domain.permissions import Action, Actor
@@ -31,14 +31,17 @@ from ilp_app.domain.throttling import (
     throttle_message,
     throttle_wait,
 )
+from ilp_app.i18n.runtime import N_
 from ilp_app.services.access.actors import actor_load, user_roles
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize, denial
 from ilp_app.settings import get_settings
 
-MSG_SIGN_IN_FAILED = "That email and password do not match an account. Check them and try again."
-MSG_ACCOUNT_DISABLED = "This account is disabled. Ask your school's administrator for help."
-MSG_NO_ROLE = "This account has no role yet. Ask your school's administrator for help."
+MSG_SIGN_IN_FAILED = N_(
+    "That email and password do not match an account. Check them and try again."
+)
+MSG_ACCOUNT_DISABLED = N_("This account is disabled. Ask your school's administrator for help.")
+MSG_NO_ROLE = N_("This account has no role yet. Ask your school's administrator for help.")
 MSG_CURRENT_PASSWORD_WRONG = "Your current password is not correct."
 MSG_PASSWORDS_DIFFER = "The new passwords do not match."
 MSG_PASSWORD_UNCHANGED = "Choose a password different from the current one."
@@ -78,6 +81,9 @@ class CurrentUser:
     display_name: str
     email: str
     session_id: int
+    #: The language the person chose ("" until they do) and their school's default.
+    language: str = ""
+    school_language: str = "en"
     #: Read without recording activity, and activity is due (see :func:`session_touch`).
     touch_due: bool = False
 
@@ -361,8 +367,11 @@ _SESSION_AND_PERSON = (
         User.email,
         User.site_id,
         User.must_change_password,
+        User.language,
+        Site.default_language,
     )
     .join(User, User.id == AuthSession.user_id)
+    .join(Site, Site.id == User.site_id)
     .where(AuthSession.token_hash == sa.bindparam("digest", type_=sa.String))
 )
 
@@ -407,6 +416,8 @@ def current_user(
         display_name=row.preferred_name or row.full_name,  # as User.display_name
         email=row.email,
         session_id=row.session_id,
+        language=row.language or "",
+        school_language=row.default_language or "en",
         touch_due=touch_due and not touch,
     )
 

@@ -27,6 +27,8 @@ from ilp_app.db.models import (
 )
 from ilp_app.domain.errors import ValidationFailed
 from ilp_app.domain.parsing import parse_id
+from ilp_app.i18n import N_, gettext, use_language
+from ilp_app.services.access.languages import mail_language
 from ilp_app.services.access.password_reset import INVITATION, reset_url
 from ilp_app.services.audit import audit_record
 from ilp_app.services.mail.outbox import html_from_text, mail_queue
@@ -36,7 +38,7 @@ LIFETIME = timedelta(days=7)
 MAX_AT_ONCE = 1000
 MSG_TOO_MANY = f"Invite at most {MAX_AT_ONCE} people at once."
 MSG_CHOOSE = "Choose the people to invite."
-SUBJECT = "You are invited to ILP"
+SUBJECT = N_("You are invited to ILP")
 
 
 @dataclass
@@ -89,26 +91,29 @@ def invite_user(session: Session, user: User, school: str, origin: str, now: dat
     token = security.token_new()
     invitation_replace(session, user.id, token, now)
     link = reset_url(origin, token)
-    text = (
-        f"Hello {user.display_name},\n\n"
-        f"{school} uses ILP for individual learning plans: the goals, tasks and progress that "
-        "learners, mentors and families work on together. Open the link below to choose your "
-        "password. It works once, within 7 days.\n\n"
-        f"{link}\n\n"
-        f"Questions? Answer your school, {school}."
-    )
-    mail_queue(
-        session,
-        site_id=user.site_id,
-        kind=INVITATION,
-        to_address=user.email,
-        subject=SUBJECT,
-        text_body=text,
-        html_body=html_from_text(
-            text.replace(f"{link}\n\n", ""), link=link, link_text="Choose your password"
-        ),
-        now=now,
-    )
+    with use_language(mail_language(session=session, user=user)):
+        text = gettext(
+            "Hello %(name)s,\n\n"
+            "%(school)s uses ILP for individual learning plans: the goals, tasks and progress "
+            "that learners, mentors and families work on together. Open the link below to "
+            "choose your password. It works once, within 7 days.\n\n"
+            "%(link)s\n\n"
+            "Questions? Answer your school, %(school)s."
+        ) % {"name": user.display_name, "school": school, "link": link}
+        mail_queue(
+            session,
+            site_id=user.site_id,
+            kind=INVITATION,
+            to_address=user.email,
+            subject=gettext(SUBJECT),
+            text_body=text,
+            html_body=html_from_text(
+                text.replace(f"{link}\n\n", ""),
+                link=link,
+                link_text=gettext("Choose your password"),
+            ),
+            now=now,
+        )
 
 
 def invite(

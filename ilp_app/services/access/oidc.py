@@ -28,6 +28,7 @@ from ilp_app import routes, security
 from ilp_app.db.models import ExternalIdentity, OidcLogin, User
 from ilp_app.domain.errors import DomainError
 from ilp_app.domain.roles import Role, default_home_role
+from ilp_app.i18n.runtime import N_
 from ilp_app.services.access.actors import user_roles
 from ilp_app.services.access.auth import email_key, session_create, user_by_email
 from ilp_app.services.audit import audit_record
@@ -38,8 +39,10 @@ HTTP_TIMEOUT_S = 10
 CACHE_S = 3600
 ALGORITHMS = ("RS256", "RS384", "RS512", "ES256", "ES384", "PS256")
 
-MSG_NO_ACCESS = "Your school has not given you access to ILP yet."
-MSG_FAILED = "Signing in with your school account did not work. Try again, or use your password."
+MSG_NO_ACCESS = N_("Your school has not given you access to ILP yet.")
+MSG_FAILED = N_(
+    "Signing in with your school account did not work. Try again, or use your password."
+)
 
 
 class OidcRefused(DomainError):

@@ -20,6 +20,7 @@ from ilp_app.domain.errors import ValidationFailed
 from ilp_app.domain.passwords import password_problems
 from ilp_app.domain.roles import default_home_role
 from ilp_app.domain.throttling import ThrottlePolicy
+from ilp_app.i18n import N_, gettext, use_language
 from ilp_app.services.access.actors import user_roles
 from ilp_app.services.access.auth import (
     MAX_EMAIL,
@@ -31,6 +32,7 @@ from ilp_app.services.access.auth import (
     sessions_revoke,
     user_by_email,
 )
+from ilp_app.services.access.languages import mail_language
 from ilp_app.services.audit import audit_record
 from ilp_app.services.mail.outbox import html_from_text, mail_queue
 
@@ -42,7 +44,7 @@ POLICY = ThrottlePolicy(pair_free=3, account_free=5, first_delay=timedelta(minut
 MSG_LINK_INVALID = (
     "This link has expired or has already been used. Ask for a new one on the sign-in page."
 )
-SUBJECT = "Choose a new password for ILP"
+SUBJECT = N_("Choose a new password for ILP")
 
 
 @dataclass(frozen=True)
@@ -109,25 +111,28 @@ def password_reset_request(
     )
     school = session.get(Site, user.site_id)
     link = reset_url(origin, token)
-    text = (
-        f"Hello {user.display_name},\n\n"
-        f"Someone asked to choose a new password for your account at {school.name}. "
-        "If it was you, open the link below within 60 minutes. It works once.\n\n"
-        f"{link}\n\n"
-        "If it was not you, you can ignore this message: your password stays as it is."
-    )
-    mail_queue(
-        session,
-        site_id=user.site_id,
-        kind=RESET,
-        to_address=user.email,
-        subject=SUBJECT,
-        text_body=text,
-        html_body=html_from_text(
-            text.replace(f"{link}\n\n", ""), link=link, link_text="Choose a new password"
-        ),
-        now=now,
-    )
+    with use_language(mail_language(session=session, user=user)):
+        text = gettext(
+            "Hello %(name)s,\n\n"
+            "Someone asked to choose a new password for your account at %(school)s. "
+            "If it was you, open the link below within 60 minutes. It works once.\n\n"
+            "%(link)s\n\n"
+            "If it was not you, you can ignore this message: your password stays as it is."
+        ) % {"name": user.display_name, "school": school.name, "link": link}
+        mail_queue(
+            session,
+            site_id=user.site_id,
+            kind=RESET,
+            to_address=user.email,
+            subject=gettext(SUBJECT),
+            text_body=text,
+            html_body=html_from_text(
+                text.replace(f"{link}\n\n", ""),
+                link=link,
+                link_text=gettext("Choose a new password"),
+            ),
+            now=now,
+        )
     audit_record(
         session=session,
         actor_user_id=user.id,

@@ -34,6 +34,8 @@ from ilp_app.db.models import (
 from ilp_app.domain.errors import PermissionDenied, ValidationFailed
 from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.plans import NoteVisibility, PlanStatus, TaskStatus
+from ilp_app.i18n import N_, choose_language, gettext, use_language
+from ilp_app.i18n.formatting import format_moment
 from ilp_app.services.audit import audit_record
 from ilp_app.services.mail.outbox import html_from_text, mail_queue
 from ilp_app.services.reports.overview import overview_rows
@@ -41,10 +43,10 @@ from ilp_app.services.reviews.review_model import ReviewStatus, school_tz
 from ilp_app.settings import get_settings, public_origin
 
 CADENCES = {
-    "instant": "Every change, as it happens",
-    "daily": "A daily summary",
-    "weekly": "A weekly summary",
-    "off": "No mail",
+    "instant": N_("Every change, as it happens"),
+    "daily": N_("A daily summary"),
+    "weekly": N_("A weekly summary"),
+    "off": N_("No mail"),
 }
 DEFAULT = "weekly"
 MSG_CADENCE = "Choose how often: every change, daily, weekly or no mail."
@@ -207,20 +209,20 @@ def family_instant_mail(
         if parent is None or not parent.is_active or "@" not in parent.email:
             continue
         stop = unsubscribe_url(origin, pid, plan.learner_id)
-        body = (
-            f"{text}\n\nSee it in ILP: {link}\n\nYou get a mail for every change. To stop: {stop}"
-        )
-        _queue(
-            session,
-            site,
-            parent,
-            KIND_INSTANT,
-            "Something new in a plan in ILP",
-            body,
-            link,
-            stop,
-            now,
-        )
+        with use_language(reader_language(parent, site)):
+            body = gettext(
+                "%(text)s\n\nSee it in ILP: %(link)s\n\n"
+                "You get a mail for every change. To stop: %(stop)s"
+            ) % {"text": text, "link": link, "stop": stop}
+            subject = gettext("Something new in a plan in ILP")
+            _queue(session, site, parent, KIND_INSTANT, subject, body, link, stop, now)
+
+
+def reader_language(person: User, site: Site | None) -> str:
+    """The language a mail to ``person`` is written in: theirs, else the school's.
+
+    (A mail has no browser to ask.)"""
+    return choose_language(chosen=person.language, school=site.default_language if site else "")
 
 
 def _queue(session, site, parent, kind, subject, body, link, stop, now) -> None:
@@ -231,7 +233,7 @@ def _queue(session, site, parent, kind, subject, body, link, stop, now) -> None:
         to_address=parent.email,
         subject=subject,
         text_body=body,
-        html_body=html_from_text(body, link=link, link_text="Open ILP"),
+        html_body=html_from_text(body, link=link, link_text=gettext("Open ILP")),
         now=after_quiet_hours(site, now),
         list_unsubscribe=stop,
     )
@@ -267,7 +269,7 @@ def _digest_text(
         )
     ).all()
     if done:
-        lines.append(f"Tasks completed ({len(done)}):")
+        lines.append(gettext("Tasks completed (%(num)d):") % {"num": len(done)})
         lines += [f"  - {t}" for t in done[:10]]
     reflections = session.exec(
         select(sa.func.count(Reflection.id)).where(
@@ -275,7 +277,7 @@ def _digest_text(
         )
     ).one()
     if reflections:
-        lines.append(f"New reflections: {reflections}")
+        lines.append(gettext("New reflections: %(num)d") % {"num": reflections})
     notes = session.exec(
         select(PlanNote.body).where(
             PlanNote.plan_id.in_(ids),
@@ -284,7 +286,7 @@ def _digest_text(
         )
     ).all()
     if notes:
-        lines.append("Notes from school for the family:")
+        lines.append(gettext("Notes from school for the family:"))
         lines += [f"  - {n[:300]}" for n in notes[:5]]
     reviews = session.exec(
         select(Review.starts_at).where(
@@ -296,14 +298,14 @@ def _digest_text(
     ).all()
     if reviews:
         lines.append(
-            "Review meeting: "
-            + ", ".join(f"{r.astimezone(school_tz()):%a %d %b, %H:%M}" for r in sorted(reviews))
+            gettext("Review meeting: %(when)s")
+            % {"when": ", ".join(format_moment(r) for r in sorted(reviews))}
         )
     row = next(
         iter(overview_rows(session=session, site_id=site.id, learner_ids=[child.id], now=now)), None
     )
     if row is not None and row.goals_behind and lines:
-        lines.append(f"Goals behind their target date: {row.goals_behind}")
+        lines.append(gettext("Goals behind their target date: %(num)d") % {"num": row.goals_behind})
     return lines
 
 
@@ -350,21 +352,43 @@ def digests_queue(*, session: Session, now: datetime | None = None) -> int:
         if parent is None or child is None or not parent.is_active or "@" not in parent.email:
             continue
         site = session.get(Site, parent.site_id)
-        lines = _digest_text(session, child, site, since, now)
-        if not lines:
-            continue
-        link = origin + routes.PARENT
-        stop = unsubscribe_url(origin, parent_id, learner_id)
-        word = "daily" if cadence == "daily" else "weekly"
-        body = (
-            f"Hello {parent.display_name},\n\nWhat happened in {child.display_name}'s plan at "
-            f"{site.name} since the last summary:\n\n"
-            + "\n".join(lines)
-            + f"\n\nSee it all in ILP: {link}\n\nYou get a {word} summary. Change it on your "
-            f"home page in ILP, or stop these mails: {stop}"
-        )
-        _queue(
-            session, site, parent, KIND_DIGEST, f"Your {word} ILP summary", body, link, stop, now
-        )
+        with use_language(reader_language(parent, site)):
+            lines = _digest_text(session, child, site, since, now)
+            if not lines:
+                continue
+            link = origin + routes.PARENT
+            stop = unsubscribe_url(origin, parent_id, learner_id)
+            daily = cadence == "daily"
+            names = {
+                "parent": parent.display_name,
+                "child": child.display_name,
+                "school": site.name,
+            }
+            body = (
+                gettext(
+                    "Hello %(parent)s,\n\nWhat happened in %(child)s's plan at %(school)s "
+                    "since the last summary:"
+                )
+                % names
+                + "\n\n"
+                + "\n".join(lines)
+                + "\n\n"
+                + (
+                    gettext(
+                        "See it all in ILP: %(link)s\n\nYou get a daily summary. Change it on "
+                        "your home page in ILP, or stop these mails: %(stop)s"
+                    )
+                    if daily
+                    else gettext(
+                        "See it all in ILP: %(link)s\n\nYou get a weekly summary. Change it on "
+                        "your home page in ILP, or stop these mails: %(stop)s"
+                    )
+                )
+                % {"link": link, "stop": stop}
+            )
+            subject = (
+                gettext("Your daily ILP summary") if daily else gettext("Your weekly ILP summary")
+            )
+            _queue(session, site, parent, KIND_DIGEST, subject, body, link, stop, now)
         queued += 1
     return queued

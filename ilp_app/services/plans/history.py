@@ -11,6 +11,8 @@ from ilp_app.db.models import PlanAcknowledgement, PlanChange, User
 from ilp_app.domain.lifecycle import changed_fields
 from ilp_app.domain.permissions import Action, Actor, NoteRef, can
 from ilp_app.domain.plans import NoteVisibility
+from ilp_app.domain.roles import parse_role
+from ilp_app.i18n.formatting import format_moment
 from ilp_app.services.plans.plan_access import PlanContext, plan_load
 
 _MAX = 6000
@@ -100,10 +102,11 @@ class ChangeView:
 class AcknowledgementView:
     user_id: int
     who: str
-    role: str
+    role: str  # "mentor", "learner", "parent" (the export keeps it)
     version: int
     at: str
     current: bool
+    role_label: str = ""  # as the reader reads it ("Kontaktlærer")
 
 
 def _pretty(raw: str) -> str:
@@ -146,7 +149,7 @@ def plan_history(
             continue
         views.append(
             ChangeView(
-                at=r.at.strftime("%Y-%m-%d %H:%M UTC"),
+                at=format_moment(r.at),
                 who=names.get(r.actor_id, ""),
                 what=ACTION_LABELS.get(r.action, r.action),
                 version=r.version,
@@ -170,8 +173,9 @@ def plan_acknowledgements(*, session: Session, plan: PlanContext) -> list[Acknow
             user_id=user.id,
             who=user.display_name,
             role=ack.role,
+            role_label=role.label if (role := parse_role(ack.role)) else ack.role,
             version=ack.version,
-            at=ack.at.strftime("%Y-%m-%d %H:%M UTC"),
+            at=format_moment(ack.at),
             current=ack.version == plan.plan.version,
         )
         for ack, user in rows

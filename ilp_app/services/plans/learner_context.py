@@ -23,19 +23,20 @@ from ilp_app.domain.errors import NotFound, ValidationFailed
 from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, ContextItemRef, LearnerRef, can
 from ilp_app.domain.roles import Role
+from ilp_app.i18n import N_, gettext
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize, denial
 
 # --- rules (pure: no database) -------------------------------------------------------------------
 
 KIND_LABELS: dict[str, str] = {
-    "prior_attainment": "Prior attainment",
-    "support_needs": "Support or additional needs",
-    "other": "Other",
+    "prior_attainment": N_("Prior attainment"),
+    "support_needs": N_("Support or additional needs"),
+    "other": N_("Other"),
 }
 VISIBILITY_LABELS: dict[str, str] = {
-    "staff": "Staff only",
-    "family": "Staff, learner and parents",
+    "staff": N_("Staff only"),
+    "family": N_("Staff, learner and parents"),
 }
 MAX_VALUE = 2000
 MAX_LABEL = 80
@@ -104,8 +105,9 @@ def clean_item(*, kind: object, label: object, value: object, visibility: object
 def item_heading(kind: str, label: str) -> str:
     """What an item is called on screen: its label for "other", else its kind (with the label)."""
     if kind == "other" or kind not in KIND_LABELS:
-        return label or KIND_LABELS["other"]
-    return f"{KIND_LABELS[kind]}: {label}" if label else KIND_LABELS[kind]
+        kind = "other"
+        return label or gettext(KIND_LABELS[kind])
+    return f"{gettext(KIND_LABELS[kind])}: {label}" if label else gettext(KIND_LABELS[kind])
 
 
 def visible_pronouns(
@@ -168,7 +170,7 @@ class ContextHeader:
 def _group_summary(group: Group, *, year: str) -> str:
     """One line for a group; a class's year is left out when it is the learner's year, shown once."""
     if group.kind == "tutor":
-        parts = [f"Tutor group {group.name}", group.year_label]
+        parts = [gettext("Tutor group %(name)s") % {"name": group.name}, group.year_label]
     else:
         parts = [
             group.name,
@@ -245,7 +247,7 @@ def context_header(
             heading=item_heading(i.kind, i.label),
             value=i.value,
             visibility=i.visibility,
-            visibility_label=VISIBILITY_LABELS.get(i.visibility, "") if staff_view else "",
+            visibility_label=gettext(VISIBILITY_LABELS.get(i.visibility, "")) if staff_view else "",
             staff_only=i.visibility != "family",
         )
         for i in _items(session, lid)

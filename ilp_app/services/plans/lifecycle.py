@@ -32,6 +32,7 @@ from ilp_app.domain.lifecycle import (
 from ilp_app.domain.parsing import parse_id, parse_text
 from ilp_app.domain.permissions import Action, Actor, GroupRef
 from ilp_app.domain.plans import PlanStatus
+from ilp_app.i18n import N_
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
 from ilp_app.services.plans.history import history_record
@@ -46,7 +47,7 @@ from ilp_app.services.plans.plan_access import (
 )
 from ilp_app.services.reports.overview import group_authorize, group_learner_ids
 
-MSG_NO_NEXT_PERIOD = "There is no next period yet. Ask an administrator to add one."
+MSG_NO_NEXT_PERIOD = N_("There is no next period yet. Ask an administrator to add one.")
 MSG_NEXT_EXISTS = "This learner already has a plan for {period}."
 
 

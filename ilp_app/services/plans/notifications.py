@@ -12,6 +12,7 @@ from ilp_app.db.models import Guardianship, MentorAssignment, Notification, Plan
 from ilp_app.domain.errors import NotFound
 from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor
+from ilp_app.i18n.formatting import format_moment
 from ilp_app.services.guard import authorize
 from ilp_app.services.mail.family_mail import family_instant_mail
 from ilp_app.services.outbox import user_notified
@@ -160,7 +161,7 @@ def notification_list(*, session: Session, actor: Actor | None) -> list[Notifica
             id=n.id,
             text=n.text,
             count=n.count,
-            created_at=n.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            created_at=format_moment(n.created_at),
             unread=n.read_at is None,
             plan_id=n.plan_id or 0,
         )

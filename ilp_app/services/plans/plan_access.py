@@ -22,11 +22,12 @@ from ilp_app.domain.plans import (
     PLAN_KIND_STAFF,
     PlanStatus,
 )
+from ilp_app.i18n import N_
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize, denial
 from ilp_app.services.outbox import learner_changed
 
-MSG_PLAN_NOT_FOUND = "That plan does not exist."
+MSG_PLAN_NOT_FOUND = N_("That plan does not exist.")
 
 #: Actions that change a plan; on a locked plan they get the "locked" message (and are audited).
 WRITE_ACTIONS = frozenset(

@@ -24,6 +24,7 @@ from ilp_app.domain.plans import (
     parse_task_status,
     parse_visibility,
 )
+from ilp_app.i18n import N_
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
 from ilp_app.services.plans.handover import handover_visibility_check
@@ -31,8 +32,8 @@ from ilp_app.services.plans.history import history_record
 from ilp_app.services.plans.notifications import Kind, notify_plan_event
 from ilp_app.services.plans.plan_access import child_load, plan_load, plan_touch
 
-MSG_NOT_ONE_TAP = "Only the last tap on a task can be undone."
-MSG_ANSWERS_ONLY_LOW = "These questions go with a self-assessment of 1 or 2."
+MSG_NOT_ONE_TAP = N_("Only the last tap on a task can be undone.")
+MSG_ANSWERS_ONLY_LOW = N_("These questions go with a self-assessment of 1 or 2.")
 
 
 class TaskChangedElsewhere(ValidationFailed):

@@ -36,6 +36,7 @@ from ilp_app.domain.plans import (
     clean_url,
 )
 from ilp_app.domain.roles import Role
+from ilp_app.i18n import N_
 from ilp_app.services.audit import audit_record
 from ilp_app.services.evidence.evidence import evidence_purge
 from ilp_app.services.guard import authorize
@@ -45,9 +46,9 @@ from ilp_app.services.plans.periods import period_current
 from ilp_app.services.plans.plan_access import PlanContext, child_load, plan_load, plan_touch
 
 MSG_PLAN_EXISTS = "This learner already has a plan for {period}."
-MSG_NO_PERIOD = "There is no current period. Ask an administrator to add one."
+MSG_NO_PERIOD = N_("There is no current period. Ask an administrator to add one.")
 MSG_TOO_MANY_AREAS = f"A plan has at most {MAX_FOCUS_AREAS} focus areas; three or four work best."
-MSG_WRONG_DIRECTION = "Move up or down."
+MSG_WRONG_DIRECTION = N_("Move up or down.")
 DEFAULT_FOCUS_AREAS = 4
 MAX_OBJECTIVES_PER_GOAL = 10
 

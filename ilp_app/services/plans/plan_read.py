@@ -29,7 +29,6 @@ from ilp_app.domain.agenda import agenda_key, due_of
 from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, LearnerRef, NoteRef, StaffRef, can
 from ilp_app.domain.plans import (
-    NOTE_VISIBILITY_LABELS,
     PLAN_KIND_LEARNER,
     PLAN_KIND_STAFF,
     NoteVisibility,
@@ -39,6 +38,7 @@ from ilp_app.domain.plans import (
 )
 from ilp_app.domain.projection import goal_outlook
 from ilp_app.domain.roles import Role
+from ilp_app.i18n.formatting import format_day, format_moment
 from ilp_app.services.guard import authorize
 from ilp_app.services.plans.handover import HandoverView, handover_notes
 from ilp_app.services.plans.history import AcknowledgementView, plan_acknowledgements
@@ -56,7 +56,11 @@ from ilp_app.settings import get_settings
 
 
 def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+    return format_moment(value)
+
+
+def _utc_day(value: datetime | None) -> str:
+    return value.date().isoformat() if value else ""
 
 
 def _day(value: date | None) -> str:
@@ -79,11 +83,12 @@ class TaskView:
     status: str
     status_label: str
     changed_by: str
-    changed_at: str
+    changed_at: str  # as the reader reads it
     links: list[LinkView] = field(default_factory=list)
     carried: bool = False
     carry_reason: str = ""
     added_by: str = ""  # the first name of the learner who added it
+    changed_on: str = ""  # the day of the change (ISO, UTC): the goal's outlook counts by it
 
 
 @dataclass
@@ -98,7 +103,8 @@ class RatingView:
     kind: str
     score: int
     rater: str
-    rated_at: str
+    rated_at: str  # as the reader reads it
+    rated_on: str = ""  # ISO day (UTC), for the outlook
     how_got_here: str = ""
     next_step: str = ""
 
@@ -341,6 +347,7 @@ def plan_view(
                 status_label=status.label,
                 changed_by=names.get(t.status_changed_by_id, ""),
                 changed_at=_when(t.status_changed_at),
+                changed_on=_utc_day(t.status_changed_at),
                 links=links_by_task[t.id],
                 carried=t.carried_from_task_id is not None,
                 carry_reason=t.carry_reason,
@@ -357,6 +364,7 @@ def plan_view(
                 rated_at=_when(r.rated_at),
                 how_got_here=r.how_got_here,
                 next_step=r.next_step,
+                rated_on=_utc_day(r.rated_at),
             )
         )
     reflections_by_goal = defaultdict(list)
@@ -469,7 +477,7 @@ def plan_view(
                 author=names.get(n.author_id, ""),
                 body=n.body,
                 visibility=n.visibility,
-                visibility_label=NOTE_VISIBILITY_LABELS[NoteVisibility(n.visibility)],
+                visibility_label=NoteVisibility(n.visibility).label,
                 created_at=_when(n.created_at),
                 can_edit=n.author_id == actor.user_id and caps.write_note,
             )
@@ -662,17 +670,20 @@ def apply_tick(plan: PlanView, tick) -> bool:
                 if task.id == tick.task_id:
                     task.status, task.status_label = tick.status.value, tick.status.label
                     task.changed_by, task.changed_at = tick.changed_by, _when(tick.changed_at)
+                    task.changed_on = _utc_day(tick.changed_at)
                     found = True
             p = progress_of(t.status for t in goal.tasks)
             goal.completed, goal.total, goal.percent = p.completed, p.total, p.percent
             outlook = goal_outlook(
                 completions=[
-                    date.fromisoformat(t.changed_at[:10])
+                    date.fromisoformat(t.changed_on)
                     for t in goal.tasks
-                    if t.status == TaskStatus.COMPLETED.value and t.changed_at
+                    if t.status == TaskStatus.COMPLETED.value and t.changed_on
                 ],
                 total_tasks=p.total,
-                ratings=[(date.fromisoformat(r.rated_at[:10]), r.score) for r in goal.ratings],
+                ratings=[
+                    (date.fromisoformat(r.rated_on), r.score) for r in goal.ratings if r.rated_on
+                ],
                 target=date.fromisoformat(goal.target_date or plan.period_ends),
             )
             goal.outlook, goal.outlook_label = outlook.value, outlook.label
@@ -722,7 +733,11 @@ def task_agenda(plan: PlanView | None, today: date, *, by_goal: bool = False) ->
             for task in goal.tasks:
                 if task.status == TaskStatus.COMPLETED.value:
                     continue
-                due = due_of(date.fromisoformat(task.due_date) if task.due_date else None, today)
+                due = due_of(
+                    date.fromisoformat(task.due_date) if task.due_date else None,
+                    today,
+                    write_day=format_day,
+                )
                 row = AgendaTask(
                     id=task.id,
                     goal_id=goal.id,

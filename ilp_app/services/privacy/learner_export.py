@@ -36,6 +36,8 @@ from ilp_app.domain.evidence import MEDIA_EXTENSIONS
 from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, ContextItemRef, LearnerRef, can
 from ilp_app.domain.roles import Role
+from ilp_app.i18n import SOURCE_LANGUAGE, use_language
+from ilp_app.i18n.formatting import machine_times
 from ilp_app.services.access.actors import user_roles
 from ilp_app.services.audit import audit_record
 from ilp_app.services.evidence import storage
@@ -443,12 +445,29 @@ def learner_export(
 ) -> bytes:
     """A zip archive of everything held about the learner that ``actor`` may see; audited.
 
+    The archive is for programs as much as people: its words are English and its times ISO 8601
+    in UTC, whatever language the person downloading it reads.
+
     Raises:
         NotSignedIn, PermissionDenied: not the learner, their parent or mentor, or an administrator; or a
             mentor while the school has ILPs switched off (audited).
         NotFound: no learner with that id at the actor's school.
         ValidationFailed: ``learner_id`` is not an id.
     """
+    with machine_times(), use_language(SOURCE_LANGUAGE):
+        return _learner_export(
+            session=session, actor=actor, learner_id=learner_id, client_ip=client_ip, now=now
+        )
+
+
+def _learner_export(
+    *,
+    session: Session,
+    actor: Actor | None,
+    learner_id: object,
+    client_ip: str,
+    now: datetime | None,
+) -> bytes:
     lid = parse_id(learner_id, what="learner")
     authorize(actor, Action.LEARNER_EXPORT, LearnerRef(lid), client_ip=client_ip)
     learner = session.get(User, lid)

@@ -29,6 +29,7 @@ from ilp_app.db.models import Site, User
 from ilp_app.domain.errors import NotFound, PermissionDenied
 from ilp_app.domain.permissions import Action, Actor, LearnerRef, can
 from ilp_app.domain.plans import NoteVisibility, PlanStatus
+from ilp_app.i18n.formatting import machine_times
 from ilp_app.pdf.plan_pdf import (
     PlanDocument,
     PrintableFocusArea,
@@ -140,7 +141,8 @@ def plan_pdf(
     Raises:
         NotSignedIn, PermissionDenied, NotFound, ValidationFailed: as ``plan_read.plan_view``.
     """
-    view = plan_view(session=session, actor=actor, plan_id=plan_id, client_ip=client_ip)
+    with machine_times():  # paper takes the day of each time (see _date)
+        view = plan_view(session=session, actor=actor, plan_id=plan_id, client_ip=client_ip)
     plan = printable_plan(
         view,
         school_name=_school_name(session, actor),
@@ -235,9 +237,10 @@ class GroupPrint:
                 return self.print_next(own)
         plan_id, name = self.order.plans[self.done]
         try:
-            view = plan_view(
-                session=session, actor=self.actor, plan_id=plan_id, client_ip=self.client_ip
-            )
+            with machine_times():  # paper takes the day of each time (see _date)
+                view = plan_view(
+                    session=session, actor=self.actor, plan_id=plan_id, client_ip=self.client_ip
+                )
         except PermissionDenied:
             self.left_out.append(f"{name}: {LEFT_OUT_REFUSED}")
         except NotFound:

@@ -10,21 +10,24 @@ from sqlmodel import Session
 
 from ilp_app.domain.overview import Rag
 from ilp_app.domain.permissions import Actor
+from ilp_app.domain.plans import PlanStatus
+from ilp_app.i18n import N_, gettext
 from ilp_app.services.reports.overview import group_authorize, group_board_rebuild
 
+#: The header row, in the language of the person downloading.
 CSV_COLUMNS = (
-    "Learner",
-    "Plan",
-    "Completed",
-    "Ongoing",
-    "Not started",
-    "Tasks",
-    "Progress %",
-    "Goals on track",
-    "Goals behind",
-    "Last activity",
-    "Reflected in the last 30 days",
-    "Status",
+    N_("Learner"),
+    N_("Plan"),
+    N_("Completed"),
+    N_("Ongoing"),
+    N_("Not started"),
+    N_("Tasks"),
+    N_("Progress %"),
+    N_("Goals on track"),
+    N_("Goals behind"),
+    N_("Last activity"),
+    N_("Reflected in the last 30 days"),
+    N_("Status"),
 )
 
 
@@ -42,7 +45,7 @@ def group_report_csv(
     board = group_board_rebuild(session=session, group=group)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([gettext(column) for column in CSV_COLUMNS])
     for r in board.rows:
         has_plan = r.plan_id > 0
         writer.writerow(
@@ -50,7 +53,7 @@ def group_report_csv(
                 _cell(v)
                 for v in (
                     r.name,
-                    r.plan_status or "none",
+                    PlanStatus(r.plan_status).label if r.plan_status else gettext("none"),
                     r.completed,
                     r.ongoing,
                     r.not_started,
@@ -59,7 +62,7 @@ def group_report_csv(
                     r.goals_on_track,
                     r.goals_behind,
                     r.last_activity,
-                    "yes" if r.recent_reflection else "no",
+                    gettext("yes") if r.recent_reflection else gettext("no"),
                     Rag(r.rag).label if has_plan else "",
                 )
             ]

@@ -10,6 +10,7 @@ from ilp_app.db.models import User
 from ilp_app.domain.ics import IcsEvent, Person, build_calendar
 from ilp_app.domain.parsing import ids_in_text
 from ilp_app.domain.permissions import Action, Actor
+from ilp_app.i18n import gettext
 from ilp_app.services.reviews.review_model import (
     ReviewStatus,
     now_or_utc,
@@ -40,15 +41,18 @@ def review_ics(
         for u in session.exec(select(User).where(User.id.in_([*ids, review.created_by_id]))).all()
     }
     organizer = users.get(review.created_by_id)
-    description = [f"Individual Learning Plan review meeting for {learner.display_name}."]
+    description = [
+        gettext("Individual Learning Plan review meeting for %(name)s.")
+        % {"name": learner.display_name}
+    ]
     if review.online_url:
-        description.append(f"Online meeting: {review.online_url}")
+        description.append(gettext("Online meeting: %(url)s") % {"url": review.online_url})
     event = IcsEvent(
         uid=f"review-{review.id}@ilp",
         start=to_school_time(review.starts_at),
         # Added in UTC, then shown in the zone: the meeting lasts its minutes across a DST change.
         end=to_school_time(review.starts_at + timedelta(minutes=review.duration_minutes)),
-        summary=f"ILP review: {learner.display_name}",
+        summary=gettext("ILP review: %(name)s") % {"name": learner.display_name},
         location=review.location or ("Online" if review.online_url else ""),
         description="\n".join(description),
         url=review.online_url,

@@ -30,6 +30,8 @@ from ilp_app.domain.parsing import parse_id, parse_whole_number
 from ilp_app.domain.permissions import Action, Actor, LearnerRef
 from ilp_app.domain.plans import MAX_LOG_ENTRY, clean_url
 from ilp_app.domain.roles import Role
+from ilp_app.i18n import N_, gettext
+from ilp_app.i18n.formatting import format_moment
 from ilp_app.services.guard import authorize
 from ilp_app.services.plans.periods import period_current
 from ilp_app.services.reviews.review_prep_model import ReviewPrep
@@ -52,21 +54,23 @@ REVIEW_INTERVAL = timedelta(days=182)
 #: How far ahead a meeting may be scheduled.
 MAX_AHEAD = timedelta(days=366)
 
-MSG_REVIEW_NOT_FOUND = "That review does not exist."
-MSG_LEARNER_NOT_FOUND = "That learner does not exist."
-MSG_START_FORMAT = "Date and time must be a date and time like 2026-10-14T13:30."
-MSG_START_PAST = "Date and time must be in the future."
-MSG_START_FAR = "Date and time must be within the next year."
+MSG_REVIEW_NOT_FOUND = N_("That review does not exist.")
+MSG_LEARNER_NOT_FOUND = N_("That learner does not exist.")
+MSG_START_FORMAT = N_("Date and time must be a date and time like 2026-10-14T13:30.")
+MSG_START_PAST = N_("Date and time must be in the future.")
+MSG_START_FAR = N_("Date and time must be within the next year.")
 MSG_DURATION = f"Duration must be a whole number of minutes from {DURATION_MIN} to {DURATION_MAX}."
-MSG_NO_PLACE = "Give a place, an online meeting link, or both."
-MSG_URL_SPACES = "Online meeting link must not contain spaces."
-MSG_ATTENDEES_FORM = "Choose who attends from the list."
-MSG_NO_ATTENDEES = "Choose at least one person to attend."
+MSG_NO_PLACE = N_("Give a place, an online meeting link, or both.")
+MSG_URL_SPACES = N_("Online meeting link must not contain spaces.")
+MSG_ATTENDEES_FORM = N_("Choose who attends from the list.")
+MSG_NO_ATTENDEES = N_("Choose at least one person to attend.")
 MSG_TOO_MANY_ATTENDEES = f"At most {MAX_ATTENDEES} people can be invited."
-MSG_ATTENDEE_NOT_ALLOWED = "Only the learner, their parents, mentors and teachers can be invited."
-MSG_ALREADY_HELD = "The meeting has already taken place."
-MSG_CANCELLED = "This meeting has been cancelled."
-MSG_OUTCOME_RECORDED = "The outcome of this review has already been recorded."
+MSG_ATTENDEE_NOT_ALLOWED = N_(
+    "Only the learner, their parents, mentors and teachers can be invited."
+)
+MSG_ALREADY_HELD = N_("The meeting has already taken place.")
+MSG_CANCELLED = N_("This meeting has been cancelled.")
+MSG_OUTCOME_RECORDED = N_("The outcome of this review has already been recorded.")
 MSG_TOO_EARLY = "The meeting is on {day}; its outcome can be recorded from that day."
 
 _START = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?")
@@ -79,7 +83,14 @@ class ReviewStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"scheduled": "Scheduled", "held": "Held", "cancelled": "Cancelled"}[self.value]
+        return gettext(REVIEW_STATUS_LABELS[self.value])
+
+
+REVIEW_STATUS_LABELS = {
+    "scheduled": N_("Scheduled"),
+    "held": N_("Held"),
+    "cancelled": N_("Cancelled"),
+}
 
 
 class ReviewKind:
@@ -187,14 +198,9 @@ def to_school_time(moment: datetime) -> datetime:
     return moment.astimezone(school_tz())
 
 
-def _zone_label(moment: datetime) -> str:
-    return to_school_time(moment).tzname() or "UTC"
-
-
 def when_label(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    return f"{to_school_time(moment):%Y-%m-%d %H:%M} {_zone_label(moment)}"
+    """A meeting time as the reader reads it, in the school's zone: "11 Dec 2026, 13:30"."""
+    return format_moment(moment)
 
 
 def parse_start(value: object, *, now: datetime) -> datetime:

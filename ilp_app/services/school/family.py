@@ -16,8 +16,10 @@ from sqlmodel import Session, select
 from ilp_app.db.models import Notification, Plan, Review
 from ilp_app.domain.overview import FAMILY_WORDS, rag_reasons
 from ilp_app.domain.permissions import Action, Actor, LearnerRef, can
+from ilp_app.i18n import gettext
+from ilp_app.i18n.formatting import format_moment
 from ilp_app.services.reports.overview import overview_rows
-from ilp_app.services.reviews.review_model import ReviewStatus, to_school_time
+from ilp_app.services.reviews.review_model import ReviewStatus
 
 
 @dataclass
@@ -88,7 +90,7 @@ def family_summaries(
         row = rows.get(child.id)
         if row is not None and row.plan_id:
             summary.plan_id, summary.status = row.plan_id, row.rag
-            summary.status_words = FAMILY_WORDS[row.rag]
+            summary.status_words = gettext(FAMILY_WORDS[row.rag])
             summary.reasons = rag_reasons(
                 days_quiet=None if row.days_quiet < 0 else row.days_quiet,
                 goals_behind=row.goals_behind,
@@ -102,7 +104,7 @@ def family_summaries(
         review = reviews.get(child.id)
         if review is not None and can(actor, Action.REVIEW_VIEW, LearnerRef(child.id)):
             summary.review_id = review.id
-            summary.review_when = f"{to_school_time(review.starts_at):%a %d %b %Y, %H:%M}"
+            summary.review_when = format_moment(review.starts_at)
             summary.review_where = review.location
         summaries.append(summary)
     return summaries
