@@ -70,6 +70,8 @@ class Site(SQLModel, table=True):
     learner_tasks_need_approval: bool = True
     # False until the school first edits its transition years: until then the defaults apply.
     transition_years_set: bool = False
+    # The language of people who have chosen none and whose browser asks for none we speak.
+    default_language: str = Field(default="en", max_length=10)
 
 
 class TransitionYear(SQLModel, table=True):
@@ -82,8 +84,6 @@ class TransitionYear(SQLModel, table=True):
     site_id: int = Field(foreign_key="site.id", index=True)
     year_label: str = Field(max_length=50)  # a group year, e.g. "Year 9"
     reason: str = Field(max_length=200)
-    # The language of people who have chosen none and whose browser asks for none we speak.
-    default_language: str = Field(default="en", max_length=10)
 
 
 class User(SQLModel, table=True):
