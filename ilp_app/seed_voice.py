@@ -4,7 +4,9 @@
 accepted (so it carries "Added by Åsa"), a task her mentor declined with a reason, and a goal
 still waiting. Each step is in the plan's history, as the services would have written it. For
 her next review she and a parent have answered the school's questions, and her confidence and
-plans disagree in the way worth talking about.
+plans disagree in the way worth talking about. If she has a locked plan from last period, a
+task she proposed there under a goal that was not carried forward was closed when that plan was
+locked.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ def seed_voice(
     never commits."""
     coaching_defaults_load(session, site.id)
     _review_prep(session, learner_id, today)
+    _closed_on_lock(session, learner_id, mentor_id)
     plan = session.exec(
         select(Plan).where(Plan.learner_id == learner_id, Plan.status == "active")
     ).first()
@@ -144,6 +147,52 @@ def seed_voice(
             ),
             _change(
                 plan, learner_id, days[4], "proposal.create", pending.id, {"goal": pending.text}
+            ),
+        )
+    )
+    session.flush()
+
+
+def _closed_on_lock(session: Session, learner_id: int, mentor_id: int) -> None:
+    """A proposal still waiting when last period's plan was locked: closed, and left there
+    because its goal was not carried forward (as the services do)."""
+    plan = session.exec(
+        select(Plan).where(Plan.learner_id == learner_id, Plan.status == "locked")
+    ).first()
+    if plan is None or plan.locked_at is None:
+        return
+    carried = set(
+        session.exec(
+            select(Goal.carried_from_goal_id).where(Goal.carried_from_goal_id.is_not(None))
+        )
+    )
+    goals = session.exec(select(Goal).where(Goal.plan_id == plan.id).order_by(Goal.id)).all()
+    goal = next((g for g in goals if g.id not in carried), None)
+    if goal is None:
+        return
+    asked, locked = plan.locked_at - timedelta(days=4), plan.locked_at
+    closed = Proposal(
+        plan_id=plan.id,
+        author_id=learner_id,
+        kind=ProposalKind.TASK.value,
+        goal_id=goal.id,
+        text="Make a poster of the words I keep forgetting",
+        status=ProposalStatus.CLOSED_LOCKED.value,
+        created_at=asked,
+        updated_at=locked,
+    )
+    session.add(closed)
+    session.flush()
+    session.add_all(
+        (
+            _change(plan, learner_id, asked, "proposal.create", closed.id, {"task": closed.text}),
+            _change(
+                plan,
+                mentor_id,
+                locked,
+                "proposal.close_on_lock",
+                closed.id,
+                {"proposal": closed.text},
             ),
         )
     )

@@ -281,6 +281,7 @@ def proposal_item(p: rx.Var) -> rx.Component:
                     p.status,
                     ("pending", "amber"),
                     ("declined", "red"),
+                    ("closed_locked", "gray"),
                     "green",
                 ),
             ),

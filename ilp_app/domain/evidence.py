@@ -40,6 +40,8 @@ MAX_IMAGE_SIDE = 2400
 MAX_EVIDENCE_TITLE = 120
 MAX_EVIDENCE_PER_PLAN = 200
 MAX_CLOSING_REFLECTION = 3000
+#: The longest audio clip: a short spoken reflection, not a recording of a whole lesson.
+MAX_AUDIO_SECONDS = 180
 
 MSG_TOO_LARGE = f"A file may be at most {MAX_EVIDENCE_BYTES // MB} MB."
 MSG_QUOTA = (
@@ -53,6 +55,11 @@ MSG_UNKNOWN_TYPE = (
 MSG_BAD_IMAGE = "That photo could not be read. Take it again, or save it as JPEG or PNG."
 MSG_IMAGE_TOO_BIG = "That photo is too large to open. Save it smaller and try again."
 MSG_PDF_ACTIVE = "PDFs with scripts, attachments or actions cannot be added."
+MSG_AUDIO_TOO_LONG = (
+    f"An audio clip may be at most {MAX_AUDIO_SECONDS // 60} minutes long. "
+    "Record a shorter one, or split it in two."
+)
+MSG_BAD_AUDIO = "That audio clip could not be read. Record it again, or save it as MP3 or M4A."
 MSG_ONE_FILE = "Add one file at a time."
 MSG_TOO_MANY = f"A plan holds at most {MAX_EVIDENCE_PER_PLAN} pieces of evidence."
 MSG_NOT_APPROVED = "Only evidence the mentor has approved can go in the showcase."
@@ -149,6 +156,19 @@ def check_image_size(width: int, height: int) -> None:
     """
     if width <= 0 or height <= 0 or width * height > MAX_IMAGE_PIXELS:
         raise ValidationFailed(MSG_IMAGE_TOO_BIG)
+
+
+def check_audio_length(seconds: float) -> None:
+    """Refuse a clip longer than :data:`MAX_AUDIO_SECONDS`, or one whose length makes no sense.
+
+    Raises:
+        ValidationFailed: :data:`MSG_AUDIO_TOO_LONG`, or :data:`MSG_BAD_AUDIO` for a length that
+            is not a positive finite number of seconds.
+    """
+    if not isinstance(seconds, int | float) or not 0 < seconds < float("inf"):
+        raise ValidationFailed(MSG_BAD_AUDIO)
+    if seconds > MAX_AUDIO_SECONDS:
+        raise ValidationFailed(MSG_AUDIO_TOO_LONG)
 
 
 class ShowcasePart(StrEnum):

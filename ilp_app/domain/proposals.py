@@ -2,11 +2,14 @@
 
 A proposal waits for the mentor, who accepts it as it is, accepts it with changes, or declines
 it with a short reason. Until then its learner may edit or withdraw it; once decided (or
-withdrawn) it never changes again.
+withdrawn) it never changes again. A proposal still waiting when its plan is locked is closed
+("Closed when the plan was locked"); if the plan continues into the next period, it waits again
+there, as a new proposal on the new plan.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from ilp_app.domain.errors import ValidationFailed
@@ -29,6 +32,7 @@ class ProposalStatus(StrEnum):
     ACCEPTED_CHANGED = "accepted_changed"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+    CLOSED_LOCKED = "closed_locked"
 
     @property
     def label(self) -> str:
@@ -41,6 +45,7 @@ _LABELS = {
     ProposalStatus.ACCEPTED_CHANGED: "Accepted with changes",
     ProposalStatus.DECLINED: "Declined",
     ProposalStatus.WITHDRAWN: "Withdrawn",
+    ProposalStatus.CLOSED_LOCKED: "Closed when the plan was locked",
 }
 
 
@@ -52,6 +57,7 @@ class ProposalStep(StrEnum):
     ACCEPT = "accept"
     ACCEPT_CHANGED = "accept_changed"
     DECLINE = "decline"
+    CLOSE_ON_LOCK = "close_on_lock"
 
 
 _AFTER = {
@@ -60,6 +66,7 @@ _AFTER = {
     ProposalStep.ACCEPT: ProposalStatus.ACCEPTED,
     ProposalStep.ACCEPT_CHANGED: ProposalStatus.ACCEPTED_CHANGED,
     ProposalStep.DECLINE: ProposalStatus.DECLINED,
+    ProposalStep.CLOSE_ON_LOCK: ProposalStatus.CLOSED_LOCKED,
 }
 
 _DONE_WORDS = {
@@ -67,6 +74,7 @@ _DONE_WORDS = {
     ProposalStatus.ACCEPTED_CHANGED: "accepted",
     ProposalStatus.DECLINED: "declined",
     ProposalStatus.WITHDRAWN: "withdrawn",
+    ProposalStatus.CLOSED_LOCKED: "closed when the plan was locked",
 }
 
 
@@ -98,3 +106,14 @@ def parse_kind(value: object) -> ProposalKind:
 def accept_step(changed: bool) -> ProposalStep:
     """Accepting with any field different from what the learner wrote is "accepted with changes"."""
     return ProposalStep.ACCEPT_CHANGED if changed else ProposalStep.ACCEPT
+
+
+def carried_date(value: date | None, *, starts_on: date, ends_on: date) -> date | None:
+    """A carried proposal's date, kept only when it falls in the new plan's period.
+
+    A date of the old period would be refused when the mentor accepts; left empty, the mentor
+    (or the learner, editing) sets one that fits.
+    """
+    if value is not None and starts_on <= value <= ends_on:
+        return value
+    return None

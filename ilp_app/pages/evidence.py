@@ -5,6 +5,8 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.components.evidence import add_evidence_form, evidence_card
 from ilp_app.components.layout import app_shell, empty_note, loading
+from ilp_app.components.live import heartbeat
+from ilp_app.services.live.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.evidence import EvidenceState as S
 
 ROUTE = routes.EVIDENCE
@@ -24,6 +26,7 @@ def _back_links() -> rx.Component:
 
 def page() -> rx.Component:
     return app_shell(
+        heartbeat(S.heartbeat, seconds=PERSONAL_HEARTBEAT_SECONDS),
         loading(
             S.loaded,
             rx.vstack(

@@ -5,7 +5,9 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.components.downloads import download_link
 from ilp_app.components.layout import app_shell, loading
+from ilp_app.components.live import heartbeat
 from ilp_app.components.showcase import composer, slides_preview
+from ilp_app.services.live.live_registry import PERSONAL_HEARTBEAT_SECONDS
 from ilp_app.state.showcase import ShowcaseState as S
 
 ROUTE = routes.SHOWCASE
@@ -39,6 +41,7 @@ def _links() -> rx.Component:
 
 def page() -> rx.Component:
     return app_shell(
+        heartbeat(S.heartbeat, seconds=PERSONAL_HEARTBEAT_SECONDS),
         loading(
             S.loaded,
             rx.cond(

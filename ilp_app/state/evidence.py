@@ -22,6 +22,7 @@ from ilp_app.services.evidence.evidence_read import EvidenceItem, EvidenceTarget
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state import live
 from ilp_app.state.blocking import off_loop, perform
+from ilp_app.state.evidence_follow import PlanPartFollow
 from ilp_app.state.session import SessionState
 
 UPLOAD_ID = "evidence-file"
@@ -38,7 +39,7 @@ def _page(me, plan_id: object, client_ip: str) -> tuple[list[EvidenceItem], list
         return items, targets
 
 
-class EvidenceState(SessionState):
+class EvidenceState(PlanPartFollow, SessionState):
     loaded: bool = False
     items: list[EvidenceItem] = []
     targets: list[EvidenceTarget] = []
@@ -74,11 +75,10 @@ class EvidenceState(SessionState):
         return None
 
     @rx.event
-    @off_loop
-    def load(self):
-        """The plan named in the URL (the id only selects; the services decide)."""
+    async def load(self):
+        """The plan named in the URL (the id only selects; the services decide), followed live."""
         self.error, self.title, self.link_url = "", "", ""
-        return self._show(self._current())
+        return await self._open_and_follow()
 
     # --- the form's fields (explicit setters: a forged value is cut to text, never trusted) ---
 

@@ -16,6 +16,7 @@ from ilp_app.services.evidence import showcase as service
 from ilp_app.services.evidence.showcase import ShowcaseView, Slide
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.blocking import off_loop, perform
+from ilp_app.state.evidence_follow import PlanPartFollow
 from ilp_app.state.session import SessionState
 
 #: Keys that move through the slides (the arrow keys, and what a presenter's clicker sends).
@@ -24,7 +25,7 @@ NEXT_KEYS = frozenset({"ArrowRight", "ArrowDown", "PageDown"})
 PREVIOUS_KEYS = frozenset({"ArrowLeft", "ArrowUp", "PageUp"})
 
 
-class ShowcaseState(SessionState):
+class ShowcaseState(PlanPartFollow, SessionState):
     loaded: bool = False
     view: ShowcaseView | None = None
     closing: str = ""
@@ -79,11 +80,11 @@ class ShowcaseState(SessionState):
         return None
 
     @rx.event
-    @off_loop
-    def load(self):
-        """The showcase of the plan named in the URL (the services decide who may see it)."""
+    async def load(self):
+        """The showcase of the plan named in the URL (the services decide who may see it),
+        followed live: an approved piece reaches an open family page without a reload."""
         self.error, self.slide_index = "", 0
-        return self._show(self._current())
+        return await self._open_and_follow()
 
     # --- composing (the owner only; the services check every call) ---
 

@@ -218,3 +218,51 @@ def test_a_parent_forging_an_approval_over_the_socket_changes_nothing_and_is_aud
     new = denials(app_db)[len(before) :]
     assert [action for _, action, _ in new] == ["evidence.view"]
     assert not frames.contains(PENDING_TITLE)
+
+
+def test_a_parents_open_evidence_page_shows_a_piece_within_2_s_of_its_approval(new_page):
+    import time
+
+    canary = f"LIVE-CANARY-{uuid.uuid4().hex}"
+
+    learner = new_page(PHONE)
+    sign_in(learner, "learner@demo.school")
+    wait_for_path(learner, "/learner")
+    open_evidence(learner)
+    learner.get_by_label("Title").fill(canary)
+    learner.get_by_label("Link address").fill("https://example.org/live-talk")
+    learner.get_by_role("button", name="Add the link").click()
+    expect(learner.get_by_role("heading", name=canary)).to_be_visible()
+
+    parent = new_page(PHONE)
+    parent_frames = FrameRecorder(parent)
+    sign_in(parent, "parent@demo.school")
+    wait_for_path(parent, "/parent")
+    choose_asa(parent)
+    open_evidence(parent)
+    expect(parent.get_by_role("heading", name=APPROVED_LINK_TITLE)).to_be_visible()
+
+    mentor = new_page()
+    sign_in(mentor, "mentor@demo.school")
+    wait_for_path(mentor, "/mentor")
+    mentor.get_by_role("link", name="Open plan of Åsa", exact=True).click()
+    open_evidence(mentor)
+    approve = mentor.get_by_role("button", name=f"Approve {canary}")
+    expect(approve).to_be_visible()
+
+    # Until the mentor approves it, nothing about the piece reached the parent's socket.
+    assert parent_frames.frames
+    assert not parent_frames.contains(canary)
+    expect(parent.get_by_text(canary)).to_have_count(0)
+
+    approve.click()
+    started = time.monotonic()
+    # No reload: the open page follows the plan and reads its evidence again as the parent.
+    expect(parent.get_by_role("heading", name=canary)).to_be_visible(timeout=2_000)
+    assert time.monotonic() - started < 2.0
+    assert parent_frames.contains(canary)
+    assert not parent_frames.contains(PENDING_TITLE)
+    # The learner's own open page follows too: the piece is no longer waiting.
+    expect(learner.get_by_role("button", name=f"Use in my showcase {canary}")).to_be_visible(
+        timeout=2_000
+    )

@@ -152,3 +152,47 @@ async def test_presenting_moves_by_arrow_keys_within_the_slides(engine, school, 
     state.key({"forged": True})
     state.key("ArrowLeft")
     assert state.on_title
+
+
+# --- following the plan live ---
+
+
+async def test_a_parents_open_page_follows_the_plan_and_shows_a_piece_once_approved(
+    engine, school, actors, plan
+):
+    state, _ = await on_page(EvidenceState, engine, school, "parent", "parent", plan["plan_id"])
+    channel = f"plan:{school.id('learner')}"
+    assert state._channel == channel
+    # A push before the approval (the learner added something): read again, still filtered.
+    assert await state._receive(channel, school.id("learner"), 2) is True
+    assert PENDING not in sent(state)
+    call(evidence.evidence_approve, actors["mentor"], evidence_id=plan["pending"])
+    assert await state._receive(channel, school.id("learner"), 3) is True
+    assert PENDING in [i.title for i in state.items]
+    assert state._version == 3
+
+
+async def test_the_family_showcase_follows_the_plan_too(engine, school, actors, plan):
+    state, _ = await on_page(ShowcaseState, engine, school, "learner", "learner", plan["plan_id"])
+    assert state._channel == f"plan:{school.id('learner')}"
+
+
+async def test_another_familys_tab_follows_nothing(engine, school, plan):
+    state, _ = await on_page(EvidenceState, engine, school, "parent2", "parent", plan["plan_id"])
+    assert state._channel == ""
+    assert await state._receive(f"plan:{school.id('learner')}", school.id("learner"), 2) is False
+
+
+async def test_a_push_to_a_tab_signed_out_since_empties_it_and_stops(engine, school, actors, plan):
+    state, _ = await on_page(EvidenceState, engine, school, "parent", "parent", plan["plan_id"])
+    channel = state._channel
+    call(evidence.evidence_approve, actors["mentor"], evidence_id=plan["pending"])
+    state._digest = "not-a-session"
+    assert await state._receive(channel, school.id("learner"), 2) is False
+    assert state.items == [] and PENDING not in sent(state)
+
+
+async def test_a_push_for_another_channel_is_ignored(engine, school, plan):
+    state, _ = await on_page(EvidenceState, engine, school, "parent", "parent", plan["plan_id"])
+    assert await state._receive("plan:999999", 999999, 2) is False
+    assert [i.title for i in state.items] == ["Approved poster"]

@@ -5,7 +5,18 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from ilp_app.db.models import CoachingPrompt, Proposal, Review, ReviewAnswer, Site, Task, User
+from ilp_app.db.models import (
+    CoachingPrompt,
+    Goal,
+    Plan,
+    PlanChange,
+    Proposal,
+    Review,
+    ReviewAnswer,
+    Site,
+    Task,
+    User,
+)
 from ilp_app.domain.coaching import DEFAULT_LIBRARY
 from ilp_app.seed import seed_demo
 from ilp_app.services.plans import plan_read
@@ -27,9 +38,31 @@ def _asa(session) -> User:
 def test_asa_has_one_pending_one_accepted_and_one_declined_proposal(seeded):
     asa = _asa(seeded)
     statuses = sorted(
-        p.status for p in seeded.exec(select(Proposal).where(Proposal.author_id == asa.id)).all()
+        p.status
+        for p in seeded.exec(
+            select(Proposal)
+            .join(Plan, Plan.id == Proposal.plan_id)
+            .where(Proposal.author_id == asa.id, Plan.status == "active")
+        ).all()
     )
     assert statuses == ["accepted", "declined", "pending"]
+
+
+def test_asas_locked_plan_shows_a_proposal_closed_with_it_and_its_history(seeded):
+    asa = _asa(seeded)
+    closed = seeded.exec(
+        select(Proposal).where(Proposal.author_id == asa.id, Proposal.status == "closed_locked")
+    ).one()
+    plan = seeded.get(Plan, closed.plan_id)
+    assert plan.status == "locked"
+    # Its goal was not carried forward, so nothing waits for it on the current plan.
+    assert seeded.exec(select(Goal).where(Goal.carried_from_goal_id == closed.goal_id)).all() == []
+    actions = [
+        c.action
+        for c in seeded.exec(select(PlanChange).where(PlanChange.entity_id == closed.id)).all()
+        if c.plan_id == plan.id
+    ]
+    assert actions == ["proposal.create", "proposal.close_on_lock"]
 
 
 def test_the_accepted_task_says_asa_added_it_and_she_sees_all_three(seeded):

@@ -171,3 +171,19 @@ def test_moving_a_slide_stops_at_either_end():
         move([1, 2], 5, "up")
     with pytest.raises(ValidationFailed):
         move([1, 2], 1, "sideways")
+
+
+def test_an_audio_clip_may_last_three_minutes_and_not_a_second_more():
+    from ilp_app.domain.evidence import MAX_AUDIO_SECONDS, check_audio_length
+
+    check_audio_length(MAX_AUDIO_SECONDS)
+    with pytest.raises(ValidationFailed, match="at most 3 minutes"):
+        check_audio_length(MAX_AUDIO_SECONDS + 1)
+
+
+@pytest.mark.parametrize("seconds", [0, -1, float("nan"), float("inf"), None])
+def test_an_audio_clip_of_no_sensible_length_is_unreadable(seconds):
+    from ilp_app.domain.evidence import MSG_BAD_AUDIO, check_audio_length
+
+    with pytest.raises(ValidationFailed, match=MSG_BAD_AUDIO[:30]):
+        check_audio_length(seconds)

@@ -11,6 +11,7 @@ from ilp_app.domain.proposals import (
     ProposalStatus,
     ProposalStep,
     accept_step,
+    carried_date,
     is_open,
     parse_kind,
     proposal_next,
@@ -69,6 +70,7 @@ def test_a_learner_cannot_decide_their_own_proposal():
         (ProposalStep.ACCEPT, ProposalStatus.ACCEPTED),
         (ProposalStep.ACCEPT_CHANGED, ProposalStatus.ACCEPTED_CHANGED),
         (ProposalStep.DECLINE, ProposalStatus.DECLINED),
+        (ProposalStep.CLOSE_ON_LOCK, ProposalStatus.CLOSED_LOCKED),
     ],
 )
 def test_every_step_starts_from_a_pending_proposal(step, after):
@@ -82,6 +84,7 @@ def test_every_step_starts_from_a_pending_proposal(step, after):
         ProposalStatus.ACCEPTED_CHANGED,
         ProposalStatus.DECLINED,
         ProposalStatus.WITHDRAWN,
+        ProposalStatus.CLOSED_LOCKED,
     ],
 )
 @pytest.mark.parametrize("step", list(ProposalStep))
@@ -112,3 +115,19 @@ def test_accepting_with_a_change_is_its_own_step():
 def test_a_forged_kind_is_refused_with_a_message(forged):
     with pytest.raises(ValidationFailed, match="goal or for a task"):
         parse_kind(forged)
+
+
+def test_the_learner_is_told_a_proposal_closed_with_the_locked_plan():
+    assert ProposalStatus.CLOSED_LOCKED.label == "Closed when the plan was locked"
+    with pytest.raises(ValidationFailed, match="closed when the plan was locked"):
+        proposal_next(ProposalStatus.CLOSED_LOCKED, ProposalStep.EDIT)
+
+
+def test_a_carried_proposal_keeps_its_date_only_inside_the_new_period():
+    from datetime import date
+
+    term = {"starts_on": date(2027, 1, 4), "ends_on": date(2027, 6, 18)}
+    assert carried_date(date(2027, 3, 1), **term) == date(2027, 3, 1)
+    assert carried_date(date(2026, 12, 10), **term) is None
+    assert carried_date(date(2027, 6, 19), **term) is None
+    assert carried_date(None, **term) is None

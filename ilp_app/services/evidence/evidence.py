@@ -42,6 +42,7 @@ from ilp_app.domain.permissions import Action, Actor
 from ilp_app.domain.plans import clean_url
 from ilp_app.services.audit import audit_record
 from ilp_app.services.evidence import storage
+from ilp_app.services.evidence.audio import audio_check
 from ilp_app.services.evidence.evidence_read import evidence_ref
 from ilp_app.services.evidence.images import photo_clean
 from ilp_app.services.guard import authorize
@@ -169,6 +170,8 @@ def evidence_add_file(
         check_size(len(data), used=used_bytes(session, owner))
     elif kind is PDF:
         check_pdf(data)
+    elif kind.kind is EvidenceKind.AUDIO:
+        audio_check(data, kind)
     _room(session, ctx.plan.id)
     name = storage.file_store(data)
     try:

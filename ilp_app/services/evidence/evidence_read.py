@@ -153,3 +153,16 @@ def evidence_targets(
             if t.goal_id == goal.id
         )
     return out
+
+
+def plan_owner_id(
+    *, session: Session, actor: Actor | None, plan_id: object, client_ip: str = ""
+) -> int:
+    """Whose plan this is (the learner, or the staff member), if ``actor`` may read it.
+
+    The evidence and showcase pages follow that person's live channel once authorised here.
+    """
+    ctx = plan_load(
+        session=session, actor=actor, plan_id=plan_id, action=Action.PLAN_VIEW, client_ip=client_ip
+    )
+    return ctx.plan.learner_id

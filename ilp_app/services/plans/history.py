@@ -48,6 +48,8 @@ ACTION_LABELS = {
     "proposal.accept": "Accepted a proposal",
     "proposal.accept_changed": "Accepted a proposal with changes",
     "proposal.decline": "Declined a proposal",
+    "proposal.close_on_lock": "Closed a proposal when the plan was locked",
+    "proposal.carried_in": "A proposal waits here from the previous plan",
 }
 
 

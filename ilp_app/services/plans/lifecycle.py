@@ -45,6 +45,7 @@ from ilp_app.services.plans.plan_access import (
     plan_ref,
     plan_touch,
 )
+from ilp_app.services.plans.proposals import proposals_close_on_lock, proposals_pending
 from ilp_app.services.reports.overview import group_authorize, group_learner_ids
 
 MSG_NO_NEXT_PERIOD = N_("There is no next period yet. Ask an administrator to add one.")
@@ -150,10 +151,12 @@ def _carry(
         select(Task).where(Task.plan_id == old.id).order_by(Task.position, Task.id)
     ).all()
     moving = set(tasks_to_carry(goal_ids, [TaskLine(t.id, t.goal_id, t.status) for t in tasks]))
+    # A goal the learner proposed and is still waiting for keeps its focus area too.
+    proposed_in = {p.focus_area_id for p in proposals_pending(session, old.id) if p.focus_area_id}
     # The focus areas keep their order; only those holding a carried goal come along.
     new_areas: dict[int, PlanFocusArea] = {}
     for area in sorted(areas.values(), key=lambda a: (a.position, a.id)):
-        if any(goals[g].focus_area_id == area.id for g in goal_ids):
+        if area.id in proposed_in or any(goals[g].focus_area_id == area.id for g in goal_ids):
             copy = PlanFocusArea(
                 plan_id=new.id,
                 name=area.name,
@@ -206,8 +209,16 @@ def _carry(
                 session.add(
                     TaskLink(task_id=copy.id, plan_id=new.id, title=link.title, url=link.url)
                 )
-    _lock(session, ctx, now)
     new_ctx = PlanContext(plan=new, period=nxt, ref=plan_ref(new), actor=ctx.actor)
+    # Waiting proposals close with the old plan and wait again on the new one for the mentor.
+    proposals_close_on_lock(
+        session,
+        ctx,
+        new_ctx=new_ctx,
+        areas={old_id: copy.id for old_id, copy in new_areas.items()},
+        goals={old_id: copy.id for old_id, copy in new_goals.items()},
+    )
+    _lock(session, ctx, now)
     history_record(
         session,
         new_ctx,

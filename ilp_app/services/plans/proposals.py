@@ -30,6 +30,7 @@ from ilp_app.domain.proposals import (
     ProposalStatus,
     ProposalStep,
     accept_step,
+    carried_date,
     proposal_next,
 )
 from ilp_app.services.audit import audit_record
@@ -408,3 +409,89 @@ def proposal_decline(
     notify_plan_event(
         session, actor=actor, plan=ctx.plan, kind=Kind.PROPOSAL_DECIDED, subject=proposal.text
     )
+
+
+def proposals_pending(session: Session, plan_id: int) -> list[Proposal]:
+    """The plan's proposals still waiting for the mentor, oldest first."""
+    return list(
+        session.exec(
+            sa.select(Proposal)
+            .where(Proposal.plan_id == plan_id, Proposal.status == ProposalStatus.PENDING.value)
+            .order_by(Proposal.id)
+        )
+        .scalars()
+        .all()
+    )
+
+
+def proposals_close_on_lock(
+    session: Session,
+    ctx: PlanContext,
+    *,
+    new_ctx: PlanContext | None = None,
+    areas: dict[int, int] | None = None,
+    goals: dict[int, int] | None = None,
+) -> tuple[int, int]:
+    """Close the locked plan's waiting proposals; carry them into ``new_ctx``'s plan if given.
+
+    Each closed proposal is one entry in the old plan's history. A goal proposal waits again on
+    the new plan under its focus area's copy (``areas``: old id → new id); a task proposal does
+    when its goal came along (``goals``). Each carried one is an entry in the new plan's history.
+    A proposal decided at the same moment stays as decided (compare-and-set).
+
+    Returns:
+        (closed, carried)
+    """
+    areas, goals = areas or {}, goals or {}
+    closed = carried = 0
+    now = datetime.now(UTC)
+    for proposal in proposals_pending(session, ctx.plan.id):
+        new_status = proposal_next(proposal.status, ProposalStep.CLOSE_ON_LOCK)
+        result = session.exec(
+            sa.update(Proposal)
+            .where(Proposal.id == proposal.id, Proposal.status == ProposalStatus.PENDING.value)
+            .values(status=new_status.value, updated_at=now)
+        )
+        if result.rowcount != 1:
+            continue
+        closed += 1
+        history_record(
+            session,
+            ctx,
+            action="proposal.close_on_lock",
+            entity="proposal",
+            entity_id=proposal.id,
+            after={"proposal": proposal.text},
+        )
+        if new_ctx is None:
+            continue
+        area_id = areas.get(proposal.focus_area_id) if proposal.focus_area_id else None
+        goal_id = goals.get(proposal.goal_id) if proposal.goal_id else None
+        if area_id is None and goal_id is None:
+            continue
+        copy = Proposal(
+            plan_id=new_ctx.plan.id,
+            author_id=proposal.author_id,
+            kind=proposal.kind,
+            focus_area_id=area_id,
+            goal_id=goal_id,
+            text=proposal.text,
+            success_criteria=proposal.success_criteria,
+            target_date=carried_date(
+                proposal.target_date,
+                starts_on=new_ctx.period.starts_on,
+                ends_on=new_ctx.period.ends_on,
+            ),
+        )
+        session.add(copy)
+        session.flush()
+        carried += 1
+        history_record(
+            session,
+            new_ctx,
+            action="proposal.carried_in",
+            entity="proposal",
+            entity_id=copy.id,
+            after={"proposal": copy.text},
+        )
+    return closed, carried
