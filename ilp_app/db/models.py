@@ -523,6 +523,9 @@ class PlanTemplate(SQLModel, table=True):
     name: str = Field(max_length=120)
     description: str = Field(default="", max_length=1000)
     year_label: str = Field(default="", max_length=50)
+    # The kind of plan it makes ("learner" | "staff"): never crossed, so a staff member's
+    # professional goals never become a child's plan, nor the other way round.
+    plan_kind: str = Field(default="learner", max_length=10)
     archived: bool = False
     revision: int = 1
     created_by_id: int | None = Field(default=None, foreign_key="user.id")

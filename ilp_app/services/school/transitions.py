@@ -13,6 +13,7 @@ from ilp_app.db.models import Enrollment, Group, PlanTemplate, Site, TransitionY
 from ilp_app.domain.errors import ValidationFailed
 from ilp_app.domain.parsing import parse_text
 from ilp_app.domain.permissions import Action, Actor
+from ilp_app.domain.plans import PLAN_KIND_LEARNER
 from ilp_app.domain.transitions import (
     DEFAULT_TRANSITION_YEARS,
     MAX_REASON,
@@ -205,6 +206,7 @@ def template_suggestions(
             select(PlanTemplate).where(
                 PlanTemplate.site_id == site_id,
                 ~PlanTemplate.archived,
+                PlanTemplate.plan_kind == PLAN_KIND_LEARNER,
                 sa.func.length(PlanTemplate.year_label) > 0,
             )
         ).all()

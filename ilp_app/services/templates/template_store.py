@@ -18,11 +18,14 @@ from ilp_app.domain import templates as rules
 from ilp_app.domain.errors import NotFound, ValidationFailed
 from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor
+from ilp_app.domain.plans import PLAN_KIND_LEARNER, PLAN_KIND_STAFF
 from ilp_app.domain.templates import ItemDraft, ItemKind, TemplateNode
 from ilp_app.services.guard import authorize
 
 MSG_TEMPLATE_NOT_FOUND = "That template does not exist."
 MSG_ITEM_NOT_FOUND = "That part of the template does not exist."
+MSG_STAFF_TEMPLATE_ONLY = "That is a learner's plan template. Choose a staff plan template."
+MSG_LEARNER_TEMPLATE_ONLY = "That is a staff plan template. Choose a template for learners' plans."
 
 
 def utc_now() -> datetime:
@@ -50,6 +53,15 @@ def template_load(
     if template is None or template.site_id != actor.site_id:
         raise NotFound(MSG_TEMPLATE_NOT_FOUND)
     return template
+
+
+def template_kind_check(template: PlanTemplate, plan_kind: str) -> None:
+    """Refuse a template of the other kind: staff templates make staff plans only, and learner
+    templates learners' plans only (a forged id is told so and changes nothing)."""
+    if template.plan_kind != plan_kind:
+        raise ValidationFailed(
+            MSG_STAFF_TEMPLATE_ONLY if plan_kind == PLAN_KIND_STAFF else MSG_LEARNER_TEMPLATE_ONLY
+        )
 
 
 def template_item_load(session: Session, template: PlanTemplate, item_id: object) -> TemplateItem:
@@ -163,13 +175,21 @@ def item_drafts(nodes: list[TemplateNode]) -> list[ItemDraft]:
 
 
 def template_new(
-    session: Session, actor: Actor, name: str, description: str, year_label: str
+    session: Session,
+    actor: Actor,
+    name: str,
+    description: str,
+    year_label: str,
+    *,
+    plan_kind: str = PLAN_KIND_LEARNER,
 ) -> PlanTemplate:
     template = PlanTemplate(
         site_id=actor.site_id,
         name=name,
         description=description,
-        year_label=year_label,
+        # Staff are in no group year: a staff template suits the whole staff.
+        year_label=year_label if plan_kind == PLAN_KIND_LEARNER else "",
+        plan_kind=plan_kind,
         created_by_id=actor.user_id,
     )
     session.add(template)

@@ -20,7 +20,7 @@ from ilp_app.db.models import Plan, PlanTemplate, TemplateItem, User
 from ilp_app.domain import templates as rules
 from ilp_app.domain.errors import ValidationFailed
 from ilp_app.domain.permissions import Action, Actor
-from ilp_app.domain.plans import MAX_FOCUS_AREAS
+from ilp_app.domain.plans import MAX_FOCUS_AREAS, PLAN_KIND_LEARNER, PLAN_KIND_STAFF
 from ilp_app.domain.templates import ItemKind
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
@@ -58,6 +58,7 @@ class TemplateRow:
     name: str
     description: str
     year_label: str
+    plan_kind: str  # "learner" | "staff"
     archived: bool
     revision: int
     areas: int
@@ -106,6 +107,7 @@ class TemplateDetail:
     name: str
     description: str
     year_label: str
+    plan_kind: str
     archived: bool
     revision: int
     areas: list[TemplateAreaView] = field(default_factory=list)
@@ -139,7 +141,9 @@ def template_from_plan(
         view.focus_areas,
         learner_names=[learner.full_name, learner.preferred_name] if learner else [],
     )
-    template = template_new(session, actor, *clean)
+    # A staff plan's structure makes a staff template, a learner's plan's a learner template.
+    kind = PLAN_KIND_STAFF if view.staff else PLAN_KIND_LEARNER
+    template = template_new(session, actor, *clean, plan_kind=kind)
     count = items_store(session, template.id, drafts, revision=template.revision)
     if count > rules.MAX_TEMPLATE_ITEMS:
         raise ValidationFailed(MSG_TOO_MANY_ITEMS)
@@ -189,6 +193,7 @@ def template_list(
             name=t.name,
             description=t.description,
             year_label=t.year_label,
+            plan_kind=t.plan_kind,
             archived=t.archived,
             revision=t.revision,
             areas=counts[(t.id, "area")],
@@ -240,6 +245,7 @@ def template_view(
         name=template.name,
         description=template.description,
         year_label=template.year_label,
+        plan_kind=template.plan_kind,
         archived=template.archived,
         revision=template.revision,
         areas=areas,
@@ -258,7 +264,7 @@ def template_duplicate(
     source = template_load(session, actor, template_id, client_ip=client_ip)
     wanted = name if name not in (None, "") else f"Copy of {source.name}"[: rules.MAX_TEMPLATE_NAME]
     clean = rules.clean_template_meta(wanted, source.description, source.year_label)
-    copy = template_new(session, actor, *clean)
+    copy = template_new(session, actor, *clean, plan_kind=source.plan_kind)
     items_store(
         session, copy.id, item_drafts(template_nodes(session, source.id)), revision=copy.revision
     )
@@ -289,6 +295,8 @@ def template_update_meta(
     clean_name, clean_description, year = rules.clean_template_meta(name, description, year_label)
     # A group year (or the one it had, if its groups have gone since).
     year = group_year(year, session=session, site_id=actor.site_id, keep=template.year_label)
+    if template.plan_kind != PLAN_KIND_LEARNER:
+        year = ""  # staff are in no group year
     template.name, template.description, template.year_label = clean_name, clean_description, year
     template.updated_at = utc_now()
     session.add(template)
