@@ -102,7 +102,14 @@ def _meta_fields(prefix: str, values=None) -> rx.Component:
             max_length=MAX_TEMPLATE_DESCRIPTION,
             default=get("description"),
         ),
-        template_year_field(prefix, get("year_label")),
+        (
+            template_year_field(prefix, get("year_label"))
+            if values is None
+            # Staff are in no group year: a staff template has none to choose.
+            else rx.cond(
+                values["plan_kind"] != "staff", template_year_field(prefix, get("year_label"))
+            )
+        ),
     )
 
 
@@ -244,11 +251,21 @@ def template_updates_section() -> rx.Component:
 # --- the library ----------------------------------------------------------------------------------
 
 
+def _kind_badge(plan_kind: rx.Var) -> rx.Component:
+    """Which plans a template makes: learners' plans or staff plans."""
+    return rx.badge(
+        rx.cond(plan_kind == "staff", "Staff plan", "Learner plan"),
+        color_scheme=rx.cond(plan_kind == "staff", "violet", "blue"),
+        variant="outline",
+    )
+
+
 def template_card(row: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
                 rx.heading(row.name, as_="h3", size="4"),
+                _kind_badge(row.plan_kind),
                 rx.cond(row.year_label != "", rx.badge(row.year_label, variant="soft")),
                 rx.cond(row.archived, rx.badge("Archived", color_scheme="gray", variant="outline")),
                 align="center",
@@ -286,6 +303,8 @@ def template_card(row: rx.Var) -> rx.Component:
                 ),
                 rx.cond(
                     ~row.archived
+                    # Staff templates start staff plans (from the staff member's home) only.
+                    & (row.plan_kind == "learner")
                     & ((LIB.learner_choices.length() + LIB.group_choices.length()) > 0),
                     rx.button(
                         rx.icon("users", size=14),
@@ -548,6 +567,7 @@ def template_editor() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.heading(t.name, as_="h2", size="6"),
+                    _kind_badge(t.plan_kind),
                     rx.cond(t.year_label != "", rx.badge(t.year_label, variant="soft")),
                     rx.badge("Revision ", t.revision, variant="outline", color_scheme="gray"),
                     align="center",
@@ -570,6 +590,7 @@ def template_editor() -> rx.Component:
                                 "name": t.name,
                                 "description": t.description,
                                 "year_label": t.year_label,
+                                "plan_kind": t.plan_kind,
                             },
                         ),
                     ),
