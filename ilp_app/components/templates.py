@@ -10,7 +10,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.forms import form_error, labelled
-from ilp_app.components.transitions import template_year_field
+from ilp_app.components.transitions import template_years_field
 from ilp_app.domain.plans import (
     MAX_FOCUS_AREA,
     MAX_GOAL_STATEMENT,
@@ -103,12 +103,10 @@ def _meta_fields(prefix: str, values=None) -> rx.Component:
             default=get("description"),
         ),
         (
-            template_year_field(prefix, get("year_label"))
+            template_years_field()
             if values is None
             # Staff are in no group year: a staff template has none to choose.
-            else rx.cond(
-                values["plan_kind"] != "staff", template_year_field(prefix, get("year_label"))
-            )
+            else rx.cond(values["plan_kind"] != "staff", template_years_field(values["years"]))
         ),
     )
 
@@ -266,7 +264,7 @@ def template_card(row: rx.Var) -> rx.Component:
             rx.hstack(
                 rx.heading(row.name, as_="h3", size="4"),
                 _kind_badge(row.plan_kind),
-                rx.cond(row.year_label != "", rx.badge(row.year_label, variant="soft")),
+                rx.foreach(row.years, lambda y: rx.badge(y, variant="soft")),
                 rx.cond(row.archived, rx.badge("Archived", color_scheme="gray", variant="outline")),
                 align="center",
                 wrap="wrap",
@@ -568,7 +566,7 @@ def template_editor() -> rx.Component:
                 rx.hstack(
                     rx.heading(t.name, as_="h2", size="6"),
                     _kind_badge(t.plan_kind),
-                    rx.cond(t.year_label != "", rx.badge(t.year_label, variant="soft")),
+                    rx.foreach(t.years, lambda y: rx.badge(y, variant="soft")),
                     rx.badge("Revision ", t.revision, variant="outline", color_scheme="gray"),
                     align="center",
                     wrap="wrap",
@@ -589,7 +587,7 @@ def template_editor() -> rx.Component:
                             {
                                 "name": t.name,
                                 "description": t.description,
-                                "year_label": t.year_label,
+                                "years": t.years.join("\n"),
                                 "plan_kind": t.plan_kind,
                             },
                         ),

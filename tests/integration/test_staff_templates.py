@@ -14,6 +14,7 @@ from ilp_app.db.models import (
     Period,
     Plan,
     PlanTemplate,
+    PlanTemplateYear,
     RoleGrant,
     TemplateItem,
     User,
@@ -35,11 +36,19 @@ from tests.support.services import actor_of, call, count, rows
 
 
 def _template(
-    session: Session, site_id: int, name: str, kind: str, areas: tuple[str, ...], **extra
+    session: Session,
+    site_id: int,
+    name: str,
+    kind: str,
+    areas: tuple[str, ...],
+    *,
+    years: tuple[str, ...] = (),
+    **extra,
 ) -> int:
     template = PlanTemplate(site_id=site_id, name=name, plan_kind=kind, **extra)
     session.add(template)
     session.flush()
+    session.add_all(PlanTemplateYear(template_id=template.id, year_label=y) for y in years)
     for position, text in enumerate(areas):
         area = TemplateItem(template_id=template.id, kind="area", position=position, text=text)
         session.add(area)
@@ -93,7 +102,7 @@ def setup(session):
         ),
         "archived": _template(session, sid, "Old staff", "staff", ("Old",), archived=True),
         "learner": _template(
-            session, sid, "Year 9 start", "learner", ("Upper secondary",), year_label="Year 9"
+            session, sid, "Year 9 start", "learner", ("Upper secondary",), years=("Year 9",)
         ),
     }
     session.commit()
@@ -257,9 +266,7 @@ def test_a_rule_may_name_only_a_learner_template(engine, setup):
 def test_suggestions_never_offer_a_staff_template(session, setup):
     school, ids = setup
     # Even one that somehow carries a year (a staff template is saved without one).
-    staff = session.get(PlanTemplate, ids["staff"])
-    staff.year_label = "Year 9"
-    session.add(staff)
+    session.add(PlanTemplateYear(template_id=ids["staff"], year_label="Year 9"))
     session.commit()
     found = template_suggestions(
         session=session, site_id=school.site.id, learner_ids=[school.id("learner")]
@@ -272,12 +279,12 @@ def test_a_staff_plan_saved_as_a_template_makes_a_staff_template_without_a_year(
     head, admin = actor_of(school.id("head")), actor_of(school.id("admin"))
     plan_id = call(staff_plans.staff_plan_create, head, staff_id=school.id("teacher"))
     tid = call(
-        templates.template_from_plan, admin, plan_id=plan_id, name="Our year", year_label="Year 9"
+        templates.template_from_plan, admin, plan_id=plan_id, name="Our year", years=["Year 9"]
     )
     copy = call(templates.template_duplicate, admin, template_id=tid)
-    saved = {t.id: t for t in rows(engine, PlanTemplate, PlanTemplate.id.in_([tid, copy]))}
-    assert {(t.plan_kind, t.year_label) for t in saved.values()} == {("staff", "")}
-    call(templates.template_update_meta, admin, template_id=tid, name="Ours", year_label="Year 9")
-    assert rows(engine, PlanTemplate, PlanTemplate.id == tid)[0].year_label == ""
+    saved = rows(engine, PlanTemplate, PlanTemplate.id.in_([tid, copy]))
+    assert {t.plan_kind for t in saved} == {"staff"}
+    call(templates.template_update_meta, admin, template_id=tid, name="Ours", years=["Year 9"])
+    assert count(engine, PlanTemplateYear, PlanTemplateYear.template_id.in_([tid, copy])) == 0
     listed = {r.id: r.plan_kind for r in call(templates.template_list, admin)}
     assert listed[tid] == "staff" and listed[ids["learner"]] == "learner"
