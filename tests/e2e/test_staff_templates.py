@@ -54,3 +54,43 @@ def test_a_supervisor_starts_a_staff_plan_from_the_staff_template(new_page, app_
             c.execute(
                 sa.text("DELETE FROM supervisor_assignment WHERE staff_id = :s"), {"s": staff}
             )
+
+
+def test_the_template_editor_saves_two_years(new_page, app_db):
+    name = "Year 8: reading and speaking"
+    template = _one(app_db, "SELECT id FROM plan_template WHERE name = :n", n=name)
+    page = new_page(PHONE)
+    sign_in(page, "mentor@demo.school")
+    wait_for_path(page, "/mentor")
+    page.goto("/templates")
+    page.get_by_role("button", name=f"Open {name}").click()
+    editor = page.locator("#template-editor")
+    expect(editor.get_by_text("Learner plan", exact=True)).to_be_visible()
+    editor.get_by_role("button", name="Edit details").click()
+    dialog = page.get_by_role("dialog")
+    years = dialog.get_by_role("group", name="Years it suits")
+    expect(years.get_by_role("checkbox", name="Year 8")).to_be_checked()
+    expect(years.get_by_role("checkbox", name="Year 9")).not_to_be_checked()
+    assert_accessible(page)
+    years.get_by_role("checkbox", name="Year 9").check()
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+    expect(editor.get_by_text("Year 9", exact=True)).to_be_visible()
+    with app_db.connect() as c:
+        saved = (
+            c.execute(
+                sa.text(
+                    "SELECT year_label FROM plan_template_year WHERE template_id = :t "
+                    "ORDER BY year_label"
+                ),
+                {"t": template},
+            )
+            .scalars()
+            .all()
+        )
+    assert saved == ["Year 8", "Year 9"]
+    # Opened again, both are ticked.
+    editor.get_by_role("button", name="Edit details").click()
+    years = page.get_by_role("dialog").get_by_role("group", name="Years it suits")
+    expect(years.get_by_role("checkbox", name="Year 8")).to_be_checked()
+    expect(years.get_by_role("checkbox", name="Year 9")).to_be_checked()

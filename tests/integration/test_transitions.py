@@ -249,3 +249,30 @@ def test_outside_a_transition_year_the_plan_page_suggests_nothing(session, setup
     mentor = actor_of(school.id("mentor"))
     plan_id = call(plan_edit.plan_create, mentor, learner_id=school.id("learner"))
     assert call(plan_page.plan_page, mentor, plan_id=plan_id).suggestion is None
+
+
+def test_a_template_of_two_years_is_suggested_in_either(engine, session, setup):
+    """Saved with Year 8 and Year 9, the template reaches a Year 9 learner as before and still
+    lists both years; with Year 8 alone it no longer does."""
+    school, template_id = setup
+    session.add(Group(site_id=school.site.id, name="8A", kind="tutor", year_label="Year 8"))
+    session.commit()
+    mentor = actor_of(school.id("mentor"))
+    call(
+        template_service.template_update_meta,
+        mentor,
+        template_id=template_id,
+        name="Upper-secondary planning",
+        years=["Year 8", "Year 9"],
+    )
+    (row,) = [r for r in call(template_service.template_list, mentor) if r.id == template_id]
+    assert row.years == ["Year 8", "Year 9"]
+    assert _suggestion(school).suggested_template_id == template_id
+    call(
+        template_service.template_update_meta,
+        mentor,
+        template_id=template_id,
+        name="Upper-secondary planning",
+        years=["Year 8"],
+    )
+    assert _suggestion(school).suggested_template_id == 0
