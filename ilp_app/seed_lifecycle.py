@@ -19,6 +19,7 @@ from ilp_app.db.models import (
     PlanAcknowledgement,
     PlanFocusArea,
     PlanTemplate,
+    PlanTemplateYear,
     Review,
     ReviewComment,
     Site,
@@ -224,7 +225,7 @@ TEMPLATES = (
     (
         "Year 8: reading and speaking",
         "For learners who want to read more and speak up in class.",
-        "Year 8",
+        ("Year 8",),
         (
             (
                 "Academic",
@@ -265,7 +266,7 @@ TEMPLATES = (
     (
         "Career exploration",
         "Find out about jobs and what they take.",
-        "Year 8–10",
+        ("Year 8", "Year 9"),  # the years it suits
         (
             (
                 "Career",
@@ -283,16 +284,16 @@ TEMPLATES = (
 
 
 def _templates(session: Session, site: Site, author_id: int) -> None:
-    for name, description, year, areas in TEMPLATES:
+    for name, description, years, areas in TEMPLATES:
         tpl = PlanTemplate(
             site_id=site.id,
             name=name,
             description=description,
-            year_label=year,
             created_by_id=author_id,
         )
         session.add(tpl)
         session.flush()
+        session.add_all(PlanTemplateYear(template_id=tpl.id, year_label=y) for y in years)
         for a, (area_name, goals) in enumerate(areas):
             area = TemplateItem(template_id=tpl.id, kind="area", position=a, text=area_name)
             session.add(area)
@@ -314,16 +315,16 @@ def _templates(session: Session, site: Site, author_id: int) -> None:
                     )
                     for t, title in enumerate(tasks)
                 )
-    session.add(
-        PlanTemplate(
-            site_id=site.id,
-            name="Year 7 transition (last year's)",
-            year_label="Year 7",
-            description="Kept for reference.",
-            archived=True,
-            created_by_id=author_id,
-        )
+    old = PlanTemplate(
+        site_id=site.id,
+        name="Year 7 transition (last year's)",
+        description="Kept for reference.",
+        archived=True,
+        created_by_id=author_id,
     )
+    session.add(old)
+    session.flush()
+    session.add(PlanTemplateYear(template_id=old.id, year_label="Year 7"))
 
 
 def seed_lifecycle(

@@ -1,5 +1,6 @@
 """The demo school's staff plans: a school year, a head of department who supervises two of the
-staff, and their own plans (one under way, one still a draft)."""
+staff, their own plans (one under way, one still a draft), and the "Professional year" staff plan
+template both were made from."""
 
 from __future__ import annotations
 
@@ -13,15 +14,16 @@ from ilp_app.db.models import (
     Plan,
     PlanFocusArea,
     PlanLogEntry,
+    PlanTemplate,
     Site,
     SupervisorAssignment,
     Task,
+    TemplateItem,
     User,
 )
 from ilp_app.domain.plans import (
     PERIOD_KIND_SCHOOL_YEAR,
     PLAN_KIND_STAFF,
-    STAFF_FOCUS_AREAS,
     PlanStatus,
     TaskStatus,
 )
@@ -71,6 +73,58 @@ CARLOS_GOALS: Goals = (
 )
 
 
+#: The school's default staff plan template: (focus area, example goal, success criteria).
+PROFESSIONAL_YEAR = "Professional year"
+PROFESSIONAL_YEAR_AREAS: tuple[tuple[str, str, str], ...] = (
+    (
+        "Professional goals",
+        "Try one new teaching approach this year and judge it with evidence",
+        "I can show what changed for my learners, with examples of their work.",
+    ),
+    (
+        "Bucket list",
+        "Something I have long wanted to do at school",
+        "Planned with dates and done by the end of the school year.",
+    ),
+    (
+        "Observations",
+        "Observe a colleague's lesson and be observed once",
+        "Notes from each visit, discussed with my supervisor.",
+    ),
+)
+
+
+def seed_staff_template(*, session: Session, site: Site, author: User) -> dict[str, TemplateItem]:
+    """Add the "Professional year" staff plan template; returns its focus areas by name."""
+    template = PlanTemplate(
+        site_id=site.id,
+        name=PROFESSIONAL_YEAR,
+        description="A member of staff's year: professional goals, a bucket list, observations.",
+        plan_kind=PLAN_KIND_STAFF,
+        created_by_id=author.id,
+    )
+    session.add(template)
+    session.flush()
+    areas = {}
+    for position, (name, goal, criteria) in enumerate(PROFESSIONAL_YEAR_AREAS):
+        area = TemplateItem(template_id=template.id, kind="area", position=position, text=name)
+        session.add(area)
+        session.flush()
+        session.add(
+            TemplateItem(
+                template_id=template.id,
+                parent_id=area.id,
+                kind="goal",
+                position=0,
+                text=goal,
+                detail=criteria,
+            )
+        )
+        areas[name] = area
+    session.flush()
+    return areas
+
+
 def school_year_of(terms: tuple[Period, Period, Period]) -> tuple[str, date, date]:
     """The school year around the current term (autumn to the next summer), as (name, start, end)."""
     _, current, _ = terms
@@ -88,6 +142,7 @@ def _plan(
     status: PlanStatus,
     goals: Goals,
     at: datetime,
+    template_areas: dict[str, TemplateItem],
 ) -> Plan:
     plan = Plan(
         site_id=site.id,
@@ -99,12 +154,17 @@ def _plan(
         updated_at=at,
         activated_at=at + timedelta(days=3) if status is PlanStatus.ACTIVE else None,
         kind=PLAN_KIND_STAFF,
+        template_id=next(iter(template_areas.values())).template_id,
+        template_revision=1,
     )
     session.add(plan)
     session.flush()
+    # Made from the "Professional year" template: its focus areas, with the person's own goals.
     areas = {}
-    for position, name in enumerate(STAFF_FOCUS_AREAS):
-        areas[name] = PlanFocusArea(plan_id=plan.id, name=name, position=position)
+    for position, (name, item) in enumerate(template_areas.items()):
+        areas[name] = PlanFocusArea(
+            plan_id=plan.id, name=name, position=position, template_item_id=item.id
+        )
         session.add(areas[name])
     session.flush()
     for g_pos, (area, statement, criteria, tasks) in enumerate(goals):
@@ -163,6 +223,7 @@ def seed_staff_plans(
         staff["teacher.math@demo.school"],
     )
     start = datetime.combine(starts_on + timedelta(days=20), time(14, 0), tzinfo=UTC)
+    template_areas = seed_staff_template(session=session, site=site, author=head)
     plan = _plan(
         session,
         site=site,
@@ -172,6 +233,7 @@ def seed_staff_plans(
         status=PlanStatus.ACTIVE,
         goals=INGRID_GOALS,
         at=start,
+        template_areas=template_areas,
     )
     session.add(
         PlanLogEntry(
@@ -190,5 +252,6 @@ def seed_staff_plans(
         status=PlanStatus.DRAFT,
         goals=CARLOS_GOALS,
         at=start + timedelta(days=2),
+        template_areas=template_areas,
     )
     return year

@@ -14,6 +14,7 @@ from ilp_app.db.models import (
     Guardianship,
     MentorAssignment,
     PlanTemplate,
+    PlanTemplateYear,
     Site,
     TemplateItem,
     User,
@@ -80,11 +81,11 @@ def seed_transition_year(
         site_id=site.id,
         name=name,
         description=description,
-        year_label=YEAR,
         created_by_id=author_id,
     )
     session.add(template)
     session.flush()
+    session.add(PlanTemplateYear(template_id=template.id, year_label=YEAR))
     areas: dict[str, TemplateItem] = {}
     for position, (area_name, statement, success, tasks) in enumerate(goals):
         if area_name not in areas:

@@ -32,6 +32,24 @@ def staff_plan_status(row: rx.Var, whose: rx.Var | str) -> rx.Component:
     )
 
 
+def staff_template_select(label: str, field_id: str) -> rx.Component:
+    """Which staff plan template a new staff plan starts from (shown when the school has any)."""
+    return rx.cond(
+        S.templates.length() > 0,
+        labelled(
+            label,
+            field_id,
+            rx.el.select(
+                rx.foreach(S.templates, lambda t: rx.el.option(t.name, value=t.id.to_string())),
+                id=field_id,
+                value=S.template_choice,
+                on_change=S.choose_template,
+                class_name="role-select",
+            ),
+        ),
+    )
+
+
 def own_plan_card() -> rx.Component:
     """ "My own plan": the staff member's plan for this school year, beside their work."""
     own = S.own
@@ -61,11 +79,17 @@ def own_plan_card() -> rx.Component:
                         ),
                         rx.cond(
                             S.school_year != "",
-                            rx.button(
-                                rx.icon("plus", size=16),
-                                "Start my own plan",
-                                variant="soft",
-                                on_click=S.start_own_plan,
+                            rx.vstack(
+                                staff_template_select(
+                                    "Template for my own plan", "own-plan-template"
+                                ),
+                                rx.button(
+                                    rx.icon("plus", size=16),
+                                    "Start my own plan",
+                                    variant="soft",
+                                    on_click=S.start_own_plan,
+                                ),
+                                spacing="2",
                             ),
                             rx.text(
                                 "An administrator adds the school year under School → Periods.",
@@ -135,6 +159,10 @@ def my_staff_section() -> rx.Component:
                 ": you are their supervisor.",
                 size="2",
                 color_scheme="gray",
+            ),
+            rx.box(
+                staff_template_select("Template for new staff plans", "staff-plan-template"),
+                max_width="24rem",
             ),
             rx.box(
                 rx.foreach(S.my_staff, staff_row),

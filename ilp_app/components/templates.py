@@ -10,7 +10,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.forms import form_error, labelled
-from ilp_app.components.transitions import template_year_field
+from ilp_app.components.transitions import template_years_field
 from ilp_app.domain.plans import (
     MAX_FOCUS_AREA,
     MAX_GOAL_STATEMENT,
@@ -102,7 +102,12 @@ def _meta_fields(prefix: str, values=None) -> rx.Component:
             max_length=MAX_TEMPLATE_DESCRIPTION,
             default=get("description"),
         ),
-        template_year_field(prefix, get("year_label")),
+        (
+            template_years_field()
+            if values is None
+            # Staff are in no group year: a staff template has none to choose.
+            else rx.cond(values["plan_kind"] != "staff", template_years_field(values["years"]))
+        ),
     )
 
 
@@ -244,12 +249,22 @@ def template_updates_section() -> rx.Component:
 # --- the library ----------------------------------------------------------------------------------
 
 
+def _kind_badge(plan_kind: rx.Var) -> rx.Component:
+    """Which plans a template makes: learners' plans or staff plans."""
+    return rx.badge(
+        rx.cond(plan_kind == "staff", "Staff plan", "Learner plan"),
+        color_scheme=rx.cond(plan_kind == "staff", "violet", "blue"),
+        variant="outline",
+    )
+
+
 def template_card(row: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
                 rx.heading(row.name, as_="h3", size="4"),
-                rx.cond(row.year_label != "", rx.badge(row.year_label, variant="soft")),
+                _kind_badge(row.plan_kind),
+                rx.foreach(row.years, lambda y: rx.badge(y, variant="soft")),
                 rx.cond(row.archived, rx.badge("Archived", color_scheme="gray", variant="outline")),
                 align="center",
                 wrap="wrap",
@@ -286,6 +301,8 @@ def template_card(row: rx.Var) -> rx.Component:
                 ),
                 rx.cond(
                     ~row.archived
+                    # Staff templates start staff plans (from the staff member's home) only.
+                    & (row.plan_kind == "learner")
                     & ((LIB.learner_choices.length() + LIB.group_choices.length()) > 0),
                     rx.button(
                         rx.icon("users", size=14),
@@ -548,7 +565,8 @@ def template_editor() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.heading(t.name, as_="h2", size="6"),
-                    rx.cond(t.year_label != "", rx.badge(t.year_label, variant="soft")),
+                    _kind_badge(t.plan_kind),
+                    rx.foreach(t.years, lambda y: rx.badge(y, variant="soft")),
                     rx.badge("Revision ", t.revision, variant="outline", color_scheme="gray"),
                     align="center",
                     wrap="wrap",
@@ -569,7 +587,8 @@ def template_editor() -> rx.Component:
                             {
                                 "name": t.name,
                                 "description": t.description,
-                                "year_label": t.year_label,
+                                "years": t.years.join("\n"),
+                                "plan_kind": t.plan_kind,
                             },
                         ),
                     ),

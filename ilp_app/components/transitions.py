@@ -114,20 +114,50 @@ def transitions_section() -> rx.Component:
     )
 
 
-def template_year_field(prefix: str, default=None) -> rx.Component:
-    """The year a template suits: one the school's groups are in, or none."""
-    field_id = f"{prefix}year_label"
-    return labelled(
-        "Year it suits",
-        field_id,
-        rx.el.select(
-            rx.el.option("Any year", value=""),
-            rx.foreach(SchoolYearsState.years, lambda y: rx.el.option(y, value=y)),
-            id=field_id,
-            name="year_label",
-            default_value=default if default is not None else "",
-            class_name="role-select",
-            style={"width": "100%"},
+def template_years_field(chosen: rx.Var | None = None) -> rx.Component:
+    """The years a template suits: any of the years the school's groups are in (none: any year).
+
+    Args:
+        chosen: the years already chosen, one per line (none for a new template).
+    """
+
+    def year_box(year: rx.Var) -> rx.Component:
+        checked = chosen.split("\n").contains(year) if chosen is not None else False
+        return rx.el.label(
+            rx.el.input(
+                type="checkbox",
+                # One field per year: a form sends one value per name.
+                name="year:" + year,
+                default_checked=checked,
+                class_name="year-check",
+            ),
+            " ",
+            year,
+            class_name="year-chip",
+            style={
+                "display": "inline-flex",
+                "align_items": "center",
+                "gap": "0.35rem",
+                "padding": "0.35rem 0.7rem",
+                "border": "1px solid var(--gray-8)",
+                "border_radius": "999px",
+                "min_height": "2.5rem",
+                "cursor": "pointer",
+            },
+        )
+
+    return rx.el.fieldset(
+        rx.el.legend("Years it suits", class_name="field-label"),
+        rx.cond(
+            SchoolYearsState.years.length() > 0,
+            rx.flex(rx.foreach(SchoolYearsState.years, year_box), wrap="wrap", gap="0.5rem"),
+            rx.text("Give the groups a year (Groups page) to choose from.", size="2"),
         ),
-        hint="Templates for a transition year are suggested first for its learners.",
+        rx.text(
+            "None ticked: any year. Templates for a transition year are suggested first for its "
+            "learners.",
+            size="1",
+            color_scheme="gray",
+        ),
+        style={"border": "none", "padding": "0", "margin": "0", "min_width": "0"},
     )

@@ -526,12 +526,23 @@ class PlanTemplate(SQLModel, table=True):
     site_id: int = Field(foreign_key="site.id", index=True)
     name: str = Field(max_length=120)
     description: str = Field(default="", max_length=1000)
-    year_label: str = Field(default="", max_length=50)
+    # The kind of plan it makes ("learner" | "staff"): never crossed, so a staff member's
+    # professional goals never become a child's plan, nor the other way round.
+    plan_kind: str = Field(default="learner", max_length=10)
     archived: bool = False
     revision: int = 1
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+
+
+class PlanTemplateYear(SQLModel, table=True):
+    """A group year a template suits ("Year 9"); a template without any suits every year."""
+
+    __tablename__ = "plan_template_year"
+
+    template_id: int = Field(foreign_key="plan_template.id", primary_key=True, ondelete="CASCADE")
+    year_label: str = Field(max_length=50, primary_key=True)
 
 
 class TemplateItem(SQLModel, table=True):

@@ -29,10 +29,13 @@ from ilp_app.domain.plans import (
     MAX_URL,
     clean_url,
 )
+from ilp_app.domain.transitions import year_key
 
 MAX_TEMPLATE_NAME = 120
 MAX_TEMPLATE_DESCRIPTION = 1000
 MAX_YEAR_LABEL = 50
+MAX_TEMPLATE_YEARS = 15
+MSG_TOO_MANY_YEARS = f"A template suits at most {MAX_TEMPLATE_YEARS} years."
 MAX_OBJECTIVE_CODE = 60
 MAX_OBJECTIVE_CODES = 10
 MAX_OBJECTIVE_CODES_TEXT = 500
@@ -111,16 +114,34 @@ def parse_kind(value: object) -> ItemKind:
 # --- cleaning what people type ------------------------------------------------------------
 
 
+def form_years(form: Mapping) -> list[str]:
+    """The years ticked in a template form: one checkbox per year, named "year:<year>"."""
+    return [
+        key.removeprefix("year:")
+        for key, value in form.items()
+        if isinstance(key, str) and key.startswith("year:") and value not in (None, False, "")
+    ]
+
+
 def clean_template_meta(
-    name: object, description: object, year_label: object
-) -> tuple[str, str, str]:
-    """A template's name (required), description and intended year or grade (both optional)."""
+    name: object, description: object, years: object
+) -> tuple[str, str, tuple[str, ...]]:
+    """A template's name (required), description (optional) and the years it suits (none, one
+    year as text, or a list of them; repeats of the same year are dropped)."""
+    raw = [] if years in (None, "") else years if isinstance(years, list | tuple) else [years]
+    if len(raw) > MAX_TEMPLATE_YEARS:
+        raise ValidationFailed(MSG_TOO_MANY_YEARS)
+    found: dict[str, str] = {}
+    for value in raw:
+        year = parse_text(value, field="Year", max_length=MAX_YEAR_LABEL, required=False)
+        if year:
+            found.setdefault(year_key(year), year)
     return (
         parse_text(name, field="Template name", max_length=MAX_TEMPLATE_NAME),
         parse_text(
             description, field="Description", max_length=MAX_TEMPLATE_DESCRIPTION, required=False
         ),
-        parse_text(year_label, field="Year or grade", max_length=MAX_YEAR_LABEL, required=False),
+        tuple(found.values()),
     )
 
 

@@ -7,6 +7,7 @@ case or spacing, so "year  9" is the same year as "Year 9".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 #: A school's transition years until it edits them: (year, why it is one).
@@ -19,6 +20,11 @@ DEFAULT_TRANSITION_YEARS: tuple[tuple[str, str], ...] = (
 MAX_REASON = 200
 
 
+def natural_key(label: str) -> tuple:
+    """Sorts years as people count them: "Year 8" before "Year 10"."""
+    return tuple(int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", label))
+
+
 def year_key(label: str) -> str:
     """The year as compared: "  Year  9 " and "year 9" are the same year."""
     return " ".join(label.split()).casefold()
@@ -28,7 +34,7 @@ def year_key(label: str) -> str:
 class TemplateOption:
     id: int
     name: str
-    year_label: str  # the group year the template suits ("" for any)
+    years: tuple[str, ...]  # the group years the template suits (none: any year)
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ def suggest_templates(
 ) -> list[Suggestion]:
     """The templates to suggest for a learner in ``learner_year``, the most fitting first.
 
-    Only templates made for that year are suggested. When it is one of the school's transition
+    Only templates made for that year (one of their years) are suggested. When it is one of the school's transition
     years (``transitions``: year key -> reason) they carry its reason ("Year 9 starts
     upper-secondary planning") and are marked as transition suggestions.
     """
@@ -53,13 +59,15 @@ def suggest_templates(
         return []
     reason = transitions.get(key, "")
     fitting = sorted(
-        (t for t in templates if year_key(t.year_label) == key), key=lambda t: t.name.casefold()
+        (t for t in templates if any(year_key(y) == key for y in t.years)),
+        # The most fitting first: a template made for this year alone before one for several.
+        key=lambda t: (len(t.years), t.name.casefold()),
     )
     return [
         Suggestion(
             template_id=t.id,
             name=t.name,
-            reason=reason or f"Made for {t.year_label}.",
+            reason=reason or f"Made for {next(y for y in t.years if year_key(y) == key)}.",
             transition=bool(reason),
         )
         for t in fitting

@@ -11,7 +11,7 @@ import reflex as rx
 from ilp_app import routes
 from ilp_app.domain.errors import DomainError, NotSignedIn
 from ilp_app.services.staff import staff_plans
-from ilp_app.services.staff.staff_plans import StaffPlanRow
+from ilp_app.services.staff.staff_plans import StaffPlanRow, StaffTemplateChoice
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.blocking import off_loop
 from ilp_app.state.session import SessionState
@@ -23,6 +23,9 @@ class StaffPlansState(SessionState):
     supervisor_name: str = ""
     school_year: str = ""
     my_staff: list[StaffPlanRow] = []
+    templates: list[StaffTemplateChoice] = []
+    # The staff template a new plan starts from (an id as text; the server checks it).
+    template_choice: str = ""
 
     def _failed(self, me, error: DomainError) -> list:
         """Refused with the page it sits on: the same single message (one toast id) and way home."""
@@ -47,6 +50,9 @@ class StaffPlansState(SessionState):
             return self._failed(me, error)
         self.own, self.supervisor_name = home.own, home.supervisor_name
         self.school_year, self.my_staff = home.school_year, home.my_staff
+        self.templates = home.templates
+        if self.template_choice not in {str(t.id) for t in home.templates}:
+            self.template_choice = str(home.templates[0].id) if home.templates else ""
         self.loaded = True
         return None
 
@@ -58,6 +64,7 @@ class StaffPlansState(SessionState):
                     session=s,
                     actor=me.actor if me else None,
                     staff_id=staff_id,
+                    template_id=self.template_choice,
                     client_ip=self._client_ip(),
                 )
         except DomainError as error:
@@ -65,6 +72,12 @@ class StaffPlansState(SessionState):
                 return self._refusal(me, error)
             return rx.toast.error(error.message)
         return rx.redirect(routes.plan_url(plan_id))
+
+    @rx.event
+    def choose_template(self, value: str):
+        """Only remembers the choice: starting a plan checks it is one of the school's staff
+        templates."""
+        self.template_choice = value if isinstance(value, str) and len(value) <= 12 else ""
 
     @rx.event
     @off_loop

@@ -11,6 +11,7 @@ import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.parsing import form_mapping
+from ilp_app.domain.templates import form_years
 from ilp_app.i18n import N_, gettext
 from ilp_app.services.templates import template_apply as apply_service
 from ilp_app.services.templates import template_updates as updates_service
@@ -194,7 +195,7 @@ class TemplateLibraryState(TemplateApplying, SessionState):
                     plan_id=form.get("plan_id"),
                     name=form.get("name"),
                     description=form.get("description", ""),
-                    year_label=form.get("year_label", ""),
+                    years=form_years(form),
                     client_ip=self._client_ip(),
                 )
         except DomainError as error:
@@ -236,7 +237,7 @@ class TemplateLibraryState(TemplateApplying, SessionState):
                 "template_id": target,
                 "name": form.get("name"),
                 "description": form.get("description", ""),
-                "year_label": form.get("year_label", ""),
+                "years": form_years(form),
             }
         if self.dialog == "add":
             return template_service.template_item_add, {

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 import ilp_app.db.models  # noqa: F401  (registers the tables)
 from ilp_app.db.engine import make_engine
@@ -110,3 +110,55 @@ def test_migrations_match_the_models(migrated):
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diffs = [d for d in compare_metadata(context, SQLModel.metadata) if not _is_email_index(d)]
     assert diffs == []
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_templates_single_year_becomes_the_first_of_its_years(kind, tmp_path):
+    """Upgrading keeps each template's year (now in its set of years) and makes it a learner
+    template; a template without a year suits any year, as before."""
+    if kind == "postgres":
+        url = _postgres_url()
+        if not url:
+            pytest.skip(SKIP_PG_REASON)
+        _empty_postgres(url)
+    else:
+        url = f"sqlite:///{tmp_path / 'years' / 'migrated.db'}"
+    upgrade(url, "0015")
+    engine = make_engine(url)
+    try:
+        with Session(engine) as s:
+            s.add(Site(name="S"))
+            s.commit()
+            site = s.exec(select(Site.id)).one()
+        with engine.begin() as conn:
+            for name, year in (("Nine", "Year 9"), ("Any", "")):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO plan_template (site_id, name, description, year_label, "
+                        "archived, revision, created_at, updated_at) VALUES "
+                        "(:s, :n, '', :y, false, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    {"s": site, "n": name, "y": year},
+                )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO template_item (template_id, kind, position, text, detail, "
+                    "objective_codes, revision, removed) SELECT id, 'area', 0, 'Kept', '', '', 1, "
+                    "false FROM plan_template WHERE name = 'Nine'"
+                )
+            )
+        upgrade(url)
+        with engine.connect() as conn:
+            years = conn.execute(
+                sa.text(
+                    "SELECT t.name, y.year_label FROM plan_template_year y "
+                    "JOIN plan_template t ON t.id = y.template_id"
+                )
+            ).all()
+            kinds = conn.execute(sa.text("SELECT DISTINCT plan_kind FROM plan_template")).all()
+            items = conn.execute(sa.text("SELECT text FROM template_item")).scalars().all()
+        assert [tuple(r) for r in years] == [("Nine", "Year 9")]
+        assert items == ["Kept"]  # nothing else of a template is lost on the way
+        assert [tuple(r) for r in kinds] == [("learner",)]
+    finally:
+        engine.dispose()

@@ -514,6 +514,31 @@ def test_demo_has_two_staff_plans_supervised_by_the_head_of_department(seeded):
     ).first()
 
 
+def test_demo_staff_plans_are_made_from_the_professional_year_staff_template(seeded):
+    from ilp_app.db.models import PlanFocusArea, PlanTemplate, TemplateItem
+
+    template = seeded.exec(
+        select(PlanTemplate).where(PlanTemplate.name == "Professional year")
+    ).one()
+    assert (template.plan_kind, template.archived) == ("staff", False)
+    items = seeded.exec(select(TemplateItem).where(TemplateItem.template_id == template.id)).all()
+    areas = sorted((i for i in items if i.kind == "area"), key=lambda i: i.position)
+    assert [a.text for a in areas] == ["Professional goals", "Bucket list", "Observations"]
+    # Each area has a sensible example goal.
+    assert {i.parent_id for i in items if i.kind == "goal"} == {a.id for a in areas}
+    staff_plans = seeded.exec(select(Plan).where(Plan.kind == "staff")).all()
+    assert {p.template_id for p in staff_plans} == {template.id}
+    linked = seeded.exec(
+        select(PlanFocusArea.template_item_id).where(
+            PlanFocusArea.plan_id.in_([p.id for p in staff_plans])
+        )
+    ).all()
+    assert set(linked) == {a.id for a in areas}
+    # Learners' templates are all of the learner kind.
+    kinds = seeded.exec(select(PlanTemplate.plan_kind).where(PlanTemplate.id != template.id)).all()
+    assert set(kinds) == {"learner"}
+
+
 def test_demo_year_9_learners_are_offered_the_transition_template_first(seeded):
     from ilp_app.services.access.actors import actor_load
     from ilp_app.services.school.directory import mentor_home

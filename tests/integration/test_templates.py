@@ -21,6 +21,7 @@ from ilp_app.db.models import (
     Plan,
     PlanFocusArea,
     PlanTemplate,
+    PlanTemplateYear,
     Task,
     TaskLink,
     TemplateItem,
@@ -114,7 +115,7 @@ def template_id(source, actors):
         plan_id=source["plan_id"],
         name="Reading boost",
         description="For readers who need a push",
-        year_label="Year 8",
+        years=["Year 8"],
     )
 
 
@@ -190,10 +191,13 @@ def test_saving_a_plan_keeps_its_structure(engine, template_id):
     assert {i.revision for i in rows} == {1} and not any(i.removed for i in rows)
     with Session(engine) as s:
         template = s.get(PlanTemplate, template_id)
-    assert (template.name, template.description, template.year_label, template.revision) == (
+        years = s.exec(
+            select(PlanTemplateYear.year_label).where(PlanTemplateYear.template_id == template_id)
+        ).all()
+    assert (template.name, template.description, years, template.revision) == (
         "Reading boost",
         "For readers who need a push",
-        "Year 8",
+        ["Year 8"],
         1,
     )
 
@@ -261,7 +265,7 @@ def test_the_library_lists_duplicates_and_archives(engine, actors, template_id):
         template_id=copy_id,
         name="Reading boost, Year 9",
         description="",
-        year_label="Year 9",
+        years=["Year 9"],
     )
     call(svc.template_archive, mentor, template_id=template_id)
     assert [r.name for r in call(svc.template_list, mentor)] == ["Reading boost, Year 9"]

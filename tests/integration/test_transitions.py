@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from ilp_app.db.models import Group, Plan, PlanTemplate, Site, TemplateItem, TransitionYear
+from ilp_app.db.models import (
+    Group,
+    Plan,
+    PlanTemplate,
+    PlanTemplateYear,
+    Site,
+    TemplateItem,
+    TransitionYear,
+)
 from ilp_app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from ilp_app.services.plans import lifecycle, plan_edit, plan_page, plan_read
 from ilp_app.services.school import directory, transitions
@@ -24,10 +32,10 @@ def setup(session):
     school = build_school(session)
     group = session.exec(select(Group).where(Group.name == "9C")).one()
     group.kind, group.year_label = "tutor", "Year 9"
-    template = PlanTemplate(
-        site_id=school.site.id, name="Upper-secondary planning", year_label="Year 9"
-    )
+    template = PlanTemplate(site_id=school.site.id, name="Upper-secondary planning")
     session.add_all([group, template])
+    session.flush()
+    session.add(PlanTemplateYear(template_id=template.id, year_label="Year 9"))
     session.commit()
     return school, template.id
 
@@ -127,7 +135,7 @@ def test_a_template_names_a_year_of_the_schools_groups_not_free_text(engine, set
             mentor,
             template_id=template_id,
             name="Upper-secondary planning",
-            year_label="Year nine-ish",
+            years=["Year 9", "Year nine-ish"],
         )
     assert info.value.message == transitions.MSG_NOT_A_GROUP_YEAR
     call(
@@ -135,9 +143,17 @@ def test_a_template_names_a_year_of_the_schools_groups_not_free_text(engine, set
         mentor,
         template_id=template_id,
         name="Upper-secondary planning",
-        year_label="  year 9 ",
+        years=["  year 9 "],
     )
-    assert rows(engine, PlanTemplate, PlanTemplate.id == template_id)[0].year_label == "Year 9"
+    assert [
+        y.year_label
+        for y in rows(
+            engine,
+            PlanTemplateYear,
+            PlanTemplateYear.template_id == template_id,
+            order=PlanTemplateYear.year_label,
+        )
+    ] == ["Year 9"]
 
 
 def _with_areas(session, template_id: int, *names: str) -> None:
@@ -203,8 +219,10 @@ def test_adding_a_template_is_refused_to_others_and_for_foreign_or_oversized_tem
     elsewhere = Site(name="Other School")
     session.add(elsewhere)
     session.flush()
-    foreign = PlanTemplate(site_id=elsewhere.id, name="Theirs", year_label="Year 9")
+    foreign = PlanTemplate(site_id=elsewhere.id, name="Theirs")
     session.add(foreign)
+    session.flush()
+    session.add(PlanTemplateYear(template_id=foreign.id, year_label="Year 9"))
     session.commit()
     with pytest.raises(NotFound):
         call(
@@ -231,3 +249,30 @@ def test_outside_a_transition_year_the_plan_page_suggests_nothing(session, setup
     mentor = actor_of(school.id("mentor"))
     plan_id = call(plan_edit.plan_create, mentor, learner_id=school.id("learner"))
     assert call(plan_page.plan_page, mentor, plan_id=plan_id).suggestion is None
+
+
+def test_a_template_of_two_years_is_suggested_in_either(engine, session, setup):
+    """Saved with Year 8 and Year 9, the template reaches a Year 9 learner as before and still
+    lists both years; with Year 8 alone it no longer does."""
+    school, template_id = setup
+    session.add(Group(site_id=school.site.id, name="8A", kind="tutor", year_label="Year 8"))
+    session.commit()
+    mentor = actor_of(school.id("mentor"))
+    call(
+        template_service.template_update_meta,
+        mentor,
+        template_id=template_id,
+        name="Upper-secondary planning",
+        years=["Year 8", "Year 9"],
+    )
+    (row,) = [r for r in call(template_service.template_list, mentor) if r.id == template_id]
+    assert row.years == ["Year 8", "Year 9"]
+    assert _suggestion(school).suggested_template_id == template_id
+    call(
+        template_service.template_update_meta,
+        mentor,
+        template_id=template_id,
+        name="Upper-secondary planning",
+        years=["Year 8"],
+    )
+    assert _suggestion(school).suggested_template_id == 0

@@ -455,3 +455,29 @@ def test_updates_come_in_template_order():
         node(8, None, ItemKind.AREA, "C", revision=2, position=3),
     ]
     assert [u.template_item_id for u in pending(items, [PlanCopy(1, "A")])] == [9, 8]
+
+
+def test_the_years_ticked_in_a_template_form_are_its_year_fields_only():
+    from ilp_app.domain.templates import form_years
+
+    form = {"name": "N", "year:Year 8": "on", "year:Year 9": True, "year:Year 7": "", "x:y": "on"}
+    assert form_years(form) == ["Year 8", "Year 9"]
+
+
+def test_a_templates_years_are_trimmed_deduplicated_and_capped():
+    from ilp_app.domain.templates import (
+        MAX_TEMPLATE_YEARS,
+        MSG_TOO_MANY_YEARS,
+        clean_template_meta,
+    )
+
+    assert clean_template_meta("N", "", [" Year 9 ", "year 9", "Year 8"])[2] == ("Year 9", "Year 8")
+    assert clean_template_meta("N", "", "Year 9")[2] == ("Year 9",)
+    assert clean_template_meta("N", "", "")[2] == ()
+    with pytest.raises(ValidationFailed) as info:
+        clean_template_meta("N", "", [f"Year {i}" for i in range(MAX_TEMPLATE_YEARS + 1)])
+    assert info.value.message == MSG_TOO_MANY_YEARS
+    with pytest.raises(ValidationFailed):
+        clean_template_meta("N", "", [{"forged": 1}])
+    with pytest.raises(ValidationFailed):
+        clean_template_meta("N", "", ["Y" * 51])

@@ -34,7 +34,7 @@ from ilp_app.db.models import (
 from ilp_app.domain.assignment_rules import LearnerFacts, RuleDecision, RuleStatus, rule_decide
 from ilp_app.domain.errors import ValidationFailed
 from ilp_app.domain.permissions import Actor
-from ilp_app.domain.plans import PlanStatus
+from ilp_app.domain.plans import PLAN_KIND_LEARNER, PlanStatus
 from ilp_app.domain.roles import Role
 from ilp_app.services.audit import audit_record
 from ilp_app.services.plans.periods import period_current
@@ -246,7 +246,7 @@ def _apply(
     client_ip: str,
 ) -> RuleRun:
     template = session.get(PlanTemplate, rule.template_id)
-    if template is None or template.archived:
+    if template is None or template.archived or template.plan_kind != PLAN_KIND_LEARNER:
         raise ValidationFailed(MSG_TEMPLATE_CHOICE)
     decisions = _decisions(session, actor, rule, period)
     wanted = [(learner, d) for learner, d in decisions if d.assign]
@@ -331,7 +331,7 @@ def rules_apply_active(*, session: Session, actor: Actor | None, client_ip: str 
     total.period_name = period.name
     for rule in rules:
         template = session.get(PlanTemplate, rule.template_id)
-        if template is None or template.archived:
+        if template is None or template.archived or template.plan_kind != PLAN_KIND_LEARNER:
             # The rule waits until it is given another template; the trail says why it did not run.
             audit_record(
                 session=session,

@@ -31,8 +31,10 @@ from ilp_app.domain.assignment_rules import (
 from ilp_app.domain.errors import NotFound, ValidationFailed
 from ilp_app.domain.parsing import form_fields, parse_id, parse_text
 from ilp_app.domain.permissions import Action, Actor
+from ilp_app.domain.plans import PLAN_KIND_LEARNER
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
+from ilp_app.services.templates.template_store import template_kind_check
 
 MSG_RULE_NOT_FOUND = "That rule does not exist."
 MSG_TEMPLATE_CHOICE = "Choose a template of the school's library that is not archived."
@@ -138,7 +140,11 @@ def rule_choices(*, session: Session, actor: Actor | None, client_ip: str = "") 
     actor = rule_manager(actor, client_ip)
     templates = session.exec(
         select(PlanTemplate.id, PlanTemplate.name)
-        .where(PlanTemplate.site_id == actor.site_id, PlanTemplate.archived.is_(False))
+        .where(
+            PlanTemplate.site_id == actor.site_id,
+            PlanTemplate.archived.is_(False),
+            PlanTemplate.plan_kind == PLAN_KIND_LEARNER,
+        )
         .order_by(PlanTemplate.name)
     ).all()
     groups = session.exec(
@@ -189,6 +195,8 @@ def _parsed(session: Session, actor: Actor, form: object) -> dict:
     template = session.get(PlanTemplate, template_id)
     if template is None or template.site_id != actor.site_id or template.archived:
         raise ValidationFailed(MSG_TEMPLATE_CHOICE)
+    # A rule makes learners' plans: a staff template is refused, even by a forged id.
+    template_kind_check(template, PLAN_KIND_LEARNER)
     year = parse_text(
         fields.get("year_label", ""), field="Year", max_length=MAX_YEAR_LABEL, required=False
     )

@@ -3,21 +3,28 @@ for a learner in a transition year (see :mod:`ilp_app.domain.transitions`)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from ilp_app.db.models import Enrollment, Group, PlanTemplate, Site, TransitionYear
+from ilp_app.db.models import (
+    Enrollment,
+    Group,
+    PlanTemplate,
+    PlanTemplateYear,
+    Site,
+    TransitionYear,
+)
 from ilp_app.domain.errors import ValidationFailed
 from ilp_app.domain.parsing import parse_text
 from ilp_app.domain.permissions import Action, Actor
+from ilp_app.domain.plans import PLAN_KIND_LEARNER
 from ilp_app.domain.transitions import (
     DEFAULT_TRANSITION_YEARS,
     MAX_REASON,
     Suggestion,
     TemplateOption,
+    natural_key,
     suggest_templates,
     year_key,
 )
@@ -41,8 +48,7 @@ class TransitionSettings:
     defaults: bool = True  # still the defaults (never edited)
 
 
-def _natural(label: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", label))
+_natural = natural_key
 
 
 def school_years(*, session: Session, site_id: int) -> list[str]:
@@ -68,6 +74,19 @@ def group_year(value: object, *, session: Session, site_id: int, keep: str = "")
     if year_key(text) not in choices:
         raise ValidationFailed(MSG_NOT_A_GROUP_YEAR)
     return choices[year_key(text)]
+
+
+def group_years(
+    values: tuple[str, ...], *, session: Session, site_id: int, keep: list[str] | tuple = ()
+) -> list[str]:
+    """Each of ``values`` as one of the school's group years (see :func:`group_year`); ``keep``
+    are the years saved before, still accepted after their groups have gone."""
+    choices = {year_key(y): y for y in school_years(session=session, site_id=site_id)}
+    for kept in keep:
+        choices.setdefault(year_key(kept), kept)
+    if any(year_key(v) not in choices for v in values):
+        raise ValidationFailed(MSG_NOT_A_GROUP_YEAR)
+    return list(dict.fromkeys(choices[year_key(v)] for v in values))
 
 
 def transition_rows(*, session: Session, site_id: int) -> tuple[list[TransitionRow], bool]:
@@ -199,16 +218,20 @@ def template_suggestions(
     years = learner_years(session=session, learner_ids=learner_ids)
     if not years:
         return {}
-    templates = [
-        TemplateOption(t.id, t.name, t.year_label)
-        for t in session.exec(
-            select(PlanTemplate).where(
-                PlanTemplate.site_id == site_id,
-                ~PlanTemplate.archived,
-                sa.func.length(PlanTemplate.year_label) > 0,
-            )
-        ).all()
-    ]
+    by_template: dict[int, list[str]] = {}
+    names: dict[int, str] = {}
+    for tid, name, year in session.exec(
+        select(PlanTemplate.id, PlanTemplate.name, PlanTemplateYear.year_label)
+        .join(PlanTemplateYear, PlanTemplateYear.template_id == PlanTemplate.id)
+        .where(
+            PlanTemplate.site_id == site_id,
+            ~PlanTemplate.archived,
+            PlanTemplate.plan_kind == PLAN_KIND_LEARNER,
+        )
+    ).all():
+        by_template.setdefault(tid, []).append(year)
+        names[tid] = name
+    templates = [TemplateOption(tid, names[tid], tuple(ys)) for tid, ys in by_template.items()]
     rows, _ = transition_rows(session=session, site_id=site_id)
     transitions = {year_key(r.year_label): r.reason for r in rows}
     return {

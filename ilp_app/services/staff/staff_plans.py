@@ -18,6 +18,7 @@ from ilp_app.db.models import (
     Period,
     Plan,
     PlanFocusArea,
+    PlanTemplate,
     RoleGrant,
     SupervisorAssignment,
     Task,
@@ -43,6 +44,8 @@ from ilp_app.domain.plans import (
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize, denial
 from ilp_app.services.plans.periods import period_current
+from ilp_app.services.templates.template_apply import MSG_TEMPLATE_ARCHIVED, template_copy_into
+from ilp_app.services.templates.template_store import template_kind_check, template_load
 
 MSG_STAFF_NOT_FOUND = "That member of staff does not exist."
 MSG_NOT_STAFF = "{name} is not a member of staff (administrator, mentor or teacher)."
@@ -53,6 +56,14 @@ MSG_NO_SCHOOL_YEAR = (
     "Periods (kind: school year)."
 )
 MSG_STAFF_PLAN_EXISTS = "There is already a staff plan for {period}."
+
+
+@dataclass(frozen=True)
+class StaffTemplateChoice:
+    """A staff plan template to start a staff plan from."""
+
+    id: int
+    name: str
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,8 @@ class StaffHome:
     supervisor_name: str = ""
     school_year: str = ""
     my_staff: list[StaffPlanRow] = field(default_factory=list)
+    # The staff plan templates a plan may start from; the first is the default.
+    templates: list[StaffTemplateChoice] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -246,16 +259,57 @@ def supervision_view(
 # --- staff plans -----------------------------------------------------------------------------
 
 
+def staff_templates(*, session: Session, site_id: int) -> list[StaffTemplateChoice]:
+    """The school's staff plan templates that are not archived, by name (the first is the default)."""
+    return [
+        StaffTemplateChoice(tid, name)
+        for tid, name in session.exec(
+            select(PlanTemplate.id, PlanTemplate.name)
+            .where(
+                PlanTemplate.site_id == site_id,
+                PlanTemplate.plan_kind == PLAN_KIND_STAFF,
+                ~PlanTemplate.archived,
+            )
+            .order_by(PlanTemplate.name, PlanTemplate.id)
+        ).all()
+    ]
+
+
+def _staff_template(
+    session: Session, actor: Actor, template_id: object, client_ip: str
+) -> PlanTemplate | None:
+    """The chosen staff template, else the school's first one (None when it has none)."""
+    if template_id in (None, "", 0, "0"):
+        first = staff_templates(session=session, site_id=actor.site_id)
+        return session.get(PlanTemplate, first[0].id) if first else None
+    template = template_load(
+        session, actor, template_id, action=Action.STAFF_PLAN_CREATE, client_ip=client_ip
+    )
+    if template.archived:
+        raise ValidationFailed(MSG_TEMPLATE_ARCHIVED)
+    template_kind_check(template, PLAN_KIND_STAFF)
+    return template
+
+
 def staff_plan_create(
-    *, session: Session, actor: Actor | None, staff_id: object, client_ip: str = ""
+    *,
+    session: Session,
+    actor: Actor | None,
+    staff_id: object,
+    template_id: object = None,
+    client_ip: str = "",
 ) -> int:
-    """Start a draft staff plan for the current school year, with the staff plan's own focus
-    areas (professional goals, a bucket list, observations). By the staff member or their
+    """Start a draft staff plan for the current school year. By the staff member or their
     supervisor.
+
+    The plan starts from ``template_id``, a staff plan template of the school, or by default the
+    school's first one; a school with none gets the staff plan's own focus areas (professional
+    goals, a bucket list, observations). A learner's template is refused.
     """
     sid = parse_id(staff_id, what="person")
     authorize(actor, Action.STAFF_PLAN_CREATE, StaffRef(sid), client_ip=client_ip)
     _staff_member(session, actor, sid)
+    template = _staff_template(session, actor, template_id, client_ip)
     period = school_year_current(session=session, site_id=actor.site_id)
     if period is None:
         raise ValidationFailed(MSG_NO_SCHOOL_YEAR)
@@ -270,11 +324,16 @@ def staff_plan_create(
         status=PlanStatus.DRAFT.value,
         created_by_id=actor.user_id,
         kind=PLAN_KIND_STAFF,
+        template_id=template.id if template else None,
+        template_revision=template.revision if template else 0,
     )
     session.add(plan)
     session.flush()
-    for position, name in enumerate(STAFF_FOCUS_AREAS):
-        session.add(PlanFocusArea(plan_id=plan.id, name=name, position=position))
+    if template is None:
+        for position, name in enumerate(STAFF_FOCUS_AREAS):
+            session.add(PlanFocusArea(plan_id=plan.id, name=name, position=position))
+    else:
+        template_copy_into(session, plan_id=plan.id, template=template, site_id=actor.site_id)
     audit_record(
         session=session,
         actor_user_id=actor.user_id,
@@ -282,7 +341,7 @@ def staff_plan_create(
         target_type="plan",
         target_id=plan.id,
         client_ip=client_ip,
-        detail={"staff_id": sid},
+        detail={"staff_id": sid, "template_id": template.id if template else None},
     )
     return plan.id
 
@@ -350,4 +409,5 @@ def staff_home(*, session: Session, actor: Actor | None, client_ip: str = "") ->
         supervisor_name=supervisor.display_name if supervisor else "",
         school_year=period.name if period else "",
         my_staff=[rows[u.id] for u in supervisees],
+        templates=staff_templates(session=session, site_id=actor.site_id),
     )

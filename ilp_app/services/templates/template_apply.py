@@ -26,7 +26,7 @@ from ilp_app.db.models import (
 from ilp_app.domain.errors import ValidationFailed
 from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor, LearnerRef, can
-from ilp_app.domain.plans import PlanStatus
+from ilp_app.domain.plans import PLAN_KIND_LEARNER, PlanStatus
 from ilp_app.domain.templates import ItemKind, TemplateNode
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
@@ -37,6 +37,7 @@ from ilp_app.services.templates.template_store import (
     children_by_parent,
     objective_ids_by_code,
     objective_names,
+    template_kind_check,
     template_load,
     template_nodes,
 )
@@ -158,6 +159,35 @@ def _learner_ids(value: object) -> list[int]:
     return ids
 
 
+def _copy_areas(
+    session: Session, *, plan_id: int, nodes: list[TemplateNode], objectives: dict[str, int]
+) -> None:
+    children = children_by_parent(n for n in nodes if not n.removed)
+    for position, area in enumerate(children[None]):
+        copy_add(
+            session,
+            plan_id=plan_id,
+            node=area,
+            parent_row=None,
+            position=position,
+            children=children,
+            objectives=objectives,
+            include=lambda _n: True,
+        )
+
+
+def template_copy_into(
+    session: Session, *, plan_id: int, template: PlanTemplate, site_id: int
+) -> None:
+    """Copy a template's items into a new, empty plan. Callers authorise and check the kind."""
+    _copy_areas(
+        session,
+        plan_id=plan_id,
+        nodes=template_nodes(session, template.id),
+        objectives=objective_ids_by_code(session, site_id),
+    )
+
+
 def _copy_template(
     session: Session,
     *,
@@ -180,18 +210,7 @@ def _copy_template(
     )
     session.add(plan)
     session.flush()
-    children = children_by_parent(n for n in nodes if not n.removed)
-    for position, area in enumerate(children[None]):
-        copy_add(
-            session,
-            plan_id=plan.id,
-            node=area,
-            parent_row=None,
-            position=position,
-            children=children,
-            objectives=objectives,
-            include=lambda _n: True,
-        )
+    _copy_areas(session, plan_id=plan.id, nodes=nodes, objectives=objectives)
     audit_record(
         session=session,
         actor_user_id=actor.user_id,
@@ -229,6 +248,7 @@ def template_apply(
     )
     if template.archived:
         raise ValidationFailed(MSG_TEMPLATE_ARCHIVED)
+    template_kind_check(template, PLAN_KIND_LEARNER)
     ids = _learner_ids(learner_ids)
     period = period_current(session=session, site_id=actor.site_id)
     if period is None:

@@ -13,16 +13,26 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
-from ilp_app.db.models import LearningObjective, PlanTemplate, TemplateItem, User
+from ilp_app.db.models import (
+    LearningObjective,
+    PlanTemplate,
+    PlanTemplateYear,
+    TemplateItem,
+    User,
+)
 from ilp_app.domain import templates as rules
 from ilp_app.domain.errors import NotFound, ValidationFailed
 from ilp_app.domain.parsing import parse_id
 from ilp_app.domain.permissions import Action, Actor
+from ilp_app.domain.plans import PLAN_KIND_LEARNER, PLAN_KIND_STAFF
 from ilp_app.domain.templates import ItemDraft, ItemKind, TemplateNode
+from ilp_app.domain.transitions import natural_key
 from ilp_app.services.guard import authorize
 
 MSG_TEMPLATE_NOT_FOUND = "That template does not exist."
 MSG_ITEM_NOT_FOUND = "That part of the template does not exist."
+MSG_STAFF_TEMPLATE_ONLY = "That is a learner's plan template. Choose a staff plan template."
+MSG_LEARNER_TEMPLATE_ONLY = "That is a staff plan template. Choose a template for learners' plans."
 
 
 def utc_now() -> datetime:
@@ -50,6 +60,15 @@ def template_load(
     if template is None or template.site_id != actor.site_id:
         raise NotFound(MSG_TEMPLATE_NOT_FOUND)
     return template
+
+
+def template_kind_check(template: PlanTemplate, plan_kind: str) -> None:
+    """Refuse a template of the other kind: staff templates make staff plans only, and learner
+    templates learners' plans only (a forged id is told so and changes nothing)."""
+    if template.plan_kind != plan_kind:
+        raise ValidationFailed(
+            MSG_STAFF_TEMPLATE_ONLY if plan_kind == PLAN_KIND_STAFF else MSG_LEARNER_TEMPLATE_ONLY
+        )
 
 
 def template_item_load(session: Session, template: PlanTemplate, item_id: object) -> TemplateItem:
@@ -162,16 +181,55 @@ def item_drafts(nodes: list[TemplateNode]) -> list[ItemDraft]:
     return [build(n) for n in children[None]]
 
 
+def template_years(session: Session, template_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Each template's years, in natural order ("Year 8" before "Year 10")."""
+    ids = list(set(template_ids))
+    found: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        for tid, year in session.exec(
+            select(PlanTemplateYear.template_id, PlanTemplateYear.year_label).where(
+                PlanTemplateYear.template_id.in_(ids)
+            )
+        ).all():
+            found[tid].append(year)
+    return {tid: sorted(years, key=natural_key) for tid, years in found.items()}
+
+
+def template_years_set(session: Session, template: PlanTemplate, years: Iterable[str]) -> None:
+    """Make ``years`` (already checked against the school's group years) the template's set.
+    Staff are in no group year: a staff template keeps none."""
+    wanted = set(years) if template.plan_kind == PLAN_KIND_LEARNER else set()
+    stored = {
+        y.year_label: y
+        for y in session.exec(
+            select(PlanTemplateYear).where(PlanTemplateYear.template_id == template.id)
+        ).all()
+    }
+    for label, row in stored.items():
+        if label not in wanted:
+            session.delete(row)
+    for label in sorted(wanted - set(stored)):
+        session.add(PlanTemplateYear(template_id=template.id, year_label=label))
+    session.flush()
+
+
 def template_new(
-    session: Session, actor: Actor, name: str, description: str, year_label: str
+    session: Session,
+    actor: Actor,
+    name: str,
+    description: str,
+    years: Iterable[str],
+    *,
+    plan_kind: str = PLAN_KIND_LEARNER,
 ) -> PlanTemplate:
     template = PlanTemplate(
         site_id=actor.site_id,
         name=name,
         description=description,
-        year_label=year_label,
+        plan_kind=plan_kind,
         created_by_id=actor.user_id,
     )
     session.add(template)
     session.flush()
+    template_years_set(session, template, years)
     return template

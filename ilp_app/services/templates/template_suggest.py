@@ -23,6 +23,7 @@ from ilp_app.services.templates.template_apply import MSG_TEMPLATE_ARCHIVED, cop
 from ilp_app.services.templates.template_store import (
     children_by_parent,
     objective_ids_by_code,
+    template_kind_check,
     template_load,
     template_nodes,
 )
@@ -80,6 +81,7 @@ def template_add_to_plan(
     )
     if template.archived:
         raise ValidationFailed(MSG_TEMPLATE_ARCHIVED)
+    template_kind_check(template, ctx.plan.kind)
     nodes = template_nodes(session, template.id)
     children = children_by_parent(n for n in nodes if not n.removed)
     areas = children[None]

@@ -20,13 +20,13 @@ from ilp_app.db.models import Plan, PlanTemplate, TemplateItem, User
 from ilp_app.domain import templates as rules
 from ilp_app.domain.errors import ValidationFailed
 from ilp_app.domain.permissions import Action, Actor
-from ilp_app.domain.plans import MAX_FOCUS_AREAS
+from ilp_app.domain.plans import MAX_FOCUS_AREAS, PLAN_KIND_LEARNER, PLAN_KIND_STAFF
 from ilp_app.domain.templates import ItemKind
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize
 from ilp_app.services.plans import plan_read
 from ilp_app.services.plans.plan_edit import MSG_TOO_MANY_AREAS
-from ilp_app.services.school.transitions import group_year
+from ilp_app.services.school.transitions import group_years
 from ilp_app.services.templates.template_store import (
     children_by_parent,
     item_drafts,
@@ -37,6 +37,8 @@ from ilp_app.services.templates.template_store import (
     template_load,
     template_new,
     template_nodes,
+    template_years,
+    template_years_set,
     utc_now,
 )
 
@@ -57,7 +59,8 @@ class TemplateRow:
     id: int
     name: str
     description: str
-    year_label: str
+    years: list[str]  # the group years it suits (none: any year)
+    plan_kind: str  # "learner" | "staff"
     archived: bool
     revision: int
     areas: int
@@ -105,7 +108,8 @@ class TemplateDetail:
     id: int
     name: str
     description: str
-    year_label: str
+    years: list[str]
+    plan_kind: str
     archived: bool
     revision: int
     areas: list[TemplateAreaView] = field(default_factory=list)
@@ -121,7 +125,7 @@ def template_from_plan(
     plan_id: object,
     name: object,
     description: object = "",
-    year_label: object = "",
+    years: object = (),
     client_ip: str = "",
 ) -> int:
     """Save a plan's structure as a new template of the school; returns the template's id.
@@ -130,16 +134,18 @@ def template_from_plan(
     are copied; statuses, dates, ratings, reflections, notes, the log and names never are.
     """
     authorize(actor, Action.TEMPLATE_MANAGE, None, client_ip=client_ip)
-    clean = rules.clean_template_meta(name, description, year_label)
-    # The year a template suits is one the school's groups are in, not free text.
-    clean = (*clean[:2], group_year(clean[2], session=session, site_id=actor.site_id))
+    clean = rules.clean_template_meta(name, description, years)
+    # The years a template suits are ones the school's groups are in, not free text.
+    clean = (*clean[:2], group_years(clean[2], session=session, site_id=actor.site_id))
     view = plan_read.plan_view(session=session, actor=actor, plan_id=plan_id, client_ip=client_ip)
     learner = session.get(User, view.learner_id)
     drafts = rules.template_items_from_plan(
         view.focus_areas,
         learner_names=[learner.full_name, learner.preferred_name] if learner else [],
     )
-    template = template_new(session, actor, *clean)
+    # A staff plan's structure makes a staff template, a learner's plan's a learner template.
+    kind = PLAN_KIND_STAFF if view.staff else PLAN_KIND_LEARNER
+    template = template_new(session, actor, *clean, plan_kind=kind)
     count = items_store(session, template.id, drafts, revision=template.revision)
     if count > rules.MAX_TEMPLATE_ITEMS:
         raise ValidationFailed(MSG_TOO_MANY_ITEMS)
@@ -183,12 +189,14 @@ def template_list(
         ).all():
             plans[tid] = n
     names = objective_names(session, [t.created_by_id for t in templates])
+    years = template_years(session, ids)
     return [
         TemplateRow(
             id=t.id,
             name=t.name,
             description=t.description,
-            year_label=t.year_label,
+            years=years.get(t.id, []),
+            plan_kind=t.plan_kind,
             archived=t.archived,
             revision=t.revision,
             areas=counts[(t.id, "area")],
@@ -239,7 +247,8 @@ def template_view(
         id=template.id,
         name=template.name,
         description=template.description,
-        year_label=template.year_label,
+        years=template_years(session, [template.id]).get(template.id, []),
+        plan_kind=template.plan_kind,
         archived=template.archived,
         revision=template.revision,
         areas=areas,
@@ -257,8 +266,10 @@ def template_duplicate(
     """A copy of a template (as a new, unrelated template); returns the copy's id."""
     source = template_load(session, actor, template_id, client_ip=client_ip)
     wanted = name if name not in (None, "") else f"Copy of {source.name}"[: rules.MAX_TEMPLATE_NAME]
-    clean = rules.clean_template_meta(wanted, source.description, source.year_label)
-    copy = template_new(session, actor, *clean)
+    clean = rules.clean_template_meta(
+        wanted, source.description, template_years(session, [source.id]).get(source.id, [])
+    )
+    copy = template_new(session, actor, *clean, plan_kind=source.plan_kind)
     items_store(
         session, copy.id, item_drafts(template_nodes(session, source.id)), revision=copy.revision
     )
@@ -281,15 +292,18 @@ def template_update_meta(
     template_id: object,
     name: object,
     description: object = "",
-    year_label: object = "",
+    years: object = (),
     client_ip: str = "",
 ) -> None:
-    """Rename a template, or change its description or intended year (not a structural change)."""
+    """Rename a template, or change its description or the years it suits (not a structural
+    change)."""
     template = template_load(session, actor, template_id, client_ip=client_ip)
-    clean_name, clean_description, year = rules.clean_template_meta(name, description, year_label)
-    # A group year (or the one it had, if its groups have gone since).
-    year = group_year(year, session=session, site_id=actor.site_id, keep=template.year_label)
-    template.name, template.description, template.year_label = clean_name, clean_description, year
+    clean_name, clean_description, wanted = rules.clean_template_meta(name, description, years)
+    # Group years (or ones it had, if their groups have gone since).
+    before = template_years(session, [template.id]).get(template.id, [])
+    chosen = group_years(wanted, session=session, site_id=actor.site_id, keep=before)
+    template.name, template.description = clean_name, clean_description
+    template_years_set(session, template, chosen)
     template.updated_at = utc_now()
     session.add(template)
     audit_record(
