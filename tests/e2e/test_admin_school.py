@@ -14,7 +14,9 @@ def open_school_settings(page):
     sign_in(page, "admin@demo.school")
     wait_for_path(page, "/admin")
     page.get_by_role("navigation", name="Administration sections").get_by_role(
-        "link", name="School"
+        "link",
+        name="School",
+        exact=True,  # not "School view"
     ).click()
     wait_for_path(page, "/admin/school")
 

@@ -37,11 +37,17 @@ def counts(locator) -> tuple[int, int, int]:
 
 
 def first_open_task(db, *, unique: bool = False) -> tuple[str, str]:
-    """An unfinished task of learner@demo.school; ``unique``: one whose title no other task has.
+    """An unfinished task of learner@demo.school; ``unique``: one whose title nothing else shows.
 
     Earlier tests tick the same learner's tasks; when all are completed, one is set back first.
     """
-    only_once = "AND (SELECT count(*) FROM task o WHERE o.title = t.title) = 1" if unique else ""
+    only_once = (
+        "AND (SELECT count(*) FROM task o WHERE o.title = t.title) = 1 "
+        # nor shown again as the learner's proposal of it
+        "AND NOT EXISTS (SELECT 1 FROM proposal r WHERE r.text = t.title)"
+        if unique
+        else ""
+    )
     query = (
         "SELECT t.id, t.title, t.status FROM task t JOIN plan p ON p.id = t.plan_id "
         "JOIN user u ON u.id = p.learner_id "
