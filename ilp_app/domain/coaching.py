@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from ilp_app.domain.errors import ValidationFailed
+from ilp_app.i18n.runtime import N_
 
 MAX_PROMPT = 300
 MAX_PER_SITUATION = 20
@@ -19,8 +20,8 @@ LOW_RATING = 2
 
 #: What a low self-rating asks when the school's library has fewer than two questions for it.
 LOW_RATING_QUESTIONS = (
-    "How did you get from zero to here?",
-    "What is your next small step?",
+    N_("How did you get from zero to here?"),
+    N_("What is your next small step?"),
 )
 
 MSG_UNKNOWN_SITUATION = "Choose one of the situations in the list."
