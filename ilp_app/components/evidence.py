@@ -6,6 +6,7 @@ import reflex as rx
 
 from ilp_app.components.downloads import BACKEND_ORIGIN
 from ilp_app.components.forms import form_error, labelled
+from ilp_app.components.i18n import local_day, t, tf
 from ilp_app.domain.evidence import MAX_EVIDENCE_BYTES
 from ilp_app.state.evidence import UPLOAD_ID
 from ilp_app.state.evidence import EvidenceState as S
@@ -39,7 +40,7 @@ def evidence_media(item) -> rx.Component:
             "pdf",
             rx.el.a(
                 rx.icon("file-text", size=16, aria_hidden="true"),
-                "Open the PDF",
+                t("Open the PDF"),
                 rx.el.span(": ", item.title, class_name="visually-hidden"),
                 href=src,
                 style={**_TAP, "display": "inline-flex", "align_items": "center", "gap": "0.35rem"},
@@ -70,21 +71,21 @@ def evidence_card(item) -> rx.Component:
                 rx.badge(item.kind_label, variant="soft", color_scheme="gray"),
                 rx.cond(
                     item.approved,
-                    rx.badge("Approved", color_scheme="green", variant="soft"),
-                    rx.badge("Waiting for the mentor", color_scheme="amber", variant="soft"),
+                    rx.badge(t("Approved"), color_scheme="green", variant="soft"),
+                    rx.badge(t("Waiting for the mentor"), color_scheme="amber", variant="soft"),
                 ),
-                rx.cond(item.in_showcase, rx.badge("In the showcase", variant="soft")),
+                rx.cond(item.in_showcase, rx.badge(t("In the showcase"), variant="soft")),
                 wrap="wrap",
                 align="center",
                 spacing="2",
             ),
             rx.text(
-                "For ",
-                rx.cond(item.task != "", item.task, item.goal),
-                " · added by ",
-                item.added_by,
-                " on ",
-                item.created_at,
+                tf(
+                    "For %(target)s · added by %(name)s on %(day)s",
+                    target=rx.cond(item.task != "", item.task, item.goal),
+                    name=item.added_by,
+                    day=local_day(item.created_at),
+                ),
                 size="2",
                 color_scheme="gray",
             ),
@@ -93,7 +94,7 @@ def evidence_card(item) -> rx.Component:
                 rx.cond(
                     item.can_approve,
                     rx.button(
-                        "Approve",
+                        t("Approve"),
                         rx.el.span(" ", item.title, class_name="visually-hidden"),
                         on_click=S.approve(item.id),
                         style=_TAP,
@@ -102,7 +103,11 @@ def evidence_card(item) -> rx.Component:
                 rx.cond(
                     item.can_showcase,
                     rx.button(
-                        rx.cond(item.in_showcase, "Take out of the showcase", "Use in my showcase"),
+                        rx.cond(
+                            item.in_showcase,
+                            t("Take out of the showcase"),
+                            t("Use in my showcase"),
+                        ),
                         rx.el.span(" ", item.title, class_name="visually-hidden"),
                         variant="soft",
                         on_click=S.toggle_showcase(item.id),
@@ -112,7 +117,7 @@ def evidence_card(item) -> rx.Component:
                 rx.cond(
                     item.can_remove,
                     rx.button(
-                        "Remove",
+                        t("Remove"),
                         rx.el.span(" ", item.title, class_name="visually-hidden"),
                         variant="soft",
                         color_scheme="red",
@@ -134,9 +139,9 @@ def add_evidence_form() -> rx.Component:
     """Choose the goal or task, a title, then a file or a link."""
     return rx.card(
         rx.vstack(
-            rx.heading("Add evidence", as_="h2", size="4"),
+            rx.heading(t("Add evidence"), as_="h2", size="4"),
             labelled(
-                "For which goal or task",
+                t("For which goal or task"),
                 "evidence-target",
                 rx.el.select(
                     rx.foreach(S.targets, lambda t: rx.el.option(t.label, value=t.value)),
@@ -148,7 +153,7 @@ def add_evidence_form() -> rx.Component:
                 ),
             ),
             labelled(
-                "Title",
+                t("Title"),
                 "evidence-title",
                 rx.input(
                     id="evidence-title",
@@ -158,15 +163,17 @@ def add_evidence_form() -> rx.Component:
                     size="3",
                     width="100%",
                 ),
-                hint="What it shows, in a few words.",
+                hint=t("What it shows, in a few words."),
             ),
-            rx.heading("A photo, PDF or audio clip", as_="h3", size="3"),
+            rx.heading(t("A photo, PDF or audio clip"), as_="h3", size="3"),
             rx.upload(
                 rx.vstack(
-                    rx.button("Choose a file", type="button", variant="soft"),
+                    rx.button(t("Choose a file"), type="button", variant="soft"),
                     rx.text(
-                        f"JPEG, PNG, WebP, PDF, MP3, M4A, OGG or WAV, up to "
-                        f"{MAX_EVIDENCE_BYTES // (1024 * 1024)} MB",
+                        tf(
+                            "JPEG, PNG, WebP, PDF, MP3, M4A, OGG or WAV, up to %(mb)s MB",
+                            mb=str(MAX_EVIDENCE_BYTES // (1024 * 1024)),
+                        ),
                         size="2",
                         color_scheme="gray",
                     ),
@@ -187,19 +194,22 @@ def add_evidence_form() -> rx.Component:
             rx.foreach(
                 rx.selected_files(UPLOAD_ID),
                 lambda name: rx.text(
-                    "Selected: ", rx.text.strong(name), size="2", style={"word_break": "break-all"}
+                    t("Selected: "),
+                    rx.text.strong(name),
+                    size="2",
+                    style={"word_break": "break-all"},
                 ),
             ),
             rx.button(
                 rx.icon("upload", size=16),
-                "Add the file",
+                t("Add the file"),
                 loading=S.uploading,
                 on_click=S.upload(rx.upload_files_chunk(upload_id=UPLOAD_ID)),
                 style=_TAP,
             ),
-            rx.heading("Or a link", as_="h3", size="3"),
+            rx.heading(t("Or a link"), as_="h3", size="3"),
             labelled(
-                "Link address",
+                t("Link address"),
                 "evidence-url",
                 rx.input(
                     id="evidence-url",
@@ -211,7 +221,7 @@ def add_evidence_form() -> rx.Component:
                     width="100%",
                 ),
             ),
-            rx.button("Add the link", variant="soft", on_click=S.add_link, style=_TAP),
+            rx.button(t("Add the link"), variant="soft", on_click=S.add_link, style=_TAP),
             form_error(S.error),
             spacing="3",
             width="100%",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.components.forms import labelled
+from ilp_app.components.i18n import t, tf
 from ilp_app.domain.coaching import MAX_ANSWER
 from ilp_app.state.plan import PlanState
 
@@ -47,7 +48,7 @@ def starter_chips(goal: rx.Var) -> rx.Component:
             wrap="wrap",
             spacing="2",
             role="group",
-            aria_label="Sentence starters",
+            aria_label=t("Sentence starters"),
         ),
     )
 
@@ -60,9 +61,10 @@ def low_rating_questions(goal: rx.Var) -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.text(
-                    "You chose ",
-                    PlanState.low_rating_score.to_string(),
-                    " of 5. Before you save it:",
+                    tf(
+                        "You chose %(score)s of 5. Before you save it:",
+                        score=PlanState.low_rating_score.to_string(),
+                    ),
                     size="2",
                     weight="medium",
                 ),
@@ -89,9 +91,9 @@ def low_rating_questions(goal: rx.Var) -> rx.Component:
                     ),
                 ),
                 rx.hstack(
-                    rx.button("Save my rating", type="submit"),
+                    rx.button(t("Save my rating"), type="submit"),
                     rx.button(
-                        "Cancel",
+                        t("Cancel"),
                         type="button",
                         variant="soft",
                         color_scheme="gray",
@@ -103,7 +105,7 @@ def low_rating_questions(goal: rx.Var) -> rx.Component:
                 width="100%",
             ),
             on_submit=PlanState.rate_low,
-            aria_label="About my rating",
+            aria_label=t("About my rating"),
             width="100%",
         ),
     )
@@ -115,11 +117,11 @@ def low_rating_answers(goal: rx.Var) -> rx.Component:
         rx.box(
             rx.cond(
                 goal.self_how != "",
-                rx.text(rx.text.strong("How I got here: "), goal.self_how, size="2"),
+                rx.text(rx.text.strong(t("How I got here: ")), goal.self_how, size="2"),
             ),
             rx.cond(
                 goal.self_next != "",
-                rx.text(rx.text.strong("My next small step: "), goal.self_next, size="2"),
+                rx.text(rx.text.strong(t("My next small step: ")), goal.self_next, size="2"),
             ),
             class_name="reflection",
         ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.components.forms import labelled
+from ilp_app.components.i18n import local_day, t, tf
 from ilp_app.components.plan_parts import CAN, P, area_field, text_field
 from ilp_app.domain.plans import MAX_GOAL_STATEMENT, MAX_SUCCESS_CRITERIA, MAX_TASK_TITLE
 from ilp_app.domain.proposals import MAX_DECLINE_REASON
@@ -43,29 +44,29 @@ def propose_goal_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             _select(
-                "Focus area",
+                t("Focus area"),
                 "focus_area_id",
                 "propose-goal-area",
                 rx.foreach(P.focus_areas, lambda a: rx.el.option(a.name, value=a.id)),
             ),
             text_field(
-                "My goal", "statement", max_length=MAX_GOAL_STATEMENT, prefix="propose-goal-"
+                t("My goal"), "statement", max_length=MAX_GOAL_STATEMENT, prefix="propose-goal-"
             ),
             area_field(
-                "What success looks like",
+                t("What success looks like"),
                 "success_criteria",
                 max_length=MAX_SUCCESS_CRITERIA,
                 required=False,
                 prefix="propose-goal-",
                 rows="2",
             ),
-            _date_field("Target date", "target_date", "propose-goal-target"),
-            rx.button("Send my goal to my mentor", type="submit"),
+            _date_field(t("Target date"), "target_date", "propose-goal-target"),
+            rx.button(t("Send my goal to my mentor"), type="submit"),
             spacing="2",
             width="100%",
         ),
         on_submit=PlanState.propose_goal,
-        aria_label="Propose a goal",
+        aria_label=t("Propose a goal"),
         width="100%",
     )
 
@@ -74,7 +75,7 @@ def propose_task_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             _select(
-                "Under my goal",
+                t("Under my goal"),
                 "goal_id",
                 "propose-task-goal",
                 rx.foreach(
@@ -85,17 +86,17 @@ def propose_task_form() -> rx.Component:
                     ),
                 ),
             ),
-            text_field("My task", "title", max_length=MAX_TASK_TITLE, prefix="propose-task-"),
-            _date_field("Due date", "due_date", "propose-task-due"),
+            text_field(t("My task"), "title", max_length=MAX_TASK_TITLE, prefix="propose-task-"),
+            _date_field(t("Due date"), "due_date", "propose-task-due"),
             rx.button(
-                rx.cond(P.own_tasks_wait, "Send my task to my mentor", "Add my task"),
+                rx.cond(P.own_tasks_wait, t("Send my task to my mentor"), t("Add my task")),
                 type="submit",
             ),
             spacing="2",
             width="100%",
         ),
         on_submit=PlanState.propose_task,
-        aria_label="Propose a task",
+        aria_label=t("Propose a task"),
         width="100%",
     )
 
@@ -116,8 +117,8 @@ def propose_tools() -> rx.Component:
         CAN.propose,
         rx.vstack(
             rx.hstack(
-                _toggle("Propose a goal", "goal"),
-                _toggle("Propose a task", "task"),
+                _toggle(t("Propose a goal"), "goal"),
+                _toggle(t("Propose a task"), "task"),
                 wrap="wrap",
                 spacing="2",
             ),
@@ -138,7 +139,7 @@ def _fields(p: rx.Var, prefix: str) -> rx.Component:
     pid = p.id.to_string()
     return rx.fragment(
         labelled(
-            rx.cond(p.kind == "goal", "Goal", "Task"),
+            rx.cond(p.kind == "goal", t("Goal"), t("Task")),
             prefix + "text-" + pid,
             rx.input(
                 id=prefix + "text-" + pid,
@@ -152,7 +153,7 @@ def _fields(p: rx.Var, prefix: str) -> rx.Component:
         rx.cond(
             p.kind == "goal",
             labelled(
-                "What success looks like",
+                t("What success looks like"),
                 prefix + "success-" + pid,
                 rx.text_area(
                     id=prefix + "success-" + pid,
@@ -165,7 +166,7 @@ def _fields(p: rx.Var, prefix: str) -> rx.Component:
             ),
         ),
         _date_field(
-            rx.cond(p.kind == "goal", "Target date", "Due date"),
+            rx.cond(p.kind == "goal", t("Target date"), t("Due date")),
             "target_date",
             prefix + "date-" + pid,
             default=p.target_date,
@@ -181,23 +182,23 @@ def _decide_forms(p: rx.Var) -> rx.Component:
             rx.vstack(
                 _fields(p, "accept-"),
                 rx.text(
-                    "Change the wording first to accept it with changes.",
+                    t("Change the wording first to accept it with changes."),
                     size="1",
                     color_scheme="gray",
                 ),
-                rx.button("Accept", type="submit"),
+                rx.button(t("Accept"), type="submit"),
                 spacing="2",
                 width="100%",
             ),
             on_submit=PlanState.accept_proposal,
-            aria_label="Accept: " + p.text,
+            aria_label=tf("Accept: %(text)s", text=p.text),
             width="100%",
         ),
         rx.form(
             _hidden_id(p),
             rx.vstack(
                 labelled(
-                    "Reason for declining",
+                    t("Reason for declining"),
                     "decline-reason-" + pid,
                     rx.input(
                         id="decline-reason-" + pid,
@@ -208,13 +209,17 @@ def _decide_forms(p: rx.Var) -> rx.Component:
                     ),
                 ),
                 rx.button(
-                    "Decline", type="submit", variant="soft", color_scheme="red", high_contrast=True
+                    t("Decline"),
+                    type="submit",
+                    variant="soft",
+                    color_scheme="red",
+                    high_contrast=True,
                 ),
                 spacing="2",
                 width="100%",
             ),
             on_submit=PlanState.decline_proposal,
-            aria_label="Decline: " + p.text,
+            aria_label=tf("Decline: %(text)s", text=p.text),
             width="100%",
         ),
         spacing="3",
@@ -232,9 +237,9 @@ def _learner_tools(p: rx.Var) -> rx.Component:
             rx.vstack(
                 _fields(p, "edit-"),
                 rx.hstack(
-                    rx.button("Save changes", type="submit"),
+                    rx.button(t("Save changes"), type="submit"),
                     rx.button(
-                        "Cancel",
+                        t("Cancel"),
                         type="button",
                         variant="soft",
                         color_scheme="gray",
@@ -246,25 +251,25 @@ def _learner_tools(p: rx.Var) -> rx.Component:
                 width="100%",
             ),
             on_submit=PlanState.edit_proposal,
-            aria_label="Change: " + p.text,
+            aria_label=tf("Change: %(text)s", text=p.text),
             width="100%",
         ),
         rx.hstack(
             rx.button(
-                "Change",
+                t("Change"),
                 size="2",
                 variant="soft",
                 on_click=PlanState.edit_proposal_open(p.id),
-                aria_label="Change my proposal: " + p.text,
+                aria_label=tf("Change my proposal: %(text)s", text=p.text),
             ),
             rx.button(
-                "Withdraw",
+                t("Withdraw"),
                 size="2",
                 variant="soft",
                 color_scheme="red",
                 high_contrast=True,
                 on_click=PlanState.withdraw_proposal(p.id),
-                aria_label="Withdraw my proposal: " + p.text,
+                aria_label=tf("Withdraw my proposal: %(text)s", text=p.text),
             ),
             spacing="2",
         ),
@@ -285,7 +290,11 @@ def proposal_item(p: rx.Var) -> rx.Component:
                     "green",
                 ),
             ),
-            rx.text(p.kind_label, " under “", p.under, "”", size="1", color_scheme="gray"),
+            rx.text(
+                tf("%(kind)s under “%(under)s”", kind=p.kind_label, under=p.under),
+                size="1",
+                color_scheme="gray",
+            ),
             wrap="wrap",
             spacing="2",
             align="center",
@@ -293,17 +302,20 @@ def proposal_item(p: rx.Var) -> rx.Component:
         rx.text(p.text, weight="medium", margin_top="0.25rem"),
         rx.cond(
             p.success_criteria != "",
-            rx.text(rx.text.strong("Success looks like: "), p.success_criteria, size="2"),
+            rx.text(rx.text.strong(t("Success looks like: ")), p.success_criteria, size="2"),
         ),
-        rx.cond(p.target_date != "", rx.text("By ", p.target_date, size="2", color_scheme="gray")),
+        rx.cond(
+            p.target_date != "",
+            rx.text(tf("By %(day)s", day=local_day(p.target_date)), size="2", color_scheme="gray"),
+        ),
         rx.cond(
             p.accepted_as != "",
-            rx.text(rx.text.strong("Accepted as: "), p.accepted_as, size="2"),
+            rx.text(rx.text.strong(t("Accepted as: ")), p.accepted_as, size="2"),
         ),
         rx.cond(
             p.decline_reason != "",
             rx.text(
-                rx.text.strong(p.decided_by, "’s reason: "),
+                rx.text.strong(tf("%(name)s’s reason: ", name=p.decided_by)),
                 p.decline_reason,
                 size="2",
                 white_space="pre-wrap",
@@ -314,7 +326,7 @@ def proposal_item(p: rx.Var) -> rx.Component:
         rx.cond(p.can_decide, rx.box(_decide_forms(p), margin_top="0.5rem", width="100%")),
         class_name="note",
         role="listitem",
-        aria_label="Proposal: " + p.text,
+        aria_label=tf("Proposal: %(text)s", text=p.text),
     )
 
 
@@ -322,12 +334,14 @@ def proposals_section() -> rx.Component:
     return rx.cond(
         (P.proposals.length() > 0) | CAN.propose,
         rx.el.section(
-            rx.heading("Proposals", as_="h2", size="5", id="proposals-heading"),
+            rx.heading(t("Proposals"), as_="h2", size="5", id="proposals-heading"),
             rx.cond(
                 CAN.propose,
                 rx.text(
-                    "Your own ideas for this plan. Your mentor accepts them, perhaps with a "
-                    "change, or tells you why not.",
+                    t(
+                        "Your own ideas for this plan. Your mentor accepts them, perhaps with a "
+                        "change, or tells you why not."
+                    ),
                     size="2",
                     color_scheme="gray",
                 ),

@@ -6,10 +6,11 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.components.forms import labelled
+from ilp_app.components.i18n import t, tf
 from ilp_app.domain.coaching import MAX_ANSWER, MAX_CHECK_TOPIC
 from ilp_app.state.reviews import ReviewState
 
-_INTENTIONS = (("yes", "Yes"), ("not_sure", "Not sure"), ("no", "No"))
+_INTENTIONS = (("yes", t("Yes")), ("not_sure", t("Not sure")), ("no", t("No")))
 
 
 def _hidden(r: rx.Var) -> rx.Component:
@@ -36,12 +37,12 @@ def _prep_form(r: rx.Var) -> rx.Component:
                     ),
                 ),
             ),
-            rx.button("Save my answers", type="submit", variant="soft"),
+            rx.button(t("Save my answers"), type="submit", variant="soft"),
             spacing="2",
             width="100%",
         ),
         on_submit=ReviewState.prepare,
-        aria_label="Prepare for the meeting",
+        aria_label=t("Prepare for the meeting"),
         key=rid + r.prep.mine.join("|"),
         width="100%",
     )
@@ -61,7 +62,7 @@ def _answers(r: rx.Var) -> rx.Component:
                 ),
             ),
             role="list",
-            aria_label="Answers before the meeting",
+            aria_label=t("Answers before the meeting"),
             width="100%",
         ),
     )
@@ -73,41 +74,41 @@ def _set_check_form(r: rx.Var) -> rx.Component:
         _hidden(r),
         rx.vstack(
             labelled(
-                "How confident are you about …",
+                t("How confident are you about …"),
                 "check-about-" + rid,
                 rx.input(
                     id="check-about-" + rid,
                     name="confidence_about",
                     default_value=r.prep.confidence_about,
                     max_length=MAX_CHECK_TOPIC,
-                    placeholder="e.g. passing Year 9 maths",
+                    placeholder=t("e.g. passing Year 9 maths"),
                     width="100%",
                 ),
             ),
             labelled(
-                "Do you plan to …",
+                t("Do you plan to …"),
                 "check-plan-" + rid,
                 rx.input(
                     id="check-plan-" + rid,
                     name="plan_to",
                     default_value=r.prep.plan_to,
                     max_length=MAX_CHECK_TOPIC,
-                    placeholder="e.g. choose the science track",
+                    placeholder=t("e.g. choose the science track"),
                     width="100%",
                 ),
             ),
-            rx.button("Ask the learner", type="submit", variant="soft"),
+            rx.button(t("Ask the learner"), type="submit", variant="soft"),
             spacing="2",
             width="100%",
         ),
         on_submit=ReviewState.set_check,
-        aria_label="Confidence and plans",
+        aria_label=t("Confidence and plans"),
         key=rid + r.prep.confidence_about + r.prep.plan_to,
         width="100%",
     )
 
 
-def _choice(name: str, value: str, label: str, rid: rx.Var, checked) -> rx.Component:
+def _choice(name: str, value: str, label, rid: rx.Var, checked) -> rx.Component:
     field_id = "check-" + name + "-" + rid + "-" + value
     return rx.el.label(
         rx.el.input(
@@ -137,7 +138,9 @@ def _check_form(r: rx.Var) -> rx.Component:
         _hidden(r),
         rx.vstack(
             rx.el.fieldset(
-                rx.el.legend("How confident are you about ", r.prep.confidence_about, "?"),
+                rx.el.legend(
+                    tf("How confident are you about %(topic)s?", topic=r.prep.confidence_about)
+                ),
                 rx.hstack(
                     *[
                         _choice("confidence", str(n), str(n), rid, r.prep.confidence == n)
@@ -149,7 +152,7 @@ def _check_form(r: rx.Var) -> rx.Component:
                 class_name="choice-set",
             ),
             rx.el.fieldset(
-                rx.el.legend("Do you plan to ", r.prep.plan_to, "?"),
+                rx.el.legend(tf("Do you plan to %(plan)s?", plan=r.prep.plan_to)),
                 rx.hstack(
                     *[
                         _choice("intention", value, label, rid, r.prep.intention == value)
@@ -160,12 +163,12 @@ def _check_form(r: rx.Var) -> rx.Component:
                 ),
                 class_name="choice-set",
             ),
-            rx.button("Save", type="submit", variant="soft"),
+            rx.button(t("Save"), type="submit", variant="soft"),
             spacing="2",
             width="100%",
         ),
         on_submit=ReviewState.answer_check,
-        aria_label="My confidence and plans",
+        aria_label=t("My confidence and plans"),
         key=rid + r.prep.confidence.to_string() + r.prep.intention,
         width="100%",
     )
@@ -176,14 +179,13 @@ def _check_result(r: rx.Var) -> rx.Component:
         r.prep.confidence > 0,
         rx.vstack(
             rx.text(
-                "Confident about ",
-                r.prep.confidence_about,
-                ": ",
-                r.prep.confidence.to_string(),
-                " of 5 · Plans to ",
-                r.prep.plan_to,
-                ": ",
-                r.prep.intention_label,
+                tf(
+                    "Confident about %(topic)s: %(score)s of 5 · Plans to %(plan)s: %(answer)s",
+                    topic=r.prep.confidence_about,
+                    score=r.prep.confidence.to_string(),
+                    plan=r.prep.plan_to,
+                    answer=r.prep.intention_label,
+                ),
                 size="2",
             ),
             rx.cond(
@@ -213,7 +215,7 @@ def review_prep_block(r: rx.Var) -> rx.Component:
     return rx.cond(
         shows,
         rx.vstack(
-            rx.heading("Before the meeting", as_="h4", size="3"),
+            rx.heading(t("Before the meeting"), as_="h4", size="3"),
             _answers(r),
             _check_result(r),
             rx.cond(r.prep.questions.length() > 0, _prep_form(r)),

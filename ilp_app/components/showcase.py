@@ -7,6 +7,7 @@ import reflex as rx
 
 from ilp_app.components.downloads import BACKEND_ORIGIN
 from ilp_app.components.evidence import EXTERNAL_REL
+from ilp_app.components.i18n import t, tf
 from ilp_app.domain.evidence import MAX_CLOSING_REFLECTION
 from ilp_app.state.showcase import ShowcaseState as S
 
@@ -31,14 +32,14 @@ def goal_choice(goal) -> rx.Component:
                     rx.hstack(
                         rx.icon_button(
                             rx.icon("arrow-up", size=18),
-                            aria_label="Move earlier: " + goal.statement,
+                            aria_label=tf("Move earlier: %(text)s", text=goal.statement),
                             variant="soft",
                             size="3",
                             on_click=S.move(goal.goal_id, "up"),
                         ),
                         rx.icon_button(
                             rx.icon("arrow-down", size=18),
-                            aria_label="Move later: " + goal.statement,
+                            aria_label=tf("Move later: %(text)s", text=goal.statement),
                             variant="soft",
                             size="3",
                             on_click=S.move(goal.goal_id, "down"),
@@ -53,7 +54,7 @@ def goal_choice(goal) -> rx.Component:
             rx.cond(
                 goal.reflections.length() > 0,
                 rx.vstack(
-                    rx.text("Reflections", weight="bold", size="2"),
+                    rx.text(t("Reflections"), weight="bold", size="2"),
                     rx.foreach(
                         goal.reflections,
                         lambda r: _check(r.text, r.chosen, lambda _v: S.toggle("reflection", r.id)),
@@ -65,7 +66,7 @@ def goal_choice(goal) -> rx.Component:
             rx.cond(
                 goal.evidence.length() > 0,
                 rx.vstack(
-                    rx.text("Approved evidence", weight="bold", size="2"),
+                    rx.text(t("Approved evidence"), weight="bold", size="2"),
                     rx.foreach(
                         goal.evidence,
                         lambda e: _check(e.text, e.chosen, lambda _v: S.toggle("evidence", e.id)),
@@ -83,14 +84,16 @@ def goal_choice(goal) -> rx.Component:
 
 def composer() -> rx.Component:
     return rx.vstack(
-        rx.heading("Choose what to show", as_="h2", size="5"),
+        rx.heading(t("Choose what to show"), as_="h2", size="5"),
         rx.text(
-            "Each goal you choose becomes one slide, in this order. Only what you tick is shown.",
+            t(
+                "Each goal you choose becomes one slide, in this order. Only what you tick is shown."
+            ),
             size="2",
             color_scheme="gray",
         ),
         rx.foreach(S.view.choices, goal_choice),
-        rx.el.label("Closing reflection", html_for="closing", class_name="field-label"),
+        rx.el.label(t("Closing reflection"), html_for="closing", class_name="field-label"),
         rx.text_area(
             id="closing",
             value=S.closing,
@@ -98,14 +101,14 @@ def composer() -> rx.Component:
             max_length=MAX_CLOSING_REFLECTION,
             rows="5",
             width="100%",
-            placeholder="Looking back on the year, I…",
+            placeholder=t("Looking back on the year, I…"),
         ),
         rx.el.label(
             rx.switch(checked=S.shared, on_change=S.set_shared, size="3"),
-            "Share with my family",
+            t("Share with my family"),
             style={**_TAP, "display": "flex", "gap": "0.6rem", "align_items": "center"},
         ),
-        rx.button("Save", on_click=S.save, style=_TAP),
+        rx.button(t("Save"), on_click=S.save, style=_TAP),
         rx.cond(
             S.error != "",
             rx.callout(S.error, icon="triangle-alert", color_scheme="red", role="alert"),
@@ -143,7 +146,7 @@ def slide_body(slide, *, large: bool = False) -> rx.Component:
         rx.cond(
             slide.success_criteria != "",
             rx.text(
-                "Success looks like: ",
+                t("Success looks like: "),
                 slide.success_criteria,
                 class_name="slide-success" if large else "",
                 size="3",
@@ -166,16 +169,16 @@ def slide_body(slide, *, large: bool = False) -> rx.Component:
 
 def slides_preview() -> rx.Component:
     return rx.vstack(
-        rx.heading("The slides", as_="h2", size="5"),
+        rx.heading(t("The slides"), as_="h2", size="5"),
         rx.cond(
             S.view.slides.length() > 0,
             rx.foreach(S.view.slides, lambda s: rx.card(slide_body(s), width="100%")),
-            rx.callout("No goals chosen yet.", icon="info", color_scheme="gray"),
+            rx.callout(t("No goals chosen yet."), icon="info", color_scheme="gray"),
         ),
         rx.cond(
             S.view.closing_reflection != "",
             rx.card(
-                rx.heading("Looking back", as_="h3", size="4"),
+                rx.heading(t("Looking back"), as_="h3", size="4"),
                 rx.text(S.view.closing_reflection, white_space="pre-wrap"),
                 width="100%",
             ),
@@ -192,7 +195,7 @@ def presentation() -> rx.Component:
             rx.cond(
                 S.on_title,
                 rx.vstack(
-                    rx.heading("Showcase of learning", as_="h1", class_name="slide-title"),
+                    rx.heading(t("Showcase of learning"), as_="h1", class_name="slide-title"),
                     rx.text(S.view.owner_name, class_name="slide-owner"),
                     rx.text(S.view.period_name, class_name="slide-area"),
                     align="center",
@@ -201,15 +204,14 @@ def presentation() -> rx.Component:
                 ),
                 rx.fragment(
                     rx.heading(
-                        "Showcase of learning: ",
-                        S.view.owner_name,
+                        tf("Showcase of learning: %(name)s", name=S.view.owner_name),
                         as_="h1",
                         class_name="visually-hidden",
                     ),
                     rx.cond(
                         S.on_closing,
                         rx.vstack(
-                            rx.heading("Looking back", as_="h2", size="9"),
+                            rx.heading(t("Looking back"), as_="h2", size="9"),
                             rx.text(S.view.closing_reflection, class_name="slide-quote"),
                             spacing="5",
                         ),
@@ -223,16 +225,27 @@ def presentation() -> rx.Component:
         rx.hstack(
             rx.button(
                 rx.icon("chevron-left", size=28),
-                "Previous",
+                t("Previous"),
                 size="4",
                 variant="soft",
                 on_click=S.previous_slide,
                 disabled=S.on_title,
             ),
-            rx.text(S.position_label, class_name="slide-position"),
+            rx.text(
+                rx.cond(
+                    S.slide_count > 0,
+                    tf(
+                        "Slide %(num)s of %(total)s",
+                        num=(S.slide_index + 1).to_string(),
+                        total=S.slide_count.to_string(),
+                    ),
+                    "",
+                ),
+                class_name="slide-position",
+            ),
             rx.button(
                 rx.icon("maximize", size=24),
-                "Full screen",
+                t("Full screen"),
                 size="4",
                 variant="ghost",
                 on_click=rx.call_script(
@@ -241,7 +254,7 @@ def presentation() -> rx.Component:
                 ),
             ),
             rx.button(
-                "Next",
+                t("Next"),
                 rx.icon("chevron-right", size=28),
                 size="4",
                 on_click=S.next_slide,

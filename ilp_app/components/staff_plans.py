@@ -8,12 +8,13 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.forms import labelled
+from ilp_app.components.i18n import t, tf
 from ilp_app.state.admin_supervisor import AdminSupervisorState as V
 from ilp_app.state.staff_plans import StaffPlansState as S
 
 
-def staff_plan_status(row: rx.Var, whose: rx.Var | str) -> rx.Component:
-    """A staff plan's status, progress and link ("Open my own plan", "Open plan of Ingrid")."""
+def staff_plan_status(row: rx.Var, progress_label: rx.Var) -> rx.Component:
+    """A staff plan's status and progress; ``progress_label`` names the progress bar."""
     return rx.vstack(
         rx.hstack(
             rx.badge(
@@ -21,12 +22,12 @@ def staff_plan_status(row: rx.Var, whose: rx.Var | str) -> rx.Component:
                 color_scheme=rx.match(row.status, ("active", "green"), ("locked", "gray"), "amber"),
                 variant="soft",
             ),
-            rx.text(row.completed, " of ", row.total, " tasks completed", size="2"),
+            rx.text(row.completed, t(" of "), row.total, t(" tasks completed"), size="2"),
             wrap="wrap",
             spacing="2",
             align="center",
         ),
-        rx.progress(value=row.percent, max=100, aria_label="Progress of " + whose),
+        rx.progress(value=row.percent, max=100, aria_label=progress_label),
         spacing="1",
         width="100%",
     )
@@ -58,13 +59,14 @@ def own_plan_card() -> rx.Component:
         rx.el.section(
             rx.card(
                 rx.vstack(
-                    rx.heading("My own plan", as_="h2", size="5", id="own-plan-heading"),
+                    rx.heading(t("My own plan"), as_="h2", size="5", id="own-plan-heading"),
                     rx.text(
-                        rx.cond(S.school_year != "", S.school_year, "No school year yet"),
+                        rx.cond(S.school_year != "", S.school_year, t("No school year yet")),
+                        " · ",
                         rx.cond(
                             S.supervisor_name != "",
-                            rx.fragment(" · Supervisor: ", S.supervisor_name),
-                            " · No supervisor connected yet",
+                            tf("Supervisor: %(name)s", name=S.supervisor_name),
+                            t("No supervisor connected yet"),
                         ),
                         size="2",
                         color_scheme="gray",
@@ -72,8 +74,8 @@ def own_plan_card() -> rx.Component:
                     rx.cond(
                         own.plan_id > 0,
                         rx.vstack(
-                            staff_plan_status(own, "my own plan"),
-                            rx.link("Open my own plan", href=routes.plan_url(own.plan_id)),
+                            staff_plan_status(own, t("Progress of my own plan")),
+                            rx.link(t("Open my own plan"), href=routes.plan_url(own.plan_id)),
                             spacing="2",
                             width="100%",
                         ),
@@ -81,18 +83,18 @@ def own_plan_card() -> rx.Component:
                             S.school_year != "",
                             rx.vstack(
                                 staff_template_select(
-                                    "Template for my own plan", "own-plan-template"
+                                    t("Template for my own plan"), "own-plan-template"
                                 ),
                                 rx.button(
                                     rx.icon("plus", size=16),
-                                    "Start my own plan",
+                                    t("Start my own plan"),
                                     variant="soft",
                                     on_click=S.start_own_plan,
                                 ),
                                 spacing="2",
                             ),
                             rx.text(
-                                "An administrator adds the school year under School → Periods.",
+                                t("An administrator adds the school year under School → Periods."),
                                 size="2",
                                 color_scheme="gray",
                             ),
@@ -116,10 +118,10 @@ def staff_row(row: rx.Var) -> rx.Component:
             rx.cond(
                 row.plan_id > 0,
                 rx.vstack(
-                    staff_plan_status(row, "the plan of " + row.name),
+                    staff_plan_status(row, tf("Progress of the plan of %(name)s", name=row.name)),
                     rx.link(
-                        "Open plan",
-                        rx.el.span(" of ", row.name, class_name="visually-hidden"),
+                        t("Open plan"),
+                        rx.el.span(tf(" of %(name)s", name=row.name), class_name="visually-hidden"),
                         href=routes.plan_url(row.plan_id),
                         weight="medium",
                     ),
@@ -130,13 +132,15 @@ def staff_row(row: rx.Var) -> rx.Component:
                     S.school_year != "",
                     rx.button(
                         rx.icon("plus", size=16),
-                        "Start plan",
-                        rx.el.span(" for ", row.name, class_name="visually-hidden"),
+                        t("Start plan"),
+                        rx.el.span(
+                            tf(" for %(name)s", name=row.name), class_name="visually-hidden"
+                        ),
                         variant="soft",
                         size="2",
                         on_click=S.start_plan_for(row.staff_id),
                     ),
-                    rx.text("No school year yet.", size="2", color_scheme="gray"),
+                    rx.text(t("No school year yet."), size="2", color_scheme="gray"),
                 ),
             ),
             spacing="2",
@@ -152,22 +156,20 @@ def my_staff_section() -> rx.Component:
     return rx.cond(
         S.my_staff.length() > 0,
         rx.el.section(
-            rx.heading("My staff", as_="h2", size="5", id="my-staff-heading"),
+            rx.heading(t("My staff"), as_="h2", size="5", id="my-staff-heading"),
             rx.text(
-                "Staff plans for ",
-                S.school_year,
-                ": you are their supervisor.",
+                tf("Staff plans for %(year)s: you are their supervisor.", year=S.school_year),
                 size="2",
                 color_scheme="gray",
             ),
             rx.box(
-                staff_template_select("Template for new staff plans", "staff-plan-template"),
+                staff_template_select(t("Template for new staff plans"), "staff-plan-template"),
                 max_width="24rem",
             ),
             rx.box(
                 rx.foreach(S.my_staff, staff_row),
                 role="list",
-                aria_label="My staff",
+                aria_label=t("My staff"),
                 class_name="card-grid",
                 style={
                     "display": "grid",

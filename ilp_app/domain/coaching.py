@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from ilp_app.domain.errors import ValidationFailed
+from ilp_app.i18n.runtime import N_, gettext
 
 MAX_PROMPT = 300
 MAX_PER_SITUATION = 20
@@ -19,8 +20,8 @@ LOW_RATING = 2
 
 #: What a low self-rating asks when the school's library has fewer than two questions for it.
 LOW_RATING_QUESTIONS = (
-    "How did you get from zero to here?",
-    "What is your next small step?",
+    N_("How did you get from zero to here?"),
+    N_("What is your next small step?"),
 )
 
 MSG_UNKNOWN_SITUATION = "Choose one of the situations in the list."
@@ -135,8 +136,8 @@ MAX_CHECK_TOPIC = 200
 #: How many of the school's review questions learner and parents answer before a review.
 PREP_QUESTIONS = 3
 
-MSG_UNKNOWN_INTENTION = "Choose yes, not sure or no."
-MSG_CONFIDENCE_RANGE = "Choose how confident you are, from 1 to 5."
+MSG_UNKNOWN_INTENTION = N_("Choose yes, not sure or no.")
+MSG_CONFIDENCE_RANGE = N_("Choose how confident you are, from 1 to 5.")
 
 
 class Intention(StrEnum):
@@ -146,7 +147,10 @@ class Intention(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"yes": "Yes", "not_sure": "Not sure", "no": "No"}[self.value]
+        return gettext(INTENTION_LABELS[self.value])
+
+
+INTENTION_LABELS = {"yes": N_("Yes"), "not_sure": N_("Not sure"), "no": N_("No")}
 
 
 def parse_intention(value: object) -> Intention:
@@ -174,10 +178,10 @@ def check_disagreement(confidence: int, intention: Intention | str) -> str:
     """
     plan = Intention(intention)
     if confidence <= 2 and plan is Intention.YES:
-        return (
+        return gettext(
             "Low confidence, but planning to go on: what makes them expect to manage, and what "
             "would raise their confidence?"
         )
     if confidence >= 4 and plan is Intention.NO:
-        return "Confident, but not planning to go on: what holds them back?"
+        return gettext("Confident, but not planning to go on: what holds them back?")
     return ""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ilp_app.domain.errors import ValidationFailed
+from ilp_app.i18n.runtime import N_
 
 
 class EvidenceKind(StrEnum):
@@ -22,10 +23,10 @@ class EvidenceKind(StrEnum):
 
 
 EVIDENCE_KIND_LABELS = {
-    EvidenceKind.PHOTO: "Photo",
-    EvidenceKind.PDF: "PDF",
-    EvidenceKind.AUDIO: "Audio clip",
-    EvidenceKind.LINK: "Link",
+    EvidenceKind.PHOTO: N_("Photo"),
+    EvidenceKind.PDF: N_("PDF"),
+    EvidenceKind.AUDIO: N_("Audio clip"),
+    EvidenceKind.LINK: N_("Link"),
 }
 
 MB = 1024 * 1024
@@ -48,23 +49,23 @@ MSG_QUOTA = (
     f"This would go over the {EVIDENCE_QUOTA_BYTES // MB} MB of evidence each person may keep. "
     "Remove an older file first."
 )
-MSG_EMPTY_FILE = "The file is empty."
-MSG_UNKNOWN_TYPE = (
+MSG_EMPTY_FILE = N_("The file is empty.")
+MSG_UNKNOWN_TYPE = N_(
     "That file is not a photo (JPEG, PNG or WebP), a PDF or an audio clip (MP3, M4A, OGG or WAV)."
 )
-MSG_BAD_IMAGE = "That photo could not be read. Take it again, or save it as JPEG or PNG."
-MSG_IMAGE_TOO_BIG = "That photo is too large to open. Save it smaller and try again."
-MSG_PDF_ACTIVE = "PDFs with scripts, attachments or actions cannot be added."
+MSG_BAD_IMAGE = N_("That photo could not be read. Take it again, or save it as JPEG or PNG.")
+MSG_IMAGE_TOO_BIG = N_("That photo is too large to open. Save it smaller and try again.")
+MSG_PDF_ACTIVE = N_("PDFs with scripts, attachments or actions cannot be added.")
 MSG_AUDIO_TOO_LONG = (
     f"An audio clip may be at most {MAX_AUDIO_SECONDS // 60} minutes long. "
     "Record a shorter one, or split it in two."
 )
-MSG_BAD_AUDIO = "That audio clip could not be read. Record it again, or save it as MP3 or M4A."
-MSG_ONE_FILE = "Add one file at a time."
+MSG_BAD_AUDIO = N_("That audio clip could not be read. Record it again, or save it as MP3 or M4A.")
+MSG_ONE_FILE = N_("Add one file at a time.")
 MSG_TOO_MANY = f"A plan holds at most {MAX_EVIDENCE_PER_PLAN} pieces of evidence."
-MSG_NOT_APPROVED = "Only evidence the mentor has approved can go in the showcase."
-MSG_EVIDENCE_NOT_FOUND = "That evidence does not exist."
-MSG_CHOOSE_GOAL = "Choose the goal (or task) this evidence belongs to."
+MSG_NOT_APPROVED = N_("Only evidence the mentor has approved can go in the showcase.")
+MSG_EVIDENCE_NOT_FOUND = N_("That evidence does not exist.")
+MSG_CHOOSE_GOAL = N_("Choose the goal (or task) this evidence belongs to.")
 
 
 @dataclass(frozen=True)

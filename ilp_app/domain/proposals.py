@@ -13,12 +13,12 @@ from datetime import date
 from enum import StrEnum
 
 from ilp_app.domain.errors import ValidationFailed
+from ilp_app.i18n.runtime import N_, gettext
 
 MAX_DECLINE_REASON = 300
 
-MSG_ALREADY_DECIDED = "This proposal has already been {status}; it can no longer be changed."
-MSG_REASON_REQUIRED = "Please give the learner a short reason."
-MSG_UNKNOWN_KIND = "A proposal is for a goal or for a task."
+MSG_REASON_REQUIRED = N_("Please give the learner a short reason.")
+MSG_UNKNOWN_KIND = N_("A proposal is for a goal or for a task.")
 
 
 class ProposalKind(StrEnum):
@@ -36,17 +36,19 @@ class ProposalStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS[self]
+        return gettext(_LABELS[self])
 
 
 _LABELS = {
-    ProposalStatus.PENDING: "Proposed",
-    ProposalStatus.ACCEPTED: "Accepted",
-    ProposalStatus.ACCEPTED_CHANGED: "Accepted with changes",
-    ProposalStatus.DECLINED: "Declined",
-    ProposalStatus.WITHDRAWN: "Withdrawn",
-    ProposalStatus.CLOSED_LOCKED: "Closed when the plan was locked",
+    ProposalStatus.PENDING: N_("Proposed"),
+    ProposalStatus.ACCEPTED: N_("Accepted"),
+    ProposalStatus.ACCEPTED_CHANGED: N_("Accepted with changes"),
+    ProposalStatus.DECLINED: N_("Declined"),
+    ProposalStatus.WITHDRAWN: N_("Withdrawn"),
+    ProposalStatus.CLOSED_LOCKED: N_("Closed when the plan was locked"),
 }
+
+KIND_LABELS = {ProposalKind.GOAL: N_("Goal"), ProposalKind.TASK: N_("Task")}
 
 
 class ProposalStep(StrEnum):
@@ -69,12 +71,20 @@ _AFTER = {
     ProposalStep.CLOSE_ON_LOCK: ProposalStatus.CLOSED_LOCKED,
 }
 
-_DONE_WORDS = {
-    ProposalStatus.ACCEPTED: "accepted",
-    ProposalStatus.ACCEPTED_CHANGED: "accepted",
-    ProposalStatus.DECLINED: "declined",
-    ProposalStatus.WITHDRAWN: "withdrawn",
-    ProposalStatus.CLOSED_LOCKED: "closed when the plan was locked",
+# Whole sentences, one per outcome, so each language can word its own.
+MSG_ALREADY_ACCEPTED = N_("This proposal has already been accepted; it can no longer be changed.")
+MSG_ALREADY_DECLINED = N_("This proposal has already been declined; it can no longer be changed.")
+MSG_ALREADY_WITHDRAWN = N_("This proposal has already been withdrawn; it can no longer be changed.")
+MSG_ALREADY_CLOSED = N_(
+    "This proposal was closed when the plan was locked; it can no longer be changed."
+)
+
+_ALREADY = {
+    ProposalStatus.ACCEPTED: MSG_ALREADY_ACCEPTED,
+    ProposalStatus.ACCEPTED_CHANGED: MSG_ALREADY_ACCEPTED,
+    ProposalStatus.DECLINED: MSG_ALREADY_DECLINED,
+    ProposalStatus.WITHDRAWN: MSG_ALREADY_WITHDRAWN,
+    ProposalStatus.CLOSED_LOCKED: MSG_ALREADY_CLOSED,
 }
 
 
@@ -88,7 +98,7 @@ def proposal_next(status: ProposalStatus | str, step: ProposalStep) -> ProposalS
     """
     current = ProposalStatus(status)
     if current is not ProposalStatus.PENDING:
-        raise ValidationFailed(MSG_ALREADY_DECIDED.format(status=_DONE_WORDS[current]))
+        raise ValidationFailed(_ALREADY[current])
     return _AFTER[ProposalStep(step)]
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ilp_app.i18n.runtime import gettext
+
 #: A school's transition years until it edits them: (year, why it is one).
 DEFAULT_TRANSITION_YEARS: tuple[tuple[str, str], ...] = (
     ("Year 6", "Year 6 starts career exploration and a first education plan."),
@@ -67,7 +69,9 @@ def suggest_templates(
         Suggestion(
             template_id=t.id,
             name=t.name,
-            reason=reason or f"Made for {next(y for y in t.years if year_key(y) == key)}.",
+            reason=reason
+            or gettext("Made for %(year)s.")
+            % {"year": next(y for y in t.years if year_key(y) == key)},
             transition=bool(reason),
         )
         for t in fitting

@@ -4,6 +4,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.evidence import add_evidence_form, evidence_card
+from ilp_app.components.i18n import t
 from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.services.live.live_registry import PERSONAL_HEARTBEAT_SECONDS
@@ -17,8 +18,8 @@ ON_LOAD = S.load
 def _back_links() -> rx.Component:
     style = {"min_height": "44px", "display": "inline-flex", "align_items": "center"}
     return rx.hstack(
-        rx.link("Back to the plan", href=routes.plan_url(S.shown_plan_id), style=style),
-        rx.link("Showcase", href=routes.showcase_url(S.shown_plan_id), style=style),
+        rx.link(t("Back to the plan"), href=routes.plan_url(S.shown_plan_id), style=style),
+        rx.link(t("Showcase"), href=routes.showcase_url(S.shown_plan_id), style=style),
         spacing="5",
         wrap="wrap",
     )
@@ -32,15 +33,15 @@ def page() -> rx.Component:
             rx.vstack(
                 _back_links(),
                 rx.cond(S.can_add, add_evidence_form()),
-                rx.heading("Evidence so far", as_="h2", size="5"),
+                rx.heading(t("Evidence so far"), as_="h2", size="5"),
                 rx.cond(
                     S.items.length() > 0,
                     rx.vstack(rx.foreach(S.items, evidence_card), spacing="3", width="100%"),
-                    empty_note("No evidence yet."),
+                    empty_note(t("No evidence yet.")),
                 ),
                 spacing="4",
                 width="100%",
             ),
         ),
-        heading="Evidence of learning",
+        heading=t("Evidence of learning"),
     )

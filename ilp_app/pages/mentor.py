@@ -3,7 +3,7 @@
 import reflex as rx
 
 from ilp_app import routes
-from ilp_app.components.i18n import t
+from ilp_app.components.i18n import t, tf
 from ilp_app.components.layout import app_shell, empty_note, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.people import group_overview_links, learner_list
@@ -33,7 +33,7 @@ def create_plan_button(row: rx.Var) -> rx.Component:
         row.suggested_template_id > 0,
         rx.vstack(
             rx.text(
-                rx.text.strong("Suggested: "),
+                rx.text.strong(t("Suggested: ")),
                 row.suggested_template,
                 ". ",
                 row.suggestion_reason,
@@ -42,9 +42,8 @@ def create_plan_button(row: rx.Var) -> rx.Component:
             rx.hstack(
                 rx.button(
                     rx.icon("sparkles", size=16),
-                    "Create plan from ",
-                    row.suggested_template,
-                    rx.el.span(" for ", row.name, class_name="visually-hidden"),
+                    tf("Create plan from %(template)s", template=row.suggested_template),
+                    rx.el.span(t(" for "), row.name, class_name="visually-hidden"),
                     size="2",
                     on_click=MentorHomeState.create_from_template(
                         row.id, row.suggested_template_id

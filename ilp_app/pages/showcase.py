@@ -4,6 +4,7 @@ import reflex as rx
 
 from ilp_app import routes
 from ilp_app.components.downloads import download_link
+from ilp_app.components.i18n import t
 from ilp_app.components.layout import app_shell, loading
 from ilp_app.components.live import heartbeat
 from ilp_app.components.showcase import composer, slides_preview
@@ -19,16 +20,16 @@ def _links() -> rx.Component:
     style = {"min_height": "44px", "display": "inline-flex", "align_items": "center"}
     plan_id = S.view.plan_id
     return rx.hstack(
-        rx.link("Back to the plan", href=routes.plan_url(plan_id), style=style),
-        rx.link("Evidence of learning", href=routes.evidence_page_url(plan_id), style=style),
+        rx.link(t("Back to the plan"), href=routes.plan_url(plan_id), style=style),
+        rx.link(t("Evidence of learning"), href=routes.evidence_page_url(plan_id), style=style),
         rx.link(
             rx.icon("presentation", size=16, aria_hidden="true"),
-            "Present",
+            t("Present"),
             href=routes.showcase_present_url(plan_id),
             style={**style, "gap": "0.35rem"},
         ),
         download_link(
-            "Print (PDF)",
+            t("Print (PDF)"),
             routes.url_for(routes.API_SHOWCASE_PDF, plan_id=plan_id),
             filename="showcase.pdf",
             icon="printer",
@@ -56,5 +57,5 @@ def page() -> rx.Component:
                 ),
             ),
         ),
-        heading="Showcase of learning",
+        heading=t("Showcase of learning"),
     )

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from ilp_app import routes
+from ilp_app.components.i18n import t
 from ilp_app.components.showcase import presentation
 from ilp_app.state.showcase import ShowcaseState as S
 
@@ -16,8 +17,8 @@ def page() -> rx.Component:
         S.loaded & S.view,
         presentation(),
         rx.el.main(
-            rx.heading("Showcase of learning", as_="h1", class_name="visually-hidden"),
-            rx.center(rx.spinner(size="3"), padding="3rem", aria_label="Loading"),
+            rx.heading(t("Showcase of learning"), as_="h1", class_name="visually-hidden"),
+            rx.center(rx.spinner(size="3"), padding="3rem", aria_label=t("Loading")),
             id="main",
         ),
     )

@@ -15,6 +15,7 @@ import reflex as rx
 
 from ilp_app.domain.errors import DomainError, NotSignedIn, ValidationFailed
 from ilp_app.domain.evidence import MAX_EVIDENCE_BYTES, MSG_ONE_FILE, MSG_TOO_LARGE
+from ilp_app.i18n import N_, gettext
 from ilp_app.services.evidence import evidence as service
 from ilp_app.services.evidence import evidence_read as reader
 from ilp_app.services.evidence import showcase
@@ -26,8 +27,9 @@ from ilp_app.state.evidence_follow import PlanPartFollow
 from ilp_app.state.session import SessionState
 
 UPLOAD_ID = "evidence-file"
-MSG_ADDED = "Evidence added. Your mentor will look at it before your family sees it."
-MSG_FAILED = "Something went wrong on our side. Nothing was added; please try again."
+MSG_ADDED = N_("Evidence added. Your mentor will look at it before your family sees it.")
+MSG_FAILED = N_("Something went wrong on our side. Nothing was added; please try again.")
+MSG_CHOOSE_FILE = N_("Choose a file to add.")
 _MAX_FIELD = 2000  # what a text box may hold before the service gives its own message
 
 
@@ -110,7 +112,7 @@ class EvidenceState(PlanPartFollow, SessionState):
         self._announce(touched)
         self.error = ""
         shown = self._show(me) or []
-        return [rx.toast.success(success, duration=2500), *shown] if success else shown
+        return [rx.toast.success(gettext(success), duration=2500), *shown] if success else shown
 
     def _announce(self, touched: tuple[set[int], set[int]]) -> None:
         """Tell the open plan pages and inboxes a committed change touched (bells ring live)."""
@@ -139,14 +141,14 @@ class EvidenceState(PlanPartFollow, SessionState):
     def approve(self, evidence_id: int):
         return self._do(
             service.evidence_approve,
-            success="Approved: the family can see it.",
+            success=N_("Approved: the family can see it."),
             evidence_id=evidence_id,
         )
 
     @rx.event
     @off_loop
     def remove(self, evidence_id: int):
-        return self._do(service.evidence_remove, success="Removed.", evidence_id=evidence_id)
+        return self._do(service.evidence_remove, success=N_("Removed."), evidence_id=evidence_id)
 
     @rx.event
     @off_loop
@@ -189,7 +191,7 @@ class EvidenceState(PlanPartFollow, SessionState):
         elif size > MAX_EVIDENCE_BYTES:
             message = MSG_TOO_LARGE
         elif not names:
-            message = "Choose a file to add."
+            message = MSG_CHOOSE_FILE
         events: list = []
         if not message:
             try:
@@ -213,10 +215,10 @@ class EvidenceState(PlanPartFollow, SessionState):
             if not self._still_signed_in(me):
                 return
             if message:
-                self.error = message
+                self.error = message = gettext(message)
                 events = [rx.toast.error(message), *events]
             else:
                 self.error, self.title = "", ""
-                events = [rx.toast.success(MSG_ADDED, duration=2500)]
+                events = [rx.toast.success(gettext(MSG_ADDED), duration=2500)]
             events.extend(await asyncio.to_thread(self._show, me) or [])
         yield [*events, rx.clear_selected_files(UPLOAD_ID)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.domain.coaching import LOW_RATING
+from ilp_app.i18n import N_
 from ilp_app.services.plans import plan_activity
 
 
@@ -29,7 +30,7 @@ class PlanCoaching(rx.State, mixin=True):
             return None
         self.low_rating_goal = self.low_rating_score = 0
         return await self._perform(
-            plan_activity.rating_add, goal_id=goal_id, score=score, success="Rating saved."
+            plan_activity.rating_add, goal_id=goal_id, score=score, success=N_("Rating saved.")
         )
 
     @rx.event
@@ -49,7 +50,7 @@ class PlanCoaching(rx.State, mixin=True):
                     "next_step": f.get("next_step", ""),
                 },
             ),
-            success="Rating saved, with your answers.",
+            success=N_("Rating saved, with your answers."),
         )
         if self._last_ok:
             self.low_rating_goal = self.low_rating_score = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ilp_app.i18n import N_
 from ilp_app.services.plans import proposals
 
 
@@ -45,7 +46,7 @@ class PlanProposals(rx.State, mixin=True):
                     "target_date": f.get("target_date", ""),
                 },
             ),
-            success="Your goal is proposed. Your mentor will look at it.",
+            success=N_("Your goal is proposed. Your mentor will look at it."),
         )
         self._proposal_form_done()
         return events
@@ -62,7 +63,7 @@ class PlanProposals(rx.State, mixin=True):
                     "due_date": f.get("due_date", ""),
                 },
             ),
-            success="Your task is saved.",
+            success=N_("Your task is saved."),
         )
         self._proposal_form_done()
         return events
@@ -85,7 +86,7 @@ class PlanProposals(rx.State, mixin=True):
                     "target_date": f.get("target_date", ""),
                 },
             ),
-            success="Your proposal is changed.",
+            success=N_("Your proposal is changed."),
         )
         if self._last_ok:
             self.editing_proposal = 0
@@ -96,7 +97,7 @@ class PlanProposals(rx.State, mixin=True):
         return await self._perform(
             proposals.proposal_withdraw,
             proposal_id=proposal_id,
-            success="Your proposal is withdrawn.",
+            success=N_("Your proposal is withdrawn."),
         )
 
     @rx.event
@@ -112,7 +113,7 @@ class PlanProposals(rx.State, mixin=True):
                     "target_date": f.get("target_date", ""),
                 },
             ),
-            success="Accepted: it is in the plan now.",
+            success=N_("Accepted: it is in the plan now."),
         )
 
     @rx.event
@@ -123,5 +124,5 @@ class PlanProposals(rx.State, mixin=True):
                 proposals.proposal_decline,
                 {"proposal_id": f.get("proposal_id"), "reason": f.get("reason")},
             ),
-            success="Declined. The learner sees your reason.",
+            success=N_("Declined. The learner sees your reason."),
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ilp_app.i18n import N_
 from ilp_app.services.reviews import review_prep
 
 
@@ -15,7 +16,7 @@ class ReviewPrepEvents(rx.State, mixin=True):
         form = form_data if isinstance(form_data, dict) else {}
         async for event in self._run(
             review_prep.review_prepare,
-            success="Your answers are saved for the meeting.",
+            success=N_("Your answers are saved for the meeting."),
             review_id=form.get("review_id"),
             answers={
                 k: v for k, v in form.items() if isinstance(k, str) and k.startswith("answer-")
@@ -28,7 +29,7 @@ class ReviewPrepEvents(rx.State, mixin=True):
         form = form_data if isinstance(form_data, dict) else {}
         async for event in self._run(
             review_prep.review_check_set,
-            success="Saved: the learner is asked before the meeting.",
+            success=N_("Saved: the learner is asked before the meeting."),
             review_id=form.get("review_id"),
             confidence_about=form.get("confidence_about", ""),
             plan_to=form.get("plan_to", ""),
@@ -40,7 +41,7 @@ class ReviewPrepEvents(rx.State, mixin=True):
         form = form_data if isinstance(form_data, dict) else {}
         async for event in self._run(
             review_prep.review_check_answer,
-            success="Thank you: your answers are saved.",
+            success=N_("Thank you: your answers are saved."),
             review_id=form.get("review_id"),
             confidence=form.get("confidence"),
             intention=form.get("intention"),

@@ -56,10 +56,6 @@ class ShowcaseState(PlanPartFollow, SessionState):
     def on_closing(self) -> bool:
         return self.view is not None and self.slide_index == len(self.view.slides) + 1
 
-    @rx.var
-    def position_label(self) -> str:
-        return f"Slide {self.slide_index + 1} of {self.slide_count}" if self.slide_count else ""
-
     # --- loading ---
 
     def _show(self, me) -> list | None:

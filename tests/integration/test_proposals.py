@@ -322,3 +322,13 @@ def test_the_plans_history_names_each_step_in_words(engine, actors, plan):
     call(proposals.proposal_decline, actors["mentor"], proposal_id=pid, reason="Not yet")
     steps = [c.what for c in call(history.plan_history, actors["learner"], plan_id=plan["plan_id"])]
     assert "Made a proposal" in steps and "Declined a proposal" in steps
+
+
+def test_a_proposal_reads_in_the_readers_language_without_a_zone_name(engine, actors, plan):
+    from ilp_app.i18n import use_language
+
+    _propose_goal(actors, plan)
+    with use_language("nb"):
+        [shown] = call(plan_read.plan_view, actors["mentor"], plan_id=plan["plan_id"]).proposals
+    assert (shown.status_label, shown.kind_label) == ("Foreslått", "Mål")
+    assert "UTC" not in shown.created_at and " kl. " in shown.created_at

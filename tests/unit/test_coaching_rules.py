@@ -114,3 +114,12 @@ def test_the_default_library_covers_every_situation_with_questions_and_starters(
 def test_a_forged_situation_is_refused():
     with pytest.raises(ValidationFailed):
         parse_situation("party")
+
+
+def test_intention_and_disagreement_read_in_the_readers_language():
+    from ilp_app.i18n import use_language
+
+    with use_language("nn"):
+        assert Intention.NOT_SURE.label == "Usikker"
+        assert check_disagreement(5, Intention.NO).startswith("Trygg, men vil ikkje")
+    assert check_disagreement(5, Intention.NO).startswith("Confident, but")

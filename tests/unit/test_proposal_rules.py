@@ -131,3 +131,15 @@ def test_a_carried_proposal_keeps_its_date_only_inside_the_new_period():
     assert carried_date(date(2026, 12, 10), **term) is None
     assert carried_date(date(2027, 6, 19), **term) is None
     assert carried_date(None, **term) is None
+
+
+def test_proposal_status_and_refusal_read_in_the_readers_language():
+    from ilp_app.i18n import use_language
+
+    with use_language("nb"):
+        assert ProposalStatus.DECLINED.label == "Avslått"
+        with pytest.raises(ValidationFailed) as refused:
+            proposal_next(ProposalStatus.WITHDRAWN, ProposalStep.EDIT)
+        assert "trukket tilbake" in refused.value.message
+    with use_language("nn"):
+        assert ProposalStatus.ACCEPTED.label == "Godteke"

@@ -14,6 +14,8 @@ from ilp_app import routes
 from ilp_app.db.models import Evidence, Goal, Plan, ShowcaseItem, Task, User
 from ilp_app.domain.evidence import EVIDENCE_KIND_LABELS, EvidenceKind
 from ilp_app.domain.permissions import Action, Actor, EvidenceRef, can
+from ilp_app.i18n import gettext
+from ilp_app.i18n.formatting import school_zone
 from ilp_app.services.plans.plan_access import plan_load, plan_ref
 
 
@@ -109,11 +111,12 @@ def evidence_list(
                 goal=goals.get(r.goal_id, ""),
                 task=tasks.get(r.task_id, "") if r.task_id else "",
                 kind=r.kind,
-                kind_label=EVIDENCE_KIND_LABELS.get(EvidenceKind(r.kind), r.kind),
+                kind_label=gettext(EVIDENCE_KIND_LABELS.get(EvidenceKind(r.kind), r.kind)),
                 title=r.title,
                 url=r.url if link else evidence_url(r.id),
                 added_by=people.get(r.added_by_id, ""),
-                created_at=r.created_at.strftime("%Y-%m-%d"),
+                # The school's day, written in the reader's language by their browser.
+                created_at=r.created_at.astimezone(school_zone()).date().isoformat(),
                 approved=r.approved_at is not None,
                 in_showcase=r.id in shown,
                 can_approve=r.approved_at is None and can(actor, Action.EVIDENCE_APPROVE, ref),
@@ -146,9 +149,16 @@ def evidence_targets(
     ).all()
     out = []
     for goal in goals:
-        out.append(EvidenceTarget(value=f"g{goal.id}", label=f"Goal: {goal.statement}"[:150]))
+        out.append(
+            EvidenceTarget(
+                value=f"g{goal.id}",
+                label=(gettext("Goal: %(text)s") % {"text": goal.statement})[:150],
+            )
+        )
         out.extend(
-            EvidenceTarget(value=f"t{t.id}", label=f"Task: {t.title}"[:150])
+            EvidenceTarget(
+                value=f"t{t.id}", label=(gettext("Task: %(text)s") % {"text": t.title})[:150]
+            )
             for t in tasks
             if t.goal_id == goal.id
         )

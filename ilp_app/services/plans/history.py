@@ -12,6 +12,7 @@ from ilp_app.domain.lifecycle import changed_fields
 from ilp_app.domain.permissions import Action, Actor, NoteRef, can
 from ilp_app.domain.plans import NoteVisibility
 from ilp_app.domain.roles import parse_role
+from ilp_app.i18n import N_, gettext
 from ilp_app.i18n.formatting import format_moment
 from ilp_app.services.plans.plan_access import PlanContext, plan_load
 
@@ -42,14 +43,14 @@ ACTION_LABELS = {
     "note.visibility": "Changed who can see a note",
     "note.delete": "Deleted a note",
     "template.update": "Took an update from the template",
-    "proposal.create": "Made a proposal",
-    "proposal.edit": "Edited a proposal",
-    "proposal.withdraw": "Withdrew a proposal",
-    "proposal.accept": "Accepted a proposal",
-    "proposal.accept_changed": "Accepted a proposal with changes",
-    "proposal.decline": "Declined a proposal",
-    "proposal.close_on_lock": "Closed a proposal when the plan was locked",
-    "proposal.carried_in": "A proposal waits here from the previous plan",
+    "proposal.create": N_("Made a proposal"),
+    "proposal.edit": N_("Edited a proposal"),
+    "proposal.withdraw": N_("Withdrew a proposal"),
+    "proposal.accept": N_("Accepted a proposal"),
+    "proposal.accept_changed": N_("Accepted a proposal with changes"),
+    "proposal.decline": N_("Declined a proposal"),
+    "proposal.close_on_lock": N_("Closed a proposal when the plan was locked"),
+    "proposal.carried_in": N_("A proposal waits here from the previous plan"),
 }
 
 
@@ -153,7 +154,7 @@ def plan_history(
             ChangeView(
                 at=format_moment(r.at),
                 who=names.get(r.actor_id, ""),
-                what=ACTION_LABELS.get(r.action, r.action),
+                what=gettext(ACTION_LABELS.get(r.action, r.action)),
                 version=r.version,
                 before=_pretty(r.before),
                 after=_pretty(r.after),

@@ -14,6 +14,7 @@ from ilp_app.db.models import Plan
 from ilp_app.domain.coaching import LOW_RATING_QUESTIONS, Situation
 from ilp_app.domain.permissions import Actor
 from ilp_app.domain.plans import STAFF_FOCUS_AREAS
+from ilp_app.i18n import gettext
 from ilp_app.services.plans import plan_edit, plan_read
 from ilp_app.services.plans.plan_read import PlanListItem, PlanView
 from ilp_app.services.school.coaching import coaching_for_site
@@ -55,7 +56,10 @@ def plan_page(
         page.reflection_starters = library.starters[Situation.REFLECT_GOAL.value]
         asked = library.prompts[Situation.RATED_LOW.value][:2]
         # The two answers are kept as "how I got here" and "my next step": always two questions.
-        page.low_rating_prompts = [*asked, *LOW_RATING_QUESTIONS[len(asked) :]]
+        page.low_rating_prompts = [
+            *asked,
+            *(gettext(q) for q in LOW_RATING_QUESTIONS[len(asked) :]),
+        ]
     if plan.can.edit and not plan.staff:
         page.suggestion = plan_suggestion(session=session, plan=session.get(Plan, plan.id))
     if plan.can.edit and plan.staff:

@@ -9,7 +9,9 @@ from sqlmodel import Session, select
 from ilp_app.db.models import Goal, PlanFocusArea, Proposal, Site, Task, User
 from ilp_app.domain.overview import first_name
 from ilp_app.domain.permissions import Action, can
-from ilp_app.domain.proposals import ProposalStatus
+from ilp_app.domain.proposals import KIND_LABELS, ProposalKind, ProposalStatus
+from ilp_app.i18n import gettext
+from ilp_app.i18n.formatting import format_day, format_moment
 from ilp_app.services.plans.plan_access import PlanContext
 
 
@@ -77,14 +79,18 @@ def proposal_views(session: Session, ctx: PlanContext) -> list[ProposalView]:
             made = goals.get(r.result_id) if r.kind == "goal" else made_tasks.get(r.result_id)
             if made is not None:
                 accepted_as = made.statement if r.kind == "goal" else made.title
-                day = _day(made.target_date if r.kind == "goal" else made.due_date)
-                accepted_as += f" (by {day})" if day else ""
+                day = made.target_date if r.kind == "goal" else made.due_date
+                if day:
+                    accepted_as = gettext("%(text)s (by %(day)s)") % {
+                        "text": accepted_as,
+                        "day": format_day(day),
+                    }
         parent_goal = goals.get(r.goal_id)
         views.append(
             ProposalView(
                 id=r.id,
                 kind=r.kind,
-                kind_label="Goal" if r.kind == "goal" else "Task",
+                kind_label=gettext(KIND_LABELS[ProposalKind(r.kind)]),
                 under=areas.get(r.focus_area_id, "")
                 if r.kind == "goal"
                 else (parent_goal.statement if parent_goal else ""),
@@ -95,7 +101,7 @@ def proposal_views(session: Session, ctx: PlanContext) -> list[ProposalView]:
                 status_label=status.label,
                 pending=pending,
                 author=names.get(r.author_id, ""),
-                created_at=r.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+                created_at=format_moment(r.created_at),
                 decline_reason=r.decline_reason,
                 decided_by=names.get(r.decided_by_id, ""),
                 accepted_as=accepted_as,

@@ -33,6 +33,7 @@ from ilp_app.domain.proposals import (
     carried_date,
     proposal_next,
 )
+from ilp_app.i18n import N_
 from ilp_app.services.audit import audit_record
 from ilp_app.services.plans.history import history_record
 from ilp_app.services.plans.notifications import Kind, notify_plan_event
@@ -40,7 +41,7 @@ from ilp_app.services.plans.plan_access import PlanContext, child_load, plan_tou
 from ilp_app.services.plans.plan_edit import next_position
 from ilp_app.services.plans.proposal_read import own_tasks_wait
 
-MSG_NOT_YOURS = "Only the learner who made a proposal may change it."
+MSG_NOT_YOURS = N_("Only the learner who made a proposal may change it.")
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from ilp_app.domain.coaching import (
 from ilp_app.domain.errors import ValidationFailed
 from ilp_app.domain.parsing import form_mapping, parse_text
 from ilp_app.domain.permissions import Action, Actor, LearnerRef, can
+from ilp_app.i18n import N_
 from ilp_app.services.outbox import learner_changed
 from ilp_app.services.reviews.review_model import (
     MSG_ALREADY_HELD,
@@ -37,8 +38,9 @@ from ilp_app.services.reviews.review_model import (
 from ilp_app.services.reviews.review_prep_model import PrepAnswerView, ReviewPrep
 from ilp_app.services.school.coaching import coaching_for_site
 
-MSG_NO_CHECK = "This review does not ask about confidence and plans."
-MSG_NOTHING_ANSWERED = "Answer at least one question."
+MSG_NO_CHECK = N_("This review does not ask about confidence and plans.")
+MSG_NOTHING_ANSWERED = N_("Answer at least one question.")
+MSG_BOTH_OR_NEITHER = N_("Ask both questions, or neither: they are compared.")
 CONFIDENCE, INTENTION, PREP = "confidence", "intention", "prep"
 
 
@@ -122,7 +124,7 @@ def review_check_set(
     )
     plan = parse_text(plan_to, field="Plan to", max_length=MAX_CHECK_TOPIC, required=False)
     if bool(about) != bool(plan):
-        raise ValidationFailed("Ask both questions, or neither: they are compared.")
+        raise ValidationFailed(MSG_BOTH_OR_NEITHER)
     review.confidence_about, review.plan_to = about, plan
     session.add(review)
     learner_changed(session, review.learner_id)

@@ -41,6 +41,7 @@ from ilp_app.domain.plans import (
     PlanStatus,
     progress_of,
 )
+from ilp_app.i18n import N_, gettext
 from ilp_app.services.audit import audit_record
 from ilp_app.services.guard import authorize, denial
 from ilp_app.services.plans.periods import period_current
@@ -51,11 +52,11 @@ MSG_STAFF_NOT_FOUND = "That member of staff does not exist."
 MSG_NOT_STAFF = "{name} is not a member of staff (administrator, mentor or teacher)."
 MSG_SELF_SUPERVISOR = "Nobody can be their own supervisor."
 MSG_OWN_SUPERVISOR = "Your own supervisor is connected by another administrator."
-MSG_NO_SCHOOL_YEAR = (
+MSG_NO_SCHOOL_YEAR = N_(
     "There is no school year to make a staff plan for. An administrator adds one under School → "
     "Periods (kind: school year)."
 )
-MSG_STAFF_PLAN_EXISTS = "There is already a staff plan for {period}."
+MSG_STAFF_PLAN_EXISTS = N_("There is already a staff plan for {period}.")
 
 
 @dataclass(frozen=True)
@@ -316,7 +317,7 @@ def staff_plan_create(
     if session.exec(
         select(Plan.id).where(Plan.learner_id == sid, Plan.period_id == period.id)
     ).first():
-        raise ValidationFailed(MSG_STAFF_PLAN_EXISTS.format(period=period.name))
+        raise ValidationFailed(gettext(MSG_STAFF_PLAN_EXISTS).format(period=period.name))
     plan = Plan(
         site_id=actor.site_id,
         learner_id=sid,
