@@ -28,9 +28,9 @@ from ilp_app.db.models import (
     Site,
     Task,
 )
-from ilp_app.domain.coaching import DEFAULT_LIBRARY, PromptKind, Situation
+from ilp_app.domain.coaching import PromptKind, Situation
 from ilp_app.domain.proposals import ProposalKind, ProposalStatus
-from ilp_app.services.school.coaching import coaching_defaults_load
+from ilp_app.services.school.coaching import coaching_defaults, coaching_defaults_load
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -56,7 +56,7 @@ def seed_voice(
     """Add the default coaching library, Åsa's proposals and her review preparation; flushes,
     never commits."""
     coaching_defaults_load(session, site.id)
-    _review_prep(session, learner_id, today)
+    _review_prep(session, site.id, learner_id, today)
     _closed_on_lock(session, learner_id, mentor_id)
     plan = session.exec(
         select(Plan).where(Plan.learner_id == learner_id, Plan.status == "active")
@@ -199,7 +199,7 @@ def _closed_on_lock(session: Session, learner_id: int, mentor_id: int) -> None:
     session.flush()
 
 
-def _review_prep(session: Session, learner_id: int, today: date) -> None:
+def _review_prep(session: Session, site_id: int, learner_id: int, today: date) -> None:
     review = session.exec(
         select(Review)
         .where(Review.learner_id == learner_id, Review.status == "scheduled")
@@ -214,7 +214,7 @@ def _review_prep(session: Session, learner_id: int, today: date) -> None:
     session.add(review)
     questions = [
         text
-        for situation, kind, text in DEFAULT_LIBRARY
+        for situation, kind, text in coaching_defaults(session, site_id)
         if situation is Situation.PREPARE_REVIEW and kind is PromptKind.PROMPT
     ]
     parent_id = session.exec(

@@ -2,7 +2,8 @@
 
 A coaching conversation helps learners see themselves as actors in their own learning: even
 when a learner rates themselves poorly, ask how they got there from zero and what the next step
-is. The school keeps its own library; :data:`DEFAULT_LIBRARY` is the set it starts with.
+is. The school keeps its own library; :data:`DEFAULT_LIBRARY` is the set it starts with, written
+in the school's language when it is loaded (the lines are in the catalogues).
 """
 
 from __future__ import annotations
@@ -61,53 +62,53 @@ class PromptKind(StrEnum):
 
 #: The library a school starts with: (situation, kind, text), in order.
 DEFAULT_LIBRARY: tuple[tuple[Situation, PromptKind, str], ...] = (
-    (Situation.REFLECT_GOAL, PromptKind.PROMPT, "What have you done towards this goal so far?"),
-    (Situation.REFLECT_GOAL, PromptKind.PROMPT, "What helped you most, and who helped you?"),
-    (Situation.REFLECT_GOAL, PromptKind.STARTER, "Something that went well was…"),
-    (Situation.REFLECT_GOAL, PromptKind.STARTER, "Something I found hard was…"),
-    (Situation.REFLECT_GOAL, PromptKind.STARTER, "I learned that I…"),
-    (Situation.REFLECT_GOAL, PromptKind.STARTER, "Next time I will try…"),
+    (Situation.REFLECT_GOAL, PromptKind.PROMPT, N_("What have you done towards this goal so far?")),
+    (Situation.REFLECT_GOAL, PromptKind.PROMPT, N_("What helped you most, and who helped you?")),
+    (Situation.REFLECT_GOAL, PromptKind.STARTER, N_("Something that went well was…")),
+    (Situation.REFLECT_GOAL, PromptKind.STARTER, N_("Something I found hard was…")),
+    (Situation.REFLECT_GOAL, PromptKind.STARTER, N_("I learned that I…")),
+    (Situation.REFLECT_GOAL, PromptKind.STARTER, N_("Next time I will try…")),
     (
         Situation.PREPARE_REVIEW,
         PromptKind.PROMPT,
-        "What are you most proud of since the last review?",
+        N_("What are you most proud of since the last review?"),
     ),
     (
         Situation.PREPARE_REVIEW,
         PromptKind.PROMPT,
-        "Which goal would you like to talk about most, and why?",
+        N_("Which goal would you like to talk about most, and why?"),
     ),
     (
         Situation.PREPARE_REVIEW,
         PromptKind.PROMPT,
-        "What would help you most in the next weeks, at school or at home?",
+        N_("What would help you most in the next weeks, at school or at home?"),
     ),
-    (Situation.PREPARE_REVIEW, PromptKind.STARTER, "I am proud that…"),
-    (Situation.PREPARE_REVIEW, PromptKind.STARTER, "I would like help with…"),
+    (Situation.PREPARE_REVIEW, PromptKind.STARTER, N_("I am proud that…")),
+    (Situation.PREPARE_REVIEW, PromptKind.STARTER, N_("I would like help with…")),
     (
         Situation.RATED_LOW,
         PromptKind.PROMPT,
-        "You did not start from zero. What have you already done to get here?",
+        N_("You did not start from zero. What have you already done to get here?"),
     ),
     (
         Situation.RATED_LOW,
         PromptKind.PROMPT,
-        "What is the next small step that would take you one point higher?",
+        N_("What is the next small step that would take you one point higher?"),
     ),
-    (Situation.RATED_LOW, PromptKind.STARTER, "I can already…"),
-    (Situation.RATED_LOW, PromptKind.STARTER, "My next small step is…"),
-    (Situation.RATED_HIGH, PromptKind.PROMPT, "What did you do that made the difference?"),
-    (Situation.RATED_HIGH, PromptKind.PROMPT, "How could you stretch this goal further?"),
-    (Situation.RATED_HIGH, PromptKind.STARTER, "What made the difference was…"),
-    (Situation.STUCK, PromptKind.PROMPT, "What exactly is in the way right now?"),
-    (Situation.STUCK, PromptKind.PROMPT, "Who could you ask, and what would you ask them?"),
+    (Situation.RATED_LOW, PromptKind.STARTER, N_("I can already…")),
+    (Situation.RATED_LOW, PromptKind.STARTER, N_("My next small step is…")),
+    (Situation.RATED_HIGH, PromptKind.PROMPT, N_("What did you do that made the difference?")),
+    (Situation.RATED_HIGH, PromptKind.PROMPT, N_("How could you stretch this goal further?")),
+    (Situation.RATED_HIGH, PromptKind.STARTER, N_("What made the difference was…")),
+    (Situation.STUCK, PromptKind.PROMPT, N_("What exactly is in the way right now?")),
+    (Situation.STUCK, PromptKind.PROMPT, N_("Who could you ask, and what would you ask them?")),
     (
         Situation.STUCK,
         PromptKind.PROMPT,
-        "What is one thing you could try in the next ten minutes?",
+        N_("What is one thing you could try in the next ten minutes?"),
     ),
-    (Situation.STUCK, PromptKind.STARTER, "I am stuck because…"),
-    (Situation.STUCK, PromptKind.STARTER, "One thing I could try is…"),
+    (Situation.STUCK, PromptKind.STARTER, N_("I am stuck because…")),
+    (Situation.STUCK, PromptKind.STARTER, N_("One thing I could try is…")),
 )
 
 

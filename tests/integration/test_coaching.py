@@ -27,6 +27,26 @@ def test_the_default_library_loads_once(engine, school, library):
     assert count(engine, CoachingPrompt) == len(DEFAULT_LIBRARY)
 
 
+@pytest.mark.parametrize(
+    ("language", "starter"),
+    [
+        ("en", "Next time I will try…"),
+        ("nb", "Neste gang skal jeg prøve…"),
+        ("nn", "Neste gong skal eg prøve…"),
+    ],
+)
+def test_the_default_library_is_written_in_the_schools_language(engine, school, language, starter):
+    with Session(engine) as s:
+        site = s.get(Site, school.site.id)
+        site.default_language = language
+        s.add(site)
+        coaching.coaching_defaults_load(s, school.site.id)
+        s.commit()
+    texts = {r.text for r in rows(engine, CoachingPrompt)}
+    assert starter in texts
+    assert len(texts) == len(DEFAULT_LIBRARY)
+
+
 def test_the_administrator_adds_edits_and_removes_lines(engine, school, actors, library):
     admin = actors["admin"]
     new = call(

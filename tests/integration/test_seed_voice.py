@@ -98,7 +98,9 @@ def test_the_default_coaching_library_is_loaded(seeded):
     rows = seeded.exec(select(CoachingPrompt).where(CoachingPrompt.site_id == site.id)).all()
     assert len(rows) == len(DEFAULT_LIBRARY)
     coaching = coaching_for_site(seeded, site.id)
-    assert "Next time I will try…" in coaching.starters["reflect_goal"]
+    # Written in the demo school's language, Bokmål.
+    assert site.default_language == "nb"
+    assert "Neste gang skal jeg prøve…" in coaching.starters["reflect_goal"]
     assert len(coaching.prompts["rated_low"]) >= 2
 
 

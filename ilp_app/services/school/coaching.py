@@ -27,6 +27,7 @@ from ilp_app.domain.coaching import (
 from ilp_app.domain.errors import NotFound, ValidationFailed
 from ilp_app.domain.parsing import parse_text
 from ilp_app.domain.permissions import Actor
+from ilp_app.i18n import gettext, use_language
 from ilp_app.services.audit import audit_record
 from ilp_app.services.school.school_rows import own_row, school_manager
 
@@ -52,12 +53,19 @@ class Coaching:
     prompts: dict[str, list[str]]
 
 
+def coaching_defaults(session: Session, site_id: int) -> list[tuple[Situation, PromptKind, str]]:
+    """The default library in the school's language (the lines become the school's own data)."""
+    site = session.get(Site, site_id)
+    with use_language(site.default_language if site is not None else ""):
+        return [(situation, kind, gettext(text)) for situation, kind, text in DEFAULT_LIBRARY]
+
+
 def coaching_defaults_load(session: Session, site_id: int) -> int:
     """Give the site the default library, once: only when it has no prompt at all. Returns how
     many lines were added."""
     if session.exec(select(CoachingPrompt.id).where(CoachingPrompt.site_id == site_id)).first():
         return 0
-    for position, (situation, kind, text) in enumerate(DEFAULT_LIBRARY):
+    for position, (situation, kind, text) in enumerate(coaching_defaults(session, site_id)):
         session.add(
             CoachingPrompt(
                 site_id=site_id,
@@ -178,7 +186,7 @@ def coaching_defaults_restore(*, session: Session, actor: Actor | None, client_i
     have = {(r.situation, r.text) for r in _rows(session, actor.site_id)}
     added = 0
     position = len(have)
-    for situation, kind, text in DEFAULT_LIBRARY:
+    for situation, kind, text in coaching_defaults(session, actor.site_id):
         if (situation.value, text) in have:
             continue
         session.add(
