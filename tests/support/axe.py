@@ -14,6 +14,14 @@ import pytest
 
 AXE_JS = Path(__file__).resolve().parents[2] / ".tools/node_modules/axe-core/axe.min.js"
 BLOCKING = ("serious", "critical")
+#: Waits (at most 2 s) for the page's finite animations and transitions to end.
+SETTLED = """async () => {
+    const finite = document.getAnimations().filter(
+        (a) => a.effect && a.effect.getTiming().iterations !== Infinity
+    );
+    const done = Promise.all(finite.map((a) => a.finished.catch(() => null)));
+    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 2000))]);
+}"""
 
 
 def axe_violations(page, *, impacts: tuple[str, ...] = BLOCKING) -> list[dict]:
@@ -27,6 +35,8 @@ def axe_violations(page, *, impacts: tuple[str, ...] = BLOCKING) -> list[dict]:
         # Evaluated through the browser's debugging protocol: the app's CSP (rightly) refuses
         # an injected <script>, and the check must not weaken it.
         page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;undefined")
+    # The page at rest: a toast fading in has, for a moment, the contrast of its half-opacity.
+    page.evaluate(SETTLED)
     result = page.evaluate(
         "async () => await window.axe.run(document, {resultTypes: ['violations']})"
     )
