@@ -19,27 +19,18 @@ judged.
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
-import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-os.environ.setdefault("ILP_ENV", "test")
-os.environ.setdefault("ILP_SECRET_KEY", "bench-secret-key-that-is-long-enough-0123456789")
+import sqlalchemy as sa
 
-import sqlalchemy as sa  # noqa: E402
-from sqlmodel import SQLModel  # noqa: E402
-
-from ilp_app.db.engine import make_engine, use_engine  # noqa: E402
-from ilp_app.db.models import Enrollment, Group, RoleGrant, Site, User  # noqa: E402
-from ilp_app.domain.permissions import Actor  # noqa: E402
-from ilp_app.domain.roles import Role  # noqa: E402
-from ilp_app.services.school.account_table import account_page, account_query  # noqa: E402
-from ilp_app.services.uow import unit_of_work  # noqa: E402
+from bench import scratch_school  # first: it sets the environment the app reads
+from bench.scratch_school import analyse, measure, scratch_database
+from ilp_app.db.models import Enrollment, Group, RoleGrant, Site, User
+from ilp_app.domain.permissions import Actor
+from ilp_app.domain.roles import Role
+from ilp_app.services.school.account_table import account_page, account_query
 
 COUNTS = ((Role.LEARNER, 6000), (Role.PARENT, 3600), (Role.TEACHER, 400))
 GROUPS = 300
@@ -88,62 +79,31 @@ def _build(engine: sa.Engine) -> tuple[Actor, int]:
     return Actor(user_id=1, roles=frozenset({Role.ADMINISTRATOR}), site_id=site), len(users)
 
 
-def _measure(label: str, actor: Actor, query, runs: int) -> None:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        with unit_of_work() as s:
-            page = account_page(session=s, actor=actor, query=query)
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    p95 = times[max(0, round(0.95 * len(times)) - 1)]
-    print(
-        f"  {label:<9} median {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms"
-        f"   ({runs} runs; {page.total} match, page {page.page} of {page.pages})"
-    )
-
-
 def run(url: str, runs: int) -> None:
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as c:
-            c.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-            c.exec_driver_sql("CREATE SCHEMA public")
-    SQLModel.metadata.create_all(engine)
-    use_engine(engine)
-    try:
+    with scratch_database(url) as engine:
         start = time.perf_counter()
         actor, total = _build(engine)
-        if engine.dialect.name == "postgresql":
-            with engine.begin() as c:
-                c.exec_driver_sql("ANALYZE")
+        analyse(engine)
         print(
             f"{engine.dialect.name}: built {total} accounts in {time.perf_counter() - start:.1f} s"
         )
-        _measure("first", actor, account_query(), runs)
-        _measure("last", actor, account_query(sort="email", descending=True, page=10**6), runs)
-        _measure(
-            "filtered", actor, account_query(role="learner", group_id=7, status="active"), runs
-        )
-        _measure("search", actor, account_query(text="learner 012"), runs)
-    finally:
-        use_engine(None)
-        engine.dispose()
+
+        def page(label: str, query) -> None:
+            measure(
+                label,
+                lambda s: account_page(session=s, actor=actor, query=query),
+                runs,
+                lambda p: f"; {p.total} match, page {p.page} of {p.pages}",
+            )
+
+        page("first", account_query())
+        page("last", account_query(sort="email", descending=True, page=10**6))
+        page("filtered", account_query(role="learner", group_id=7, status="active"))
+        page("search", account_query(text="learner 012"))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", default="", help="a scratch PostgreSQL database (wiped)")
-    parser.add_argument("--runs", type=int, default=20)
-    args = parser.parse_args()
-    if args.postgres:
-        url = args.postgres
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-        run(url, args.runs)
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        run(f"sqlite:///{Path(tmp) / 'bench.db'}", args.runs)
+    scratch_school.main(__doc__.splitlines()[0], run)
 
 
 if __name__ == "__main__":

@@ -19,23 +19,15 @@ database. Figures are printed (median and p95), never judged; the target is unde
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
-import statistics
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-os.environ.setdefault("ILP_ENV", "test")
-os.environ.setdefault("ILP_SECRET_KEY", "bench-secret-key-that-is-long-enough-0123456789")
+import sqlalchemy as sa
 
-import sqlalchemy as sa  # noqa: E402
-from sqlmodel import SQLModel  # noqa: E402
-
-from ilp_app.db.engine import make_engine, use_engine  # noqa: E402
-from ilp_app.db.models import (  # noqa: E402
+from bench import scratch_school  # first: it sets the environment the app reads
+from bench.scratch_school import analyse, measure, scratch_database
+from ilp_app.db.models import (
     Enrollment,
     Group,
     MentorAssignment,
@@ -48,14 +40,13 @@ from ilp_app.db.models import (  # noqa: E402
     Site,
     User,
 )
-from ilp_app.domain.permissions import Actor  # noqa: E402
-from ilp_app.domain.roles import Role  # noqa: E402
-from ilp_app.services.school.school_view import (  # noqa: E402
+from ilp_app.domain.permissions import Actor
+from ilp_app.domain.roles import Role
+from ilp_app.services.school.school_view import (
     school_figures,
     school_list,
     school_view_csv,
 )
-from ilp_app.services.uow import unit_of_work  # noqa: E402
 
 LEARNERS, GROUPS = 2000, 80
 
@@ -182,60 +173,21 @@ def _build(engine: sa.Engine) -> Actor:
     return Actor(user_id=admin, roles=frozenset({Role.ADMINISTRATOR}), site_id=site)
 
 
-def _measure(label: str, fn, runs: int) -> None:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        with unit_of_work() as s:
-            fn(s)
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    p95 = times[max(0, round(0.95 * len(times)) - 1)]
-    print(
-        f"  {label:<8} median {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms   ({runs} runs)"
-    )
-
-
 def run(url: str, runs: int) -> None:
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as c:
-            c.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-            c.exec_driver_sql("CREATE SCHEMA public")
-    SQLModel.metadata.create_all(engine)
-    use_engine(engine)
-    try:
+    with scratch_database(url) as engine:
         start = time.perf_counter()
         actor = _build(engine)
-        if engine.dialect.name == "postgresql":
-            # A live database has statistics (autovacuum); without them the planner guesses one
-            # row per table and picks nested loops that take seconds here.
-            with engine.begin() as c:
-                c.exec_driver_sql("ANALYZE")
+        analyse(engine)
         print(
             f"{engine.dialect.name}: built {LEARNERS} learners in {time.perf_counter() - start:.1f} s"
         )
-        _measure("figures", lambda s: school_figures(session=s, actor=actor), runs)
-        _measure("list", lambda s: school_list(session=s, actor=actor, kind="quiet"), runs)
-        _measure("csv", lambda s: school_view_csv(session=s, actor=actor), runs)
-    finally:
-        use_engine(None)
-        engine.dispose()
+        measure("figures", lambda s: school_figures(session=s, actor=actor), runs)
+        measure("list", lambda s: school_list(session=s, actor=actor, kind="quiet"), runs)
+        measure("csv", lambda s: school_view_csv(session=s, actor=actor), runs)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", default="", help="a scratch PostgreSQL database (wiped)")
-    parser.add_argument("--runs", type=int, default=20)
-    args = parser.parse_args()
-    if args.postgres:
-        url = args.postgres
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-        run(url, args.runs)
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        run(f"sqlite:///{Path(tmp) / 'bench.db'}", args.runs)
+    scratch_school.main(__doc__.splitlines()[0], run)
 
 
 if __name__ == "__main__":
