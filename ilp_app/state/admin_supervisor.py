@@ -9,16 +9,17 @@ from __future__ import annotations
 import reflex as rx
 
 from ilp_app.domain.errors import DomainError, PermissionDenied
-from ilp_app.domain.parsing import form_mapping
+from ilp_app.domain.parsing import form_mapping, parse_id
 from ilp_app.domain.permissions import Action, can
 from ilp_app.services.staff import staff_plans
 from ilp_app.services.staff.staff_plans import SupervisionView
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.blocking import off_loop
+from ilp_app.state.service_change import ServiceChange
 from ilp_app.state.session import SessionState
 
 
-class AdminSupervisorState(SessionState):
+class AdminSupervisorState(ServiceChange, SessionState):
     view: SupervisionView | None = None
     _staff_id: int = 0
 
@@ -38,33 +39,20 @@ class AdminSupervisorState(SessionState):
         self.reset()
         me = self._current()
         try:
-            self._staff_id = int(self.user_id) if str(self.user_id).isdigit() else 0
+            self._staff_id = parse_id(self.user_id, what="person")
             self._read(me)
         except DomainError:
             # The person page itself says why it was refused; nothing of theirs is kept here.
             self.reset()
         return None
 
-    def _change(self, service, success: str, **kwargs):
-        me = self._current()
-        try:
-            with unit_of_work() as s:
-                service(
-                    session=s,
-                    actor=me.actor if me else None,
-                    staff_id=self._staff_id,
-                    client_ip=self._client_ip(),
-                    **kwargs,
-                )
-            self._read(me)
-        except PermissionDenied as error:
-            if me is None or not can(me.actor, Action.SCHOOL_MANAGE):
-                self.reset()
-                return self._refusal(me, error)
-            return rx.toast.error(error.message)  # e.g. an administrator's own supervisor
-        except DomainError as error:
-            return rx.toast.error(error.message)
-        return rx.toast.success(success)
+    def _service_arguments(self) -> dict:
+        return {"staff_id": self._staff_id}
+
+    def _refused(self, me, error: PermissionDenied) -> list:
+        if me is None or not can(me.actor, Action.SCHOOL_MANAGE):
+            return super()._refused(me, error)
+        return [rx.toast.error(error.message)]  # e.g. an administrator's own supervisor
 
     @rx.event
     @off_loop

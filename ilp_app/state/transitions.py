@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ilp_app.domain.errors import DomainError, NotSignedIn, PermissionDenied
+from ilp_app.domain.errors import DomainError, NotSignedIn
 from ilp_app.domain.parsing import form_mapping
 from ilp_app.domain.permissions import Action, can
 from ilp_app.services.school import transitions
 from ilp_app.services.school.transitions import TransitionRow
 from ilp_app.services.uow import unit_of_work
 from ilp_app.state.blocking import off_loop
+from ilp_app.state.service_change import ServiceChange
 from ilp_app.state.session import SessionState
 
 
-class AdminTransitionsState(SessionState):
+class AdminTransitionsState(ServiceChange, SessionState):
     rows: list[TransitionRow] = []
     year_choices: list[str] = []
     defaults: bool = True
@@ -39,21 +40,6 @@ class AdminTransitionsState(SessionState):
         except DomainError:
             self.reset()
         return None
-
-    def _change(self, service, success: str, **kwargs):
-        me = self._current()
-        try:
-            with unit_of_work() as s:
-                service(
-                    session=s, actor=me.actor if me else None, client_ip=self._client_ip(), **kwargs
-                )
-            self._read(me)
-        except PermissionDenied as error:
-            self.reset()
-            return self._refusal(me, error)
-        except DomainError as error:
-            return rx.toast.error(error.message)
-        return rx.toast.success(success)
 
     @rx.event
     @off_loop

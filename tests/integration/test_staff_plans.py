@@ -352,3 +352,42 @@ def test_the_staff_member_rates_reflects_and_ticks_and_the_supervisor_rates_as_m
     assert {a.role for a in after.acknowledgements} == {"staff member", "supervisor"}
     with pytest.raises(PermissionDenied):  # the supervisor does not reflect for them
         call(plan_activity.reflection_add, head, goal_id=goal.id, body="Not mine to write")
+
+
+# --- the person page's supervisor section ---------------------------------------------------
+
+
+async def _supervisor_section(engine, school, who: str, role: str):
+    from ilp_app.state.admin_supervisor import AdminSupervisorState
+    from tests.support.services import signed_in
+
+    state = await signed_in(AdminSupervisorState, engine, school.id(who), role)
+    state._staff_id = school.id("teacher")  # the person the page's URL named
+    return state
+
+
+async def test_the_supervisor_section_changes_for_an_administrator_only(engine, setup):
+    school, _, _ = setup
+    admin = await _supervisor_section(engine, school, "admin", "administrator")
+    admin._read(admin._current())
+    # Oneself as one's supervisor: said, nothing changed, the section still shown.
+    events = await admin.connect({"supervisor_id": str(school.id("teacher"))})
+    assert events and admin.view is not None
+    assert [x.supervisor_id for x in rows(engine, SupervisorAssignment)] == [school.id("head")]
+
+    # An administrator's own supervisor is another administrator's to set: said, page kept.
+    admin._staff_id = school.id("admin")
+    admin._read(admin._current())
+    events = await admin.connect({"supervisor_id": str(school.id("head"))})
+    assert events and admin.view is not None and admin.user_name
+    assert count(engine, SupervisorAssignment) == 1
+    admin._staff_id = school.id("teacher")
+
+    mentor = await _supervisor_section(engine, school, "mentor", "mentor")
+    assert await mentor.disconnect()  # refused: sent away, and the section holds nothing
+    assert mentor.view is None
+    assert count(engine, SupervisorAssignment) == 1
+    assert audit(engine, outcome="denied")
+
+    await admin.disconnect()
+    assert count(engine, SupervisorAssignment) == 0

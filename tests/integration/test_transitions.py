@@ -276,3 +276,23 @@ def test_a_template_of_two_years_is_suggested_in_either(engine, session, setup):
         years=["Year 8"],
     )
     assert _suggestion(school).suggested_template_id == 0
+
+
+async def test_the_school_pages_transition_section_saves_for_an_administrator_only(engine, setup):
+    from ilp_app.db.models import TransitionYear
+    from ilp_app.state.transitions import AdminTransitionsState
+    from tests.support.services import count, signed_in
+
+    school, _ = setup
+    mentor = await signed_in(AdminTransitionsState, engine, school.id("mentor"), "mentor")
+    assert await mentor.save({"year_label": "Year 9", "reason": "Forged"})  # refused
+    assert mentor.rows == [] and count(engine, TransitionYear) == 0
+
+    admin = await signed_in(AdminTransitionsState, engine, school.id("admin"), "administrator")
+    await admin.load()
+    await admin.save({"year_label": "Year 9", "reason": "Our Year 9 chooses a programme."})
+    saved = {r.year_label: r.reason for r in admin.rows}
+    assert saved["Year 9"] == "Our Year 9 chooses a programme." and not admin.defaults
+    stored = count(engine, TransitionYear)
+    assert await admin.save("year_label=Year 9")  # a malformed form: a message, no change
+    assert count(engine, TransitionYear) == stored
