@@ -144,7 +144,10 @@ def test_signing_in_works_under_the_policy_without_a_violation(new_page):
     expect(page.get_by_role("heading", name="My children", level=1)).to_be_visible()
     switcher = page.get_by_role("radiogroup", name="Choose a child")
     switcher.get_by_role("radio", name="Åsa").click()
-    expect(page.get_by_role("heading", name="Åsa", level=2)).to_be_visible()
+    # Åsa's card (the plan below it carries her name too, once it shows her plan).
+    expect(
+        page.locator("article.child-card").get_by_role("heading", name="Åsa", level=2)
+    ).to_be_visible()
     # A refusal's toast is code the server sends for the page to run (Reflex evals it).
     page.goto(routes.ADMIN)
     expect(page.get_by_text("You do not have access")).to_be_visible()
